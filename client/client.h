@@ -1,0 +1,25 @@
+/* What every vpoints command gets: the resolved settings and the global
+ * flags. Each command is one function, int NAME_main(client, argc, argv),
+ * returning an exit code from wire.h. */
+#ifndef VPOINTS_CLIENT_H
+#define VPOINTS_CLIENT_H
+
+#include <stdbool.h>
+
+#include "client/net.h"
+#include "client/settings.h"
+
+struct client {
+	struct settings	 settings;
+	bool		 json;		/* machine output */
+	int		 timeout;	/* seconds for one exchange */
+};
+
+int	client_exit_code(int http_status);
+int	client_report_problem(const struct client *, const char *what,
+	    const struct net_response *);
+bool	client_wants_help(int argc, char **argv);
+
+int	status_main(struct client *, int argc, char **argv);
+
+#endif

@@ -1,0 +1,216 @@
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "client/client.h"
+#include "wire.h"
+
+struct command {
+	const char	*name;
+	int		(*main)(struct client *, int, char **);
+	const char	*summary;
+};
+
+static const struct command commands[] = {
+	{ "status", status_main, "is vpointsd up and its database reachable" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char usage_head[] =
+"usage: vpoints [global options] COMMAND [args]\n"
+"       vpoints COMMAND --help\n"
+"\n"
+"The vpoints station tool: talks to vpointsd, signing every request with\n"
+"the station's key.\n"
+"\n"
+"Global options:\n"
+"  --server URL     vpointsd address (else VPOINTS_SERVER, else the config\n"
+"                   file, else " WIRE_DEFAULT_SERVER ")\n"
+"  --key FILE       the station's secret key (else VPOINTS_KEY, else the\n"
+"                   config file)\n"
+"  --config FILE    config file (else VPOINTS_CONFIG, else\n"
+"                   ~/.config/vpoints/config when it exists)\n"
+"  --json           machine output: the daemon's JSON as it came\n"
+"  --timeout SECS   give up on an exchange after SECS (default 10)\n"
+"  --version, --help\n"
+"\n"
+"Commands:\n";
+
+static const char usage_tail[] =
+"\n"
+"Exit codes:\n"
+"   0  success\n"
+"   1  the daemon refused the operation (a rule of the ledger)\n"
+"  64  bad command line\n"
+"  65  bad input data (refused as invalid, or not found)\n"
+"  69  vpointsd or its database is unavailable\n"
+"  70  internal error in the daemon or the client\n"
+"  75  temporary failure: try again (conflict, overloaded)\n"
+"  77  signature rejected or permission denied\n"
+"  78  configuration or key file error\n";
+
+/* Print the whole usage to f. */
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fputs(usage_head, f);
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-14s %s\n", commands[i].name,
+		    commands[i].summary);
+	fputs(usage_tail, f);
+}
+
+/* The exit code that an HTTP error status stands for. */
+int
+client_exit_code(int status)
+{
+	if (status >= 200 && status < 300)
+		return WIRE_EXIT_OK;
+	switch (status) {
+	case 400:
+	case 404:
+	case 413:
+	case 422:
+		return WIRE_EXIT_DATAERR;
+	case 401:
+	case 403:
+		return WIRE_EXIT_NOPERM;
+	case 409:
+	case 429:
+		return WIRE_EXIT_TEMPFAIL;
+	case 503:
+		return WIRE_EXIT_UNAVAILABLE;
+	default:
+		return status >= 500 ? WIRE_EXIT_SOFTWARE : WIRE_EXIT_FAILURE;
+	}
+}
+
+/* Tell the user why the daemon refused; returns the exit code. */
+int
+client_report_problem(const struct client *cl, const char *what,
+    const struct net_response *resp)
+{
+	json_t *p = json_loads(resp->body, 0, NULL);
+	const char *title, *detail;
+
+	if (cl->json) {
+		fprintf(stderr, "%s\n", resp->body);
+	} else {
+		title = json_string_value(json_object_get(p, "title"));
+		detail = json_string_value(json_object_get(p, "detail"));
+		fprintf(stderr, "vpoints: %s: %s%s%s (HTTP %d)\n", what,
+		    title != NULL ? title : "error",
+		    detail != NULL ? ": " : "", detail != NULL ? detail : "",
+		    resp->status);
+	}
+	json_decref(p);
+	return client_exit_code(resp->status);
+}
+
+/* True if the command's arguments ask for its help. */
+bool
+client_wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Global options, then the command. */
+int
+main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "server",	required_argument, NULL, 's' },
+		{ "key",	required_argument, NULL, 'k' },
+		{ "config",	required_argument, NULL, 'C' },
+		{ "json",	no_argument,	   NULL, 'j' },
+		{ "timeout",	required_argument, NULL, 't' },
+		{ "version",	no_argument,	   NULL, 'V' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct settings_args args = { NULL, NULL, NULL };
+	struct client cl;
+	char err[512], *end;
+	size_t i;
+	int ch, cmd, rc;
+
+	memset(&cl, 0, sizeof(cl));
+	cl.timeout = 10;
+	/* "+": stop at the command; its options are its own. */
+	while ((ch = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			args.server = optarg;
+			break;
+		case 'k':
+			args.key = optarg;
+			break;
+		case 'C':
+			args.config = optarg;
+			break;
+		case 'j':
+			cl.json = true;
+			break;
+		case 't':
+			cl.timeout = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || cl.timeout < 1 ||
+			    cl.timeout > 3600) {
+				fprintf(stderr, "vpoints: --timeout wants 1 to "
+				    "3600 seconds\n");
+				return WIRE_EXIT_USAGE;
+			}
+			break;
+		case 'V':
+			printf("vpoints %s\n", PACKAGE_VERSION);
+			return WIRE_EXIT_OK;
+		case 'h':
+			usage(stdout);
+			return WIRE_EXIT_OK;
+		default:
+			usage(stderr);
+			return WIRE_EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		usage(stderr);
+		return WIRE_EXIT_USAGE;
+	}
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(argv[optind], commands[i].name) == 0)
+			break;
+	}
+	if (i == NCOMMANDS) {
+		fprintf(stderr, "vpoints: unknown command \"%s\"; see vpoints "
+		    "--help\n", argv[optind]);
+		return WIRE_EXIT_USAGE;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "vpoints: libsodium cannot start\n");
+		return WIRE_EXIT_SOFTWARE;
+	}
+	if (settings_resolve(&cl.settings, &args, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vpoints: config: %s\n", err);
+		settings_clear(&cl.settings);
+		return WIRE_EXIT_CONFIG;
+	}
+	cmd = optind;
+	optind = 0;	/* let the command run getopt_long afresh */
+	rc = commands[i].main(&cl, argc - cmd, argv + cmd);
+	settings_clear(&cl.settings);
+	return rc;
+}

@@ -1,0 +1,29 @@
+/* Where vpoints finds its server, key and defaults: the command line,
+ * then the environment (VPOINTS_SERVER, VPOINTS_KEY), then the config file
+ * (~/.config/vpoints/config, or $XDG_CONFIG_HOME/vpoints/config, or
+ * VPOINTS_CONFIG), then built-in defaults. */
+#ifndef VPOINTS_SETTINGS_H
+#define VPOINTS_SETTINGS_H
+
+#include <stddef.h>
+
+struct settings {
+	char	*server;	/* base URL of vpointsd */
+	char	*key;		/* secret key file of the station, or NULL */
+	char	*station;	/* station code, or NULL */
+	char	*format;	/* default output format, or NULL */
+	char	*config_path;	/* the file read, or NULL */
+};
+
+/* What the command line said; NULL where it said nothing. */
+struct settings_args {
+	const char	*server;
+	const char	*key;
+	const char	*config;
+};
+
+int	settings_resolve(struct settings *, const struct settings_args *,
+	    char *err, size_t errlen);
+void	settings_clear(struct settings *);
+
+#endif

@@ -1,0 +1,258 @@
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/conf.h"
+#include "log.h"
+#include "xmalloc.h"
+
+enum conf_type {
+	CONF_STRING,		/* a char * owned by the struct */
+	CONF_INT,		/* an int within [min, max] */
+	CONF_LOG_LEVEL	/* debug, info, warn or error */
+};
+
+struct conf_key {
+	const char	*name;
+	enum conf_type type;
+	size_t		 offset;
+	const char	*default_value;
+	long		 min;
+	long		 max;
+	bool		 reloadable;
+};
+
+#define KEY(name, type, def, min, max, reload) \
+	{ #name, type, offsetof(struct conf, name), def, min, max, reload }
+
+/* Every key of the daemon; etc/vpointsd.conf documents each one. */
+static const struct conf_key conf_keys[] = {
+	KEY(listen, CONF_STRING, "127.0.0.1:8750", 0, 0, false),
+	KEY(db, CONF_STRING, "dbname=vpoints", 0, 0, false),
+	KEY(sql_dir, CONF_STRING, VPOINTS_SQLDIR, 0, 0, false),
+	KEY(db_pool_size, CONF_INT, "4", 1, 64, false),
+	KEY(db_queue_max, CONF_INT, "1024", 1, 1000000, true),
+	KEY(db_reconnect_max, CONF_INT, "2", 1, 60, true),
+	KEY(max_body_size, CONF_INT, "65536", 1024, 16777216, true),
+	KEY(max_header_size, CONF_INT, "8192", 1024, 65536, true),
+	KEY(idle_timeout, CONF_INT, "30", 1, 3600, true),
+	KEY(shutdown_timeout, CONF_INT, "10", 0, 300, true),
+	KEY(log_level, CONF_LOG_LEVEL, "info", 0, 0, true),
+	KEY(timezone, CONF_STRING, "Asia/Shanghai", 0, 0, true),
+};
+
+#define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
+
+/* State of one ini_parse run. */
+struct conf_parse {
+	struct conf	*config;
+	char		*err;
+	size_t		 errlen;
+	bool		 failed;
+};
+
+/* The table entry of a key, or NULL. */
+static const struct conf_key *
+conf_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < CONF_NKEYS; i++) {
+		if (strcmp(conf_keys[i].name, name) == 0)
+			return &conf_keys[i];
+	}
+	return NULL;
+}
+
+/* Store one value into its field after checking type and bounds. */
+static int
+conf_store(struct conf *cf, const struct conf_key *key,
+    const char *value, char *err, size_t errlen)
+{
+	char *field = (char *)cf + key->offset;
+	enum log_level level;
+	char *end;
+	long n;
+
+	switch (key->type) {
+	case CONF_STRING:
+		if (*value == '\0') {
+			snprintf(err, errlen, "%s: empty value", key->name);
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
+		return 0;
+	case CONF_INT:
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (errno != 0 || end == value || *end != '\0') {
+			snprintf(err, errlen, "%s: \"%s\" is not an integer",
+			    key->name, value);
+			return -1;
+		}
+		if (n < key->min || n > key->max) {
+			snprintf(err, errlen, "%s: %ld is outside %ld..%ld",
+			    key->name, n, key->min, key->max);
+			return -1;
+		}
+		*(int *)field = (int)n;
+		return 0;
+	case CONF_LOG_LEVEL:
+		if (log_level_parse(value, &level) != 0) {
+			snprintf(err, errlen, "%s: \"%s\" is not one of debug, "
+			    "info, warn, error", key->name, value);
+			return -1;
+		}
+		*(enum log_level *)field = level;
+		return 0;
+	default:
+		abort();
+	}
+}
+
+/* A configuration holding every default. */
+struct conf *
+conf_new(void)
+{
+	struct conf *cf = xcalloc(1, sizeof(*cf));
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < CONF_NKEYS; i++) {
+		if (conf_store(cf, &conf_keys[i],
+		    conf_keys[i].default_value, err, sizeof(err)) != 0) {
+			fprintf(stderr, "fatal: bad default: %s\n", err);
+			abort();
+		}
+	}
+	return cf;
+}
+
+/* Free a configuration and its strings. */
+void
+conf_free(struct conf *cf)
+{
+	size_t i;
+
+	if (cf == NULL)
+		return;
+	for (i = 0; i < CONF_NKEYS; i++) {
+		if (conf_keys[i].type == CONF_STRING)
+			free(*(char **)((char *)cf + conf_keys[i].offset));
+	}
+	free(cf);
+}
+
+/* Set one key by name, as from the command line. */
+int
+conf_set(struct conf *cf, const char *name, const char *value, char *err,
+    size_t errlen)
+{
+	const struct conf_key *key = conf_find(name);
+
+	if (key == NULL) {
+		snprintf(err, errlen, "unknown key \"%s\"", name);
+		return -1;
+	}
+	return conf_store(cf, key, value, err, errlen);
+}
+
+/* inih callback: one name = value line; stops at the first error. */
+static int
+conf_line(void *arg, const char *section, const char *name,
+    const char *value)
+{
+	struct conf_parse *p = arg;
+
+	if (*section != '\0' && strcmp(section, "vpointsd") != 0) {
+		snprintf(p->err, p->errlen, "unknown section [%s]", section);
+		p->failed = true;
+		return 0;
+	}
+	if (conf_set(p->config, name, value, p->err, p->errlen) != 0) {
+		p->failed = true;
+		return 0;
+	}
+	return 1;
+}
+
+/* Read an ini file into cf; on error, err says where and why. */
+int
+conf_load(struct conf *cf, const char *path, char *err, size_t errlen)
+{
+	struct conf_parse p = { cf, err, errlen, false };
+	char why[256];
+	int rc;
+
+	rc = ini_parse(path, conf_line, &p);
+	if (p.failed) {
+		/* inih returns the line of the first error. */
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "line %d: %s", rc, why);
+		return -1;
+	}
+	if (rc == -1) {
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (rc != 0) {
+		snprintf(err, errlen, "line %d: not a name = value line", rc);
+		return -1;
+	}
+	return 0;
+}
+
+/* On reload, keep the running value of every key that needs a restart. */
+void
+conf_keep_fixed(struct conf *next, const struct conf *cur)
+{
+	const struct conf_key *key;
+	const char *now, *was;
+	char *field;
+	size_t i;
+
+	for (i = 0; i < CONF_NKEYS; i++) {
+		key = &conf_keys[i];
+		if (key->reloadable)
+			continue;
+		field = (char *)next + key->offset;
+		if (key->type == CONF_STRING) {
+			now = *(char **)field;
+			was = *(char *const *)((const char *)cur + key->offset);
+			if (strcmp(now, was) == 0)
+				continue;
+			log_warn("config: %s changes only at restart; keeping "
+			    "the running value", key->name);
+			free(*(char **)field);
+			*(char **)field = xstrdup(was);
+		} else {
+			if (*(int *)field == *(const int *)((const char *)cur +
+			    key->offset))
+				continue;
+			log_warn("config: %s changes only at restart; keeping "
+			    "the running value", key->name);
+			*(int *)field = *(const int *)((const char *)cur +
+			    key->offset);
+		}
+	}
+}
+
+/* Number of keys in the table. */
+size_t
+conf_key_count(void)
+{
+	return CONF_NKEYS;
+}
+
+/* Name of the key at index, for documentation checks. */
+const char *
+conf_key_name(size_t index)
+{
+	return conf_keys[index].name;
+}

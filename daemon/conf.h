@@ -1,0 +1,44 @@
+/* vpointsd configuration: a table of keys (name, type, default, bounds,
+ * reloadable) read from an ini file, with command-line overrides. A load
+ * parses into a new struct and validates it; the caller swaps it in. */
+#ifndef VPOINTSD_CONF_H
+#define VPOINTSD_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "log.h"
+
+struct conf {
+	char		*listen;		/* ADDR:PORT of the HTTP listener */
+	char		*db;			/* libpq connection string */
+	char		*sql_dir;		/* folder of the NNN_name.sql migrations */
+	int		 db_pool_size;		/* PostgreSQL connections */
+	int		 db_queue_max;		/* requests waiting for a connection */
+	int		 db_reconnect_max;	/* longest reconnect back-off, seconds */
+	int		 max_body_size;		/* bytes in a request body */
+	int		 max_header_size;	/* bytes in a request's headers */
+	int		 idle_timeout;		/* seconds a connection may stay silent */
+	int		 shutdown_timeout;	/* seconds to finish requests on stop */
+	enum log_level	 log_level;		/* least level written to the log */
+	char		*timezone;		/* time zone of reports */
+};
+
+/* An override from the command line, applied after the file. */
+struct conf_override {
+	const char	*key;
+	const char	*value;
+};
+
+struct conf	*conf_new(void);
+void		 conf_free(struct conf *);
+int		 conf_load(struct conf *, const char *path, char *err,
+		     size_t errlen);
+int		 conf_set(struct conf *, const char *key, const char *value,
+		     char *err, size_t errlen);
+void		 conf_keep_fixed(struct conf *next, const struct conf *cur);
+
+size_t		 conf_key_count(void);
+const char	*conf_key_name(size_t index);
+
+#endif

@@ -1,0 +1,488 @@
+#include "config.h"
+
+#include <sys/time.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/http_struct.h>
+#include <event2/keyvalq_struct.h>
+
+#include "daemon/http.h"
+#include "daemon/route.h"
+#include "log.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+#define HTTP_MAX_ROUTES	64
+
+/* What a route leads to. */
+struct http_target {
+	http_handler	 handler;
+	void		*arg;
+};
+
+struct http_server {
+	struct event_base *base;
+	struct evhttp	*evhttp;
+	struct evhttp_bound_socket *listener;
+	struct route	 routes[HTTP_MAX_ROUTES];
+	struct http_target targets[HTTP_MAX_ROUTES];
+	size_t		 nroutes;
+	size_t		 max_body_size;
+	int		 inflight;	/* requests received, not yet answered */
+	int		 draining;	/* stop was asked: no new requests */
+	http_drained_cb	 drained;
+	void		*drained_arg;
+};
+
+/*
+ * Life of a request. evhttp hands us req; we answer it once, later, from a
+ * database callback. If its connection is freed first (the peer hung up
+ * and evhttp noticed, or the server is being freed), http_closed runs
+ * before the request goes: from then on req and conn are NULL, and the
+ * reply is only logged. http_reply clears the close callback, which is set
+ * on the connection and would outlive the request on keep-alive.
+ */
+struct http_request {
+	struct http_server *server;
+	struct evhttp_request *req;	/* NULL once the peer has gone */
+	struct evhttp_connection *conn;	/* NULL once the peer has gone */
+	const char	*method;
+	char		*path;
+	char		*query;
+	char		*body;
+	size_t		 body_len;
+	struct route_match match;
+	char		 keyid[64];
+	struct timeval	 start;
+};
+
+/* The method as a string, or NULL for one we do not serve. */
+static const char *
+http_method_name(enum evhttp_cmd_type cmd)
+{
+	switch (cmd) {
+	case EVHTTP_REQ_GET:		return "GET";
+	case EVHTTP_REQ_POST:		return "POST";
+	case EVHTTP_REQ_HEAD:		return "HEAD";
+	case EVHTTP_REQ_PUT:		return "PUT";
+	case EVHTTP_REQ_DELETE:		return "DELETE";
+	case EVHTTP_REQ_OPTIONS:	return "OPTIONS";
+	case EVHTTP_REQ_TRACE:		return "TRACE";
+	case EVHTTP_REQ_CONNECT:	return "CONNECT";
+	case EVHTTP_REQ_PATCH:		return "PATCH";
+	default:			return NULL;
+	}
+}
+
+/* The connection is being freed before our reply. A request evhttp has
+ * detached from it is ours to free; an attached one evhttp frees next. */
+static void
+http_closed(struct evhttp_connection *conn, void *arg)
+{
+	struct http_request *hr = arg;
+
+	if (evhttp_request_get_connection(hr->req) == NULL)
+		evhttp_request_free(hr->req);
+	hr->req = NULL;
+	hr->conn = NULL;
+}
+
+/* True once the client has gone; the reply will be dropped. */
+bool
+http_request_cancelled(const struct http_request *hr)
+{
+	return hr->conn == NULL;
+}
+
+/* Send the reply, write the access-log line and end the request. */
+void
+http_reply(struct http_request *hr, int status, const char *content_type,
+    const char *body, size_t len)
+{
+	struct http_server *server = hr->server;
+	struct evkeyvalq *headers;
+	struct evbuffer *buf;
+	struct timeval now;
+	double ms;
+
+	if (hr->req != NULL) {
+		buf = evbuffer_new();
+		if (buf == NULL || evbuffer_add(buf, body, len) != 0)
+			abort();
+		evhttp_connection_set_closecb(hr->conn, NULL, NULL);
+		headers = evhttp_request_get_output_headers(hr->req);
+		evhttp_add_header(headers, WIRE_HDR_CONTENT_TYPE, content_type);
+		evhttp_add_header(headers, "Cache-Control", "no-store");
+		if (status == 405)
+			evhttp_add_header(headers, WIRE_HDR_ALLOW,
+			    hr->match.allow);
+		if (status == 503)
+			evhttp_add_header(headers, WIRE_HDR_RETRY_AFTER, "1");
+		/* evhttp frees the request once the reply is out. */
+		evhttp_send_reply(hr->req, status, NULL, buf);
+		evbuffer_free(buf);
+	}
+
+	gettimeofday(&now, NULL);
+	ms = (double)(now.tv_sec - hr->start.tv_sec) * 1e3 +
+	    (double)(now.tv_usec - hr->start.tv_usec) / 1e3;
+	log_info("%s %s %d %.1fms key=%s%s", hr->method, hr->path, status, ms,
+	    hr->keyid[0] != '\0' ? hr->keyid : "-",
+	    hr->conn == NULL ? " (client gone)" : "");
+	free(hr->path);
+	free(hr->query);
+	free(hr->body);
+	free(hr);
+
+	server->inflight--;
+	if (server->draining && server->inflight == 0 && server->drained)
+		server->drained(server->drained_arg);
+}
+
+/* Reply with a JSON value; takes the reference. */
+void
+http_reply_json(struct http_request *hr, int status, json_t *value)
+{
+	char *text = json_dumps(value, JSON_COMPACT);
+
+	if (text == NULL)
+		abort();
+	json_decref(value);
+	http_reply(hr, status, WIRE_TYPE_JSON, text, strlen(text));
+	free(text);
+}
+
+/* Reply with an RFC 9457 problem whose members are already set; takes
+ * the reference. The HTTP status is the problem's "status". */
+void
+http_reply_problem_json(struct http_request *hr, json_t *problem)
+{
+	int status = (int)json_integer_value(json_object_get(problem,
+	    "status"));
+	char *text = json_dumps(problem, JSON_COMPACT);
+
+	if (text == NULL || status < 400 || status > 599)
+		abort();
+	json_decref(problem);
+	http_reply(hr, status, WIRE_TYPE_PROBLEM, text, strlen(text));
+	free(text);
+}
+
+/* Reply with an RFC 9457 problem. */
+void
+http_reply_problem(struct http_request *hr, int status, const char *type,
+    const char *title, const char *detail)
+{
+	json_t *p = json_pack("{s:s, s:s, s:i}", "type", type, "title", title,
+	    "status", status);
+
+	if (p == NULL)
+		abort();
+	if (detail != NULL)
+		json_object_set_new(p, "detail", json_string(detail));
+	http_reply_problem_json(hr, p);
+}
+
+/*
+ * libevent 2.1 answers requests it cannot parse or accept (a body over
+ * max_body_size: 413; a bad request line or headers over the limit: 400;
+ * 417, 501) itself, through evhttp_send_error, with an HTML page, before
+ * any callback of ours runs; 2.2 adds evhttp_set_errorcb for this. Inside
+ * the shared library every call to evhttp_send_error goes through the PLT,
+ * so this definition replaces the library's and those replies become
+ * problem+json too. tests/e2e checks the Content-Type of such a 413.
+ */
+void
+evhttp_send_error(struct evhttp_request *req, int status, const char *reason)
+{
+	struct evkeyvalq *headers = evhttp_request_get_output_headers(req);
+	const char *type, *title;
+	struct evbuffer *buf;
+
+	switch (status) {
+	case 400:
+		type = WIRE_P_BAD_REQUEST;
+		title = "Bad request";
+		break;
+	case 404:
+		type = WIRE_P_NOT_FOUND;
+		title = "Not found";
+		break;
+	case 405:
+		type = WIRE_P_METHOD;
+		title = "Method not allowed";
+		break;
+	case 413:
+		type = WIRE_P_TOO_LARGE;
+		title = "Request body too large";
+		break;
+	default:
+		type = WIRE_PROBLEM("http-error");
+		title = "HTTP error";
+		break;
+	}
+	buf = evbuffer_new();
+	if (buf == NULL)
+		abort();
+	/* The request line may not have been read: answer in HTTP/1.1. */
+	if (req->major == 0) {
+		req->major = 1;
+		req->minor = 1;
+	}
+	evhttp_clear_headers(headers);
+	evhttp_add_header(headers, WIRE_HDR_CONTENT_TYPE, WIRE_TYPE_PROBLEM);
+	evhttp_add_header(headers, "Connection", "close");
+	evbuffer_add_printf(buf, "{\"type\":\"%s\",\"title\":\"%s\","
+	    "\"status\":%d}", type, title, status);
+	log_info("- - %d (refused by the HTTP layer)", status);
+	evhttp_send_reply(req, status, reason, buf);
+	evbuffer_free(buf);
+}
+
+/* Every request starts here: limits, routing, then its handler. */
+static void
+http_dispatch(struct evhttp_request *req, void *arg)
+{
+	struct http_server *server = arg;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	struct evbuffer *input = evhttp_request_get_input_buffer(req);
+	struct http_request *hr = xcalloc(1, sizeof(*hr));
+	const struct http_target *target;
+	const char *path, *query;
+
+	gettimeofday(&hr->start, NULL);
+	hr->server = server;
+	hr->req = req;
+	hr->conn = evhttp_request_get_connection(req);
+	evhttp_connection_set_closecb(hr->conn, http_closed, hr);
+	server->inflight++;
+	hr->method = http_method_name(evhttp_request_get_command(req));
+	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
+	hr->path = xstrdup(path != NULL && *path != '\0' ? path : "/");
+	hr->query = xstrdup(query != NULL ? query : "");
+	if (hr->method == NULL) {
+		hr->method = "?";
+		http_reply_problem(hr, 405, WIRE_P_METHOD,
+		    "Method not allowed", NULL);
+		return;
+	}
+	if (server->draining) {
+		http_reply_problem(hr, 503, WIRE_P_SHUTTING_DOWN,
+		    "The server is shutting down", "Retry on another server "
+		    "or in a moment.");
+		return;
+	}
+	hr->body_len = evbuffer_get_length(input);
+	if (hr->body_len > server->max_body_size) {
+		http_reply_problem(hr, 413, WIRE_P_TOO_LARGE,
+		    "Request body too large", NULL);
+		return;
+	}
+	hr->body = xmalloc(hr->body_len + 1);
+	evbuffer_remove(input, hr->body, hr->body_len);
+	hr->body[hr->body_len] = '\0';
+
+	switch (route_find(server->routes, server->nroutes, hr->method,
+	    hr->path, &hr->match)) {
+	case ROUTE_FOUND:
+		target = hr->match.route->target;
+		target->handler(hr, target->arg);
+		break;
+	case ROUTE_BAD_METHOD:
+		http_reply_problem(hr, 405, WIRE_P_METHOD,
+		    "Method not allowed", hr->match.allow);
+		break;
+	case ROUTE_NOT_FOUND:
+		http_reply_problem(hr, 404, WIRE_P_NOT_FOUND, "Not found",
+		    "No such route.");
+		break;
+	default:
+		abort();
+	}
+}
+
+/* Split "ADDR:PORT" or "[V6ADDR]:PORT". */
+static int
+http_split_listen(const char *listen, char *addr, size_t addrlen,
+    unsigned short *port)
+{
+	const char *colon = strrchr(listen, ':');
+	const char *host = listen;
+	size_t hostlen;
+	char *end;
+	long p;
+
+	if (colon == NULL)
+		return -1;
+	hostlen = (size_t)(colon - listen);
+	if (hostlen >= 2 && host[0] == '[' && host[hostlen - 1] == ']') {
+		host++;
+		hostlen -= 2;
+	}
+	if (hostlen == 0 || hostlen >= addrlen)
+		return -1;
+	memcpy(addr, host, hostlen);
+	addr[hostlen] = '\0';
+	p = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || end == colon + 1 || p < 1 || p > 65535)
+		return -1;
+	*port = (unsigned short)p;
+	return 0;
+}
+
+/* Bind the listener described by cf->listen. */
+struct http_server *
+http_server_create(struct event_base *base, const struct conf *cf, char *err,
+    size_t errlen)
+{
+	struct http_server *server = xcalloc(1, sizeof(*server));
+	unsigned short port;
+	char addr[256];
+
+	server->base = base;
+	if (http_split_listen(cf->listen, addr, sizeof(addr), &port) != 0) {
+		snprintf(err, errlen, "listen: \"%s\" is not ADDR:PORT",
+		    cf->listen);
+		goto fail;
+	}
+	server->evhttp = evhttp_new(base);
+	if (server->evhttp == NULL)
+		abort();
+	server->listener = evhttp_bind_socket_with_handle(server->evhttp,
+	    addr, port);
+	if (server->listener == NULL) {
+		snprintf(err, errlen, "cannot listen on %s", cf->listen);
+		goto fail;
+	}
+	evhttp_set_allowed_methods(server->evhttp, EVHTTP_REQ_GET |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
+	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
+	    EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+	evhttp_set_gencb(server->evhttp, http_dispatch, server);
+	http_server_configure(server, cf);
+	return server;
+fail:
+	http_server_free(server);
+	return NULL;
+}
+
+/* Apply the reloadable limits. */
+void
+http_server_configure(struct http_server *server, const struct conf *cf)
+{
+	server->max_body_size = (size_t)cf->max_body_size;
+	evhttp_set_max_body_size(server->evhttp, cf->max_body_size);
+	evhttp_set_max_headers_size(server->evhttp, cf->max_header_size);
+	evhttp_set_timeout(server->evhttp, cf->idle_timeout);
+}
+
+/* Add a route; patterns and their order are fixed at start-up. */
+void
+http_route(struct http_server *server, const char *method,
+    const char *pattern, http_handler handler, void *arg)
+{
+	size_t i = server->nroutes;
+
+	if (i == HTTP_MAX_ROUTES)
+		abort();
+	server->targets[i].handler = handler;
+	server->targets[i].arg = arg;
+	server->routes[i].method = method;
+	server->routes[i].pattern = pattern;
+	server->routes[i].target = &server->targets[i];
+	server->nroutes++;
+}
+
+/* Stop accepting; call drained once no request is left in flight. */
+void
+http_server_drain(struct http_server *server, http_drained_cb cb, void *arg)
+{
+	server->draining = 1;
+	server->drained = cb;
+	server->drained_arg = arg;
+	if (server->listener != NULL) {
+		evhttp_del_accept_socket(server->evhttp, server->listener);
+		server->listener = NULL;
+	}
+	if (server->inflight == 0)
+		cb(arg);
+}
+
+/* Requests received and not yet answered. */
+int
+http_server_inflight(const struct http_server *server)
+{
+	return server->inflight;
+}
+
+/* Close every connection and free the server. */
+void
+http_server_free(struct http_server *server)
+{
+	if (server == NULL)
+		return;
+	if (server->evhttp != NULL)
+		evhttp_free(server->evhttp);
+	free(server);
+}
+
+/* The request method, e.g. "GET". */
+const char *
+http_request_method(const struct http_request *hr)
+{
+	return hr->method;
+}
+
+/* The path as sent, without the query. */
+const char *
+http_request_path(const struct http_request *hr)
+{
+	return hr->path;
+}
+
+/* The query as sent, without "?"; "" when there is none. */
+const char *
+http_request_query(const struct http_request *hr)
+{
+	return hr->query;
+}
+
+/* The index-th {} segment of the route. */
+const char *
+http_request_param(const struct http_request *hr, int index)
+{
+	if (index < 0 || index >= hr->match.nparams)
+		abort();
+	return hr->match.params[index];
+}
+
+/* A request header, or NULL (also once the peer has gone). */
+const char *
+http_request_header(const struct http_request *hr, const char *name)
+{
+	if (hr->req == NULL)
+		return NULL;
+	return evhttp_find_header(evhttp_request_get_input_headers(hr->req),
+	    name);
+}
+
+/* The body, NUL-terminated for convenience; *len excludes the NUL. */
+const char *
+http_request_body(const struct http_request *hr, size_t *len)
+{
+	*len = hr->body_len;
+	return hr->body;
+}
+
+/* Name the station key in the access log. */
+void
+http_request_set_keyid(struct http_request *hr, const char *keyid)
+{
+	snprintf(hr->keyid, sizeof(hr->keyid), "%s", keyid);
+}

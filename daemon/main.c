@@ -1,0 +1,284 @@
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <event2/event.h>
+#include <sodium.h>
+
+#include "daemon/admin.h"
+#include "daemon/conf.h"
+#include "daemon/db.h"
+#include "daemon/health.h"
+#include "daemon/http.h"
+#include "daemon/migrate.h"
+#include "log.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+#define MAIN_MAX_OVERRIDES	8
+
+/* The running daemon. */
+struct vpointsd {
+	struct event_base *base;
+	struct conf	*conf;
+	const char	*conf_path;	/* NULL: defaults and overrides only */
+	struct conf_override overrides[MAIN_MAX_OVERRIDES];
+	int		 noverrides;
+	struct db_pool	*db;
+	struct http_server *http;
+	struct event	*sigterm;
+	struct event	*sigint;
+	struct event	*sighup;
+	struct event	*drain_timer;
+	int		 stopping;
+};
+
+static const char usage_text[] =
+"usage: vpointsd [-c FILE] [--listen ADDR:PORT] [--db CONNINFO]\n"
+"       vpointsd --version | --help\n"
+"\n"
+"The vpoints ledger daemon: records volunteer shifts, points and exchanges\n"
+"in PostgreSQL and serves signed HTTP requests from community stations.\n"
+"\n"
+"  -c, --config FILE    read this ini file (see vpointsd.conf)\n"
+"      --listen A:P     listen on address A, port P (default " WIRE_DEFAULT_LISTEN ")\n"
+"      --db CONNINFO    libpq connection string (default dbname=vpoints)\n"
+"      --version        print the version and exit\n"
+"  -h, --help           print this help and exit\n"
+"\n"
+"Signals: SIGTERM or SIGINT finish in-flight requests and exit 0;\n"
+"SIGHUP reloads the config file (an invalid file keeps the old one).\n"
+"Exit codes: 0 stopped cleanly, 64 usage, 69 database unreachable at\n"
+"start, 71 cannot listen, 78 configuration or migration error.\n";
+
+/* Build a configuration from the file and the command-line overrides. */
+static struct conf *
+main_conf_build(const struct vpointsd *d, char *err, size_t errlen)
+{
+	struct conf *cf = conf_new();
+	char why[256];
+	int i;
+
+	if (d->conf_path != NULL &&
+	    conf_load(cf, d->conf_path, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "%s: %s", d->conf_path, why);
+		goto fail;
+	}
+	for (i = 0; i < d->noverrides; i++) {
+		if (conf_set(cf, d->overrides[i].key, d->overrides[i].value,
+		    why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "--%s: %s", d->overrides[i].key,
+			    why);
+			goto fail;
+		}
+	}
+	return cf;
+fail:
+	conf_free(cf);
+	return NULL;
+}
+
+/* SIGHUP: load the file anew; keep the running config if it is bad. */
+static void
+main_reload(evutil_socket_t sig, short what, void *arg)
+{
+	struct vpointsd *d = arg;
+	struct conf *next;
+	char err[512];
+
+	if (d->conf_path == NULL) {
+		log_info("reload: no config file was given; nothing to do");
+		return;
+	}
+	next = main_conf_build(d, err, sizeof(err));
+	if (next == NULL) {
+		log_error("reload: %s; keeping the running configuration",
+		    err);
+		return;
+	}
+	conf_keep_fixed(next, d->conf);
+	conf_free(d->conf);
+	d->conf = next;
+	log_set_level(d->conf->log_level);
+	http_server_configure(d->http, d->conf);
+	db_pool_set_limits(d->db, d->conf->db_queue_max,
+	    d->conf->db_reconnect_max);
+	log_info("reload: configuration from %s in force", d->conf_path);
+}
+
+/* Every request is answered: leave the loop. */
+static void
+main_drained(void *arg)
+{
+	struct vpointsd *d = arg;
+
+	log_info("stop: all requests answered");
+	event_base_loopexit(d->base, NULL);
+}
+
+/* The bounded wait for in-flight requests is over. */
+static void
+main_drain_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct vpointsd *d = arg;
+
+	log_warn("stop: %d requests still in flight after %d s; they get 503",
+	    http_server_inflight(d->http), d->conf->shutdown_timeout);
+	event_base_loopexit(d->base, NULL);
+}
+
+/* SIGTERM, SIGINT: stop accepting, finish what is in flight, exit. */
+static void
+main_stop(evutil_socket_t sig, short what, void *arg)
+{
+	struct vpointsd *d = arg;
+	struct timeval tv = { d->conf->shutdown_timeout, 0 };
+
+	if (d->stopping++) {
+		log_warn("stop: second signal; leaving now");
+		event_base_loopexit(d->base, NULL);
+		return;
+	}
+	log_info("stop: signal %d; finishing %d requests in flight", (int)sig,
+	    http_server_inflight(d->http));
+	d->drain_timer = evtimer_new(d->base, main_drain_timeout, d);
+	if (d->drain_timer == NULL)
+		abort();
+	evtimer_add(d->drain_timer, &tv);
+	http_server_drain(d->http, main_drained, d);
+}
+
+/* Register one signal with the loop. */
+static struct event *
+main_signal(struct vpointsd *d, int sig, event_callback_fn fn)
+{
+	struct event *ev = evsignal_new(d->base, sig, fn, d);
+
+	if (ev == NULL || event_add(ev, NULL) != 0)
+		abort();
+	return ev;
+}
+
+/* Read the command line; exits on --help, --version or a usage error. */
+static void
+main_options(struct vpointsd *d, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "config",	required_argument, NULL, 'c' },
+		{ "listen",	required_argument, NULL, 'L' },
+		{ "db",		required_argument, NULL, 'D' },
+		{ "version",	no_argument,	   NULL, 'V' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "c:h", options, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			d->conf_path = optarg;
+			break;
+		case 'L':
+		case 'D':
+			if (d->noverrides == MAIN_MAX_OVERRIDES)
+				abort();
+			d->overrides[d->noverrides].key =
+			    ch == 'L' ? "listen" : "db";
+			d->overrides[d->noverrides].value = optarg;
+			d->noverrides++;
+			break;
+		case 'V':
+			printf("vpointsd %s\n", PACKAGE_VERSION);
+			exit(0);
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		default:
+			fputs(usage_text, stderr);
+			exit(EX_USAGE);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "vpointsd: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		fputs(usage_text, stderr);
+		exit(EX_USAGE);
+	}
+}
+
+/* Start-up, the loop, and an orderly end. */
+int
+main(int argc, char **argv)
+{
+	struct vpointsd d;
+	char err[1024];
+	int applied, rc;
+
+	memset(&d, 0, sizeof(d));
+	log_init("vpointsd");
+	main_options(&d, argc, argv);
+	d.conf = main_conf_build(&d, err, sizeof(err));
+	if (d.conf == NULL) {
+		log_error("config: %s", err);
+		return EX_CONFIG;
+	}
+	log_set_level(d.conf->log_level);
+	if (sodium_init() < 0) {
+		log_error("libsodium cannot start");
+		return EX_SOFTWARE;
+	}
+	signal(SIGPIPE, SIG_IGN);
+
+	rc = migrate_run(d.conf->db, d.conf->sql_dir, &applied, err,
+	    sizeof(err));
+	if (rc != 0) {
+		log_error("migrate: %s", err);
+		conf_free(d.conf);
+		return rc == MIGRATE_UNAVAILABLE ? EX_UNAVAILABLE : EX_CONFIG;
+	}
+	log_info("migrate: schema up to date (%d applied now)", applied);
+
+	d.base = event_base_new();
+	if (d.base == NULL)
+		abort();
+	d.db = db_pool_create(d.base, d.conf->db, d.conf->db_pool_size);
+	db_pool_set_limits(d.db, d.conf->db_queue_max,
+	    d.conf->db_reconnect_max);
+	d.http = http_server_create(d.base, d.conf, err, sizeof(err));
+	if (d.http == NULL) {
+		log_error("http: %s", err);
+		db_pool_free(d.db);
+		event_base_free(d.base);
+		conf_free(d.conf);
+		return EX_OSERR;
+	}
+	http_route(d.http, "GET", WIRE_ROUTE_HEALTHZ, health_get, d.db);
+	http_route(d.http, "GET", WIRE_API_PREFIX "/communities",
+	    admin_communities_list, d.db);
+	d.sigterm = main_signal(&d, SIGTERM, main_stop);
+	d.sigint = main_signal(&d, SIGINT, main_stop);
+	d.sighup = main_signal(&d, SIGHUP, main_reload);
+	log_info("vpointsd %s listening on %s", PACKAGE_VERSION,
+	    d.conf->listen);
+
+	event_base_dispatch(d.base);
+
+	/* Requests still waiting for the database are answered 503 here,
+	 * before their connections close. */
+	db_pool_free(d.db);
+	http_server_free(d.http);
+	event_free(d.sigterm);
+	event_free(d.sigint);
+	event_free(d.sighup);
+	if (d.drain_timer != NULL)
+		event_free(d.drain_timer);
+	event_base_free(d.base);
+	conf_free(d.conf);
+	log_info("stopped");
+	return 0;
+}
