@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include <event2/event.h>
 #include <sodium.h>
@@ -35,7 +36,7 @@ struct vpointsd {
 	struct event	*sigint;
 	struct event	*sighup;
 	struct event	*drain_timer;
-	int		 stopping;
+	time_t		 stopping;	/* when the first stop signal came */
 };
 
 static const char usage_text[] =
@@ -139,11 +140,16 @@ main_stop(evutil_socket_t sig, short what, void *arg)
 	struct vpointsd *d = arg;
 	struct timeval tv = { d->conf->shutdown_timeout, 0 };
 
-	if (d->stopping++) {
-		log_warn("stop: second signal; leaving now");
-		event_base_loopexit(d->base, NULL);
+	/* A terminal's Ctrl-C reaches the daemon and a wrapping script at
+	 * once; only a signal a second later means "stop now". */
+	if (d->stopping != 0) {
+		if (time(NULL) - d->stopping >= 1) {
+			log_warn("stop: second signal; leaving now");
+			event_base_loopexit(d->base, NULL);
+		}
 		return;
 	}
+	d->stopping = time(NULL);
 	log_info("stop: signal %d; finishing %d requests in flight", (int)sig,
 	    http_server_inflight(d->http));
 	d->drain_timer = evtimer_new(d->base, main_drain_timeout, d);

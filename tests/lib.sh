@@ -1,0 +1,188 @@
+# The end-to-end harness: TAP output, a throwaway PostgreSQL cluster and a
+# real vpointsd, all under tests/tmp/ of the build tree. Sourced by each
+# tests/e2e/*.sh. Everything started here is stopped on exit, also when a
+# test fails; the folder is removed unless a test failed (or KEEP_TMP=1).
+
+: "${top_srcdir:?run through make check}"
+: "${top_builddir:?run through make check}"
+. "$top_srcdir/tests/pgcluster.sh"
+
+VPOINTSD="$top_builddir/vpointsd"
+VPOINTS="$top_builddir/vpoints"
+T_NAME=$(basename "$0" .sh)
+T_DIR="$top_builddir/tests/tmp/$T_NAME.$$"
+T_PG="$T_DIR/pg"
+T_COUNT=0
+T_FAILED=0
+DAEMON_PID=
+DAEMON_PORT=
+DAEMON_URL=
+DAEMON_CONF="$T_DIR/vpointsd.conf"
+DAEMON_LOG="$T_DIR/vpointsd.log"
+
+mkdir -p "$T_DIR"
+
+# TAP: one result line.
+t_result() {
+	T_COUNT=$((T_COUNT + 1))
+	if [ "$1" = ok ]; then
+		echo "ok $T_COUNT - $2"
+	else
+		T_FAILED=$((T_FAILED + 1))
+		echo "not ok $T_COUNT - $2"
+	fi
+}
+
+# Pass if the command succeeds.
+ok() {
+	local desc=$1
+	shift
+	if "$@" >"$T_DIR/last.out" 2>&1; then
+		t_result ok "$desc"
+	else
+		t_result fail "$desc"
+		sed 's/^/# /' "$T_DIR/last.out"
+	fi
+}
+
+# Pass if the command fails.
+fails() {
+	local desc=$1
+	shift
+	if "$@" >"$T_DIR/last.out" 2>&1; then
+		t_result fail "$desc"
+		sed 's/^/# /' "$T_DIR/last.out"
+	else
+		t_result ok "$desc"
+	fi
+}
+
+# Pass if $2 equals $3.
+is() {
+	if [ "$2" = "$3" ]; then
+		t_result ok "$1"
+	else
+		t_result fail "$1"
+		echo "#   got:      '$2'"
+		echo "#   expected: '$3'"
+	fi
+}
+
+# Pass if $2 contains $3.
+like() {
+	case "$2" in
+	*"$3"*) t_result ok "$1" ;;
+	*)
+		t_result fail "$1"
+		echo "#   got:      '$2'"
+		echo "#   expected to contain: '$3'"
+		;;
+	esac
+}
+
+# HTTP status of a request: http_status METHOD PATH [curl args...].
+http_status() {
+	local method=$1 path=$2
+	shift 2
+	curl -s -o "$T_DIR/body" -D "$T_DIR/headers" -w '%{http_code}' \
+		-X "$method" "$@" "$DAEMON_URL$path"
+}
+
+# The body and a header of the last http_status call.
+http_body() { cat "$T_DIR/body"; }
+http_header() {
+	grep -i "^$1:" "$T_DIR/headers" | head -n 1 | cut -d: -f2- | tr -d '\r' | sed 's/^ *//'
+}
+
+# Start the test cluster.
+harness_db() {
+	pgc_init "$T_PG" "fsync = off" "synchronous_commit = off" \
+		"full_page_writes = off" >/dev/null || {
+		echo "Bail out! cannot create the PostgreSQL cluster"
+		exit 1
+	}
+}
+
+# A port nobody listens on.
+harness_free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 30000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+	done
+}
+
+# Write the daemon's config; extra "key = value" lines may follow.
+daemon_config() {
+	{
+		echo "[vpointsd]"
+		echo "listen = 127.0.0.1:$DAEMON_PORT"
+		echo "db = $(pgc_conninfo "$T_PG")"
+		echo "sql_dir = $top_srcdir/sql"
+		echo "log_level = debug"
+		for line in "$@"; do echo "$line"; done
+	} >"$DAEMON_CONF"
+}
+
+# Wait up to $1 seconds for /healthz to answer $2 (default 200).
+wait_health() {
+	local i
+	for i in $(seq 1 $(($1 * 10))); do
+		[ "$(curl -s -o /dev/null -w '%{http_code}' "$DAEMON_URL/healthz")" = "${2:-200}" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Start vpointsd on a fresh port and wait until it is healthy.
+daemon_start() {
+	local try
+	for try in 1 2 3; do
+		DAEMON_PORT=$(harness_free_port)
+		DAEMON_URL="http://127.0.0.1:$DAEMON_PORT"
+		daemon_config "$@"
+		"$VPOINTSD" -c "$DAEMON_CONF" >>"$DAEMON_LOG" 2>&1 &
+		DAEMON_PID=$!
+		wait_health 10 && return 0
+		kill -0 "$DAEMON_PID" 2>/dev/null || { wait "$DAEMON_PID"; DAEMON_PID=; continue; }
+		break
+	done
+	echo "Bail out! vpointsd did not become healthy"
+	tail -n 20 "$DAEMON_LOG" | sed 's/^/# /'
+	exit 1
+}
+
+# Stop vpointsd with SIGTERM; its exit status is the result.
+daemon_stop() {
+	local rc=0
+	[ -n "$DAEMON_PID" ] || return 0
+	kill -TERM "$DAEMON_PID" 2>/dev/null
+	wait "$DAEMON_PID" || rc=$?
+	DAEMON_PID=
+	return $rc
+}
+
+# The vpoints client against the test daemon.
+vp() {
+	"$VPOINTS" --server "$DAEMON_URL" "$@"
+}
+
+# On exit: stop everything, print the plan, keep the folder on failure.
+harness_end() {
+	if [ -n "$DAEMON_PID" ]; then
+		kill -TERM "$DAEMON_PID" 2>/dev/null
+		sleep 0.5
+		kill -KILL "$DAEMON_PID" 2>/dev/null
+		wait "$DAEMON_PID" 2>/dev/null
+	fi
+	[ -d "$T_PG/data" ] && pgc_stop "$T_PG" immediate
+	[ -f "$T_PG/sockdir" ] && rm -rf "$(cat "$T_PG/sockdir")"
+	echo "1..$T_COUNT"
+	if [ "$T_FAILED" -gt 0 ] || [ -n "${KEEP_TMP:-}" ]; then
+		echo "# kept $T_DIR"
+		[ -f "$DAEMON_LOG" ] && tail -n 30 "$DAEMON_LOG" | sed 's/^/# /'
+	else
+		rm -rf "$T_DIR"
+	fi
+}
+trap harness_end EXIT
