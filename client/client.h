@@ -13,6 +13,9 @@ struct client {
 	struct settings	 settings;
 	bool		 json;		/* machine output */
 	int		 timeout;	/* seconds for one exchange */
+	int		 retries;	/* further attempts after the first */
+	const char	*idempotency_key; /* given, else one per operation */
+	struct keyfile_secret *key;	/* loaded on the first signed call */
 };
 
 int	client_exit_code(int http_status);
@@ -21,5 +24,8 @@ int	client_report_problem(const struct client *, const char *what,
 bool	client_wants_help(int argc, char **argv);
 
 int	status_main(struct client *, int argc, char **argv);
+int	keygen_main(struct client *, int argc, char **argv);
+int	community_main(struct client *, int argc, char **argv);
+int	station_main(struct client *, int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "client/client.h"
+#include "keyfile.h"
 #include "wire.h"
 
 struct command {
@@ -19,6 +20,9 @@ struct command {
 
 static const struct command commands[] = {
 	{ "status", status_main, "is vpointsd up and its database reachable" },
+	{ "keygen", keygen_main, "make a station key pair" },
+	{ "community", community_main, "add and list communities (admin)" },
+	{ "station", station_main, "enrol, list and revoke stations (admin)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -39,6 +43,11 @@ static const char usage_head[] =
 "                   ~/.config/vpoints/config when it exists)\n"
 "  --json           machine output: the daemon's JSON as it came\n"
 "  --timeout SECS   give up on an exchange after SECS (default 10)\n"
+"  --retries N      retry a call N times on no answer, 5xx or 409,\n"
+"                   re-signed, same Idempotency-Key (default 5)\n"
+"  --idempotency-key KEY\n"
+"                   use KEY for the write instead of a new UUID, so that\n"
+"                   running the same command again cannot apply it twice\n"
 "  --version, --help\n"
 "\n"
 "Commands:\n";
@@ -52,7 +61,7 @@ static const char usage_tail[] =
 "  65  bad input data (refused as invalid, or not found)\n"
 "  69  vpointsd or its database is unavailable\n"
 "  70  internal error in the daemon or the client\n"
-"  75  temporary failure: try again (conflict, overloaded)\n"
+"  75  temporary failure: try again (still in flight, overloaded)\n"
 "  77  signature rejected or permission denied\n"
 "  78  configuration or key file error\n";
 
@@ -78,13 +87,13 @@ client_exit_code(int status)
 	switch (status) {
 	case 400:
 	case 404:
+	case 409:
 	case 413:
 	case 422:
 		return WIRE_EXIT_DATAERR;
 	case 401:
 	case 403:
 		return WIRE_EXIT_NOPERM;
-	case 409:
 	case 429:
 		return WIRE_EXIT_TEMPFAIL;
 	case 503:
@@ -99,8 +108,9 @@ int
 client_report_problem(const struct client *cl, const char *what,
     const struct net_response *resp)
 {
-	json_t *p = json_loads(resp->body, 0, NULL);
-	const char *title, *detail;
+	json_t *p = json_loadb(resp->body, resp->len, 0, NULL);
+	const char *title, *detail, *type;
+	int rc = client_exit_code(resp->status);
 
 	if (cl->json) {
 		fprintf(stderr, "%s\n", resp->body);
@@ -112,8 +122,13 @@ client_report_problem(const struct client *cl, const char *what,
 		    detail != NULL ? ": " : "", detail != NULL ? detail : "",
 		    resp->status);
 	}
+	/* A 409 still in flight after every retry: try again later. */
+	type = json_string_value(json_object_get(p, "type"));
+	if (resp->status == 409 && type != NULL &&
+	    strcmp(type, WIRE_P_IN_FLIGHT) == 0)
+		rc = WIRE_EXIT_TEMPFAIL;
 	json_decref(p);
-	return client_exit_code(resp->status);
+	return rc;
 }
 
 /* True if the command's arguments ask for its help. */
@@ -139,6 +154,8 @@ main(int argc, char **argv)
 		{ "config",	required_argument, NULL, 'C' },
 		{ "json",	no_argument,	   NULL, 'j' },
 		{ "timeout",	required_argument, NULL, 't' },
+		{ "retries",	required_argument, NULL, 'r' },
+		{ "idempotency-key", required_argument, NULL, 'I' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -151,6 +168,7 @@ main(int argc, char **argv)
 
 	memset(&cl, 0, sizeof(cl));
 	cl.timeout = 10;
+	cl.retries = 5;
 	/* "+": stop at the command; its options are its own. */
 	while ((ch = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
 		switch (ch) {
@@ -174,6 +192,18 @@ main(int argc, char **argv)
 				    "3600 seconds\n");
 				return WIRE_EXIT_USAGE;
 			}
+			break;
+		case 'r':
+			cl.retries = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || cl.retries < 0 ||
+			    cl.retries > 100) {
+				fprintf(stderr, "vpoints: --retries wants 0 to "
+				    "100\n");
+				return WIRE_EXIT_USAGE;
+			}
+			break;
+		case 'I':
+			cl.idempotency_key = optarg;
 			break;
 		case 'V':
 			printf("vpoints %s\n", PACKAGE_VERSION);
@@ -211,6 +241,7 @@ main(int argc, char **argv)
 	cmd = optind;
 	optind = 0;	/* let the command run getopt_long afresh */
 	rc = commands[i].main(&cl, argc - cmd, argv + cmd);
+	keyfile_secret_free(cl.key);
 	settings_clear(&cl.settings);
 	return rc;
 }

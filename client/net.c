@@ -40,6 +40,22 @@ done:
 	return rc;
 }
 
+/* "host" or "host:port" as the Host header and @authority carry it. */
+int
+net_authority(const char *server, char *out, size_t len)
+{
+	char host[256];
+	int port;
+
+	if (net_split_server(server, host, sizeof(host), &port) != 0)
+		return -1;
+	if (port == 80)
+		snprintf(out, len, "%s", host);
+	else
+		snprintf(out, len, "%s:%d", host, port);
+	return 0;
+}
+
 /* The answer arrived, or the exchange failed (req NULL or code 0). */
 static void
 net_done(struct evhttp_request *req, void *arg)
@@ -95,7 +111,7 @@ net_request(const char *server, const char *method, const char *target,
 	struct event_base *base = NULL;
 	struct evkeyvalq *out;
 	enum evhttp_cmd_type cmd;
-	char host[256], hostport[300];
+	char host[256], authority[300];
 	size_t i;
 	int port;
 
@@ -119,11 +135,8 @@ net_request(const char *server, const char *method, const char *target,
 	if (req == NULL)
 		abort();
 	out = evhttp_request_get_output_headers(req);
-	if (port == 80)
-		snprintf(hostport, sizeof(hostport), "%s", host);
-	else
-		snprintf(hostport, sizeof(hostport), "%s:%d", host, port);
-	evhttp_add_header(out, "Host", hostport);
+	net_authority(server, authority, sizeof(authority));
+	evhttp_add_header(out, "Host", authority);
 	evhttp_add_header(out, "Connection", "close");
 	for (i = 0; i < nheaders; i++)
 		evhttp_add_header(out, headers[i].name, headers[i].value);

@@ -25,5 +25,6 @@ int	net_request(const char *server, const char *method, const char *target,
 void	net_response_clear(struct net_response *);
 int	net_split_server(const char *server, char *host, size_t hostlen,
 	    int *port);
+int	net_authority(const char *server, char *out, size_t len);
 
 #endif

@@ -467,7 +467,8 @@ sfv_parse_inner_list(struct sfv_parser *p, struct sfv_inner_list *list)
 		if (c == -1)
 			break;
 		if (c != ' ' && c != ')')
-			return (sfv_fail(p, "inner list needs SP between items"));
+			return (sfv_fail(p, "inner list needs SP between"
+			    " items"));
 	}
 	return (sfv_fail(p, "inner list is unterminated"));
 }
@@ -735,7 +736,8 @@ sfv_serialize_token(struct sfv_buf *b, const char *s, const char **errstr)
 		return (-1);
 	}
 	for (c = s + 1; *c != '\0'; c++) {
-		if (!sfv_is_tchar((unsigned char)*c) && *c != ':' && *c != '/') {
+		if (!sfv_is_tchar((unsigned char)*c) && *c != ':' &&
+		    *c != '/') {
 			*errstr = "token has a character out of range";
 			return (-1);
 		}

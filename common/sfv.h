@@ -11,11 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SFV_MAX_INPUT		4096		/* bytes in one field value */
-#define SFV_MAX_MEMBERS		16		/* distinct keys in a dictionary */
-#define SFV_MAX_ITEMS		32		/* items in one inner list */
-#define SFV_MAX_PARAMS		16		/* distinct keys in parameters */
-#define SFV_INTEGER_MAX		999999999999999LL	/* 15 digits */
+/* Bounds: bytes in a field value, distinct keys in a dictionary, items in
+ * an inner list, distinct keys in one item's or list's parameters. */
+#define SFV_MAX_INPUT	4096
+#define SFV_MAX_MEMBERS	16
+#define SFV_MAX_ITEMS	32
+#define SFV_MAX_PARAMS	16
+
+/* The largest Integer magnitude, 15 digits (and Decimal, in thousandths). */
+#define SFV_INTEGER_MAX	999999999999999LL
 
 /* The kind of a bare item. */
 enum sfv_type {
@@ -72,20 +76,20 @@ struct sfv_member {
 
 struct sfv_dict;
 
-struct sfv_dict		*sfv_parse_dictionary(const char *input, size_t len,
-			    const char **errstr);
-void			 sfv_dict_free(struct sfv_dict *dict);
-size_t			 sfv_dict_count(const struct sfv_dict *dict);
-const struct sfv_member	*sfv_dict_at(const struct sfv_dict *dict, size_t idx);
-const struct sfv_member	*sfv_dict_get(const struct sfv_dict *dict,
-			    const char *key);
-const struct sfv_bare	*sfv_param_get(const struct sfv_param *params,
-			    size_t nparams, const char *key);
+struct sfv_dict	*sfv_parse_dictionary(const char *input, size_t len,
+		     const char **errstr);
+void		 sfv_dict_free(struct sfv_dict *dict);
+size_t		 sfv_dict_count(const struct sfv_dict *dict);
+const struct sfv_member *sfv_dict_at(const struct sfv_dict *dict,
+		     size_t idx);
+const struct sfv_member *sfv_dict_get(const struct sfv_dict *dict,
+		     const char *key);
+const struct sfv_bare *sfv_param_get(const struct sfv_param *params,
+		     size_t nparams, const char *key);
 
-char			*sfv_serialize_inner_list(
-			    const struct sfv_inner_list *list,
-			    const char **errstr);
-char			*sfv_serialize_member(const struct sfv_member *member,
-			    const char **errstr);
+char		*sfv_serialize_inner_list(const struct sfv_inner_list *list,
+		     const char **errstr);
+char		*sfv_serialize_member(const struct sfv_member *member,
+		     const char **errstr);
 
 #endif

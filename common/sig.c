@@ -146,22 +146,20 @@ sig_buf_value(struct sig_buf *b, const char *s, size_t len, int lower)
 	return (SIG_OK);
 }
 
-/* Append the value of one covered component (RFC 9421 sections 2.1, 2.2). */
+/* Append the value of one covered component (RFC 9421 sections 2.1 and
+ * 2.2); the caller has checked that the identifier is known. */
 static enum sig_refusal
 sig_component_value(struct sig_buf *b, const struct sig_request *req,
     const char *name)
 {
-	const char	*v, *end;
+	const char	*v = NULL, *end;
+	int		 lower = 0;
 
-	if (!sig_component_known(name))
-		return (SIG_COMPONENT_UNSUPPORTED);
 	if (strcmp(name, "@method") == 0)
 		v = req->method;
 	else if (strcmp(name, "@authority") == 0) {
-		if (req->authority == NULL)
-			return (SIG_COMPONENT_ABSENT);
-		return (sig_buf_value(b, req->authority,
-		    strlen(req->authority), 1));
+		v = req->authority;
+		lower = 1;
 	} else if (strcmp(name, "@path") == 0) {
 		v = req->path;
 		if (v != NULL && *v == '\0')
@@ -171,22 +169,19 @@ sig_component_value(struct sig_buf *b, const struct sig_request *req,
 		v = req->query != NULL ? req->query : "";
 	} else if (strcmp(name, "@target-uri") == 0)
 		v = req->target_uri;
-	else {
-		v = NULL;
-		if (req->header != NULL)
-			v = req->header(req->arg, name);
-		if (v == NULL)
-			return (SIG_COMPONENT_ABSENT);
-		while (*v == ' ' || *v == '\t')
-			v++;
-		end = v + strlen(v);
-		while (end != v && (end[-1] == ' ' || end[-1] == '\t'))
-			end--;
-		return (sig_buf_value(b, v, end - v, 0));
-	}
+	else if (req->header != NULL)
+		v = req->header(req->arg, name);
 	if (v == NULL)
 		return (SIG_COMPONENT_ABSENT);
-	return (sig_buf_value(b, v, strlen(v), 0));
+
+	end = v + strlen(v);
+	if (name[0] != '@') {
+		while (*v == ' ' || *v == '\t')
+			v++;
+		while (end != v && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+	}
+	return (sig_buf_value(b, v, end - v, lower));
 }
 
 /* Build the signature base (RFC 9421 section 2.5): one line per covered
@@ -660,7 +655,8 @@ sig_keyid(const unsigned char *public_key, char *keyid)
 
 	sodium_bin2base64(x, sizeof x, public_key, SIG_PUBLICKEYBYTES,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	jwk = xasprintf("{\"crv\":\"Ed25519\",\"kty\":\"OKP\",\"x\":\"%s\"}", x);
+	jwk = xasprintf("{\"crv\":\"Ed25519\",\"kty\":\"OKP\","
+	    "\"x\":\"%s\"}", x);
 	crypto_hash_sha256(digest, (const unsigned char *)jwk, strlen(jwk));
 	free(jwk);
 	sodium_bin2base64(keyid, SIG_KEYID_LEN + 1, digest, sizeof digest,

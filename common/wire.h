@@ -37,6 +37,7 @@
 #define WIRE_P_OVERLOADED	WIRE_PROBLEM("overloaded")
 #define WIRE_P_SHUTTING_DOWN	WIRE_PROBLEM("shutting-down")
 #define WIRE_P_INTERNAL		WIRE_PROBLEM("internal-error")
+#define WIRE_P_IN_FLIGHT	WIRE_PROBLEM("request-in-flight")
 
 /* Exit codes of vpoints (sysexits style; documented in vpoints --help). */
 enum wire_exit {

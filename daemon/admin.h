@@ -1,10 +1,13 @@
-/* Handlers of the administrative routes: communities (and, later,
- * stations and keys). */
+/* What the administrative operations need in C before their SQL runs. */
 #ifndef VPOINTSD_ADMIN_H
 #define VPOINTSD_ADMIN_H
 
-#include "daemon/http.h"
+#include <stddef.h>
 
-void	admin_communities_list(struct http_request *, void *db_pool);
+#include <jansson.h>
+
+int	admin_prepare_station(json_t *args, char *detail, size_t len);
+int	admin_init(const char *conninfo, const char *pubkey_path, char *keyid,
+	    size_t keyidlen, char *err, size_t errlen);
 
 #endif

@@ -12,11 +12,13 @@
 #include <sodium.h>
 
 #include "daemon/admin.h"
+#include "daemon/auth.h"
 #include "daemon/conf.h"
 #include "daemon/db.h"
 #include "daemon/health.h"
 #include "daemon/http.h"
 #include "daemon/migrate.h"
+#include "daemon/ops.h"
 #include "log.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -30,7 +32,10 @@ struct vpointsd {
 	const char	*conf_path;	/* NULL: defaults and overrides only */
 	struct conf_override overrides[MAIN_MAX_OVERRIDES];
 	int		 noverrides;
+	const char	*init_admin;	/* --init-admin FILE.pub */
 	struct db_pool	*db;
+	struct auth	*auth;
+	struct ops	 ops;
 	struct http_server *http;
 	struct event	*sigterm;
 	struct event	*sigint;
@@ -41,6 +46,7 @@ struct vpointsd {
 
 static const char usage_text[] =
 "usage: vpointsd [-c FILE] [--listen ADDR:PORT] [--db CONNINFO]\n"
+"       vpointsd [-c FILE] [--db CONNINFO] --init-admin FILE.pub\n"
 "       vpointsd --version | --help\n"
 "\n"
 "The vpoints ledger daemon: records volunteer shifts, points and exchanges\n"
@@ -49,13 +55,17 @@ static const char usage_text[] =
 "  -c, --config FILE    read this ini file (see vpointsd.conf)\n"
 "      --listen A:P     listen on address A, port P (default " WIRE_DEFAULT_LISTEN ")\n"
 "      --db CONNINFO    libpq connection string (default dbname=vpoints)\n"
+"      --init-admin PUB apply the migrations, enrol this public key as an\n"
+"                       admin station (a no-op if it is enrolled), print\n"
+"                       its key id and exit\n"
 "      --version        print the version and exit\n"
 "  -h, --help           print this help and exit\n"
 "\n"
 "Signals: SIGTERM or SIGINT finish in-flight requests and exit 0;\n"
 "SIGHUP reloads the config file (an invalid file keeps the old one).\n"
-"Exit codes: 0 stopped cleanly, 64 usage, 69 database unreachable at\n"
-"start, 71 cannot listen, 78 configuration or migration error.\n";
+"Exit codes: 0 stopped cleanly, 64 usage, 65 bad public key file,\n"
+"69 database unreachable at start, 71 cannot listen, 78 configuration or\n"
+"migration error.\n";
 
 /* Build a configuration from the file and the command-line overrides. */
 static struct conf *
@@ -178,6 +188,7 @@ main_options(struct vpointsd *d, int argc, char **argv)
 		{ "config",	required_argument, NULL, 'c' },
 		{ "listen",	required_argument, NULL, 'L' },
 		{ "db",		required_argument, NULL, 'D' },
+		{ "init-admin",	required_argument, NULL, 'A' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -197,6 +208,9 @@ main_options(struct vpointsd *d, int argc, char **argv)
 			    ch == 'L' ? "listen" : "db";
 			d->overrides[d->noverrides].value = optarg;
 			d->noverrides++;
+			break;
+		case 'A':
+			d->init_admin = optarg;
 			break;
 		case 'V':
 			printf("vpointsd %s\n", PACKAGE_VERSION);
@@ -222,7 +236,7 @@ int
 main(int argc, char **argv)
 {
 	struct vpointsd d;
-	char err[1024];
+	char err[1024], keyid[64];
 	int applied, rc;
 
 	memset(&d, 0, sizeof(d));
@@ -248,6 +262,17 @@ main(int argc, char **argv)
 		return rc == MIGRATE_UNAVAILABLE ? EX_UNAVAILABLE : EX_CONFIG;
 	}
 	log_info("migrate: schema up to date (%d applied now)", applied);
+	if (d.init_admin != NULL) {
+		rc = admin_init(d.conf->db, d.init_admin, keyid, sizeof(keyid),
+		    err, sizeof(err));
+		conf_free(d.conf);
+		if (rc != 0) {
+			log_error("init-admin: %s", err);
+			return EX_DATAERR;
+		}
+		printf("%s\n", keyid);
+		return 0;
+	}
 
 	d.base = event_base_new();
 	if (d.base == NULL)
@@ -264,8 +289,10 @@ main(int argc, char **argv)
 		return EX_OSERR;
 	}
 	http_route(d.http, "GET", WIRE_ROUTE_HEALTHZ, health_get, d.db);
-	http_route(d.http, "GET", WIRE_API_PREFIX "/communities",
-	    admin_communities_list, d.db);
+	d.auth = auth_create(d.base, d.db);
+	d.ops.db = d.db;
+	d.ops.auth = d.auth;
+	ops_route_all(d.http, &d.ops);
 	d.sigterm = main_signal(&d, SIGTERM, main_stop);
 	d.sigint = main_signal(&d, SIGINT, main_stop);
 	d.sighup = main_signal(&d, SIGHUP, main_reload);
@@ -277,6 +304,7 @@ main(int argc, char **argv)
 	/* Requests still waiting for the database are answered 503 here,
 	 * before their connections close. */
 	db_pool_free(d.db);
+	auth_free(d.auth);
 	http_server_free(d.http);
 	event_free(d.sigterm);
 	event_free(d.sigint);

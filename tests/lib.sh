@@ -152,6 +152,20 @@ daemon_start() {
 	exit 1
 }
 
+# Make an admin key, enrol it with vpointsd --init-admin, and point
+# VPOINTS_KEY at it.
+harness_admin() {
+	"$VPOINTS" keygen --out "$T_DIR/admin.key" >/dev/null || return 1
+	"$VPOINTSD" --db "$(pgc_conninfo "$T_PG")" -c <(echo "sql_dir = $top_srcdir/sql") \
+		--init-admin "$T_DIR/admin.key.pub" >/dev/null 2>>"$DAEMON_LOG" || return 1
+	export VPOINTS_KEY="$T_DIR/admin.key"
+}
+
+# The newest migration in sql/.
+schema_version() {
+	ls "$top_srcdir"/sql/[0-9][0-9][0-9]_*.sql | sed 's/.*\/0*\([0-9]*\)_.*/\1/' | sort -n | tail -n 1
+}
+
 # Stop vpointsd with SIGTERM; its exit status is the result.
 daemon_stop() {
 	local rc=0

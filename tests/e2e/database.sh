@@ -4,6 +4,8 @@
 
 harness_db
 daemon_start
+harness_admin
+ok "a signed call works" vp community list
 
 is "healthy at first" "$(http_status GET /healthz)" 200
 pgc_stop "$T_PG" fast
@@ -12,19 +14,28 @@ s=$(http_status GET /healthz)
 is "healthz: 503" "$s" 503
 is "healthz: problem+json" "$(http_header Content-Type)" "application/problem+json"
 like "healthz: the database is named" "$(http_body)" '"db":"unavailable"'
-s=$(http_status GET /v1/communities)
-is "API requests get 503" "$s" 503
-like "... with type database-unavailable" "$(http_body)" "urn:vpoints:problem:database-unavailable"
-is "... and Retry-After" "$(http_header Retry-After)" "1"
+is "healthz: Retry-After" "$(http_header Retry-After)" "1"
+out=$(vp --json --retries 0 community list 2>&1)
+is "API requests get 503: vpoints exits 69" "$?" 69
+like "... with type database-unavailable" "$out" "urn:vpoints:problem:database-unavailable"
 vp status >/dev/null 2>&1
 is "vpoints status exits 69" "$?" 69
 
 pgc_start "$T_PG"
 ok "the daemon recovers within 10 s, without a restart" wait_health 10 200
-is "API requests work again" "$(http_status GET /v1/communities)" 200
+ok "API requests work again" vp community list
 kill -0 "$DAEMON_PID"
 is "it is the same daemon process" "$?" 0
 like "the reconnect is logged" "$(cat "$DAEMON_LOG")" "ready"
+
+# A write retried by the client while PostgreSQL restarts lands once.
+pgc_stop "$T_PG" fast
+wait_health 10 503
+(sleep 1; pgc_start "$T_PG") &
+starter=$!
+ok "vpoints retries a write until the database is back" vp --retries 8 community add C9 --name Nine --population 90
+wait "$starter"
+is "and it was applied once" "$(pgc_psql "$T_PG" -At -c "SELECT count(*) FROM communities WHERE code = 'C9'")" 1
 
 # Kill the server hard (no goodbye to clients), then restart it.
 pgc_stop "$T_PG" immediate

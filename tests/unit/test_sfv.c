@@ -6,6 +6,7 @@
 
 #include <check.h>
 
+#include "tests/unit/unit.h"
 #include "sfv.h"
 
 /* Parse a NUL-terminated field value; a refusal must come with a reason. */
@@ -448,6 +449,44 @@ START_TEST(test_not_ascii)
 }
 END_TEST
 
+START_TEST(test_error_reasons)
+{
+	static const struct {
+		const char	*input;
+		const char	*reason;
+	} cases[] = {
+		{ "a=1000000000000000", "integer over 15 digits" },
+		{ "a=1234567890123.1", "decimal over 12 digits" },
+		{ "a=1.1234", "decimal over 3 fractional digits" },
+		{ "a=1.", "decimal ends with a dot" },
+		{ "a=\"abc", "string is unterminated" },
+		{ "a=\"a\\nb\"", "string has a bad escape" },
+		{ "a=@x", "unknown item type" },
+		{ "A=1", "key must start with a-z or *" },
+		{ "a=1,", "dictionary ends with a comma" },
+		{ "a=1 x", "dictionary members need a comma between" },
+		{ "a=(1 2", "inner list is unterminated" },
+		{ "a=(1,2)", "inner list needs SP between items" },
+		{ "a=:aGVsbG8=", "byte sequence is unterminated" },
+		{ "a=:a-b_:", "byte sequence is not base64" },
+		{ "a=?2", "boolean must be ?0 or ?1" },
+		{ "a=\xff", "field value is not ASCII" },
+	};
+	const char	*errstr;
+	size_t		 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		errstr = NULL;
+		ck_assert_ptr_null(sfv_parse_dictionary(cases[i].input,
+		    strlen(cases[i].input), &errstr));
+		ck_assert_msg(errstr != NULL &&
+		    strcmp(errstr, cases[i].reason) == 0,
+		    "%s: got \"%s\", want \"%s\"", cases[i].input,
+		    errstr ? errstr : "(null)", cases[i].reason);
+	}
+}
+END_TEST
+
 START_TEST(test_serialize_inner_list)
 {
 	struct sfv_item		items[2];
@@ -648,6 +687,7 @@ sfv_suite(void)
 	tcase_add_test(parse_case, test_byte_sequence);
 	tcase_add_test(parse_case, test_inner_list);
 	tcase_add_test(parse_case, test_not_ascii);
+	tcase_add_test(parse_case, test_error_reasons);
 	suite_add_tcase(s, parse_case);
 
 	tcase_add_test(serialize_case, test_serialize_inner_list);
@@ -658,14 +698,9 @@ sfv_suite(void)
 	return (s);
 }
 
+/* Run the suite; the exit status says whether any test failed. */
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(sfv_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed != 0);
+	return unit_run(sfv_suite());
 }

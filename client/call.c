@@ -1,0 +1,238 @@
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "client/call.h"
+#include "keyfile.h"
+#include "sig.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+#define CALL_EXPIRES	60	/* seconds a signature is valid */
+#define CALL_MAX_HDRS	8
+
+/* Headers of one attempt, also read by the signer. */
+struct call_headers {
+	struct net_header h[CALL_MAX_HDRS];
+	size_t		  n;
+};
+
+/* The signer's header accessor: by lowercase name. */
+static const char *
+call_header(void *arg, const char *name)
+{
+	struct call_headers *hs = arg;
+	size_t i;
+
+	for (i = 0; i < hs->n; i++) {
+		if (strcasecmp(hs->h[i].name, name) == 0)
+			return hs->h[i].value;
+	}
+	return NULL;
+}
+
+/* A random UUID (version 4) as an Idempotency-Key. */
+static void
+call_uuid(char *out, size_t len)
+{
+	unsigned char b[16];
+
+	randombytes_buf(b, sizeof(b));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(out, len, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5],
+	    b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+/* Load the station's secret key once. */
+static int
+call_key(struct client *cl, struct net_response *resp)
+{
+	if (cl->key != NULL)
+		return 0;
+	if (cl->settings.key == NULL) {
+		snprintf(resp->error, sizeof(resp->error), "no station key: "
+		    "give --key FILE, VPOINTS_KEY or key = in the config file");
+		return -1;
+	}
+	cl->key = keyfile_read_secret(cl->settings.key, resp->error,
+	    sizeof(resp->error));
+	return cl->key != NULL ? 0 : -1;
+}
+
+/* Sleep before attempt n (n >= 1): 0.25 s doubling, at most 4 s. */
+static void
+call_backoff(int n)
+{
+	long ms = 250L << (n - 1 < 4 ? n - 1 : 4);
+	struct timespec ts;
+
+	if (ms > 4000)
+		ms = 4000;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+/* One signed attempt. */
+static int
+call_once(struct client *cl, const char *method, const char *path,
+    const char *query, const char *target, const char *text,
+    const char *digest, const char *idem, struct net_response *resp)
+{
+	const char *components[7] = { "@method", "@authority", "@path",
+	    "@query" };
+	char authority[300], nonce[SIG_NONCE_LEN + 1];
+	char *sig_input = NULL, *signature = NULL;
+	struct call_headers hs = { .n = 0 };
+	struct sig_params sp;
+	struct sig_request req;
+	size_t nc = 4;
+	int rc;
+
+	net_authority(cl->settings.server, authority, sizeof(authority));
+	hs.h[hs.n++] = (struct net_header){ "Accept", WIRE_TYPE_JSON };
+	if (text != NULL) {
+		hs.h[hs.n++] = (struct net_header){ WIRE_HDR_CONTENT_TYPE,
+		    WIRE_TYPE_JSON };
+		hs.h[hs.n++] = (struct net_header){ WIRE_HDR_CONTENT_DIGEST,
+		    digest };
+		components[nc++] = "content-type";
+		components[nc++] = "content-digest";
+	}
+	if (idem != NULL) {
+		hs.h[hs.n++] = (struct net_header){ WIRE_HDR_IDEMPOTENCY_KEY,
+		    idem };
+		components[nc++] = "idempotency-key";
+	}
+	sig_nonce_new(nonce);
+	memset(&sp, 0, sizeof(sp));
+	sp.created = (int64_t)time(NULL);
+	sp.expires = sp.created + CALL_EXPIRES;
+	sp.nonce = nonce;
+	sp.keyid = cl->key->keyid;
+	sp.alg = SIG_ALG;
+	sp.tag = SIG_TAG;
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.authority = authority;
+	req.path = path;
+	req.query = query;
+	req.header = call_header;
+	req.arg = &hs;
+	if (sig_sign_request(cl->key->sk, components, nc, &sp, &req,
+	    &sig_input, &signature) != SIG_OK)
+		abort();
+	hs.h[hs.n++] = (struct net_header){ WIRE_HDR_SIGNATURE_INPUT,
+	    sig_input };
+	hs.h[hs.n++] = (struct net_header){ WIRE_HDR_SIGNATURE, signature };
+	rc = net_request(cl->settings.server, method, target, hs.h, hs.n, text,
+	    text != NULL ? strlen(text) : 0, cl->timeout, resp);
+	free(sig_input);
+	free(signature);
+	return rc;
+}
+
+/* True for an answer worth another attempt: 5xx, or 409 because the
+ * same operation is still in flight. Other conflicts are final. */
+static bool
+call_retryable(const struct net_response *resp)
+{
+	json_t *p;
+	bool in_flight;
+
+	if (resp->status >= 500)
+		return true;
+	if (resp->status != 409)
+		return false;
+	p = json_loadb(resp->body, resp->len, 0, NULL);
+	in_flight = p != NULL && json_is_string(json_object_get(p, "type")) &&
+	    strcmp(json_string_value(json_object_get(p, "type")),
+	    WIRE_P_IN_FLIGHT) == 0;
+	json_decref(p);
+	return in_flight;
+}
+
+/* Send a signed request, retrying what may succeed later. Returns 0 with
+ * the last answer in resp, or -1 when none came (resp->error says why). */
+int
+call_api(struct client *cl, const char *method, const char *path,
+    const char *query, json_t *body, struct net_response *resp)
+{
+	char idem[64], *text = NULL, *digest = NULL, *target;
+	int attempt, rc = -1;
+	bool write = strcmp(method, "GET") != 0;
+
+	memset(resp, 0, sizeof(*resp));
+	if (call_key(cl, resp) != 0)
+		return -1;
+	if (write) {
+		if (cl->idempotency_key != NULL)
+			snprintf(idem, sizeof(idem), "%s", cl->idempotency_key);
+		else
+			call_uuid(idem, sizeof(idem));
+		text = body != NULL ? json_dumps(body, JSON_COMPACT) :
+		    xstrdup("{}");
+		if (text == NULL)
+			abort();
+		digest = sig_digest_header(text, strlen(text));
+	}
+	target = query != NULL && *query != '\0' ?
+	    xasprintf("%s?%s", path, query) : xstrdup(path);
+	for (attempt = 0; attempt <= cl->retries; attempt++) {
+		if (attempt > 0) {
+			call_backoff(attempt);
+			net_response_clear(resp);
+		}
+		rc = call_once(cl, method, path, query, target, text, digest,
+		    write ? idem : NULL, resp);
+		if (rc == 0 && !call_retryable(resp))
+			break;
+	}
+	free(target);
+	free(text);
+	free(digest);
+	return rc;
+}
+
+/* Call, and on success hand back the parsed JSON body; otherwise report
+ * the problem and return the exit code. */
+int
+call_run(struct client *cl, const char *what, const char *method,
+    const char *path, const char *query, json_t *body, json_t **result)
+{
+	struct net_response resp;
+	int rc;
+
+	*result = NULL;
+	if (call_api(cl, method, path, query, body, &resp) != 0) {
+		fprintf(stderr, "vpoints: %s: %s\n", what, resp.error);
+		rc = cl->key == NULL ? WIRE_EXIT_CONFIG : WIRE_EXIT_UNAVAILABLE;
+		net_response_clear(&resp);
+		return rc;
+	}
+	if (resp.status >= 300) {
+		rc = client_report_problem(cl, what, &resp);
+		net_response_clear(&resp);
+		return rc;
+	}
+	*result = json_loadb(resp.body, resp.len, 0, NULL);
+	if (*result == NULL) {
+		fprintf(stderr, "vpoints: %s: the daemon's answer is not JSON\n",
+		    what);
+		net_response_clear(&resp);
+		return WIRE_EXIT_SOFTWARE;
+	}
+	if (cl->json)
+		printf("%s\n", resp.body);
+	net_response_clear(&resp);
+	return WIRE_EXIT_OK;
+}

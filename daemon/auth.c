@@ -1,0 +1,233 @@
+#include "config.h"
+
+#include <search.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "daemon/auth.h"
+#include "log.h"
+#include "sig.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+#define AUTH_CACHE_MAX	100000	/* public keys kept in memory */
+#define AUTH_PRUNE_SECS	60	/* how often old nonces and records go */
+
+/* One cached key id and its public key. */
+struct auth_key {
+	char		keyid[SIG_KEYID_LEN + 1];
+	unsigned char	pk[SIG_PUBLICKEYBYTES];
+};
+
+struct auth {
+	struct db_pool	*db;
+	struct event	*prune;		/* timer for vp_prune() */
+	void		*keys;		/* tsearch tree of struct auth_key */
+	size_t		 nkeys;
+};
+
+/* A check waiting for its key's look-up. */
+struct auth_pending {
+	struct auth	*auth;
+	struct http_request *hr;
+	struct sig_input *in;
+	auth_cb		 cb;
+	void		*arg;
+};
+
+/* Order cached keys by key id. */
+static int
+auth_key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct auth_key *)a)->keyid,
+	    ((const struct auth_key *)b)->keyid);
+}
+
+/* vp_prune() finished. */
+static void
+auth_pruned(const struct db_reply *r, void *arg)
+{
+	if (db_reply_status(r) == DB_OK)
+		log_debug("auth: pruned %s old nonces and idempotency records",
+		    db_reply_value(r, 0, 0));
+}
+
+/* Timer: forget nonces and idempotency records past their use. */
+static void
+auth_prune(evutil_socket_t fd, short what, void *arg)
+{
+	struct auth *auth = arg;
+
+	db_query(auth->db, "SELECT vp_prune()", 0, NULL, auth_pruned, NULL);
+}
+
+/* The public key cache starts empty; pruning runs every minute. */
+struct auth *
+auth_create(struct event_base *base, struct db_pool *db)
+{
+	struct auth *auth = xcalloc(1, sizeof(*auth));
+	struct timeval tv = { AUTH_PRUNE_SECS, 0 };
+
+	auth->db = db;
+	auth->prune = event_new(base, -1, EV_PERSIST, auth_prune, auth);
+	if (auth->prune == NULL || event_add(auth->prune, &tv) != 0)
+		abort();
+	return auth;
+}
+
+/* Free the cache and stop pruning. */
+void
+auth_free(struct auth *auth)
+{
+	if (auth == NULL)
+		return;
+	event_free(auth->prune);
+	tdestroy(auth->keys, free);
+	free(auth);
+}
+
+/* Refuse with 401 and the reason's slug. */
+static void
+auth_refuse(struct http_request *hr, enum sig_refusal why)
+{
+	char *type = xasprintf("%s%s", WIRE_PROBLEM_PREFIX,
+	    sig_refusal_slug(why));
+
+	http_reply_problem(hr, 401, type, sig_refusal_title(why), NULL);
+	free(type);
+}
+
+/* sig_request's header accessor over an http_request. */
+static const char *
+auth_header(void *arg, const char *name)
+{
+	return http_request_header(arg, name);
+}
+
+/* Verify the signature with the key, then hand over or refuse. */
+static void
+auth_finish(struct http_request *hr, struct sig_input *in,
+    const unsigned char *pk, auth_cb cb, void *arg)
+{
+	struct sig_request req = {
+		.method = http_request_method(hr),
+		.authority = http_request_header(hr, "Host"),
+		.path = http_request_path(hr),
+		.query = http_request_query(hr),
+		.target_uri = NULL,
+		.header = auth_header,
+		.arg = hr,
+	};
+	struct auth_ok ok;
+	enum sig_refusal why;
+
+	why = sig_verify(in, &req, pk);
+	if (why != SIG_OK) {
+		auth_refuse(hr, why);
+		sig_input_free(in);
+		return;
+	}
+	http_request_set_keyid(hr, in->keyid);
+	ok.keyid = in->keyid;
+	ok.nonce = in->nonce;
+	cb(hr, &ok, arg);
+	sig_input_free(in);
+}
+
+/* Remember a key id's public key. */
+static void
+auth_cache_put(struct auth *auth, const char *keyid, const unsigned char *pk)
+{
+	struct auth_key *key;
+
+	if (auth->nkeys >= AUTH_CACHE_MAX)
+		return;
+	key = xcalloc(1, sizeof(*key));
+	snprintf(key->keyid, sizeof(key->keyid), "%s", keyid);
+	memcpy(key->pk, pk, sizeof(key->pk));
+	if (*(struct auth_key **)tsearch(key, &auth->keys, auth_key_cmp) !=
+	    key)
+		free(key);
+	else
+		auth->nkeys++;
+}
+
+/* The key look-up came back. */
+static void
+auth_key_found(const struct db_reply *r, void *arg)
+{
+	struct auth_pending *p = arg;
+	unsigned char pk[SIG_PUBLICKEYBYTES];
+	const char *b64;
+	size_t n;
+
+	if (db_reply_status(r) != DB_OK) {
+		http_reply_problem(p->hr, 503, WIRE_P_DB_UNAVAILABLE,
+		    "Database unavailable", "The signing key cannot be looked "
+		    "up; retry in a moment.");
+		sig_input_free(p->in);
+		free(p);
+		return;
+	}
+	b64 = db_reply_value(r, 0, 0);
+	if (b64 == NULL || sodium_base642bin(pk, sizeof(pk), b64, strlen(b64),
+	    NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    n != sizeof(pk)) {
+		auth_refuse(p->hr, SIG_KEY_UNKNOWN);
+		sig_input_free(p->in);
+		free(p);
+		return;
+	}
+	auth_cache_put(p->auth, p->in->keyid, pk);
+	auth_finish(p->hr, p->in, pk, p->cb, p->arg);
+	free(p);
+}
+
+/* Check the request's signature; cb runs (perhaps at once) if it holds. */
+void
+auth_check(struct auth *auth, struct http_request *hr, bool is_write,
+    auth_cb cb, void *arg)
+{
+	struct auth_key probe, **found;
+	struct auth_pending *p;
+	struct sig_input *in;
+	enum sig_refusal why;
+	const char *body, *params[1];
+	size_t len;
+
+	in = sig_input_parse(http_request_header(hr, WIRE_HDR_SIGNATURE_INPUT),
+	    http_request_header(hr, WIRE_HDR_SIGNATURE), SIG_LABEL, &why);
+	if (in == NULL) {
+		auth_refuse(hr, why);
+		return;
+	}
+	body = http_request_body(hr, &len);
+	why = sig_profile_check(in, time(NULL), len > 0, is_write);
+	if (why == SIG_OK && len > 0)
+		why = sig_digest_check(http_request_header(hr,
+		    WIRE_HDR_CONTENT_DIGEST), body, len);
+	if (why == SIG_OK && strlen(in->keyid) != SIG_KEYID_LEN)
+		why = SIG_KEY_UNKNOWN;
+	if (why != SIG_OK) {
+		auth_refuse(hr, why);
+		sig_input_free(in);
+		return;
+	}
+	snprintf(probe.keyid, sizeof(probe.keyid), "%s", in->keyid);
+	found = tfind(&probe, &auth->keys, auth_key_cmp);
+	if (found != NULL) {
+		auth_finish(hr, in, (*found)->pk, cb, arg);
+		return;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->auth = auth;
+	p->hr = hr;
+	p->in = in;
+	p->cb = cb;
+	p->arg = arg;
+	params[0] = in->keyid;
+	db_query(auth->db, "SELECT vp_key($1)", 1, params, auth_key_found, p);
+}

@@ -1,0 +1,34 @@
+/* Signed requests: the RFC 9421 check of every request but /healthz,
+ * /metrics and /v1/public-key. auth_check refuses a bad request itself
+ * (401 problem+json naming the reason) or calls back with the verified key
+ * id and nonce. The nonce, revocation and role are checked by vp_call in
+ * the operation's own transaction, so every daemon on the database sees a
+ * revocation at once; the public key of a key id never changes, so it is
+ * cached here after the first look-up. */
+#ifndef VPOINTSD_AUTH_H
+#define VPOINTSD_AUTH_H
+
+#include <stdbool.h>
+
+#include <event2/event.h>
+
+#include "daemon/db.h"
+#include "daemon/http.h"
+
+struct auth;
+
+/* A request whose signature verified. */
+struct auth_ok {
+	const char	*keyid;
+	const char	*nonce;
+};
+
+typedef void (*auth_cb)(struct http_request *, const struct auth_ok *,
+    void *arg);
+
+struct auth	*auth_create(struct event_base *, struct db_pool *);
+void		 auth_free(struct auth *);
+void		 auth_check(struct auth *, struct http_request *, bool is_write,
+		    auth_cb, void *arg);
+
+#endif

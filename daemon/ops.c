@@ -1,0 +1,212 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "daemon/admin.h"
+#include "daemon/ops.h"
+#include "daemon/api.h"
+#include "log.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+#define OPS_IDEM_KEY_MAX	255
+
+/* Every signed operation of the API. */
+static const struct op ops_table[] = {
+	{ "POST", "/v1/communities", "community_add", true, { NULL }, NULL },
+	{ "GET", "/v1/communities", "community_list", false, { NULL }, NULL },
+	{ "POST", "/v1/stations", "station_add", true, { NULL },
+	    admin_prepare_station },
+	{ "GET", "/v1/stations", "station_list", false, { NULL }, NULL },
+	{ "POST", "/v1/stations/{}/revoke", "station_revoke", true,
+	    { "code" }, NULL },
+};
+
+/* Pair of the ops context and the operation, one per route. */
+struct ops_route {
+	struct ops	*ops;
+	const struct op	*op;
+};
+
+static struct ops_route ops_routes[sizeof(ops_table) / sizeof(ops_table[0])];
+
+/* vp_call came back: pass its status and body through. */
+static void
+ops_done(const struct db_reply *r, void *arg)
+{
+	struct http_request *hr = arg;
+	const char *status, *body;
+	int code;
+
+	if (db_reply_status(r) != DB_OK) {
+		api_reply_db_failure(hr, r);
+		return;
+	}
+	status = db_reply_value(r, 0, 0);
+	body = db_reply_value(r, 0, 1);
+	code = status != NULL ? atoi(status) : 0;
+	if (body == NULL || code < 200 || code > 599) {
+		log_error("vp_call %s %s: no status or body",
+		    http_request_method(hr), http_request_path(hr));
+		http_reply_problem(hr, 500, WIRE_P_INTERNAL, "Internal error",
+		    "The error was logged.");
+		return;
+	}
+	http_reply(hr, code, code >= 400 ? WIRE_TYPE_PROBLEM : WIRE_TYPE_JSON,
+	    body, strlen(body));
+}
+
+/* An Idempotency-Key: 1 to 255 visible ASCII characters. */
+static bool
+ops_idem_key_valid(const char *key)
+{
+	size_t i;
+
+	for (i = 0; key[i] != '\0'; i++) {
+		if (!isgraph((unsigned char)key[i]) || i == OPS_IDEM_KEY_MAX)
+			return false;
+	}
+	return i > 0;
+}
+
+/* Refuse a write without a valid Idempotency-Key. */
+static void
+ops_no_idem_key(struct http_request *hr)
+{
+	http_reply_problem(hr, 400, WIRE_PROBLEM("idempotency-key-missing"),
+	    "Idempotency-Key required", "Every write needs an Idempotency-Key "
+	    "header of 1 to 255 visible characters.");
+}
+
+/* SHA-256 (hex) of what makes two requests the same request. */
+static void
+ops_fingerprint(struct http_request *hr, char *hex, size_t hexlen)
+{
+	crypto_hash_sha256_state st;
+	unsigned char hash[crypto_hash_sha256_BYTES];
+	const char *parts[3], *body;
+	size_t len, i;
+
+	parts[0] = http_request_method(hr);
+	parts[1] = http_request_path(hr);
+	parts[2] = http_request_query(hr);
+	body = http_request_body(hr, &len);
+	crypto_hash_sha256_init(&st);
+	for (i = 0; i < 3; i++)
+		crypto_hash_sha256_update(&st, (const unsigned char *)parts[i],
+		    strlen(parts[i]) + 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)body, len);
+	crypto_hash_sha256_final(&st, hash);
+	sodium_bin2hex(hex, hexlen, hash, sizeof(hash));
+}
+
+/* The request's arguments: its JSON object body plus the route's {}
+ * segments. NULL after replying 400 or 422. */
+static json_t *
+ops_args(struct http_request *hr, const struct op *op)
+{
+	char detail[256];
+	json_error_t error;
+	const char *body;
+	json_t *args;
+	size_t len;
+	int i;
+
+	body = http_request_body(hr, &len);
+	if (len == 0) {
+		args = json_object();
+	} else {
+		args = json_loadb(body, len, JSON_REJECT_DUPLICATES, &error);
+		if (args == NULL) {
+			http_reply_problem(hr, 400, WIRE_PROBLEM("invalid-json"),
+			    "Invalid JSON", error.text);
+			return NULL;
+		}
+		if (!json_is_object(args)) {
+			json_decref(args);
+			http_reply_problem(hr, 400, WIRE_PROBLEM("invalid-json"),
+			    "Invalid JSON", "The body must be a JSON object.");
+			return NULL;
+		}
+	}
+	for (i = 0; i < OPS_MAX_PARAMS && op->params[i] != NULL; i++)
+		json_object_set_new(args, op->params[i],
+		    json_string(http_request_param(hr, i)));
+	if (op->prepare != NULL &&
+	    op->prepare(args, detail, sizeof(detail)) != 0) {
+		json_decref(args);
+		http_reply_problem(hr, 422, WIRE_PROBLEM("invalid-field"),
+		    "invalid-field", detail);
+		return NULL;
+	}
+	return args;
+}
+
+/* The signature holds: run the operation. */
+static void
+ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
+{
+	const struct ops_route *route = arg;
+	const struct op *op = route->op;
+	const char *idem = NULL, *params[6];
+	char fingerprint[2 * crypto_hash_sha256_BYTES + 1];
+	json_t *args;
+	char *text;
+
+	if (op->write)
+		idem = http_request_header(hr, WIRE_HDR_IDEMPOTENCY_KEY);
+	if ((args = ops_args(hr, op)) == NULL)
+		return;
+	text = json_dumps(args, JSON_COMPACT);
+	json_decref(args);
+	if (text == NULL)
+		abort();
+	ops_fingerprint(hr, fingerprint, sizeof(fingerprint));
+	params[0] = ok->keyid;
+	params[1] = ok->nonce;
+	params[2] = op->name;
+	params[3] = idem;
+	params[4] = fingerprint;
+	params[5] = text;
+	db_query(route->ops->db, "SELECT status, body FROM vp_call($1, $2, $3, "
+	    "$4, $5, $6::jsonb)", 6, params, ops_done, hr);
+	free(text);
+}
+
+/* Every operation route starts here. */
+static void
+ops_handle(struct http_request *hr, void *arg)
+{
+	const struct ops_route *route = arg;
+	const char *idem;
+
+	/* Said before the signature, which must cover it: a write without
+	 * an Idempotency-Key is a malformed request, not a forged one. */
+	if (route->op->write) {
+		idem = http_request_header(hr, WIRE_HDR_IDEMPOTENCY_KEY);
+		if (idem == NULL || !ops_idem_key_valid(idem)) {
+			ops_no_idem_key(hr);
+			return;
+		}
+	}
+	auth_check(route->ops->auth, hr, route->op->write, ops_signed,
+	    (void *)route);
+}
+
+/* Add every operation's route to the server. */
+void
+ops_route_all(struct http_server *server, struct ops *ops)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ops_table) / sizeof(ops_table[0]); i++) {
+		ops_routes[i].ops = ops;
+		ops_routes[i].op = &ops_table[i];
+		http_route(server, ops_table[i].method, ops_table[i].pattern,
+		    ops_handle, &ops_routes[i]);
+	}
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""An independent RFC 9421 signer for vpointsd's tests.
+
+It shares no code with vpoints: Python's standard library for HTTP and
+hashing, the `cryptography` package for Ed25519, keys made by OpenSSL
+(`openssl genpkey -algorithm ed25519`). It signs one request per the
+vpoints profile and can break the request in one named way, so the tests
+can check each refusal; it prints the status line's code and the body.
+"""
+import argparse
+import base64
+import hashlib
+import http.client
+import json
+import os
+import sys
+import time
+import urllib.parse
+
+from cryptography.hazmat.primitives import serialization
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def keyid_of(public_raw):
+    """RFC 7638 thumbprint of an Ed25519 JWK."""
+    jwk = '{"crv":"Ed25519","kty":"OKP","x":"%s"}' % b64url(public_raw)
+    return b64url(hashlib.sha256(jwk.encode()).digest())
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--key", required=True, help="PEM private key (OpenSSL)")
+    p.add_argument("--server", required=True)
+    p.add_argument("--method", default="GET")
+    p.add_argument("--path", required=True)
+    p.add_argument("--query", default="")
+    p.add_argument("--body")
+    p.add_argument("--idem")
+    p.add_argument("--created", type=int, help="seconds from now (+/-)", default=0)
+    p.add_argument("--expires", type=int, help="seconds from now")
+    p.add_argument("--alg", default="ed25519")
+    p.add_argument("--tag", default="vpoints")
+    p.add_argument("--nonce")
+    p.add_argument("--keyid")
+    p.add_argument("--break", dest="brk", default="",
+                   help="no-signature, no-digest, bad-digest, query, body, "
+                        "idem, omit-idem, bad-signature")
+    p.add_argument("--tamper-path", help="send to this path instead")
+    p.add_argument("--repeat", type=int, default=1,
+                   help="send the same signed request N times; print "
+                        "how many times each status came back")
+    p.add_argument("--keyid-only", action="store_true",
+                   help="print the key's RFC 7638 key id and exit")
+    a = p.parse_args()
+
+    with open(a.key, "rb") as f:
+        sk = serialization.load_pem_private_key(f.read(), password=None)
+    pk_raw = sk.public_key().public_bytes(serialization.Encoding.Raw,
+                                          serialization.PublicFormat.Raw)
+    keyid = a.keyid or keyid_of(pk_raw)
+    if a.keyid_only:
+        print(keyid)
+        return 0
+
+    url = urllib.parse.urlsplit(a.server)
+    authority = url.netloc.lower()
+    body = a.body.encode() if a.body is not None else None
+    headers = {"Host": authority}
+    components = ["@method", "@authority", "@path", "@query"]
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+        headers["Content-Digest"] = "sha-256=:%s:" % base64.b64encode(
+            hashlib.sha256(body).digest()).decode()
+        components += ["content-type", "content-digest"]
+    if a.idem is not None:
+        headers["Idempotency-Key"] = a.idem
+        if a.brk != "omit-idem":
+            components.append("idempotency-key")
+
+    created = int(time.time()) + a.created
+    nonce = a.nonce or os.urandom(16).hex()
+    params = "(%s);created=%d" % (" ".join('"%s"' % c for c in components), created)
+    if a.expires is not None:
+        params += ";expires=%d" % (int(time.time()) + a.expires)
+    params += ';nonce="%s";keyid="%s";alg="%s";tag="%s"' % (nonce, keyid, a.alg, a.tag)
+
+    values = {
+        "@method": a.method.upper(),
+        "@authority": authority,
+        "@path": a.path,
+        "@query": "?" + a.query,
+    }
+    lines = []
+    for c in components:
+        v = values[c] if c.startswith("@") else headers[
+            {"content-type": "Content-Type", "content-digest": "Content-Digest",
+             "idempotency-key": "Idempotency-Key"}[c]]
+        lines.append('"%s": %s' % (c, v.strip()))
+    lines.append('"@signature-params": %s' % params)
+    base = "\n".join(lines).encode()
+    sig = sk.sign(base)
+    if a.brk == "bad-signature":
+        sig = bytes([sig[0] ^ 1]) + sig[1:]
+
+    if a.brk != "no-signature":
+        headers["Signature-Input"] = "sig1=" + params
+        headers["Signature"] = "sig1=:%s:" % base64.b64encode(sig).decode()
+    # Changes after signing: what an attacker on the wire would do.
+    method, path, query = a.method.upper(), a.path, a.query
+    if a.brk == "no-digest":
+        del headers["Content-Digest"]
+    elif a.brk == "bad-digest":
+        headers["Content-Digest"] = "sha-256=:%s:" % base64.b64encode(
+            hashlib.sha256(b"other").digest()).decode()
+    if a.tamper_path:
+        path = a.tamper_path
+    elif a.brk == "query":
+        query = query + "&x=1"
+    elif a.brk == "body":
+        body = body.replace(b"1", b"2", 1)
+    elif a.brk == "idem":
+        headers["Idempotency-Key"] = a.idem + "x"
+
+    target = path + ("?" + query if query else "")
+    conn = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=10)
+    counts = {}
+    for _ in range(a.repeat):
+        conn.request(method, target, body=body, headers=headers)
+        resp = conn.getresponse()
+        text = resp.read().decode()
+        counts[resp.status] = counts.get(resp.status, 0) + 1
+    if a.repeat > 1:
+        print(" ".join("%d:%d" % kv for kv in sorted(counts.items())))
+    else:
+        print(resp.status)
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
