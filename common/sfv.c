@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "buf.h"
 #include "sfv.h"
 #include "xmalloc.h"
 
@@ -21,13 +22,6 @@ struct sfv_parser {
 	const char	*cur;
 	const char	*end;
 	const char	*errstr;
-};
-
-/* A growing, always NUL-terminated string for the serializers. */
-struct sfv_buf {
-	char	*data;
-	size_t	 len;
-	size_t	 size;
 };
 
 /* Whether c is an ASCII digit. */
@@ -635,29 +629,9 @@ sfv_param_get(const struct sfv_param *params, size_t nparams, const char *key)
 	return (NULL);
 }
 
-/* Append bytes to a buffer. */
-static void
-sfv_buf_add(struct sfv_buf *b, const char *s, size_t len)
-{
-	if (b->len + len + 1 > b->size) {
-		b->size = (b->len + len + 1) * 2;
-		b->data = xrealloc(b->data, b->size);
-	}
-	memcpy(b->data + b->len, s, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-}
-
-/* Append a string to a buffer. */
-static void
-sfv_buf_puts(struct sfv_buf *b, const char *s)
-{
-	sfv_buf_add(b, s, strlen(s));
-}
-
 /* Serialize a Key (RFC 8941 section 4.1.1.3). */
 static int
-sfv_serialize_key(struct sfv_buf *b, const char *key, const char **errstr)
+sfv_serialize_key(struct buf *b, const char *key, const char **errstr)
 {
 	const char	*s;
 
@@ -671,13 +645,13 @@ sfv_serialize_key(struct sfv_buf *b, const char *key, const char **errstr)
 			return (-1);
 		}
 	}
-	sfv_buf_puts(b, key);
+	buf_puts(b, key);
 	return (0);
 }
 
 /* Serialize a Decimal held in thousandths (RFC 8941 section 4.1.5). */
 static int
-sfv_serialize_decimal(struct sfv_buf *b, int64_t v, const char **errstr)
+sfv_serialize_decimal(struct buf *b, int64_t v, const char **errstr)
 {
 	char	tmp[32];
 	size_t	n;
@@ -687,7 +661,7 @@ sfv_serialize_decimal(struct sfv_buf *b, int64_t v, const char **errstr)
 		return (-1);
 	}
 	if (v < 0) {
-		sfv_buf_add(b, "-", 1);
+		buf_add(b, "-", 1);
 		v = -v;
 	}
 	snprintf(tmp, sizeof tmp, "%lld.%03lld", (long long)(v / 1000),
@@ -695,13 +669,13 @@ sfv_serialize_decimal(struct sfv_buf *b, int64_t v, const char **errstr)
 	n = strlen(tmp);
 	while (tmp[n - 1] == '0' && tmp[n - 2] != '.')
 		n--;
-	sfv_buf_add(b, tmp, n);
+	buf_add(b, tmp, n);
 	return (0);
 }
 
 /* Serialize a String (RFC 8941 section 4.1.6). */
 static int
-sfv_serialize_string(struct sfv_buf *b, const char *s, const char **errstr)
+sfv_serialize_string(struct buf *b, const char *s, const char **errstr)
 {
 	const char	*c;
 
@@ -715,19 +689,19 @@ sfv_serialize_string(struct sfv_buf *b, const char *s, const char **errstr)
 			return (-1);
 		}
 	}
-	sfv_buf_add(b, "\"", 1);
+	buf_add(b, "\"", 1);
 	for (c = s; *c != '\0'; c++) {
 		if (*c == '"' || *c == '\\')
-			sfv_buf_add(b, "\\", 1);
-		sfv_buf_add(b, c, 1);
+			buf_add(b, "\\", 1);
+		buf_add(b, c, 1);
 	}
-	sfv_buf_add(b, "\"", 1);
+	buf_add(b, "\"", 1);
 	return (0);
 }
 
 /* Serialize a Token (RFC 8941 section 4.1.7). */
 static int
-sfv_serialize_token(struct sfv_buf *b, const char *s, const char **errstr)
+sfv_serialize_token(struct buf *b, const char *s, const char **errstr)
 {
 	const char	*c;
 
@@ -742,13 +716,13 @@ sfv_serialize_token(struct sfv_buf *b, const char *s, const char **errstr)
 			return (-1);
 		}
 	}
-	sfv_buf_puts(b, s);
+	buf_puts(b, s);
 	return (0);
 }
 
 /* Serialize a Byte Sequence (RFC 8941 section 4.1.8). */
 static void
-sfv_serialize_bytes(struct sfv_buf *b, const char *s, size_t len)
+sfv_serialize_bytes(struct buf *b, const char *s, size_t len)
 {
 	size_t	 enclen;
 	char	*enc;
@@ -757,15 +731,15 @@ sfv_serialize_bytes(struct sfv_buf *b, const char *s, size_t len)
 	enc = xmalloc(enclen);
 	sodium_bin2base64(enc, enclen, (const unsigned char *)s, len,
 	    sodium_base64_VARIANT_ORIGINAL);
-	sfv_buf_add(b, ":", 1);
-	sfv_buf_puts(b, enc);
-	sfv_buf_add(b, ":", 1);
+	buf_add(b, ":", 1);
+	buf_puts(b, enc);
+	buf_add(b, ":", 1);
 	free(enc);
 }
 
 /* Serialize a Bare Item (RFC 8941 section 4.1.3.1). */
 static int
-sfv_serialize_bare(struct sfv_buf *b, const struct sfv_bare *bare,
+sfv_serialize_bare(struct buf *b, const struct sfv_bare *bare,
     const char **errstr)
 {
 	char	tmp[32];
@@ -778,7 +752,7 @@ sfv_serialize_bare(struct sfv_buf *b, const struct sfv_bare *bare,
 			return (-1);
 		}
 		snprintf(tmp, sizeof tmp, "%lld", (long long)bare->integer);
-		sfv_buf_puts(b, tmp);
+		buf_puts(b, tmp);
 		return (0);
 	case SFV_DECIMAL:
 		return (sfv_serialize_decimal(b, bare->integer, errstr));
@@ -790,7 +764,7 @@ sfv_serialize_bare(struct sfv_buf *b, const struct sfv_bare *bare,
 		sfv_serialize_bytes(b, bare->string, bare->len);
 		return (0);
 	case SFV_BOOLEAN:
-		sfv_buf_puts(b, bare->integer ? "?1" : "?0");
+		buf_puts(b, bare->integer ? "?1" : "?0");
 		return (0);
 	default:
 		abort();
@@ -799,7 +773,7 @@ sfv_serialize_bare(struct sfv_buf *b, const struct sfv_bare *bare,
 
 /* Serialize Parameters (RFC 8941 section 4.1.1.2). */
 static int
-sfv_serialize_params(struct sfv_buf *b, const struct sfv_param *params,
+sfv_serialize_params(struct buf *b, const struct sfv_param *params,
     size_t nparams, const char **errstr)
 {
 	const struct sfv_bare	*value;
@@ -807,12 +781,12 @@ sfv_serialize_params(struct sfv_buf *b, const struct sfv_param *params,
 
 	for (i = 0; i < nparams; i++) {
 		value = &params[i].value;
-		sfv_buf_add(b, ";", 1);
+		buf_add(b, ";", 1);
 		if (sfv_serialize_key(b, params[i].key, errstr) != 0)
 			return (-1);
 		if (value->type == SFV_BOOLEAN && value->integer)
 			continue;
-		sfv_buf_add(b, "=", 1);
+		buf_add(b, "=", 1);
 		if (sfv_serialize_bare(b, value, errstr) != 0)
 			return (-1);
 	}
@@ -821,7 +795,7 @@ sfv_serialize_params(struct sfv_buf *b, const struct sfv_param *params,
 
 /* Serialize an Item (RFC 8941 section 4.1.3). */
 static int
-sfv_serialize_item(struct sfv_buf *b, const struct sfv_item *item,
+sfv_serialize_item(struct buf *b, const struct sfv_item *item,
     const char **errstr)
 {
 	if (sfv_serialize_bare(b, &item->value, errstr) != 0)
@@ -831,19 +805,19 @@ sfv_serialize_item(struct sfv_buf *b, const struct sfv_item *item,
 
 /* Serialize an Inner List into a buffer (RFC 8941 section 4.1.1.1). */
 static int
-sfv_serialize_list(struct sfv_buf *b, const struct sfv_inner_list *list,
+sfv_serialize_list(struct buf *b, const struct sfv_inner_list *list,
     const char **errstr)
 {
 	size_t	i;
 
-	sfv_buf_add(b, "(", 1);
+	buf_add(b, "(", 1);
 	for (i = 0; i < list->nitems; i++) {
 		if (i != 0)
-			sfv_buf_add(b, " ", 1);
+			buf_add(b, " ", 1);
 		if (sfv_serialize_item(b, &list->items[i], errstr) != 0)
 			return (-1);
 	}
-	sfv_buf_add(b, ")", 1);
+	buf_add(b, ")", 1);
 	return (sfv_serialize_params(b, list->params, list->nparams, errstr));
 }
 
@@ -853,7 +827,7 @@ char *
 sfv_serialize_inner_list(const struct sfv_inner_list *list,
     const char **errstr)
 {
-	struct sfv_buf	 b = { NULL, 0, 0 };
+	struct buf	 b = { NULL, 0, 0 };
 	const char	*why = NULL;
 
 	if (sfv_serialize_list(&b, list, &why) != 0) {
@@ -870,7 +844,7 @@ sfv_serialize_inner_list(const struct sfv_inner_list *list,
 char *
 sfv_serialize_member(const struct sfv_member *member, const char **errstr)
 {
-	struct sfv_buf		 b = { NULL, 0, 0 };
+	struct buf		 b = { NULL, 0, 0 };
 	const struct sfv_item	*item = &member->item;
 	const char		*why = NULL;
 
@@ -884,12 +858,12 @@ sfv_serialize_member(const struct sfv_member *member, const char **errstr)
 				goto fail;
 			break;
 		}
-		sfv_buf_add(&b, "=", 1);
+		buf_add(&b, "=", 1);
 		if (sfv_serialize_item(&b, item, &why) != 0)
 			goto fail;
 		break;
 	case SFV_MEMBER_INNER_LIST:
-		sfv_buf_add(&b, "=", 1);
+		buf_add(&b, "=", 1);
 		if (sfv_serialize_list(&b, &member->list, &why) != 0)
 			goto fail;
 		break;

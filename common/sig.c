@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "sfv.h"
+#include "buf.h"
 #include "sig.h"
 #include "xmalloc.h"
 
@@ -18,13 +19,6 @@ _Static_assert(SIG_PUBLICKEYBYTES == crypto_sign_PUBLICKEYBYTES &&
     SIG_BYTES == crypto_sign_BYTES, "Ed25519 sizes differ from libsodium's");
 _Static_assert(SIG_NONCE_LEN == 2 * SIG_NONCE_MIN_BYTES,
     "sig_nonce_new() writes SIG_NONCE_MIN_BYTES in hex");
-
-/* A growing, always NUL-terminated string for the signature base. */
-struct sig_buf {
-	char	*data;
-	size_t	 len;
-	size_t	 size;
-};
 
 /* Slug (for the problem+json type) and title of each refusal. */
 static const struct {
@@ -70,26 +64,6 @@ static const struct {
 	    "Signature nonce has been used before" },
 };
 
-/* Append bytes to a buffer. */
-static void
-sig_buf_add(struct sig_buf *b, const char *s, size_t len)
-{
-	if (b->len + len + 1 > b->size) {
-		b->size = (b->len + len + 1) * 2;
-		b->data = xrealloc(b->data, b->size);
-	}
-	memcpy(b->data + b->len, s, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-}
-
-/* Append a string to a buffer. */
-static void
-sig_buf_puts(struct sig_buf *b, const char *s)
-{
-	sig_buf_add(b, s, strlen(s));
-}
-
 /* Whether a covered identifier names a field we can cover: one or more
  * lowercase tchars (RFC 9110 section 5.6.2). */
 static int
@@ -130,7 +104,7 @@ sig_component_known(const char *name)
 /* Append a component value; control characters (HTAB aside) would break
  * the lines of the base, so they are refused.  Lowercases if asked. */
 static enum sig_refusal
-sig_buf_value(struct sig_buf *b, const char *s, size_t len, int lower)
+sig_buf_value(struct buf *b, const char *s, size_t len, int lower)
 {
 	size_t	i;
 	char	c;
@@ -141,7 +115,7 @@ sig_buf_value(struct sig_buf *b, const char *s, size_t len, int lower)
 			return (SIG_COMPONENT_INVALID);
 		if (lower && c >= 'A' && c <= 'Z')
 			c += 'a' - 'A';
-		sig_buf_add(b, &c, 1);
+		buf_add(b, &c, 1);
 	}
 	return (SIG_OK);
 }
@@ -149,7 +123,7 @@ sig_buf_value(struct sig_buf *b, const char *s, size_t len, int lower)
 /* Append the value of one covered component (RFC 9421 sections 2.1 and
  * 2.2); the caller has checked that the identifier is known. */
 static enum sig_refusal
-sig_component_value(struct sig_buf *b, const struct sig_request *req,
+sig_component_value(struct buf *b, const struct sig_request *req,
     const char *name)
 {
 	const char	*v = NULL, *end;
@@ -165,7 +139,7 @@ sig_component_value(struct sig_buf *b, const struct sig_request *req,
 		if (v != NULL && *v == '\0')
 			v = "/";
 	} else if (strcmp(name, "@query") == 0) {
-		sig_buf_add(b, "?", 1);
+		buf_add(b, "?", 1);
 		v = req->query != NULL ? req->query : "";
 	} else if (strcmp(name, "@target-uri") == 0)
 		v = req->target_uri;
@@ -190,7 +164,7 @@ enum sig_refusal
 sig_base(const struct sig_request *req, const char *const *components,
     size_t ncomponents, const char *params, char **base)
 {
-	struct sig_buf		b = { NULL, 0, 0 };
+	struct buf		b = { NULL, 0, 0 };
 	enum sig_refusal	r;
 	size_t			i, j;
 
@@ -206,15 +180,15 @@ sig_base(const struct sig_request *req, const char *const *components,
 			r = SIG_COMPONENT_UNSUPPORTED;
 			goto fail;
 		}
-		sig_buf_add(&b, "\"", 1);
-		sig_buf_puts(&b, components[i]);
-		sig_buf_add(&b, "\": ", 3);
+		buf_add(&b, "\"", 1);
+		buf_puts(&b, components[i]);
+		buf_add(&b, "\": ", 3);
 		r = sig_component_value(&b, req, components[i]);
 		if (r != SIG_OK)
 			goto fail;
-		sig_buf_add(&b, "\n", 1);
+		buf_add(&b, "\n", 1);
 	}
-	sig_buf_puts(&b, "\"@signature-params\": ");
+	buf_puts(&b, "\"@signature-params\": ");
 	r = sig_buf_value(&b, params, strlen(params), 0);
 	if (r != SIG_OK)
 		goto fail;

@@ -96,17 +96,30 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
 	    'title', slug, 'status', status, 'detail', detail)
 $$;
 
--- A required text field of a request body, trimmed.
+-- A required field of a request body, of the given JSON type.
+CREATE FUNCTION vp_field(args jsonb, field text, want text) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	v jsonb := args -> field;
+BEGIN
+	IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    format('"%s" is required', field));
+	END IF;
+	IF jsonb_typeof(v) <> want THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    format('"%s" must be a %s', field, want));
+	END IF;
+	RETURN v;
+END
+$$;
+
+-- A required text field, trimmed, of 1 to max_length characters.
 CREATE FUNCTION vp_text(args jsonb, field text, max_length integer DEFAULT 200)
 RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
-	v text;
+	v text := btrim(vp_field(args, field, 'string') #>> '{}');
 BEGIN
-	IF jsonb_typeof(args -> field) IS DISTINCT FROM 'string' THEN
-		PERFORM vp_refuse(422, 'invalid-field',
-		    format('"%s" must be a string', field));
-	END IF;
-	v := btrim(args ->> field);
 	IF v = '' OR length(v) > max_length THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    format('"%s" must have 1 to %s characters', field, max_length));
@@ -119,7 +132,7 @@ $$;
 CREATE FUNCTION vp_text_opt(args jsonb, field text, max_length integer DEFAULT 200)
 RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
-	IF jsonb_typeof(args -> field) IS NULL OR jsonb_typeof(args -> field) = 'null' THEN
+	IF coalesce(jsonb_typeof(args -> field), 'null') = 'null' THEN
 		RETURN NULL;
 	END IF;
 	RETURN vp_text(args, field, max_length);
@@ -130,13 +143,8 @@ $$;
 CREATE FUNCTION vp_int(args jsonb, field text, lo bigint, hi bigint)
 RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
-	n numeric;
+	n numeric := (vp_field(args, field, 'number') #>> '{}')::numeric;
 BEGIN
-	IF jsonb_typeof(args -> field) IS DISTINCT FROM 'number' THEN
-		PERFORM vp_refuse(422, 'invalid-field',
-		    format('"%s" must be an integer', field));
-	END IF;
-	n := (args ->> field)::numeric;
 	IF n <> trunc(n) OR n < lo OR n > hi THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    format('"%s" must be an integer from %s to %s', field, lo, hi));

@@ -86,6 +86,13 @@ refused "a write without Idempotency-Key" 400 idempotency-key-missing "${W[@]}"
 out=$(sigtool --key "$T_DIR/ossl.pem" --path /v1/communities --nonce 00112233445566778899aabbccddeeff)
 like "a fresh nonce passes" "$out" "200"
 refused "the same nonce again" 401 signature-replayed --path /v1/communities --nonce 00112233445566778899aabbccddeeff
+refused "a body that is not JSON" 400 invalid-json --method POST --path /v1/communities --idem j1 --body '{"code":'
+refused "a JSON array body" 400 invalid-json --method POST --path /v1/communities --idem j2 --body '[1]'
+refused "duplicate JSON keys" 400 invalid-json --method POST --path /v1/communities --idem j3 --body '{"code":"A","code":"B"}'
+refused "a missing field" 422 invalid-field --method POST --path /v1/communities --idem j4 --body '{"code":"C12","population":1}'
+refused "a field of the wrong type" 422 invalid-field --method POST --path /v1/communities --idem j5 --body '{"code":"C12","name":"x","population":"many"}'
+refused "a huge number" 422 invalid-field --method POST --path /v1/communities --idem j6 --body '{"code":"C12","name":"x","population":1e300}'
+refused "SQL metacharacters in a code" 422 invalid-field --method POST --path /v1/communities --idem j7 --body "{\"code\":\"x'; DROP TABLE communities; --\",\"name\":\"x\",\"population\":1}"
 is "no refused write changed anything" "$(count "SELECT count(*) FROM communities WHERE code = 'C11'")" 0
 
 # One signed write replayed 1,000 times applies once.
