@@ -12,7 +12,8 @@
 /* POST /v1/stations: accept the public key in any form keyfile reads
  * (vpoints format, PEM, base64url) and pass it on as base64url. */
 int
-admin_prepare_station(json_t *args, char *detail, size_t len)
+admin_prepare_station(const struct ops *ops, json_t *args, char *detail,
+    size_t len)
 {
 	unsigned char pk[SIG_PUBLICKEYBYTES];
 	char b64[64], why[128];

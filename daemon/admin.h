@@ -6,7 +6,10 @@
 
 #include <jansson.h>
 
-int	admin_prepare_station(json_t *args, char *detail, size_t len);
+struct ops;
+
+int	admin_prepare_station(const struct ops *, json_t *args, char *detail,
+	    size_t len);
 int	admin_init(const char *conninfo, const char *pubkey_path, char *keyid,
 	    size_t keyidlen, char *err, size_t errlen);
 

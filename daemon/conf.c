@@ -14,7 +14,8 @@
 enum conf_type {
 	CONF_STRING,		/* a char * owned by the struct */
 	CONF_INT,		/* an int within [min, max] */
-	CONF_LOG_LEVEL	/* debug, info, warn or error */
+	CONF_LOG_LEVEL,	/* debug, info, warn or error */
+	CONF_KEY_HEX	/* "" or 64 hex digits: a 32-byte secret */
 };
 
 struct conf_key {
@@ -44,6 +45,7 @@ static const struct conf_key conf_keys[] = {
 	KEY(shutdown_timeout, CONF_INT, "10", 0, 300, true),
 	KEY(log_level, CONF_LOG_LEVEL, "info", 0, 0, true),
 	KEY(timezone, CONF_STRING, "Asia/Shanghai", 0, 0, true),
+	KEY(id_hash_key, CONF_KEY_HEX, "", 0, 0, false),
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -103,6 +105,18 @@ conf_store(struct conf *cf, const struct conf_key *key,
 		}
 		*(int *)field = (int)n;
 		return 0;
+	case CONF_KEY_HEX:
+		if (*value != '\0' && (strlen(value) != 64 ||
+		    strspn(value, "0123456789abcdefABCDEF") != 64)) {
+			/* Never echo a secret into a log line. */
+			snprintf(err, errlen, "%s: must be 64 hex digits (32 "
+			    "random bytes, e.g. openssl rand -hex 32)",
+			    key->name);
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
+		return 0;
 	case CONF_LOG_LEVEL:
 		if (log_level_parse(value, &level) != 0) {
 			snprintf(err, errlen, "%s: \"%s\" is not one of debug, "
@@ -143,7 +157,8 @@ conf_free(struct conf *cf)
 	if (cf == NULL)
 		return;
 	for (i = 0; i < CONF_NKEYS; i++) {
-		if (conf_keys[i].type == CONF_STRING)
+		if (conf_keys[i].type == CONF_STRING ||
+		    conf_keys[i].type == CONF_KEY_HEX)
 			free(*(char **)((char *)cf + conf_keys[i].offset));
 	}
 	free(cf);
@@ -222,7 +237,7 @@ conf_keep_fixed(struct conf *next, const struct conf *cur)
 		if (key->reloadable)
 			continue;
 		field = (char *)next + key->offset;
-		if (key->type == CONF_STRING) {
+		if (key->type == CONF_STRING || key->type == CONF_KEY_HEX) {
 			now = *(char **)field;
 			was = *(char *const *)((const char *)cur + key->offset);
 			if (strcmp(now, was) == 0)

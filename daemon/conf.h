@@ -22,6 +22,7 @@ struct conf {
 	int		 shutdown_timeout;	/* seconds to finish requests on stop */
 	enum log_level	 log_level;		/* least level written to the log */
 	char		*timezone;		/* time zone of reports */
+	char		*id_hash_key;		/* HMAC key of ID numbers, hex; "" none */
 };
 
 /* An override from the command line, applied after the file. */

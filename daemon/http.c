@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <sys/queue.h>
 #include <sys/time.h>
 
 #include <stdio.h>
@@ -451,6 +452,30 @@ const char *
 http_request_query(const struct http_request *hr)
 {
 	return hr->query;
+}
+
+/* The query's parameters, decoded, as a JSON object of strings; NULL
+ * when the query is malformed or names a parameter twice. */
+json_t *
+http_request_query_json(const struct http_request *hr)
+{
+	struct evkeyvalq params;
+	struct evkeyval *kv;
+	json_t *obj;
+
+	if (evhttp_parse_query_str(hr->query, &params) != 0)
+		return NULL;
+	obj = json_object();
+	TAILQ_FOREACH(kv, &params, next) {
+		if (json_object_get(obj, kv->key) != NULL) {
+			json_decref(obj);
+			obj = NULL;
+			break;
+		}
+		json_object_set_new(obj, kv->key, json_string(kv->value));
+	}
+	evhttp_clear_headers(&params);
+	return obj;
 }
 
 /* The index-th {} segment of the route. */

@@ -33,6 +33,7 @@ const char	*http_request_method(const struct http_request *);
 const char	*http_request_path(const struct http_request *);
 const char	*http_request_query(const struct http_request *);
 const char	*http_request_param(const struct http_request *, int index);
+json_t		*http_request_query_json(const struct http_request *);
 const char	*http_request_header(const struct http_request *,
 		    const char *name);
 const char	*http_request_body(const struct http_request *, size_t *len);

@@ -292,6 +292,7 @@ main(int argc, char **argv)
 	d.auth = auth_create(d.base, d.db);
 	d.ops.db = d.db;
 	d.ops.auth = d.auth;
+	d.ops.conf = &d.conf;
 	ops_route_all(d.http, &d.ops);
 	d.sigterm = main_signal(&d, SIGTERM, main_stop);
 	d.sigint = main_signal(&d, SIGINT, main_stop);

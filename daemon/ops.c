@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "daemon/admin.h"
+#include "daemon/volunteer.h"
 #include "daemon/ops.h"
 #include "daemon/api.h"
 #include "log.h"
@@ -24,6 +25,28 @@ static const struct op ops_table[] = {
 	{ "GET", "/v1/stations", "station_list", false, { NULL }, NULL },
 	{ "POST", "/v1/stations/{}/revoke", "station_revoke", true,
 	    { "code" }, NULL },
+	{ "POST", "/v1/activities", "activity_add", true, { NULL }, NULL },
+	{ "GET", "/v1/activities", "activity_list", false, { NULL }, NULL },
+	{ "POST", "/v1/teams", "team_add", true, { NULL }, NULL },
+	{ "GET", "/v1/teams", "team_list", false, { NULL }, NULL },
+	{ "POST", "/v1/teams/{}/join", "team_join", true, { "code" }, NULL },
+	{ "POST", "/v1/teams/{}/leave", "team_leave", true, { "code" }, NULL },
+	{ "POST", "/v1/volunteers", "volunteer_add", true, { NULL },
+	    volunteer_prepare },
+	{ "GET", "/v1/volunteers", "volunteer_list", false, { NULL }, NULL },
+	{ "GET", "/v1/volunteers/{}", "volunteer_get", false, { "number" },
+	    NULL },
+	{ "PATCH", "/v1/volunteers/{}", "volunteer_update", true,
+	    { "number" }, volunteer_prepare },
+	{ "GET", "/v1/volunteers/{}/ledger", "volunteer_ledger", false,
+	    { "number" }, NULL },
+	{ "POST", "/v1/shifts", "shift_log", true, { NULL }, NULL },
+	{ "GET", "/v1/shifts", "shift_list", false, { NULL }, NULL },
+	{ "POST", "/v1/shifts/checkin", "shift_checkin", true, { NULL }, NULL },
+	{ "POST", "/v1/shifts/{}/checkout", "shift_checkout", true, { "id" },
+	    NULL },
+	{ "POST", "/v1/shifts/{}/corrections", "shift_correct", true,
+	    { "id" }, NULL },
 };
 
 /* Pair of the ops context and the operation, one per route. */
@@ -104,10 +127,11 @@ ops_fingerprint(struct http_request *hr, char *hex, size_t hexlen)
 	sodium_bin2hex(hex, hexlen, hash, sizeof(hash));
 }
 
-/* The request's arguments: its JSON object body plus the route's {}
- * segments. NULL after replying 400 or 422. */
+/* The request's arguments: its JSON object body (writes) or its query
+ * parameters (reads), plus the route's {} segments. NULL after replying
+ * 400 or 422. */
 static json_t *
-ops_args(struct http_request *hr, const struct op *op)
+ops_args(struct http_request *hr, const struct ops *ops, const struct op *op)
 {
 	char detail[256];
 	json_error_t error;
@@ -117,7 +141,15 @@ ops_args(struct http_request *hr, const struct op *op)
 	int i;
 
 	body = http_request_body(hr, &len);
-	if (len == 0) {
+	if (!op->write) {
+		args = http_request_query_json(hr);
+		if (args == NULL) {
+			http_reply_problem(hr, 400, WIRE_P_BAD_REQUEST,
+			    "Bad query", "The query string is malformed or "
+			    "repeats a parameter.");
+			return NULL;
+		}
+	} else if (len == 0) {
 		args = json_object();
 	} else {
 		args = json_loadb(body, len, JSON_REJECT_DUPLICATES, &error);
@@ -137,7 +169,7 @@ ops_args(struct http_request *hr, const struct op *op)
 		json_object_set_new(args, op->params[i],
 		    json_string(http_request_param(hr, i)));
 	if (op->prepare != NULL &&
-	    op->prepare(args, detail, sizeof(detail)) != 0) {
+	    op->prepare(ops, args, detail, sizeof(detail)) != 0) {
 		json_decref(args);
 		http_reply_problem(hr, 422, WIRE_PROBLEM("invalid-field"),
 		    "invalid-field", detail);
@@ -152,14 +184,14 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 {
 	const struct ops_route *route = arg;
 	const struct op *op = route->op;
-	const char *idem = NULL, *params[6];
+	const char *idem = NULL, *params[7];
 	char fingerprint[2 * crypto_hash_sha256_BYTES + 1];
 	json_t *args;
 	char *text;
 
 	if (op->write)
 		idem = http_request_header(hr, WIRE_HDR_IDEMPOTENCY_KEY);
-	if ((args = ops_args(hr, op)) == NULL)
+	if ((args = ops_args(hr, route->ops, op)) == NULL)
 		return;
 	text = json_dumps(args, JSON_COMPACT);
 	json_decref(args);
@@ -172,8 +204,9 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 	params[3] = idem;
 	params[4] = fingerprint;
 	params[5] = text;
+	params[6] = (*route->ops->conf)->timezone;
 	db_query(route->ops->db, "SELECT status, body FROM vp_call($1, $2, $3, "
-	    "$4, $5, $6::jsonb)", 6, params, ops_done, hr);
+	    "$4, $5, $6::jsonb, $7)", 7, params, ops_done, hr);
 	free(text);
 }
 

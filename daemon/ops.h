@@ -12,14 +12,18 @@
 #include <jansson.h>
 
 #include "daemon/auth.h"
+#include "daemon/conf.h"
 #include "daemon/db.h"
 #include "daemon/http.h"
 
 #define OPS_MAX_PARAMS	4
 
+struct ops;
+
 /* Rewrites a request's arguments before they go to SQL (e.g. turns a PEM
  * public key into base64url); returns -1 with a detail for a 422. */
-typedef int (*ops_prepare)(json_t *args, char *detail, size_t len);
+typedef int (*ops_prepare)(const struct ops *, json_t *args, char *detail,
+    size_t len);
 
 struct op {
 	const char	*method;
@@ -34,6 +38,7 @@ struct op {
 struct ops {
 	struct db_pool	*db;
 	struct auth	*auth;
+	struct conf	**conf;		/* the configuration in force */
 };
 
 void	ops_route_all(struct http_server *, struct ops *);

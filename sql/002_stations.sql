@@ -403,7 +403,7 @@ $$;
 -- refused request cannot be replayed later) and, for writes, the stored
 -- outcome. Returns the HTTP status and the JSON body.
 CREATE FUNCTION vp_call(p_keyid text, p_nonce text, p_op text,
-    p_idem_key text, p_fingerprint text, p_args jsonb,
+    p_idem_key text, p_fingerprint text, p_args jsonb, p_timezone text,
     OUT status integer, OUT body text)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -433,6 +433,10 @@ BEGIN
 	END IF;
 	SELECT k.keyid, s.id, s.code, s.role, s.community_id INTO caller
 	FROM stations s WHERE s.id = k.station_id;
+	-- Dates, days and months of this transaction are those of the
+	-- daemon's time zone; history rows name the key.
+	PERFORM set_config('timezone', p_timezone, true);
+	PERFORM set_config('vpoints.keyid', p_keyid, true);
 
 	IF p_idem_key IS NOT NULL THEN
 		IF NOT pg_try_advisory_xact_lock(hashtextextended(
@@ -472,7 +476,12 @@ BEGIN
 		WHEN 'station_revoke' THEN
 			SELECT * INTO status, v_body FROM vp_station_revoke(caller, p_args);
 		ELSE
-			RAISE EXCEPTION 'vp_call: unknown operation %', p_op;
+			-- Operations of later migrations, by name: vp_op_<name>.
+			IF p_op !~ '^[a-z_]+$' OR to_regproc('vp_op_' || p_op) IS NULL THEN
+				RAISE EXCEPTION 'vp_call: unknown operation %', p_op;
+			END IF;
+			EXECUTE format('SELECT * FROM vp_op_%s($1, $2)', p_op)
+			INTO status, v_body USING caller, p_args;
 		END CASE;
 	EXCEPTION
 	WHEN SQLSTATE 'VP000' THEN
