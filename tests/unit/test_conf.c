@@ -127,7 +127,7 @@ START_TEST(sample_documents_every_key)
 
 	ck_assert_int_eq(conf_load(cf, path, err, sizeof(err)), 0);
 	for (i = 0; i < n; i++) {
-		snprintf(want, sizeof(want), "%s = ", conf_key_name(i));
+		snprintf(want, sizeof(want), "%s =", conf_key_name(i));
 		found = 0;
 		f = fopen(path, "r");
 		ck_assert_ptr_nonnull(f);
