@@ -6,12 +6,15 @@
 
 #include <stdbool.h>
 
+#include <jansson.h>
+
 #include "client/net.h"
 #include "client/settings.h"
 
 struct client {
 	struct settings	 settings;
 	bool		 json;		/* machine output */
+	bool		 csv;		/* lists and records as CSV */
 	int		 timeout;	/* seconds for one exchange */
 	int		 retries;	/* further attempts after the first */
 	const char	*idempotency_key; /* given, else one per operation */
@@ -22,10 +25,18 @@ int	client_exit_code(int http_status);
 int	client_report_problem(const struct client *, const char *what,
 	    const struct net_response *);
 bool	client_wants_help(int argc, char **argv);
+const char *client_str(json_t *, const char *key);
+int	client_whole(const char *option, const char *text, long long *n);
+int	client_utf8(int argc, char **argv);
 
 int	status_main(struct client *, int argc, char **argv);
 int	keygen_main(struct client *, int argc, char **argv);
 int	community_main(struct client *, int argc, char **argv);
 int	station_main(struct client *, int argc, char **argv);
+int	volunteer_main(struct client *, int argc, char **argv);
+int	balance_main(struct client *, int argc, char **argv);
+int	team_main(struct client *, int argc, char **argv);
+int	activity_main(struct client *, int argc, char **argv);
+int	shift_main(struct client *, int argc, char **argv);
 
 #endif

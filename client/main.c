@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,12 @@ static const struct command commands[] = {
 	{ "keygen", keygen_main, "make a station key pair" },
 	{ "community", community_main, "add and list communities (admin)" },
 	{ "station", station_main, "enrol, list and revoke stations (admin)" },
+	{ "volunteer", volunteer_main,
+	    "register, show, update and list volunteers" },
+	{ "team", team_main, "add and list teams; put volunteers in and out" },
+	{ "activity", activity_main, "add (admin) and list activities" },
+	{ "shift", shift_main, "log, check in and out, correct, list shifts" },
+	{ "balance", balance_main, "a volunteer's points, hours, transfers" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -42,6 +50,9 @@ static const char usage_head[] =
 "  --config FILE    config file (else VPOINTS_CONFIG, else\n"
 "                   ~/.config/vpoints/config when it exists)\n"
 "  --json           machine output: the daemon's JSON as it came\n"
+"  --csv            lists, records and balances as CSV (RFC 4180, UTF-8,\n"
+"                   a header row; the config file's format = csv|json|table\n"
+"                   sets the default)\n"
 "  --timeout SECS   give up on an exchange after SECS (default 10)\n"
 "  --retries N      retry a call N times on no answer, 5xx or 409,\n"
 "                   re-signed, same Idempotency-Key (default 5)\n"
@@ -87,10 +98,11 @@ client_exit_code(int status)
 	switch (status) {
 	case 400:
 	case 404:
-	case 409:
 	case 413:
 	case 422:
 		return WIRE_EXIT_DATAERR;
+	case 409:
+		return WIRE_EXIT_FAILURE;
 	case 401:
 	case 403:
 		return WIRE_EXIT_NOPERM;
@@ -131,6 +143,77 @@ client_report_problem(const struct client *cl, const char *what,
 	return rc;
 }
 
+/* A string member of a JSON object, or "". */
+const char *
+client_str(json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s != NULL ? s : "";
+}
+
+/* Parse the whole non-negative number an option wants; complain and
+ * return the exit code when it is not one, else 0. */
+int
+client_whole(const char *option, const char *text, long long *n)
+{
+	char *end;
+
+	errno = 0;
+	*n = strtoll(text, &end, 10);
+	if (*end != '\0' || end == text || *n < 0 || errno != 0 ||
+	    !isdigit((unsigned char)*text)) {
+		fprintf(stderr, "vpoints: %s wants a whole number, not "
+		    "\"%s\"\n", option, text);
+		return WIRE_EXIT_DATAERR;
+	}
+	return 0;
+}
+
+/* Refuse arguments that are not UTF-8, as JSON strings must be; returns
+ * 0 or the exit code. */
+int
+client_utf8(int argc, char **argv)
+{
+	json_t *s;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if ((s = json_string(argv[i])) == NULL) {
+			fprintf(stderr, "vpoints: %s: argument %d is not "
+			    "UTF-8; set the terminal to UTF-8\n", argv[0], i);
+			return WIRE_EXIT_DATAERR;
+		}
+		json_decref(s);
+	}
+	return 0;
+}
+
+/* Take the output format from the config file unless an option gave one. */
+static int
+client_format(struct client *cl)
+{
+	const char *format = cl->settings.format;
+
+	if (cl->json && cl->csv) {
+		fprintf(stderr, "vpoints: --json or --csv, not both\n");
+		return WIRE_EXIT_USAGE;
+	}
+	if (cl->json || cl->csv || format == NULL ||
+	    strcmp(format, "table") == 0)
+		return 0;
+	if (strcmp(format, "json") == 0)
+		cl->json = true;
+	else if (strcmp(format, "csv") == 0)
+		cl->csv = true;
+	else {
+		fprintf(stderr, "vpoints: config: format = %s: want table, "
+		    "json or csv\n", format);
+		return WIRE_EXIT_CONFIG;
+	}
+	return 0;
+}
+
 /* True if the command's arguments ask for its help. */
 bool
 client_wants_help(int argc, char **argv)
@@ -153,6 +236,7 @@ main(int argc, char **argv)
 		{ "key",	required_argument, NULL, 'k' },
 		{ "config",	required_argument, NULL, 'C' },
 		{ "json",	no_argument,	   NULL, 'j' },
+		{ "csv",	no_argument,	   NULL, 'c' },
 		{ "timeout",	required_argument, NULL, 't' },
 		{ "retries",	required_argument, NULL, 'r' },
 		{ "idempotency-key", required_argument, NULL, 'I' },
@@ -183,6 +267,9 @@ main(int argc, char **argv)
 			break;
 		case 'j':
 			cl.json = true;
+			break;
+		case 'c':
+			cl.csv = true;
 			break;
 		case 't':
 			cl.timeout = (int)strtol(optarg, &end, 10);
@@ -237,6 +324,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "vpoints: config: %s\n", err);
 		settings_clear(&cl.settings);
 		return WIRE_EXIT_CONFIG;
+	}
+	if ((rc = client_format(&cl)) != 0) {
+		settings_clear(&cl.settings);
+		return rc;
 	}
 	cmd = optind;
 	optind = 0;	/* let the command run getopt_long afresh */

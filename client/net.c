@@ -9,6 +9,7 @@
 #include <event2/http.h>
 
 #include "client/net.h"
+#include "buf.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -94,6 +95,8 @@ net_method(const char *method, enum evhttp_cmd_type *cmd)
 		*cmd = EVHTTP_REQ_PUT;
 	else if (strcmp(method, "DELETE") == 0)
 		*cmd = EVHTTP_REQ_DELETE;
+	else if (strcmp(method, "PATCH") == 0)
+		*cmd = EVHTTP_REQ_PATCH;
 	else
 		return -1;
 	return 0;
@@ -111,7 +114,7 @@ net_request(const char *server, const char *method, const char *target,
 	struct event_base *base = NULL;
 	struct evkeyvalq *out;
 	enum evhttp_cmd_type cmd;
-	char host[256], authority[300];
+	char host[256], authority[300], length[24];
 	size_t i;
 	int port;
 
@@ -140,8 +143,12 @@ net_request(const char *server, const char *method, const char *target,
 	evhttp_add_header(out, "Connection", "close");
 	for (i = 0; i < nheaders; i++)
 		evhttp_add_header(out, headers[i].name, headers[i].value);
-	if (body != NULL)
+	if (body != NULL) {
+		/* libevent adds Content-Length to POST and PUT only. */
+		snprintf(length, sizeof(length), "%zu", len);
+		evhttp_add_header(out, "Content-Length", length);
 		evbuffer_add(evhttp_request_get_output_buffer(req), body, len);
+	}
 	/* On failure evhttp_make_request frees req itself. */
 	if (evhttp_make_request(conn, req, cmd, target) != 0) {
 		snprintf(resp->error, sizeof(resp->error),
@@ -162,4 +169,34 @@ net_response_clear(struct net_response *resp)
 	free(resp->content_type);
 	free(resp->body);
 	memset(resp, 0, sizeof(*resp));
+}
+
+/* s percent-encoded for a path segment or a query value: every byte but
+ * letters, digits and "-._~" as %XX. */
+char *
+net_encode(const char *s)
+{
+	char *encoded = evhttp_uriencode(s, -1, 0);
+
+	if (encoded == NULL)
+		abort();
+	return encoded;
+}
+
+/* Append "name=value" to a query string, percent-encoded; nothing when
+ * value is NULL. */
+void
+net_query_add(struct buf *query, const char *name, const char *value)
+{
+	char *encoded;
+
+	if (value == NULL)
+		return;
+	if (query->len > 0)
+		buf_puts(query, "&");
+	buf_puts(query, name);
+	buf_puts(query, "=");
+	encoded = net_encode(value);
+	buf_puts(query, encoded);
+	free(encoded);
 }

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+struct buf;
+
 struct net_header {
 	const char	*name;
 	const char	*value;
@@ -26,5 +28,7 @@ void	net_response_clear(struct net_response *);
 int	net_split_server(const char *server, char *host, size_t hostlen,
 	    int *port);
 int	net_authority(const char *server, char *out, size_t len);
+char	*net_encode(const char *);
+void	net_query_add(struct buf *query, const char *name, const char *value);
 
 #endif

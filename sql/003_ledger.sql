@@ -543,6 +543,23 @@ BEGIN
 	    updated_at = now()
 	WHERE id = v.id
 	RETURNING * INTO v;
+	-- "teams": the volunteer's teams become exactly these.
+	IF args ? 'teams' THEN
+		IF jsonb_typeof(args -> 'teams') <> 'array' THEN
+			PERFORM vp_refuse(422, 'invalid-field',
+			    '"teams" must be a list of team codes');
+		END IF;
+		PERFORM vp_team_join(caller, v, t #>> '{}')
+		FROM jsonb_array_elements(args -> 'teams') t;
+		WITH gone AS (
+			DELETE FROM team_members m USING teams t
+			WHERE t.id = m.team_id AND m.volunteer_id = v.id
+			AND NOT (args -> 'teams') ? t.code
+			RETURNING t.code)
+		INSERT INTO volunteer_history (volunteer_id, keyid, action, data)
+		SELECT v.id, caller.keyid, 'team-leave', jsonb_build_object('team', code)
+		FROM gone;
+	END IF;
 	status := 200;
 	body := vp_volunteer_json(v) || jsonb_build_object(
 	    'minutes', vp_volunteer_minutes(v.id),

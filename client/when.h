@@ -1,0 +1,16 @@
+/* Times as the command line takes them: RFC 3339 passes through as given;
+ * "YYYY-MM-DD HH:MM" is a local time, turned into RFC 3339 with the local
+ * offset. */
+#ifndef VPOINTS_WHEN_H
+#define VPOINTS_WHEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Enough for any value when_rfc3339 writes. */
+#define WHEN_RFC3339_LEN	64
+
+bool	when_is_rfc3339(const char *text);
+int	when_rfc3339(const char *text, char *out, size_t len);
+
+#endif

@@ -1,0 +1,123 @@
+/* Unit tests of client/when.c: RFC 3339 passes through, a local
+ * "YYYY-MM-DD HH:MM" gets the offset of its time zone then, and what is
+ * no real time is refused. */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tests/unit/unit.h"
+#include "client/when.h"
+
+/* Make tz the local time zone. */
+static void
+zone(const char *tz)
+{
+	ck_assert_int_eq(setenv("TZ", tz, 1), 0);
+	tzset();
+}
+
+/* Assert that text becomes expected. */
+static void
+assert_when(const char *text, const char *expected)
+{
+	char out[WHEN_RFC3339_LEN];
+
+	ck_assert_int_eq(when_rfc3339(text, out, sizeof(out)), 0);
+	ck_assert_str_eq(out, expected);
+}
+
+/* Assert that text is refused. */
+static void
+assert_refused(const char *text)
+{
+	char out[WHEN_RFC3339_LEN];
+
+	ck_assert_int_eq(when_rfc3339(text, out, sizeof(out)), -1);
+}
+
+START_TEST(rfc3339_passes)
+{
+	zone("Asia/Shanghai");
+	assert_when("2026-10-05T09:00:00+08:00", "2026-10-05T09:00:00+08:00");
+	assert_when("2026-10-05T01:00:00Z", "2026-10-05T01:00:00Z");
+	assert_when("2026-10-05t01:00:00z", "2026-10-05t01:00:00z");
+	assert_when("2026-10-04T21:00:00.250-04:00",
+	    "2026-10-04T21:00:00.250-04:00");
+	ck_assert(when_is_rfc3339("2026-10-05T09:00:00+08:00"));
+	ck_assert(!when_is_rfc3339("2026-10-05T09:00:00"));
+	ck_assert(!when_is_rfc3339("2026-10-05T09:00+08:00"));
+	ck_assert(!when_is_rfc3339("2026-10-05T09:00:00+0800"));
+	ck_assert(!when_is_rfc3339("2026-10-05T09:00:00.+08:00"));
+	ck_assert(!when_is_rfc3339("2026-10-05T09:00:00+08:00 "));
+	ck_assert(!when_is_rfc3339("2026-10-05 09:00:00+08:00x"));
+}
+END_TEST
+
+START_TEST(local_times)
+{
+	zone("Asia/Shanghai");
+	assert_when("2026-10-05 09:00", "2026-10-05T09:00:00+08:00");
+	assert_when("2026-12-31 23:59", "2026-12-31T23:59:00+08:00");
+	assert_when("2028-02-29 00:00", "2028-02-29T00:00:00+08:00");
+	zone("UTC");
+	assert_when("2026-10-05 09:00", "2026-10-05T09:00:00+00:00");
+	zone("Asia/Kolkata");
+	assert_when("2026-10-05 09:00", "2026-10-05T09:00:00+05:30");
+	zone("America/St_Johns");
+	assert_when("2026-01-15 12:00", "2026-01-15T12:00:00-03:30");
+}
+END_TEST
+
+START_TEST(summer_time)
+{
+	zone("America/New_York");
+	assert_when("2026-01-15 12:00", "2026-01-15T12:00:00-05:00");
+	assert_when("2026-07-01 12:00", "2026-07-01T12:00:00-04:00");
+	/* 2026-03-08 02:00 to 03:00 does not happen there. */
+	assert_refused("2026-03-08 02:30");
+	assert_when("2026-03-08 03:30", "2026-03-08T03:30:00-04:00");
+}
+END_TEST
+
+START_TEST(refusals)
+{
+	char small[20];
+
+	zone("Asia/Shanghai");
+	assert_refused("");
+	assert_refused("yesterday");
+	assert_refused("2026-02-30 09:00");
+	assert_refused("2026-13-01 09:00");
+	assert_refused("2026-10-05 24:00");
+	assert_refused("2026-10-05 09:60");
+	assert_refused("2026-10-05 9:00");
+	assert_refused("2026-10-05  9:00");
+	assert_refused("2026-10-05 09:00:00");
+	assert_refused("2026-10-05T09:00");
+	assert_refused("2026-10-05T09:00:00");
+	assert_refused("2026-10-05 09:00 ");
+	assert_refused("2026/10/05 09:00");
+	/* Too small a buffer is refused, not cut short. */
+	ck_assert_int_eq(when_rfc3339("2026-10-05 09:00", small,
+	    sizeof(small)), -1);
+	ck_assert_int_eq(when_rfc3339("2026-10-05T09:00:00+08:00", small,
+	    sizeof(small)), -1);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("when");
+	TCase *tc = tcase_create("when");
+
+	tcase_add_test(tc, rfc3339_passes);
+	tcase_add_test(tc, local_times);
+	tcase_add_test(tc, summer_time);
+	tcase_add_test(tc, refusals);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
