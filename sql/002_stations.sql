@@ -436,6 +436,7 @@ BEGIN
 	-- Dates, days and months of this transaction are those of the
 	-- daemon's time zone; history rows name the key.
 	PERFORM set_config('timezone', p_timezone, true);
+	PERFORM set_config('datestyle', 'ISO, YMD', true);
 	PERFORM set_config('vpoints.keyid', p_keyid, true);
 
 	IF p_idem_key IS NOT NULL THEN

@@ -91,6 +91,8 @@ CREATE INDEX ON volunteer_history (volunteer_id, id);
 CREATE TRIGGER volunteer_history_append_only
 	BEFORE UPDATE OR DELETE ON volunteer_history
 	FOR EACH ROW EXECUTE FUNCTION vp_append_only();
+CREATE TRIGGER volunteer_history_no_truncate BEFORE TRUNCATE ON volunteer_history
+	FOR EACH STATEMENT EXECUTE FUNCTION vp_append_only();
 
 CREATE TABLE team_members (
 	team_id		bigint NOT NULL REFERENCES teams,
@@ -784,14 +786,16 @@ $$;
 
 -- Whole minutes of service between two times: the seconds are dropped.
 CREATE FUNCTION vp_minutes(p_start timestamptz, p_end timestamptz)
-RETURNS integer LANGUAGE sql IMMUTABLE AS $$
+RETURNS integer LANGUAGE sql STABLE AS $$
 	SELECT (extract(epoch FROM date_trunc('minute', p_end)
 	    - date_trunc('minute', p_start)) / 60)::integer
 $$;
 
--- The points rule (see doc/api.md): each minute weighs the highest
--- percent of the windows it falls in (100 outside any), and the points
--- are floor(sum of weights * points_per_hour / 6000). Before the daily cap.
+-- The points rule (see doc/api.md): each minute of service weighs the
+-- highest percent of the windows its local time falls in (100 outside
+-- any), and the points are floor(sum of weights * points_per_hour / 6000).
+-- Before the daily cap. The minutes are real ones, also across a change
+-- to or from summer time; windows are read on the local clock.
 CREATE FUNCTION vp_rule_points(a activities, p_start timestamptz,
     p_end timestamptz) RETURNS integer
 LANGUAGE plpgsql STABLE AS $$
@@ -806,16 +810,17 @@ BEGIN
 	    SELECT max((w ->> 'percent')::integer)
 	    FROM jsonb_array_elements(a.multipliers) w
 	    WHERE CASE WHEN w ? 'dates' THEN
-		    (m::date)::text IN (SELECT jsonb_array_elements_text(w -> 'dates'))
+		    l::date IN (SELECT d::date FROM jsonb_array_elements_text(w -> 'dates') d)
 		WHEN (w ->> 'from')::time < (w ->> 'to')::time THEN
-		    m::time >= (w ->> 'from')::time AND m::time < (w ->> 'to')::time
+		    l::time >= (w ->> 'from')::time AND l::time < (w ->> 'to')::time
 		ELSE
-		    m::time >= (w ->> 'from')::time OR m::time < (w ->> 'to')::time
+		    l::time >= (w ->> 'from')::time OR l::time < (w ->> 'to')::time
 		END), 100))
 	INTO v_weight
-	FROM generate_series(date_trunc('minute', p_start)::timestamp,
-	    date_trunc('minute', p_end)::timestamp - interval '1 minute',
-	    interval '1 minute') m;
+	FROM generate_series(date_trunc('minute', p_start),
+	    date_trunc('minute', p_end) - interval '1 minute',
+	    interval '1 minute') m,
+	    LATERAL (SELECT m::timestamp AS l) local;
 	RETURN (coalesce(v_weight, 0) * a.points_per_hour / 6000)::integer;
 END
 $$;
