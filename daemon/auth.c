@@ -14,7 +14,6 @@
 #include "xmalloc.h"
 
 #define AUTH_CACHE_MAX	100000	/* public keys kept in memory */
-#define AUTH_PRUNE_SECS	60	/* how often old nonces and records go */
 
 /* One cached key id and its public key. */
 struct auth_key {
@@ -24,7 +23,6 @@ struct auth_key {
 
 struct auth {
 	struct db_pool	*db;
-	struct event	*prune;		/* timer for vp_prune() */
 	void		*keys;		/* tsearch tree of struct auth_key */
 	size_t		 nkeys;
 };
@@ -46,45 +44,22 @@ auth_key_cmp(const void *a, const void *b)
 	    ((const struct auth_key *)b)->keyid);
 }
 
-/* vp_prune() finished. */
-static void
-auth_pruned(const struct db_reply *r, void *arg)
-{
-	if (db_reply_status(r) == DB_OK)
-		log_debug("auth: pruned %s old nonces and idempotency records",
-		    db_reply_value(r, 0, 0));
-}
-
-/* Timer: forget nonces and idempotency records past their use. */
-static void
-auth_prune(evutil_socket_t fd, short what, void *arg)
-{
-	struct auth *auth = arg;
-
-	db_query(auth->db, "SELECT vp_prune()", 0, NULL, auth_pruned, NULL);
-}
-
-/* The public key cache starts empty; pruning runs every minute. */
+/* The public key cache starts empty. */
 struct auth *
-auth_create(struct event_base *base, struct db_pool *db)
+auth_create(struct db_pool *db)
 {
 	struct auth *auth = xcalloc(1, sizeof(*auth));
-	struct timeval tv = { AUTH_PRUNE_SECS, 0 };
 
 	auth->db = db;
-	auth->prune = event_new(base, -1, EV_PERSIST, auth_prune, auth);
-	if (auth->prune == NULL || event_add(auth->prune, &tv) != 0)
-		abort();
 	return auth;
 }
 
-/* Free the cache and stop pruning. */
+/* Free the cache. */
 void
 auth_free(struct auth *auth)
 {
 	if (auth == NULL)
 		return;
-	event_free(auth->prune);
 	tdestroy(auth->keys, free);
 	free(auth);
 }

@@ -10,8 +10,6 @@
 
 #include <stdbool.h>
 
-#include <event2/event.h>
-
 #include "daemon/db.h"
 #include "daemon/http.h"
 
@@ -26,7 +24,7 @@ struct auth_ok {
 typedef void (*auth_cb)(struct http_request *, const struct auth_ok *,
     void *arg);
 
-struct auth	*auth_create(struct event_base *, struct db_pool *);
+struct auth	*auth_create(struct db_pool *);
 void		 auth_free(struct auth *);
 void		 auth_check(struct auth *, struct http_request *, bool is_write,
 		    auth_cb, void *arg);

@@ -46,6 +46,7 @@ static const struct conf_key conf_keys[] = {
 	KEY(log_level, CONF_LOG_LEVEL, "info", 0, 0, true),
 	KEY(timezone, CONF_STRING, "Asia/Shanghai", 0, 0, true),
 	KEY(id_hash_key, CONF_KEY_HEX, "", 0, 0, false),
+	KEY(help_expiry_interval, CONF_INT, "10", 1, 3600, true),
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))

@@ -23,6 +23,7 @@ struct conf {
 	enum log_level	 log_level;		/* least level written to the log */
 	char		*timezone;		/* time zone of reports */
 	char		*id_hash_key;		/* HMAC key of ID numbers, hex; "" none */
+	int		 help_expiry_interval;	/* seconds between deadline checks */
 };
 
 /* An override from the command line, applied after the file. */

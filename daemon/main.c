@@ -13,6 +13,7 @@
 
 #include "daemon/admin.h"
 #include "daemon/auth.h"
+#include "daemon/chores.h"
 #include "daemon/conf.h"
 #include "daemon/db.h"
 #include "daemon/health.h"
@@ -35,6 +36,7 @@ struct vpointsd {
 	const char	*init_admin;	/* --init-admin FILE.pub */
 	struct db_pool	*db;
 	struct auth	*auth;
+	struct chores	*chores;
 	struct ops	 ops;
 	struct http_server *http;
 	struct event	*sigterm;
@@ -119,6 +121,7 @@ main_reload(evutil_socket_t sig, short what, void *arg)
 	http_server_configure(d->http, d->conf);
 	db_pool_set_limits(d->db, d->conf->db_queue_max,
 	    d->conf->db_reconnect_max);
+	chores_configure(d->chores, d->conf);
 	log_info("reload: configuration from %s in force", d->conf_path);
 }
 
@@ -289,7 +292,8 @@ main(int argc, char **argv)
 		return EX_OSERR;
 	}
 	http_route(d.http, "GET", WIRE_ROUTE_HEALTHZ, health_get, d.db);
-	d.auth = auth_create(d.base, d.db);
+	d.auth = auth_create(d.db);
+	d.chores = chores_start(d.base, d.db, d.conf);
 	d.ops.db = d.db;
 	d.ops.auth = d.auth;
 	d.ops.conf = &d.conf;
@@ -304,6 +308,7 @@ main(int argc, char **argv)
 
 	/* Requests still waiting for the database are answered 503 here,
 	 * before their connections close. */
+	chores_free(d.chores);
 	db_pool_free(d.db);
 	auth_free(d.auth);
 	http_server_free(d.http);

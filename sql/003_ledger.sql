@@ -217,7 +217,7 @@ BEGIN
 	INSERT INTO transfers (from_account, to_account, amount, cause,
 	    shift_id, reversal_of, keyid, memo)
 	VALUES (p_from, p_to, p_amount, p_cause, p_shift, p_reversal_of,
-	    current_setting('vpoints.keyid', true), p_memo)
+	    nullif(current_setting('vpoints.keyid', true), ''), p_memo)
 	RETURNING id INTO v_id;
 	RETURN v_id;
 END
