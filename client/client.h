@@ -38,5 +38,10 @@ int	balance_main(struct client *, int argc, char **argv);
 int	team_main(struct client *, int argc, char **argv);
 int	activity_main(struct client *, int argc, char **argv);
 int	shift_main(struct client *, int argc, char **argv);
+int	catalog_main(struct client *, int argc, char **argv);
+int	redeem_main(struct client *, int argc, char **argv);
+int	redemption_main(struct client *, int argc, char **argv);
+int	help_main(struct client *, int argc, char **argv);
+int	audit_main(struct client *, int argc, char **argv);
 
 #endif

@@ -31,6 +31,11 @@ static const struct command commands[] = {
 	{ "activity", activity_main, "add (admin) and list activities" },
 	{ "shift", shift_main, "log, check in and out, correct, list shifts" },
 	{ "balance", balance_main, "a volunteer's points, hours, transfers" },
+	{ "catalog", catalog_main, "a station's gifts, books and services" },
+	{ "redeem", redeem_main, "spend a volunteer's points; print a receipt" },
+	{ "redemption", redemption_main, "void a redemption" },
+	{ "help", help_main, "points for help between volunteers" },
+	{ "audit", audit_main, "check every invariant of the ledger (admin)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -246,6 +246,10 @@ DECLARE
 	v_code text := vp_text_opt(args, 'station', 32);
 BEGIN
 	IF v_code IS NULL THEN
+		IF caller.community_id IS NULL THEN
+			PERFORM vp_refuse(422, 'invalid-field', 'An admin key must '
+			    'name the "station" whose catalogue to list.');
+		END IF;
 		v_station := caller.station_id;
 	ELSE
 		SELECT id INTO v_station FROM stations WHERE code = v_code;
@@ -304,8 +308,8 @@ LANGUAGE sql STABLE AS $$
 	    'volunteer', v.number, 'item', i.code, 'name', i.name,
 	    'category', i.category, 'quantity', r.quantity, 'points', r.points,
 	    'balance', (SELECT balance FROM accounts WHERE volunteer_id = v.id),
-	    'station', s.code, 'at', r.at)
-	    || coalesce((SELECT jsonb_build_object('voided_at', x.at,
+	    'station', s.code, 'at', date_trunc('second', r.at))
+	    || coalesce((SELECT jsonb_build_object('voided_at', date_trunc('second', x.at),
 		'void_reason', x.reason)
 		FROM redemption_voids x WHERE x.redemption_id = r.id), '{}')
 	FROM stations s, volunteers v, catalog_items i
@@ -413,8 +417,9 @@ LANGUAGE sql STABLE AS $$
 	    'helper', (SELECT number FROM volunteers WHERE id = h.helper_id),
 	    'points', h.points, 'description', h.description,
 	    'deadline', h.deadline, 'status', h.status,
-	    'created_at', h.created_at, 'accepted_at', h.accepted_at,
-	    'resolved_at', h.resolved_at, 'reason', h.reason,
+	    'created_at', date_trunc('second', h.created_at),
+	    'accepted_at', date_trunc('second', h.accepted_at),
+	    'resolved_at', date_trunc('second', h.resolved_at), 'reason', h.reason,
 	    'shift', h.shift_id))
 $$;
 
@@ -623,6 +628,11 @@ DECLARE
 BEGIN
 	IF args ? 'community' OR caller.role <> 'admin' THEN
 		v_community := vp_community_for(caller, args);
+	END IF;
+	IF args ? 'status' AND args ->> 'status' NOT IN ('open', 'accepted',
+	    'completed', 'cancelled', 'expired') THEN
+		PERFORM vp_refuse(422, 'invalid-field', '"status" must be open, '
+		    'accepted, completed, cancelled or expired');
 	END IF;
 	status := 200;
 	SELECT jsonb_build_object('help_requests', coalesce(jsonb_agg(

@@ -19,6 +19,7 @@ DAEMON_PORT=
 DAEMON_URL=
 DAEMON_CONF="$T_DIR/vpointsd.conf"
 DAEMON_LOG="$T_DIR/vpointsd.log"
+EXTRA_PIDS=()
 
 mkdir -p "$T_DIR"
 
@@ -166,6 +167,23 @@ schema_version() {
 	ls "$top_srcdir"/sql/[0-9][0-9][0-9]_*.sql | sed 's/.*\/0*\([0-9]*\)_.*/\1/' | sort -n | tail -n 1
 }
 
+# Start one more vpointsd on the same database (after daemon_start), at
+# ANOTHER_URL. It is stopped at exit. Not in a subshell: it records its pid.
+daemon_start_another() {
+	local port url pid
+	port=$(harness_free_port)
+	url="http://127.0.0.1:$port"
+	sed "s/^listen = .*/listen = 127.0.0.1:$port/" "$DAEMON_CONF" >"$T_DIR/another.$port.conf"
+	"$VPOINTSD" -c "$T_DIR/another.$port.conf" >>"$T_DIR/another.$port.log" 2>&1 &
+	pid=$!
+	EXTRA_PIDS+=("$pid")
+	for _ in $(seq 1 100); do
+		[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/healthz")" = 200 ] && { ANOTHER_URL=$url; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
 # Stop vpointsd with SIGTERM; its exit status is the result.
 daemon_stop() {
 	local rc=0
@@ -183,6 +201,10 @@ vp() {
 
 # On exit: stop everything, print the plan, keep the folder on failure.
 harness_end() {
+	local pid
+	for pid in "${EXTRA_PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
 	if [ -n "$DAEMON_PID" ]; then
 		kill -TERM "$DAEMON_PID" 2>/dev/null
 		sleep 0.5

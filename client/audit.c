@@ -1,0 +1,83 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "client/call.h"
+#include "client/client.h"
+#include "client/csv.h"
+#include "client/table.h"
+#include "wire.h"
+
+static const char audit_usage[] =
+"usage: vpoints audit\n"
+"\n"
+"Check every invariant of the ledger: all accounts sum to zero, each\n"
+"balance equals its transfers, no volunteer below zero, escrow equals the\n"
+"points of unresolved help requests, stock equals restocks minus\n"
+"redemptions, no transfer crosses communities, each shift and redemption\n"
+"paid exactly. Prints \"ledger consistent\" and exits 0, or each problem\n"
+"and exits 1. Needs an admin key. With --csv, the problems, one a row.\n";
+
+/* Print what the audit found; the exit code says whether it is clean. */
+static int
+audit_print(const struct client *cl, json_t *audit)
+{
+	json_t *problems = json_object_get(audit, "problems"), *problem;
+	json_t *checked = json_object_get(audit, "checked"), *count;
+	const char *what;
+	size_t i, n = 0;
+	char *text;
+
+	if (cl->csv)
+		csv_record(stdout, (const char *const[]){ "problem" }, 1);
+	else if (json_array_size(problems) > 0)
+		printf("ledger inconsistent:\n");
+	json_array_foreach(problems, i, problem) {
+		text = table_value(problem, "; ");
+		if (cl->csv)
+			csv_record(stdout, (const char *const[]){ text }, 1);
+		else
+			printf("  %s\n", text);
+		free(text);
+	}
+	if (!json_is_true(json_object_get(audit, "ok")))
+		return WIRE_EXIT_FAILURE;
+	if (!cl->csv) {
+		printf("ledger consistent");
+		json_object_foreach(checked, what, count) {
+			printf("%s%s %lld", n++ == 0 ? "; checked " : ", ",
+			    what, (long long)json_integer_value(count));
+		}
+		printf("\n");
+	}
+	return WIRE_EXIT_OK;
+}
+
+/* vpoints audit */
+int
+audit_main(struct client *cl, int argc, char **argv)
+{
+	json_t *result;
+	int rc;
+
+	if (client_wants_help(argc, argv)) {
+		fputs(audit_usage, stdout);
+		return WIRE_EXIT_OK;
+	}
+	if (argc != 1) {
+		fputs(audit_usage, stderr);
+		return WIRE_EXIT_USAGE;
+	}
+	rc = call_run(cl, "audit", "GET", WIRE_API_PREFIX "/audit", NULL, NULL,
+	    &result);
+	if (rc == WIRE_EXIT_OK && cl->json &&
+	    !json_is_true(json_object_get(result, "ok")))
+		rc = WIRE_EXIT_FAILURE;
+	else if (rc == WIRE_EXIT_OK && !cl->json)
+		rc = audit_print(cl, result);
+	json_decref(result);
+	return rc;
+}
