@@ -7,7 +7,7 @@
 
 #include "client/call.h"
 #include "client/client.h"
-#include "client/csv.h"
+#include "csv.h"
 #include "client/table.h"
 #include "wire.h"
 

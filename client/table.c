@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "client/csv.h"
+#include "csv.h"
 #include "client/table.h"
 #include "buf.h"
 #include "xmalloc.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "tests/unit/unit.h"
-#include "client/csv.h"
+#include "csv.h"
 
 /* The bytes csv_record writes for n fields; the caller frees them. */
 static char *

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "client/csv.h"
+#include "csv.h"
 
 /* True if the field must be quoted to read back as itself. */
 bool
