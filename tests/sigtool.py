@@ -6,6 +6,7 @@ hashing, the `cryptography` package for Ed25519, keys made by OpenSSL
 (`openssl genpkey -algorithm ed25519`). It signs one request per the
 vpoints profile and can break the request in one named way, so the tests
 can check each refusal; it prints the status line's code and the body.
+Other tests import it for sign_request() and keyid_of().
 """
 import argparse
 import base64
@@ -28,6 +29,70 @@ def keyid_of(public_raw):
     """RFC 7638 thumbprint of an Ed25519 JWK."""
     jwk = '{"crv":"Ed25519","kty":"OKP","x":"%s"}' % b64url(public_raw)
     return b64url(hashlib.sha256(jwk.encode()).digest())
+
+
+def load_key(path):
+    """An OpenSSL PEM Ed25519 private key."""
+    with open(path, "rb") as f:
+        return serialization.load_pem_private_key(f.read(), password=None)
+
+
+def public_raw(sk):
+    return sk.public_key().public_bytes(serialization.Encoding.Raw,
+                                        serialization.PublicFormat.Raw)
+
+
+def sign_request(sk, method, authority, path, query="", body=None, idem=None,
+                 created=None, expires=None, nonce=None, keyid=None,
+                 alg="ed25519", tag="vpoints", cover_idem=True,
+                 bad_signature=False):
+    """The headers of one request signed per the vpoints profile.
+
+    body: bytes or None; created and expires: absolute Unix times (created
+    defaults to now); nonce: a fresh 128-bit one unless given. Returns a
+    dict with Host, and Content-Type, Content-Digest (with a body),
+    Idempotency-Key (with idem), Signature-Input and Signature."""
+    keyid = keyid or keyid_of(public_raw(sk))
+    headers = {"Host": authority}
+    components = ["@method", "@authority", "@path", "@query"]
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+        headers["Content-Digest"] = "sha-256=:%s:" % base64.b64encode(
+            hashlib.sha256(body).digest()).decode()
+        components += ["content-type", "content-digest"]
+    if idem is not None:
+        headers["Idempotency-Key"] = idem
+        if cover_idem:
+            components.append("idempotency-key")
+
+    if created is None:
+        created = int(time.time())
+    nonce = nonce or os.urandom(16).hex()
+    params = "(%s);created=%d" % (" ".join('"%s"' % c for c in components), created)
+    if expires is not None:
+        params += ";expires=%d" % expires
+    params += ';nonce="%s";keyid="%s";alg="%s";tag="%s"' % (nonce, keyid, alg, tag)
+
+    values = {
+        "@method": method.upper(),
+        "@authority": authority,
+        "@path": path,
+        "@query": "?" + query,
+    }
+    lines = []
+    for c in components:
+        v = values[c] if c.startswith("@") else headers[
+            {"content-type": "Content-Type", "content-digest": "Content-Digest",
+             "idempotency-key": "Idempotency-Key"}[c]]
+        lines.append('"%s": %s' % (c, v.strip()))
+    lines.append('"@signature-params": %s' % params)
+    base = "\n".join(lines).encode()
+    sig = sk.sign(base)
+    if bad_signature:
+        sig = bytes([sig[0] ^ 1]) + sig[1:]
+    headers["Signature-Input"] = "sig1=" + params
+    headers["Signature"] = "sig1=:%s:" % base64.b64encode(sig).decode()
+    return headers
 
 
 def main():
@@ -56,11 +121,8 @@ def main():
                    help="print the key's RFC 7638 key id and exit")
     a = p.parse_args()
 
-    with open(a.key, "rb") as f:
-        sk = serialization.load_pem_private_key(f.read(), password=None)
-    pk_raw = sk.public_key().public_bytes(serialization.Encoding.Raw,
-                                          serialization.PublicFormat.Raw)
-    keyid = a.keyid or keyid_of(pk_raw)
+    sk = load_key(a.key)
+    keyid = a.keyid or keyid_of(public_raw(sk))
     if a.keyid_only:
         print(keyid)
         return 0
@@ -68,46 +130,16 @@ def main():
     url = urllib.parse.urlsplit(a.server)
     authority = url.netloc.lower()
     body = a.body.encode() if a.body is not None else None
-    headers = {"Host": authority}
-    components = ["@method", "@authority", "@path", "@query"]
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-        headers["Content-Digest"] = "sha-256=:%s:" % base64.b64encode(
-            hashlib.sha256(body).digest()).decode()
-        components += ["content-type", "content-digest"]
-    if a.idem is not None:
-        headers["Idempotency-Key"] = a.idem
-        if a.brk != "omit-idem":
-            components.append("idempotency-key")
-
-    created = int(time.time()) + a.created
-    nonce = a.nonce or os.urandom(16).hex()
-    params = "(%s);created=%d" % (" ".join('"%s"' % c for c in components), created)
-    if a.expires is not None:
-        params += ";expires=%d" % (int(time.time()) + a.expires)
-    params += ';nonce="%s";keyid="%s";alg="%s";tag="%s"' % (nonce, keyid, a.alg, a.tag)
-
-    values = {
-        "@method": a.method.upper(),
-        "@authority": authority,
-        "@path": a.path,
-        "@query": "?" + a.query,
-    }
-    lines = []
-    for c in components:
-        v = values[c] if c.startswith("@") else headers[
-            {"content-type": "Content-Type", "content-digest": "Content-Digest",
-             "idempotency-key": "Idempotency-Key"}[c]]
-        lines.append('"%s": %s' % (c, v.strip()))
-    lines.append('"@signature-params": %s' % params)
-    base = "\n".join(lines).encode()
-    sig = sk.sign(base)
-    if a.brk == "bad-signature":
-        sig = bytes([sig[0] ^ 1]) + sig[1:]
-
-    if a.brk != "no-signature":
-        headers["Signature-Input"] = "sig1=" + params
-        headers["Signature"] = "sig1=:%s:" % base64.b64encode(sig).decode()
+    now = int(time.time())
+    headers = sign_request(
+        sk, a.method, authority, a.path, a.query, body, a.idem,
+        created=now + a.created,
+        expires=now + a.expires if a.expires is not None else None,
+        nonce=a.nonce, keyid=keyid, alg=a.alg, tag=a.tag,
+        cover_idem=a.brk != "omit-idem",
+        bad_signature=a.brk == "bad-signature")
+    if a.brk == "no-signature":
+        del headers["Signature-Input"], headers["Signature"]
     # Changes after signing: what an attacker on the wire would do.
     method, path, query = a.method.upper(), a.path, a.query
     if a.brk == "no-digest":
