@@ -47,6 +47,8 @@ static const struct conf_key conf_keys[] = {
 	KEY(timezone, CONF_STRING, "Asia/Shanghai", 0, 0, true),
 	KEY(id_hash_key, CONF_KEY_HEX, "", 0, 0, false),
 	KEY(help_expiry_interval, CONF_INT, "10", 1, 3600, true),
+	KEY(signing_key, CONF_STRING, VPOINTS_STATEDIR "/signing.key", 0, 0,
+	    false),
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))

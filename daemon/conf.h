@@ -24,6 +24,7 @@ struct conf {
 	char		*timezone;		/* time zone of reports */
 	char		*id_hash_key;		/* HMAC key of ID numbers, hex; "" none */
 	int		 help_expiry_interval;	/* seconds between deadline checks */
+	char		*signing_key;		/* the daemon's own key file */
 };
 
 /* An override from the command line, applied after the file. */

@@ -20,6 +20,7 @@
 #include "daemon/http.h"
 #include "daemon/migrate.h"
 #include "daemon/ops.h"
+#include "daemon/signer.h"
 #include "log.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -34,6 +35,8 @@ struct vpointsd {
 	struct conf_override overrides[MAIN_MAX_OVERRIDES];
 	int		 noverrides;
 	const char	*init_admin;	/* --init-admin FILE.pub */
+	int		 print_public_key; /* --print-public-key */
+	struct signer	*signer;
 	struct db_pool	*db;
 	struct auth	*auth;
 	struct chores	*chores;
@@ -49,6 +52,7 @@ struct vpointsd {
 static const char usage_text[] =
 "usage: vpointsd [-c FILE] [--listen ADDR:PORT] [--db CONNINFO]\n"
 "       vpointsd [-c FILE] [--db CONNINFO] --init-admin FILE.pub\n"
+"       vpointsd [-c FILE] --print-public-key\n"
 "       vpointsd --version | --help\n"
 "\n"
 "The vpoints ledger daemon: records volunteer shifts, points and exchanges\n"
@@ -60,6 +64,8 @@ static const char usage_text[] =
 "      --init-admin PUB apply the migrations, enrol this public key as an\n"
 "                       admin station (a no-op if it is enrolled), print\n"
 "                       its key id and exit\n"
+"      --print-public-key  print the public key that signs certificates\n"
+"                       (made at first use; signing_key) and exit\n"
 "      --version        print the version and exit\n"
 "  -h, --help           print this help and exit\n"
 "\n"
@@ -192,6 +198,7 @@ main_options(struct vpointsd *d, int argc, char **argv)
 		{ "listen",	required_argument, NULL, 'L' },
 		{ "db",		required_argument, NULL, 'D' },
 		{ "init-admin",	required_argument, NULL, 'A' },
+		{ "print-public-key", no_argument, NULL, 'P' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -215,6 +222,9 @@ main_options(struct vpointsd *d, int argc, char **argv)
 		case 'A':
 			d->init_admin = optarg;
 			break;
+		case 'P':
+			d->print_public_key = 1;
+			break;
 		case 'V':
 			printf("vpointsd %s\n", PACKAGE_VERSION);
 			exit(0);
@@ -234,13 +244,26 @@ main_options(struct vpointsd *d, int argc, char **argv)
 	}
 }
 
+/* The daemon's own signing key, made at first use. */
+static struct signer *
+main_signer(const struct vpointsd *d)
+{
+	struct signer *signer;
+	char err[512];
+
+	signer = signer_load(d->conf->signing_key, err, sizeof(err));
+	if (signer == NULL)
+		log_error("signing key: %s", err);
+	return signer;
+}
+
 /* Start-up, the loop, and an orderly end. */
 int
 main(int argc, char **argv)
 {
 	struct vpointsd d;
-	char err[1024], keyid[64];
-	int applied, rc;
+	char err[1024], keyid[64], *json;
+	int applied, rc = 0;
 
 	memset(&d, 0, sizeof(d));
 	log_init("vpointsd");
@@ -253,28 +276,42 @@ main(int argc, char **argv)
 	log_set_level(d.conf->log_level);
 	if (sodium_init() < 0) {
 		log_error("libsodium cannot start");
-		return EX_SOFTWARE;
+		rc = EX_SOFTWARE;
+		goto done;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	if (d.print_public_key) {
+		if ((d.signer = main_signer(&d)) == NULL) {
+			rc = EX_CONFIG;
+			goto done;
+		}
+		json = signer_public_json(d.signer);
+		printf("%s\n", json);
+		free(json);
+		goto done;
+	}
 
 	rc = migrate_run(d.conf->db, d.conf->sql_dir, &applied, err,
 	    sizeof(err));
 	if (rc != 0) {
 		log_error("migrate: %s", err);
-		conf_free(d.conf);
-		return rc == MIGRATE_UNAVAILABLE ? EX_UNAVAILABLE : EX_CONFIG;
+		rc = rc == MIGRATE_UNAVAILABLE ? EX_UNAVAILABLE : EX_CONFIG;
+		goto done;
 	}
 	log_info("migrate: schema up to date (%d applied now)", applied);
 	if (d.init_admin != NULL) {
-		rc = admin_init(d.conf->db, d.init_admin, keyid, sizeof(keyid),
-		    err, sizeof(err));
-		conf_free(d.conf);
-		if (rc != 0) {
+		if (admin_init(d.conf->db, d.init_admin, keyid, sizeof(keyid),
+		    err, sizeof(err)) != 0) {
 			log_error("init-admin: %s", err);
-			return EX_DATAERR;
+			rc = EX_DATAERR;
+		} else {
+			printf("%s\n", keyid);
 		}
-		printf("%s\n", keyid);
-		return 0;
+		goto done;
+	}
+	if ((d.signer = main_signer(&d)) == NULL) {
+		rc = EX_CONFIG;
+		goto done;
 	}
 
 	d.base = event_base_new();
@@ -286,10 +323,8 @@ main(int argc, char **argv)
 	d.http = http_server_create(d.base, d.conf, err, sizeof(err));
 	if (d.http == NULL) {
 		log_error("http: %s", err);
-		db_pool_free(d.db);
-		event_base_free(d.base);
-		conf_free(d.conf);
-		return EX_OSERR;
+		rc = EX_OSERR;
+		goto done;
 	}
 	http_route(d.http, "GET", WIRE_ROUTE_HEALTHZ, health_get, d.db);
 	d.auth = auth_create(d.db);
@@ -297,6 +332,7 @@ main(int argc, char **argv)
 	d.ops.db = d.db;
 	d.ops.auth = d.auth;
 	d.ops.conf = &d.conf;
+	d.ops.signer = d.signer;
 	ops_route_all(d.http, &d.ops);
 	d.sigterm = main_signal(&d, SIGTERM, main_stop);
 	d.sigint = main_signal(&d, SIGINT, main_stop);
@@ -305,20 +341,25 @@ main(int argc, char **argv)
 	    d.conf->listen);
 
 	event_base_dispatch(d.base);
+	log_info("stopped");
 
+done:
 	/* Requests still waiting for the database are answered 503 here,
 	 * before their connections close. */
 	chores_free(d.chores);
 	db_pool_free(d.db);
 	auth_free(d.auth);
 	http_server_free(d.http);
-	event_free(d.sigterm);
-	event_free(d.sigint);
-	event_free(d.sighup);
+	if (d.sigterm != NULL) {
+		event_free(d.sigterm);
+		event_free(d.sigint);
+		event_free(d.sighup);
+	}
 	if (d.drain_timer != NULL)
 		event_free(d.drain_timer);
-	event_base_free(d.base);
+	if (d.base != NULL)
+		event_base_free(d.base);
+	signer_free(d.signer);
 	conf_free(d.conf);
-	log_info("stopped");
-	return 0;
+	return rc;
 }

@@ -10,6 +10,7 @@
 #include "daemon/volunteer.h"
 #include "daemon/ops.h"
 #include "daemon/api.h"
+#include "daemon/reports.h"
 #include "log.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -18,53 +19,68 @@
 
 /* Every signed operation of the API. */
 static const struct op ops_table[] = {
-	{ "POST", "/v1/communities", "community_add", true, { NULL }, NULL },
-	{ "GET", "/v1/communities", "community_list", false, { NULL }, NULL },
+	{ "POST", "/v1/communities", "community_add", true, { NULL }, NULL, NULL },
+	{ "GET", "/v1/communities", "community_list", false, { NULL }, NULL, NULL },
 	{ "POST", "/v1/stations", "station_add", true, { NULL },
-	    admin_prepare_station },
-	{ "GET", "/v1/stations", "station_list", false, { NULL }, NULL },
+	    admin_prepare_station, NULL },
+	{ "GET", "/v1/stations", "station_list", false, { NULL }, NULL, NULL },
 	{ "POST", "/v1/stations/{}/revoke", "station_revoke", true,
-	    { "code" }, NULL },
-	{ "POST", "/v1/activities", "activity_add", true, { NULL }, NULL },
-	{ "GET", "/v1/activities", "activity_list", false, { NULL }, NULL },
-	{ "POST", "/v1/teams", "team_add", true, { NULL }, NULL },
-	{ "GET", "/v1/teams", "team_list", false, { NULL }, NULL },
-	{ "POST", "/v1/teams/{}/join", "team_join", true, { "code" }, NULL },
-	{ "POST", "/v1/teams/{}/leave", "team_leave", true, { "code" }, NULL },
+	    { "code" }, NULL, NULL },
+	{ "POST", "/v1/activities", "activity_add", true, { NULL }, NULL, NULL },
+	{ "GET", "/v1/activities", "activity_list", false, { NULL }, NULL, NULL },
+	{ "POST", "/v1/teams", "team_add", true, { NULL }, NULL, NULL },
+	{ "GET", "/v1/teams", "team_list", false, { NULL }, NULL, NULL },
+	{ "POST", "/v1/teams/{}/join", "team_join", true, { "code" }, NULL, NULL },
+	{ "POST", "/v1/teams/{}/leave", "team_leave", true, { "code" }, NULL, NULL },
 	{ "POST", "/v1/volunteers", "volunteer_add", true, { NULL },
-	    volunteer_prepare },
-	{ "GET", "/v1/volunteers", "volunteer_list", false, { NULL }, NULL },
+	    volunteer_prepare, NULL },
+	{ "GET", "/v1/volunteers", "volunteer_list", false, { NULL }, NULL, NULL },
 	{ "GET", "/v1/volunteers/{}", "volunteer_get", false, { "number" },
-	    NULL },
+	    NULL, NULL },
 	{ "PATCH", "/v1/volunteers/{}", "volunteer_update", true,
-	    { "number" }, volunteer_prepare },
+	    { "number" }, volunteer_prepare, NULL },
 	{ "GET", "/v1/volunteers/{}/ledger", "volunteer_ledger", false,
-	    { "number" }, NULL },
-	{ "POST", "/v1/shifts", "shift_log", true, { NULL }, NULL },
-	{ "GET", "/v1/shifts", "shift_list", false, { NULL }, NULL },
-	{ "POST", "/v1/shifts/checkin", "shift_checkin", true, { NULL }, NULL },
+	    { "number" }, NULL, NULL },
+	{ "POST", "/v1/shifts", "shift_log", true, { NULL }, NULL, NULL },
+	{ "GET", "/v1/shifts", "shift_list", false, { NULL }, NULL, NULL },
+	{ "POST", "/v1/shifts/checkin", "shift_checkin", true, { NULL }, NULL, NULL },
 	{ "POST", "/v1/shifts/{}/checkout", "shift_checkout", true, { "id" },
-	    NULL },
+	    NULL, NULL },
 	{ "POST", "/v1/shifts/{}/corrections", "shift_correct", true,
-	    { "id" }, NULL },
-	{ "POST", "/v1/catalog", "catalog_add", true, { NULL }, NULL },
-	{ "GET", "/v1/catalog", "catalog_list", false, { NULL }, NULL },
+	    { "id" }, NULL, NULL },
+	{ "POST", "/v1/catalog", "catalog_add", true, { NULL }, NULL, NULL },
+	{ "GET", "/v1/catalog", "catalog_list", false, { NULL }, NULL, NULL },
 	{ "POST", "/v1/catalog/{}/restock", "catalog_restock", true,
-	    { "code" }, NULL },
+	    { "code" }, NULL, NULL },
 	{ "POST", "/v1/catalog/{}/deactivate", "catalog_deactivate", true,
-	    { "code" }, NULL },
-	{ "POST", "/v1/redemptions", "redeem", true, { NULL }, NULL },
+	    { "code" }, NULL, NULL },
+	{ "POST", "/v1/redemptions", "redeem", true, { NULL }, NULL, NULL },
 	{ "POST", "/v1/redemptions/{}/void", "redemption_void", true,
-	    { "id" }, NULL },
-	{ "POST", "/v1/help-requests", "help_request", true, { NULL }, NULL },
-	{ "GET", "/v1/help-requests", "help_list", false, { NULL }, NULL },
+	    { "id" }, NULL, NULL },
+	{ "POST", "/v1/help-requests", "help_request", true, { NULL }, NULL, NULL },
+	{ "GET", "/v1/help-requests", "help_list", false, { NULL }, NULL, NULL },
 	{ "POST", "/v1/help-requests/{}/accept", "help_accept", true,
-	    { "id" }, NULL },
+	    { "id" }, NULL, NULL },
 	{ "POST", "/v1/help-requests/{}/complete", "help_complete", true,
-	    { "id" }, NULL },
+	    { "id" }, NULL, NULL },
 	{ "POST", "/v1/help-requests/{}/cancel", "help_cancel", true,
-	    { "id" }, NULL },
-	{ "GET", "/v1/audit", "audit", false, { NULL }, NULL },
+	    { "id" }, NULL, NULL },
+	{ "GET", "/v1/audit", "audit", false, { NULL }, NULL, NULL },
+	{ "GET", "/v1/reports/monthly", "report_monthly", false, { NULL }, NULL,
+	    reports_finish },
+	{ "GET", "/v1/reports/annual", "report_annual", false, { NULL }, NULL,
+	    reports_finish },
+	{ "GET", "/v1/star-levels", "star_levels", false, { NULL }, NULL, NULL },
+	{ "POST", "/v1/star-levels", "star_levels_set", true, { NULL }, NULL, NULL },
+	{ "POST", "/v1/certificates", "certificate_issue", true, { NULL }, NULL,
+	    reports_certificate_finish },
+	{ "GET", "/v1/certificates/{}", "certificate_get", false,
+	    { "number" }, NULL, NULL },
+	{ "POST", "/v1/certificates/{}/revoke", "certificate_revoke", true,
+	    { "number" }, NULL, NULL },
+	{ "POST", "/v1/months/{}/close", "month_close", true, { "month" }, NULL,
+	    reports_month_close_finish },
+	{ "GET", "/v1/months", "month_list", false, { NULL }, NULL, NULL },
 };
 
 /* Pair of the ops context and the operation, one per route. */
@@ -75,14 +91,23 @@ struct ops_route {
 
 static struct ops_route ops_routes[sizeof(ops_table) / sizeof(ops_table[0])];
 
-/* vp_call came back: pass its status and body through. */
+/* One request on its way through vp_call. */
+struct ops_call {
+	struct http_request *hr;
+	const struct ops_route *route;
+};
+
+/* vp_call came back: pass its status and body through, or finish them. */
 static void
 ops_done(const struct db_reply *r, void *arg)
 {
-	struct http_request *hr = arg;
+	struct ops_call *call = arg;
+	struct http_request *hr = call->hr;
+	const struct ops_route *route = call->route;
 	const char *status, *body;
 	int code;
 
+	free(call);
 	if (db_reply_status(r) != DB_OK) {
 		api_reply_db_failure(hr, r);
 		return;
@@ -95,6 +120,10 @@ ops_done(const struct db_reply *r, void *arg)
 		    http_request_method(hr), http_request_path(hr));
 		http_reply_problem(hr, 500, WIRE_P_INTERNAL, "Internal error",
 		    "The error was logged.");
+		return;
+	}
+	if (code < 400 && route->op->finish != NULL) {
+		route->op->finish(route->ops, hr, code, body);
 		return;
 	}
 	http_reply(hr, code, code >= 400 ? WIRE_TYPE_PROBLEM : WIRE_TYPE_JSON,
@@ -204,6 +233,7 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 	const struct op *op = route->op;
 	const char *idem = NULL, *params[7];
 	char fingerprint[2 * crypto_hash_sha256_BYTES + 1];
+	struct ops_call *call;
 	json_t *args;
 	char *text;
 
@@ -223,8 +253,11 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 	params[4] = fingerprint;
 	params[5] = text;
 	params[6] = (*route->ops->conf)->timezone;
+	call = xcalloc(1, sizeof(*call));
+	call->hr = hr;
+	call->route = route;
 	db_query(route->ops->db, "SELECT status, body FROM vp_call($1, $2, $3, "
-	    "$4, $5, $6::jsonb, $7)", 7, params, ops_done, hr);
+	    "$4, $5, $6::jsonb, $7)", 7, params, ops_done, call);
 	free(text);
 }
 
@@ -248,12 +281,14 @@ ops_handle(struct http_request *hr, void *arg)
 	    (void *)route);
 }
 
-/* Add every operation's route to the server. */
+/* Add every operation's route to the server, and the public key's. */
 void
 ops_route_all(struct http_server *server, struct ops *ops)
 {
 	size_t i;
 
+	http_route(server, "GET", WIRE_API_PREFIX "/public-key",
+	    reports_public_key, ops);
 	for (i = 0; i < sizeof(ops_table) / sizeof(ops_table[0]); i++) {
 		ops_routes[i].ops = ops;
 		ops_routes[i].op = &ops_table[i];

@@ -25,6 +25,11 @@ struct ops;
 typedef int (*ops_prepare)(const struct ops *, json_t *args, char *detail,
     size_t len);
 
+/* Turns a successful operation's body into the reply (e.g. signs it, or
+ * writes CSV); it must reply. */
+typedef void (*ops_finish)(const struct ops *, struct http_request *,
+    int status, const char *body);
+
 struct op {
 	const char	*method;
 	const char	*pattern;	/* route, with {} segments */
@@ -32,6 +37,7 @@ struct op {
 	bool		 write;		/* needs an Idempotency-Key */
 	const char	*params[OPS_MAX_PARAMS]; /* names of the {} segments */
 	ops_prepare	 prepare;	/* or NULL */
+	ops_finish	 finish;	/* or NULL: the body as it came */
 };
 
 /* What every operation handler needs. */
@@ -39,6 +45,7 @@ struct ops {
 	struct db_pool	*db;
 	struct auth	*auth;
 	struct conf	**conf;		/* the configuration in force */
+	struct signer	*signer;	/* the daemon's own key */
 };
 
 void	ops_route_all(struct http_server *, struct ops *);

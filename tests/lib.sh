@@ -120,6 +120,7 @@ daemon_config() {
 		echo "listen = 127.0.0.1:$DAEMON_PORT"
 		echo "db = $(pgc_conninfo "$T_PG")"
 		echo "sql_dir = $top_srcdir/sql"
+		echo "signing_key = $T_DIR/signing.key"
 		echo "log_level = debug"
 		for line in "$@"; do echo "$line"; done
 	} >"$DAEMON_CONF"

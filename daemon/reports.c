@@ -1,0 +1,190 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "csv.h"
+#include "daemon/ops.h"
+#include "daemon/reports.h"
+#include "daemon/signer.h"
+#include "log.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+/* One value of a report row as CSV text (a new string). */
+static char *
+reports_cell(json_t *v)
+{
+	if (v == NULL || json_is_null(v))
+		return xstrdup("");
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	if (json_is_true(v))
+		return xstrdup("true");
+	if (json_is_false(v))
+		return xstrdup("false");
+	if (json_is_integer(v))
+		return xasprintf("%lld", (long long)json_integer_value(v));
+	if (json_is_real(v))
+		return xasprintf("%.2f", json_real_value(v));
+	return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+/* A report's rows as RFC 4180 CSV, by its "columns"; NULL if the body is
+ * not a report. */
+char *
+reports_csv(const char *body)
+{
+	json_t *report = json_loads(body, 0, NULL), *columns, *rows, *row;
+	const char **fields = NULL;
+	size_t ncols, i, j, len;
+	char *out = NULL, **cells;
+	FILE *f;
+
+	columns = json_object_get(report, "columns");
+	rows = json_object_get(report, "rows");
+	if (!json_is_array(columns) || !json_is_array(rows))
+		goto done;
+	ncols = json_array_size(columns);
+	fields = xcalloc(ncols + 1, sizeof(*fields));
+	cells = xcalloc(ncols + 1, sizeof(*cells));
+	if ((f = open_memstream(&out, &len)) == NULL)
+		abort();
+	for (i = 0; i < ncols; i++)
+		fields[i] = json_string_value(json_array_get(columns, i));
+	csv_record(f, fields, ncols);
+	json_array_foreach(rows, j, row) {
+		for (i = 0; i < ncols; i++) {
+			cells[i] = reports_cell(json_object_get(row, fields[i]));
+		}
+		csv_record(f, (const char *const *)cells, ncols);
+		for (i = 0; i < ncols; i++)
+			free(cells[i]);
+	}
+	fclose(f);
+	free(cells);
+done:
+	free(fields);
+	json_decref(report);
+	return out;
+}
+
+/* Reports: JSON as it came, or CSV when the client asked for it. */
+void
+reports_finish(const struct ops *ops, struct http_request *hr, int status,
+    const char *body)
+{
+	const char *accept = http_request_header(hr, "Accept");
+	char *csv;
+
+	if (accept == NULL || strstr(accept, "text/csv") == NULL) {
+		http_reply(hr, status, WIRE_TYPE_JSON, body, strlen(body));
+		return;
+	}
+	if ((csv = reports_csv(body)) == NULL) {
+		http_reply_problem(hr, 500, WIRE_P_INTERNAL, "Internal error",
+		    "The report has no rows to write as CSV.");
+		return;
+	}
+	http_reply(hr, status, WIRE_TYPE_CSV, csv, strlen(csv));
+	free(csv);
+}
+
+/* POST /v1/certificates: sign the payload SQL recorded. A retry gets the
+ * stored payload and, Ed25519 being deterministic, the same JWS. */
+void
+reports_certificate_finish(const struct ops *ops, struct http_request *hr,
+    int status, const char *body)
+{
+	json_t *result = json_loads(body, 0, NULL), *reply;
+	const char *payload;
+	char *jws;
+
+	payload = json_string_value(json_object_get(result, "payload"));
+	if (payload == NULL) {
+		json_decref(result);
+		http_reply_problem(hr, 500, WIRE_P_INTERNAL, "Internal error",
+		    "The certificate has no payload.");
+		return;
+	}
+	jws = signer_jws(ops->signer, payload);
+	reply = json_pack("{s:O, s:s, s:O}", "number",
+	    json_object_get(result, "number"), "jws", jws, "certificate",
+	    json_object_get(result, "certificate"));
+	http_reply_json(hr, status, reply);
+	free(jws);
+	json_decref(result);
+}
+
+/* A month close waiting for its JWS to be stored. */
+struct reports_close {
+	struct http_request *hr;
+	int		 status;
+	json_t		*reply;
+};
+
+/* The JWS is stored: answer. */
+static void
+reports_close_signed(const struct db_reply *r, void *arg)
+{
+	struct reports_close *c = arg;
+
+	if (db_reply_status(r) != DB_OK) {
+		/* The close itself committed: a retry with the same
+		 * Idempotency-Key signs and stores again. */
+		json_decref(c->reply);
+		http_reply_problem(c->hr, 503, WIRE_P_DB_UNAVAILABLE,
+		    "Database unavailable", "The month is closed but its "
+		    "signature was not stored yet: retry the request.");
+	} else {
+		http_reply_json(c->hr, c->status, c->reply);
+	}
+	free(c);
+}
+
+/* POST /v1/months/{month}/close: sign the close and store the JWS. */
+void
+reports_month_close_finish(const struct ops *ops, struct http_request *hr,
+    int status, const char *body)
+{
+	json_t *result = json_loads(body, 0, NULL);
+	struct reports_close *c;
+	const char *payload, *params[2];
+	char *jws;
+
+	payload = json_string_value(json_object_get(result, "payload"));
+	if (payload == NULL) {
+		json_decref(result);
+		http_reply_problem(hr, 500, WIRE_P_INTERNAL, "Internal error",
+		    "The close has no payload.");
+		return;
+	}
+	jws = signer_jws(ops->signer, payload);
+	c = xcalloc(1, sizeof(*c));
+	c->hr = hr;
+	c->status = status;
+	c->reply = json_pack("{s:O, s:O, s:O, s:s}", "month",
+	    json_object_get(result, "month"), "closed_at",
+	    json_object_get(result, "closed_at"), "digest",
+	    json_object_get(result, "digest"), "jws", jws);
+	params[0] = json_string_value(json_object_get(result, "month"));
+	params[1] = jws;
+	db_query(ops->db, "SELECT vp_month_close_sign($1, $2)", 2, params,
+	    reports_close_signed, c);
+	free(jws);
+	json_decref(result);
+}
+
+/* GET /v1/public-key: the key that signs certificates; no signature. */
+void
+reports_public_key(struct http_request *hr, void *arg)
+{
+	const struct ops *ops = arg;
+	char *json = signer_public_json(ops->signer);
+
+	http_reply(hr, 200, WIRE_TYPE_JSON, json, strlen(json));
+	free(json);
+}

@@ -1,0 +1,17 @@
+/* The daemon's own Ed25519 key, which signs certificates of service and
+ * month closes as JWS (RFC 7515 compact serialization, alg EdDSA per
+ * RFC 8037). The key is made at first start, in vpoints' key file format,
+ * and its public half is served at /v1/public-key. */
+#ifndef VPOINTSD_SIGNER_H
+#define VPOINTSD_SIGNER_H
+
+#include <stddef.h>
+
+struct signer;
+
+struct signer	*signer_load(const char *path, char *err, size_t errlen);
+void		 signer_free(struct signer *);
+char		*signer_jws(const struct signer *, const char *payload);
+char		*signer_public_json(const struct signer *);
+
+#endif
