@@ -77,25 +77,3 @@ api_reply_db_failure(struct http_request *hr, const struct db_reply *r)
 	http_reply_problem(hr, status, type, slug, db_reply_detail(r));
 	free(type);
 }
-
-/* Reply with the JSON value a SQL function returned, or with a problem. */
-void
-api_reply_db(struct http_request *hr, const struct db_reply *r,
-    int ok_status)
-{
-	const char *json;
-
-	if (db_reply_status(r) != DB_OK) {
-		api_reply_db_failure(hr, r);
-		return;
-	}
-	json = db_reply_value(r, 0, 0);
-	if (json == NULL) {
-		log_error("db: %s %s: the function returned no value",
-		    http_request_method(hr), http_request_path(hr));
-		http_reply_problem(hr, 500, WIRE_P_INTERNAL,
-		    "Internal error", "The error was logged.");
-		return;
-	}
-	http_reply(hr, ok_status, WIRE_TYPE_JSON, json, strlen(json));
-}

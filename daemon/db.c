@@ -14,6 +14,7 @@
 #include "xmalloc.h"
 
 #define DB_BACKOFF_FIRST_MS	100
+#define DB_MAX_RETRIES		5	/* of a statement PostgreSQL aborted */
 
 enum db_conn_state {
 	DB_CONN_DOWN,		/* no connection; the retry timer is armed */
@@ -28,6 +29,7 @@ struct db_query {
 	int		 nparams;
 	char		**params;	/* copies; NULL is SQL NULL */
 	enum db_status	 status;	/* for a query failed before sending */
+	int		 retries;	/* after serialization failures */
 	db_callback	 cb;
 	void		*arg;
 };
@@ -316,6 +318,17 @@ db_result_status(struct db_conn *c, PGresult *res)
 	return DB_ERROR;
 }
 
+/* True for a serialization failure or a deadlock: PostgreSQL rolled the
+ * statement's transaction back, and running it again may succeed. */
+static bool
+db_retryable(PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	return state != NULL && (strcmp(state, "40001") == 0 ||
+	    strcmp(state, "40P01") == 0);
+}
+
 /* Progress on a busy connection: flush what is left, read results. */
 static void
 db_conn_busy_io(struct db_conn *c, short what)
@@ -359,7 +372,18 @@ db_conn_busy_io(struct db_conn *c, short what)
 			return;
 		}
 		c->state = DB_CONN_IDLE;
-		db_deliver(q, status, res);
+		if (status == DB_ERROR && db_retryable(res) &&
+		    q->retries < DB_MAX_RETRIES) {
+			/* The transaction was rolled back whole: run it again,
+			 * before anything that queued after it. */
+			q->retries++;
+			log_debug("db: retrying after %s",
+			    PQresultErrorField(res, PG_DIAG_SQLSTATE));
+			TAILQ_INSERT_HEAD(&c->pool->waiting, q, entry);
+			c->pool->nwaiting++;
+		} else {
+			db_deliver(q, status, res);
+		}
 		PQclear(res);
 		db_pool_kick(c->pool);
 		return;

@@ -2,7 +2,9 @@
  * loop. A caller hands over one statement with text parameters and gets one
  * reply in a callback, always from the loop, never from inside db_query.
  * While no connection is up, statements fail at once as unavailable, and
- * the pool reconnects with back-off. Nothing here knows of HTTP. */
+ * the pool reconnects with back-off. A statement aborted by a
+ * serialization failure or a deadlock is run again (each is one whole
+ * transaction). Nothing here knows of HTTP. */
 #ifndef VPOINTSD_DB_H
 #define VPOINTSD_DB_H
 
