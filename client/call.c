@@ -85,8 +85,9 @@ call_backoff(int n)
 /* One signed attempt. */
 static int
 call_once(struct client *cl, const char *method, const char *path,
-    const char *query, const char *target, const char *text,
-    const char *digest, const char *idem, struct net_response *resp)
+    const char *query, const char *target, const char *accept,
+    const char *text, const char *digest, const char *idem,
+    struct net_response *resp)
 {
 	const char *components[7] = { "@method", "@authority", "@path",
 	    "@query" };
@@ -99,7 +100,7 @@ call_once(struct client *cl, const char *method, const char *path,
 	int rc;
 
 	net_authority(cl->settings.server, authority, sizeof(authority));
-	hs.h[hs.n++] = (struct net_header){ "Accept", WIRE_TYPE_JSON };
+	hs.h[hs.n++] = (struct net_header){ "Accept", accept };
 	if (text != NULL) {
 		hs.h[hs.n++] = (struct net_header){ WIRE_HDR_CONTENT_TYPE,
 		    WIRE_TYPE_JSON };
@@ -161,11 +162,13 @@ call_retryable(const struct net_response *resp)
 	return in_flight;
 }
 
-/* Send a signed request, retrying what may succeed later. Returns 0 with
- * the last answer in resp, or -1 when none came (resp->error says why). */
+/* Send a signed request asking for the media type accept (NULL: JSON),
+ * retrying what may succeed later. Returns 0 with the last answer in resp,
+ * or -1 when none came (resp->error says why). */
 int
 call_api(struct client *cl, const char *method, const char *path,
-    const char *query, json_t *body, struct net_response *resp)
+    const char *query, const char *accept, json_t *body,
+    struct net_response *resp)
 {
 	char idem[64], *text = NULL, *digest = NULL, *target;
 	int attempt, rc = -1;
@@ -192,7 +195,8 @@ call_api(struct client *cl, const char *method, const char *path,
 			call_backoff(attempt);
 			net_response_clear(resp);
 		}
-		rc = call_once(cl, method, path, query, target, text, digest,
+		rc = call_once(cl, method, path, query, target,
+		    accept != NULL ? accept : WIRE_TYPE_JSON, text, digest,
 		    write ? idem : NULL, resp);
 		if (rc == 0 && !call_retryable(resp))
 			break;
@@ -201,6 +205,29 @@ call_api(struct client *cl, const char *method, const char *path,
 	free(text);
 	free(digest);
 	return rc;
+}
+
+/* Call, and on success (2xx) leave the answer's exact bytes in resp;
+ * otherwise report the problem, clear resp and return the exit code. */
+int
+call_fetch(struct client *cl, const char *what, const char *method,
+    const char *path, const char *query, const char *accept, json_t *body,
+    struct net_response *resp)
+{
+	int rc;
+
+	if (call_api(cl, method, path, query, accept, body, resp) != 0) {
+		fprintf(stderr, "vpoints: %s: %s\n", what, resp->error);
+		rc = cl->key == NULL ? WIRE_EXIT_CONFIG : WIRE_EXIT_UNAVAILABLE;
+		net_response_clear(resp);
+		return rc;
+	}
+	if (resp->status >= 300) {
+		rc = client_report_problem(cl, what, resp);
+		net_response_clear(resp);
+		return rc;
+	}
+	return WIRE_EXIT_OK;
 }
 
 /* Call, and on success hand back the parsed JSON body; otherwise report
@@ -213,17 +240,9 @@ call_run(struct client *cl, const char *what, const char *method,
 	int rc;
 
 	*result = NULL;
-	if (call_api(cl, method, path, query, body, &resp) != 0) {
-		fprintf(stderr, "vpoints: %s: %s\n", what, resp.error);
-		rc = cl->key == NULL ? WIRE_EXIT_CONFIG : WIRE_EXIT_UNAVAILABLE;
-		net_response_clear(&resp);
+	if ((rc = call_fetch(cl, what, method, path, query, NULL, body,
+	    &resp)) != WIRE_EXIT_OK)
 		return rc;
-	}
-	if (resp.status >= 300) {
-		rc = client_report_problem(cl, what, &resp);
-		net_response_clear(&resp);
-		return rc;
-	}
 	*result = json_loadb(resp.body, resp.len, 0, NULL);
 	if (*result == NULL) {
 		fprintf(stderr, "vpoints: %s: the daemon's answer is not JSON\n",

@@ -5,6 +5,7 @@
 #define VPOINTS_CLIENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <jansson.h>
 
@@ -28,6 +29,8 @@ bool	client_wants_help(int argc, char **argv);
 const char *client_str(json_t *, const char *key);
 int	client_whole(const char *option, const char *text, long long *n);
 int	client_utf8(int argc, char **argv);
+bool	client_is_month(const char *text);
+int	client_write(const char *path, const char *data, size_t len);
 
 int	status_main(struct client *, int argc, char **argv);
 int	keygen_main(struct client *, int argc, char **argv);
@@ -43,5 +46,9 @@ int	redeem_main(struct client *, int argc, char **argv);
 int	redemption_main(struct client *, int argc, char **argv);
 int	help_main(struct client *, int argc, char **argv);
 int	audit_main(struct client *, int argc, char **argv);
+int	report_main(struct client *, int argc, char **argv);
+int	stars_main(struct client *, int argc, char **argv);
+int	certificate_main(struct client *, int argc, char **argv);
+int	month_main(struct client *, int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -13,6 +14,7 @@
 #include "client/client.h"
 #include "keyfile.h"
 #include "wire.h"
+#include "xmalloc.h"
 
 struct command {
 	const char	*name;
@@ -36,6 +38,12 @@ static const struct command commands[] = {
 	{ "redemption", redemption_main, "void a redemption" },
 	{ "help", help_main, "points for help between volunteers" },
 	{ "audit", audit_main, "check every invariant of the ledger (admin)" },
+	{ "report", report_main, "monthly and annual reports: table, CSV, "
+	    "JSON, HTML" },
+	{ "star-levels", stars_main, "the hours for one to five stars" },
+	{ "certificate", certificate_main,
+	    "issue, verify (offline), show, revoke certificates" },
+	{ "month", month_main, "close a month to new shifts (admin); list" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -77,6 +85,7 @@ static const char usage_tail[] =
 "  65  bad input data (refused as invalid, or not found)\n"
 "  69  vpointsd or its database is unavailable\n"
 "  70  internal error in the daemon or the client\n"
+"  73  cannot write an output file\n"
 "  75  temporary failure: try again (still in flight, overloaded)\n"
 "  77  signature rejected or permission denied\n"
 "  78  configuration or key file error\n";
@@ -192,6 +201,56 @@ client_utf8(int argc, char **argv)
 		json_decref(s);
 	}
 	return 0;
+}
+
+/* True for a "YYYY-MM" with a month from 01 to 12. */
+bool
+client_is_month(const char *text)
+{
+	return strlen(text) == 7 && isdigit((unsigned char)text[0]) &&
+	    isdigit((unsigned char)text[1]) &&
+	    isdigit((unsigned char)text[2]) &&
+	    isdigit((unsigned char)text[3]) && text[4] == '-' &&
+	    ((text[5] == '0' && text[6] >= '1' && text[6] <= '9') ||
+	    (text[5] == '1' && text[6] >= '0' && text[6] <= '2'));
+}
+
+/* Write len bytes of data to path, or to stdout when path is NULL. A file
+ * is written as path.tmp and renamed over path, so that a reader finds
+ * the old file or the whole new one, never a part. Returns 0, or says why
+ * not and returns the exit code. */
+int
+client_write(const char *path, const char *data, size_t len)
+{
+	char *tmp;
+	FILE *f;
+
+	if (path == NULL) {
+		if (fwrite(data, 1, len, stdout) != len ||
+		    fflush(stdout) != 0) {
+			fprintf(stderr, "vpoints: standard output: %s\n",
+			    strerror(errno));
+			return WIRE_EXIT_CANTCREAT;
+		}
+		return 0;
+	}
+	tmp = xasprintf("%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL)
+		goto fail;
+	if (fwrite(data, 1, len, f) != len || fflush(f) != 0 ||
+	    fsync(fileno(f)) != 0) {
+		fclose(f);
+		goto fail;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0)
+		goto fail;
+	free(tmp);
+	return 0;
+fail:
+	fprintf(stderr, "vpoints: %s: %s\n", tmp, strerror(errno));
+	unlink(tmp);
+	free(tmp);
+	return WIRE_EXIT_CANTCREAT;
 }
 
 /* Take the output format from the config file unless an option gave one. */

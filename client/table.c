@@ -71,6 +71,16 @@ table_hours(json_t *minutes)
 	    llabs(m) % 60);
 }
 
+/* A number with places decimals ("12.50"); any other value as
+ * table_value shows it. */
+char *
+table_fixed(json_t *value, int places)
+{
+	if (json_is_number(value))
+		return xasprintf("%.*f", places, json_number_value(value));
+	return table_value(value, ", ");
+}
+
 /* An RFC 3339 time as "YYYY-MM-DD HH:MM" in the daemon's time zone. */
 char *
 table_time(json_t *rfc3339)

@@ -29,6 +29,7 @@ void	table_record(FILE *, enum table_format, const struct table_column *,
 	    size_t ncolumns, json_t *object);
 char	*table_value(json_t *, const char *separator);
 char	*table_hours(json_t *minutes);
+char	*table_fixed(json_t *number, int places);
 char	*table_time(json_t *rfc3339);
 size_t	table_width(const char *utf8);
 

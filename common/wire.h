@@ -47,6 +47,7 @@ enum wire_exit {
 	WIRE_EXIT_DATAERR = 65,		/* bad input data */
 	WIRE_EXIT_UNAVAILABLE = 69,	/* daemon or database unreachable */
 	WIRE_EXIT_SOFTWARE = 70,	/* internal error in daemon or client */
+	WIRE_EXIT_CANTCREAT = 73,	/* cannot write an output file */
 	WIRE_EXIT_TEMPFAIL = 75,	/* try again later */
 	WIRE_EXIT_NOPERM = 77,		/* signature rejected or not allowed */
 	WIRE_EXIT_CONFIG = 78		/* bad configuration or key file */

@@ -94,27 +94,31 @@ reports_finish(const struct ops *ops, struct http_request *hr, int status,
 }
 
 /* POST /v1/certificates: sign the payload SQL recorded. A retry gets the
- * stored payload and, Ed25519 being deterministic, the same JWS. */
+ * stored payload and, Ed25519 being deterministic, the same JWS. The
+ * certificate in the answer is the payload's own text, as signed. */
 void
 reports_certificate_finish(const struct ops *ops, struct http_request *hr,
     int status, const char *body)
 {
-	json_t *result = json_loads(body, 0, NULL), *reply;
-	const char *payload;
-	char *jws;
+	json_t *result = json_loads(body, 0, NULL);
+	const char *payload, *number;
+	char *jws, *reply;
 
 	payload = json_string_value(json_object_get(result, "payload"));
-	if (payload == NULL) {
+	number = json_string_value(json_object_get(result, "number"));
+	if (payload == NULL || number == NULL ||
+	    strspn(number, "C-0123456789") != strlen(number)) {
 		json_decref(result);
 		http_reply_problem(hr, 500, WIRE_P_INTERNAL, "Internal error",
 		    "The certificate has no payload.");
 		return;
 	}
 	jws = signer_jws(ops->signer, payload);
-	reply = json_pack("{s:O, s:s, s:O}", "number",
-	    json_object_get(result, "number"), "jws", jws, "certificate",
-	    json_object_get(result, "certificate"));
-	http_reply_json(hr, status, reply);
+	/* Number and JWS are plain ASCII (digits, base64url, "-", "."). */
+	reply = xasprintf("{\"number\":\"%s\",\"jws\":\"%s\",\"certificate\":%s}",
+	    number, jws, payload);
+	http_reply(hr, status, WIRE_TYPE_JSON, reply, strlen(reply));
+	free(reply);
 	free(jws);
 	json_decref(result);
 }

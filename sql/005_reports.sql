@@ -27,12 +27,18 @@ LANGUAGE sql IMMUTABLE AS $$
 	SELECT round(coalesce(p_minutes, 0) / 60.0, 2)
 $$;
 
--- The sums of the numeric members of rows, for the "totals" of a report.
+-- The sums of the numeric members of rows, for the "totals" of a report;
+-- hours are those of the summed minutes, not a sum of rounded hours.
 CREATE FUNCTION vp_report_totals(p_rows jsonb, p_keys text[]) RETURNS jsonb
 LANGUAGE sql IMMUTABLE AS $$
-	SELECT coalesce(jsonb_object_agg(k, (SELECT coalesce(sum((r ->> k)::numeric), 0)
-	    FROM jsonb_array_elements(p_rows) r)), '{}')
-	FROM unnest(p_keys) k
+	SELECT t || CASE WHEN t ? 'hours' THEN jsonb_build_object('hours',
+		vp_hours((t ->> 'minutes')::numeric)) ELSE '{}' END
+	    || CASE WHEN t ? 'hours_ytd' THEN jsonb_build_object('hours_ytd',
+		vp_hours((t ->> 'minutes_ytd')::numeric)) ELSE '{}' END
+	FROM (SELECT coalesce(jsonb_object_agg(k, (SELECT
+	    coalesce(sum((r ->> k)::numeric), 0)
+	    FROM jsonb_array_elements(p_rows) r)), '{}') AS t
+	    FROM unnest(p_keys) k) x
 $$;
 
 -- Per volunteer of the scope: minutes and shifts of the period, minutes of
@@ -73,13 +79,20 @@ LANGUAGE sql STABLE AS $$
 	    'number', v.number, 'name', v.name, 'community', c.code,
 	    'minutes', coalesce(p.minutes, 0), 'hours', vp_hours(p.minutes),
 	    'minutes_ytd', coalesce(p.ytd, 0), 'hours_ytd', vp_hours(p.ytd),
-	    'progress', round(coalesce(p.ytd, 0) / 12.0, 1),
+	    'progress', round(coalesce(p.ytd, 0) / 12.0, 2),
 	    'shifts', coalesce(p.shifts, 0),
 	    'points_earned', coalesce(m.earned, 0),
 	    'points_spent', coalesce(m.spent, 0),
 	    'balance', coalesce(a.balance, 0) - coalesce(m.later, 0),
 	    'stars', vp_stars(coalesce(p.total, 0)),
-	    'stars_before', vp_stars(coalesce(p.before, 0)))
+	    -- for the other levels; vp_report drops them from the rows
+	    'stars_before', vp_stars(coalesce(p.before, 0)),
+	    'minutes_total', coalesce(p.total, 0),
+	    'registered_by_end', v.registered_on < p_to::date,
+	    'status_at_end', coalesce((SELECT h.data ->> 'status'
+		FROM volunteer_history h WHERE h.volunteer_id = v.id
+		AND h.action IN ('register', 'update') AND h.at < p_to
+		ORDER BY h.id DESC LIMIT 1), 'active'))
 	    ORDER BY v.number), '[]')
 	FROM volunteers v
 	JOIN communities c ON c.id = v.community_id
@@ -87,7 +100,7 @@ LANGUAGE sql STABLE AS $$
 	LEFT JOIN per p ON p.volunteer_id = v.id
 	LEFT JOIN moves m ON m.volunteer_id = v.id
 	WHERE (p_community IS NULL OR v.community_id = p_community)
-	AND v.registered_on < p_to::date + 1
+	AND (v.registered_on < p_to::date OR p.volunteer_id IS NOT NULL)
 $$;
 
 -- One report as JSON; p_kind 'monthly' (p_period YYYY-MM) or 'annual'
@@ -131,7 +144,8 @@ BEGIN
 		    'points_earned', 'points_spent', 'balance', 'stars'];
 		v_sum := ARRAY['minutes', 'hours', 'minutes_ytd', 'hours_ytd',
 		    'shifts', 'points_earned', 'points_spent', 'balance'];
-		SELECT coalesce(jsonb_agg(r - 'stars_before'), '[]') INTO v_rows
+		SELECT coalesce(jsonb_agg(r - 'stars_before' - 'minutes_total'
+		    - 'status_at_end' - 'registered_by_end'), '[]') INTO v_rows
 		FROM jsonb_array_elements(v_vols) r;
 	ELSIF p_level = 'community' THEN
 		v_columns := ARRAY['code', 'name', 'population', 'registered',
@@ -147,7 +161,7 @@ BEGIN
 		    'registration_share', round(100.0 * x.registered / c.population, 2),
 		    'share_target_met', 100.0 * x.registered / c.population >= 13,
 		    'active', x.active, 'minutes', x.minutes, 'hours', vp_hours(x.minutes),
-		    'average_hours', CASE WHEN x.registered = 0 THEN 0
+		    'average_hours', CASE WHEN x.registered = 0 THEN 0.00
 			ELSE round(x.minutes / 60.0 / x.registered, 2) END,
 		    'on_track', x.on_track,
 		    'points_issued', coalesce((SELECT sum(CASE WHEN t.from_account = a.id
@@ -170,13 +184,14 @@ BEGIN
 		    ORDER BY c.code), '[]') INTO v_rows
 		FROM communities c
 		JOIN LATERAL (
-			SELECT count(*) FILTER (WHERE v.status <> 'left') AS registered,
+			SELECT count(*) FILTER (WHERE r ->> 'status_at_end' <> 'left'
+				AND (r ->> 'registered_by_end')::boolean) AS registered,
 			    count(*) FILTER (WHERE (r ->> 'shifts')::integer > 0) AS active,
 			    coalesce(sum((r ->> 'minutes')::bigint), 0) AS minutes,
-			    count(*) FILTER (WHERE v.status <> 'left'
+			    count(*) FILTER (WHERE r ->> 'status_at_end' <> 'left'
+				AND (r ->> 'registered_by_end')::boolean
 				AND (r ->> 'minutes_ytd')::numeric >= 1200 * v_year_share) AS on_track
 			FROM jsonb_array_elements(v_vols) r
-			JOIN volunteers v ON v.number = r ->> 'number'
 			WHERE r ->> 'community' = c.code
 		) x ON true
 		WHERE p_community IS NULL OR c.id = p_community;
@@ -246,9 +261,9 @@ BEGIN
 	    'new_star_levels', (SELECT coalesce(jsonb_agg(jsonb_build_object(
 		'volunteer', r ->> 'number', 'name', r ->> 'name',
 		'community', r ->> 'community', 'stars', (r ->> 'stars')::integer,
-		'hours', vp_hours((SELECT vp_volunteer_minutes(v.id)))) ORDER BY r ->> 'number'), '[]')
+		'hours', vp_hours((r ->> 'minutes_total')::numeric))
+		ORDER BY r ->> 'number'), '[]')
 		FROM jsonb_array_elements(v_vols) r
-		JOIN volunteers v ON v.number = r ->> 'number'
 		WHERE (r ->> 'stars')::integer > (r ->> 'stars_before')::integer));
 END
 $$;

@@ -114,6 +114,31 @@ START_TEST(hours_and_times)
 }
 END_TEST
 
+/* Assert what table_fixed makes of a JSON value. */
+static void
+assert_fixed(const char *json, int places, const char *expected)
+{
+	json_t *v = json_loads(json, JSON_DECODE_ANY, NULL);
+	char *text;
+
+	ck_assert_ptr_nonnull(v);
+	text = table_fixed(v, places);
+	ck_assert_str_eq(text, expected);
+	free(text);
+	json_decref(v);
+}
+
+START_TEST(fixed_decimals)
+{
+	assert_fixed("12.5", 2, "12.50");
+	assert_fixed("70.0", 1, "70.0");
+	assert_fixed("123456.75", 2, "123456.75");
+	assert_fixed("20", 2, "20.00");
+	assert_fixed("\"n/a\"", 2, "n/a");
+	assert_fixed("null", 2, "");
+}
+END_TEST
+
 START_TEST(widths)
 {
 	ck_assert_uint_eq(table_width(""), 0);
@@ -189,6 +214,7 @@ main(void)
 
 	tcase_add_test(tc, values);
 	tcase_add_test(tc, hours_and_times);
+	tcase_add_test(tc, fixed_decimals);
 	tcase_add_test(tc, widths);
 	tcase_add_test(tc, text_table);
 	tcase_add_test(tc, csv_table);
