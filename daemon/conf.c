@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon/conf.h"
 #include "log.h"
@@ -15,7 +16,8 @@ enum conf_type {
 	CONF_STRING,		/* a char * owned by the struct */
 	CONF_INT,		/* an int within [min, max] */
 	CONF_LOG_LEVEL,	/* debug, info, warn or error */
-	CONF_KEY_HEX	/* "" or 64 hex digits: a 32-byte secret */
+	CONF_KEY_HEX,	/* "" or 64 hex digits: a 32-byte secret */
+	CONF_TIMEZONE	/* a zone of the system's time zone database */
 };
 
 struct conf_key {
@@ -44,7 +46,7 @@ static const struct conf_key conf_keys[] = {
 	KEY(idle_timeout, CONF_INT, "30", 1, 3600, true),
 	KEY(shutdown_timeout, CONF_INT, "10", 0, 300, true),
 	KEY(log_level, CONF_LOG_LEVEL, "info", 0, 0, true),
-	KEY(timezone, CONF_STRING, "Asia/Shanghai", 0, 0, true),
+	KEY(timezone, CONF_TIMEZONE, "Asia/Shanghai", 0, 0, true),
 	KEY(id_hash_key, CONF_KEY_HEX, "", 0, 0, false),
 	KEY(help_expiry_interval, CONF_INT, "10", 1, 3600, true),
 	KEY(signing_key, CONF_STRING, VPOINTS_STATEDIR "/signing.key", 0, 0,
@@ -81,7 +83,7 @@ conf_store(struct conf *cf, const struct conf_key *key,
 {
 	char *field = (char *)cf + key->offset;
 	enum log_level level;
-	char *end;
+	char *end, *path;
 	long n;
 
 	switch (key->type) {
@@ -107,6 +109,22 @@ conf_store(struct conf *cf, const struct conf_key *key,
 			return -1;
 		}
 		*(int *)field = (int)n;
+		return 0;
+	case CONF_TIMEZONE:
+		/* PostgreSQL (as Debian builds it) reads the same database. */
+		path = xasprintf("/usr/share/zoneinfo/%s", value);
+		if (*value == '\0' || *value == '/' || strstr(value, "..") ||
+		    strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+		    "qrstuvwxyz0123456789/_+-") != strlen(value) ||
+		    access(path, R_OK) != 0) {
+			snprintf(err, errlen, "%s: \"%s\" is not a known time "
+			    "zone (e.g. Asia/Shanghai)", key->name, value);
+			free(path);
+			return -1;
+		}
+		free(path);
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
 		return 0;
 	case CONF_KEY_HEX:
 		if (*value != '\0' && (strlen(value) != 64 ||
@@ -160,8 +178,8 @@ conf_free(struct conf *cf)
 	if (cf == NULL)
 		return;
 	for (i = 0; i < CONF_NKEYS; i++) {
-		if (conf_keys[i].type == CONF_STRING ||
-		    conf_keys[i].type == CONF_KEY_HEX)
+		if (conf_keys[i].type != CONF_INT &&
+		    conf_keys[i].type != CONF_LOG_LEVEL)
 			free(*(char **)((char *)cf + conf_keys[i].offset));
 	}
 	free(cf);
@@ -240,7 +258,7 @@ conf_keep_fixed(struct conf *next, const struct conf *cur)
 		if (key->reloadable)
 			continue;
 		field = (char *)next + key->offset;
-		if (key->type == CONF_STRING || key->type == CONF_KEY_HEX) {
+		if (key->type != CONF_INT && key->type != CONF_LOG_LEVEL) {
 			now = *(char **)field;
 			was = *(char *const *)((const char *)cur + key->offset);
 			if (strcmp(now, was) == 0)

@@ -59,6 +59,10 @@ START_TEST(bounds_and_types)
 	ck_assert_int_eq(conf_set(cf, "log_level", "warn", err, sizeof(err)), 0);
 	ck_assert_int_eq(cf->log_level, LOG_WARN);
 	ck_assert_int_eq(conf_set(cf, "listen", "", err, sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "timezone", "Mars/Olympus", err, sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "timezone", "../../etc/passwd", err, sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "timezone", "Europe/Berlin", err, sizeof(err)), 0);
+	ck_assert_str_eq(cf->timezone, "Europe/Berlin");
 	ck_assert_int_eq(conf_set(cf, "nope", "1", err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "unknown key \"nope\"");
 	conf_free(cf);
