@@ -162,32 +162,40 @@ call_retryable(const struct net_response *resp)
 	return in_flight;
 }
 
-/* Send a signed request asking for the media type accept (NULL: JSON),
- * retrying what may succeed later. Returns 0 with the last answer in resp,
- * or -1 when none came (resp->error says why). */
-int
-call_api(struct client *cl, const char *method, const char *path,
-    const char *query, const char *accept, json_t *body,
-    struct net_response *resp)
+/* The Idempotency-Key of a write: the one given, else a new UUID. */
+void
+call_idempotency_key(const struct client *cl, char *out, size_t len)
 {
-	char idem[64], *text = NULL, *digest = NULL, *target;
-	int attempt, rc = -1;
-	bool write = strcmp(method, "GET") != 0;
+	if (cl->idempotency_key != NULL)
+		snprintf(out, len, "%s", cl->idempotency_key);
+	else
+		call_uuid(out, len);
+}
+
+/* Send a signed request with the exact body bytes given (NULL: none) and
+ * idempotency_key (NULL on reads), asking for the media type accept (NULL:
+ * JSON), retrying what may succeed later. The last answer, if any, is in
+ * resp; otherwise resp->error says why none came. */
+enum call_outcome
+call_send(struct client *cl, const char *method, const char *path,
+    const char *query, const char *accept, const char *body,
+    const char *idempotency_key, struct net_response *resp)
+{
+	char host[256], *digest = NULL, *target;
+	int attempt, port, rc = -1;
 
 	memset(resp, 0, sizeof(*resp));
 	if (call_key(cl, resp) != 0)
-		return -1;
-	if (write) {
-		if (cl->idempotency_key != NULL)
-			snprintf(idem, sizeof(idem), "%s", cl->idempotency_key);
-		else
-			call_uuid(idem, sizeof(idem));
-		text = body != NULL ? json_dumps(body, JSON_COMPACT) :
-		    xstrdup("{}");
-		if (text == NULL)
-			abort();
-		digest = sig_digest_header(text, strlen(text));
+		return CALL_NOT_SENT;
+	if (net_split_server(cl->settings.server, host, sizeof(host),
+	    &port) != 0) {
+		snprintf(resp->error, sizeof(resp->error),
+		    "server \"%s\" is not http://HOST[:PORT]",
+		    cl->settings.server);
+		return CALL_NOT_SENT;
 	}
+	if (body != NULL)
+		digest = sig_digest_header(body, strlen(body));
 	target = query != NULL && *query != '\0' ?
 	    xasprintf("%s?%s", path, query) : xstrdup(path);
 	for (attempt = 0; attempt <= cl->retries; attempt++) {
@@ -196,15 +204,39 @@ call_api(struct client *cl, const char *method, const char *path,
 			net_response_clear(resp);
 		}
 		rc = call_once(cl, method, path, query, target,
-		    accept != NULL ? accept : WIRE_TYPE_JSON, text, digest,
-		    write ? idem : NULL, resp);
+		    accept != NULL ? accept : WIRE_TYPE_JSON, body, digest,
+		    idempotency_key, resp);
 		if (rc == 0 && !call_retryable(resp))
 			break;
 	}
 	free(target);
-	free(text);
 	free(digest);
-	return rc;
+	return rc == 0 ? CALL_ANSWERED : CALL_NO_ANSWER;
+}
+
+/* Send a signed request asking for the media type accept (NULL: JSON),
+ * retrying what may succeed later. Returns 0 with the last answer in resp,
+ * or -1 when none came (resp->error says why). */
+int
+call_api(struct client *cl, const char *method, const char *path,
+    const char *query, const char *accept, json_t *body,
+    struct net_response *resp)
+{
+	char idem[CALL_KEY_LEN], *text = NULL;
+	enum call_outcome outcome;
+	bool write = strcmp(method, "GET") != 0;
+
+	if (write) {
+		call_idempotency_key(cl, idem, sizeof(idem));
+		text = body != NULL ? json_dumps(body, JSON_COMPACT) :
+		    xstrdup("{}");
+		if (text == NULL)
+			abort();
+	}
+	outcome = call_send(cl, method, path, query, accept, text,
+	    write ? idem : NULL, resp);
+	free(text);
+	return outcome == CALL_ANSWERED ? 0 : -1;
 }
 
 /* Call, and on success (2xx) leave the answer's exact bytes in resp;
@@ -230,6 +262,34 @@ call_fetch(struct client *cl, const char *what, const char *method,
 	return WIRE_EXIT_OK;
 }
 
+/* Take the daemon's answer: on success (2xx) hand back its parsed JSON,
+ * printed as it came with --json; otherwise report the problem and return
+ * the exit code. Clears resp. */
+int
+call_answer(struct client *cl, const char *what, struct net_response *resp,
+    json_t **result)
+{
+	int rc;
+
+	*result = NULL;
+	if (resp->status >= 300) {
+		rc = client_report_problem(cl, what, resp);
+		net_response_clear(resp);
+		return rc;
+	}
+	*result = json_loadb(resp->body, resp->len, 0, NULL);
+	if (*result == NULL) {
+		fprintf(stderr, "vpoints: %s: the daemon's answer is not JSON\n",
+		    what);
+		net_response_clear(resp);
+		return WIRE_EXIT_SOFTWARE;
+	}
+	if (cl->json)
+		printf("%s\n", resp->body);
+	net_response_clear(resp);
+	return WIRE_EXIT_OK;
+}
+
 /* Call, and on success hand back the parsed JSON body; otherwise report
  * the problem and return the exit code. */
 int
@@ -243,15 +303,5 @@ call_run(struct client *cl, const char *what, const char *method,
 	if ((rc = call_fetch(cl, what, method, path, query, NULL, body,
 	    &resp)) != WIRE_EXIT_OK)
 		return rc;
-	*result = json_loadb(resp.body, resp.len, 0, NULL);
-	if (*result == NULL) {
-		fprintf(stderr, "vpoints: %s: the daemon's answer is not JSON\n",
-		    what);
-		net_response_clear(&resp);
-		return WIRE_EXIT_SOFTWARE;
-	}
-	if (cl->json)
-		printf("%s\n", resp.body);
-	net_response_clear(&resp);
-	return WIRE_EXIT_OK;
+	return call_answer(cl, what, &resp, result);
 }

@@ -2,7 +2,9 @@
  * Idempotency-Key on writes (one per operation, kept across retries), and
  * an RFC 9421 signature made afresh for every attempt. Retries on no
  * answer, 5xx and 409 with back-off. The answer is JSON unless the caller
- * asks for another media type (Accept); call_fetch hands back its bytes. */
+ * asks for another media type (Accept); call_fetch hands back its bytes.
+ * call_send sends given body bytes under a given Idempotency-Key (the
+ * outbox replays writes with it). */
 #ifndef VPOINTS_CALL_H
 #define VPOINTS_CALL_H
 
@@ -10,6 +12,23 @@
 
 #include "client/client.h"
 
+/* Enough for an Idempotency-Key: a UUID, or one given of up to 255. */
+#define CALL_KEY_LEN	256
+
+/* How a call ended. */
+enum call_outcome {
+	CALL_ANSWERED,		/* the daemon answered; any status */
+	CALL_NO_ANSWER,		/* none after every attempt: unreachable */
+	CALL_NOT_SENT		/* never tried: no key, a bad server address */
+};
+
+enum call_outcome call_send(struct client *, const char *method,
+	    const char *path, const char *query, const char *accept,
+	    const char *body, const char *idempotency_key,
+	    struct net_response *);
+void	call_idempotency_key(const struct client *, char *out, size_t len);
+int	call_answer(struct client *, const char *what, struct net_response *,
+	    json_t **result);
 int	call_api(struct client *, const char *method, const char *path,
 	    const char *query, const char *accept, json_t *body,
 	    struct net_response *);

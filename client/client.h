@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -20,6 +21,7 @@ struct client {
 	int		 retries;	/* further attempts after the first */
 	const char	*idempotency_key; /* given, else one per operation */
 	struct keyfile_secret *key;	/* loaded on the first signed call */
+	time_t		 started;	/* when the command was run */
 };
 
 int	client_exit_code(int http_status);
@@ -50,5 +52,6 @@ int	report_main(struct client *, int argc, char **argv);
 int	stars_main(struct client *, int argc, char **argv);
 int	certificate_main(struct client *, int argc, char **argv);
 int	month_main(struct client *, int argc, char **argv);
+int	offline_main(struct client *, int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -44,6 +45,8 @@ static const struct command commands[] = {
 	{ "certificate", certificate_main,
 	    "issue, verify (offline), show, revoke certificates" },
 	{ "month", month_main, "close a month to new shifts (admin); list" },
+	{ "outbox", offline_main, "writes queued while vpointsd was "
+	    "unreachable: list, flush" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -74,6 +77,12 @@ static const char usage_head[] =
 "                   running the same command again cannot apply it twice\n"
 "  --version, --help\n"
 "\n"
+"Offline: when vpointsd gives no answer at all after the retries\n"
+"(connection refused, reset, timed out), shift log, checkin, checkout and\n"
+"volunteer add are queued in a local outbox and exit 75; an answer, even\n"
+"503, is not \"unreachable\" (the daemon is up: the write fails as before).\n"
+"vpoints outbox --help says more; vpoints outbox flush sends them.\n"
+"\n"
 "Commands:\n";
 
 static const char usage_tail[] =
@@ -86,7 +95,8 @@ static const char usage_tail[] =
 "  69  vpointsd or its database is unavailable\n"
 "  70  internal error in the daemon or the client\n"
 "  73  cannot write an output file\n"
-"  75  temporary failure: try again (still in flight, overloaded)\n"
+"  75  temporary failure: try again (still in flight, overloaded), or\n"
+"      the write was queued in the outbox\n"
 "  77  signature rejected or permission denied\n"
 "  78  configuration or key file error\n";
 
@@ -315,6 +325,7 @@ main(int argc, char **argv)
 	int ch, cmd, rc;
 
 	memset(&cl, 0, sizeof(cl));
+	cl.started = time(NULL);
 	cl.timeout = 10;
 	cl.retries = 5;
 	/* "+": stop at the command; its options are its own. */

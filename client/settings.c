@@ -48,6 +48,8 @@ settings_line(void *arg, const char *section, const char *name,
 		settings_put(&s->station, value);
 	else if (strcmp(name, "format") == 0)
 		settings_put(&s->format, value);
+	else if (strcmp(name, "outbox") == 0)
+		settings_put(&s->outbox, value);
 	else {
 		snprintf(f->err, f->errlen, "unknown key \"%s\"", name);
 		f->failed = 1;
@@ -81,6 +83,19 @@ settings_config_path(const char *given, int *must_exist)
 		return NULL;
 	}
 	return path;
+}
+
+/* The XDG place of the outbox, or NULL when there is no home. */
+static char *
+settings_outbox_default(void)
+{
+	const char *env;
+
+	if ((env = getenv("XDG_STATE_HOME")) != NULL && *env != '\0')
+		return xasprintf("%s/vpoints/outbox", env);
+	if ((env = getenv("HOME")) != NULL && *env != '\0')
+		return xasprintf("%s/.local/state/vpoints/outbox", env);
+	return NULL;
 }
 
 /* Fill s by the order of precedence; -1 with err on a bad config file. */
@@ -125,6 +140,10 @@ settings_resolve(struct settings *s, const struct settings_args *args,
 		settings_put(&s->key, args->key);
 	if (s->server == NULL)
 		settings_put(&s->server, WIRE_DEFAULT_SERVER);
+	if ((env = getenv("VPOINTS_OUTBOX")) != NULL && *env != '\0')
+		settings_put(&s->outbox, env);
+	if (s->outbox == NULL)
+		s->outbox = settings_outbox_default();
 	return 0;
 }
 
@@ -136,6 +155,7 @@ settings_clear(struct settings *s)
 	free(s->key);
 	free(s->station);
 	free(s->format);
+	free(s->outbox);
 	free(s->config_path);
 	memset(s, 0, sizeof(*s));
 }

@@ -1,7 +1,8 @@
-/* Where vpoints finds its server, key and defaults: the command line,
- * then the environment (VPOINTS_SERVER, VPOINTS_KEY), then the config file
- * (~/.config/vpoints/config, or $XDG_CONFIG_HOME/vpoints/config, or
- * VPOINTS_CONFIG), then built-in defaults. */
+/* Where vpoints finds its server, key, outbox and defaults: the command
+ * line, then the environment (VPOINTS_SERVER, VPOINTS_KEY, VPOINTS_OUTBOX),
+ * then the config file (~/.config/vpoints/config, or
+ * $XDG_CONFIG_HOME/vpoints/config, or VPOINTS_CONFIG), then built-in
+ * defaults. */
 #ifndef VPOINTS_SETTINGS_H
 #define VPOINTS_SETTINGS_H
 
@@ -12,6 +13,7 @@ struct settings {
 	char	*key;		/* secret key file of the station, or NULL */
 	char	*station;	/* station code, or NULL */
 	char	*format;	/* default output format, or NULL */
+	char	*outbox;	/* folder of queued writes; NULL without HOME */
 	char	*config_path;	/* the file read, or NULL */
 };
 

@@ -9,6 +9,7 @@
 
 #include "client/call.h"
 #include "client/client.h"
+#include "client/offline.h"
 #include "client/table.h"
 #include "client/when.h"
 #include "buf.h"
@@ -35,7 +36,9 @@ static const char shift_usage[] =
 "service was called, where, who was served, what was done, who led it.\n"
 "TIME is RFC 3339 (2026-10-05T09:00:00+08:00) or \"YYYY-MM-DD HH:MM\" in\n"
 "the local time zone. list: newest first, open check-ins on top, 100\n"
-"unless --limit.\n";
+"unless --limit. When vpointsd cannot be reached, log, checkin and\n"
+"checkout are queued in the outbox (exit 75; see vpoints outbox --help);\n"
+"so \"now\" is this machine's clock when the command runs.\n";
 
 /* What each way of recording a shift takes. */
 enum shift_verb {
@@ -197,6 +200,20 @@ shift_print(json_t *s)
 	free(hours);
 }
 
+/* Put the time the command was run where the daemon would take its own
+ * "now", so that a write queued in the outbox keeps the original time. */
+static void
+shift_now(const struct client *cl, json_t *body, const char *key)
+{
+	char now[WHEN_RFC3339_LEN];
+
+	if (json_object_get(body, key) != NULL)
+		return;
+	if (when_format(cl->started, now, sizeof(now)) != 0)
+		abort();
+	json_object_set_new(body, key, json_string(now));
+}
+
 /* vpoints shift log|checkin VOLUNTEER ..., checkout|correct ID ... */
 static int
 shift_record(struct client *cl, enum shift_verb verb, int argc, char **argv)
@@ -242,7 +259,14 @@ shift_record(struct client *cl, enum shift_verb verb, int argc, char **argv)
 	if (verb == SHIFT_LOG || verb == SHIFT_CHECKIN)
 		json_object_set_new(body, "volunteer",
 		    json_string(argv[optind]));
-	rc = call_run(cl, what, "POST", path, NULL, body, &result);
+	if (verb == SHIFT_CHECKIN)
+		shift_now(cl, body, "started_at");
+	if (verb == SHIFT_CHECKOUT)
+		shift_now(cl, body, "ended_at");
+	if (verb == SHIFT_CORRECT)
+		rc = call_run(cl, what, "POST", path, NULL, body, &result);
+	else
+		rc = offline_run(cl, what, "POST", path, body, &result);
 	if (rc == WIRE_EXIT_OK && !cl->json)
 		shift_print(result);
 	json_decref(result);

@@ -9,7 +9,9 @@
 
 #include "client/call.h"
 #include "client/client.h"
+#include "client/offline.h"
 #include "client/table.h"
+#include "client/when.h"
 #include "buf.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -36,7 +38,10 @@ static const char volunteer_usage[] =
 "update changes only what it is given; --skill replaces the list (--skill\n"
 "\"\" empties it); every change is kept with --reason in the history that\n"
 "show --history prints. list: 100 volunteers unless --limit (at most\n"
-"1000). With --csv, show --history writes the history rows.\n";
+"1000). With --csv, show --history writes the history rows. add is\n"
+"queued in the outbox when vpointsd cannot be reached (exit 75; see\n"
+"vpoints outbox --help); so it registers on this machine's date unless\n"
+"--registered-on.\n";
 
 static const char balance_usage[] =
 "usage: vpoints balance VOLUNTEER [--limit N]\n"
@@ -247,6 +252,7 @@ static int
 volunteer_add(struct client *cl, int argc, char **argv)
 {
 	json_t *body = json_object(), *result;
+	char today[16];
 	int rc;
 
 	rc = volunteer_fields(argc, argv, false, body);
@@ -258,8 +264,15 @@ volunteer_add(struct client *cl, int argc, char **argv)
 		return rc;
 	}
 	json_object_set_new(body, "number", json_string(argv[optind]));
-	rc = call_run(cl, "volunteer add", "POST", WIRE_API_PREFIX
-	    "/volunteers", NULL, body, &result);
+	/* The daemon's default is its today; a queued add keeps the day the
+	 * command was run. */
+	if (json_object_get(body, "registered_on") == NULL) {
+		if (when_date(cl->started, today, sizeof(today)) != 0)
+			abort();
+		json_object_set_new(body, "registered_on", json_string(today));
+	}
+	rc = offline_run(cl, "volunteer add", "POST", WIRE_API_PREFIX
+	    "/volunteers", body, &result);
 	json_decref(body);
 	if (rc == WIRE_EXIT_OK && !cl->json)
 		volunteer_print_saved(result, "registered");

@@ -90,3 +90,33 @@ when_rfc3339(const char *text, char *out, size_t len)
 		return -1;
 	return 0;
 }
+
+/* Write t as RFC 3339 in the local time zone, to the second. Returns 0,
+ * or -1 if it does not fit. */
+int
+when_format(time_t t, char *out, size_t len)
+{
+	struct tm tm;
+	char zone[8];
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(zone, sizeof(zone), "%z", &tm) != 5)
+		return -1;
+	if (snprintf(out, len, "%04d-%02d-%02dT%02d:%02d:%02d%.3s:%.2s",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, zone, zone + 3) >= (int)len)
+		return -1;
+	return 0;
+}
+
+/* Write the local date of t as YYYY-MM-DD. Returns 0, or -1. */
+int
+when_date(time_t t, char *out, size_t len)
+{
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%d", &tm) == 0)
+		return -1;
+	return 0;
+}

@@ -6,11 +6,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 /* Enough for any value when_rfc3339 writes. */
 #define WHEN_RFC3339_LEN	64
 
 bool	when_is_rfc3339(const char *text);
 int	when_rfc3339(const char *text, char *out, size_t len);
+int	when_format(time_t, char *out, size_t len);
+int	when_date(time_t, char *out, size_t len);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "daemon/auth.h"
@@ -23,6 +24,7 @@ struct auth_key {
 
 struct auth {
 	struct db_pool	*db;
+	struct metrics	*metrics;	/* counts the refusals */
 	void		*keys;		/* tsearch tree of struct auth_key */
 	size_t		 nkeys;
 };
@@ -46,11 +48,12 @@ auth_key_cmp(const void *a, const void *b)
 
 /* The public key cache starts empty. */
 struct auth *
-auth_create(struct db_pool *db)
+auth_create(struct db_pool *db, struct metrics *metrics)
 {
 	struct auth *auth = xcalloc(1, sizeof(*auth));
 
 	auth->db = db;
+	auth->metrics = metrics;
 	return auth;
 }
 
@@ -64,13 +67,14 @@ auth_free(struct auth *auth)
 	free(auth);
 }
 
-/* Refuse with 401 and the reason's slug. */
+/* Refuse with 401 and the reason's slug, and count it. */
 static void
-auth_refuse(struct http_request *hr, enum sig_refusal why)
+auth_refuse(struct auth *auth, struct http_request *hr, enum sig_refusal why)
 {
 	char *type = xasprintf("%s%s", WIRE_PROBLEM_PREFIX,
 	    sig_refusal_slug(why));
 
+	metrics_refusal(auth->metrics, sig_refusal_slug(why));
 	http_reply_problem(hr, 401, type, sig_refusal_title(why), NULL);
 	free(type);
 }
@@ -84,7 +88,7 @@ auth_header(void *arg, const char *name)
 
 /* Verify the signature with the key, then hand over or refuse. */
 static void
-auth_finish(struct http_request *hr, struct sig_input *in,
+auth_finish(struct auth *auth, struct http_request *hr, struct sig_input *in,
     const unsigned char *pk, auth_cb cb, void *arg)
 {
 	struct sig_request req = {
@@ -101,7 +105,7 @@ auth_finish(struct http_request *hr, struct sig_input *in,
 
 	why = sig_verify(in, &req, pk);
 	if (why != SIG_OK) {
-		auth_refuse(hr, why);
+		auth_refuse(auth, hr, why);
 		sig_input_free(in);
 		return;
 	}
@@ -151,13 +155,13 @@ auth_key_found(const struct db_reply *r, void *arg)
 	if (b64 == NULL || sodium_base642bin(pk, sizeof(pk), b64, strlen(b64),
 	    NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    n != sizeof(pk)) {
-		auth_refuse(p->hr, SIG_KEY_UNKNOWN);
+		auth_refuse(p->auth, p->hr, SIG_KEY_UNKNOWN);
 		sig_input_free(p->in);
 		free(p);
 		return;
 	}
 	auth_cache_put(p->auth, p->in->keyid, pk);
-	auth_finish(p->hr, p->in, pk, p->cb, p->arg);
+	auth_finish(p->auth, p->hr, p->in, pk, p->cb, p->arg);
 	free(p);
 }
 
@@ -176,7 +180,7 @@ auth_check(struct auth *auth, struct http_request *hr, bool is_write,
 	in = sig_input_parse(http_request_header(hr, WIRE_HDR_SIGNATURE_INPUT),
 	    http_request_header(hr, WIRE_HDR_SIGNATURE), SIG_LABEL, &why);
 	if (in == NULL) {
-		auth_refuse(hr, why);
+		auth_refuse(auth, hr, why);
 		return;
 	}
 	body = http_request_body(hr, &len);
@@ -187,14 +191,14 @@ auth_check(struct auth *auth, struct http_request *hr, bool is_write,
 	if (why == SIG_OK && strlen(in->keyid) != SIG_KEYID_LEN)
 		why = SIG_KEY_UNKNOWN;
 	if (why != SIG_OK) {
-		auth_refuse(hr, why);
+		auth_refuse(auth, hr, why);
 		sig_input_free(in);
 		return;
 	}
 	snprintf(probe.keyid, sizeof(probe.keyid), "%s", in->keyid);
 	found = tfind(&probe, &auth->keys, auth_key_cmp);
 	if (found != NULL) {
-		auth_finish(hr, in, (*found)->pk, cb, arg);
+		auth_finish(auth, hr, in, (*found)->pk, cb, arg);
 		return;
 	}
 	p = xcalloc(1, sizeof(*p));
@@ -205,4 +209,19 @@ auth_check(struct auth *auth, struct http_request *hr, bool is_write,
 	p->arg = arg;
 	params[0] = in->keyid;
 	db_query(auth->db, "SELECT vp_key($1)", 1, params, auth_key_found, p);
+}
+
+/* vp_call refused a verified signature (key-unknown, key-revoked or
+ * signature-replayed, decided in the operation's transaction): count the
+ * refusal its 401 problem names. */
+void
+auth_refused(struct auth *auth, const char *problem_json)
+{
+	json_t *problem = json_loads(problem_json, 0, NULL);
+	const char *type = json_string_value(json_object_get(problem, "type"));
+	size_t prefix = strlen(WIRE_PROBLEM_PREFIX);
+
+	if (type != NULL && strncmp(type, WIRE_PROBLEM_PREFIX, prefix) == 0)
+		metrics_refusal(auth->metrics, type + prefix);
+	json_decref(problem);
 }

@@ -4,7 +4,8 @@
  * id and nonce. The nonce, revocation and role are checked by vp_call in
  * the operation's own transaction, so every daemon on the database sees a
  * revocation at once; the public key of a key id never changes, so it is
- * cached here after the first look-up. */
+ * cached here after the first look-up. Every refusal is counted for
+ * /metrics by its slug, also those vp_call makes (auth_refused). */
 #ifndef VPOINTSD_AUTH_H
 #define VPOINTSD_AUTH_H
 
@@ -12,6 +13,7 @@
 
 #include "daemon/db.h"
 #include "daemon/http.h"
+#include "daemon/metrics.h"
 
 struct auth;
 
@@ -24,9 +26,10 @@ struct auth_ok {
 typedef void (*auth_cb)(struct http_request *, const struct auth_ok *,
     void *arg);
 
-struct auth	*auth_create(struct db_pool *);
+struct auth	*auth_create(struct db_pool *, struct metrics *);
 void		 auth_free(struct auth *);
 void		 auth_check(struct auth *, struct http_request *, bool is_write,
 		    auth_cb, void *arg);
+void		 auth_refused(struct auth *, const char *problem_json);
 
 #endif

@@ -1,11 +1,11 @@
 #include "config.h"
 
 #include <sys/queue.h>
-#include <sys/time.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -38,7 +38,14 @@ struct http_server {
 	int		 draining;	/* stop was asked: no new requests */
 	http_drained_cb	 drained;
 	void		*drained_arg;
+	http_observer	 observe;	/* told of every reply, or NULL */
+	void		*observe_arg;
 };
+
+/* evhttp_send_error below replaces the library's for the whole process and
+ * gets no argument of ours: this is how it finds the server whose replies
+ * it reports. The daemon has one server. */
+static struct http_server *http_error_server;
 
 /*
  * Life of a request. evhttp hands us req; we answer it once, later, from a
@@ -59,7 +66,7 @@ struct http_request {
 	size_t		 body_len;
 	struct route_match match;
 	char		 keyid[64];
-	struct timeval	 start;
+	struct timespec	 start;		/* CLOCK_MONOTONIC */
 };
 
 /* The method as a string, or NULL for one we do not serve. */
@@ -108,7 +115,7 @@ http_reply(struct http_request *hr, int status, const char *content_type,
 	struct http_server *server = hr->server;
 	struct evkeyvalq *headers;
 	struct evbuffer *buf;
-	struct timeval now;
+	struct timespec now;
 	double ms;
 
 	if (hr->req != NULL) {
@@ -129,9 +136,13 @@ http_reply(struct http_request *hr, int status, const char *content_type,
 		evbuffer_free(buf);
 	}
 
-	gettimeofday(&now, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (double)(now.tv_sec - hr->start.tv_sec) * 1e3 +
-	    (double)(now.tv_usec - hr->start.tv_usec) / 1e3;
+	    (double)(now.tv_nsec - hr->start.tv_nsec) / 1e6;
+	if (server->observe != NULL)
+		server->observe(hr->match.route != NULL ?
+		    hr->match.route->pattern : NULL, hr->method, status,
+		    ms / 1e3, server->observe_arg);
 	log_info("%s %s %d %.1fms key=%s%s", hr->method, hr->path, status, ms,
 	    hr->keyid[0] != '\0' ? hr->keyid : "-",
 	    hr->conn == NULL ? " (client gone)" : "");
@@ -189,6 +200,32 @@ http_reply_problem(struct http_request *hr, int status, const char *type,
 	http_reply_problem_json(hr, p);
 }
 
+/* Report a reply the HTTP layer made before routing: its route, if the
+ * request line was read and names one, but no time. */
+static void
+http_error_observed(struct evhttp_request *req, int status)
+{
+	struct http_server *server = http_error_server;
+	struct evhttp_connection *conn = evhttp_request_get_connection(req);
+	const struct evhttp_uri *uri;
+	const char *method = NULL, *path = NULL, *route = NULL;
+	struct route_match match;
+
+	if (server == NULL || server->observe == NULL || conn == NULL ||
+	    evhttp_connection_get_server(conn) != server->evhttp)
+		return;
+	if (evhttp_request_get_uri(req) != NULL) {
+		method = http_method_name(evhttp_request_get_command(req));
+		uri = evhttp_request_get_evhttp_uri(req);
+		path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	}
+	if (method != NULL && path != NULL && route_find(server->routes,
+	    server->nroutes, method, path, &match) == ROUTE_FOUND)
+		route = match.route->pattern;
+	server->observe(route, method != NULL ? method : "?", status, -1,
+	    server->observe_arg);
+}
+
 /*
  * libevent 2.1 answers requests it cannot parse or accept (a body over
  * max_body_size: 413; a bad request line or headers over the limit: 400;
@@ -241,6 +278,7 @@ evhttp_send_error(struct evhttp_request *req, int status, const char *reason)
 	evbuffer_add_printf(buf, "{\"type\":\"%s\",\"title\":\"%s\","
 	    "\"status\":%d}", type, title, status);
 	log_info("- - %d (refused by the HTTP layer)", status);
+	http_error_observed(req, status);
 	evhttp_send_reply(req, status, reason, buf);
 	evbuffer_free(buf);
 }
@@ -256,7 +294,7 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	const struct http_target *target;
 	const char *path, *query;
 
-	gettimeofday(&hr->start, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &hr->start);
 	hr->server = server;
 	hr->req = req;
 	hr->conn = evhttp_request_get_connection(req);
@@ -367,6 +405,7 @@ http_server_create(struct event_base *base, const struct conf *cf, char *err,
 	    EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(server->evhttp, http_dispatch, server);
 	http_server_configure(server, cf);
+	http_error_server = server;
 	return server;
 fail:
 	http_server_free(server);
@@ -422,6 +461,15 @@ http_server_inflight(const struct http_server *server)
 	return server->inflight;
 }
 
+/* Report every reply to observe (one observer per server). */
+void
+http_server_observe(struct http_server *server, http_observer observe,
+    void *arg)
+{
+	server->observe = observe;
+	server->observe_arg = arg;
+}
+
 /* Close every connection and free the server. */
 void
 http_server_free(struct http_server *server)
@@ -430,6 +478,8 @@ http_server_free(struct http_server *server)
 		return;
 	if (server->evhttp != NULL)
 		evhttp_free(server->evhttp);
+	if (http_error_server == server)
+		http_error_server = NULL;
 	free(server);
 }
 

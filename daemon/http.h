@@ -17,6 +17,11 @@ struct http_request;
 
 typedef void (*http_handler)(struct http_request *, void *arg);
 typedef void (*http_drained_cb)(void *arg);
+/* Told of every reply: the route's pattern (NULL when none matched), the
+ * method ("?" when unknown), the status, and the seconds since the request
+ * came (negative when the HTTP layer refused it before routing). */
+typedef void (*http_observer)(const char *route, const char *method,
+    int status, double seconds, void *arg);
 
 struct http_server *http_server_create(struct event_base *,
 			const struct conf *, char *err, size_t errlen);
@@ -27,6 +32,8 @@ void		 http_route(struct http_server *, const char *method,
 void		 http_server_drain(struct http_server *, http_drained_cb,
 		    void *arg);
 int		 http_server_inflight(const struct http_server *);
+void		 http_server_observe(struct http_server *, http_observer,
+		    void *arg);
 void		 http_server_free(struct http_server *);
 
 const char	*http_request_method(const struct http_request *);

@@ -10,6 +10,9 @@
 
 #include <event2/event.h>
 #include <sodium.h>
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "daemon/admin.h"
 #include "daemon/auth.h"
@@ -18,6 +21,7 @@
 #include "daemon/db.h"
 #include "daemon/health.h"
 #include "daemon/http.h"
+#include "daemon/metrics.h"
 #include "daemon/migrate.h"
 #include "daemon/ops.h"
 #include "daemon/signer.h"
@@ -41,11 +45,14 @@ struct vpointsd {
 	struct auth	*auth;
 	struct chores	*chores;
 	struct ops	 ops;
+	struct metrics	*metrics;
 	struct http_server *http;
 	struct event	*sigterm;
 	struct event	*sigint;
 	struct event	*sighup;
 	struct event	*drain_timer;
+	struct event	*probe_timer;	/* retries the first database query */
+	int		 ready;		/* told READY=1, not yet STOPPING=1 */
 	time_t		 stopping;	/* when the first stop signal came */
 };
 
@@ -102,11 +109,52 @@ fail:
 	return NULL;
 }
 
-/* SIGHUP: load the file anew; keep the running config if it is bad. */
+/* Tell systemd (Type=notify) what the daemon does; a no-op without
+ * libsystemd or when systemd did not start it (no NOTIFY_SOCKET). */
 static void
-main_reload(evutil_socket_t sig, short what, void *arg)
+main_notify(const char *state)
+{
+#ifdef HAVE_LIBSYSTEMD
+	int rc = sd_notify(0, state);
+
+	if (rc < 0)
+		log_warn("sd_notify %s: %s", state, strerror(-rc));
+#endif
+}
+
+/* The first database round trip came back: ready, or try again soon. */
+static void
+main_probe_done(const struct db_reply *r, void *arg)
 {
 	struct vpointsd *d = arg;
+	struct timeval tv = { 0, 100000 };
+
+	if (d->stopping != 0)
+		return;
+	if (db_reply_status(r) != DB_OK) {
+		evtimer_add(d->probe_timer, &tv);
+		return;
+	}
+	log_info("ready: listening on %s and the database answers",
+	    d->conf->listen);
+	d->ready = 1;
+	main_notify("READY=1");
+}
+
+/* Ask the database for a round trip, until one succeeds: the listener is
+ * bound already, so then the daemon can serve. */
+static void
+main_probe(evutil_socket_t fd, short what, void *arg)
+{
+	struct vpointsd *d = arg;
+
+	db_query(d->db, "SELECT 1", 0, NULL, main_probe_done, d);
+}
+
+/* SIGHUP: load the file anew; keep the running config if it is bad. */
+static void
+main_reload_conf(struct vpointsd *d)
+{
 	struct conf *next;
 	char err[512];
 
@@ -129,6 +177,19 @@ main_reload(evutil_socket_t sig, short what, void *arg)
 	    d->conf->db_reconnect_max);
 	chores_configure(d->chores, d->conf);
 	log_info("reload: configuration from %s in force", d->conf_path);
+}
+
+/* SIGHUP, as systemd sees it: reloading, then ready again. */
+static void
+main_reload(evutil_socket_t sig, short what, void *arg)
+{
+	struct vpointsd *d = arg;
+
+	if (d->ready)
+		main_notify("RELOADING=1");
+	main_reload_conf(d);
+	if (d->ready)
+		main_notify("READY=1");
 }
 
 /* Every request is answered: leave the loop. */
@@ -169,6 +230,8 @@ main_stop(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	d->stopping = time(NULL);
+	main_notify("STOPPING=1");
+	d->ready = 0;
 	log_info("stop: signal %d; finishing %d requests in flight", (int)sig,
 	    http_server_inflight(d->http));
 	d->drain_timer = evtimer_new(d->base, main_drain_timeout, d);
@@ -327,7 +390,10 @@ main(int argc, char **argv)
 		goto done;
 	}
 	http_route(d.http, "GET", WIRE_ROUTE_HEALTHZ, health_get, d.db);
-	d.auth = auth_create(d.db);
+	d.metrics = metrics_create(d.db);
+	http_server_observe(d.http, metrics_reply, d.metrics);
+	http_route(d.http, "GET", WIRE_ROUTE_METRICS, metrics_get, d.metrics);
+	d.auth = auth_create(d.db, d.metrics);
 	d.chores = chores_start(d.base, d.db, d.conf);
 	d.ops.db = d.db;
 	d.ops.auth = d.auth;
@@ -339,6 +405,10 @@ main(int argc, char **argv)
 	d.sighup = main_signal(&d, SIGHUP, main_reload);
 	log_info("vpointsd %s listening on %s", PACKAGE_VERSION,
 	    d.conf->listen);
+	d.probe_timer = evtimer_new(d.base, main_probe, &d);
+	if (d.probe_timer == NULL)
+		abort();
+	main_probe(-1, 0, &d);
 
 	event_base_dispatch(d.base);
 	log_info("stopped");
@@ -350,6 +420,7 @@ done:
 	db_pool_free(d.db);
 	auth_free(d.auth);
 	http_server_free(d.http);
+	metrics_free(d.metrics);
 	if (d.sigterm != NULL) {
 		event_free(d.sigterm);
 		event_free(d.sigint);
@@ -357,6 +428,8 @@ done:
 	}
 	if (d.drain_timer != NULL)
 		event_free(d.drain_timer);
+	if (d.probe_timer != NULL)
+		event_free(d.probe_timer);
 	if (d.base != NULL)
 		event_base_free(d.base);
 	signer_free(d.signer);

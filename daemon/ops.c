@@ -126,6 +126,8 @@ ops_done(const struct db_reply *r, void *arg)
 		route->op->finish(route->ops, hr, code, body);
 		return;
 	}
+	if (code == 401)
+		auth_refused(route->ops->auth, body);
 	http_reply(hr, code, code >= 400 ? WIRE_TYPE_PROBLEM : WIRE_TYPE_JSON,
 	    body, strlen(body));
 }

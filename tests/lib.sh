@@ -23,6 +23,11 @@ EXTRA_PIDS=()
 
 mkdir -p "$T_DIR"
 
+# What the client reads and writes stays here too: not the config,
+# variables or offline outbox of whoever runs the tests.
+unset VPOINTS_SERVER VPOINTS_KEY VPOINTS_CONFIG VPOINTS_OUTBOX
+export XDG_CONFIG_HOME="$T_DIR/xdg-config" XDG_STATE_HOME="$T_DIR/xdg-state"
+
 # TAP: one result line.
 t_result() {
 	T_COUNT=$((T_COUNT + 1))

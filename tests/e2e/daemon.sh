@@ -36,6 +36,8 @@ like "the second start applied nothing" "$(cat "$DAEMON_LOG")" "(0 applied now)"
 # A released migration whose file changed is refused.
 mkdir -p "$T_DIR/sql"
 cp "$top_srcdir"/sql/*.sql "$T_DIR/sql/"
+# The copies keep the source's mode: read-only in make distcheck's tree.
+chmod u+w "$T_DIR"/sql/*.sql
 echo "-- edited" >>"$T_DIR/sql/001_base.sql"
 "$VPOINTSD" --listen "127.0.0.1:$(harness_free_port)" --db "$(pgc_conninfo "$T_PG")" \
 	-c <(echo "sql_dir = $T_DIR/sql") >"$T_DIR/edited.log" 2>&1

@@ -26,6 +26,8 @@ setup(void)
 	unsetenv("VPOINTS_CONFIG");
 	unsetenv("VPOINTS_SERVER");
 	unsetenv("VPOINTS_KEY");
+	unsetenv("VPOINTS_OUTBOX");
+	unsetenv("XDG_STATE_HOME");
 }
 
 /* Remove the fake HOME. */
@@ -102,6 +104,34 @@ START_TEST(precedence)
 }
 END_TEST
 
+START_TEST(outbox_folder)
+{
+	struct settings_args args = { NULL, NULL, NULL };
+	struct settings s;
+	char err[256], want[128];
+
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "%s/.local/state/vpoints/outbox", home);
+	ck_assert_str_eq(s.outbox, want);
+	settings_clear(&s);
+
+	setenv("XDG_STATE_HOME", "/xdg/state", 1);
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), 0);
+	ck_assert_str_eq(s.outbox, "/xdg/state/vpoints/outbox");
+	settings_clear(&s);
+
+	write_config("outbox = /file/outbox\n");
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), 0);
+	ck_assert_str_eq(s.outbox, "/file/outbox");
+	settings_clear(&s);
+
+	setenv("VPOINTS_OUTBOX", "/env/outbox", 1);
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), 0);
+	ck_assert_str_eq(s.outbox, "/env/outbox");
+	settings_clear(&s);
+}
+END_TEST
+
 START_TEST(bad_files)
 {
 	struct settings_args args = { NULL, NULL, NULL };
@@ -150,6 +180,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, precedence);
+	tcase_add_test(tc, outbox_folder);
 	tcase_add_test(tc, bad_files);
 	tcase_add_test(tc, server_addresses);
 	suite_add_tcase(s, tc);

@@ -108,6 +108,27 @@ START_TEST(refusals)
 }
 END_TEST
 
+START_TEST(instants)
+{
+	/* 2026-10-05T01:02:03Z */
+	time_t t = 1791162123;
+	char out[WHEN_RFC3339_LEN], small[20];
+
+	zone("Asia/Shanghai");
+	ck_assert_int_eq(when_format(t, out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "2026-10-05T09:02:03+08:00");
+	ck_assert(when_is_rfc3339(out));
+	ck_assert_int_eq(when_date(t, out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "2026-10-05");
+	zone("America/New_York");
+	ck_assert_int_eq(when_format(t, out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "2026-10-04T21:02:03-04:00");
+	ck_assert_int_eq(when_date(t, out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "2026-10-04");
+	ck_assert_int_eq(when_format(t, small, sizeof(small)), -1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -118,6 +139,7 @@ main(void)
 	tcase_add_test(tc, local_times);
 	tcase_add_test(tc, summer_time);
 	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, instants);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

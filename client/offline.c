@@ -1,0 +1,438 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "client/call.h"
+#include "client/client.h"
+#include "client/offline.h"
+#include "client/outbox.h"
+#include "client/table.h"
+#include "client/when.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+static const char offline_usage[] =
+"usage: vpoints outbox list [--failed]\n"
+"       vpoints outbox flush\n"
+"\n"
+"When vpointsd cannot be reached, shift log, shift checkin, shift checkout\n"
+"and volunteer add are queued in the outbox instead of failing: vpoints\n"
+"says so with the entry's ID and exits 75. Unreachable means no answer at\n"
+"all after every retry: connection refused, reset or timed out. Any\n"
+"answer, even 503 (database unavailable, overloaded, shutting down), is\n"
+"not: the daemon is up and the station online, the outage is for the\n"
+"operator to mend, and the write fails as before (69), to be run again.\n"
+"An entry keeps the method, route, exact body, Idempotency-Key and the\n"
+"time of the command. Times a command may leave out (check-in start,\n"
+"check-out end, registration date) are always filled in from this\n"
+"machine's clock when the command runs, so a queued write keeps them.\n"
+"A queued check-in has no ID until it is sent: check it out once flushed,\n"
+"or log the shift whole.\n"
+"\n"
+"list: the queued entries, oldest first; --failed: those refused.\n"
+"flush: send them in order, each signed afresh under its own\n"
+"Idempotency-Key, removing each once the daemon has answered it:\n"
+"  2xx             done;\n"
+"  4xx             refused by a rule of the ledger (overlap, a closed\n"
+"                  month...): reported and moved to failed/ (move the file\n"
+"                  back to try it again);\n"
+"  no answer, 5xx, 429, 409 request-in-flight\n"
+"                  flush stops and keeps the rest; exit 75;\n"
+"  401             the signature was refused (key, clock): flush stops;\n"
+"                  exit 77.\n"
+"A flush cut short is safe to run again within 25 hours (the daemon's\n"
+"idempotency records): what was applied is answered from them, not done\n"
+"twice. Exit 0 when all were sent, 1 when some were refused.\n"
+"\n"
+"The outbox is VPOINTS_OUTBOX, else outbox = DIR in the config file, else\n"
+"$XDG_STATE_HOME/vpoints/outbox, else ~/.local/state/vpoints/outbox.\n";
+
+/* What flush makes of the daemon's answer to an entry. */
+enum offline_verdict {
+	OFFLINE_DONE,		/* 2xx: applied now, or before */
+	OFFLINE_REFUSED,	/* the write itself refused: to failed/ */
+	OFFLINE_STOP		/* no writes taken now: keep the rest */
+};
+
+static const struct table_column offline_rows[] = {
+	{ "id", "ID", NULL, false },
+	{ "queued_at", "QUEUED", table_time, false },
+	{ "what", "COMMAND", NULL, false },
+	{ "method", NULL, NULL, false },
+	{ "path", "PATH", NULL, false },
+	{ "idempotency_key", NULL, NULL, false },
+	{ "body", "BODY", NULL, false },
+};
+
+static const struct table_column offline_failed_rows[] = {
+	{ "id", "ID", NULL, false },
+	{ "queued_at", "QUEUED", table_time, false },
+	{ "what", "COMMAND", NULL, false },
+	{ "method", NULL, NULL, false },
+	{ "path", "PATH", NULL, false },
+	{ "idempotency_key", NULL, NULL, false },
+	{ "body", NULL, NULL, false },
+	{ "status", "STATUS", NULL, true },
+	{ "refusal", "REFUSAL", NULL, false },
+	{ "answer", NULL, NULL, false },
+};
+
+#define NCOLUMNS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* A string member of the daemon's problem answer, or "". */
+static char *
+offline_problem(const char *answer, const char *member)
+{
+	json_t *p = json_loads(answer, 0, NULL);
+	const char *s = json_string_value(json_object_get(p, member));
+	char *copy = xstrdup(s != NULL ? s : "");
+
+	json_decref(p);
+	return copy;
+}
+
+/* Keep a write that got no answer in the outbox; the exit code. */
+static int
+offline_queue(struct client *cl, const char *what, const char *method,
+    const char *path, const char *body, const char *idempotency_key,
+    const char *why)
+{
+	struct outbox_entry *e;
+	char queued_at[WHEN_RFC3339_LEN], err[512];
+	int rc;
+
+	fprintf(stderr, "vpoints: %s: vpointsd at %s did not answer: %s\n",
+	    what, cl->settings.server, why);
+	if (cl->settings.outbox == NULL) {
+		fprintf(stderr, "vpoints: %s: not queued: no outbox folder "
+		    "(set VPOINTS_OUTBOX or outbox = in the config file)\n",
+		    what);
+		return WIRE_EXIT_UNAVAILABLE;
+	}
+	if (when_format(cl->started, queued_at, sizeof(queued_at)) != 0)
+		abort();
+	e = xcalloc(1, sizeof(*e));
+	e->what = xstrdup(what);
+	e->queued_at = xstrdup(queued_at);
+	e->method = xstrdup(method);
+	e->path = xstrdup(path);
+	e->idempotency_key = xstrdup(idempotency_key);
+	e->body = xstrdup(body);
+	if (outbox_add(cl->settings.outbox, e, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vpoints: %s: not queued: %s\n", what, err);
+		rc = WIRE_EXIT_UNAVAILABLE;
+	} else {
+		fprintf(stderr, "vpoints: %s: queued in the outbox as %s; "
+		    "vpoints outbox flush sends it\n", what, e->id);
+		rc = WIRE_EXIT_TEMPFAIL;
+	}
+	outbox_entries_free(e, 1);
+	return rc;
+}
+
+/* Send a write; when vpointsd gives no answer at all, queue it in the
+ * outbox (exit 75). The body is sent as it is queued, byte for byte, under
+ * one Idempotency-Key: an attempt that reached the daemon unseen is then
+ * answered from its idempotency record when the entry is flushed. */
+int
+offline_run(struct client *cl, const char *what, const char *method,
+    const char *path, json_t *body, json_t **result)
+{
+	struct net_response resp;
+	char idem[CALL_KEY_LEN], *text;
+	int rc;
+
+	*result = NULL;
+	if ((text = json_dumps(body, JSON_COMPACT)) == NULL)
+		abort();
+	call_idempotency_key(cl, idem, sizeof(idem));
+	switch (call_send(cl, method, path, NULL, NULL, text, idem, &resp)) {
+	case CALL_ANSWERED:
+		rc = call_answer(cl, what, &resp, result);
+		break;
+	case CALL_NO_ANSWER:
+		rc = offline_queue(cl, what, method, path, text, idem,
+		    resp.error);
+		break;
+	case CALL_NOT_SENT:
+		fprintf(stderr, "vpoints: %s: %s\n", what, resp.error);
+		rc = cl->key == NULL ? WIRE_EXIT_CONFIG : WIRE_EXIT_UNAVAILABLE;
+		break;
+	default:
+		abort();
+	}
+	net_response_clear(&resp);
+	free(text);
+	return rc;
+}
+
+/* The entries as JSON objects, for a table, CSV or --json. */
+static json_t *
+offline_json(const struct outbox_entry *entries, size_t n)
+{
+	json_t *rows = json_array(), *row;
+	char *title, *detail, *refusal;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+		    "id", entries[i].id, "queued_at", entries[i].queued_at,
+		    "what", entries[i].what, "method", entries[i].method,
+		    "path", entries[i].path, "idempotency_key",
+		    entries[i].idempotency_key, "body", entries[i].body);
+		if (row == NULL)
+			abort();
+		if (entries[i].refusal != NULL) {
+			title = offline_problem(entries[i].refusal, "title");
+			detail = offline_problem(entries[i].refusal, "detail");
+			json_object_set_new(row, "status",
+			    json_integer(entries[i].refused_status));
+			refusal = xasprintf("%s%s%s", title,
+			    *detail != '\0' ? ": " : "", detail);
+			json_object_set_new(row, "refusal", json_string(refusal));
+			free(refusal);
+			json_object_set_new(row, "answer",
+			    json_string(entries[i].refusal));
+			free(title);
+			free(detail);
+		}
+		json_array_append_new(rows, row);
+	}
+	return rows;
+}
+
+/* vpoints outbox list [--failed] */
+static int
+offline_list(struct client *cl, const char *outbox, bool failed)
+{
+	struct outbox_entry *entries;
+	json_t *rows, *all;
+	char err[512], *dir, *text;
+	size_t n;
+
+	dir = failed ? xasprintf("%s/%s", outbox, OUTBOX_FAILED) :
+	    xstrdup(outbox);
+	if (outbox_list(dir, &entries, &n, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vpoints: outbox list: %s\n", err);
+		free(dir);
+		return WIRE_EXIT_DATAERR;
+	}
+	rows = offline_json(entries, n);
+	if (cl->json) {
+		all = json_pack("{s:s, s:o}", "outbox", dir, "entries", rows);
+		if (all == NULL || (text = json_dumps(all, JSON_INDENT(2))) ==
+		    NULL)
+			abort();
+		printf("%s\n", text);
+		free(text);
+		json_decref(all);
+	} else {
+		if (failed)
+			table_rows(stdout, cl->csv ? TABLE_CSV : TABLE_TEXT,
+			    offline_failed_rows, NCOLUMNS(offline_failed_rows),
+			    rows);
+		else
+			table_rows(stdout, cl->csv ? TABLE_CSV : TABLE_TEXT,
+			    offline_rows, NCOLUMNS(offline_rows), rows);
+		json_decref(rows);
+	}
+	outbox_entries_free(entries, n);
+	free(dir);
+	return WIRE_EXIT_OK;
+}
+
+/* Sort an answer to an entry. */
+static enum offline_verdict
+offline_verdict(const struct net_response *resp)
+{
+	char *type;
+	bool in_flight;
+
+	if (resp->status >= 200 && resp->status < 300)
+		return OFFLINE_DONE;
+	if (resp->status >= 500 || resp->status == 401 ||
+	    resp->status == 429 || resp->status < 400)
+		return OFFLINE_STOP;
+	type = offline_problem(resp->body, "type");
+	in_flight = resp->status == 409 && strcmp(type, WIRE_P_IN_FLIGHT) == 0;
+	free(type);
+	return in_flight ? OFFLINE_STOP : OFFLINE_REFUSED;
+}
+
+/* Say what the daemon made of an entry it applied. */
+static void
+offline_print_done(const struct client *cl, const struct outbox_entry *e,
+    const struct net_response *resp)
+{
+	json_t *answer;
+
+	if (cl->json) {
+		printf("%s\n", resp->body);
+		return;
+	}
+	answer = json_loadb(resp->body, resp->len, 0, NULL);
+	printf("%s %s: done (HTTP %d)", e->id, e->what, resp->status);
+	if (json_is_integer(json_object_get(answer, "id")))
+		printf(", id %lld", (long long)json_integer_value(
+		    json_object_get(answer, "id")));
+	else if (json_is_string(json_object_get(answer, "number")))
+		printf(", number %s", client_str(answer, "number"));
+	printf("\n");
+	json_decref(answer);
+}
+
+/* Deal with the daemon's answer to entry e: remove it once done, move it
+ * to failed/ once refused. Returns 0 to go on, else the exit code. */
+static int
+offline_settle(struct client *cl, const char *dir,
+    const struct outbox_entry *e, struct net_response *resp, size_t *refused)
+{
+	char err[512], *label;
+	int rc = 0;
+
+	label = xasprintf("outbox %s (%s)", e->id, e->what);
+	switch (offline_verdict(resp)) {
+	case OFFLINE_DONE:
+		offline_print_done(cl, e, resp);
+		if (outbox_remove(dir, e->id, err, sizeof(err)) != 0) {
+			fprintf(stderr, "vpoints: %s: sent, but %s\n", label,
+			    err);
+			rc = WIRE_EXIT_CANTCREAT;
+		}
+		break;
+	case OFFLINE_REFUSED:
+		client_report_problem(cl, label, resp);
+		if (outbox_fail(dir, e, resp->status, resp->body, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "vpoints: %s: %s\n", label, err);
+			rc = WIRE_EXIT_CANTCREAT;
+			break;
+		}
+		fprintf(stderr, "vpoints: %s: refused; moved to %s/%s/%s\n",
+		    label, dir, OUTBOX_FAILED, e->id);
+		(*refused)++;
+		break;
+	case OFFLINE_STOP:
+		client_report_problem(cl, label, resp);
+		rc = resp->status == 401 ? WIRE_EXIT_NOPERM :
+		    WIRE_EXIT_TEMPFAIL;
+		break;
+	default:
+		abort();
+	}
+	free(label);
+	return rc;
+}
+
+/* vpoints outbox flush: send the entries in order; see offline_usage. */
+static int
+offline_flush(struct client *cl, const char *dir)
+{
+	struct outbox_entry *entries;
+	struct net_response resp;
+	const char *hook;
+	char err[512];
+	size_t n, i, answered = 0, refused = 0;
+	long long crash_after = 0;
+	int lock, rc = 0;
+
+	/* One flush at a time: a second would send the same entries. */
+	if ((lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT) {
+			if (!cl->json)
+				printf("outbox: nothing to send\n");
+			return WIRE_EXIT_OK;
+		}
+		fprintf(stderr, "vpoints: outbox flush: %s: %s\n", dir,
+		    strerror(errno));
+		return WIRE_EXIT_CONFIG;
+	}
+	if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, "vpoints: outbox flush: another flush of %s "
+		    "is running\n", dir);
+		close(lock);
+		return WIRE_EXIT_TEMPFAIL;
+	}
+	if (outbox_list(dir, &entries, &n, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vpoints: outbox flush: %s\n", err);
+		close(lock);
+		return WIRE_EXIT_DATAERR;
+	}
+	/* A test hook, for tests/e2e/outbox.sh: die as if killed once N
+	 * entries were answered, before the files of the last are removed. */
+	if ((hook = getenv("VPOINTS_OUTBOX_CRASH_AFTER")) != NULL)
+		crash_after = strtoll(hook, NULL, 10);
+	for (i = 0; i < n && rc == 0; i++) {
+		switch (call_send(cl, entries[i].method, entries[i].path, NULL,
+		    NULL, entries[i].body, entries[i].idempotency_key, &resp)) {
+		case CALL_ANSWERED:
+			if (crash_after > 0 &&
+			    (long long)++answered == crash_after)
+				raise(SIGKILL);
+			rc = offline_settle(cl, dir, &entries[i], &resp,
+			    &refused);
+			break;
+		case CALL_NO_ANSWER:
+			fprintf(stderr, "vpoints: outbox %s (%s): vpointsd at "
+			    "%s did not answer: %s\n", entries[i].id,
+			    entries[i].what, cl->settings.server, resp.error);
+			rc = WIRE_EXIT_TEMPFAIL;
+			break;
+		case CALL_NOT_SENT:
+			fprintf(stderr, "vpoints: outbox flush: %s\n",
+			    resp.error);
+			rc = cl->key == NULL ? WIRE_EXIT_CONFIG :
+			    WIRE_EXIT_UNAVAILABLE;
+			break;
+		default:
+			abort();
+		}
+		net_response_clear(&resp);
+	}
+	if (rc != 0)
+		i--;	/* the entry that stopped the flush stays */
+	if (!cl->json)
+		printf("outbox: %zu sent, %zu refused, %zu kept\n", i - refused,
+		    refused, n - i);
+	else if (rc != 0)
+		fprintf(stderr, "vpoints: outbox flush: stopped; %zu kept\n",
+		    n - i);
+	outbox_entries_free(entries, n);
+	close(lock);
+	if (rc != 0)
+		return rc;
+	return refused > 0 ? WIRE_EXIT_FAILURE : WIRE_EXIT_OK;
+}
+
+/* vpoints outbox list|flush */
+int
+offline_main(struct client *cl, int argc, char **argv)
+{
+	if (client_wants_help(argc, argv)) {
+		fputs(offline_usage, stdout);
+		return WIRE_EXIT_OK;
+	}
+	if (cl->settings.outbox == NULL) {
+		fprintf(stderr, "vpoints: outbox: no folder: set "
+		    "VPOINTS_OUTBOX or outbox = in the config file\n");
+		return WIRE_EXIT_CONFIG;
+	}
+	if (argc == 2 && strcmp(argv[1], "list") == 0)
+		return offline_list(cl, cl->settings.outbox, false);
+	if (argc == 3 && strcmp(argv[1], "list") == 0 &&
+	    strcmp(argv[2], "--failed") == 0)
+		return offline_list(cl, cl->settings.outbox, true);
+	if (argc == 2 && strcmp(argv[1], "flush") == 0)
+		return offline_flush(cl, cl->settings.outbox);
+	fputs(offline_usage, stderr);
+	return WIRE_EXIT_USAGE;
+}

@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# GET /metrics: the Prometheus text, value by value after known requests,
+# line by line for its syntax, and without the ledger's points while the
+# database is down.
+. "$top_srcdir/tests/lib.sh"
+
+harness_db
+daemon_start
+harness_admin
+
+at() { date -d "$1" +%Y-%m-%dT%H:%M:00%:z; }
+
+# Scrape into $T_DIR/metrics; the HTTP status is the output.
+scrape() {
+	local s
+	s=$(http_status GET /metrics)
+	cp "$T_DIR/body" "$T_DIR/metrics"
+	echo "$s"
+}
+# The value of one series, written as in the scrape; empty if absent.
+sample() { awk -v s="$1" '$1 == s { print $2 }' "$T_DIR/metrics"; }
+requests() { # ROUTE METHOD STATUS
+	sample "vpointsd_http_requests_total{route=\"$1\",method=\"$2\",status=\"$3\"}"
+}
+refusals() { sample "vpointsd_signature_refusals_total{reason=\"$1\"}"; }
+# The sum of a family's values, or of the samples matching a regex.
+total() { awk -v re="$1" '$1 ~ re { n += $2 } END { print n + 0 }' "$T_DIR/metrics"; }
+
+# The exposition format 0.0.4, checked line by line: comments, names,
+# labels and values; HELP and TYPE once, before the family's samples,
+# which are not interleaved with another family's; no series twice;
+# histogram buckets cumulative, ending at +Inf = _count.
+syntax_ok() {
+	/usr/bin/python3 - "$T_DIR/metrics" <<'EOF'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+errors = []
+if not text.endswith("\n"):
+    errors.append("no final line feed")
+NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
+LABEL = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"'
+SAMPLE = re.compile(r"^(%s)(?:\{(%s(?:,%s)*)?,?\})? (\S+)(?: -?[0-9]+)?$" % (NAME, LABEL, LABEL))
+COMMENT = re.compile(r"^# (HELP|TYPE) (%s) (.*)$" % NAME)
+helps, types, series, done = {}, {}, set(), set()
+current, series_of_current = None, set()
+buckets = {}
+def family(name):
+    for suffix in ("_bucket", "_sum", "_count"):
+        base = name[:-len(suffix)]
+        if name.endswith(suffix) and types.get(base) in ("histogram", "summary"):
+            return base
+    return name
+for n, line in enumerate(text.split("\n")[:-1], 1):
+    m = COMMENT.match(line)
+    if m:
+        kind, name, rest = m.groups()
+        table = helps if kind == "HELP" else types
+        if name in table:
+            errors.append("%d: a second %s for %s" % (n, kind, name))
+        if name in done:
+            errors.append("%d: %s of %s apart from its family" % (n, kind, name))
+        if name != current:
+            if current is not None:
+                done.add(current)
+            current, series_of_current = name, set()
+        elif series_of_current:
+            errors.append("%d: %s of %s after its samples" % (n, kind, name))
+        if kind == "TYPE" and rest not in ("counter", "gauge", "histogram", "summary", "untyped"):
+            errors.append("%d: type %r" % (n, rest))
+        table[name] = rest
+        continue
+    if line.startswith("#"):
+        continue
+    m = SAMPLE.match(line)
+    if not m:
+        errors.append("%d: not a sample: %r" % (n, line))
+        continue
+    name, labels, value = m.group(1), m.group(2) or "", m.group(3)
+    try:
+        float(value)
+    except ValueError:
+        errors.append("%d: value %r" % (n, value))
+    fam = family(name)
+    if fam not in helps or fam not in types:
+        errors.append("%d: %s has no HELP and TYPE before it" % (n, fam))
+    if fam != current:
+        if fam in done:
+            errors.append("%d: samples of %s are not together" % (n, fam))
+        if current is not None:
+            done.add(current)
+        current, series_of_current = fam, set()
+    pairs = re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"', labels)
+    names = [p[0] for p in pairs]
+    if len(set(names)) != len(names):
+        errors.append("%d: a label twice" % n)
+    key = (name, tuple(sorted(pairs)))
+    if key in series:
+        errors.append("%d: series %s{%s} twice" % (n, name, labels))
+    series.add(key)
+    series_of_current.add(name)
+    if types.get(fam) == "histogram":
+        if name == fam + "_bucket":
+            buckets.setdefault(fam, []).append((dict(pairs).get("le"), float(value)))
+        elif name == fam + "_count":
+            b = buckets.get(fam, [])
+            if not b or b[-1][0] != "+Inf" or b[-1][1] != float(value):
+                errors.append("%d: %s: last bucket is not +Inf = _count" % (n, fam))
+            if any(b[i][1] > b[i + 1][1] for i in range(len(b) - 1)):
+                errors.append("%d: %s: buckets not cumulative" % (n, fam))
+            if any(float(b[i][0]) >= float(b[i + 1][0]) for i in range(len(b) - 1)):
+                errors.append("%d: %s: bounds not increasing" % (n, fam))
+for e in errors:
+    print(e)
+sys.exit(1 if errors else 0)
+EOF
+}
+
+# Before any API request.
+s=$(scrape)
+is "GET /metrics answers 200 without a signature" "$s" 200
+is "Content-Type of the text format 0.0.4" "$(http_header Content-Type)" \
+	"text/plain; version=0.0.4; charset=utf-8"
+ok "the scrape's syntax is valid" syntax_ok
+is "vpointsd_up 1" "$(sample vpointsd_up)" 1
+is "build_info names the version" \
+	"$(sample "vpointsd_build_info{version=\"$("$VPOINTSD" --version | cut -d' ' -f2)\"}")" 1
+start=$(sample vpointsd_start_time_seconds)
+ok "the start time is within the last minute" test "$start" -le "$(date +%s)" -a "$start" -ge $(( $(date +%s) - 60 ))
+is "no API request counted yet" "$(total '^vpointsd_http_requests_total\\{route="/v1')" 0
+is "every refusal reason is there at 0" "$(total '^vpointsd_signature_refusals_total')" 0
+is "... signature-expired among them" "$(refusals signature-expired)" 0
+is "the scrape itself is not in its own answer" "$(requests /metrics GET 200)" ""
+is "no points issued yet" "$(sample vpointsd_points_issued_total)" 0
+is "no points redeemed yet" "$(sample vpointsd_points_redeemed_total)" 0
+
+# Known requests: signed ones, refused ones, unknown routes.
+ok "community add C01" vp community add C01 --name East --population 1000
+ok "community add C02" vp community add C02 --name West --population 2000
+fails "community add C01 again" vp community add C01 --name East --population 1000
+ok "community list" vp community list
+ok "community list again" vp community list
+is "an unsigned API request: 401" "$(http_status GET /v1/communities)" 401
+like "... signature-missing" "$(http_body)" "signature-missing"
+"$VPOINTS" keygen --out "$T_DIR/stranger.key" >/dev/null
+fails "a key nobody enrolled" vp --key "$T_DIR/stranger.key" community list
+is "an unknown path: 404" "$(http_status GET /no/such/path)" 404
+fails "an unknown volunteer (404 on a route with {})" vp volunteer show V-404
+
+# A shift earns 20 points; a redemption spends 15 of them, a void gives
+# 15 back, a second redemption spends 5.
+ok "activity clean" vp activity add clean --name Cleaning --points-per-hour 10
+"$VPOINTS" keygen --out "$T_DIR/s1.key" >/dev/null
+ok "station S01" vp station add S01 --community C01 --name East --pubkey "$T_DIR/s1.key.pub"
+s1() { vp --key "$T_DIR/s1.key" "$@"; }
+ok "volunteer V-001" s1 volunteer add V-001 --name "Volunteer One"
+ok "a two-hour shift" s1 shift log V-001 --activity clean --start "$(at '-3 hours')" --end "$(at '-1 hours')"
+ok "a book" s1 catalog add book --name Book --category book --price 15 --stock 5
+ok "a pen" s1 catalog add pen --name Pen --category gift --price 5 --stock 5
+rid=$(s1 --json redeem V-001 book | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+ok "redeem a book" test -n "$rid"
+ok "void it" s1 redemption void "$rid" --reason "wrong item"
+ok "redeem a pen" s1 redeem V-001 pen
+
+# A revoked key: refused by vp_call, counted too.
+"$VPOINTS" keygen --out "$T_DIR/s2.key" >/dev/null
+ok "station S02" vp station add S02 --community C02 --name West --pubkey "$T_DIR/s2.key.pub"
+ok "revoke S02" vp station revoke S02
+fails "S02's key is refused" vp --key "$T_DIR/s2.key" community list
+
+s=$(scrape)
+is "scrape: 200" "$s" 200
+ok "the scrape's syntax is still valid" syntax_ok
+is "POST /v1/communities 201: 2" "$(requests /v1/communities POST 201)" 2
+is "POST /v1/communities 409: 1" "$(requests /v1/communities POST 409)" 1
+is "GET /v1/communities 200: 2" "$(requests /v1/communities GET 200)" 2
+is "GET /v1/communities 401: 3 (unsigned, unknown key, revoked key)" \
+	"$(requests /v1/communities GET 401)" 3
+is "the route pattern, not the path: GET /v1/volunteers/{} 404" \
+	"$(requests '/v1/volunteers/{}' GET 404)" 1
+is "no series names a raw path" "$(grep -c 'V-404\|/no/such' "$T_DIR/metrics")" 0
+is "unknown paths are route=\"other\"" "$(requests other GET 404)" 1
+is "POST /v1/shifts 201: 1" "$(requests /v1/shifts POST 201)" 1
+is "POST /v1/redemptions/{}/void 201: 1" "$(requests '/v1/redemptions/{}/void' POST 201)" 1
+is "POST /v1/stations/{}/revoke 201: 1" "$(requests '/v1/stations/{}/revoke' POST 201)" 1
+is "the previous scrape: GET /metrics 200: 1" "$(requests /metrics GET 200)" 1
+is "refusals: signature-missing 1" "$(refusals signature-missing)" 1
+is "refusals: key-unknown 1" "$(refusals key-unknown)" 1
+is "refusals: key-revoked 1 (refused in vp_call)" "$(refusals key-revoked)" 1
+is "refusals: signature-expired 0" "$(refusals signature-expired)" 0
+is "refusals: 3 in all" "$(total '^vpointsd_signature_refusals_total')" 3
+is "histogram: _count = all requests counted" \
+	"$(sample vpointsd_http_request_duration_seconds_count)" \
+	"$(total '^vpointsd_http_requests_total')"
+is "histogram: le=+Inf = _count" \
+	"$(sample 'vpointsd_http_request_duration_seconds_bucket{le="+Inf"}')" \
+	"$(sample vpointsd_http_request_duration_seconds_count)"
+ok "histogram: _sum is positive" /usr/bin/python3 -c "import sys; sys.exit(not float('$(sample vpointsd_http_request_duration_seconds_sum)') > 0)"
+is "points issued: 20" "$(sample vpointsd_points_issued_total)" 20
+is "points redeemed: 15 - 15 + 5 = 5" "$(sample vpointsd_points_redeemed_total)" 5
+is "... as the ledger says" "$(pgc_psql "$T_PG" -At -c "SELECT issued || ' ' || redeemed FROM vp_metrics()")" "20 5"
+is "pool: 4 connections up (db_pool_size)" "$(sample vpointsd_db_connections)" 4
+for g in vpointsd_db_connections_busy vpointsd_db_requests_waiting \
+    vpointsd_db_errors_total vpointsd_db_reconnects_total; do
+	ok "pool: $g is a whole number" grep -Eq "^$g [0-9]+\$" "$T_DIR/metrics"
+done
+is "pool: no reconnect yet" "$(sample vpointsd_db_reconnects_total)" 0
+
+# Without the database: still 200, the ledger's points left out.
+pgc_stop "$T_PG" fast
+ok "healthz turns 503" wait_health 10 503
+s=$(scrape)
+is "scrape without the database: 200" "$s" 200
+ok "... valid" syntax_ok
+is "... no points issued" "$(grep -c points_issued "$T_DIR/metrics")" 0
+is "... no points redeemed" "$(grep -c points_redeemed "$T_DIR/metrics")" 0
+is "... no connection up" "$(sample vpointsd_db_connections)" 0
+is "... still up" "$(sample vpointsd_up)" 1
+pgc_start "$T_PG"
+ok "the database is back" wait_health 10 200
+s=$(scrape)
+is "points are back with the database" "$(sample vpointsd_points_issued_total)" 20
+ok "reconnects are counted" test "$(sample vpointsd_db_reconnects_total)" -ge 1
+
+ok "SIGTERM exits 0" daemon_stop
