@@ -1,12 +1,13 @@
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "daemon/conf.h"
 #include "log.h"
@@ -76,6 +77,26 @@ conf_find(const char *name)
 	return NULL;
 }
 
+/* Whether path is a zone of the time zone database: a regular file in the
+ * TZif format (tzfile(5)). A folder (Asia) or a table (zone.tab) is none,
+ * and PostgreSQL would refuse it in every operation. */
+static bool
+conf_zone_file(const char *path)
+{
+	char magic[4];
+	struct stat st;
+	FILE *f;
+	bool ok;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (f = fopen(path, "rb")) == NULL)
+		return false;
+	ok = fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
+	    memcmp(magic, "TZif", sizeof(magic)) == 0;
+	fclose(f);
+	return ok;
+}
+
 /* Store one value into its field after checking type and bounds. */
 static int
 conf_store(struct conf *cf, const struct conf_key *key,
@@ -116,7 +137,7 @@ conf_store(struct conf *cf, const struct conf_key *key,
 		if (*value == '\0' || *value == '/' || strstr(value, "..") ||
 		    strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
 		    "qrstuvwxyz0123456789/_+-") != strlen(value) ||
-		    access(path, R_OK) != 0) {
+		    !conf_zone_file(path)) {
 			snprintf(err, errlen, "%s: \"%s\" is not a known time "
 			    "zone (e.g. Asia/Shanghai)", key->name, value);
 			free(path);

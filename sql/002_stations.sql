@@ -490,9 +490,7 @@ BEGIN
 		    v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
 		status := substr(v_state, 3)::integer;
 		v_body := vp_problem(status, v_msg, v_detail);
-	WHEN check_violation OR not_null_violation OR string_data_right_truncation
-	    OR invalid_text_representation OR numeric_value_out_of_range
-	    OR datetime_field_overflow OR invalid_datetime_format THEN
+	WHEN data_exception OR check_violation OR not_null_violation THEN
 		GET STACKED DIAGNOSTICS v_msg = MESSAGE_TEXT;
 		status := 422;
 		v_body := vp_problem(422, 'invalid-input', v_msg);

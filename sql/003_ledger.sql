@@ -283,7 +283,8 @@ BEGIN
 		    field));
 	END IF;
 	RETURN v::timestamptz;
-EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format
+    OR invalid_time_zone_displacement_value THEN
 	PERFORM vp_refuse(422, 'invalid-field', format('"%s" is not a valid time',
 	    field));
 END
@@ -453,13 +454,24 @@ BEGIN
 END
 $$;
 
+-- An optional boolean field: NULL when absent or null.
+CREATE FUNCTION vp_bool_opt(args jsonb, field text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	IF coalesce(jsonb_typeof(args -> field), 'null') = 'null' THEN
+		RETURN NULL;
+	END IF;
+	RETURN (vp_field(args, field, 'boolean') #>> '{}')::boolean;
+END
+$$;
+
 -- POST /v1/volunteers
 CREATE FUNCTION vp_op_volunteer_add(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
 	v volunteers;
-	v_consent boolean := coalesce((args ->> 'consent')::boolean, false);
+	v_consent boolean := coalesce(vp_bool_opt(args, 'consent'), false);
 	v_personal jsonb := vp_personal(args, v_consent);
 	v_team jsonb;
 BEGIN
@@ -503,7 +515,7 @@ CREATE FUNCTION vp_op_volunteer_update(caller vp_caller, args jsonb,
 LANGUAGE plpgsql AS $$
 DECLARE
 	v volunteers := vp_volunteer_get(caller, vp_text(args, 'number', 32), true);
-	v_consent boolean := coalesce((args ->> 'consent')::boolean, v.consent);
+	v_consent boolean := coalesce(vp_bool_opt(args, 'consent'), v.consent);
 	v_personal jsonb;
 	v_status text := coalesce(vp_text_opt(args, 'status', 16), v.status);
 BEGIN
@@ -957,13 +969,16 @@ BEGIN
 END
 $$;
 
--- The descriptive fields of a shift in a request.
+-- The descriptive fields of a shift in a request, checked: texts of
+-- bounded length, absent or null when not given.
 CREATE FUNCTION vp_shift_details(args jsonb) RETURNS jsonb
 LANGUAGE sql IMMUTABLE AS $$
 	SELECT jsonb_strip_nulls(jsonb_build_object(
-	    'activity_name', args -> 'activity_name', 'place', args -> 'place',
-	    'served', args -> 'served', 'content', args -> 'content',
-	    'lead', args -> 'lead'))
+	    'activity_name', vp_text_opt(args, 'activity_name'),
+	    'place', vp_text_opt(args, 'place'),
+	    'served', vp_text_opt(args, 'served'),
+	    'content', vp_text_opt(args, 'content', 2000),
+	    'lead', vp_text_opt(args, 'lead', 100)))
 $$;
 
 -- POST /v1/shifts: a completed shift.

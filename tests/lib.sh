@@ -28,6 +28,13 @@ mkdir -p "$T_DIR"
 unset VPOINTS_SERVER VPOINTS_KEY VPOINTS_CONFIG VPOINTS_OUTBOX
 export XDG_CONFIG_HOME="$T_DIR/xdg-config" XDG_STATE_HOME="$T_DIR/xdg-state"
 
+# Sanitizer reports (a build with --enable-asan): every sanitized program
+# this test starts writes its report to $T_DIR/sanitizer.<pid> rather than
+# to its stderr, where a command expected to fail would hide it;
+# harness_end fails the test on any report. Harmless without sanitizers.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$T_DIR/sanitizer"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$T_DIR/sanitizer"
+
 # TAP: one result line.
 t_result() {
 	T_COUNT=$((T_COUNT + 1))
@@ -173,6 +180,15 @@ schema_version() {
 	ls "$top_srcdir"/sql/[0-9][0-9][0-9]_*.sql | sed 's/.*\/0*\([0-9]*\)_.*/\1/' | sort -n | tail -n 1
 }
 
+# Start vpointsd again with the same config, so on the SAME port (after
+# daemon_stop, or after killing DAEMON_PID and waiting for it), and wait
+# until it is healthy. Not in a subshell: it records the new pid.
+daemon_restart() {
+	"$VPOINTSD" -c "$DAEMON_CONF" >>"$DAEMON_LOG" 2>&1 &
+	DAEMON_PID=$!
+	wait_health 10 && kill -0 "$DAEMON_PID" 2>/dev/null
+}
+
 # Start one more vpointsd on the same database (after daemon_start), at
 # ANOTHER_URL. It is stopped at exit. Not in a subshell: it records its pid.
 daemon_start_another() {
@@ -205,18 +221,44 @@ vp() {
 	"$VPOINTS" --server "$DAEMON_URL" "$@"
 }
 
+# Sanitizer reports: one failed result naming every report of a program
+# the test started (files from log_path above, and the daemons' logs).
+harness_sanitizers() {
+	local f found=()
+	for f in "$T_DIR"/sanitizer.* "$DAEMON_LOG" "$T_DIR"/another.*.log; do
+		[ -s "$f" ] || continue
+		case "$f" in
+		"$T_DIR"/sanitizer.*) found+=("$f") ;;
+		*) grep -qE 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' "$f" && found+=("$f") ;;
+		esac
+	done
+	[ ${#found[@]} -eq 0 ] && return 0
+	t_result fail "sanitizer reports: ${#found[@]} file(s), none expected"
+	for f in "${found[@]:0:5}"; do
+		echo "# ${f#"$T_DIR"/}:"
+		case "$f" in
+		"$T_DIR"/sanitizer.*) cat "$f" ;;
+		*) grep -E -A 40 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' "$f" ;;
+		esac | head -n 60 | sed 's/^/#   /'
+	done
+}
+
 # On exit: stop everything, print the plan, keep the folder on failure.
 harness_end() {
-	local pid
-	for pid in "${EXTRA_PIDS[@]}"; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	if [ -n "$DAEMON_PID" ]; then
-		kill -TERM "$DAEMON_PID" 2>/dev/null
-		sleep 0.5
-		kill -KILL "$DAEMON_PID" 2>/dev/null
-		wait "$DAEMON_PID" 2>/dev/null
+	local pid pids=("${EXTRA_PIDS[@]}")
+	[ -n "$DAEMON_PID" ] && pids+=("$DAEMON_PID")
+	if [ ${#pids[@]} -gt 0 ]; then
+		kill -TERM "${pids[@]}" 2>/dev/null
+		# Up to 10 s to exit on their own, so that their reports at
+		# exit (LeakSanitizer's) are written.
+		for _ in $(seq 1 100); do
+			kill -0 "${pids[@]}" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "${pids[@]}" 2>/dev/null
+		for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
 	fi
+	harness_sanitizers
 	[ -d "$T_PG/data" ] && pgc_stop "$T_PG" immediate
 	[ -f "$T_PG/sockdir" ] && rm -rf "$(cat "$T_PG/sockdir")"
 	echo "1..$T_COUNT"

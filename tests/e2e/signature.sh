@@ -79,7 +79,7 @@ refused "the Idempotency-Key changed after signing" 401 signature-invalid "${W[@
 refused "Idempotency-Key not covered" 401 signature-coverage-incomplete "${W[@]}" --idem r5 --break omit-idem
 refused "a wrong signature" 401 signature-invalid --path /v1/communities --break bad-signature
 refused "a short nonce" 401 signature-nonce-invalid --path /v1/communities --nonce abcd
-refused "an unknown key id" 401 key-unknown --path /v1/communities --keyid "$keyid"x
+refused "an unknown key id" 401 key-unknown --path /v1/communities --keyid="$keyid"x
 openssl genpkey -algorithm ed25519 -out "$T_DIR/stranger.pem" 2>/dev/null
 refused "a key nobody enrolled" 401 key-unknown --path /v1/communities --key "$T_DIR/stranger.pem"
 refused "a write without Idempotency-Key" 400 idempotency-key-missing "${W[@]}"
