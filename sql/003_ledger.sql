@@ -191,6 +191,8 @@ CREATE TABLE transfers (
 	reversal_of	bigint UNIQUE REFERENCES transfers,
 	keyid		text REFERENCES station_keys,
 	memo		text,
+	redemption_id	bigint,		-- references redemptions (004)
+	help_request_id	bigint,		-- references help_requests (004)
 	CHECK (from_account <> to_account),
 	CHECK ((cause = 'reversal') = (reversal_of IS NOT NULL))
 );
@@ -203,10 +205,11 @@ CREATE TRIGGER transfers_no_truncate BEFORE TRUNCATE ON transfers
 	FOR EACH STATEMENT EXECUTE FUNCTION vp_append_only();
 
 -- Move points: one transfer row and both balances, in the caller's
--- transaction. Balances are updated in account order, so that two
--- transfers between the same accounts cannot deadlock.
+-- transaction (one UPDATE for both accounts). The transfer names what
+-- caused it: a shift, a reversed transfer, a redemption or a help request.
 CREATE FUNCTION vp_transfer(p_from bigint, p_to bigint, p_amount bigint,
-    p_cause text, p_shift bigint, p_reversal_of bigint, p_memo text)
+    p_cause text, p_shift bigint, p_reversal_of bigint, p_memo text,
+    p_redemption bigint DEFAULT NULL, p_help bigint DEFAULT NULL)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
 	v_id bigint;
@@ -215,9 +218,10 @@ BEGIN
 	    CASE WHEN id = p_to THEN p_amount ELSE -p_amount END
 	WHERE id IN (p_from, p_to);
 	INSERT INTO transfers (from_account, to_account, amount, cause,
-	    shift_id, reversal_of, keyid, memo)
+	    shift_id, reversal_of, keyid, memo, redemption_id, help_request_id)
 	VALUES (p_from, p_to, p_amount, p_cause, p_shift, p_reversal_of,
-	    nullif(current_setting('vpoints.keyid', true), ''), p_memo)
+	    nullif(current_setting('vpoints.keyid', true), ''), p_memo,
+	    p_redemption, p_help)
 	RETURNING id INTO v_id;
 	RETURN v_id;
 END

@@ -8,10 +8,6 @@
 -- when there are two), then the catalogue item or help request, then the
 -- accounts (vp_transfer).
 
--- Each transfer names what caused it.
-ALTER TABLE transfers ADD COLUMN redemption_id bigint;
-ALTER TABLE transfers ADD COLUMN help_request_id bigint;
-
 -- The activity under which help between volunteers is recorded; its
 -- shifts carry no points of their own (the requester pays the helper).
 INSERT INTO activities (code, name, points_per_hour)
@@ -127,27 +123,6 @@ BEGIN
 END
 $$;
 CREATE UNIQUE INDEX ON accounts (community_id) WHERE kind = 'escrow';
-
--- Link the transfer just made to its cause.
-CREATE FUNCTION vp_transfer_for(p_from bigint, p_to bigint, p_amount bigint,
-    p_cause text, p_reversal_of bigint, p_memo text, p_redemption bigint,
-    p_help bigint) RETURNS bigint
-LANGUAGE plpgsql AS $$
-DECLARE
-	v_id bigint;
-BEGIN
-	UPDATE accounts SET balance = balance +
-	    CASE WHEN id = p_to THEN p_amount ELSE -p_amount END
-	WHERE id IN (p_from, p_to);
-	INSERT INTO transfers (from_account, to_account, amount, cause,
-	    reversal_of, keyid, memo, redemption_id, help_request_id)
-	VALUES (p_from, p_to, p_amount, p_cause, p_reversal_of,
-	    nullif(current_setting('vpoints.keyid', true), ''), p_memo,
-	    p_redemption, p_help)
-	RETURNING id INTO v_id;
-	RETURN v_id;
-END
-$$;
 
 -- The station a catalogue call is about: the caller's, or the one an
 -- admin names.
@@ -360,8 +335,8 @@ BEGIN
 	VALUES (caller.station_id, v.community_id, i.id, v.id, v_quantity,
 	    v_cost, caller.keyid)
 	RETURNING * INTO r;
-	PERFORM vp_transfer_for(v_account.id, vp_system_account('station',
-	    v.community_id, caller.station_id), v_cost, 'redemption', NULL,
+	PERFORM vp_transfer(v_account.id, vp_system_account('station',
+	    v.community_id, caller.station_id), v_cost, 'redemption', NULL, NULL,
 	    NULL, r.id, NULL);
 	status := 201;
 	body := vp_redemption_json(r);
@@ -402,8 +377,8 @@ BEGIN
 	END IF;
 	UPDATE catalog_items SET stock = stock + r.quantity WHERE id = r.item_id;
 	SELECT * INTO t FROM transfers WHERE redemption_id = r.id AND cause = 'redemption';
-	PERFORM vp_transfer_for(t.to_account, t.from_account, t.amount,
-	    'reversal', t.id, v_reason, r.id, NULL);
+	PERFORM vp_transfer(t.to_account, t.from_account, t.amount,
+	    'reversal', NULL, t.id, v_reason, r.id, NULL);
 	status := 201;
 	body := vp_redemption_json(r);
 END
@@ -465,8 +440,8 @@ BEGIN
 	SELECT * INTO t FROM transfers
 	WHERE help_request_id = h.id AND cause = 'help' AND reversal_of IS NULL
 	ORDER BY id LIMIT 1;
-	PERFORM vp_transfer_for(t.to_account, t.from_account, t.amount,
-	    'reversal', t.id, p_reason, NULL, h.id);
+	PERFORM vp_transfer(t.to_account, t.from_account, t.amount,
+	    'reversal', NULL, t.id, p_reason, NULL, h.id);
 	UPDATE help_requests SET status = p_status, resolved_at = now(),
 	    reason = p_reason
 	WHERE id = h.id RETURNING * INTO h;
@@ -503,8 +478,8 @@ BEGIN
 	VALUES (v.community_id, v.id, v_points,
 	    vp_text(args, 'description', 1000), v_deadline, caller.keyid)
 	RETURNING * INTO h;
-	PERFORM vp_transfer_for(v_account.id, vp_system_account('escrow',
-	    v.community_id, NULL), v_points, 'help', NULL, NULL, NULL, h.id);
+	PERFORM vp_transfer(v_account.id, vp_system_account('escrow',
+	    v.community_id, NULL), v_points, 'help', NULL, NULL, NULL, NULL, h.id);
 	status := 201;
 	body := vp_help_json(h);
 END
@@ -592,9 +567,9 @@ BEGIN
 	SELECT * INTO v_escrow FROM transfers
 	WHERE help_request_id = h.id AND cause = 'help' AND reversal_of IS NULL
 	ORDER BY id LIMIT 1;
-	PERFORM vp_transfer_for(v_escrow.to_account,
+	PERFORM vp_transfer(v_escrow.to_account,
 	    (SELECT id FROM accounts WHERE volunteer_id = helper.id),
-	    h.points, 'help', NULL, NULL, NULL, h.id);
+	    h.points, 'help', NULL, NULL, NULL, NULL, h.id);
 	UPDATE help_requests SET status = 'completed', resolved_at = now(),
 	    shift_id = s.id
 	WHERE id = h.id RETURNING * INTO h;

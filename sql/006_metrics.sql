@@ -1,8 +1,8 @@
 -- 006: the ledger's totals for GET /metrics, read on every scrape.
 --
 -- An account's balance is the sum of its transfers in minus its transfers
--- out, kept in the same transaction as each transfer (vp_transfer,
--- vp_transfer_for; vp_op_audit checks it). So the balances of the few
+-- out, kept in the same transaction as each transfer (vp_transfer;
+-- vp_op_audit checks it). So the balances of the few
 -- system accounts give the totals without reading the transfers:
 -- - issued: points out of the issuance accounts for shifts minus those
 --   that came back (reversals of corrected shifts) = minus their balance;
