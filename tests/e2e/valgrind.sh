@@ -38,16 +38,22 @@ vg_clean() {
 harness_db
 harness_admin
 
-# vpointsd under valgrind, started like daemon_start but given longer to
-# become healthy.
-DAEMON_PORT=$(harness_free_port)
-DAEMON_URL="http://127.0.0.1:$DAEMON_PORT"
-daemon_config
-# Not through vg: $! must be valgrind itself, which gets the signals.
-"${VALGRIND[@]}" --log-file="$T_DIR/vpointsd.vg.log" "$VPOINTSD" -c "$DAEMON_CONF" \
-	>>"$DAEMON_LOG" 2>&1 &
-DAEMON_PID=$!
-if ! wait_health 60; then
+# vpointsd under valgrind, started like daemon_start (another port if the
+# one chosen was taken meanwhile) but given longer to become healthy.
+for try in 1 2 3; do
+	DAEMON_PORT=$(harness_free_port)
+	DAEMON_URL="http://127.0.0.1:$DAEMON_PORT"
+	daemon_config
+	# Not through vg: $! must be valgrind itself, which gets the signals.
+	"${VALGRIND[@]}" --log-file="$T_DIR/vpointsd.vg.log" "$VPOINTSD" \
+		-c "$DAEMON_CONF" >>"$DAEMON_LOG" 2>&1 &
+	DAEMON_PID=$!
+	wait_health 60 && break
+	kill -0 "$DAEMON_PID" 2>/dev/null && break
+	wait "$DAEMON_PID"
+	DAEMON_PID=
+done
+if [ -z "$DAEMON_PID" ] || ! wait_health 1; then
 	echo "Bail out! vpointsd under valgrind did not become healthy"
 	tail -n 20 "$DAEMON_LOG" "$T_DIR/vpointsd.vg.log" | sed 's/^/# /'
 	exit 1
