@@ -339,6 +339,18 @@ BEGIN
 END
 $$;
 
+-- The community a list or report is about: the station's own; for an
+-- admin the one named, or NULL for the whole city.
+CREATE FUNCTION vp_community_scope(caller vp_caller, args jsonb)
+RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF args ? 'community' OR caller.role <> 'admin' THEN
+		RETURN vp_community_for(caller, args);
+	END IF;
+	RETURN NULL;
+END
+$$;
+
 -- A volunteer by number, checked against the caller's community, and
 -- locked when it is about to change (which serialises every write for
 -- one volunteer: overlap checks and daily caps stay true).
@@ -611,12 +623,9 @@ CREATE FUNCTION vp_op_volunteer_list(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
-	v_community bigint;
+	v_community bigint := vp_community_scope(caller, args);
 	v_limit integer := vp_limit(args, 100, 1000);
 BEGIN
-	IF args ? 'community' OR caller.role <> 'admin' THEN
-		v_community := vp_community_for(caller, args);
-	END IF;
 	status := 200;
 	SELECT jsonb_build_object('volunteers', coalesce(jsonb_agg(
 	    vp_volunteer_json(x) ORDER BY x.number), '[]')) INTO body

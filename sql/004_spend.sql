@@ -598,12 +598,9 @@ CREATE FUNCTION vp_op_help_list(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
-	v_community bigint;
+	v_community bigint := vp_community_scope(caller, args);
 	v_limit integer := vp_limit(args, 100, 1000);
 BEGIN
-	IF args ? 'community' OR caller.role <> 'admin' THEN
-		v_community := vp_community_for(caller, args);
-	END IF;
 	IF args ? 'status' AND args ->> 'status' NOT IN ('open', 'accepted',
 	    'completed', 'cancelled', 'expired') THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"status" must be open, '

@@ -268,18 +268,6 @@ BEGIN
 END
 $$;
 
--- The community a report is about: the station's own; an admin's choice
--- or the whole city.
-CREATE FUNCTION vp_report_scope(caller vp_caller, args jsonb) RETURNS bigint
-LANGUAGE plpgsql STABLE AS $$
-BEGIN
-	IF args ? 'community' OR caller.role <> 'admin' THEN
-		RETURN vp_community_for(caller, args);
-	END IF;
-	RETURN NULL;
-END
-$$;
-
 -- GET /v1/reports/monthly?month=&level=[&community=]
 CREATE FUNCTION vp_op_report_monthly(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
@@ -287,7 +275,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
 	status := 200;
 	body := vp_report('monthly', vp_text(args, 'month', 7),
-	    vp_text(args, 'level', 16), vp_report_scope(caller, args));
+	    vp_text(args, 'level', 16), vp_community_scope(caller, args));
 END
 $$;
 
@@ -298,7 +286,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
 	status := 200;
 	body := vp_report('annual', vp_text(args, 'year', 4),
-	    vp_text(args, 'level', 16), vp_report_scope(caller, args));
+	    vp_text(args, 'level', 16), vp_community_scope(caller, args));
 END
 $$;
 
