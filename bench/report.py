@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""The benchmark's results: bench/run's measurements (one JSON object per
+line) into one JSON document, and the table of doc/performance.md on
+standard output, with each target and whether this run met it."""
+
+import argparse
+import json
+import os
+import platform
+import time
+
+
+def machine():
+    """What the run ran on."""
+    model = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kb = int(f.readline().split()[1])
+    return {"cpus": os.cpu_count(), "cpu_model": model,
+            "memory_mb": mem_kb // 1024, "kernel": platform.release()}
+
+
+def pick(runs, kind, connections=None):
+    """The one measurement of a kind (and connection count), or None."""
+    for r in runs:
+        if r["kind"] == kind and (connections is None
+                                  or r.get("connections") == connections):
+            return r
+    return None
+
+
+def ratio(a, b):
+    return round(a / b, 3) if a and b else None
+
+
+def fmt(v, digits=1):
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return f"{v:,.{digits}f}"
+    return f"{v:,}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("out")
+    ap.add_argument("--smoke", type=int, default=0)
+    ap.add_argument("--pool", type=int)
+    ap.add_argument("--duration", type=int)
+    ap.add_argument("--data")
+    ap.add_argument("--month")
+    ap.add_argument("--server")
+    a = ap.parse_args()
+    with open(a.results) as f:
+        runs = [json.loads(line) for line in f if line.strip()]
+
+    shifts = []
+    for r in runs:
+        if r["kind"] != "shift":
+            continue
+        n = r["connections"]
+        ceiling, floor = pick(runs, "ceiling", n), pick(runs, "floor", n)
+        shifts.append({
+            "connections": n, "daemon_rps": r["rps"],
+            "p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"],
+            "ceiling_tps": ceiling and ceiling["tps"],
+            "ratio": ratio(r["rps"], ceiling and ceiling["tps"]),
+            "floor_tps": floor and floor["tps"],
+            "ceiling_over_floor": ratio(ceiling and ceiling["tps"],
+                                        floor and floor["tps"]),
+            "cpu_us_per_request": r.get("cpu_us_per_request"),
+            "peak_rss_kb": r.get("peak_rss_kb"),
+            "machine_busy": r.get("machine_busy"),
+            "failed": r["failed"],
+            # pgbench transactions that wrote no shift (a refusal)
+            "ceiling_unwritten": ceiling and ceiling["transactions"] - ceiling["written"],
+            "floor_unwritten": floor and floor["transactions"] - floor["written"]})
+    small, full = (pick(runs, "balance_small_history"),
+                   pick(runs, "balance_full_history"))
+    rc, rcity, idle = (pick(runs, "report_community"),
+                       pick(runs, "report_city"), pick(runs, "idle"))
+    doc = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "smoke": bool(a.smoke), "machine": machine(),
+        "postgresql": a.server, "db_pool_size": a.pool,
+        "seconds_per_run": a.duration,
+        "data": {k: int(v) for k, v in
+                 (kv.split("=") for kv in a.data.split(","))},
+        "shift_writes": shifts,
+        "redeem": [r for r in runs if r["kind"] == "redeem"],
+        "balance": [r for r in runs if r["kind"] == "balance"],
+        "reports": {"month": a.month,
+                    "community": rc and {"p50_ms": rc["p50_ms"],
+                                         "max_ms": rc["max_ms"],
+                                         "requests": rc["ok"]},
+                    "city": rcity and {"p50_ms": rcity["p50_ms"],
+                                       "max_ms": rcity["max_ms"],
+                                       "requests": rcity["ok"]}},
+        "balance_history": small and full and {
+            "small_shifts": next(r["shifts"] for r in runs
+                                 if r["kind"] == "seed"),
+            "small_p50_ms": small["p50_ms"], "full_p50_ms": full["p50_ms"],
+            "ratio": ratio(full["p50_ms"], small["p50_ms"])},
+        "idle": idle and {"connections": idle["connections"],
+                          "rss_kb": idle["rss_kb"],
+                          "peak_rss_kb": idle["peak_rss_kb"]},
+        "seed_seconds": [r["seconds"] for r in runs if r["kind"] == "seed"],
+    }
+
+    def at(n, key):
+        row = next((s for s in shifts if s["connections"] == n), None)
+        return row and row[key]
+
+    targets = [
+        ("signed shift writes at 32 connections / pgbench ceiling",
+         at(32, "ratio"), ">=", 0.8),
+        ("shift SQL function / minimal one-statement write, 32 connections",
+         at(32, "ceiling_over_floor"), ">=", 0.5),
+        ("p99 at 8 connections (ms)", at(8, "p99_ms"), "<=", 10),
+        ("peak RSS with %s idle keep-alive connections (MB)" %
+         (idle and idle["connections"]),
+         idle and round(idle["peak_rss_kb"] / 1024, 1), "<=", 32),
+        ("monthly report, one community (ms, p50)",
+         rc and rc["p50_ms"], "<=", 100),
+        ("monthly report, whole city (ms, p50)",
+         rcity and rcity["p50_ms"], "<=", 1000),
+        ("balance read p50, full / short history",
+         doc["balance_history"] and doc["balance_history"]["ratio"],
+         "<=", 1.5),
+    ]
+    doc["targets"] = [{
+        "target": name, "value": v, "limit": f"{op} {limit}",
+        "met": None if v is None else (v >= limit if op == ">=" else v <= limit)}
+        for name, v, op, limit in targets]
+    doc["runs"] = runs
+    with open(a.out, "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+
+    print("| connections | daemon req/s | p50 ms | p99 ms | pgbench ceiling tps"
+          " | daemon/ceiling | floor tps | ceiling/floor | daemon CPU µs/req"
+          " | daemon peak RSS MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for s in shifts:
+        print(f"| {s['connections']} | {fmt(s['daemon_rps'], 0)} "
+              f"| {fmt(s['p50_ms'], 2)} | {fmt(s['p99_ms'], 2)} "
+              f"| {fmt(s['ceiling_tps'], 0)} | {fmt(s['ratio'], 2)} "
+              f"| {fmt(s['floor_tps'], 0)} | {fmt(s['ceiling_over_floor'], 2)} "
+              f"| {fmt(s['cpu_us_per_request'], 0)} "
+              f"| {fmt(s['peak_rss_kb'] and s['peak_rss_kb'] / 1024, 1)} |")
+    print()
+    for kind in ("redeem", "balance"):
+        for r in doc[kind]:
+            print(f"- {kind}, {r['connections']} connections: "
+                  f"{fmt(r['rps'], 0)} req/s, p50 {fmt(r['p50_ms'], 2)} ms, "
+                  f"p99 {fmt(r['p99_ms'], 2)} ms, daemon CPU "
+                  f"{fmt(r.get('cpu_us_per_request'), 0)} µs/request"
+                  + (f", {r['failed']} failed" if r["failed"] else ""))
+    if rc:
+        print(f"- monthly report {a.month}, one community: "
+              f"p50 {fmt(rc['p50_ms'], 1)} ms (max {fmt(rc['max_ms'], 1)})")
+    if rcity:
+        print(f"- monthly report {a.month}, whole city: "
+              f"p50 {fmt(rcity['p50_ms'], 1)} ms (max {fmt(rcity['max_ms'], 1)})")
+    bh = doc["balance_history"]
+    if bh:
+        print(f"- balance read p50: {fmt(bh['small_p50_ms'], 2)} ms with "
+              f"{bh['small_shifts']:,} shifts, {fmt(bh['full_p50_ms'], 2)} ms "
+              f"with {doc['data']['shifts']:,} (ratio {fmt(bh['ratio'], 2)})")
+    if idle:
+        print(f"- {idle['connections']:,} idle keep-alive connections: daemon "
+              f"RSS {idle['rss_kb'] / 1024:.1f} MB, peak "
+              f"{idle['peak_rss_kb'] / 1024:.1f} MB")
+    print()
+    for t in doc["targets"]:
+        mark = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
+        print(f"- {t['target']}: {fmt(t['value'], 2)} ({t['limit']}): {mark}")
+
+
+if __name__ == "__main__":
+    main()

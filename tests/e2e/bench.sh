@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The benchmark cannot rot: bench/run --smoke seeds a tiny data set in its
+# own cluster, drives the real vpointsd with the load generator and
+# pgbench at 1 and 8 connections, and writes its JSON. Checked here: every
+# part ran and answered (no timing is judged: that is make bench's job).
+
+. "$top_srcdir/tests/lib.sh"
+
+out="$T_DIR/smoke.json"
+ok "bench/run --smoke completes" env TMPDIR="$T_DIR" "$top_srcdir/bench/run" \
+	--smoke --out "$out"
+[ -s "$out" ] || { echo "# no $out"; sed 's/^/# /' "$T_DIR/last.out" | tail -n 30; }
+
+# One check per line of output: "name<TAB>value".
+python3 - "$out" >"$T_DIR/checks" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+def out(name, value): print(f"{name}\t{value}")
+out("data", "%(communities)s/%(volunteers)s/%(shifts)s" % d["data"])
+for s in d["shift_writes"]:
+    n = s["connections"]
+    out(f"shift writes at {n}: answered, none failed",
+        s["daemon_rps"] > 0 and s["failed"] == 0)
+    out(f"pgbench ceiling and floor at {n} ran",
+        s["ceiling_tps"] > 0 and s["floor_tps"] > 0)
+    out(f"pgbench ceiling and floor at {n}: every transaction wrote a shift",
+        s["ceiling_unwritten"] == 0 and s["floor_unwritten"] == 0)
+    out(f"daemon CPU and memory at {n} measured",
+        s["cpu_us_per_request"] > 0 and s["peak_rss_kb"] > 0)
+out("connection counts", " ".join(str(s["connections"]) for s in d["shift_writes"]))
+for kind in ("redeem", "balance"):
+    out(f"{kind}: every request answered 2xx",
+        all(r["ok"] > 0 and r["failed"] == 0 for r in d[kind]) and len(d[kind]) == 2)
+r = d["reports"]
+out("reports answered", r["community"]["requests"] == 20 and r["city"]["requests"] == 3)
+out("balance over two histories", d["balance_history"]["ratio"] is not None)
+out("idle connections held", d["idle"]["connections"] == 50 and d["idle"]["rss_kb"] > 0)
+# The two targets at 32 connections need the full run.
+out("every target judged but those at 32 connections", len(d["targets"]) == 7
+    and sum(t["met"] is not None for t in d["targets"]) == 5)
+EOF
+while IFS=$'\t' read -r name value; do
+	case "$name" in
+	data) is "the smoke data set" "$value" "2/200/2000" ;;
+	"connection counts") is "runs at 1 and 8 connections" "$value" "1 8" ;;
+	*) is "$name" "$value" True ;;
+	esac
+done <"$T_DIR/checks"
+[ -s "$T_DIR/checks" ] || t_result fail "the JSON could be read"
