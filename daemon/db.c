@@ -3,6 +3,7 @@
 #include <sys/queue.h>
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 
 #define DB_BACKOFF_FIRST_MS	100
 #define DB_MAX_RETRIES		5	/* of a statement PostgreSQL aborted */
+#define DB_PREPARED_MAX		16	/* statements prepared per connection */
 
 enum db_conn_state {
 	DB_CONN_DOWN,		/* no connection; the retry timer is armed */
@@ -48,6 +50,12 @@ struct db_conn {
 	bool		 was_up;	/* counts reconnects, not the first */
 	struct db_query	*query;		/* in flight when BUSY */
 	PGresult	*result;	/* its result, gathered */
+	/* Statements prepared on this connection, by their (static) text;
+	 * statement i is named "s<i>". Parsed and planned once, not at
+	 * every request. */
+	const char	*prepared[DB_PREPARED_MAX];
+	int		 nprepared;
+	bool		 preparing;	/* the query's Prepare is in flight */
 };
 
 struct db_pool {
@@ -163,6 +171,8 @@ db_conn_down(struct db_conn *c, const char *why)
 	PQfinish(c->pg);
 	c->pg = NULL;
 	c->query = NULL;
+	c->nprepared = 0;
+	c->preparing = false;
 	c->state = DB_CONN_DOWN;
 	c->backoff_ms = c->backoff_ms == 0 ? DB_BACKOFF_FIRST_MS :
 	    c->backoff_ms * 2;
@@ -178,15 +188,44 @@ db_conn_down(struct db_conn *c, const char *why)
 	db_pool_kick(pool);
 }
 
-/* Send a statement on an idle connection. */
+/* The slot of a statement prepared on the connection, or -1. */
+static int
+db_conn_prepared(const struct db_conn *c, const char *sql)
+{
+	int i;
+
+	for (i = 0; i < c->nprepared; i++) {
+		if (c->prepared[i] == sql)
+			return i;
+	}
+	return -1;
+}
+
+/* Send a statement on an idle connection: run it prepared, or prepare it
+ * first (its execution follows once the Prepare succeeded), or, with
+ * every slot taken, send it whole. */
 static void
 db_conn_send(struct db_conn *c, struct db_query *q)
 {
 	struct db_pool *pool = c->pool;
-	int rc;
+	const char *const *params = (const char *const *)q->params;
+	char name[16];
+	int slot, sent, rc;
 
-	if (!PQsendQueryParams(c->pg, q->sql, q->nparams, NULL,
-	    (const char *const *)q->params, NULL, NULL, 0)) {
+	slot = db_conn_prepared(c, q->sql);
+	if (slot >= 0) {
+		snprintf(name, sizeof(name), "s%d", slot);
+		sent = PQsendQueryPrepared(c->pg, name, q->nparams, params,
+		    NULL, NULL, 0);
+	} else if (c->nprepared < DB_PREPARED_MAX) {
+		snprintf(name, sizeof(name), "s%d", c->nprepared);
+		sent = PQsendPrepare(c->pg, name, q->sql, q->nparams, NULL);
+		c->preparing = sent != 0;
+	} else {
+		sent = PQsendQueryParams(c->pg, q->sql, q->nparams, NULL,
+		    params, NULL, NULL, 0);
+	}
+	if (!sent) {
 		/* Nothing reached the server: the statement may go on
 		 * another connection. */
 		TAILQ_INSERT_HEAD(&pool->waiting, q, entry);
@@ -363,6 +402,18 @@ db_conn_busy_io(struct db_conn *c, short what)
 		res = c->result;
 		c->query = NULL;
 		c->result = NULL;
+		if (c->preparing) {
+			c->preparing = false;
+			if (res != NULL &&
+			    PQresultStatus(res) == PGRES_COMMAND_OK) {
+				/* Prepared: now run it. A failed Prepare
+				 * ends the statement as its run would. */
+				c->prepared[c->nprepared++] = q->sql;
+				PQclear(res);
+				db_conn_send(c, q);
+				return;
+			}
+		}
 		status = res != NULL ? db_result_status(c, res) :
 		    DB_UNAVAILABLE;
 		if (status == DB_UNAVAILABLE) {
