@@ -393,6 +393,11 @@ FROM (
 ) x
 ORDER BY created_at, volunteer_id;
 SELECT CASE WHEN :ns > 0 THEN setval('shift_ids', :sbase + :ns) END AS seed_ignore \gset
+-- What trigger shifts_volunteer_totals keeps: each volunteer's minutes of
+-- their current shifts (the seed corrects none).
+INSERT INTO volunteer_totals (volunteer_id, community_id, minutes)
+SELECT volunteer_id, community_id, sum(minutes) FROM shifts
+GROUP BY volunteer_id, community_id ORDER BY volunteer_id;
 -- Statistics for the plans below (the tables are new to the planner).
 ANALYZE volunteers, shifts;
 

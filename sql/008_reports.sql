@@ -1,0 +1,671 @@
+-- 008: reports whose cost follows the period and the scope, not the length
+-- of the history; a volunteer's service minutes kept as a running total.
+--
+-- The report functions of 005 and vp_volunteer_minutes of 003 keep their
+-- signatures and answers (keys, values, order, rounding); what changed is
+-- how they are computed:
+-- - volunteer_totals holds each volunteer's minutes of current shifts,
+--   kept by a trigger on shifts. Minutes by a period's end are that total
+--   less the current shifts that started after the end, so stars no
+--   longer read the shifts before the report's year.
+-- - Shifts are read community by community from a covering index, summed
+--   per volunteer (or per station and volunteer) in small hash tables,
+--   and the few records replaced by corrections are subtracted rather
+--   than looked up for every shift. Then everything is joined once, set
+--   against set: 005 read every volunteer's row once per community, asked
+--   star_levels twice and volunteer_history once per volunteer, and read
+--   the period's shifts once per team and once per station.
+-- - A community's points come from its issuance and station accounts'
+--   transfers of the period, by index on (account, at).
+-- - The status at a period's end is looked up only for volunteers who ever
+--   left; the volunteer level's totals are summed from its columns.
+--
+-- What bounds each report now, with
+--   V  the scope's volunteers,
+--   Y  the scope's shifts that started since 1 January of the report's
+--      year (to now: the later ones give minutes by the period's end),
+--   A  the scope's shifts that started since the period's start (in Y),
+--   P  the scope's shifts of the period (in A),
+--   C  the scope's corrections, all of them (few),
+--   T  the transfers of the scope's volunteer accounts since the period's
+--      start (one community: by account; the city: the city's, by time),
+--   Tp the period's transfers of the scope's issuance and station
+--      accounts,
+--   R  the city's redemptions and completed help requests of the period,
+--   L  the history entries of the volunteers who ever left:
+-- - volunteer: O(V + Y + C + T), and a sort of V rows by number;
+-- - community: O(V + Y + C + Tp + R + L);
+-- - team:      O(P + C + the memberships of P's volunteers + A);
+-- - station:   O(P + C + A + the period's redemptions of the scope's
+--              stations + their catalogue items);
+-- - vp_volunteer_minutes (volunteer, ledger, certificate): O(1).
+-- Nothing grows with the years of history before the report's year but C
+-- and L.
+
+-- Each volunteer's minutes of service: the sum of the minutes of their
+-- current shifts (as vp_current_shifts sees them), kept by trigger
+-- shifts_volunteer_totals.
+CREATE TABLE volunteer_totals (
+	volunteer_id	bigint PRIMARY KEY REFERENCES volunteers,
+	community_id	bigint NOT NULL REFERENCES communities,
+	minutes		bigint NOT NULL CHECK (minutes >= 0)
+) WITH (fillfactor = 70);	-- room for HOT updates: no index is touched
+CREATE INDEX ON volunteer_totals (community_id);
+
+-- Add a new shift record to its volunteer's total; a correction also takes
+-- away the record it replaces (which counted: a record is corrected at
+-- most once). Shifts are append-only, so inserts are the only change.
+-- Writers hold the volunteer's row already: one more row update (HOT),
+-- or the row's insert at the volunteer's first shift.
+CREATE FUNCTION vp_volunteer_totals_add() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.corrects IS NOT NULL THEN
+		UPDATE volunteer_totals t SET minutes = t.minutes - o.minutes
+		FROM shifts o
+		WHERE o.id = NEW.corrects AND t.volunteer_id = o.volunteer_id;
+	END IF;
+	UPDATE volunteer_totals SET minutes = minutes + NEW.minutes
+	WHERE volunteer_id = NEW.volunteer_id;
+	IF NOT FOUND THEN
+		INSERT INTO volunteer_totals AS t (volunteer_id, community_id, minutes)
+		VALUES (NEW.volunteer_id, NEW.community_id, NEW.minutes)
+		ON CONFLICT (volunteer_id) DO UPDATE
+		SET minutes = t.minutes + EXCLUDED.minutes;
+	END IF;
+	RETURN NULL;
+END
+$$;
+-- Before the backfill: the trigger's lock waits for shift writes in
+-- progress and holds off new ones until this migration commits, so the
+-- backfill sees every shift and the trigger every later one.
+CREATE TRIGGER shifts_volunteer_totals AFTER INSERT ON shifts
+	FOR EACH ROW EXECUTE FUNCTION vp_volunteer_totals_add();
+
+INSERT INTO volunteer_totals (volunteer_id, community_id, minutes)
+SELECT v.id, v.community_id, s.minutes
+FROM (SELECT s.volunteer_id, sum(s.minutes) AS minutes FROM shifts s
+    WHERE NOT EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = s.id)
+    GROUP BY s.volunteer_id) s
+JOIN volunteers v ON v.id = s.volunteer_id
+ORDER BY v.id;
+ANALYZE volunteer_totals;
+
+-- A volunteer's total service minutes: every current shift. (003 summed
+-- the volunteer's shifts; PL/pgSQL keeps the plan of this one row's read,
+-- where a LANGUAGE sql function with a sublink is planned on every call.)
+CREATE OR REPLACE FUNCTION vp_volunteer_minutes(p_volunteer bigint) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN coalesce((SELECT t.minutes FROM volunteer_totals t
+	    WHERE t.volunteer_id = p_volunteer), 0);
+END
+$$;
+
+-- A community's shifts of a period, and the city's community by
+-- community, without the heap. Replaces 003's (community_id, started_at),
+-- so a shift write updates as many indexes as before.
+CREATE INDEX shifts_community_started ON shifts (community_id, started_at)
+	INCLUDE (volunteer_id, station_id, minutes, id);
+DROP INDEX IF EXISTS shifts_community_id_started_at_idx;
+
+-- A period's transfers of one account (a community's issuance and
+-- station accounts, a volunteer's) and of the city, without the heap.
+-- They replace 003's (from_account, id) and (to_account, id), which
+-- served lookups by account only, and 005's (at): a transfer write
+-- updates as many indexes as before.
+CREATE INDEX transfers_from_at ON transfers (from_account, at)
+	INCLUDE (amount, cause);
+CREATE INDEX transfers_to_at ON transfers (to_account, at)
+	INCLUDE (amount, cause);
+CREATE INDEX transfers_at ON transfers (at)
+	INCLUDE (from_account, to_account, amount, cause);
+DROP INDEX IF EXISTS transfers_from_account_id_idx;
+DROP INDEX IF EXISTS transfers_to_account_id_idx;
+DROP INDEX IF EXISTS transfers_at_idx;
+
+-- Those index-only reads need the visibility map of the pages written
+-- since the last vacuum (else they read the heap too): vacuum these
+-- insert-only tables after every 1 % of new rows rather than 20 %. Such a
+-- vacuum has little more to read than the new pages.
+ALTER TABLE shifts SET (autovacuum_vacuum_insert_scale_factor = 0.01);
+ALTER TABLE transfers SET (autovacuum_vacuum_insert_scale_factor = 0.01);
+
+-- The corrections of a community: the records they replace, which reports
+-- subtract from every record rather than look up every record.
+CREATE INDEX shifts_corrections ON shifts (community_id, corrects)
+	WHERE corrects IS NOT NULL;
+
+-- The registrations and updates that say a volunteer left: only those
+-- volunteers' status at a period's end may be "left" (vp_report_left).
+CREATE INDEX volunteer_history_left ON volunteer_history (volunteer_id)
+	WHERE action IN ('register', 'update') AND data ->> 'status' = 'left';
+
+-- The communities of a report's scope: one, or all (p_community NULL).
+CREATE FUNCTION vp_report_scope(p_community bigint) RETURNS SETOF communities
+LANGUAGE sql STABLE AS $$
+	SELECT c.* FROM communities c
+	WHERE p_community IS NULL OR c.id = p_community
+$$;
+
+-- Per volunteer of the scope with a shift since p_since (at or before
+-- p_from), counting current records only: minutes and shifts of the
+-- period [p_from, p_to), minutes of [p_since, p_to), and minutes since
+-- p_to (the running total less these is the total by the period's end).
+CREATE FUNCTION vp_report_service(p_since timestamptz, p_from timestamptz,
+    p_to timestamptz, p_community bigint)
+RETURNS TABLE (community_id bigint, volunteer_id bigint, minutes bigint,
+    shifts bigint, minutes_since bigint, minutes_after bigint)
+LANGUAGE sql STABLE AS $$
+	WITH every AS (
+		-- Every record, community by community (each one's sums stay
+		-- small, in cache)...
+		SELECT c.id AS community_id, x.* FROM vp_report_scope(p_community) c
+		CROSS JOIN LATERAL (SELECT s.volunteer_id,
+		    sum(s.minutes) FILTER (WHERE s.started_at >= p_from
+			AND s.started_at < p_to) AS minutes,
+		    count(*) FILTER (WHERE s.started_at >= p_from
+			AND s.started_at < p_to) AS shifts,
+		    sum(s.minutes) FILTER (WHERE s.started_at < p_to) AS since,
+		    sum(s.minutes) FILTER (WHERE s.started_at >= p_to) AS after
+		    FROM shifts s
+		    WHERE s.community_id = c.id AND s.started_at >= p_since
+		    GROUP BY s.volunteer_id) x
+	), replaced AS (
+		-- ...less the records replaced by a correction (few; a
+		-- correction is in its record's community).
+		SELECT o.volunteer_id,
+		    sum(o.minutes) FILTER (WHERE o.started_at >= p_from
+			AND o.started_at < p_to) AS minutes,
+		    count(*) FILTER (WHERE o.started_at >= p_from
+			AND o.started_at < p_to) AS shifts,
+		    sum(o.minutes) FILTER (WHERE o.started_at < p_to) AS since,
+		    sum(o.minutes) FILTER (WHERE o.started_at >= p_to) AS after
+		FROM shifts k JOIN shifts o ON o.id = k.corrects
+		WHERE k.corrects IS NOT NULL
+		AND (p_community IS NULL OR k.community_id = p_community)
+		AND (p_community IS NULL OR o.community_id = p_community)
+		AND o.started_at >= p_since
+		GROUP BY o.volunteer_id
+	)
+	SELECT e.community_id, e.volunteer_id,
+	    coalesce(e.minutes, 0) - coalesce(r.minutes, 0),
+	    e.shifts - coalesce(r.shifts, 0),
+	    coalesce(e.since, 0) - coalesce(r.since, 0),
+	    coalesce(e.after, 0) - coalesce(r.after, 0)
+	FROM every e LEFT JOIN replaced r ON r.volunteer_id = e.volunteer_id
+$$;
+
+-- Per station and volunteer of the scope: the current shifts of the
+-- period [p_from, p_to) and their minutes (every record less those
+-- replaced by a correction, as in vp_report_service).
+CREATE FUNCTION vp_report_served(p_from timestamptz, p_to timestamptz,
+    p_community bigint)
+RETURNS TABLE (station_id bigint, volunteer_id bigint, shifts bigint,
+    minutes bigint)
+LANGUAGE sql STABLE AS $$
+	WITH every AS (
+		SELECT x.* FROM vp_report_scope(p_community) c
+		CROSS JOIN LATERAL (SELECT s.station_id, s.volunteer_id,
+		    count(*) AS shifts, sum(s.minutes) AS minutes
+		    FROM shifts s
+		    WHERE s.community_id = c.id
+		    AND s.started_at >= p_from AND s.started_at < p_to
+		    GROUP BY s.station_id, s.volunteer_id) x
+	), replaced AS (
+		SELECT o.station_id, o.volunteer_id, count(*) AS shifts,
+		    sum(o.minutes) AS minutes
+		FROM shifts k JOIN shifts o ON o.id = k.corrects
+		WHERE k.corrects IS NOT NULL
+		AND (p_community IS NULL OR k.community_id = p_community)
+		AND (p_community IS NULL OR o.community_id = p_community)
+		AND o.started_at >= p_from AND o.started_at < p_to
+		GROUP BY o.station_id, o.volunteer_id
+	)
+	SELECT e.station_id, e.volunteer_id, e.shifts - coalesce(r.shifts, 0),
+	    e.minutes - coalesce(r.minutes, 0)
+	FROM every e LEFT JOIN replaced r
+	    ON r.station_id = e.station_id AND r.volunteer_id = e.volunteer_id
+	WHERE e.shifts > coalesce(r.shifts, 0)
+$$;
+
+-- Per volunteer of the scope with transfers since p_from: points
+-- earned and spent in [p_from, p_to), and the net of what moved since
+-- p_to (today's balance less it is the balance at p_to). A transfer
+-- counts once per side.
+CREATE FUNCTION vp_report_moves(p_from timestamptz, p_to timestamptz,
+    p_community bigint)
+RETURNS TABLE (volunteer_id bigint, earned numeric, spent numeric,
+    later numeric)
+LANGUAGE sql STABLE AS $$
+	SELECT m.volunteer_id,
+	    sum(CASE WHEN m.inflow <> m.reversal THEN m.signed ELSE 0 END)
+		FILTER (WHERE m.at < p_to),
+	    sum(CASE WHEN m.inflow = m.reversal THEN -m.signed ELSE 0 END)
+		FILTER (WHERE m.at < p_to),
+	    sum(m.signed) FILTER (WHERE m.at >= p_to)
+	FROM (SELECT v.id AS volunteer_id, t.at, true AS inflow,
+		t.cause = 'reversal' AS reversal, t.amount AS signed
+	    FROM volunteers v
+	    JOIN accounts a ON a.volunteer_id = v.id
+	    JOIN transfers t ON t.to_account = a.id
+	    WHERE (p_community IS NULL OR v.community_id = p_community)
+	    AND t.at >= p_from
+	    UNION ALL
+	    SELECT v.id, t.at, false, t.cause = 'reversal', -t.amount
+	    FROM volunteers v
+	    JOIN accounts a ON a.volunteer_id = v.id
+	    JOIN transfers t ON t.from_account = a.id
+	    WHERE (p_community IS NULL OR v.community_id = p_community)
+	    AND t.at >= p_from) m
+	GROUP BY m.volunteer_id
+$$;
+
+-- Per volunteer of the scope registered before p_to: the status then, as
+-- the last registration or update before it says. (Two branches, one
+-- pruned by the plan: the city needs no join with volunteers.)
+CREATE FUNCTION vp_report_status(p_to timestamptz, p_community bigint)
+RETURNS TABLE (volunteer_id bigint, status text)
+LANGUAGE sql STABLE AS $$
+	(SELECT DISTINCT ON (h.volunteer_id) h.volunteer_id, h.data ->> 'status'
+	FROM volunteer_history h
+	WHERE p_community IS NULL
+	AND h.action IN ('register', 'update') AND h.at < p_to
+	ORDER BY h.volunteer_id, h.id DESC)
+	UNION ALL
+	(SELECT DISTINCT ON (h.volunteer_id) h.volunteer_id, h.data ->> 'status'
+	FROM volunteer_history h JOIN volunteers v ON v.id = h.volunteer_id
+	WHERE v.community_id = p_community
+	AND h.action IN ('register', 'update') AND h.at < p_to
+	ORDER BY h.volunteer_id, h.id DESC)
+$$;
+
+-- The volunteers who had left by p_to: whose last registration or update
+-- before it says so. Only those with such an entry at all are looked at
+-- (volunteer_history_left holds them); they are few.
+CREATE FUNCTION vp_report_left(p_to timestamptz)
+RETURNS TABLE (volunteer_id bigint)
+LANGUAGE sql STABLE AS $$
+	SELECT x.volunteer_id FROM (
+		SELECT DISTINCT ON (h.volunteer_id) h.volunteer_id,
+		    h.data ->> 'status' AS status
+		FROM volunteer_history h
+		WHERE h.action IN ('register', 'update') AND h.at < p_to
+		AND h.volunteer_id IN (SELECT l.volunteer_id FROM volunteer_history l
+		    WHERE l.action IN ('register', 'update')
+		    AND l.data ->> 'status' = 'left' AND l.at < p_to)
+		ORDER BY h.volunteer_id, h.id DESC) x
+	WHERE x.status = 'left'
+$$;
+
+-- The star levels as steps, for vp_stars_in: the thresholds in minutes,
+-- ascending, and the stars at each (the most of any level at or below
+-- it, which is what vp_stars counts).
+CREATE FUNCTION vp_star_steps(OUT minutes bigint[], OUT stars integer[])
+LANGUAGE sql STABLE AS $$
+	SELECT array_agg(hours::bigint * 60 ORDER BY hours),
+	    array_agg(s ORDER BY hours)
+	FROM (SELECT hours, max(stars) OVER (ORDER BY hours) AS s
+	    FROM star_levels) l
+$$;
+
+-- vp_stars(p_minutes), given vp_star_steps(): an expression, not a query
+-- per volunteer.
+CREATE FUNCTION vp_stars_in(p_minutes bigint, p_step_minutes bigint[],
+    p_step_stars integer[]) RETURNS integer
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT coalesce(p_step_stars[width_bucket(p_minutes, p_step_minutes)], 0)
+$$;
+
+-- Per volunteer of the scope registered by the period's end or with a
+-- current shift before it: minutes and shifts of the period, minutes of
+-- the year to its end, all minutes before its start and by its end (for
+-- stars), points earned and spent in it, and the balance at its end.
+CREATE FUNCTION vp_report_volunteers(p_from timestamptz, p_to timestamptz,
+    p_community bigint)
+RETURNS TABLE (volunteer_id bigint, number text, name text,
+    community_id bigint, community text, minutes bigint, shifts bigint,
+    minutes_ytd bigint, minutes_before bigint, minutes_total bigint,
+    points_earned numeric, points_spent numeric, balance numeric,
+    registered_by_end boolean)
+LANGUAGE sql STABLE AS $$
+	SELECT v.id, v.number, v.name, v.community_id, c.code,
+	    coalesce(p.minutes, 0), coalesce(p.shifts, 0),
+	    coalesce(p.minutes_since, 0),
+	    coalesce(t.minutes, 0) - coalesce(p.minutes_after, 0)
+		- coalesce(p.minutes, 0),
+	    coalesce(t.minutes, 0) - coalesce(p.minutes_after, 0),
+	    coalesce(m.earned, 0), coalesce(m.spent, 0),
+	    coalesce(a.balance, 0) - coalesce(m.later, 0),
+	    v.registered_on < p_to::date
+	FROM volunteers v
+	JOIN communities c ON c.id = v.community_id
+	LEFT JOIN volunteer_totals t ON t.volunteer_id = v.id
+	    AND t.community_id = v.community_id
+	LEFT JOIN vp_report_service(date_trunc('year', p_from), p_from, p_to,
+	    p_community) p ON p.volunteer_id = v.id
+	LEFT JOIN accounts a ON a.volunteer_id = v.id
+	LEFT JOIN vp_report_moves(p_from, p_to, p_community) m
+	    ON m.volunteer_id = v.id
+	WHERE (p_community IS NULL OR v.community_id = p_community)
+	AND (v.registered_on < p_to::date
+	    OR coalesce(t.minutes, 0) - coalesce(p.minutes_after, 0) > 0)
+$$;
+
+-- Per volunteer of the scope: minutes and shifts of the period, minutes of
+-- the year to its end, and all minutes before and by its end (for stars).
+-- (005's answer; vp_report no longer calls it.)
+CREATE OR REPLACE FUNCTION vp_report_volunteer_rows(p_from timestamptz,
+    p_to timestamptz, p_community bigint) RETURNS jsonb
+LANGUAGE plpgsql STABLE
+SET plan_cache_mode = force_custom_plan
+AS $$
+BEGIN
+	RETURN (SELECT coalesce(jsonb_agg(jsonb_build_object(
+	    'number', r.number, 'name', r.name, 'community', r.community,
+	    'minutes', r.minutes, 'hours', vp_hours(r.minutes),
+	    'minutes_ytd', r.minutes_ytd, 'hours_ytd', vp_hours(r.minutes_ytd),
+	    'progress', round(r.minutes_ytd / 12.0, 2),
+	    'shifts', r.shifts,
+	    'points_earned', r.points_earned,
+	    'points_spent', r.points_spent,
+	    'balance', r.balance,
+	    'stars', vp_stars_in(r.minutes_total, st.minutes, st.stars),
+	    'stars_before', vp_stars_in(r.minutes_before, st.minutes, st.stars),
+	    'minutes_total', r.minutes_total,
+	    'registered_by_end', r.registered_by_end,
+	    'status_at_end', coalesce(h.status, 'active'))
+	    ORDER BY r.number), '[]')
+	FROM vp_report_volunteers(p_from, p_to, p_community) r
+	LEFT JOIN vp_report_status(p_to, p_community) h
+	    ON h.volunteer_id = r.volunteer_id,
+	    vp_star_steps() st);
+END
+$$;
+
+-- One report as JSON; p_kind 'monthly' (p_period YYYY-MM) or 'annual'
+-- (YYYY); p_level volunteer, team, community or station. Each query is
+-- planned for its period and scope (force_custom_plan: one plan for "one
+-- community or all" would fit neither); JIT would cost more to compile
+-- than it saves.
+CREATE OR REPLACE FUNCTION vp_report(p_kind text, p_period text, p_level text,
+    p_community bigint) RETURNS jsonb
+LANGUAGE plpgsql STABLE
+SET plan_cache_mode = force_custom_plan
+SET jit = off
+AS $$
+DECLARE
+	v_from timestamptz;
+	v_to timestamptz;
+	v_year_start timestamptz;
+	v_year_share numeric;
+	v_rows jsonb;
+	v_totals jsonb;
+	v_new_stars jsonb;
+	v_columns text[];
+	v_sum text[];
+	v_steps record;
+BEGIN
+	IF p_kind = 'monthly' THEN
+		IF p_period !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
+			PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM');
+		END IF;
+		v_from := (p_period || '-01')::date::timestamptz;
+		v_to := v_from + interval '1 month';
+	ELSIF p_kind = 'annual' THEN
+		IF p_period !~ '^[0-9]{4}$' THEN
+			PERFORM vp_refuse(422, 'invalid-field', '"year" must be YYYY');
+		END IF;
+		v_from := (p_period || '-01-01')::date::timestamptz;
+		v_to := v_from + interval '1 year';
+	ELSE
+		RAISE EXCEPTION 'vp_report: kind %', p_kind;
+	END IF;
+	v_year_start := date_trunc('year', v_from);
+	v_year_share := extract(epoch FROM v_to - v_year_start)
+	    / extract(epoch FROM (v_year_start + interval '1 year') - v_year_start);
+	SELECT * INTO v_steps FROM vp_star_steps();
+
+	IF p_level = 'volunteer' THEN
+		v_columns := ARRAY['number', 'name', 'community', 'minutes', 'hours',
+		    'minutes_ytd', 'hours_ytd', 'progress', 'shifts',
+		    'points_earned', 'points_spent', 'balance', 'stars'];
+		v_sum := ARRAY['minutes', 'hours', 'minutes_ytd', 'hours_ytd',
+		    'shifts', 'points_earned', 'points_spent', 'balance'];
+		SELECT coalesce(jsonb_agg(jsonb_build_object(
+		    'number', r.number, 'name', r.name, 'community', r.community,
+		    'minutes', r.minutes, 'hours', vp_hours(r.minutes),
+		    'minutes_ytd', r.minutes_ytd, 'hours_ytd', vp_hours(r.minutes_ytd),
+		    'progress', round(r.minutes_ytd / 12.0, 2),
+		    'shifts', r.shifts,
+		    'points_earned', r.points_earned,
+		    'points_spent', r.points_spent,
+		    'balance', r.balance,
+		    'stars', r.stars)
+		    ORDER BY r.number), '[]'),
+		    -- vp_report_totals' sums, from the columns rather than the
+		    -- JSON of every row
+		    jsonb_build_object('minutes', coalesce(sum(r.minutes), 0),
+			'hours', vp_hours(coalesce(sum(r.minutes), 0)),
+			'minutes_ytd', coalesce(sum(r.minutes_ytd), 0),
+			'hours_ytd', vp_hours(coalesce(sum(r.minutes_ytd), 0)),
+			'shifts', coalesce(sum(r.shifts), 0),
+			'points_earned', coalesce(sum(r.points_earned), 0),
+			'points_spent', coalesce(sum(r.points_spent), 0),
+			'balance', coalesce(sum(r.balance), 0)),
+		    coalesce(jsonb_agg(jsonb_build_object(
+			'volunteer', r.number, 'name', r.name,
+			'community', r.community, 'stars', r.stars,
+			'hours', vp_hours(r.minutes_total))
+			ORDER BY r.number) FILTER (WHERE r.stars > r.stars_before),
+			'[]')
+		INTO v_rows, v_totals, v_new_stars
+		FROM (SELECT r.*,
+		    vp_stars_in(r.minutes_total, v_steps.minutes, v_steps.stars)
+			AS stars,
+		    vp_stars_in(r.minutes_before, v_steps.minutes, v_steps.stars)
+			AS stars_before
+		    FROM vp_report_volunteers(v_from, v_to, p_community) r) r;
+	ELSIF p_level = 'community' THEN
+		v_columns := ARRAY['code', 'name', 'population', 'registered',
+		    'registration_share', 'share_target_met', 'active', 'minutes',
+		    'hours', 'average_hours', 'on_track', 'points_issued',
+		    'points_redeemed', 'gifts', 'help_completed'];
+		v_sum := ARRAY['population', 'registered', 'active', 'minutes',
+		    'hours', 'on_track', 'points_issued', 'points_redeemed',
+		    'gifts', 'help_completed'];
+		-- Only registered volunteers count, and only those who served
+		-- are active: no need to know who else belongs to the report.
+		WITH service AS MATERIALIZED (
+			SELECT * FROM vp_report_service(v_year_start, v_from, v_to,
+			    p_community)
+		), registered AS (
+			-- Registered by the period's end and not left by then.
+			SELECT v.community_id, count(*) AS registered,
+			    count(*) FILTER (WHERE coalesce(s.minutes_since, 0)
+				>= 1200 * v_year_share) AS on_track
+			FROM volunteers v
+			LEFT JOIN service s ON s.volunteer_id = v.id
+			WHERE (p_community IS NULL OR v.community_id = p_community)
+			AND v.registered_on < v_to::date
+			AND NOT EXISTS (SELECT 1 FROM vp_report_left(v_to) l
+			    WHERE l.volunteer_id = v.id)
+			GROUP BY v.community_id
+		), served AS (
+			SELECT s.community_id,
+			    count(*) FILTER (WHERE s.shifts > 0) AS active,
+			    sum(s.minutes) AS minutes
+			FROM service s GROUP BY s.community_id
+		), ledger AS (
+			-- Points issued (out of the issuance account, less what
+			-- came back) and redeemed (into the station accounts, less
+			-- voids): each account's transfers of the period.
+			SELECT a.community_id,
+			    sum(x.outflow - x.inflow) FILTER (WHERE a.kind = 'issuance')
+				AS issued,
+			    sum(x.inflow - x.outflow) FILTER (WHERE a.kind = 'station')
+				AS redeemed
+			FROM accounts a
+			CROSS JOIN LATERAL (SELECT
+			    coalesce((SELECT sum(t.amount) FROM transfers t
+				WHERE t.from_account = a.id
+				AND t.at >= v_from AND t.at < v_to), 0) AS outflow,
+			    coalesce((SELECT sum(t.amount) FROM transfers t
+				WHERE t.to_account = a.id
+				AND t.at >= v_from AND t.at < v_to), 0) AS inflow) x
+			WHERE a.kind IN ('issuance', 'station')
+			AND (p_community IS NULL OR a.community_id = p_community)
+			GROUP BY a.community_id
+		), gifts AS (
+			SELECT d.community_id, sum(d.quantity) AS gifts
+			FROM redemptions d
+			WHERE d.at >= v_from AND d.at < v_to
+			AND (p_community IS NULL OR d.community_id = p_community)
+			AND NOT EXISTS (SELECT 1 FROM redemption_voids z
+			    WHERE z.redemption_id = d.id)
+			GROUP BY d.community_id
+		), help AS (
+			SELECT h.community_id, count(*) AS completed
+			FROM help_requests h
+			WHERE h.status = 'completed'
+			AND h.resolved_at >= v_from AND h.resolved_at < v_to
+			AND (p_community IS NULL OR h.community_id = p_community)
+			GROUP BY h.community_id
+		)
+		SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object(
+		    'code', c.code, 'name', c.name, 'population', c.population,
+		    'registered', x.registered,
+		    'registration_share', round(100.0 * x.registered / c.population, 2),
+		    'share_target_met', 100.0 * x.registered / c.population >= 13,
+		    'active', x.active, 'minutes', x.minutes,
+		    'hours', vp_hours(x.minutes),
+		    'average_hours', CASE WHEN x.registered = 0 THEN 0.00
+			ELSE round(x.minutes / 60.0 / x.registered, 2) END,
+		    'on_track', x.on_track,
+		    'points_issued', coalesce(l.issued, 0),
+		    'points_redeemed', coalesce(l.redeemed, 0),
+		    'gifts', coalesce(g.gifts, 0),
+		    'help_completed', coalesce(h.completed, 0))
+		    ORDER BY c.code), '[]')
+		    FROM vp_report_scope(p_community) c
+		    LEFT JOIN registered r ON r.community_id = c.id
+		    LEFT JOIN served s ON s.community_id = c.id
+		    CROSS JOIN LATERAL (SELECT coalesce(r.registered, 0) AS registered,
+			coalesce(s.active, 0) AS active,
+			coalesce(s.minutes, 0) AS minutes,
+			coalesce(r.on_track, 0) AS on_track) x
+		    LEFT JOIN ledger l ON l.community_id = c.id
+		    LEFT JOIN gifts g ON g.community_id = c.id
+		    LEFT JOIN help h ON h.community_id = c.id),
+		    -- the new star levels, as at the end, from this service
+		    (SELECT coalesce(jsonb_agg(jsonb_build_object(
+			'volunteer', v.number, 'name', v.name, 'community', c.code,
+			'stars', x.stars, 'hours', vp_hours(x.total))
+			ORDER BY v.number), '[]')
+		    FROM service p
+		    JOIN volunteer_totals t ON t.volunteer_id = p.volunteer_id
+			AND t.community_id = p.community_id
+		    CROSS JOIN LATERAL (SELECT t.minutes - p.minutes_after AS total,
+			vp_stars_in(t.minutes - p.minutes_after, v_steps.minutes,
+			    v_steps.stars) AS stars,
+			vp_stars_in(t.minutes - p.minutes_after - p.minutes,
+			    v_steps.minutes, v_steps.stars) AS stars_before) x
+		    JOIN volunteers v ON v.id = p.volunteer_id
+		    JOIN communities c ON c.id = v.community_id
+		    WHERE p.minutes > 0 AND x.stars > x.stars_before)
+		INTO v_rows, v_new_stars;
+	ELSIF p_level = 'team' THEN
+		v_columns := ARRAY['code', 'name', 'kind', 'community', 'volunteers',
+		    'shifts', 'minutes', 'hours'];
+		v_sum := ARRAY['volunteers', 'shifts', 'minutes', 'hours'];
+		SELECT coalesce(jsonb_agg(jsonb_build_object(
+		    'code', t.code, 'name', t.name, 'kind', t.kind,
+		    'community', c.code,
+		    'volunteers', coalesce(x.volunteers, 0),
+		    'shifts', coalesce(x.shifts, 0),
+		    'minutes', coalesce(x.minutes, 0), 'hours', vp_hours(x.minutes))
+		    ORDER BY t.code), '[]') INTO v_rows
+		FROM teams t
+		LEFT JOIN communities c ON c.id = t.community_id
+		LEFT JOIN (
+			-- Each member who served counts once per team, with all
+			-- their shifts.
+			SELECT m.team_id, count(*) AS volunteers,
+			    sum(p.shifts) AS shifts, sum(p.minutes) AS minutes
+			FROM (SELECT s.volunteer_id, sum(s.shifts) AS shifts,
+				sum(s.minutes) AS minutes
+			    FROM vp_report_served(v_from, v_to, p_community) s
+			    GROUP BY s.volunteer_id) p
+			JOIN team_members m ON m.volunteer_id = p.volunteer_id
+			GROUP BY m.team_id
+		) x ON x.team_id = t.id
+		WHERE p_community IS NULL OR t.community_id IS NULL
+		    OR t.community_id = p_community;
+	ELSIF p_level = 'station' THEN
+		v_columns := ARRAY['code', 'name', 'community', 'volunteers', 'shifts',
+		    'minutes', 'hours', 'redemptions', 'points_redeemed', 'stock'];
+		v_sum := ARRAY['volunteers', 'shifts', 'minutes', 'hours',
+		    'redemptions', 'points_redeemed', 'stock'];
+		SELECT coalesce(jsonb_agg(jsonb_build_object(
+		    'code', st.code, 'name', st.name, 'community', c.code,
+		    'volunteers', coalesce(x.volunteers, 0),
+		    'shifts', coalesce(x.shifts, 0),
+		    'minutes', coalesce(x.minutes, 0), 'hours', vp_hours(x.minutes),
+		    'redemptions', y.redemptions, 'points_redeemed', y.points,
+		    'stock', (SELECT coalesce(sum(i.stock), 0) FROM catalog_items i
+			WHERE i.station_id = st.id AND i.active))
+		    ORDER BY st.code), '[]') INTO v_rows
+		FROM stations st
+		JOIN communities c ON c.id = st.community_id
+		LEFT JOIN (
+			SELECT s.station_id, count(*) AS volunteers,
+			    sum(s.shifts) AS shifts, sum(s.minutes) AS minutes
+			FROM vp_report_served(v_from, v_to, p_community) s
+			GROUP BY s.station_id
+		) x ON x.station_id = st.id
+		JOIN LATERAL (
+			SELECT count(*) AS redemptions, coalesce(sum(d.points), 0) AS points
+			FROM redemptions d WHERE d.station_id = st.id
+			AND d.at >= v_from AND d.at < v_to
+			AND NOT EXISTS (SELECT 1 FROM redemption_voids z
+			    WHERE z.redemption_id = d.id)
+		) y ON true
+		WHERE p_community IS NULL OR st.community_id = p_community;
+	ELSE
+		PERFORM vp_refuse(422, 'invalid-field',
+		    '"level" must be volunteer, team, community or station');
+	END IF;
+
+	IF v_new_stars IS NULL THEN
+		-- Only those who served in the period can cross a threshold in
+		-- it; by its end they had the running total less what they
+		-- served after it. (The community level does the same with the
+		-- service it has read already.)
+		SELECT coalesce(jsonb_agg(jsonb_build_object(
+		    'volunteer', v.number, 'name', v.name, 'community', c.code,
+		    'stars', x.stars, 'hours', vp_hours(x.total))
+		    ORDER BY v.number), '[]') INTO v_new_stars
+		FROM vp_report_service(v_from, v_from, v_to, p_community) p
+		JOIN volunteer_totals t ON t.volunteer_id = p.volunteer_id
+		    AND t.community_id = p.community_id
+		CROSS JOIN LATERAL (SELECT t.minutes - p.minutes_after AS total,
+		    vp_stars_in(t.minutes - p.minutes_after, v_steps.minutes,
+			v_steps.stars) AS stars,
+		    vp_stars_in(t.minutes - p.minutes_after - p.minutes,
+			v_steps.minutes, v_steps.stars) AS stars_before) x
+		JOIN volunteers v ON v.id = p.volunteer_id
+		JOIN communities c ON c.id = v.community_id
+		WHERE p.minutes > 0 AND x.stars > x.stars_before;
+	END IF;
+
+	RETURN jsonb_build_object('kind', p_kind, 'period', p_period,
+	    'level', p_level,
+	    'community', (SELECT code FROM communities WHERE id = p_community),
+	    'timezone', current_setting('timezone'), 'from', v_from, 'to', v_to,
+	    'targets', jsonb_build_object('hours_per_year', 20,
+		'registration_share', 0.13),
+	    'columns', to_jsonb(v_columns), 'rows', v_rows,
+	    'totals', coalesce(v_totals, vp_report_totals(v_rows, v_sum)),
+	    'new_star_levels', v_new_stars);
+END
+$$;
