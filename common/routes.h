@@ -1,0 +1,131 @@
+/* The routes of the HTTP API, written once. Each row is one route:
+ *
+ *   R(id, method, pattern, operation, access, param)
+ *
+ * id         names the route in C: WIRE_OP_<id>
+ * method     the HTTP method
+ * pattern    the path; {} stands for one path segment
+ * operation  the name vp_call dispatches on (sql/functions/), and the
+ *            suffix of its SQL function vp_op_<operation>
+ * access     WIRE_OPEN (unsigned), WIRE_READ (signed) or WIRE_WRITE
+ *            (signed, with an Idempotency-Key)
+ * param      the JSON field a {} segment becomes, or NULL
+ *
+ * The list is expanded (an X-macro) into the daemon's route table, the
+ * client's paths, the fuzz table and the check that vp_call dispatches
+ * exactly these operations. Add a route here and nowhere else. */
+#ifndef VPOINTS_ROUTES_H
+#define VPOINTS_ROUTES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define WIRE_ROUTES(R)							\
+	R(HEALTHZ, "GET", "/healthz", NULL, WIRE_OPEN, NULL)		\
+	R(METRICS, "GET", "/metrics", NULL, WIRE_OPEN, NULL)		\
+	R(PUBLIC_KEY, "GET", "/v1/public-key", NULL, WIRE_OPEN, NULL)	\
+	R(COMMUNITY_ADD, "POST", "/v1/communities", "community_add",	\
+	    WIRE_WRITE, NULL)						\
+	R(COMMUNITY_LIST, "GET", "/v1/communities", "community_list",	\
+	    WIRE_READ, NULL)						\
+	R(STATION_ADD, "POST", "/v1/stations", "station_add",		\
+	    WIRE_WRITE, NULL)						\
+	R(STATION_LIST, "GET", "/v1/stations", "station_list",		\
+	    WIRE_READ, NULL)						\
+	R(STATION_REVOKE, "POST", "/v1/stations/{}/revoke",		\
+	    "station_revoke", WIRE_WRITE, "code")			\
+	R(ACTIVITY_ADD, "POST", "/v1/activities", "activity_add",	\
+	    WIRE_WRITE, NULL)						\
+	R(ACTIVITY_LIST, "GET", "/v1/activities", "activity_list",	\
+	    WIRE_READ, NULL)						\
+	R(TEAM_ADD, "POST", "/v1/teams", "team_add", WIRE_WRITE, NULL)	\
+	R(TEAM_LIST, "GET", "/v1/teams", "team_list", WIRE_READ, NULL)	\
+	R(TEAM_JOIN, "POST", "/v1/teams/{}/join", "team_join",		\
+	    WIRE_WRITE, "code")						\
+	R(TEAM_LEAVE, "POST", "/v1/teams/{}/leave", "team_leave",	\
+	    WIRE_WRITE, "code")						\
+	R(VOLUNTEER_ADD, "POST", "/v1/volunteers", "volunteer_add",	\
+	    WIRE_WRITE, NULL)						\
+	R(VOLUNTEER_LIST, "GET", "/v1/volunteers", "volunteer_list",	\
+	    WIRE_READ, NULL)						\
+	R(VOLUNTEER_GET, "GET", "/v1/volunteers/{}", "volunteer_get",	\
+	    WIRE_READ, "number")					\
+	R(VOLUNTEER_UPDATE, "PATCH", "/v1/volunteers/{}",		\
+	    "volunteer_update", WIRE_WRITE, "number")			\
+	R(VOLUNTEER_LEDGER, "GET", "/v1/volunteers/{}/ledger",		\
+	    "volunteer_ledger", WIRE_READ, "number")			\
+	R(SHIFT_LOG, "POST", "/v1/shifts", "shift_log", WIRE_WRITE, NULL) \
+	R(SHIFT_LIST, "GET", "/v1/shifts", "shift_list", WIRE_READ, NULL) \
+	R(SHIFT_CHECKIN, "POST", "/v1/shifts/checkin", "shift_checkin",	\
+	    WIRE_WRITE, NULL)						\
+	R(SHIFT_CHECKOUT, "POST", "/v1/shifts/{}/checkout",		\
+	    "shift_checkout", WIRE_WRITE, "id")				\
+	R(SHIFT_CORRECT, "POST", "/v1/shifts/{}/corrections",		\
+	    "shift_correct", WIRE_WRITE, "id")				\
+	R(CATALOG_ADD, "POST", "/v1/catalog", "catalog_add", WIRE_WRITE, NULL) \
+	R(CATALOG_LIST, "GET", "/v1/catalog", "catalog_list", WIRE_READ, NULL) \
+	R(CATALOG_RESTOCK, "POST", "/v1/catalog/{}/restock",		\
+	    "catalog_restock", WIRE_WRITE, "code")			\
+	R(CATALOG_DEACTIVATE, "POST", "/v1/catalog/{}/deactivate",	\
+	    "catalog_deactivate", WIRE_WRITE, "code")			\
+	R(REDEEM, "POST", "/v1/redemptions", "redeem", WIRE_WRITE, NULL) \
+	R(REDEMPTION_VOID, "POST", "/v1/redemptions/{}/void",		\
+	    "redemption_void", WIRE_WRITE, "id")			\
+	R(HELP_REQUEST, "POST", "/v1/help-requests", "help_request",	\
+	    WIRE_WRITE, NULL)						\
+	R(HELP_LIST, "GET", "/v1/help-requests", "help_list", WIRE_READ, NULL) \
+	R(HELP_ACCEPT, "POST", "/v1/help-requests/{}/accept",		\
+	    "help_accept", WIRE_WRITE, "id")				\
+	R(HELP_COMPLETE, "POST", "/v1/help-requests/{}/complete",	\
+	    "help_complete", WIRE_WRITE, "id")				\
+	R(HELP_CANCEL, "POST", "/v1/help-requests/{}/cancel",		\
+	    "help_cancel", WIRE_WRITE, "id")				\
+	R(AUDIT, "GET", "/v1/audit", "audit", WIRE_READ, NULL)		\
+	R(REPORT_MONTHLY, "GET", "/v1/reports/monthly", "report_monthly", \
+	    WIRE_READ, NULL)						\
+	R(REPORT_ANNUAL, "GET", "/v1/reports/annual", "report_annual",	\
+	    WIRE_READ, NULL)						\
+	R(STAR_LEVELS, "GET", "/v1/star-levels", "star_levels",		\
+	    WIRE_READ, NULL)						\
+	R(STAR_LEVELS_SET, "POST", "/v1/star-levels", "star_levels_set", \
+	    WIRE_WRITE, NULL)						\
+	R(CERTIFICATE_ISSUE, "POST", "/v1/certificates",		\
+	    "certificate_issue", WIRE_WRITE, NULL)			\
+	R(CERTIFICATE_GET, "GET", "/v1/certificates/{}",		\
+	    "certificate_get", WIRE_READ, "number")			\
+	R(CERTIFICATE_REVOKE, "POST", "/v1/certificates/{}/revoke",	\
+	    "certificate_revoke", WIRE_WRITE, "number")			\
+	R(MONTH_CLOSE, "POST", "/v1/months/{}/close", "month_close",	\
+	    WIRE_WRITE, "month")					\
+	R(MONTH_LIST, "GET", "/v1/months", "month_list", WIRE_READ, NULL)
+
+/* Who may call a route, and what it needs. */
+enum wire_access {
+	WIRE_OPEN,	/* no signature (health, metrics, the public key) */
+	WIRE_READ,	/* signed */
+	WIRE_WRITE	/* signed, with an Idempotency-Key */
+};
+
+enum wire_op {
+#define WIRE_ROUTE_ENUM(id, method, pattern, operation, access, param) \
+	WIRE_OP_##id,
+	WIRE_ROUTES(WIRE_ROUTE_ENUM)
+#undef WIRE_ROUTE_ENUM
+	WIRE_OP_COUNT
+};
+
+struct wire_route {
+	const char	*method;
+	const char	*pattern;	/* with {} segments */
+	const char	*operation;	/* what vp_call runs, or NULL */
+	enum wire_access access;
+	const char	*param;		/* the {} segment's field, or NULL */
+};
+
+/* The table, indexed by enum wire_op. */
+extern const struct wire_route wire_routes[WIRE_OP_COUNT];
+
+const struct wire_route *wire_route(enum wire_op);
+char	*wire_path(enum wire_op, const char *param);
+
+#endif
