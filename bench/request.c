@@ -49,13 +49,6 @@ request_rfc3339(int64_t t, char *out, size_t len)
 	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* The community (1..C) of volunteer v (1..V). */
-static long
-request_community_of(const struct load_options *opt, int64_t v)
-{
-	return (long)((v - 1) % opt->communities) + 1;
-}
-
 /* Sign request k of the operation and serialise it into out. */
 static void
 request_build(const struct load_options *opt, const struct load_keys *keys,
@@ -74,51 +67,49 @@ request_build(const struct load_options *opt, const struct load_keys *keys,
 	v = k % opt->volunteers + 1;
 	switch (opt->op) {
 	case LOAD_OP_SHIFT:
-		snprintf(number, sizeof(number), "B%06" PRId64, v);
 		start = opt->base_time + (k / opt->volunteers) * 3600;
 		request_rfc3339(start, started, sizeof(started));
 		request_rfc3339(start + 50 * 60, ended, sizeof(ended));
-		snprintf(body, sizeof(body), "{\"volunteer\":\"%s\","
-		    "\"activity\":\"patrol\",\"started_at\":\"%s\","
+		snprintf(body, sizeof(body), "{\"volunteer\":\"B%06" PRId64
+		    "\",\"activity\":\"patrol\",\"started_at\":\"%s\","
 		    "\"ended_at\":\"%s\",\"place\":\"Bench street\"}",
-		    number, started, ended);
+		    v, started, ended);
 		op = WIRE_OP_SHIFT_LOG;
-		path = wire_path(op, NULL);
 		b = body;
-		key = (size_t)request_community_of(opt, v);
 		break;
 	case LOAD_OP_REDEEM:
-		snprintf(number, sizeof(number), "B%06" PRId64, v);
-		snprintf(body, sizeof(body), "{\"volunteer\":\"%s\","
-		    "\"item\":\"GIFT\",\"quantity\":1}", number);
+		snprintf(body, sizeof(body), "{\"volunteer\":\"B%06" PRId64
+		    "\",\"item\":\"GIFT\",\"quantity\":1}", v);
 		op = WIRE_OP_REDEEM;
-		path = wire_path(op, NULL);
 		b = body;
-		key = (size_t)request_community_of(opt, v);
 		break;
 	case LOAD_OP_BALANCE:
 		v = (int64_t)(((uint64_t)k * REQUEST_VOLUNTEER_HASH) %
 		    (uint64_t)opt->volunteers) + 1;
-		snprintf(number, sizeof(number), "B%06" PRId64, v);
 		op = WIRE_OP_VOLUNTEER_LEDGER;
-		path = wire_path(op, number);
-		key = (size_t)request_community_of(opt, v);
 		break;
 	case LOAD_OP_REPORT_COMMUNITY:
 	case LOAD_OP_REPORT_CITY:
 		op = WIRE_OP_REPORT_MONTHLY;
-		path = wire_path(op, NULL);
 		snprintf(query, sizeof(query), "month=%s&level=community",
 		    opt->month);
 		q = query;
-		key = opt->op == LOAD_OP_REPORT_CITY ? 0 :
-		    (size_t)(k % opt->communities) + 1;
 		break;
 	case LOAD_OP_IDLE:
 	default:
 		abort();
 	}
+	/* A report goes with a station's key in turn, or the admin's; the
+	 * rest with the key of the volunteer's community. */
+	if (opt->op == LOAD_OP_REPORT_CITY)
+		key = 0;
+	else if (opt->op == LOAD_OP_REPORT_COMMUNITY)
+		key = (size_t)(k % opt->communities) + 1;
+	else
+		key = (size_t)((v - 1) % opt->communities) + 1;
+	snprintf(number, sizeof(number), "B%06" PRId64, v);
 	method = wire_route(op)->method;
+	path = wire_path(op, wire_route(op)->param != NULL ? number : NULL);
 	if (b != NULL) {
 		digest = sig_digest_header(b, strlen(b));
 		uuid_random(idem, sizeof(idem));

@@ -756,7 +756,10 @@ START_TEST(test_sign_profile)
 		{ "application/json", NULL, "7f0c2a9e-1", NULL },
 	};
 	const char		*covered[SIG_MAX_COVERED];
-	struct sig_request	 req;
+	struct sig_request	 req = {
+		.method = "POST", .authority = "127.0.0.1:8750",
+		.path = "/v1/shifts", .header = test_header, .arg = &h,
+	};
 	struct sig_input	*in;
 	enum sig_refusal	 why;
 	unsigned char		 pk[SIG_PUBLICKEYBYTES];
@@ -782,12 +785,6 @@ START_TEST(test_sign_profile)
 	sig_keyid(pk, keyid);
 	digest = sig_digest_header(body, sizeof body - 1);
 	h.value[1] = digest;
-	memset(&req, 0, sizeof req);
-	req.method = "POST";
-	req.authority = "127.0.0.1:8750";
-	req.path = "/v1/shifts";
-	req.header = test_header;
-	req.arg = &h;
 	for (has_body = 0; has_body <= 1; has_body++) {
 		for (is_write = 0; is_write <= 1; is_write++) {
 			ck_assert_int_eq(sig_sign_profile(sk, keyid, NOW,
