@@ -140,6 +140,24 @@ cmdline_parse_run(int argc, char **argv, struct load_options *opt)
 		{ "hold", required_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	/* The options that take a whole number into a long of opt. */
+	const struct {
+		int		 ch;
+		long		 lo, hi;
+		long		*target;
+		const char	*why;
+	} longs[] = {
+		{ 'c', 1, 1000000, &opt->connections,
+		    "--connections: 1 to 1000000" },
+		{ 'd', 1, 86400, &opt->duration,
+		    "--duration: 1 to 86400 seconds" },
+		{ 'm', 1, 10000000, &opt->max, "--max: 1 to 10000000" },
+		{ 'C', 1, 1000000, &opt->communities,
+		    "--communities: 1 to 1000000" },
+		{ 'V', 1, 999999999, &opt->volunteers,
+		    "--volunteers: 1 to 999999999" },
+		{ 'h', 1, 86400, &opt->hold, "--hold: 1 to 86400 seconds" },
+	};
 	bool have_url = false, have_op = false, have_base = false;
 	bool have_month = false;
 	time_t now = time(NULL);
@@ -166,41 +184,13 @@ cmdline_parse_run(int argc, char **argv, struct load_options *opt)
 			break;
 		case 'o':
 			for (i = 0; i < LOAD_NOPS; i++) {
-				if (strcmp(optarg, load_op_names[i]) == 0)
+				if (strcmp(optarg, load_ops[i].name) == 0)
 					break;
 			}
 			if (i == LOAD_NOPS)
 				return cmdline_usage("unknown --op");
 			opt->op = (enum load_op)i;
 			have_op = true;
-			break;
-		case 'c':
-			if (cmdline_long(optarg, 1, 1000000,
-			    &opt->connections) != 0)
-				return cmdline_usage("--connections: 1 to "
-				    "1000000");
-			break;
-		case 'd':
-			if (cmdline_long(optarg, 1, 86400,
-			    &opt->duration) != 0)
-				return cmdline_usage("--duration: 1 to 86400 "
-				    "seconds");
-			break;
-		case 'm':
-			if (cmdline_long(optarg, 1, 10000000, &opt->max) != 0)
-				return cmdline_usage("--max: 1 to 10000000");
-			break;
-		case 'C':
-			if (cmdline_long(optarg, 1, 1000000,
-			    &opt->communities) != 0)
-				return cmdline_usage("--communities: 1 to "
-				    "1000000");
-			break;
-		case 'V':
-			if (cmdline_long(optarg, 1, 999999999,
-			    &opt->volunteers) != 0)
-				return cmdline_usage("--volunteers: 1 to "
-				    "999999999");
 			break;
 		case 'k':
 			if (cmdline_number(optarg, 0, INT64_C(1) << 40,
@@ -222,14 +212,18 @@ cmdline_parse_run(int argc, char **argv, struct load_options *opt)
 			    optarg);
 			have_month = true;
 			break;
-		case 'h':
-			if (cmdline_long(optarg, 1, 86400, &opt->hold) != 0)
-				return cmdline_usage("--hold: 1 to 86400 "
-				    "seconds");
-			break;
 		default:
-			return cmdline_usage("unknown option, or one without "
-			    "its value");
+			for (i = 0; i < sizeof(longs) / sizeof(longs[0]); i++) {
+				if (longs[i].ch == ch)
+					break;
+			}
+			if (i == sizeof(longs) / sizeof(longs[0]))
+				return cmdline_usage("unknown option, or one "
+				    "without its value");
+			if (cmdline_long(optarg, longs[i].lo, longs[i].hi,
+			    longs[i].target) != 0)
+				return cmdline_usage(longs[i].why);
+			break;
 		}
 	}
 	if (optind != argc)

@@ -32,6 +32,7 @@
 
 #include <event2/event.h>
 
+#include "routes.h"
 #include "sig.h"
 
 #define LOAD_NAME		"vpoints-bench-load"
@@ -41,15 +42,21 @@
 #define LOAD_MAX_BODY		(256L * 1024 * 1024) /* longest body */
 #define LOAD_NSTATUS		600	/* statuses counted: 0..599 */
 
-/* What a run sends. */
+/* What a run sends (its route: load_ops). */
 enum load_op {
-	LOAD_OP_SHIFT,		/* POST /v1/shifts */
-	LOAD_OP_REDEEM,		/* POST /v1/redemptions */
-	LOAD_OP_BALANCE,	/* GET /v1/volunteers/{number}/ledger */
+	LOAD_OP_SHIFT,		/* shifts logged */
+	LOAD_OP_REDEEM,		/* redemptions */
+	LOAD_OP_BALANCE,	/* volunteers' ledgers */
 	LOAD_OP_REPORT_COMMUNITY, /* monthly report, a station's key */
 	LOAD_OP_REPORT_CITY,	/* monthly report, the admin key */
-	LOAD_OP_IDLE,		/* one unsigned /healthz, then held open */
+	LOAD_OP_IDLE,		/* one unsigned health check, then held open */
 	LOAD_NOPS
+};
+
+/* An op's name (in --op and the result) and the route it calls. */
+struct load_op_info {
+	const char	*name;
+	enum wire_op	 route;
 };
 
 /* Where one connection is. */
@@ -146,7 +153,7 @@ struct load_run {
 };
 
 /* loadgen.c */
-extern const char *const load_op_names[LOAD_NOPS];
+extern const struct load_op_info load_ops[LOAD_NOPS];
 void		 load_now(struct timespec *);
 int64_t		 load_ns(const struct timespec *, const struct timespec *);
 

@@ -21,14 +21,15 @@
 
 #define LOAD_FD_SPARE		32	/* descriptors kept for other uses */
 
-/* The names of the ops, as --op and the result give them. */
-const char *const load_op_names[LOAD_NOPS] = {
-	[LOAD_OP_SHIFT] = "shift",
-	[LOAD_OP_REDEEM] = "redeem",
-	[LOAD_OP_BALANCE] = "balance",
-	[LOAD_OP_REPORT_COMMUNITY] = "report-community",
-	[LOAD_OP_REPORT_CITY] = "report-city",
-	[LOAD_OP_IDLE] = "idle",
+/* The ops of a run, by enum load_op. */
+const struct load_op_info load_ops[LOAD_NOPS] = {
+	[LOAD_OP_SHIFT] = { "shift", WIRE_OP_SHIFT_LOG },
+	[LOAD_OP_REDEEM] = { "redeem", WIRE_OP_REDEEM },
+	[LOAD_OP_BALANCE] = { "balance", WIRE_OP_VOLUNTEER_LEDGER },
+	[LOAD_OP_REPORT_COMMUNITY] = { "report-community",
+	    WIRE_OP_REPORT_MONTHLY },
+	[LOAD_OP_REPORT_CITY] = { "report-city", WIRE_OP_REPORT_MONTHLY },
+	[LOAD_OP_IDLE] = { "idle", WIRE_OP_HEALTHZ },
 };
 
 /* The monotonic clock. */

@@ -64,6 +64,7 @@ request_build(const struct load_options *opt, const struct load_keys *keys,
 	size_t key;
 	int64_t v, start, now;
 
+	op = load_ops[opt->op].route;
 	v = k % opt->volunteers + 1;
 	switch (opt->op) {
 	case LOAD_OP_SHIFT:
@@ -74,23 +75,19 @@ request_build(const struct load_options *opt, const struct load_keys *keys,
 		    "\",\"activity\":\"patrol\",\"started_at\":\"%s\","
 		    "\"ended_at\":\"%s\",\"place\":\"Bench street\"}",
 		    v, started, ended);
-		op = WIRE_OP_SHIFT_LOG;
 		b = body;
 		break;
 	case LOAD_OP_REDEEM:
 		snprintf(body, sizeof(body), "{\"volunteer\":\"B%06" PRId64
 		    "\",\"item\":\"GIFT\",\"quantity\":1}", v);
-		op = WIRE_OP_REDEEM;
 		b = body;
 		break;
 	case LOAD_OP_BALANCE:
 		v = (int64_t)(((uint64_t)k * REQUEST_VOLUNTEER_HASH) %
 		    (uint64_t)opt->volunteers) + 1;
-		op = WIRE_OP_VOLUNTEER_LEDGER;
 		break;
 	case LOAD_OP_REPORT_COMMUNITY:
 	case LOAD_OP_REPORT_CITY:
-		op = WIRE_OP_REPORT_MONTHLY;
 		snprintf(query, sizeof(query), "month=%s&level=community",
 		    opt->month);
 		q = query;
@@ -161,7 +158,7 @@ void
 request_prepare(struct load_run *run)
 {
 	const struct load_options *opt = run->opt;
-	const struct wire_route *health = wire_route(WIRE_OP_HEALTHZ);
+	const struct wire_route *idle;
 	struct load_keys keys;
 	struct timespec t0, t1;
 	size_t i;
@@ -169,12 +166,13 @@ request_prepare(struct load_run *run)
 	load_now(&t0);
 	if (opt->op == LOAD_OP_IDLE) {
 		/* One unsigned request, the same bytes for every connection. */
+		idle = wire_route(load_ops[LOAD_OP_IDLE].route);
 		run->nrequests = (size_t)opt->connections;
 		run->requests = xcalloc(run->nrequests,
 		    sizeof(*run->requests));
 		run->requests[0].text = xasprintf("%s %s HTTP/1.1\r\n"
 		    "Host: %s\r\nAccept: " WIRE_TYPE_JSON "\r\n\r\n",
-		    health->method, health->pattern, opt->authority);
+		    idle->method, idle->pattern, opt->authority);
 		run->requests[0].len = strlen(run->requests[0].text);
 		for (i = 1; i < run->nrequests; i++)
 			run->requests[i] = run->requests[0];

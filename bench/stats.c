@@ -60,7 +60,7 @@ stats_report(struct load_run *run)
 		    json_integer((json_int_t)run->statuses[i]));
 	}
 	o = json_object();
-	json_object_set_new(o, "op", json_string(load_op_names[run->opt->op]));
+	json_object_set_new(o, "op", json_string(load_ops[run->opt->op].name));
 	json_object_set_new(o, "connections",
 	    json_integer(run->opt->connections));
 	json_object_set_new(o, "sent", json_integer((json_int_t)run->sent));
