@@ -75,6 +75,8 @@ args_decode(enum wire_op op, const struct ops *ops,
 	json_error_t error;
 	json_t *args;
 
+	if ((route->param == NULL) != (req->segment == NULL))
+		abort();
 	p->detail[0] = '\0';
 	if (route->access != WIRE_WRITE) {
 		if ((args = args_query(req->query)) == NULL)
@@ -95,8 +97,6 @@ args_decode(enum wire_op op, const struct ops *ops,
 			    "Invalid JSON", "The body must be a JSON object.");
 		}
 	}
-	if ((route->param == NULL) != (req->segment == NULL))
-		abort();
 	if (route->param != NULL)
 		json_object_set_new(args, route->param,
 		    json_string(req->segment));

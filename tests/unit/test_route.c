@@ -96,7 +96,8 @@ START_TEST(bad_method_lists_allowed)
 }
 END_TEST
 
-/* A server listening on some free port of 127.0.0.1. */
+/* A server listening on some free port of 127.0.0.1, above the ports the
+ * end-to-end tests give their daemons (tests/lib.sh). */
 static struct http_server *
 server_on_free_port(struct event_base *base, struct conf *cf)
 {
@@ -105,7 +106,7 @@ server_on_free_port(struct event_base *base, struct conf *cf)
 	int i, port;
 
 	for (i = 0; i < 100 && server == NULL; i++) {
-		port = 20000 + (int)((getpid() * 7 + i * 131) % 40000);
+		port = 40000 + (int)((getpid() * 7 + i * 131) % 20000);
 		snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
 		ck_assert_int_eq(conf_set(cf, "listen", listen, err,
 		    sizeof(err)), 0);
