@@ -89,14 +89,10 @@ call_once(struct client *cl, const char *method, const char *path,
     const char *text, const char *digest, const char *idem,
     struct net_response *resp)
 {
-	const char *components[7] = { "@method", "@authority", "@path",
-	    "@query" };
-	char authority[300], nonce[SIG_NONCE_LEN + 1];
-	char *sig_input = NULL, *signature = NULL;
+	char authority[300], *sig_input = NULL, *signature = NULL;
 	struct call_headers hs = { .n = 0 };
-	struct sig_params sp;
 	struct sig_request req;
-	size_t nc = 4;
+	int64_t now;
 	int rc;
 
 	net_authority(cl->settings.server, authority, sizeof(authority));
@@ -106,22 +102,10 @@ call_once(struct client *cl, const char *method, const char *path,
 		    WIRE_TYPE_JSON };
 		hs.h[hs.n++] = (struct net_header){ WIRE_HDR_CONTENT_DIGEST,
 		    digest };
-		components[nc++] = "content-type";
-		components[nc++] = "content-digest";
 	}
-	if (idem != NULL) {
+	if (idem != NULL)
 		hs.h[hs.n++] = (struct net_header){ WIRE_HDR_IDEMPOTENCY_KEY,
 		    idem };
-		components[nc++] = "idempotency-key";
-	}
-	sig_nonce_new(nonce);
-	memset(&sp, 0, sizeof(sp));
-	sp.created = (int64_t)time(NULL);
-	sp.expires = sp.created + CALL_EXPIRES;
-	sp.nonce = nonce;
-	sp.keyid = cl->key->keyid;
-	sp.alg = SIG_ALG;
-	sp.tag = SIG_TAG;
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.authority = authority;
@@ -129,8 +113,10 @@ call_once(struct client *cl, const char *method, const char *path,
 	req.query = query;
 	req.header = call_header;
 	req.arg = &hs;
-	if (sig_sign_request(cl->key->sk, components, nc, &sp, &req,
-	    &sig_input, &signature) != SIG_OK)
+	now = (int64_t)time(NULL);
+	if (sig_sign_profile(cl->key->sk, cl->key->keyid, now,
+	    now + CALL_EXPIRES, text != NULL, idem != NULL, &req, &sig_input,
+	    &signature) != SIG_OK)
 		abort();
 	hs.h[hs.n++] = (struct net_header){ WIRE_HDR_SIGNATURE_INPUT,
 	    sig_input };

@@ -10,7 +10,9 @@
  *	look up in->keyid (unknown or revoked: SIG_KEY_*);
  *	sig_verify(in, request, public_key);
  *	record in->nonce for the key (seen before: SIG_NONCE_REPLAYED).
- * The client calls sig_digest_header() and sig_sign_request(). */
+ * A signer (the client, the benchmark) calls sig_digest_header() and
+ * sig_sign_profile().  Both sides take the covered components from
+ * sig_covered_components(). */
 #ifndef VPOINTS_SIG_H
 #define VPOINTS_SIG_H
 
@@ -30,6 +32,9 @@
 #define SIG_PUBLICKEYBYTES	32
 #define SIG_SECRETKEYBYTES	64
 #define SIG_BYTES		64
+
+/* The most components a vpoints signature covers. */
+#define SIG_MAX_COVERED	7
 
 /* A key id is the base64url of a SHA-256 digest. */
 #define SIG_KEYID_LEN	43
@@ -116,6 +121,8 @@ struct sig_input *sig_input_parse(const char *signature_input,
 		     const char *signature, const char *label,
 		     enum sig_refusal *why);
 void		 sig_input_free(struct sig_input *in);
+size_t		 sig_covered_components(int has_body, int is_write,
+		     const char *components[SIG_MAX_COVERED]);
 enum sig_refusal sig_profile_check(const struct sig_input *in, time_t now,
 		     int has_body, int is_write);
 enum sig_refusal sig_verify(const struct sig_input *in,
@@ -134,6 +141,11 @@ int		 sig_verify_base(const unsigned char *public_key,
 enum sig_refusal sig_sign_request(const unsigned char *secret_key,
 		     const char *const *components, size_t ncomponents,
 		     const struct sig_params *sp,
+		     const struct sig_request *req,
+		     char **signature_input, char **signature);
+enum sig_refusal sig_sign_profile(const unsigned char *secret_key,
+		     const char *keyid, int64_t created, int64_t expires,
+		     int has_body, int is_write,
 		     const struct sig_request *req,
 		     char **signature_input, char **signature);
 

@@ -21,22 +21,33 @@
 #define WIRE_HDR_ALLOW		"Allow"
 #define WIRE_HDR_RETRY_AFTER	"Retry-After"
 
+/* An Idempotency-Key is 1 to WIRE_IDEM_KEY_MAX visible ASCII characters. */
+#define WIRE_IDEM_KEY_MAX	255
+
 /* Media types. */
 #define WIRE_TYPE_JSON		"application/json"
 #define WIRE_TYPE_PROBLEM	"application/problem+json"
 #define WIRE_TYPE_CSV		"text/csv; charset=utf-8"
 
-/* RFC 9457 problem types: a stable URN per kind of error. */
+/* RFC 9457 problem types: a stable URN per kind of error. The C code
+ * names every type it sends here; a refused signature's type is the
+ * prefix and sig_refusal_slug() (common/sig.c); the SQL functions send
+ * their own slugs (vp_problem, vp_refuse), of which the C code reads
+ * WIRE_P_IN_FLIGHT. */
 #define WIRE_PROBLEM_PREFIX	"urn:vpoints:problem:"
 #define WIRE_PROBLEM(slug)	WIRE_PROBLEM_PREFIX slug
 #define WIRE_P_BAD_REQUEST	WIRE_PROBLEM("bad-request")
 #define WIRE_P_NOT_FOUND	WIRE_PROBLEM("not-found")
 #define WIRE_P_METHOD		WIRE_PROBLEM("method-not-allowed")
 #define WIRE_P_TOO_LARGE	WIRE_PROBLEM("body-too-large")
+#define WIRE_P_HTTP_ERROR	WIRE_PROBLEM("http-error")
 #define WIRE_P_DB_UNAVAILABLE	WIRE_PROBLEM("database-unavailable")
 #define WIRE_P_OVERLOADED	WIRE_PROBLEM("overloaded")
 #define WIRE_P_SHUTTING_DOWN	WIRE_PROBLEM("shutting-down")
 #define WIRE_P_INTERNAL		WIRE_PROBLEM("internal-error")
+#define WIRE_P_IDEM_KEY_MISSING	WIRE_PROBLEM("idempotency-key-missing")
+#define WIRE_P_INVALID_JSON	WIRE_PROBLEM("invalid-json")
+#define WIRE_P_INVALID_FIELD	WIRE_PROBLEM("invalid-field")
 #define WIRE_P_IN_FLIGHT	WIRE_PROBLEM("request-in-flight")
 
 /* Exit codes of vpoints (sysexits style; documented in vpoints --help). */

@@ -1,7 +1,5 @@
 #include "config.h"
 
-#include <sys/queue.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -439,6 +437,14 @@ http_route(struct http_server *server, const char *method,
 	server->nroutes++;
 }
 
+/* The routes added, in the order a request is matched against them. */
+const struct route *
+http_server_routes(const struct http_server *server, size_t *n)
+{
+	*n = server->nroutes;
+	return server->routes;
+}
+
 /* Stop accepting; call drained once no request is left in flight. */
 void
 http_server_drain(struct http_server *server, http_drained_cb cb, void *arg)
@@ -502,30 +508,6 @@ const char *
 http_request_query(const struct http_request *hr)
 {
 	return hr->query;
-}
-
-/* The query's parameters, decoded, as a JSON object of strings; NULL
- * when the query is malformed or names a parameter twice. */
-json_t *
-http_request_query_json(const struct http_request *hr)
-{
-	struct evkeyvalq params;
-	struct evkeyval *kv;
-	json_t *obj;
-
-	if (evhttp_parse_query_str(hr->query, &params) != 0)
-		return NULL;
-	obj = json_object();
-	TAILQ_FOREACH(kv, &params, next) {
-		if (json_object_get(obj, kv->key) != NULL) {
-			json_decref(obj);
-			obj = NULL;
-			break;
-		}
-		json_object_set_new(obj, kv->key, json_string(kv->value));
-	}
-	evhttp_clear_headers(&params);
-	return obj;
 }
 
 /* The index-th {} segment of the route. */

@@ -14,6 +14,7 @@
 
 struct http_server;
 struct http_request;
+struct route;
 
 typedef void (*http_handler)(struct http_request *, void *arg);
 typedef void (*http_drained_cb)(void *arg);
@@ -29,6 +30,8 @@ void		 http_server_configure(struct http_server *,
 		    const struct conf *);
 void		 http_route(struct http_server *, const char *method,
 		    const char *pattern, http_handler, void *arg);
+const struct route *http_server_routes(const struct http_server *,
+		    size_t *n);
 void		 http_server_drain(struct http_server *, http_drained_cb,
 		    void *arg);
 int		 http_server_inflight(const struct http_server *);
@@ -40,7 +43,6 @@ const char	*http_request_method(const struct http_request *);
 const char	*http_request_path(const struct http_request *);
 const char	*http_request_query(const struct http_request *);
 const char	*http_request_param(const struct http_request *, int index);
-json_t		*http_request_query_json(const struct http_request *);
 const char	*http_request_header(const struct http_request *,
 		    const char *name);
 const char	*http_request_body(const struct http_request *, size_t *len);

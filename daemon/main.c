@@ -19,7 +19,6 @@
 #include "daemon/chores.h"
 #include "daemon/conf.h"
 #include "daemon/db.h"
-#include "daemon/health.h"
 #include "daemon/http.h"
 #include "daemon/metrics.h"
 #include "daemon/migrate.h"
@@ -389,16 +388,15 @@ main(int argc, char **argv)
 		rc = EX_OSERR;
 		goto done;
 	}
-	http_route(d.http, "GET", WIRE_ROUTE_HEALTHZ, health_get, d.db);
 	d.metrics = metrics_create(d.db);
 	http_server_observe(d.http, metrics_reply, d.metrics);
-	http_route(d.http, "GET", WIRE_ROUTE_METRICS, metrics_get, d.metrics);
 	d.auth = auth_create(d.db, d.metrics);
 	d.chores = chores_start(d.base, d.db, d.conf);
 	d.ops.db = d.db;
 	d.ops.auth = d.auth;
 	d.ops.conf = &d.conf;
 	d.ops.signer = d.signer;
+	d.ops.metrics = d.metrics;
 	ops_route_all(d.http, &d.ops);
 	d.sigterm = main_signal(&d, SIGTERM, main_stop);
 	d.sigint = main_signal(&d, SIGINT, main_stop);

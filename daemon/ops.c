@@ -1,95 +1,39 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
-#include "daemon/admin.h"
-#include "daemon/volunteer.h"
-#include "daemon/ops.h"
 #include "daemon/api.h"
+#include "daemon/args.h"
+#include "daemon/health.h"
+#include "daemon/metrics.h"
+#include "daemon/ops.h"
 #include "daemon/reports.h"
 #include "log.h"
 #include "wire.h"
 #include "xmalloc.h"
 
-#define OPS_IDEM_KEY_MAX	255
-
-/* Every signed operation of the API. */
-static const struct op ops_table[] = {
-	{ "POST", "/v1/communities", "community_add", true, { NULL }, NULL, NULL },
-	{ "GET", "/v1/communities", "community_list", false, { NULL }, NULL, NULL },
-	{ "POST", "/v1/stations", "station_add", true, { NULL },
-	    admin_prepare_station, NULL },
-	{ "GET", "/v1/stations", "station_list", false, { NULL }, NULL, NULL },
-	{ "POST", "/v1/stations/{}/revoke", "station_revoke", true,
-	    { "code" }, NULL, NULL },
-	{ "POST", "/v1/activities", "activity_add", true, { NULL }, NULL, NULL },
-	{ "GET", "/v1/activities", "activity_list", false, { NULL }, NULL, NULL },
-	{ "POST", "/v1/teams", "team_add", true, { NULL }, NULL, NULL },
-	{ "GET", "/v1/teams", "team_list", false, { NULL }, NULL, NULL },
-	{ "POST", "/v1/teams/{}/join", "team_join", true, { "code" }, NULL, NULL },
-	{ "POST", "/v1/teams/{}/leave", "team_leave", true, { "code" }, NULL, NULL },
-	{ "POST", "/v1/volunteers", "volunteer_add", true, { NULL },
-	    volunteer_prepare, NULL },
-	{ "GET", "/v1/volunteers", "volunteer_list", false, { NULL }, NULL, NULL },
-	{ "GET", "/v1/volunteers/{}", "volunteer_get", false, { "number" },
-	    NULL, NULL },
-	{ "PATCH", "/v1/volunteers/{}", "volunteer_update", true,
-	    { "number" }, volunteer_prepare, NULL },
-	{ "GET", "/v1/volunteers/{}/ledger", "volunteer_ledger", false,
-	    { "number" }, NULL, NULL },
-	{ "POST", "/v1/shifts", "shift_log", true, { NULL }, NULL, NULL },
-	{ "GET", "/v1/shifts", "shift_list", false, { NULL }, NULL, NULL },
-	{ "POST", "/v1/shifts/checkin", "shift_checkin", true, { NULL }, NULL, NULL },
-	{ "POST", "/v1/shifts/{}/checkout", "shift_checkout", true, { "id" },
-	    NULL, NULL },
-	{ "POST", "/v1/shifts/{}/corrections", "shift_correct", true,
-	    { "id" }, NULL, NULL },
-	{ "POST", "/v1/catalog", "catalog_add", true, { NULL }, NULL, NULL },
-	{ "GET", "/v1/catalog", "catalog_list", false, { NULL }, NULL, NULL },
-	{ "POST", "/v1/catalog/{}/restock", "catalog_restock", true,
-	    { "code" }, NULL, NULL },
-	{ "POST", "/v1/catalog/{}/deactivate", "catalog_deactivate", true,
-	    { "code" }, NULL, NULL },
-	{ "POST", "/v1/redemptions", "redeem", true, { NULL }, NULL, NULL },
-	{ "POST", "/v1/redemptions/{}/void", "redemption_void", true,
-	    { "id" }, NULL, NULL },
-	{ "POST", "/v1/help-requests", "help_request", true, { NULL }, NULL, NULL },
-	{ "GET", "/v1/help-requests", "help_list", false, { NULL }, NULL, NULL },
-	{ "POST", "/v1/help-requests/{}/accept", "help_accept", true,
-	    { "id" }, NULL, NULL },
-	{ "POST", "/v1/help-requests/{}/complete", "help_complete", true,
-	    { "id" }, NULL, NULL },
-	{ "POST", "/v1/help-requests/{}/cancel", "help_cancel", true,
-	    { "id" }, NULL, NULL },
-	{ "GET", "/v1/audit", "audit", false, { NULL }, NULL, NULL },
-	{ "GET", "/v1/reports/monthly", "report_monthly", false, { NULL }, NULL,
-	    reports_finish },
-	{ "GET", "/v1/reports/annual", "report_annual", false, { NULL }, NULL,
-	    reports_finish },
-	{ "GET", "/v1/star-levels", "star_levels", false, { NULL }, NULL, NULL },
-	{ "POST", "/v1/star-levels", "star_levels_set", true, { NULL }, NULL, NULL },
-	{ "POST", "/v1/certificates", "certificate_issue", true, { NULL }, NULL,
-	    reports_certificate_finish },
-	{ "GET", "/v1/certificates/{}", "certificate_get", false,
-	    { "number" }, NULL, NULL },
-	{ "POST", "/v1/certificates/{}/revoke", "certificate_revoke", true,
-	    { "number" }, NULL, NULL },
-	{ "POST", "/v1/months/{}/close", "month_close", true, { "month" }, NULL,
-	    reports_month_close_finish },
-	{ "GET", "/v1/months", "month_list", false, { NULL }, NULL, NULL },
+/* What the daemon does with a successful operation's body for some routes
+ * (signs it, or writes CSV), by common/routes.h id; the others pass the
+ * body through as it came. */
+static const ops_finish ops_finishes[WIRE_OP_COUNT] = {
+	[WIRE_OP_REPORT_MONTHLY] = reports_finish,
+	[WIRE_OP_REPORT_ANNUAL] = reports_finish,
+	[WIRE_OP_CERTIFICATE_ISSUE] = reports_certificate_finish,
+	[WIRE_OP_MONTH_CLOSE] = reports_month_close_finish,
 };
 
-/* Pair of the ops context and the operation, one per route. */
+/* Pair of the ops context and the route, one per route. */
 struct ops_route {
 	struct ops	*ops;
-	const struct op	*op;
+	enum wire_op	 op;
 };
 
-static struct ops_route ops_routes[sizeof(ops_table) / sizeof(ops_table[0])];
+static struct ops_route ops_routes[WIRE_OP_COUNT];
 
 /* One request on its way through vp_call. */
 struct ops_call {
@@ -122,8 +66,8 @@ ops_done(const struct db_reply *r, void *arg)
 		    "The error was logged.");
 		return;
 	}
-	if (code < 400 && route->op->finish != NULL) {
-		route->op->finish(route->ops, hr, code, body);
+	if (code < 400 && ops_finishes[route->op] != NULL) {
+		ops_finishes[route->op](route->ops, hr, code, body);
 		return;
 	}
 	if (code == 401)
@@ -139,7 +83,7 @@ ops_idem_key_valid(const char *key)
 	size_t i;
 
 	for (i = 0; key[i] != '\0'; i++) {
-		if (!isgraph((unsigned char)key[i]) || i == OPS_IDEM_KEY_MAX)
+		if (!isgraph((unsigned char)key[i]) || i == WIRE_IDEM_KEY_MAX)
 			return false;
 	}
 	return i > 0;
@@ -149,9 +93,13 @@ ops_idem_key_valid(const char *key)
 static void
 ops_no_idem_key(struct http_request *hr)
 {
-	http_reply_problem(hr, 400, WIRE_PROBLEM("idempotency-key-missing"),
-	    "Idempotency-Key required", "Every write needs an Idempotency-Key "
-	    "header of 1 to 255 visible characters.");
+	char detail[128];
+
+	snprintf(detail, sizeof(detail), "Every write needs an "
+	    "Idempotency-Key header of 1 to %d visible characters.",
+	    WIRE_IDEM_KEY_MAX);
+	http_reply_problem(hr, 400, WIRE_P_IDEM_KEY_MISSING,
+	    "Idempotency-Key required", detail);
 }
 
 /* SHA-256 (hex) of what makes two requests the same request. */
@@ -176,54 +124,22 @@ ops_fingerprint(struct http_request *hr, char *hex, size_t hexlen)
 	sodium_bin2hex(hex, hexlen, hash, sizeof(hash));
 }
 
-/* The request's arguments: its JSON object body (writes) or its query
- * parameters (reads), plus the route's {} segments. NULL after replying
- * 400 or 422. */
+/* The request's arguments (args.c); NULL after replying 400 or 422. */
 static json_t *
-ops_args(struct http_request *hr, const struct ops *ops, const struct op *op)
+ops_args(struct http_request *hr, const struct ops_route *route)
 {
-	char detail[256];
-	json_error_t error;
-	const char *body;
+	struct args_request req;
+	struct args_problem problem;
 	json_t *args;
-	size_t len;
-	int i;
 
-	body = http_request_body(hr, &len);
-	if (!op->write) {
-		args = http_request_query_json(hr);
-		if (args == NULL) {
-			http_reply_problem(hr, 400, WIRE_P_BAD_REQUEST,
-			    "Bad query", "The query string is malformed or "
-			    "repeats a parameter.");
-			return NULL;
-		}
-	} else if (len == 0) {
-		args = json_object();
-	} else {
-		args = json_loadb(body, len, JSON_REJECT_DUPLICATES, &error);
-		if (args == NULL) {
-			http_reply_problem(hr, 400, WIRE_PROBLEM("invalid-json"),
-			    "Invalid JSON", error.text);
-			return NULL;
-		}
-		if (!json_is_object(args)) {
-			json_decref(args);
-			http_reply_problem(hr, 400, WIRE_PROBLEM("invalid-json"),
-			    "Invalid JSON", "The body must be a JSON object.");
-			return NULL;
-		}
-	}
-	for (i = 0; i < OPS_MAX_PARAMS && op->params[i] != NULL; i++)
-		json_object_set_new(args, op->params[i],
-		    json_string(http_request_param(hr, i)));
-	if (op->prepare != NULL &&
-	    op->prepare(ops, args, detail, sizeof(detail)) != 0) {
-		json_decref(args);
-		http_reply_problem(hr, 422, WIRE_PROBLEM("invalid-field"),
-		    "invalid-field", detail);
-		return NULL;
-	}
+	req.query = http_request_query(hr);
+	req.body = http_request_body(hr, &req.body_len);
+	req.segment = wire_route(route->op)->param != NULL ?
+	    http_request_param(hr, 0) : NULL;
+	args = args_decode(route->op, route->ops, &req, &problem);
+	if (args == NULL)
+		http_reply_problem(hr, problem.status, problem.type,
+		    problem.title, problem.detail);
 	return args;
 }
 
@@ -232,16 +148,16 @@ static void
 ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 {
 	const struct ops_route *route = arg;
-	const struct op *op = route->op;
+	const struct wire_route *wr = wire_route(route->op);
 	const char *idem = NULL, *params[7];
 	char fingerprint[2 * crypto_hash_sha256_BYTES + 1];
 	struct ops_call *call;
 	json_t *args;
 	char *text;
 
-	if (op->write)
+	if (wr->access == WIRE_WRITE)
 		idem = http_request_header(hr, WIRE_HDR_IDEMPOTENCY_KEY);
-	if ((args = ops_args(hr, route->ops, op)) == NULL)
+	if ((args = ops_args(hr, route)) == NULL)
 		return;
 	text = json_dumps(args, JSON_COMPACT);
 	json_decref(args);
@@ -250,7 +166,7 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 	ops_fingerprint(hr, fingerprint, sizeof(fingerprint));
 	params[0] = ok->keyid;
 	params[1] = ok->nonce;
-	params[2] = op->name;
+	params[2] = wr->operation;
 	params[3] = idem;
 	params[4] = fingerprint;
 	params[5] = text;
@@ -268,33 +184,61 @@ static void
 ops_handle(struct http_request *hr, void *arg)
 {
 	const struct ops_route *route = arg;
+	bool write = wire_route(route->op)->access == WIRE_WRITE;
 	const char *idem;
 
 	/* Said before the signature, which must cover it: a write without
 	 * an Idempotency-Key is a malformed request, not a forged one. */
-	if (route->op->write) {
+	if (write) {
 		idem = http_request_header(hr, WIRE_HDR_IDEMPOTENCY_KEY);
 		if (idem == NULL || !ops_idem_key_valid(idem)) {
 			ops_no_idem_key(hr);
 			return;
 		}
 	}
-	auth_check(route->ops->auth, hr, route->op->write, ops_signed,
-	    (void *)route);
+	auth_check(route->ops->auth, hr, write, ops_signed, (void *)route);
 }
 
-/* Add every operation's route to the server, and the public key's. */
+/* The handler of an unsigned route, and in *arg what it is given. */
+static http_handler
+ops_open(struct ops *ops, enum wire_op op, void **arg)
+{
+	switch (op) {
+	case WIRE_OP_HEALTHZ:
+		*arg = ops->db;
+		return health_get;
+	case WIRE_OP_METRICS:
+		*arg = ops->metrics;
+		return metrics_get;
+	case WIRE_OP_PUBLIC_KEY:
+		*arg = ops;
+		return reports_public_key;
+	default:
+		abort();
+	}
+}
+
+/* Add every route of common/routes.h to the server, in its order: the
+ * unsigned ones to their handlers, the others to the signed operation
+ * handler. */
 void
 ops_route_all(struct http_server *server, struct ops *ops)
 {
+	const struct wire_route *wr;
+	http_handler handler;
+	void *arg;
 	size_t i;
 
-	http_route(server, "GET", WIRE_API_PREFIX "/public-key",
-	    reports_public_key, ops);
-	for (i = 0; i < sizeof(ops_table) / sizeof(ops_table[0]); i++) {
+	for (i = 0; i < WIRE_OP_COUNT; i++) {
+		wr = wire_route((enum wire_op)i);
 		ops_routes[i].ops = ops;
-		ops_routes[i].op = &ops_table[i];
-		http_route(server, ops_table[i].method, ops_table[i].pattern,
-		    ops_handle, &ops_routes[i]);
+		ops_routes[i].op = (enum wire_op)i;
+		if (wr->access == WIRE_OPEN) {
+			handler = ops_open(ops, (enum wire_op)i, &arg);
+		} else {
+			handler = ops_handle;
+			arg = &ops_routes[i];
+		}
+		http_route(server, wr->method, wr->pattern, handler, arg);
 	}
 }

@@ -7,33 +7,17 @@
  * value of every key that needs a restart. */
 #include "config.h"
 
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fuzz/fuzz.h"
+#include "fuzz/memfile.h"
 #include "daemon/conf.h"
 #include "log.h"
-
-static int	memfd = -1;
-static char	memfd_path[64];
-
-/* Make the memory file once; keep the log to errors. */
-static void
-init_memfd(void)
-{
-	if (memfd != -1)
-		return;
-	log_set_level(LOG_ERROR);
-	if ((memfd = memfd_create("vpointsd.conf", MFD_CLOEXEC)) == -1)
-		abort();
-	snprintf(memfd_path, sizeof(memfd_path), "/proc/self/fd/%d", memfd);
-}
 
 /* Whether s is "" or 64 hex digits, as id_hash_key must be. */
 static int
@@ -98,15 +82,14 @@ static void
 check_load(const uint8_t *data, size_t size)
 {
 	struct conf *cf, *running;
+	const char *path;
 	char err[256];
 
-	if (ftruncate(memfd, 0) != 0 ||
-	    (size != 0 && pwrite(memfd, data, size, 0) != (ssize_t)size))
-		abort();
+	path = memfile_fill("vpointsd.conf", 0644, data, size);
 	cf = conf_new();
 	check_valid(cf);
 	memset(err, 0, sizeof(err));
-	if (conf_load(cf, memfd_path, err, sizeof(err)) != 0) {
+	if (conf_load(cf, path, err, sizeof(err)) != 0) {
 		FUZZ_CHECK(err[0] != '\0');
 		conf_free(cf);
 		return;
@@ -162,7 +145,7 @@ check_set(const uint8_t *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	init_memfd();
+	log_set_level(LOG_ERROR);
 	check_load(data, size);
 	check_set(data, size);
 	return 0;

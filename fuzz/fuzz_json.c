@@ -1,12 +1,11 @@
-/* Fuzz the daemon's decoding of a write's JSON body, as ops_args (daemon/
- * ops.c) does it: json_loadb with JSON_REJECT_DUPLICATES, the rule that
- * the body must be an object, the route's {} segments added to it, the
- * route's prepare hook, and the compact text that goes to vp_call.
+/* Fuzz the daemon's decoding of a request into an operation's arguments:
+ * args_decode (daemon/args.c) itself, as the daemon's handler calls it,
+ * on the signed routes of common/routes.h.
  *
- * The input is a line "METHOD PATH" (LF-terminated), then the body.  A
- * path that is no write route of the API still has its body decoded, with
- * no segments and no hook.  volunteer_prepare runs with an id_hash_key
- * configured and, on a copy of the arguments, without one. */
+ * The input is a line "METHOD PATH[?QUERY]" (LF-terminated), then the
+ * body.  A line that names no signed route has its body decoded as
+ * community_add's (a write with no {} segment and no prepare hook).  Each
+ * input is decoded with an id_hash_key configured and again without. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -15,63 +14,19 @@
 #include <jansson.h>
 
 #include "fuzz/fuzz.h"
-#include "daemon/admin.h"
+#include "daemon/args.h"
 #include "daemon/conf.h"
 #include "daemon/ops.h"
 #include "daemon/route.h"
-#include "daemon/volunteer.h"
 #include "keyfile.h"
+#include "routes.h"
 #include "sig.h"
+#include "wire.h"
 
-/* The write routes of ops_table (daemon/ops.c) with their {} segments
- * and prepare hooks; reads take their arguments from the query. */
-static const struct op fuzz_ops[] = {
-	{ "POST", "/v1/communities", "community_add", true, { NULL }, NULL, NULL },
-	{ "POST", "/v1/stations", "station_add", true, { NULL },
-	    admin_prepare_station, NULL },
-	{ "POST", "/v1/stations/{}/revoke", "station_revoke", true,
-	    { "code" }, NULL, NULL },
-	{ "POST", "/v1/activities", "activity_add", true, { NULL }, NULL, NULL },
-	{ "POST", "/v1/teams", "team_add", true, { NULL }, NULL, NULL },
-	{ "POST", "/v1/teams/{}/join", "team_join", true, { "code" }, NULL, NULL },
-	{ "POST", "/v1/teams/{}/leave", "team_leave", true, { "code" }, NULL, NULL },
-	{ "POST", "/v1/volunteers", "volunteer_add", true, { NULL },
-	    volunteer_prepare, NULL },
-	{ "PATCH", "/v1/volunteers/{}", "volunteer_update", true,
-	    { "number" }, volunteer_prepare, NULL },
-	{ "POST", "/v1/shifts", "shift_log", true, { NULL }, NULL, NULL },
-	{ "POST", "/v1/shifts/checkin", "shift_checkin", true, { NULL }, NULL, NULL },
-	{ "POST", "/v1/shifts/{}/checkout", "shift_checkout", true, { "id" },
-	    NULL, NULL },
-	{ "POST", "/v1/shifts/{}/corrections", "shift_correct", true,
-	    { "id" }, NULL, NULL },
-	{ "POST", "/v1/catalog", "catalog_add", true, { NULL }, NULL, NULL },
-	{ "POST", "/v1/catalog/{}/restock", "catalog_restock", true,
-	    { "code" }, NULL, NULL },
-	{ "POST", "/v1/catalog/{}/deactivate", "catalog_deactivate", true,
-	    { "code" }, NULL, NULL },
-	{ "POST", "/v1/redemptions", "redeem", true, { NULL }, NULL, NULL },
-	{ "POST", "/v1/redemptions/{}/void", "redemption_void", true,
-	    { "id" }, NULL, NULL },
-	{ "POST", "/v1/help-requests", "help_request", true, { NULL }, NULL, NULL },
-	{ "POST", "/v1/help-requests/{}/accept", "help_accept", true,
-	    { "id" }, NULL, NULL },
-	{ "POST", "/v1/help-requests/{}/complete", "help_complete", true,
-	    { "id" }, NULL, NULL },
-	{ "POST", "/v1/help-requests/{}/cancel", "help_cancel", true,
-	    { "id" }, NULL, NULL },
-	{ "POST", "/v1/star-levels", "star_levels_set", true, { NULL }, NULL, NULL },
-	{ "POST", "/v1/certificates", "certificate_issue", true, { NULL }, NULL,
-	    NULL },
-	{ "POST", "/v1/certificates/{}/revoke", "certificate_revoke", true,
-	    { "number" }, NULL, NULL },
-	{ "POST", "/v1/months/{}/close", "month_close", true, { "month" }, NULL,
-	    NULL },
-};
-
-#define FUZZ_NOPS	(sizeof(fuzz_ops) / sizeof(fuzz_ops[0]))
-
-static struct route	routes[FUZZ_NOPS];
+/* The signed routes of common/routes.h; target is the enum wire_op. */
+static struct route	routes[WIRE_OP_COUNT];
+static size_t		nroutes;
+static enum wire_op	ops_of[WIRE_OP_COUNT];
 
 /* A configuration with an id_hash_key, one without, and their ops. */
 static char		 id_hash_key[] =
@@ -90,12 +45,16 @@ init_routes(void)
 {
 	size_t i;
 
-	if (routes[0].method != NULL)
+	if (nroutes != 0)
 		return;
-	for (i = 0; i < FUZZ_NOPS; i++) {
-		routes[i].method = fuzz_ops[i].method;
-		routes[i].pattern = fuzz_ops[i].pattern;
-		routes[i].target = (void *)&fuzz_ops[i];
+	for (i = 0; i < WIRE_OP_COUNT; i++) {
+		if (wire_routes[i].access == WIRE_OPEN)
+			continue;
+		ops_of[nroutes] = (enum wire_op)i;
+		routes[nroutes].method = wire_routes[i].method;
+		routes[nroutes].pattern = wire_routes[i].pattern;
+		routes[nroutes].target = &ops_of[nroutes];
+		nroutes++;
 	}
 }
 
@@ -107,48 +66,19 @@ is_hex(const char *s, size_t n)
 	    strspn(s, "0123456789abcdef") == n;
 }
 
-/* Run a prepare hook and check what it leaves: on success the arguments
- * as SQL may see them, on refusal a detail for the 422. */
-static int
-check_prepare(const struct op *op, const struct ops *ops, json_t *args)
+/* A refusal is one the daemon can send, with something to say. */
+static void
+check_problem(const struct args_problem *p)
 {
-	unsigned char pk[SIG_PUBLICKEYBYTES];
-	char detail[256], why[128];
-	const char *id, *text;
-	json_t *had_id;
-	int rc;
-
-	had_id = json_object_get(args, "id_number");
-	id = json_string_value(had_id);
-	memset(detail, 0, sizeof(detail));
-	rc = op->prepare(ops, args, detail, sizeof(detail));
-	if (rc != 0) {
-		FUZZ_CHECK(rc == -1 && detail[0] != '\0');
-		return rc;
-	}
-	if (op->prepare == admin_prepare_station) {
-		text = json_string_value(json_object_get(args, "public_key"));
-		FUZZ_CHECK(text != NULL && strlen(text) == 43);
-		FUZZ_CHECK(keyfile_parse_public(text, pk, why, sizeof(why)) ==
-		    0);
-	} else {
-		FUZZ_CHECK(json_object_get(args, "id_number") == NULL);
-		text = json_string_value(json_object_get(args, "id_hash"));
-		if (id != NULL) {
-			FUZZ_CHECK(ops == &ops_keyed);
-			FUZZ_CHECK(is_hex(text, 64));
-			text = json_string_value(json_object_get(args,
-			    "id_last4"));
-			FUZZ_CHECK(text != NULL && strlen(text) == 4);
-		} else {
-			FUZZ_CHECK(json_object_get(args, "id_hash") == NULL &&
-			    json_object_get(args, "id_last4") == NULL);
-		}
-	}
-	return 0;
+	FUZZ_CHECK((p->status == 400 && (strcmp(p->type,
+	    WIRE_P_BAD_REQUEST) == 0 || strcmp(p->type,
+	    WIRE_P_INVALID_JSON) == 0)) || (p->status == 422 &&
+	    strcmp(p->type, WIRE_P_INVALID_FIELD) == 0));
+	FUZZ_CHECK(p->title != NULL && p->title[0] != '\0');
+	FUZZ_CHECK(p->detail[0] != '\0');
 }
 
-/* What ops_signed sends to vp_call: compact JSON that reads back equal. */
+/* What vp_call gets: compact JSON that reads back equal. */
 static void
 check_sql_text(json_t *args)
 {
@@ -163,18 +93,61 @@ check_sql_text(json_t *args)
 	free(text);
 }
 
-/* Decode the body for the route of the first line. */
+/* What decoded arguments hold: the {} segment under the route's name, and
+ * what the route's prepare hook leaves (a base64url public key; an ID
+ * number only as its hash and last four, and only with a key). */
+static void
+check_args(enum wire_op op, const struct ops *ops, const char *segment,
+    json_t *args)
+{
+	unsigned char pk[SIG_PUBLICKEYBYTES];
+	const char *param = wire_route(op)->param, *text;
+	char why[128];
+	json_t *hash;
+
+	FUZZ_CHECK(json_is_object(args));
+	if (param != NULL) {
+		text = json_string_value(json_object_get(args, param));
+		FUZZ_CHECK(text != NULL && strcmp(text, segment) == 0);
+	}
+	switch (op) {
+	case WIRE_OP_STATION_ADD:
+		text = json_string_value(json_object_get(args, "public_key"));
+		FUZZ_CHECK(text != NULL && strlen(text) == 43);
+		FUZZ_CHECK(keyfile_parse_public(text, pk, why, sizeof(why)) ==
+		    0);
+		break;
+	case WIRE_OP_VOLUNTEER_ADD:
+	case WIRE_OP_VOLUNTEER_UPDATE:
+		FUZZ_CHECK(json_object_get(args, "id_number") == NULL);
+		hash = json_object_get(args, "id_hash");
+		text = json_string_value(json_object_get(args, "id_last4"));
+		if (hash != NULL) {
+			FUZZ_CHECK(ops == &ops_keyed);
+			FUZZ_CHECK(is_hex(json_string_value(hash), 64));
+			FUZZ_CHECK(text != NULL && strlen(text) == 4);
+		} else {
+			FUZZ_CHECK(json_object_get(args, "id_last4") == NULL);
+		}
+		break;
+	default:
+		break;
+	}
+	check_sql_text(args);
+}
+
+/* Decode the request of the first line and the body. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct op *op = NULL;
+	enum wire_op op = WIRE_OP_COMMUNITY_ADD;
+	struct args_problem problem, problem2;
+	struct args_request req;
 	struct route_match match;
-	char line[512], *sp;
+	char line[512], *sp, *query;
 	const char *body;
-	json_error_t error;
-	json_t *args, *copy;
-	size_t len, n;
-	int i;
+	json_t *args, *unkeyed;
+	size_t n;
 
 	init_routes();
 	body = memchr(data, '\n', size);
@@ -184,46 +157,41 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(line, data, n);
 	line[n] = '\0';
 	body++;
-	len = size - n - 1;
+	memset(&req, 0, sizeof(req));
+	req.query = "";
+	req.body = body;
+	req.body_len = size - n - 1;
 	if ((sp = strchr(line, ' ')) != NULL) {
 		*sp = '\0';
-		if (route_find(routes, FUZZ_NOPS, line, sp + 1, &match) ==
-		    ROUTE_FOUND)
-			op = match.route->target;
+		if ((query = strchr(sp + 1, '?')) != NULL) {
+			*query = '\0';
+			req.query = query + 1;
+		}
+		if (route_find(routes, nroutes, line, sp + 1, &match) ==
+		    ROUTE_FOUND) {
+			op = *(const enum wire_op *)match.route->target;
+			if (wire_route(op)->param != NULL) {
+				FUZZ_CHECK(match.nparams == 1);
+				req.segment = match.params[0];
+			}
+		}
 	}
 
-	if (len == 0)
-		args = json_object();
-	else {
-		args = json_loadb(body, len, JSON_REJECT_DUPLICATES, &error);
-		if (args == NULL) {
-			FUZZ_CHECK(error.text[0] != '\0');
-			return 0;
-		}
-		if (!json_is_object(args)) {
-			json_decref(args);
-			return 0;
-		}
+	args = args_decode(op, &ops_keyed, &req, &problem);
+	if (args == NULL)
+		check_problem(&problem);
+	else
+		check_args(op, &ops_keyed, req.segment, args);
+	/* Without an id_hash_key the decoding may only refuse more, never
+	 * decode differently. */
+	unkeyed = args_decode(op, &ops_unkeyed, &req, &problem2);
+	if (unkeyed == NULL) {
+		check_problem(&problem2);
+	} else {
+		check_args(op, &ops_unkeyed, req.segment, unkeyed);
+		FUZZ_CHECK(args != NULL && json_equal(args, unkeyed));
 	}
-	for (i = 0; op != NULL && i < OPS_MAX_PARAMS && op->params[i] != NULL;
-	    i++) {
-		FUZZ_CHECK(i < match.nparams);
-		FUZZ_CHECK(json_object_set_new(args, op->params[i],
-		    json_string(match.params[i])) == 0);
-	}
-	if (op != NULL && op->prepare == volunteer_prepare) {
-		copy = json_deep_copy(args);
-		FUZZ_CHECK(copy != NULL);
-		if (check_prepare(op, &ops_unkeyed, copy) == 0)
-			check_sql_text(copy);
-		json_decref(copy);
-	}
-	if (op != NULL && op->prepare != NULL &&
-	    check_prepare(op, &ops_keyed, args) != 0) {
-		json_decref(args);
-		return 0;
-	}
-	check_sql_text(args);
+	json_decref(unkeyed);
 	json_decref(args);
 	return 0;
 }

@@ -7,36 +7,17 @@
  * say why. */
 #include "config.h"
 
-#include <sys/mman.h>
-#include <sys/stat.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
 #include "fuzz/fuzz.h"
+#include "fuzz/memfile.h"
 #include "keyfile.h"
 #include "sig.h"
 #include "xmalloc.h"
-
-static int	memfd = -1;
-static char	memfd_path[64];
-
-/* Make the memory file once, readable by its owner only. */
-static void
-init_memfd(void)
-{
-	if (memfd != -1)
-		return;
-	if (sodium_init() < 0 ||
-	    (memfd = memfd_create("station.key", MFD_CLOEXEC)) == -1 ||
-	    fchmod(memfd, 0600) != 0)
-		abort();
-	snprintf(memfd_path, sizeof(memfd_path), "/proc/self/fd/%d", memfd);
-}
 
 /* The input as a public key; one that reads must read back the same. */
 static void
@@ -70,12 +51,11 @@ check_secret(const uint8_t *data, size_t size)
 	unsigned char pk[SIG_PUBLICKEYBYTES], sig[SIG_BYTES];
 	char err[256], keyid[SIG_KEYID_LEN + 1];
 	struct keyfile_secret *key;
+	const char *path;
 
-	if (ftruncate(memfd, 0) != 0 ||
-	    (size != 0 && pwrite(memfd, data, size, 0) != (ssize_t)size))
-		abort();
+	path = memfile_fill("station.key", 0600, data, size);
 	memset(err, 0, sizeof(err));
-	if ((key = keyfile_read_secret(memfd_path, err, sizeof(err))) == NULL) {
+	if ((key = keyfile_read_secret(path, err, sizeof(err))) == NULL) {
 		FUZZ_CHECK(err[0] != '\0');
 		return;
 	}
@@ -94,7 +74,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text;
 
-	init_memfd();
+	if (sodium_init() < 0)
+		abort();
 	text = xmalloc(size + 1);
 	memcpy(text, data, size);
 	text[size] = '\0';

@@ -1,12 +1,26 @@
-/* Unit tests of daemon/route.c. */
+/* Unit tests of the daemon's routing: matching a request line
+ * (daemon/route.c), the routes the daemon adds, exactly those of
+ * common/routes.h in their order (daemon/ops.c), and a request's
+ * arguments (daemon/args.c). */
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <jansson.h>
 
 #include "tests/unit/unit.h"
+#include "daemon/args.h"
+#include "daemon/conf.h"
+#include "daemon/http.h"
+#include "daemon/ops.h"
 #include "daemon/route.h"
+#include "routes.h"
+#include "wire.h"
 
 static const struct route table[] = {
 	{ "GET", "/healthz", NULL },
@@ -82,16 +96,267 @@ START_TEST(bad_method_lists_allowed)
 }
 END_TEST
 
+/* A server listening on some free port of 127.0.0.1, above the ports the
+ * end-to-end tests give their daemons (tests/lib.sh). */
+static struct http_server *
+server_on_free_port(struct event_base *base, struct conf *cf)
+{
+	struct http_server *server = NULL;
+	char listen[32], err[256];
+	int i, port;
+
+	for (i = 0; i < 100 && server == NULL; i++) {
+		port = 40000 + (int)((getpid() * 7 + i * 131) % 20000);
+		snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+		ck_assert_int_eq(conf_set(cf, "listen", listen, err,
+		    sizeof(err)), 0);
+		server = http_server_create(base, cf, err, sizeof(err));
+	}
+	ck_assert_ptr_nonnull(server);
+	return server;
+}
+
+START_TEST(routes_are_the_table)
+{
+	struct event_base *base = event_base_new();
+	struct conf *cf = conf_new();
+	struct http_server *server;
+	struct ops ops;
+	const struct route *routes;
+	struct route_match m;
+	char *path;
+	size_t n, i;
+
+	ck_assert_ptr_nonnull(base);
+	server = server_on_free_port(base, cf);
+	memset(&ops, 0, sizeof(ops));
+	ops_route_all(server, &ops);
+	routes = http_server_routes(server, &n);
+	ck_assert_uint_eq(n, WIRE_OP_COUNT);
+	for (i = 0; i < n; i++) {
+		ck_assert_str_eq(routes[i].method, wire_routes[i].method);
+		ck_assert_str_eq(routes[i].pattern, wire_routes[i].pattern);
+		/* Each route answers its own paths: none before it in the
+		 * table takes them. */
+		path = wire_path((enum wire_op)i,
+		    wire_routes[i].param != NULL ? "x-1" : NULL);
+		ck_assert_int_eq(route_find(routes, n, wire_routes[i].method,
+		    path, &m), ROUTE_FOUND);
+		ck_assert_ptr_eq(m.route, &routes[i]);
+		free(path);
+	}
+	http_server_free(server);
+	conf_free(cf);
+	event_base_free(base);
+}
+END_TEST
+
+START_TEST(table_is_well_formed)
+{
+	size_t i, j;
+
+	for (i = 0; i < WIRE_OP_COUNT; i++) {
+		/* A {} segment has a name, a route without one has none. */
+		ck_assert_int_eq(strstr(wire_routes[i].pattern, "{}") != NULL,
+		    wire_routes[i].param != NULL);
+		/* Only the unsigned routes run no operation. */
+		ck_assert_int_eq(wire_routes[i].access == WIRE_OPEN,
+		    wire_routes[i].operation == NULL);
+		for (j = 0; j < i; j++) {
+			ck_assert(strcmp(wire_routes[i].method,
+			    wire_routes[j].method) != 0 ||
+			    strcmp(wire_routes[i].pattern,
+			    wire_routes[j].pattern) != 0);
+			ck_assert(wire_routes[i].operation == NULL ||
+			    wire_routes[j].operation == NULL ||
+			    strcmp(wire_routes[i].operation,
+			    wire_routes[j].operation) != 0);
+		}
+	}
+}
+END_TEST
+
+/* The arguments' context: a configuration with an id_hash_key, and one
+ * with none (the default). */
+static struct conf	*conf_keyed, *conf_unkeyed;
+static struct ops	 keyed, unkeyed;
+
+/* Two configurations as the daemon makes them. */
+static void
+setup(void)
+{
+	char err[256];
+
+	conf_keyed = conf_new();
+	conf_unkeyed = conf_new();
+	ck_assert_int_eq(conf_set(conf_keyed, "id_hash_key", "000102030405"
+	    "060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", err,
+	    sizeof(err)), 0);
+	keyed.conf = &conf_keyed;
+	unkeyed.conf = &conf_unkeyed;
+}
+
+/* Free them. */
+static void
+teardown(void)
+{
+	conf_free(conf_keyed);
+	conf_free(conf_unkeyed);
+}
+
+/* Decode for op with ops; the arguments as compact text (sorted keys), or
+ * NULL with *p filled. */
+static char *
+decode(enum wire_op op, const struct ops *ops, const char *query,
+    const char *body, const char *segment, struct args_problem *p)
+{
+	struct args_request req = { query, body, strlen(body), segment };
+	json_t *args;
+	char *text;
+
+	memset(p, 0, sizeof(*p));
+	args = args_decode(op, ops, &req, p);
+	if (args == NULL)
+		return NULL;
+	text = json_dumps(args, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(args);
+	ck_assert_ptr_nonnull(text);
+	return text;
+}
+
+/* Assert that decoding gives text. */
+static void
+decodes(enum wire_op op, const char *query, const char *body,
+    const char *segment, const char *want)
+{
+	struct args_problem p;
+	char *got = decode(op, &keyed, query, body, segment, &p);
+
+	ck_assert_msg(got != NULL, "refused: %d %s %s", p.status, p.type,
+	    p.detail);
+	ck_assert_str_eq(got, want);
+	free(got);
+}
+
+/* Assert that decoding is refused with status, type and detail (NULL:
+ * jansson's words, whatever they are). */
+static void
+refused(enum wire_op op, const struct ops *ops, const char *query,
+    const char *body, const char *segment, int status, const char *type,
+    const char *detail)
+{
+	struct args_problem p;
+	char *got = decode(op, ops, query, body, segment, &p);
+
+	ck_assert_msg(got == NULL, "decoded: %s", got);
+	ck_assert_int_eq(p.status, status);
+	ck_assert_str_eq(p.type, type);
+	ck_assert_ptr_nonnull(p.title);
+	if (detail != NULL)
+		ck_assert_str_eq(p.detail, detail);
+	else
+		ck_assert_str_ne(p.detail, "");
+}
+
+START_TEST(writes_take_the_body)
+{
+	decodes(WIRE_OP_COMMUNITY_ADD, "", "{\"name\":\"East\",\"n\":2}", NULL,
+	    "{\"n\":2,\"name\":\"East\"}");
+	decodes(WIRE_OP_COMMUNITY_ADD, "ignored=1", "", NULL, "{}");
+	/* The {} segment is added, over a field of the same name. */
+	decodes(WIRE_OP_SHIFT_CHECKOUT, "", "{\"id\":\"7\",\"note\":\"x\"}",
+	    "42", "{\"id\":\"42\",\"note\":\"x\"}");
+	decodes(WIRE_OP_MONTH_CLOSE, "", "", "2026-09",
+	    "{\"month\":\"2026-09\"}");
+}
+END_TEST
+
+START_TEST(writes_want_a_json_object)
+{
+	refused(WIRE_OP_REDEEM, &keyed, "", "[1,2]", NULL, 400,
+	    WIRE_P_INVALID_JSON, "The body must be a JSON object.");
+	refused(WIRE_OP_REDEEM, &keyed, "", "{\"a\":1", NULL, 400,
+	    WIRE_P_INVALID_JSON, NULL);
+	refused(WIRE_OP_REDEEM, &keyed, "", "{\"a\":1,\"a\":2}", NULL, 400,
+	    WIRE_P_INVALID_JSON, NULL);
+}
+END_TEST
+
+START_TEST(reads_take_the_query)
+{
+	decodes(WIRE_OP_SHIFT_LIST, "volunteer=V-1&from=2026-01-01%2000:00",
+	    "{\"not\":\"read\"}", NULL,
+	    "{\"from\":\"2026-01-01 00:00\",\"volunteer\":\"V-1\"}");
+	decodes(WIRE_OP_AUDIT, "", "", NULL, "{}");
+	decodes(WIRE_OP_VOLUNTEER_LEDGER, "", "", "V-00123",
+	    "{\"number\":\"V-00123\"}");
+	refused(WIRE_OP_SHIFT_LIST, &keyed, "a=1&a=2", "", NULL, 400,
+	    WIRE_P_BAD_REQUEST,
+	    "The query string is malformed or repeats a parameter.");
+}
+END_TEST
+
+START_TEST(station_key_is_prepared)
+{
+	/* RFC 8410 section 10.1's public key, as base64url. */
+	decodes(WIRE_OP_STATION_ADD, "",
+	    "{\"public_key\":\"Gb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE\"}",
+	    NULL,
+	    "{\"public_key\":\"Gb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE\"}");
+	refused(WIRE_OP_STATION_ADD, &keyed, "", "{\"public_key\":3}", NULL,
+	    422, WIRE_P_INVALID_FIELD, "\"public_key\" must be a string");
+}
+END_TEST
+
+START_TEST(id_numbers_are_hashed)
+{
+	struct args_problem p;
+	json_t *args;
+	char *text;
+
+	text = decode(WIRE_OP_VOLUNTEER_UPDATE, &keyed, "",
+	    "{\"id_number\":\" ab1234 \",\"id_hash\":\"forged\"}", "V-1", &p);
+	ck_assert_ptr_nonnull(text);
+	args = json_loads(text, 0, NULL);
+	ck_assert_ptr_null(json_object_get(args, "id_number"));
+	ck_assert_uint_eq(strlen(json_string_value(json_object_get(args,
+	    "id_hash"))), 64);
+	ck_assert_str_eq(json_string_value(json_object_get(args, "id_last4")),
+	    "1234");
+	ck_assert_str_eq(json_string_value(json_object_get(args, "number")),
+	    "V-1");
+	json_decref(args);
+	free(text);
+	refused(WIRE_OP_VOLUNTEER_ADD, &unkeyed, "",
+	    "{\"id_number\":\"AB1234\"}", NULL, 422, WIRE_P_INVALID_FIELD,
+	    "ID numbers are not accepted: the daemon has no id_hash_key "
+	    "configured");
+	decodes(WIRE_OP_VOLUNTEER_ADD, "", "{\"id_number\":null}", NULL, "{}");
+}
+END_TEST
+
 int
 main(void)
 {
 	Suite *s = suite_create("route");
 	TCase *tc = tcase_create("route");
+	TCase *daemon = tcase_create("daemon");
+	TCase *args = tcase_create("args");
 
 	tcase_add_test(tc, exact);
 	tcase_add_test(tc, captures);
 	tcase_add_test(tc, segments_are_strict);
 	tcase_add_test(tc, bad_method_lists_allowed);
 	suite_add_tcase(s, tc);
+	tcase_add_test(daemon, routes_are_the_table);
+	tcase_add_test(daemon, table_is_well_formed);
+	suite_add_tcase(s, daemon);
+	tcase_add_checked_fixture(args, setup, teardown);
+	tcase_add_test(args, writes_take_the_body);
+	tcase_add_test(args, writes_want_a_json_object);
+	tcase_add_test(args, reads_take_the_query);
+	tcase_add_test(args, station_key_is_prepared);
+	tcase_add_test(args, id_numbers_are_hashed);
+	suite_add_tcase(s, args);
 	return unit_run(s);
 }

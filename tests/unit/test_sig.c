@@ -1,5 +1,8 @@
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +11,10 @@
 #include <sodium.h>
 
 #include "tests/unit/unit.h"
+#include "buf.h"
 #include "sig.h"
+#include "wire.h"
+#include "xmalloc.h"
 
 /* RFC 9421 Appendix B.1.4, test-key-ed25519: the base64 bodies of its
  * PKCS#8 private key and SPKI public key PEM files. */
@@ -740,6 +746,137 @@ START_TEST(test_sign_round_trip)
 }
 END_TEST
 
+/* Signing with the profile covers what sig_covered_components() lists,
+ * and the verifier accepts exactly that. */
+START_TEST(test_sign_profile)
+{
+	static const char	 body[] = "{}";
+	struct test_headers	 h = {
+		{ "content-type", "content-digest", "idempotency-key", NULL },
+		{ "application/json", NULL, "7f0c2a9e-1", NULL },
+	};
+	const char		*covered[SIG_MAX_COVERED];
+	struct sig_request	 req = {
+		.method = "POST", .authority = "127.0.0.1:8750",
+		.path = "/v1/shifts", .header = test_header, .arg = &h,
+	};
+	struct sig_input	*in;
+	enum sig_refusal	 why;
+	unsigned char		 pk[SIG_PUBLICKEYBYTES];
+	unsigned char		*sk;
+	char			 keyid[SIG_KEYID_LEN + 1];
+	char			*digest, *input, *signature;
+	int			 has_body, is_write;
+
+	ck_assert_uint_eq(sig_covered_components(0, 0, covered), 4);
+	ck_assert_str_eq(covered[0], "@method");
+	ck_assert_str_eq(covered[3], "@query");
+	ck_assert_uint_eq(sig_covered_components(1, 0, covered), 6);
+	ck_assert_str_eq(covered[4], "content-type");
+	ck_assert_str_eq(covered[5], "content-digest");
+	ck_assert_uint_eq(sig_covered_components(0, 1, covered), 5);
+	ck_assert_str_eq(covered[4], "idempotency-key");
+	ck_assert_uint_eq(sig_covered_components(1, 1, covered),
+	    SIG_MAX_COVERED);
+	ck_assert_str_eq(covered[6], "idempotency-key");
+
+	sk = sodium_malloc(SIG_SECRETKEYBYTES);
+	crypto_sign_keypair(pk, sk);
+	sig_keyid(pk, keyid);
+	digest = sig_digest_header(body, sizeof body - 1);
+	h.value[1] = digest;
+	for (has_body = 0; has_body <= 1; has_body++) {
+		for (is_write = 0; is_write <= 1; is_write++) {
+			ck_assert_int_eq(sig_sign_profile(sk, keyid, NOW,
+			    NOW + 60, has_body, is_write, &req, &input,
+			    &signature), SIG_OK);
+			in = sig_input_parse(input, signature, SIG_LABEL,
+			    &why);
+			ck_assert_ptr_nonnull(in);
+			ck_assert_uint_eq(in->ncomponents,
+			    sig_covered_components(has_body, is_write,
+			    covered));
+			ck_assert_str_eq(in->alg, SIG_ALG);
+			ck_assert_str_eq(in->tag, SIG_TAG);
+			ck_assert_str_eq(in->keyid, keyid);
+			ck_assert_uint_eq(strlen(in->nonce), SIG_NONCE_LEN);
+			ck_assert_int_eq(sig_profile_check(in, NOW, has_body,
+			    is_write), SIG_OK);
+			ck_assert_int_eq(sig_profile_check(in, NOW, 1, 1),
+			    has_body && is_write ? SIG_OK :
+			    SIG_COVERAGE_INCOMPLETE);
+			ck_assert_int_eq(sig_verify(in, &req, pk), SIG_OK);
+			sig_input_free(in);
+			free(input);
+			free(signature);
+		}
+	}
+	free(digest);
+	sodium_free(sk);
+}
+END_TEST
+
+/* The text of every file under dir, one after another. */
+static void
+read_tree(const char *dir, struct buf *text)
+{
+	char		 path[1024], chunk[4096];
+	struct dirent	*de;
+	struct stat	 st;
+	size_t		 n;
+	FILE		*f;
+	DIR		*d;
+
+	d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		ck_assert_int_eq(stat(path, &st), 0);
+		if (S_ISDIR(st.st_mode)) {
+			read_tree(path, text);
+			continue;
+		}
+		f = fopen(path, "r");
+		ck_assert_ptr_nonnull(f);
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			buf_add(text, chunk, n);
+		fclose(f);
+	}
+	closedir(d);
+}
+
+/* The problem slugs the C code reads from what vp_call answers are those
+ * the SQL functions send, under the same URN prefix. */
+START_TEST(test_slugs_in_sql)
+{
+	static const enum sig_refusal	 decided_in_sql[] = {
+		SIG_KEY_UNKNOWN, SIG_KEY_REVOKED, SIG_NONCE_REPLAYED
+	};
+	struct buf			 text = { NULL, 0, 0 };
+	char				*quoted;
+	size_t				 i;
+
+	read_tree(TOP_SRCDIR "/sql", &text);
+	ck_assert_ptr_nonnull(text.data);
+	ck_assert_ptr_nonnull(strstr(text.data, "'" WIRE_PROBLEM_PREFIX "'"));
+	for (i = 0; i < sizeof decided_in_sql / sizeof decided_in_sql[0];
+	    i++) {
+		quoted = xasprintf("'%s'", sig_refusal_slug(decided_in_sql[i]));
+		ck_assert_msg(strstr(text.data, quoted) != NULL,
+		    "sql/ never sends %s", quoted);
+		free(quoted);
+	}
+	quoted = xasprintf("'%s'", WIRE_P_IN_FLIGHT +
+	    strlen(WIRE_PROBLEM_PREFIX));
+	ck_assert_msg(strstr(text.data, quoted) != NULL,
+	    "sql/ never sends %s", quoted);
+	free(quoted);
+	free(text.data);
+}
+END_TEST
+
 START_TEST(test_slugs)
 {
 	const char	*slug, *other;
@@ -804,7 +941,9 @@ sig_suite(void)
 	tcase_add_test(other, test_digest);
 	tcase_add_test(other, test_keyid);
 	tcase_add_test(other, test_sign_round_trip);
+	tcase_add_test(other, test_sign_profile);
 	tcase_add_test(other, test_slugs);
+	tcase_add_test(other, test_slugs_in_sql);
 	suite_add_tcase(s, other);
 	return (s);
 }
