@@ -176,9 +176,9 @@ harness_admin() {
 	export VPOINTS_KEY="$T_DIR/admin.key"
 }
 
-# The newest migration in sql/.
+# The newest migration in sql/migrations/.
 schema_version() {
-	ls "$top_srcdir"/sql/[0-9][0-9][0-9]_*.sql | sed 's/.*\/0*\([0-9]*\)_.*/\1/' | sort -n | tail -n 1
+	ls "$top_srcdir"/sql/migrations/[0-9][0-9][0-9]_*.sql | sed 's/.*\/0*\([0-9]*\)_.*/\1/' | sort -n | tail -n 1
 }
 
 # Start vpointsd again with the same config, so on the SAME port (after

@@ -27,23 +27,22 @@ is "vpoints status exits 69 when nothing listens" "$?" 69
 
 count() { pgc_psql "$T_PG" -At -c "SELECT count(*) || ':' || max(version) FROM schema_migrations"; }
 before=$(count)
-is "the migrations are recorded" "$before" "$schema:$schema"
+is "the migrations are recorded" "$before" "$(ls "$top_srcdir"/sql/migrations/*.sql | wc -l):$schema"
 ok "the daemon stops with SIGTERM, exit 0" daemon_stop
 daemon_start
 is "migrations applied twice are a no-op" "$(count)" "$before"
 like "the second start applied nothing" "$(cat "$DAEMON_LOG")" "(0 applied now)"
 
 # A released migration whose file changed is refused.
-mkdir -p "$T_DIR/sql"
-cp "$top_srcdir"/sql/*.sql "$T_DIR/sql/"
+cp -R "$top_srcdir/sql" "$T_DIR/sql"
 # The copies keep the source's mode: read-only in make distcheck's tree.
-chmod u+w "$T_DIR"/sql/*.sql
-echo "-- edited" >>"$T_DIR/sql/001_base.sql"
+chmod -R u+w "$T_DIR/sql"
+echo "-- edited" >>"$T_DIR/sql/migrations/008_baseline.sql"
 "$VPOINTSD" --listen "127.0.0.1:$(harness_free_port)" --db "$(pgc_conninfo "$T_PG")" \
 	-c <(echo "sql_dir = $T_DIR/sql") >"$T_DIR/edited.log" 2>&1
 is "a changed migration stops the daemon with 78" "$?" 78
-like "and says which file changed" "$(cat "$T_DIR/edited.log")" "migration 001_base.sql was changed"
-rm "$T_DIR/sql/001_base.sql"
+like "and says which file changed" "$(cat "$T_DIR/edited.log")" "migration 008_baseline.sql was changed"
+rm "$T_DIR/sql/migrations/008_baseline.sql"
 "$VPOINTSD" --listen "127.0.0.1:$(harness_free_port)" --db "$(pgc_conninfo "$T_PG")" \
 	-c <(echo "sql_dir = $T_DIR/sql") >"$T_DIR/missing.log" 2>&1
 is "a database newer than the files stops the daemon with 78" "$?" 78

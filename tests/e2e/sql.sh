@@ -38,6 +38,14 @@ ok "vpointsd --init-admin applies the migrations" \
 ok "CREATE EXTENSION pgtap" pgc_psql "$T_PG" -c 'CREATE EXTENSION pgtap'
 [ "$T_FAILED" = 0 ] || { echo "Bail out! no pgTAP in the test cluster"; exit 1; }
 
+# The operations of the routes (common/routes.h: the fourth field of each
+# R(...) row of WIRE_ROUTES, where it is not NULL), comma-separated, for
+# tests/sql/routes.sql as the psql variable :routes.
+routes=$(sed -n '/^#define WIRE_ROUTES(R)/,/[^\\]$/p' "$top_srcdir/common/routes.h" |
+	tr -d '\\\n\t' | grep -o 'R([^)]*)' | cut -d, -f4 | tr -d ' "' |
+	grep -v '^NULL$' | paste -sd, -)
+[ -n "$routes" ] || { echo "Bail out! no operations read from common/routes.h"; exit 1; }
+
 # One pgTAP file: its "ok N - ..." and "not ok N - ..." lines become ours;
 # its diagnostics pass through as comments.
 run_sql_test() {
@@ -45,7 +53,7 @@ run_sql_test() {
 	name=$(basename "$file")
 	out="$T_DIR/$name.out"
 	pg_prove --verbose -h "$(pgc_sockdir "$T_PG")" -U vpoints -d vpoints \
-		"$file" >"$out" 2>&1
+		--set routes="$routes" "$file" >"$out" 2>&1
 	rc=$?
 	while IFS= read -r line; do
 		if [[ $line =~ ^(not\ )?ok\ [0-9]+(\ -)?\ ?(.*)$ ]]; then

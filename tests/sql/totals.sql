@@ -1,8 +1,9 @@
 -- The running total of a volunteer's service minutes (volunteer_totals,
--- 008): every way a shift is recorded adds to it, a correction replaces
--- the minutes of the record it corrects, and it always equals the sum of
--- the volunteer's current shifts. Reports take minutes by a period's end
--- from it, so a month's stars must not count what came after the month.
+-- kept by a trigger of sql/functions/volunteers.sql): every way a shift
+-- is recorded adds to it, a correction replaces the minutes of the record
+-- it corrects, and it always equals the sum of the volunteer's current
+-- shifts. Reports take minutes by a period's end from it, so a month's
+-- stars must not count what came after the month.
 BEGIN;
 \ir setup.psql
 SELECT plan(22);

@@ -1,8 +1,11 @@
-/* Unit tests of daemon/migrate.c: file names, scanning, checksums. The
- * database side is tested end to end (tests/e2e/daemon.sh). */
+/* Unit tests of daemon/migrate.c: file names, scanning, checksums, the
+ * legacy set, which function files to run again, and the rules of sql/
+ * (sql/README.md) that a reading of the files can check. The database
+ * side is tested end to end (tests/e2e/daemon.sh, tests/e2e/upgrade.sh). */
 #include "config.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,21 +114,209 @@ START_TEST(scan_refuses_bad_sets)
 }
 END_TEST
 
+START_TEST(function_names)
+{
+	ck_assert_int_eq(migrate_parse_function_name("ledger.sql"), 0);
+	ck_assert_int_eq(migrate_parse_function_name("call_2.sql"), 0);
+	ck_assert_int_eq(migrate_parse_function_name(".sql"), -1);
+	ck_assert_int_eq(migrate_parse_function_name("Ledger.sql"), -1);
+	ck_assert_int_eq(migrate_parse_function_name("led-ger.sql"), -1);
+	ck_assert_int_eq(migrate_parse_function_name("ledger.sql.orig"), -1);
+}
+END_TEST
+
+START_TEST(scan_functions_sorts_by_name)
+{
+	struct migration *list;
+	char err[256];
+	size_t n;
+
+	put("spend.sql", "SELECT 's';\n");
+	put("base.sql", "SELECT 'b';\n");
+	put("README", "not a function file\n");
+	ck_assert_int_eq(migrate_scan_functions(dir, &list, &n, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(list[0].name, "base.sql");
+	ck_assert_str_eq(list[1].name, "spend.sql");
+	ck_assert_int_eq(list[0].version, 0);
+	ck_assert_str_eq(list[1].sql, "SELECT 's';\n");
+	migrate_list_free(list, n);
+	put("Bad-name.sql", "SELECT 1;\n");
+	ck_assert_int_eq(migrate_scan_functions(dir, &list, &n, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "a function file is named"));
+}
+END_TEST
+
+START_TEST(legacy_set_exactly)
+{
+	const struct migrate_record *legacy;
+	struct migrate_record rows[9];
+	char other[65];
+	size_t n;
+
+	/* As a database of the release before the baseline has them. */
+	legacy = migrate_legacy_list(&n);
+	ck_assert_uint_eq(n, 8);
+	ck_assert_str_eq(legacy[0].name, "001_base.sql");
+	ck_assert_str_eq(legacy[7].name, "008_reports.sql");
+	memcpy(rows, legacy, n * sizeof(*rows));
+	ck_assert(migrate_legacy_set(rows, 8));
+	/* A part of it, or more, is not it. */
+	ck_assert(!migrate_legacy_set(rows, 7));
+	ck_assert(!migrate_legacy_set(rows + 1, 7));
+	rows[8] = (struct migrate_record){ 9, "009_more.sql", legacy[0].checksum };
+	ck_assert(!migrate_legacy_set(rows, 9));
+	ck_assert(!migrate_legacy_set(rows, 0));
+	/* Nor an edited file, nor another name. */
+	snprintf(other, sizeof(other), "%s", legacy[4].checksum);
+	other[0] = other[0] == '0' ? '1' : '0';
+	rows[4].checksum = other;
+	ck_assert(!migrate_legacy_set(rows, 8));
+	rows[4] = legacy[4];
+	rows[7].name = "008_baseline.sql";
+	ck_assert(!migrate_legacy_set(rows, 8));
+	rows[7] = legacy[7];
+	rows[7].version = 9;
+	ck_assert(!migrate_legacy_set(rows, 8));
+}
+END_TEST
+
+START_TEST(functions_stale)
+{
+	char a[] = "a.sql", b[] = "b.sql", c[] = "c.sql";
+	struct migration files[3] = {
+		{ 0, a, NULL, "aaaa" },
+		{ 0, b, NULL, "bbbb" },
+		{ 0, c, NULL, "cccc" },
+	};
+	struct migrate_record done[3] = {
+		{ 0, "b.sql", "bbbb" },
+		{ 0, "c.sql", "c000" },
+		{ 0, "gone.sql", "dddd" },
+	};
+	bool stale[3];
+
+	/* a is new, b unchanged, c changed. */
+	ck_assert_uint_eq(migrate_functions_stale(files, 3, done, 3, stale), 2);
+	ck_assert(stale[0]);
+	ck_assert(!stale[1]);
+	ck_assert(stale[2]);
+	/* A fresh database runs every file. */
+	ck_assert_uint_eq(migrate_functions_stale(files, 3, done, 0, stale), 3);
+	ck_assert_uint_eq(migrate_functions_stale(files, 0, done, 3, stale), 0);
+}
+END_TEST
+
 START_TEST(repository_migrations_are_valid)
 {
 	struct migration *list;
 	char err[256];
 	size_t n, i;
 
-	ck_assert_int_eq(migrate_scan(TOP_SRCDIR "/sql", &list, &n, err,
-	    sizeof(err)), 0);
-	ck_assert_uint_ge(n, 1);
+	ck_assert_int_eq(migrate_scan(TOP_SRCDIR "/sql/migrations", &list, &n,
+	    err, sizeof(err)), 0);
+	ck_assert_uint_ge(n, 2);
+	ck_assert_str_eq(list[0].name, "008_baseline.sql");
 	for (i = 0; i < n; i++) {
 		/* Each file runs inside the transaction migrate_apply opens. */
 		ck_assert_ptr_null(strstr(list[i].sql, "COMMIT"));
-		ck_assert_int_eq(list[i].version, (int)i + 1);
+		ck_assert_int_eq(list[i].version, (int)i + 8);
+		/* Triggers and views live in sql/functions/. */
+		ck_assert_msg(strstr(list[i].sql, "TRIGGER ") == NULL &&
+		    strstr(list[i].sql, "VIEW ") == NULL,
+		    "%s creates a trigger or a view", list[i].name);
 	}
 	migrate_list_free(list, n);
+}
+END_TEST
+
+START_TEST(repository_functions_are_rerunnable)
+{
+	static const char *const state[] = { "CREATE TABLE", "CREATE INDEX",
+	    "CREATE UNIQUE INDEX", "CREATE TYPE", "CREATE SEQUENCE",
+	    "ALTER TABLE", "DROP ", "INSERT INTO schema_", "COMMIT",
+	    "CREATE FUNCTION", "CREATE TRIGGER", "CREATE VIEW" };
+	struct migration *list;
+	char err[256];
+	size_t n, i, k;
+
+	ck_assert_int_eq(migrate_scan_functions(TOP_SRCDIR "/sql/functions",
+	    &list, &n, err, sizeof(err)), 0);
+	ck_assert_uint_ge(n, 1);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < sizeof(state) / sizeof(state[0]); k++)
+			ck_assert_msg(strstr(list[i].sql, state[k]) == NULL,
+			    "functions/%s: \"%s\" (state goes in a migration; "
+			    "functions are CREATE OR REPLACE)", list[i].name,
+			    state[k]);
+	}
+	migrate_list_free(list, n);
+}
+END_TEST
+
+/* Add to made every function that sql creates ("FUNCTION name(" after
+ * CREATE or CREATE OR REPLACE), with where, and fail on a second home. */
+static void
+collect_functions(const char *sql, const char *where, char made[][64],
+    const char **homes, size_t *count, bool repeat_ok)
+{
+	const char *p = sql, *name;
+	size_t len, i;
+
+	while ((p = strstr(p, "FUNCTION vp_")) != NULL) {
+		name = p + strlen("FUNCTION ");
+		len = strcspn(name, "(");
+		p = name + len;
+		if (len >= 64 || *p != '(')
+			continue;
+		/* Only where a function is made, not where one is dropped. */
+		if (!(name - sql >= 16 && strncmp(name - 16, "CREATE FUNCTION ",
+		    16) == 0) && !(name - sql >= 27 && strncmp(name - 27,
+		    "CREATE OR REPLACE FUNCTION ", 27) == 0))
+			continue;
+		for (i = 0; i < *count; i++) {
+			if (strlen(made[i]) == len &&
+			    strncmp(made[i], name, len) == 0)
+				break;
+		}
+		if (i < *count) {
+			ck_assert_msg(repeat_ok && strcmp(homes[i], where) == 0,
+			    "%.*s is made in %s and in %s", (int)len, name,
+			    homes[i], where);
+			continue;
+		}
+		ck_assert_uint_lt(*count, 512);
+		snprintf(made[*count], 64, "%.*s", (int)len, name);
+		homes[(*count)++] = where;
+	}
+}
+
+START_TEST(each_function_has_one_home)
+{
+	static char made[512][64];
+	static const char *homes[512];
+	struct migration *migrations, *functions;
+	char err[256];
+	size_t nm, nf, n = 0, i;
+
+	ck_assert_int_eq(migrate_scan(TOP_SRCDIR "/sql/migrations",
+	    &migrations, &nm, err, sizeof(err)), 0);
+	ck_assert_int_eq(migrate_scan_functions(TOP_SRCDIR "/sql/functions",
+	    &functions, &nf, err, sizeof(err)), 0);
+	/* A function that state depends on (a CHECK, a default, an index)
+	 * is state: only migrations make it, and a later one may replace
+	 * it. Every other function is made by one function file, once. */
+	for (i = 0; i < nm; i++)
+		collect_functions(migrations[i].sql, "sql/migrations", made,
+		    homes, &n, true);
+	for (i = 0; i < nf; i++)
+		collect_functions(functions[i].sql, functions[i].name, made,
+		    homes, &n, false);
+	ck_assert_uint_ge(n, 100);
+	migrate_list_free(migrations, nm);
+	migrate_list_free(functions, nf);
 }
 END_TEST
 
@@ -139,7 +330,13 @@ main(void)
 	tcase_add_test(tc, names);
 	tcase_add_test(tc, scan_sorts_and_sums);
 	tcase_add_test(tc, scan_refuses_bad_sets);
+	tcase_add_test(tc, function_names);
+	tcase_add_test(tc, scan_functions_sorts_by_name);
+	tcase_add_test(tc, legacy_set_exactly);
+	tcase_add_test(tc, functions_stale);
 	tcase_add_test(tc, repository_migrations_are_valid);
+	tcase_add_test(tc, repository_functions_are_rerunnable);
+	tcase_add_test(tc, each_function_has_one_home);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

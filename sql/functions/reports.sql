@@ -1,26 +1,27 @@
--- 008: reports whose cost follows the period and the scope, not the length
--- of the history; a volunteer's service minutes kept as a running total.
+-- Reports (monthly and annual, four levels) and star levels.
 --
--- The report functions of 005 and vp_volunteer_minutes of 003 keep their
--- signatures and answers (keys, values, order, rounding); what changed is
--- how they are computed:
--- - volunteer_totals holds each volunteer's minutes of current shifts,
---   kept by a trigger on shifts. Minutes by a period's end are that total
---   less the current shifts that started after the end, so stars no
---   longer read the shifts before the report's year.
+-- A shift counts in the month and year in which it started, in the
+-- daemon's time zone; only current records count (a corrected shift is
+-- replaced by its correction). Points are counted on the ledger's own
+-- clock: a transfer counts in the period in which it was made.
+--
+-- A report's cost follows the period and the scope, not the length of the
+-- history:
+-- - volunteer_totals holds each volunteer's minutes of current shifts.
+--   Minutes by a period's end are that total less the current shifts that
+--   started after the end, so stars do not read the shifts before the
+--   report's year.
 -- - Shifts are read community by community from a covering index, summed
 --   per volunteer (or per station and volunteer) in small hash tables,
 --   and the few records replaced by corrections are subtracted rather
 --   than looked up for every shift. Then everything is joined once, set
---   against set: 005 read every volunteer's row once per community, asked
---   star_levels twice and volunteer_history once per volunteer, and read
---   the period's shifts once per team and once per station.
+--   against set.
 -- - A community's points come from its issuance and station accounts'
 --   transfers of the period, by index on (account, at).
 -- - The status at a period's end is looked up only for volunteers who ever
 --   left; the volunteer level's totals are summed from its columns.
 --
--- What bounds each report now, with
+-- What bounds each report, with
 --   V  the scope's volunteers,
 --   Y  the scope's shifts that started since 1 January of the report's
 --      year (to now: the later ones give minutes by the period's end),
@@ -41,108 +42,43 @@
 -- - vp_volunteer_minutes (volunteer, ledger, certificate): O(1).
 -- Nothing grows with the years of history before the report's year but C
 -- and L.
+--
+-- A function file of sql/functions/: re-run as a whole whenever it
+-- changes, so every statement is CREATE OR REPLACE (see sql/README.md).
 
--- Each volunteer's minutes of service: the sum of the minutes of their
--- current shifts (as vp_current_shifts sees them), kept by trigger
--- shifts_volunteer_totals.
-CREATE TABLE volunteer_totals (
-	volunteer_id	bigint PRIMARY KEY REFERENCES volunteers,
-	community_id	bigint NOT NULL REFERENCES communities,
-	minutes		bigint NOT NULL CHECK (minutes >= 0)
-) WITH (fillfactor = 70);	-- room for HOT updates: no index is touched
-CREATE INDEX ON volunteer_totals (community_id);
-
--- Add a new shift record to its volunteer's total; a correction also takes
--- away the record it replaces (which counted: a record is corrected at
--- most once). Shifts are append-only, so inserts are the only change.
--- Writers hold the volunteer's row already: one more row update (HOT),
--- or the row's insert at the volunteer's first shift.
-CREATE FUNCTION vp_volunteer_totals_add() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-	IF NEW.corrects IS NOT NULL THEN
-		UPDATE volunteer_totals t SET minutes = t.minutes - o.minutes
-		FROM shifts o
-		WHERE o.id = NEW.corrects AND t.volunteer_id = o.volunteer_id;
-	END IF;
-	UPDATE volunteer_totals SET minutes = minutes + NEW.minutes
-	WHERE volunteer_id = NEW.volunteer_id;
-	IF NOT FOUND THEN
-		INSERT INTO volunteer_totals AS t (volunteer_id, community_id, minutes)
-		VALUES (NEW.volunteer_id, NEW.community_id, NEW.minutes)
-		ON CONFLICT (volunteer_id) DO UPDATE
-		SET minutes = t.minutes + EXCLUDED.minutes;
-	END IF;
-	RETURN NULL;
-END
-$$;
--- Before the backfill: the trigger's lock waits for shift writes in
--- progress and holds off new ones until this migration commits, so the
--- backfill sees every shift and the trigger every later one.
-CREATE TRIGGER shifts_volunteer_totals AFTER INSERT ON shifts
-	FOR EACH ROW EXECUTE FUNCTION vp_volunteer_totals_add();
-
-INSERT INTO volunteer_totals (volunteer_id, community_id, minutes)
-SELECT v.id, v.community_id, s.minutes
-FROM (SELECT s.volunteer_id, sum(s.minutes) AS minutes FROM shifts s
-    WHERE NOT EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = s.id)
-    GROUP BY s.volunteer_id) s
-JOIN volunteers v ON v.id = s.volunteer_id
-ORDER BY v.id;
-ANALYZE volunteer_totals;
-
--- A volunteer's total service minutes: every current shift. (003 summed
--- the volunteer's shifts; PL/pgSQL keeps the plan of this one row's read,
--- where a LANGUAGE sql function with a sublink is planned on every call.)
-CREATE OR REPLACE FUNCTION vp_volunteer_minutes(p_volunteer bigint) RETURNS bigint
-LANGUAGE plpgsql STABLE AS $$
-BEGIN
-	RETURN coalesce((SELECT t.minutes FROM volunteer_totals t
-	    WHERE t.volunteer_id = p_volunteer), 0);
-END
+-- The current records among the shifts that started in [p_from, p_to),
+-- of one community or of all.
+CREATE OR REPLACE FUNCTION vp_current_shifts(p_from timestamptz, p_to timestamptz,
+    p_community bigint) RETURNS SETOF shifts
+LANGUAGE sql STABLE AS $$
+	SELECT s.* FROM shifts s
+	WHERE s.started_at >= p_from AND s.started_at < p_to
+	AND (p_community IS NULL OR s.community_id = p_community)
+	AND NOT EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = s.id)
 $$;
 
--- A community's shifts of a period, and the city's community by
--- community, without the heap. Replaces 003's (community_id, started_at),
--- so a shift write updates as many indexes as before.
-CREATE INDEX shifts_community_started ON shifts (community_id, started_at)
-	INCLUDE (volunteer_id, station_id, minutes, id);
-DROP INDEX IF EXISTS shifts_community_id_started_at_idx;
+-- Hours to two decimals.
+CREATE OR REPLACE FUNCTION vp_hours(p_minutes numeric) RETURNS numeric
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT round(coalesce(p_minutes, 0) / 60.0, 2)
+$$;
 
--- A period's transfers of one account (a community's issuance and
--- station accounts, a volunteer's) and of the city, without the heap.
--- They replace 003's (from_account, id) and (to_account, id), which
--- served lookups by account only, and 005's (at): a transfer write
--- updates as many indexes as before.
-CREATE INDEX transfers_from_at ON transfers (from_account, at)
-	INCLUDE (amount, cause);
-CREATE INDEX transfers_to_at ON transfers (to_account, at)
-	INCLUDE (amount, cause);
-CREATE INDEX transfers_at ON transfers (at)
-	INCLUDE (from_account, to_account, amount, cause);
-DROP INDEX IF EXISTS transfers_from_account_id_idx;
-DROP INDEX IF EXISTS transfers_to_account_id_idx;
-DROP INDEX IF EXISTS transfers_at_idx;
-
--- Those index-only reads need the visibility map of the pages written
--- since the last vacuum (else they read the heap too): vacuum these
--- insert-only tables after every 1 % of new rows rather than 20 %. Such a
--- vacuum has little more to read than the new pages.
-ALTER TABLE shifts SET (autovacuum_vacuum_insert_scale_factor = 0.01);
-ALTER TABLE transfers SET (autovacuum_vacuum_insert_scale_factor = 0.01);
-
--- The corrections of a community: the records they replace, which reports
--- subtract from every record rather than look up every record.
-CREATE INDEX shifts_corrections ON shifts (community_id, corrects)
-	WHERE corrects IS NOT NULL;
-
--- The registrations and updates that say a volunteer left: only those
--- volunteers' status at a period's end may be "left" (vp_report_left).
-CREATE INDEX volunteer_history_left ON volunteer_history (volunteer_id)
-	WHERE action IN ('register', 'update') AND data ->> 'status' = 'left';
+-- The sums of the numeric members of rows, for the "totals" of a report;
+-- hours are those of the summed minutes, not a sum of rounded hours.
+CREATE OR REPLACE FUNCTION vp_report_totals(p_rows jsonb, p_keys text[]) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT t || CASE WHEN t ? 'hours' THEN jsonb_build_object('hours',
+		vp_hours((t ->> 'minutes')::numeric)) ELSE '{}' END
+	    || CASE WHEN t ? 'hours_ytd' THEN jsonb_build_object('hours_ytd',
+		vp_hours((t ->> 'minutes_ytd')::numeric)) ELSE '{}' END
+	FROM (SELECT coalesce(jsonb_object_agg(k, (SELECT
+	    coalesce(sum((r ->> k)::numeric), 0)
+	    FROM jsonb_array_elements(p_rows) r)), '{}') AS t
+	    FROM unnest(p_keys) k) x
+$$;
 
 -- The communities of a report's scope: one, or all (p_community NULL).
-CREATE FUNCTION vp_report_scope(p_community bigint) RETURNS SETOF communities
+CREATE OR REPLACE FUNCTION vp_report_scope(p_community bigint) RETURNS SETOF communities
 LANGUAGE sql STABLE AS $$
 	SELECT c.* FROM communities c
 	WHERE p_community IS NULL OR c.id = p_community
@@ -152,7 +88,7 @@ $$;
 -- p_from), counting current records only: minutes and shifts of the
 -- period [p_from, p_to), minutes of [p_since, p_to), and minutes since
 -- p_to (the running total less these is the total by the period's end).
-CREATE FUNCTION vp_report_service(p_since timestamptz, p_from timestamptz,
+CREATE OR REPLACE FUNCTION vp_report_service(p_since timestamptz, p_from timestamptz,
     p_to timestamptz, p_community bigint)
 RETURNS TABLE (community_id bigint, volunteer_id bigint, minutes bigint,
     shifts bigint, minutes_since bigint, minutes_after bigint)
@@ -199,7 +135,7 @@ $$;
 -- Per station and volunteer of the scope: the current shifts of the
 -- period [p_from, p_to) and their minutes (every record less those
 -- replaced by a correction, as in vp_report_service).
-CREATE FUNCTION vp_report_served(p_from timestamptz, p_to timestamptz,
+CREATE OR REPLACE FUNCTION vp_report_served(p_from timestamptz, p_to timestamptz,
     p_community bigint)
 RETURNS TABLE (station_id bigint, volunteer_id bigint, shifts bigint,
     minutes bigint)
@@ -233,7 +169,7 @@ $$;
 -- earned and spent in [p_from, p_to), and the net of what moved since
 -- p_to (today's balance less it is the balance at p_to). A transfer
 -- counts once per side.
-CREATE FUNCTION vp_report_moves(p_from timestamptz, p_to timestamptz,
+CREATE OR REPLACE FUNCTION vp_report_moves(p_from timestamptz, p_to timestamptz,
     p_community bigint)
 RETURNS TABLE (volunteer_id bigint, earned numeric, spent numeric,
     later numeric)
@@ -264,7 +200,7 @@ $$;
 -- Per volunteer of the scope registered before p_to: the status then, as
 -- the last registration or update before it says. (Two branches, one
 -- pruned by the plan: the city needs no join with volunteers.)
-CREATE FUNCTION vp_report_status(p_to timestamptz, p_community bigint)
+CREATE OR REPLACE FUNCTION vp_report_status(p_to timestamptz, p_community bigint)
 RETURNS TABLE (volunteer_id bigint, status text)
 LANGUAGE sql STABLE AS $$
 	(SELECT DISTINCT ON (h.volunteer_id) h.volunteer_id, h.data ->> 'status'
@@ -283,7 +219,7 @@ $$;
 -- The volunteers who had left by p_to: whose last registration or update
 -- before it says so. Only those with such an entry at all are looked at
 -- (volunteer_history_left holds them); they are few.
-CREATE FUNCTION vp_report_left(p_to timestamptz)
+CREATE OR REPLACE FUNCTION vp_report_left(p_to timestamptz)
 RETURNS TABLE (volunteer_id bigint)
 LANGUAGE sql STABLE AS $$
 	SELECT x.volunteer_id FROM (
@@ -301,7 +237,7 @@ $$;
 -- The star levels as steps, for vp_stars_in: the thresholds in minutes,
 -- ascending, and the stars at each (the most of any level at or below
 -- it, which is what vp_stars counts).
-CREATE FUNCTION vp_star_steps(OUT minutes bigint[], OUT stars integer[])
+CREATE OR REPLACE FUNCTION vp_star_steps(OUT minutes bigint[], OUT stars integer[])
 LANGUAGE sql STABLE AS $$
 	SELECT array_agg(hours::bigint * 60 ORDER BY hours),
 	    array_agg(s ORDER BY hours)
@@ -311,7 +247,7 @@ $$;
 
 -- vp_stars(p_minutes), given vp_star_steps(): an expression, not a query
 -- per volunteer.
-CREATE FUNCTION vp_stars_in(p_minutes bigint, p_step_minutes bigint[],
+CREATE OR REPLACE FUNCTION vp_stars_in(p_minutes bigint, p_step_minutes bigint[],
     p_step_stars integer[]) RETURNS integer
 LANGUAGE sql IMMUTABLE AS $$
 	SELECT coalesce(p_step_stars[width_bucket(p_minutes, p_step_minutes)], 0)
@@ -321,7 +257,7 @@ $$;
 -- current shift before it: minutes and shifts of the period, minutes of
 -- the year to its end, all minutes before its start and by its end (for
 -- stars), points earned and spent in it, and the balance at its end.
-CREATE FUNCTION vp_report_volunteers(p_from timestamptz, p_to timestamptz,
+CREATE OR REPLACE FUNCTION vp_report_volunteers(p_from timestamptz, p_to timestamptz,
     p_community bigint)
 RETURNS TABLE (volunteer_id bigint, number text, name text,
     community_id bigint, community text, minutes bigint, shifts bigint,
@@ -354,7 +290,7 @@ $$;
 
 -- Per volunteer of the scope: minutes and shifts of the period, minutes of
 -- the year to its end, and all minutes before and by its end (for stars).
--- (005's answer; vp_report no longer calls it.)
+-- (vp_report does not call it: it reads vp_report_volunteers itself.)
 CREATE OR REPLACE FUNCTION vp_report_volunteer_rows(p_from timestamptz,
     p_to timestamptz, p_community bigint) RETURNS jsonb
 LANGUAGE plpgsql STABLE
@@ -667,5 +603,70 @@ BEGIN
 	    'columns', to_jsonb(v_columns), 'rows', v_rows,
 	    'totals', coalesce(v_totals, vp_report_totals(v_rows, v_sum)),
 	    'new_star_levels', v_new_stars);
+END
+$$;
+
+-- GET /v1/reports/monthly?month=&level=[&community=]
+CREATE OR REPLACE FUNCTION vp_op_report_monthly(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+BEGIN
+	status := 200;
+	body := vp_report('monthly', vp_text(args, 'month', 7),
+	    vp_text(args, 'level', 16), vp_community_scope(caller, args));
+END
+$$;
+
+-- GET /v1/reports/annual?year=&level=[&community=]
+CREATE OR REPLACE FUNCTION vp_op_report_annual(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+BEGIN
+	status := 200;
+	body := vp_report('annual', vp_text(args, 'year', 4),
+	    vp_text(args, 'level', 16), vp_community_scope(caller, args));
+END
+$$;
+
+-- GET /v1/star-levels
+CREATE OR REPLACE FUNCTION vp_op_star_levels(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+BEGIN
+	status := 200;
+	SELECT jsonb_build_object('levels', jsonb_agg(jsonb_build_object(
+	    'stars', stars, 'hours', hours) ORDER BY stars)) INTO body
+	FROM star_levels;
+END
+$$;
+
+-- POST /v1/star-levels (admin): {"levels":[h1,h2,h3,h4,h5]}
+CREATE OR REPLACE FUNCTION vp_op_star_levels_set(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v jsonb := args -> 'levels';
+	i integer;
+BEGIN
+	PERFORM vp_require_admin(caller);
+	IF jsonb_typeof(v) IS DISTINCT FROM 'array' OR jsonb_array_length(v) <> 5 THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    '"levels" must list the hours of five star levels');
+	END IF;
+	FOR i IN 0..4 LOOP
+		IF jsonb_typeof(v -> i) <> 'number' OR (v ->> i)::numeric <> trunc((v ->> i)::numeric)
+		    OR (v ->> i)::numeric < 1 OR (v ->> i)::numeric > 100000
+		    OR (i > 0 AND (v ->> i)::numeric <= (v ->> (i - 1))::numeric) THEN
+			PERFORM vp_refuse(422, 'invalid-field', '"levels" must be '
+			    'whole hours, strictly increasing');
+		END IF;
+	END LOOP;
+	DELETE FROM star_levels;
+	INSERT INTO star_levels (stars, hours)
+	SELECT n + 1, (v ->> n)::integer FROM generate_series(0, 4) n;
+	INSERT INTO admin_actions (keyid, action, subject, detail)
+	VALUES (caller.keyid, 'star-levels', 'star_levels', args);
+	status := 201;
+	SELECT o.body INTO body FROM vp_op_star_levels(caller, args) o;
 END
 $$;

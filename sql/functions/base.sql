@@ -1,0 +1,217 @@
+-- Helpers every operation uses: refusals and problem bodies, the checks
+-- of request fields, base64url; and the append-only rule of the history
+-- tables, with the list of those tables.
+--
+-- A function file of sql/functions/: re-run as a whole whenever it
+-- changes, so every statement is CREATE OR REPLACE (see sql/README.md).
+
+-- Refuse an operation: the daemon answers HTTP status, problem type slug
+-- and detail.
+CREATE OR REPLACE FUNCTION vp_refuse(status integer, slug text, detail text)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION USING ERRCODE = 'VP' || status::text, MESSAGE = slug,
+	    DETAIL = detail;
+END
+$$;
+
+-- An RFC 9457 problem body. (PL/pgSQL: jsonb_build_object is STABLE, so
+-- as an IMMUTABLE LANGUAGE sql function this was never inlined, and was
+-- planned on every call.)
+CREATE OR REPLACE FUNCTION vp_problem(status integer, slug text, detail text)
+RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	RETURN jsonb_build_object('type', 'urn:vpoints:problem:' || slug,
+	    'title', slug, 'status', status, 'detail', detail);
+END
+$$;
+
+-- A required field of a request body, of the given JSON type.
+CREATE OR REPLACE FUNCTION vp_field(args jsonb, field text, want text) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	v jsonb := args -> field;
+BEGIN
+	IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    format('"%s" is required', field));
+	END IF;
+	IF jsonb_typeof(v) <> want THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    format('"%s" must be a %s', field, want));
+	END IF;
+	RETURN v;
+END
+$$;
+
+-- A required text field, trimmed, of 1 to max_length characters.
+CREATE OR REPLACE FUNCTION vp_text(args jsonb, field text, max_length integer DEFAULT 200)
+RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	v text := btrim(vp_field(args, field, 'string') #>> '{}');
+BEGIN
+	IF v = '' OR length(v) > max_length THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    format('"%s" must have 1 to %s characters', field, max_length));
+	END IF;
+	RETURN v;
+END
+$$;
+
+-- An optional text field: NULL when absent or null.
+CREATE OR REPLACE FUNCTION vp_text_opt(args jsonb, field text, max_length integer DEFAULT 200)
+RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	IF coalesce(jsonb_typeof(args -> field), 'null') = 'null' THEN
+		RETURN NULL;
+	END IF;
+	RETURN vp_text(args, field, max_length);
+END
+$$;
+
+-- A required integer field within bounds.
+CREATE OR REPLACE FUNCTION vp_int(args jsonb, field text, lo bigint, hi bigint)
+RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	n numeric := (vp_field(args, field, 'number') #>> '{}')::numeric;
+BEGIN
+	IF n <> trunc(n) OR n < lo OR n > hi THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    format('"%s" must be an integer from %s to %s', field, lo, hi));
+	END IF;
+	RETURN n::bigint;
+END
+$$;
+
+-- A code (community, station): letters, digits, - and _.
+CREATE OR REPLACE FUNCTION vp_code(args jsonb, field text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	v text := vp_text(args, field, 32);
+BEGIN
+	IF v !~ '^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$' THEN
+		PERFORM vp_refuse(422, 'invalid-field', format('"%s" must be '
+		    'letters, digits, - and _ (at most 32)', field));
+	END IF;
+	RETURN v;
+END
+$$;
+
+-- An optional boolean field: NULL when absent or null.
+CREATE OR REPLACE FUNCTION vp_bool_opt(args jsonb, field text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	IF coalesce(jsonb_typeof(args -> field), 'null') = 'null' THEN
+		RETURN NULL;
+	END IF;
+	RETURN (vp_field(args, field, 'boolean') #>> '{}')::boolean;
+END
+$$;
+
+-- An optional date field (YYYY-MM-DD).
+CREATE OR REPLACE FUNCTION vp_date_opt(args jsonb, field text) RETURNS date
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v text := vp_text_opt(args, field, 10);
+BEGIN
+	IF v IS NULL THEN
+		RETURN NULL;
+	END IF;
+	IF v !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    format('"%s" must be a date, YYYY-MM-DD', field));
+	END IF;
+	RETURN v::date;
+EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+	PERFORM vp_refuse(422, 'invalid-field',
+	    format('"%s" must be a date, YYYY-MM-DD', field));
+END
+$$;
+
+-- A time stamp field (RFC 3339); NULL when absent and optional.
+CREATE OR REPLACE FUNCTION vp_time(args jsonb, field text, required boolean)
+RETURNS timestamptz LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v text := vp_text_opt(args, field, 40);
+BEGIN
+	IF v IS NULL THEN
+		IF required THEN
+			PERFORM vp_refuse(422, 'invalid-field',
+			    format('"%s" is required', field));
+		END IF;
+		RETURN NULL;
+	END IF;
+	IF v !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|z|[+-][0-9]{2}:?[0-9]{2})$' THEN
+		PERFORM vp_refuse(422, 'invalid-field', format('"%s" must be '
+		    'an RFC 3339 time with offset, e.g. 2026-10-05T09:00:00+08:00',
+		    field));
+	END IF;
+	RETURN v::timestamptz;
+EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format
+    OR invalid_time_zone_displacement_value THEN
+	PERFORM vp_refuse(422, 'invalid-field', format('"%s" is not a valid time',
+	    field));
+END
+$$;
+
+-- A limit from the query string, within 1..max.
+CREATE OR REPLACE FUNCTION vp_limit(args jsonb, dflt integer, max integer)
+RETURNS integer LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	v text := args ->> 'limit';
+BEGIN
+	IF v IS NULL THEN
+		RETURN dflt;
+	END IF;
+	IF v !~ '^[0-9]{1,7}$' OR v::integer < 1 OR v::integer > max THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    format('"limit" must be from 1 to %s', max));
+	END IF;
+	RETURN v::integer;
+END
+$$;
+
+-- base64url without padding, the form keys travel in.
+CREATE OR REPLACE FUNCTION vp_b64url(data bytea) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT AS $$
+	SELECT rtrim(translate(replace(encode(data, 'base64'), E'\n', ''),
+	    '+/', '-_'), '=')
+$$;
+
+-- The bytes of base64url text.
+CREATE OR REPLACE FUNCTION vp_b64url_decode(text text) RETURNS bytea
+LANGUAGE sql IMMUTABLE STRICT AS $$
+	SELECT decode(translate(text, '-_', '+/')
+	    || repeat('=', (4 - length(text) % 4) % 4), 'base64')
+$$;
+
+-- Refuse UPDATE, DELETE and TRUNCATE on an append-only table.
+CREATE OR REPLACE FUNCTION vp_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+	    USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+-- The append-only tables: no row changes or goes once written.
+-- (catalog_restocks, redemptions and redemption_voids have no TRUNCATE
+-- trigger.)
+CREATE OR REPLACE TRIGGER volunteer_history_append_only BEFORE UPDATE OR DELETE
+	ON volunteer_history FOR EACH ROW EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER volunteer_history_no_truncate BEFORE TRUNCATE
+	ON volunteer_history FOR EACH STATEMENT EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER shifts_append_only BEFORE UPDATE OR DELETE
+	ON shifts FOR EACH ROW EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER shifts_no_truncate BEFORE TRUNCATE
+	ON shifts FOR EACH STATEMENT EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER transfers_append_only BEFORE UPDATE OR DELETE
+	ON transfers FOR EACH ROW EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER transfers_no_truncate BEFORE TRUNCATE
+	ON transfers FOR EACH STATEMENT EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER catalog_restocks_append_only BEFORE UPDATE OR DELETE
+	ON catalog_restocks FOR EACH ROW EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER redemptions_append_only BEFORE UPDATE OR DELETE
+	ON redemptions FOR EACH ROW EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER redemption_voids_append_only BEFORE UPDATE OR DELETE
+	ON redemption_voids FOR EACH ROW EXECUTE FUNCTION vp_append_only();

@@ -1,0 +1,202 @@
+-- vp_call, the one entry point through which the daemon runs every signed
+-- operation, and the pruning of what it records.
+--
+-- A function file of sql/functions/: re-run as a whole whenever it
+-- changes, so every statement is CREATE OR REPLACE (see sql/README.md).
+
+-- Run one signed operation in one transaction: check the key, record the
+-- nonce, honour the Idempotency-Key (writes), run the operation, store its
+-- outcome. A refused operation changes nothing but the nonce record (so a
+-- refused request cannot be replayed later) and, for writes, the stored
+-- outcome. Returns the HTTP status and the JSON body.
+--
+-- The CASE has one arm per operation of common/routes.h, in its order,
+-- each calling vp_op_<operation> by name: PL/pgSQL keeps the plan of a
+-- static call for the life of the connection, where EXECUTE would parse
+-- and plan it on every request. tests/sql/routes.sql checks that the
+-- arms, the functions and the routes agree.
+CREATE OR REPLACE FUNCTION vp_call(p_keyid text, p_nonce text, p_op text,
+    p_idem_key text, p_fingerprint text, p_args jsonb, p_timezone text,
+    OUT status integer, OUT body text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	caller vp_caller;
+	k station_keys;
+	r idempotency;
+	v_body jsonb;
+	v_state text;
+	v_msg text;
+	v_detail text;
+BEGIN
+	SELECT * INTO k FROM station_keys WHERE keyid = p_keyid;
+	IF NOT FOUND OR k.revoked_at IS NOT NULL THEN
+		status := 401;
+		body := vp_problem(401, CASE WHEN k.keyid IS NULL THEN 'key-unknown'
+		    ELSE 'key-revoked' END, 'The signing key is not enrolled, '
+		    'or it was revoked.')::text;
+		RETURN;
+	END IF;
+	INSERT INTO request_nonces (keyid, nonce) VALUES (p_keyid, p_nonce)
+	ON CONFLICT DO NOTHING;
+	IF NOT FOUND THEN
+		status := 401;
+		body := vp_problem(401, 'signature-replayed',
+		    'This signature was used before: sign every request anew.')::text;
+		RETURN;
+	END IF;
+	SELECT k.keyid, s.id, s.code, s.role, s.community_id INTO caller
+	FROM stations s WHERE s.id = k.station_id;
+	-- Dates, days and months of this transaction are those of the
+	-- daemon's time zone; history rows name the key.
+	PERFORM set_config('timezone', p_timezone, true);
+	PERFORM set_config('datestyle', 'ISO, YMD', true);
+	PERFORM set_config('vpoints.keyid', p_keyid, true);
+
+	IF p_idem_key IS NOT NULL THEN
+		IF NOT pg_try_advisory_xact_lock(hashtextextended(
+		    p_keyid || ' ' || p_idem_key, 8750)) THEN
+			status := 409;
+			body := vp_problem(409, 'request-in-flight', 'A request '
+			    'with this Idempotency-Key is still being processed; '
+			    'retry shortly.')::text;
+			RETURN;
+		END IF;
+		SELECT * INTO r FROM idempotency i
+		WHERE i.keyid = p_keyid AND i.idem_key = p_idem_key;
+		IF FOUND THEN
+			IF r.fingerprint <> p_fingerprint THEN
+				status := 422;
+				body := vp_problem(422, 'idempotency-key-reused',
+				    'This Idempotency-Key was used for a different '
+				    'request.')::text;
+			ELSE
+				status := r.status;
+				body := r.body;
+			END IF;
+			RETURN;
+		END IF;
+	END IF;
+
+	BEGIN
+		CASE p_op
+		WHEN 'community_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_community_add(caller, p_args);
+		WHEN 'community_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_community_list(caller, p_args);
+		WHEN 'station_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_station_add(caller, p_args);
+		WHEN 'station_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_station_list(caller, p_args);
+		WHEN 'station_revoke' THEN
+			SELECT * INTO status, v_body FROM vp_op_station_revoke(caller, p_args);
+		WHEN 'activity_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_activity_add(caller, p_args);
+		WHEN 'activity_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_activity_list(caller, p_args);
+		WHEN 'team_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_team_add(caller, p_args);
+		WHEN 'team_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_team_list(caller, p_args);
+		WHEN 'team_join' THEN
+			SELECT * INTO status, v_body FROM vp_op_team_join(caller, p_args);
+		WHEN 'team_leave' THEN
+			SELECT * INTO status, v_body FROM vp_op_team_leave(caller, p_args);
+		WHEN 'volunteer_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_volunteer_add(caller, p_args);
+		WHEN 'volunteer_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_volunteer_list(caller, p_args);
+		WHEN 'volunteer_get' THEN
+			SELECT * INTO status, v_body FROM vp_op_volunteer_get(caller, p_args);
+		WHEN 'volunteer_update' THEN
+			SELECT * INTO status, v_body FROM vp_op_volunteer_update(caller, p_args);
+		WHEN 'volunteer_ledger' THEN
+			SELECT * INTO status, v_body FROM vp_op_volunteer_ledger(caller, p_args);
+		WHEN 'shift_log' THEN
+			SELECT * INTO status, v_body FROM vp_op_shift_log(caller, p_args);
+		WHEN 'shift_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_shift_list(caller, p_args);
+		WHEN 'shift_checkin' THEN
+			SELECT * INTO status, v_body FROM vp_op_shift_checkin(caller, p_args);
+		WHEN 'shift_checkout' THEN
+			SELECT * INTO status, v_body FROM vp_op_shift_checkout(caller, p_args);
+		WHEN 'shift_correct' THEN
+			SELECT * INTO status, v_body FROM vp_op_shift_correct(caller, p_args);
+		WHEN 'catalog_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_catalog_add(caller, p_args);
+		WHEN 'catalog_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_catalog_list(caller, p_args);
+		WHEN 'catalog_restock' THEN
+			SELECT * INTO status, v_body FROM vp_op_catalog_restock(caller, p_args);
+		WHEN 'catalog_deactivate' THEN
+			SELECT * INTO status, v_body FROM vp_op_catalog_deactivate(caller, p_args);
+		WHEN 'redeem' THEN
+			SELECT * INTO status, v_body FROM vp_op_redeem(caller, p_args);
+		WHEN 'redemption_void' THEN
+			SELECT * INTO status, v_body FROM vp_op_redemption_void(caller, p_args);
+		WHEN 'help_request' THEN
+			SELECT * INTO status, v_body FROM vp_op_help_request(caller, p_args);
+		WHEN 'help_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_help_list(caller, p_args);
+		WHEN 'help_accept' THEN
+			SELECT * INTO status, v_body FROM vp_op_help_accept(caller, p_args);
+		WHEN 'help_complete' THEN
+			SELECT * INTO status, v_body FROM vp_op_help_complete(caller, p_args);
+		WHEN 'help_cancel' THEN
+			SELECT * INTO status, v_body FROM vp_op_help_cancel(caller, p_args);
+		WHEN 'audit' THEN
+			SELECT * INTO status, v_body FROM vp_op_audit(caller, p_args);
+		WHEN 'report_monthly' THEN
+			SELECT * INTO status, v_body FROM vp_op_report_monthly(caller, p_args);
+		WHEN 'report_annual' THEN
+			SELECT * INTO status, v_body FROM vp_op_report_annual(caller, p_args);
+		WHEN 'star_levels' THEN
+			SELECT * INTO status, v_body FROM vp_op_star_levels(caller, p_args);
+		WHEN 'star_levels_set' THEN
+			SELECT * INTO status, v_body FROM vp_op_star_levels_set(caller, p_args);
+		WHEN 'certificate_issue' THEN
+			SELECT * INTO status, v_body FROM vp_op_certificate_issue(caller, p_args);
+		WHEN 'certificate_get' THEN
+			SELECT * INTO status, v_body FROM vp_op_certificate_get(caller, p_args);
+		WHEN 'certificate_revoke' THEN
+			SELECT * INTO status, v_body FROM vp_op_certificate_revoke(caller, p_args);
+		WHEN 'month_close' THEN
+			SELECT * INTO status, v_body FROM vp_op_month_close(caller, p_args);
+		WHEN 'month_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_month_list(caller, p_args);
+		ELSE
+			RAISE EXCEPTION 'vp_call: unknown operation %', p_op;
+		END CASE;
+	EXCEPTION
+	WHEN SQLSTATE 'VP000' THEN
+		GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE,
+		    v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+		status := substr(v_state, 3)::integer;
+		v_body := vp_problem(status, v_msg, v_detail);
+	WHEN data_exception OR check_violation OR not_null_violation THEN
+		GET STACKED DIAGNOSTICS v_msg = MESSAGE_TEXT;
+		status := 422;
+		v_body := vp_problem(422, 'invalid-input', v_msg);
+	END;
+	body := v_body::text;
+	IF p_idem_key IS NOT NULL THEN
+		INSERT INTO idempotency (keyid, idem_key, fingerprint, status, body)
+		VALUES (p_keyid, p_idem_key, p_fingerprint, status, body);
+	END IF;
+END
+$$;
+
+-- Forget nonces older than any acceptable signature and idempotency
+-- records older than 25 hours. Returns the rows removed.
+CREATE OR REPLACE FUNCTION vp_prune() RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+	a bigint;
+	b bigint;
+BEGIN
+	DELETE FROM request_nonces WHERE seen_at < now() - interval '10 minutes';
+	GET DIAGNOSTICS a = ROW_COUNT;
+	DELETE FROM idempotency WHERE created_at < now() - interval '25 hours';
+	GET DIAGNOSTICS b = ROW_COUNT;
+	RETURN a + b;
+END
+$$;

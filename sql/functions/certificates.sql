@@ -1,0 +1,121 @@
+-- Certificates of service: issued (the daemon signs the payload), read
+-- and revoked.
+--
+-- A function file of sql/functions/: re-run as a whole whenever it
+-- changes, so every statement is CREATE OR REPLACE (see sql/README.md).
+
+-- POST /v1/certificates: {"volunteer","from","to"} or {"volunteer","year"}.
+-- The daemon signs the payload this returns (Ed25519 is deterministic, so
+-- a retry gets the same JWS).
+CREATE OR REPLACE FUNCTION vp_op_certificate_issue(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v volunteers := vp_volunteer_get(caller, vp_text(args, 'volunteer', 32), false);
+	v_from date;
+	v_to date;
+	v_number text;
+	v_minutes bigint;
+	v_shifts bigint;
+	v_payload jsonb;
+BEGIN
+	IF args ? 'year' THEN
+		IF vp_text(args, 'year', 4) !~ '^[0-9]{4}$' THEN
+			PERFORM vp_refuse(422, 'invalid-field', '"year" must be YYYY');
+		END IF;
+		v_from := (args ->> 'year' || '-01-01')::date;
+		v_to := (v_from + interval '1 year')::date - 1;
+	ELSE
+		v_from := vp_date_opt(args, 'from');
+		v_to := vp_date_opt(args, 'to');
+		IF v_from IS NULL OR v_to IS NULL OR v_to < v_from THEN
+			PERFORM vp_refuse(422, 'invalid-field', 'Give "year", or '
+			    '"from" and "to" (dates, from not after to).');
+		END IF;
+	END IF;
+	SELECT coalesce(sum(minutes), 0), count(*) INTO v_minutes, v_shifts
+	FROM vp_current_shifts(v_from::timestamptz, (v_to + 1)::timestamptz, NULL)
+	WHERE volunteer_id = v.id;
+	v_number := 'C-' || to_char(now(), 'YYYY') || '-'
+	    || lpad(nextval('certificate_numbers')::text, 6, '0');
+	v_payload := jsonb_build_object('number', v_number,
+	    'volunteer', v.number, 'name', v.name,
+	    'from', v_from, 'to', v_to,
+	    'minutes', v_minutes, 'hours', vp_hours(v_minutes),
+	    'shifts', v_shifts,
+	    'stars', vp_stars(vp_volunteer_minutes(v.id)),
+	    'community', (SELECT code FROM communities WHERE id = v.community_id),
+	    'community_name', (SELECT name FROM communities WHERE id = v.community_id),
+	    'station', caller.station_code,
+	    'issued_at', date_trunc('second', now()));
+	INSERT INTO certificates (number, volunteer_id, community_id, station_id,
+	    keyid, from_date, to_date, payload, sha256)
+	VALUES (v_number, v.id, v.community_id, caller.station_id, caller.keyid,
+	    v_from, v_to, v_payload::text,
+	    encode(sha256(convert_to(v_payload::text, 'UTF8')), 'hex'));
+	status := 201;
+	body := jsonb_build_object('number', v_number, 'payload', v_payload::text,
+	    'certificate', v_payload);
+END
+$$;
+
+-- A certificate as JSON, with what was signed.
+CREATE OR REPLACE FUNCTION vp_certificate_json(c certificates) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object('number', c.number,
+	    'volunteer', (SELECT number FROM volunteers WHERE id = c.volunteer_id),
+	    'from', c.from_date, 'to', c.to_date, 'sha256', c.sha256,
+	    'issued_at', date_trunc('second', c.issued_at),
+	    'revoked_at', date_trunc('second', c.revoked_at),
+	    'revoke_reason', c.revoke_reason,
+	    'certificate', c.payload::jsonb)
+$$;
+
+-- A certificate by number, seen by its community's stations and admins.
+CREATE OR REPLACE FUNCTION vp_certificate_get(caller vp_caller, p_number text)
+RETURNS certificates LANGUAGE plpgsql AS $$
+DECLARE
+	c certificates;
+BEGIN
+	SELECT * INTO c FROM certificates WHERE number = p_number;
+	IF NOT FOUND THEN
+		PERFORM vp_refuse(404, 'unknown-certificate',
+		    format('No certificate has number %s.', p_number));
+	END IF;
+	IF caller.role <> 'admin' AND c.community_id <> caller.community_id THEN
+		PERFORM vp_refuse(403, 'outside-community',
+		    'That certificate was issued in another community.');
+	END IF;
+	RETURN c;
+END
+$$;
+
+-- GET /v1/certificates/{number}
+CREATE OR REPLACE FUNCTION vp_op_certificate_get(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+BEGIN
+	status := 200;
+	body := vp_certificate_json(vp_certificate_get(caller,
+	    vp_text(args, 'number', 32)));
+END
+$$;
+
+-- POST /v1/certificates/{number}/revoke
+CREATE OR REPLACE FUNCTION vp_op_certificate_revoke(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	c certificates := vp_certificate_get(caller, vp_text(args, 'number', 32));
+BEGIN
+	IF c.revoked_at IS NOT NULL THEN
+		status := 200;
+	ELSE
+		UPDATE certificates SET revoked_at = now(),
+		    revoke_reason = vp_text(args, 'reason', 500)
+		WHERE number = c.number RETURNING * INTO c;
+		status := 201;
+	END IF;
+	body := vp_certificate_json(c);
+END
+$$;

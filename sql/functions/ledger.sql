@@ -1,0 +1,185 @@
+-- The ledger: transfers between accounts (double entry), the accounts
+-- made on first use, a volunteer's ledger, and the audit of every
+-- invariant (sql/migrations/008_baseline.sql lists them).
+--
+-- A function file of sql/functions/: re-run as a whole whenever it
+-- changes, so every statement is CREATE OR REPLACE (see sql/README.md).
+
+-- Move points: one transfer row and both balances, in the caller's
+-- transaction (one UPDATE for both accounts). The transfer names what
+-- caused it: a shift, a reversed transfer, a redemption or a help request.
+CREATE OR REPLACE FUNCTION vp_transfer(p_from bigint, p_to bigint, p_amount bigint,
+    p_cause text, p_shift bigint, p_reversal_of bigint, p_memo text,
+    p_redemption bigint DEFAULT NULL, p_help bigint DEFAULT NULL)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	v_id bigint;
+BEGIN
+	UPDATE accounts SET balance = balance +
+	    CASE WHEN id = p_to THEN p_amount ELSE -p_amount END
+	WHERE id IN (p_from, p_to);
+	INSERT INTO transfers (from_account, to_account, amount, cause,
+	    shift_id, reversal_of, keyid, memo, redemption_id, help_request_id)
+	VALUES (p_from, p_to, p_amount, p_cause, p_shift, p_reversal_of,
+	    nullif(current_setting('vpoints.keyid', true), ''), p_memo,
+	    p_redemption, p_help)
+	RETURNING id INTO v_id;
+	RETURN v_id;
+END
+$$;
+
+-- The issuance account of a community, made on first use.
+CREATE OR REPLACE FUNCTION vp_issuance_account(p_community bigint) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_id bigint;
+BEGIN
+	SELECT id INTO v_id FROM accounts
+	WHERE community_id = p_community AND kind = 'issuance';
+	IF NOT FOUND THEN
+		INSERT INTO accounts (kind, community_id)
+		VALUES ('issuance', p_community)
+		ON CONFLICT DO NOTHING RETURNING id INTO v_id;
+		IF v_id IS NULL THEN
+			SELECT id INTO v_id FROM accounts
+			WHERE community_id = p_community AND kind = 'issuance';
+		END IF;
+	END IF;
+	RETURN v_id;
+END
+$$;
+
+-- A system account of a community (escrow) or of a station, made on
+-- first use.
+CREATE OR REPLACE FUNCTION vp_system_account(p_kind text, p_community bigint,
+    p_station bigint) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_id bigint;
+BEGIN
+	SELECT id INTO v_id FROM accounts
+	WHERE kind = p_kind AND community_id = p_community
+	AND station_id IS NOT DISTINCT FROM p_station;
+	IF NOT FOUND THEN
+		INSERT INTO accounts (kind, community_id, station_id)
+		VALUES (p_kind, p_community, p_station)
+		ON CONFLICT DO NOTHING RETURNING id INTO v_id;
+		IF v_id IS NULL THEN
+			SELECT id INTO v_id FROM accounts
+			WHERE kind = p_kind AND community_id = p_community
+			AND station_id IS NOT DISTINCT FROM p_station;
+		END IF;
+	END IF;
+	RETURN v_id;
+END
+$$;
+
+-- GET /v1/volunteers/{number}/ledger[?limit=]
+CREATE OR REPLACE FUNCTION vp_op_volunteer_ledger(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v volunteers := vp_volunteer_get(caller, vp_text(args, 'number', 32), false);
+	v_account accounts;
+	v_limit integer := vp_limit(args, 20, 1000);
+BEGIN
+	SELECT * INTO v_account FROM accounts WHERE volunteer_id = v.id;
+	status := 200;
+	body := jsonb_build_object('volunteer', v.number,
+	    'points', v_account.balance,
+	    'minutes', vp_volunteer_minutes(v.id),
+	    'transfers', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+		'id', t.id, 'at', t.at,
+		'amount', CASE WHEN t.to_account = v_account.id THEN t.amount ELSE -t.amount END,
+		'cause', t.cause, 'shift', t.shift_id, 'reversal_of', t.reversal_of,
+		'memo', t.memo) ORDER BY t.id DESC), '[]')
+		FROM (SELECT * FROM transfers
+		    WHERE from_account = v_account.id OR to_account = v_account.id
+		    ORDER BY id DESC LIMIT v_limit) t));
+END
+$$;
+
+-- Every invariant of the ledger; "problems" lists what is wrong.
+CREATE OR REPLACE FUNCTION vp_audit() RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	p jsonb := '[]';
+	r record;
+BEGIN
+	IF (SELECT coalesce(sum(balance), 0) FROM accounts) <> 0 THEN
+		p := p || jsonb_build_array(format('accounts sum to %s, not 0',
+		    (SELECT sum(balance) FROM accounts)));
+	END IF;
+	FOR r IN SELECT a.id, a.kind, a.balance, coalesce(i.s, 0) - coalesce(o.s, 0) AS sum
+	    FROM accounts a
+	    LEFT JOIN (SELECT to_account, sum(amount) s FROM transfers GROUP BY 1) i
+		ON i.to_account = a.id
+	    LEFT JOIN (SELECT from_account, sum(amount) s FROM transfers GROUP BY 1) o
+		ON o.from_account = a.id
+	    WHERE a.balance <> coalesce(i.s, 0) - coalesce(o.s, 0) LOOP
+		p := p || jsonb_build_array(format('account %s (%s): balance %s, '
+		    'transfers %s', r.id, r.kind, r.balance, r.sum));
+	END LOOP;
+	FOR r IN SELECT v.number, a.balance FROM accounts a
+	    JOIN volunteers v ON v.id = a.volunteer_id WHERE a.balance < 0 LOOP
+		p := p || jsonb_build_array(format('volunteer %s has %s points',
+		    r.number, r.balance));
+	END LOOP;
+	FOR r IN SELECT a.community_id, a.balance, coalesce((SELECT sum(points)
+	    FROM help_requests h WHERE h.community_id = a.community_id
+	    AND h.status IN ('open', 'accepted')), 0) AS held
+	    FROM accounts a WHERE a.kind = 'escrow' LOOP
+		IF r.balance <> r.held THEN
+			p := p || jsonb_build_array(format('escrow of community %s '
+			    'holds %s, open requests %s', r.community_id, r.balance,
+			    r.held));
+		END IF;
+	END LOOP;
+	FOR r IN SELECT i.id, i.code, i.stock,
+	    (SELECT coalesce(sum(quantity), 0) FROM catalog_restocks x WHERE x.item_id = i.id)
+	    - (SELECT coalesce(sum(quantity), 0) FROM redemptions d WHERE d.item_id = i.id
+		AND NOT EXISTS (SELECT 1 FROM redemption_voids z WHERE z.redemption_id = d.id))
+	    AS expected FROM catalog_items i LOOP
+		IF r.stock <> r.expected THEN
+			p := p || jsonb_build_array(format('item %s (%s): stock %s, '
+			    'restocks minus redemptions %s', r.code, r.id, r.stock,
+			    r.expected));
+		END IF;
+	END LOOP;
+	FOR r IN SELECT t.id FROM transfers t JOIN accounts f ON f.id = t.from_account
+	    JOIN accounts d ON d.id = t.to_account
+	    WHERE f.community_id <> d.community_id LOOP
+		p := p || jsonb_build_array(format('transfer %s crosses communities', r.id));
+	END LOOP;
+	FOR r IN SELECT s.id, s.points, coalesce((SELECT sum(amount) FROM transfers t
+	    WHERE t.shift_id = s.id AND t.cause = 'shift'), 0) AS paid
+	    FROM shifts s WHERE s.points <> coalesce((SELECT sum(amount)
+	    FROM transfers t WHERE t.shift_id = s.id AND t.cause = 'shift'), 0) LOOP
+		p := p || jsonb_build_array(format('shift %s: %s points, %s paid',
+		    r.id, r.points, r.paid));
+	END LOOP;
+	FOR r IN SELECT d.id FROM redemptions d WHERE d.points <> coalesce((SELECT
+	    sum(amount) FROM transfers t WHERE t.redemption_id = d.id
+	    AND t.cause = 'redemption'), 0) LOOP
+		p := p || jsonb_build_array(format('redemption %s is not paid '
+		    'exactly once', r.id));
+	END LOOP;
+	RETURN jsonb_build_object('ok', p = '[]', 'problems', p, 'checked',
+	    jsonb_build_object('accounts', (SELECT count(*) FROM accounts),
+		'transfers', (SELECT count(*) FROM transfers),
+		'shifts', (SELECT count(*) FROM shifts),
+		'redemptions', (SELECT count(*) FROM redemptions),
+		'help_requests', (SELECT count(*) FROM help_requests)));
+END
+$$;
+
+-- GET /v1/audit (admin)
+CREATE OR REPLACE FUNCTION vp_op_audit(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM vp_require_admin(caller);
+	status := 200;
+	body := vp_audit();
+END
+$$;

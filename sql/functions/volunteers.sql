@@ -1,0 +1,422 @@
+-- Volunteers, their history, teams and running totals of service.
+--
+-- A function file of sql/functions/: re-run as a whole whenever it
+-- changes, so every statement is CREATE OR REPLACE (see sql/README.md).
+
+-- A volunteer by number, checked against the caller's community, and
+-- locked when it is about to change (which serialises every write for
+-- one volunteer: overlap checks and daily caps stay true).
+CREATE OR REPLACE FUNCTION vp_volunteer_get(caller vp_caller, p_number text, p_lock boolean)
+RETURNS volunteers LANGUAGE plpgsql AS $$
+DECLARE
+	v volunteers;
+BEGIN
+	IF p_lock THEN
+		SELECT * INTO v FROM volunteers WHERE number = p_number FOR UPDATE;
+	ELSE
+		SELECT * INTO v FROM volunteers WHERE number = p_number;
+	END IF;
+	IF NOT FOUND THEN
+		PERFORM vp_refuse(404, 'unknown-volunteer',
+		    format('No volunteer has number %s.', p_number));
+	END IF;
+	IF caller.role <> 'admin' AND v.community_id <> caller.community_id THEN
+		PERFORM vp_refuse(403, 'outside-community', format('Volunteer %s '
+		    'is registered in another community; station %s acts for '
+		    'its own only.', p_number, caller.station_code));
+	END IF;
+	RETURN v;
+END
+$$;
+
+-- The star level of so many minutes of service.
+CREATE OR REPLACE FUNCTION vp_stars(p_minutes bigint) RETURNS integer
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce(max(stars), 0) FROM star_levels WHERE hours * 60 <= p_minutes
+$$;
+
+-- Add a new shift record to its volunteer's total; a correction also takes
+-- away the record it replaces (which counted: a record is corrected at
+-- most once). Shifts are append-only, so inserts are the only change.
+-- Writers hold the volunteer's row already: one more row update (HOT),
+-- or the row's insert at the volunteer's first shift.
+CREATE OR REPLACE FUNCTION vp_volunteer_totals_add() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.corrects IS NOT NULL THEN
+		UPDATE volunteer_totals t SET minutes = t.minutes - o.minutes
+		FROM shifts o
+		WHERE o.id = NEW.corrects AND t.volunteer_id = o.volunteer_id;
+	END IF;
+	UPDATE volunteer_totals SET minutes = minutes + NEW.minutes
+	WHERE volunteer_id = NEW.volunteer_id;
+	IF NOT FOUND THEN
+		INSERT INTO volunteer_totals AS t (volunteer_id, community_id, minutes)
+		VALUES (NEW.volunteer_id, NEW.community_id, NEW.minutes)
+		ON CONFLICT (volunteer_id) DO UPDATE
+		SET minutes = t.minutes + EXCLUDED.minutes;
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+-- volunteer_totals follows every shift written.
+CREATE OR REPLACE TRIGGER shifts_volunteer_totals AFTER INSERT ON shifts
+	FOR EACH ROW EXECUTE FUNCTION vp_volunteer_totals_add();
+
+-- A volunteer's total service minutes: every current shift, as kept in
+-- volunteer_totals. (PL/pgSQL keeps the plan of this one row's read,
+-- where a LANGUAGE sql function with a sublink is planned on every call.)
+CREATE OR REPLACE FUNCTION vp_volunteer_minutes(p_volunteer bigint) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN coalesce((SELECT t.minutes FROM volunteer_totals t
+	    WHERE t.volunteer_id = p_volunteer), 0);
+END
+$$;
+
+-- A volunteer as JSON, with their teams and points.
+CREATE OR REPLACE FUNCTION vp_volunteer_json(v volunteers) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT jsonb_strip_nulls(jsonb_build_object(
+	    'number', v.number, 'name', v.name,
+	    'community', (SELECT code FROM communities WHERE id = v.community_id),
+	    'registered_on', v.registered_on, 'status', v.status,
+	    'consent', v.consent, 'gender', v.gender,
+	    'birth_month', v.birth_month, 'phone', v.phone,
+	    'skills', to_jsonb(v.skills), 'id_last4', v.id_last4))
+	|| jsonb_build_object(
+	    'teams', coalesce((SELECT jsonb_agg(t.code ORDER BY t.code)
+		FROM team_members m JOIN teams t ON t.id = m.team_id
+		WHERE m.volunteer_id = v.id), '[]'),
+	    'points', coalesce((SELECT balance FROM accounts
+		WHERE volunteer_id = v.id), 0))
+$$;
+
+-- The personal fields of a request, checked against consent; NULL
+-- members are "not given".
+CREATE OR REPLACE FUNCTION vp_personal(args jsonb, p_consent boolean)
+RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	v jsonb := jsonb_strip_nulls(jsonb_build_object(
+	    'gender', vp_text_opt(args, 'gender', 10),
+	    'birth_month', vp_text_opt(args, 'birth_month', 7),
+	    'phone', vp_text_opt(args, 'phone', 32),
+	    'skills', args -> 'skills'));
+BEGIN
+	IF v ? 'skills' AND (jsonb_typeof(v -> 'skills') <> 'array' OR EXISTS (
+	    SELECT 1 FROM jsonb_array_elements(v -> 'skills') e
+	    WHERE jsonb_typeof(e) <> 'string' OR length(e #>> '{}') NOT BETWEEN 1 AND 50)) THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    '"skills" must be a list of short strings');
+	END IF;
+	IF v ? 'gender' AND v ->> 'gender' NOT IN ('female', 'male', 'other') THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    '"gender" must be female, male or other');
+	END IF;
+	IF v ? 'birth_month' AND v ->> 'birth_month' !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    '"birth_month" must be YYYY-MM');
+	END IF;
+	IF v <> '{}' AND NOT p_consent THEN
+		PERFORM vp_refuse(422, 'consent-required', 'Gender, birth month, '
+		    'phone and skills are kept only with the volunteer''s '
+		    'consent ("consent": true).');
+	END IF;
+	RETURN v;
+END
+$$;
+
+-- Put a volunteer into a team (a no-op when a member already).
+CREATE OR REPLACE FUNCTION vp_team_join(caller vp_caller, v volunteers, p_team text)
+RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	t teams;
+	n integer;
+BEGIN
+	SELECT * INTO t FROM teams WHERE code = p_team;
+	IF NOT FOUND THEN
+		PERFORM vp_refuse(404, 'unknown-team',
+		    format('No team has code %s.', p_team));
+	END IF;
+	IF t.community_id IS NOT NULL AND t.community_id <> v.community_id THEN
+		PERFORM vp_refuse(403, 'outside-community', format('Team %s '
+		    'belongs to another community than volunteer %s.', p_team,
+		    v.number));
+	END IF;
+	INSERT INTO team_members (team_id, volunteer_id) VALUES (t.id, v.id)
+	ON CONFLICT DO NOTHING;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	IF n > 0 THEN
+		INSERT INTO volunteer_history (volunteer_id, keyid, action, data)
+		VALUES (v.id, caller.keyid, 'team-join', jsonb_build_object('team', p_team));
+	END IF;
+	RETURN n > 0;
+END
+$$;
+
+-- Record a volunteer's registration and every change to the row.
+CREATE OR REPLACE FUNCTION vp_volunteer_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO volunteer_history (volunteer_id, keyid, action, data, reason)
+	VALUES (NEW.id, current_setting('vpoints.keyid', true),
+	    CASE TG_OP WHEN 'INSERT' THEN 'register' ELSE 'update' END,
+	    to_jsonb(NEW) - 'id_hash' - 'created_at' - 'updated_at',
+	    nullif(current_setting('vpoints.reason', true), ''));
+	RETURN NEW;
+END
+$$;
+
+-- volunteer_history follows every change to volunteers.
+CREATE OR REPLACE TRIGGER volunteer_history AFTER INSERT OR UPDATE ON volunteers
+	FOR EACH ROW EXECUTE FUNCTION vp_volunteer_changed();
+
+-- POST /v1/volunteers
+CREATE OR REPLACE FUNCTION vp_op_volunteer_add(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v volunteers;
+	v_consent boolean := coalesce(vp_bool_opt(args, 'consent'), false);
+	v_personal jsonb := vp_personal(args, v_consent);
+	v_team jsonb;
+BEGIN
+	IF args ? 'id_hash' AND EXISTS (SELECT 1 FROM volunteers
+	    WHERE id_hash = args ->> 'id_hash') THEN
+		PERFORM vp_refuse(409, 'duplicate-id-number', 'A volunteer with '
+		    'this ID number is registered already.');
+	END IF;
+	INSERT INTO volunteers (number, name, community_id, registered_on,
+	    consent, gender, birth_month, phone, skills, id_hash, id_last4)
+	VALUES (vp_text(args, 'number', 32), vp_text(args, 'name', 100),
+	    vp_community_for(caller, args),
+	    coalesce(vp_date_opt(args, 'registered_on'), current_date),
+	    v_consent, v_personal ->> 'gender', v_personal ->> 'birth_month',
+	    v_personal ->> 'phone',
+	    (SELECT array_agg(e) FROM jsonb_array_elements_text(v_personal -> 'skills') e),
+	    args ->> 'id_hash', args ->> 'id_last4')
+	ON CONFLICT (number) DO NOTHING
+	RETURNING * INTO v;
+	IF NOT FOUND THEN
+		PERFORM vp_refuse(409, 'volunteer-exists', format(
+		    'A volunteer with number %s exists already.', args ->> 'number'));
+	END IF;
+	INSERT INTO accounts (kind, community_id, volunteer_id)
+	VALUES ('volunteer', v.community_id, v.id);
+	IF jsonb_typeof(args -> 'teams') = 'array' THEN
+		FOR v_team IN SELECT jsonb_array_elements(args -> 'teams') LOOP
+			PERFORM vp_team_join(caller, v, v_team #>> '{}');
+		END LOOP;
+	ELSIF args ? 'teams' THEN
+		PERFORM vp_refuse(422, 'invalid-field', '"teams" must be a list of team codes');
+	END IF;
+	status := 201;
+	body := vp_volunteer_json(v) || jsonb_build_object('minutes', 0, 'star', 0);
+END
+$$;
+
+-- PATCH /v1/volunteers/{number}
+CREATE OR REPLACE FUNCTION vp_op_volunteer_update(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v volunteers := vp_volunteer_get(caller, vp_text(args, 'number', 32), true);
+	v_consent boolean := coalesce(vp_bool_opt(args, 'consent'), v.consent);
+	v_personal jsonb;
+	v_status text := coalesce(vp_text_opt(args, 'status', 16), v.status);
+BEGIN
+	IF args ? 'community' THEN
+		PERFORM vp_refuse(422, 'invalid-field', 'A volunteer''s community '
+		    'does not change; register them in the new community.');
+	END IF;
+	IF v_status NOT IN ('active', 'suspended', 'left') THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    '"status" must be active, suspended or left');
+	END IF;
+	-- Consent withdrawn: the personal fields go with it.
+	IF NOT v_consent THEN
+		v_personal := vp_personal(args, false);
+	ELSE
+		v_personal := jsonb_build_object('gender', v.gender,
+		    'birth_month', v.birth_month, 'phone', v.phone,
+		    'skills', to_jsonb(v.skills)) || vp_personal(args, true);
+	END IF;
+	IF args ? 'id_hash' AND EXISTS (SELECT 1 FROM volunteers
+	    WHERE id_hash = args ->> 'id_hash' AND id <> v.id) THEN
+		PERFORM vp_refuse(409, 'duplicate-id-number', 'A volunteer with '
+		    'this ID number is registered already.');
+	END IF;
+	PERFORM set_config('vpoints.reason', coalesce(vp_text_opt(args, 'reason', 500), ''), true);
+	UPDATE volunteers SET
+	    name = coalesce(vp_text_opt(args, 'name', 100), name),
+	    registered_on = coalesce(vp_date_opt(args, 'registered_on'), registered_on),
+	    status = v_status,
+	    consent = v_consent,
+	    gender = v_personal ->> 'gender',
+	    birth_month = v_personal ->> 'birth_month',
+	    phone = v_personal ->> 'phone',
+	    skills = (SELECT array_agg(e) FROM jsonb_array_elements_text(
+		CASE jsonb_typeof(v_personal -> 'skills') WHEN 'array'
+		THEN v_personal -> 'skills' ELSE '[]' END) e),
+	    id_hash = coalesce(args ->> 'id_hash', id_hash),
+	    id_last4 = coalesce(args ->> 'id_last4', id_last4),
+	    updated_at = now()
+	WHERE id = v.id
+	RETURNING * INTO v;
+	-- "teams": the volunteer's teams become exactly these.
+	IF args ? 'teams' THEN
+		IF jsonb_typeof(args -> 'teams') <> 'array' THEN
+			PERFORM vp_refuse(422, 'invalid-field',
+			    '"teams" must be a list of team codes');
+		END IF;
+		PERFORM vp_team_join(caller, v, t #>> '{}')
+		FROM jsonb_array_elements(args -> 'teams') t;
+		WITH gone AS (
+			DELETE FROM team_members m USING teams t
+			WHERE t.id = m.team_id AND m.volunteer_id = v.id
+			AND NOT (args -> 'teams') ? t.code
+			RETURNING t.code)
+		INSERT INTO volunteer_history (volunteer_id, keyid, action, data)
+		SELECT v.id, caller.keyid, 'team-leave', jsonb_build_object('team', code)
+		FROM gone;
+	END IF;
+	status := 200;
+	body := vp_volunteer_json(v) || jsonb_build_object(
+	    'minutes', vp_volunteer_minutes(v.id),
+	    'star', vp_stars(vp_volunteer_minutes(v.id)));
+END
+$$;
+
+-- GET /v1/volunteers/{number}[?history=1]
+CREATE OR REPLACE FUNCTION vp_op_volunteer_get(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v volunteers := vp_volunteer_get(caller, vp_text(args, 'number', 32), false);
+	v_minutes bigint := vp_volunteer_minutes(v.id);
+BEGIN
+	status := 200;
+	body := vp_volunteer_json(v) || jsonb_build_object('minutes', v_minutes,
+	    'star', vp_stars(v_minutes));
+	IF args ->> 'history' IN ('1', 'true', 'yes') THEN
+		body := body || jsonb_build_object('history', (
+		    SELECT coalesce(jsonb_agg(jsonb_build_object('at', h.at,
+			'keyid', h.keyid, 'action', h.action, 'data', h.data,
+			'reason', h.reason) ORDER BY h.id), '[]')
+		    FROM volunteer_history h WHERE h.volunteer_id = v.id));
+	END IF;
+END
+$$;
+
+-- GET /v1/volunteers?community=&team=&status=&limit=
+CREATE OR REPLACE FUNCTION vp_op_volunteer_list(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_community bigint := vp_community_scope(caller, args);
+	v_limit integer := vp_limit(args, 100, 1000);
+BEGIN
+	status := 200;
+	SELECT jsonb_build_object('volunteers', coalesce(jsonb_agg(
+	    vp_volunteer_json(x) ORDER BY x.number), '[]')) INTO body
+	FROM (SELECT * FROM volunteers v
+	    WHERE (v_community IS NULL OR v.community_id = v_community)
+	    AND (NOT args ? 'status' OR v.status = args ->> 'status')
+	    AND (NOT args ? 'team' OR EXISTS (SELECT 1 FROM team_members m
+		JOIN teams t ON t.id = m.team_id
+		WHERE m.volunteer_id = v.id AND t.code = args ->> 'team'))
+	    ORDER BY v.number LIMIT v_limit) x;
+END
+$$;
+
+-- POST /v1/teams (admin)
+CREATE OR REPLACE FUNCTION vp_op_team_add(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	t teams;
+	v_kind text := vp_text(args, 'kind', 16);
+	v_community bigint;
+BEGIN
+	PERFORM vp_require_admin(caller);
+	IF v_kind NOT IN ('standing', 'specialty') THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    '"kind" must be standing or specialty');
+	END IF;
+	IF args ? 'community' THEN
+		v_community := vp_community_for(caller, args);
+	END IF;
+	INSERT INTO teams (code, name, kind, community_id)
+	VALUES (vp_code(args, 'code'), vp_text(args, 'name'), v_kind, v_community)
+	ON CONFLICT (code) DO NOTHING RETURNING * INTO t;
+	IF NOT FOUND THEN
+		PERFORM vp_refuse(409, 'team-exists',
+		    format('A team with code %s exists already.', args ->> 'code'));
+	END IF;
+	INSERT INTO admin_actions (keyid, action, subject, detail)
+	VALUES (caller.keyid, 'team-add', t.code, args);
+	status := 201;
+	body := jsonb_build_object('code', t.code, 'name', t.name, 'kind', t.kind,
+	    'community', args ->> 'community', 'members', 0);
+END
+$$;
+
+-- GET /v1/teams[?community=]
+CREATE OR REPLACE FUNCTION vp_op_team_list(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_community bigint;
+BEGIN
+	IF args ? 'community' THEN
+		v_community := vp_community_for(caller, args);
+	END IF;
+	status := 200;
+	SELECT jsonb_build_object('teams', coalesce(jsonb_agg(jsonb_build_object(
+	    'code', t.code, 'name', t.name, 'kind', t.kind, 'community', c.code,
+	    'members', (SELECT count(*) FROM team_members m WHERE m.team_id = t.id))
+	    ORDER BY t.code), '[]')) INTO body
+	FROM teams t LEFT JOIN communities c ON c.id = t.community_id
+	WHERE v_community IS NULL OR t.community_id IS NULL
+	    OR t.community_id = v_community;
+END
+$$;
+
+-- POST /v1/teams/{code}/join
+CREATE OR REPLACE FUNCTION vp_op_team_join(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v volunteers := vp_volunteer_get(caller, vp_text(args, 'volunteer', 32), true);
+BEGIN
+	status := CASE WHEN vp_team_join(caller, v, vp_text(args, 'code', 32))
+	    THEN 201 ELSE 200 END;
+	body := vp_volunteer_json(v);
+END
+$$;
+
+-- POST /v1/teams/{code}/leave
+CREATE OR REPLACE FUNCTION vp_op_team_leave(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v volunteers := vp_volunteer_get(caller, vp_text(args, 'volunteer', 32), true);
+	v_team text := vp_text(args, 'code', 32);
+	n integer;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM teams WHERE code = v_team) THEN
+		PERFORM vp_refuse(404, 'unknown-team',
+		    format('No team has code %s.', v_team));
+	END IF;
+	DELETE FROM team_members m USING teams t
+	WHERE t.id = m.team_id AND t.code = v_team AND m.volunteer_id = v.id;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	IF n > 0 THEN
+		INSERT INTO volunteer_history (volunteer_id, keyid, action, data)
+		VALUES (v.id, caller.keyid, 'team-leave', jsonb_build_object('team', v_team));
+	END IF;
+	status := 200;
+	body := vp_volunteer_json(v);
+END
+$$;
