@@ -82,16 +82,10 @@ START_TEST(bad_method_lists_allowed)
 }
 END_TEST
 
+/* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
-	Suite *s = suite_create("route");
-	TCase *tc = tcase_create("route");
-
-	tcase_add_test(tc, exact);
-	tcase_add_test(tc, captures);
-	tcase_add_test(tc, segments_are_strict);
-	tcase_add_test(tc, bad_method_lists_allowed);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
+	return unit_main("route", NULL, NULL, UNIT_TESTS(exact, captures,
+	    segments_are_strict, bad_method_lists_allowed));
 }
