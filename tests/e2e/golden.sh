@@ -39,11 +39,12 @@ def covered(method, pattern):
     return any(m == method and len(p) == len(want) and all(
         w == "{}" or w == s for w, s in zip(want, p)) for m, p in asked)
 missing = ["%s %s" % r for r in routes if not covered(*r)]
-print("%d routes, missing: %s" % (len(routes), ", ".join(missing) or "none"))
+if len(routes) < 40:
+    missing.append("(only %d routes read)" % len(routes))
+print("%d %s" % (len(routes), ", ".join(missing) or "none"))
 PY
 )
-is "every route of common/routes.h is asked" "$coverage" \
-	"$(grep -c '^	R(' "$top_srcdir/common/routes.h") routes, missing: none"
+is "routes of common/routes.h (${coverage%% *}) that no request asks" "${coverage#* }" none
 
 if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
 	cp "$got" "$expected"
