@@ -229,7 +229,7 @@ SELECT t.code, t.name, t.kind, c.community_id,
 FROM seed_team t LEFT JOIN seed_comm c ON c.n = t.cn
 ORDER BY t.slot, t.cn;
 
--- The admin log of all that, as vp_community_add, vp_station_add,
+-- The admin log of all that, as vp_op_community_add, vp_op_station_add,
 -- vp_op_activity_add and vp_op_team_add write it; BENCH-CITY's own key
 -- was enrolled with vpointsd --init-admin.
 INSERT INTO admin_actions (at, keyid, action, subject, detail)

@@ -551,7 +551,7 @@ sig_covered_components(int has_body, int is_write,
 	return (n);
 }
 
-/* Check a parsed signature against the vpoints profile (DESIGN.md 4) at
+/* Check a parsed signature against the vpoints profile (doc/design.md 4) at
  * time now, for a request with or without a body, a write or a read. */
 enum sig_refusal
 sig_profile_check(const struct sig_input *in, time_t now, int has_body,

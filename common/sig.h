@@ -1,4 +1,4 @@
-/* The vpoints profile of RFC 9421 HTTP Message Signatures (DESIGN.md
+/* The vpoints profile of RFC 9421 HTTP Message Signatures (doc/design.md
  * section 4): signature base, Ed25519 sign and verify, Content-Digest
  * (RFC 9530, sha-256) and RFC 7638 key ids.  Pure functions: no HTTP
  * library, no database, no clock.

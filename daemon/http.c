@@ -7,7 +7,6 @@
 
 #include <event2/buffer.h>
 #include <event2/http.h>
-#include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
 
 #include "daemon/http.h"
@@ -40,9 +39,9 @@ struct http_server {
 	void		*observe_arg;
 };
 
-/* evhttp_send_error below replaces the library's for the whole process and
- * gets no argument of ours: this is how it finds the server whose replies
- * it reports. The daemon has one server. */
+/* The server whose error pages http_error_page reports when it is given
+ * none: compat/evhttp_send_error.c replaces the library's function for the
+ * whole process and gets no argument of ours. The daemon has one server. */
 static struct http_server *http_error_server;
 
 /*
@@ -201,9 +200,9 @@ http_reply_problem(struct http_request *hr, int status, const char *type,
 /* Report a reply the HTTP layer made before routing: its route, if the
  * request line was read and names one, but no time. */
 static void
-http_error_observed(struct evhttp_request *req, int status)
+http_error_observed(struct http_server *server, struct evhttp_request *req,
+    int status)
 {
-	struct http_server *server = http_error_server;
 	struct evhttp_connection *conn = evhttp_request_get_connection(req);
 	const struct evhttp_uri *uri;
 	const char *method = NULL, *path = NULL, *route = NULL;
@@ -225,20 +224,19 @@ http_error_observed(struct evhttp_request *req, int status)
 }
 
 /*
- * libevent 2.1 answers requests it cannot parse or accept (a body over
+ * libevent answers requests it cannot parse or accept (a body over
  * max_body_size: 413; a bad request line or headers over the limit: 400;
- * 417, 501) itself, through evhttp_send_error, with an HTML page, before
- * any callback of ours runs; 2.2 adds evhttp_set_errorcb for this. Inside
- * the shared library every call to evhttp_send_error goes through the PLT,
- * so this definition replaces the library's and those replies become
- * problem+json too. tests/e2e checks the Content-Type of such a 413.
+ * 417, 501) itself, through evhttp_send_error, before any callback of ours
+ * runs. This writes the problem+json body of such a reply into buf, logs
+ * it and reports it; it has the form of evhttp_set_errorcb's callback
+ * (libevent 2.2), and compat/evhttp_send_error.c calls it with libevent
+ * 2.1. arg is the server, or NULL for the one http_server_create made.
  */
-void
-evhttp_send_error(struct evhttp_request *req, int status, const char *reason)
+int
+http_error_page(struct evhttp_request *req, struct evbuffer *buf, int status,
+    const char *reason, void *arg)
 {
-	struct evkeyvalq *headers = evhttp_request_get_output_headers(req);
 	const char *type, *title;
-	struct evbuffer *buf;
 
 	switch (status) {
 	case 400:
@@ -258,27 +256,15 @@ evhttp_send_error(struct evhttp_request *req, int status, const char *reason)
 		title = "Request body too large";
 		break;
 	default:
-		type = WIRE_PROBLEM("http-error");
+		type = WIRE_P_HTTP_ERROR;
 		title = "HTTP error";
 		break;
 	}
-	buf = evbuffer_new();
-	if (buf == NULL)
-		abort();
-	/* The request line may not have been read: answer in HTTP/1.1. */
-	if (req->major == 0) {
-		req->major = 1;
-		req->minor = 1;
-	}
-	evhttp_clear_headers(headers);
-	evhttp_add_header(headers, WIRE_HDR_CONTENT_TYPE, WIRE_TYPE_PROBLEM);
-	evhttp_add_header(headers, "Connection", "close");
 	evbuffer_add_printf(buf, "{\"type\":\"%s\",\"title\":\"%s\","
 	    "\"status\":%d}", type, title, status);
 	log_info("- - %d (refused by the HTTP layer)", status);
-	http_error_observed(req, status);
-	evhttp_send_reply(req, status, reason, buf);
-	evbuffer_free(buf);
+	http_error_observed(arg != NULL ? arg : http_error_server, req, status);
+	return 0;
 }
 
 /* Every request starts here: limits, routing, then its handler. */
@@ -402,6 +388,11 @@ http_server_create(struct event_base *base, const struct conf *cf, char *err,
 	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
 	    EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(server->evhttp, http_dispatch, server);
+#ifdef HAVE_EVHTTP_SET_ERRORCB
+	/* libevent 2.2 then sets the headers itself, Content-Type text/html
+	 * included: only the body is ours. */
+	evhttp_set_errorcb(server->evhttp, http_error_page, server);
+#endif
 	http_server_configure(server, cf);
 	http_error_server = server;
 	return server;

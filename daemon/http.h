@@ -15,6 +15,8 @@
 struct http_server;
 struct http_request;
 struct route;
+struct evhttp_request;
+struct evbuffer;
 
 typedef void (*http_handler)(struct http_request *, void *arg);
 typedef void (*http_drained_cb)(void *arg);
@@ -55,5 +57,10 @@ void		 http_reply_json(struct http_request *, int status, json_t *);
 void		 http_reply_problem(struct http_request *, int status,
 		    const char *type, const char *title, const char *detail);
 void		 http_reply_problem_json(struct http_request *, json_t *);
+
+/* The body of the error pages evhttp makes itself (evhttp_set_errorcb's
+ * callback; compat/evhttp_send_error.c calls it with a NULL arg). */
+int		 http_error_page(struct evhttp_request *, struct evbuffer *,
+		    int status, const char *reason, void *arg);
 
 #endif

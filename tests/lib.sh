@@ -23,6 +23,15 @@ EXTRA_PIDS=()
 
 mkdir -p "$T_DIR"
 
+# The test's one base time, in seconds since the epoch, taken once: every
+# time a test computes from "now" derives from it (t_date, t_at), so no
+# minute or day boundary can pass between two of them. The Python helpers
+# read it from the environment. Only what must follow the real clock
+# (signatures' created, deadlines the daemon's timer reaches, waits and
+# windows around a command) reads the clock again.
+T_NOW=$(date +%s)
+export T_NOW
+
 # What the client reads and writes stays here too: not the config,
 # variables or offline outbox of whoever runs the tests.
 unset VPOINTS_SERVER VPOINTS_KEY VPOINTS_CONFIG VPOINTS_OUTBOX
@@ -92,6 +101,16 @@ like() {
 		;;
 	esac
 }
+
+# A time relative to T_NOW as date(1) formats it: t_date '-3 days' +%F
+# (default +%s; '' is T_NOW itself).
+t_date() {
+	date -d "1970-01-01 UTC $T_NOW seconds ${1:-}" "${2:-+%s}"
+}
+
+# An RFC 3339 time relative to T_NOW, to the whole minute, in the local
+# zone: t_at '-90 minutes'.
+t_at() { t_date "$1" +%Y-%m-%dT%H:%M:00%:z; }
 
 # HTTP status of a request: http_status METHOD PATH [curl args...].
 http_status() {

@@ -316,7 +316,8 @@ class Fields:
         self.failed = 0
         self.made = {}
         self.slot = 0
-        self.now = int(time.time()) // 60 * 60
+        # The test's base time (tests/lib.sh's T_NOW), to the minute.
+        self.now = int(os.environ.get("T_NOW") or time.time()) // 60 * 60
 
     def result(self, good, desc, diag=None):
         print("%s\t%s" % ("ok" if good else "fail", desc))
@@ -371,7 +372,7 @@ class Fields:
         return {"number": number, "name": "Base name", "consent": True,
                 "gender": "female", "birth_month": "1990-03",
                 "phone": "13800000000", "skills": ["first aid"],
-                "teams": [self.a.team], "registered_on": time.strftime("%Y-%m-%d"),
+                "teams": [self.a.team], "registered_on": time.strftime("%Y-%m-%d", time.localtime(self.now)),
                 "community": self.a.community}
 
     def shift_body(self):

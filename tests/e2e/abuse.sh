@@ -19,7 +19,6 @@ daemon_start "idle_timeout = 2" \
 harness_admin
 
 count() { pgc_psql "$T_PG" -At -c "$1"; }
-at() { date -d "$1" +%Y-%m-%dT%H:%M:00%:z; }
 jfield() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
 state() { count "SELECT (SELECT count(*) FROM communities) || '/' || (SELECT count(*) FROM activities) || '/' || (SELECT count(*) FROM volunteers) || '/' || (SELECT count(*) FROM shifts) || '/' || (SELECT count(*) FROM checkins) || '/' || (SELECT count(*) FROM catalog_items) || '/' || (SELECT count(*) FROM catalog_restocks) || '/' || (SELECT count(*) FROM redemptions) || '/' || (SELECT count(*) FROM help_requests) || '/' || (SELECT count(*) FROM transfers) || '/' || (SELECT count(*) FROM team_members)"; }
 # The "ok<TAB>desc" and "fail<TAB>desc" lines of a loadtool run as TAP.
@@ -49,7 +48,7 @@ vp station add S01 --community C01 --name East --pubkey "$T_DIR/S01.key.pub" >/d
 s1() { vp --key "$T_DIR/S01.key" "$@"; }
 ok "register a volunteer with a national ID number" s1 volunteer add V-001 --name "张三" \
 	--consent --phone 13800000000 --id-number "$ID_NUMBER"
-ok "a shift for V-001" s1 shift log V-001 --activity clean --start "$(at '-200 hours')" --end "$(at '-198 hours')"
+ok "a shift for V-001" s1 shift log V-001 --activity clean --start "$(t_at '-200 hours')" --end "$(t_at '-198 hours')"
 ok "an item of S01" s1 catalog add towel --name Towel --category gift --price 5 --stock 3
 
 # Every text field, every hostile value; wrong types and numbers. Only
@@ -88,11 +87,11 @@ before=$(state)
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((IDLE + SLOW + 200)) ]; then
 	T_COUNT=$((T_COUNT + 1))
 	echo "ok $T_COUNT # SKIP $((IDLE + SLOW)) connections need more open files than ulimit -n $(ulimit -n)"
-	s1 shift log V-001 --activity clean --start "$(at '-190 hours')" --end "$(at '-189 hours')" >/dev/null
+	s1 shift log V-001 --activity clean --start "$(t_at '-190 hours')" --end "$(t_at '-189 hours')" >/dev/null
 else
 	/usr/bin/python3 "$LOADTOOL" siege --port "$DAEMON_PORT" --pid "$DAEMON_PID" \
 		--key "$T_DIR/S01.key" --idle "$IDLE" --slow "$SLOW" --duration 8 \
-		--during "$VPOINTS --server $DAEMON_URL --key $T_DIR/S01.key --timeout 5 shift log V-001 --activity clean --start $(at '-190 hours') --end $(at '-189 hours')" \
+		--during "$VPOINTS --server $DAEMON_URL --key $T_DIR/S01.key --timeout 5 shift log V-001 --activity clean --start $(t_at '-190 hours') --end $(t_at '-189 hours')" \
 		--sig-log "$T_DIR/signatures" >"$T_DIR/siege.json" 2>"$T_DIR/siege.err"
 	is "the siege ran to the end" "$?" 0
 	sed 's/^/# /' "$T_DIR/siege.err"

@@ -23,7 +23,6 @@ harness_admin
 daemon_start_another || { echo "Bail out! the second vpointsd did not start"; exit 1; }
 
 count() { pgc_psql "$T_PG" -At -c "$1"; }
-at() { date -d "$1" +%Y-%m-%dT%H:%M:00%:z; }
 jget() { /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)
 for k in sys.argv[1].split("."): d=d.get(k, 0) if isinstance(d, dict) else 0
 print(d)' "$1"; }
@@ -38,7 +37,7 @@ s1() { vp --key "$T_DIR/S01.key" "$@"; }
 # fund NUMBER ACTIVITY HOURS: register, and log one shift of HOURS hours.
 fund() {
 	s1 volunteer add "$1" --name "Volunteer $1" >/dev/null &&
-	s1 shift log "$1" --activity "$2" --start "$(at "-$(($3 + 1)) hours")" --end "$(at '-1 hours')" >/dev/null
+	s1 shift log "$1" --activity "$2" --start "$(t_at "-$(($3 + 1)) hours")" --end "$(t_at '-1 hours')" >/dev/null
 }
 fund V-100 spend 1	# K × 10 points exactly
 for i in $(seq 1 $RICH); do fund "V-2$(printf %03d "$i")" rich 10 || break; done	# 10,000 points each

@@ -36,7 +36,7 @@ KEYID=$(sed -n 's/^keyid //p' "$T_DIR/S01.key")
 s1() { vp --key "$T_DIR/S01.key" "$@"; }
 for w in $(seq 1 $WRITERS) L; do s1 volunteer add "V-$w" --name "Writer $w" >/dev/null; done
 s1 catalog add box --name Box --category gift --price 1 --stock 0 >/dev/null
-BASE=$(( $(date +%s) / 3600 * 3600 - 3600 ))
+BASE=$(( T_NOW / 3600 * 3600 - 3600 ))
 
 # write PART N: one write, run until vpoints exits 0 (at most 200 runs),
 # always with the Idempotency-Key PART-N. Its answer goes to out/PART-N.

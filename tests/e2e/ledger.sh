@@ -9,7 +9,6 @@ harness_admin
 
 count() { pgc_psql "$T_PG" -At -c "$1"; }
 jget() { /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
-at() { date -d "$1" +%Y-%m-%dT%H:%M:00%:z; }	# an RFC 3339 time, whole minute
 state() { count "SELECT (SELECT count(*) FROM shifts) || '/' || (SELECT count(*) FROM checkins) || '/' || (SELECT count(*) FROM transfers) || '/' || (SELECT coalesce(sum(balance), 0) FROM accounts WHERE kind = 'volunteer') || '/' || (SELECT count(*) FROM volunteers) || '/' || (SELECT count(*) FROM volunteer_history)"; }
 balance() { vp --json balance "$1" | jget points; }
 
@@ -57,16 +56,16 @@ ok "leave the youth team" s1 team leave youth V-001
 like "the history keeps every change" "$(s1 --json volunteer show V-001 --history)" '"action": "team-leave"'
 
 # Check in and out: 60 minutes at 10 points an hour.
-id=$(s1 --json shift checkin V-001 --activity clean --start "$(at '-3 hours')" | jget id)
+id=$(s1 --json shift checkin V-001 --activity clean --start "$(t_at '-3 hours')" | jget id)
 ok "check-in gives a shift id" test -n "$id"
-shift_json=$(s1 --json shift checkout "$id" --end "$(at '-2 hours')")
+shift_json=$(s1 --json shift checkout "$id" --end "$(t_at '-2 hours')")
 is "check-out records 60 minutes" "$(echo "$shift_json" | jget minutes)" 60
 is "... and 10 points" "$(echo "$shift_json" | jget points)" 10
 s1 shift checkout "$id" >/dev/null 2>&1
 is "a second check-out is refused (1)" "$?" 1
 
 # A paper record: 59 minutes earn 9 points (fractions dropped).
-logged=$(s1 --json shift log V-001 --activity clean --start "$(at '-90 minutes')" --end "$(at '-31 minutes')" --place "Main St")
+logged=$(s1 --json shift log V-001 --activity clean --start "$(t_at '-90 minutes')" --end "$(t_at '-31 minutes')" --place "Main St")
 is "a logged shift of 59 minutes" "$(echo "$logged" | jget minutes)" 59
 is "... earns 9 points" "$(echo "$logged" | jget points)" 9
 is "the balance is 19" "$(balance V-001)" 19
@@ -82,24 +81,24 @@ refuse() { # desc expected-exit command...
 	is "$desc: exit $want" "$rc" "$want"
 	[ "$rc" = "$want" ] || echo "$out" | sed 's/^/#   /'
 }
-refuse "end before start" 65 s1 shift log V-001 --activity clean --start "$(at '-5 hours')" --end "$(at '-6 hours')"
-refuse "over 24 hours" 65 s1 shift log V-001 --activity clean --start "$(at '-3 days')" --end "$(at '-1 days -1 hour')"
-refuse "a start in the future" 65 s1 shift log V-001 --activity clean --start "$(at '+2 hours')" --end "$(at '+3 hours')"
-refuse "an overlapping shift" 1 s1 shift log V-001 --activity clean --start "$(at '-150 minutes')" --end "$(at '-100 minutes')"
-refuse "an unknown volunteer" 65 s1 shift log V-999 --activity clean --start "$(at '-5 hours')" --end "$(at '-4 hours')"
-refuse "an unknown activity" 65 s1 shift log V-001 --activity nosuch --start "$(at '-5 hours')" --end "$(at '-4 hours')"
-refuse "a volunteer of another community" 77 s1 shift log V-003 --activity clean --start "$(at '-5 hours')" --end "$(at '-4 hours')"
+refuse "end before start" 65 s1 shift log V-001 --activity clean --start "$(t_at '-5 hours')" --end "$(t_at '-6 hours')"
+refuse "over 24 hours" 65 s1 shift log V-001 --activity clean --start "$(t_at '-3 days')" --end "$(t_at '-1 days -1 hour')"
+refuse "a start in the future" 65 s1 shift log V-001 --activity clean --start "$(t_at '+2 hours')" --end "$(t_at '+3 hours')"
+refuse "an overlapping shift" 1 s1 shift log V-001 --activity clean --start "$(t_at '-150 minutes')" --end "$(t_at '-100 minutes')"
+refuse "an unknown volunteer" 65 s1 shift log V-999 --activity clean --start "$(t_at '-5 hours')" --end "$(t_at '-4 hours')"
+refuse "an unknown activity" 65 s1 shift log V-001 --activity nosuch --start "$(t_at '-5 hours')" --end "$(t_at '-4 hours')"
+refuse "a volunteer of another community" 77 s1 shift log V-003 --activity clean --start "$(t_at '-5 hours')" --end "$(t_at '-4 hours')"
 refuse "a check-in of another community" 77 s1 shift checkin V-003 --activity clean
 is "refused shifts change nothing" "$(state)" "$before"
 ok "suspend V-002" s1 volunteer update V-002 --status suspended --reason "moved away for a year"
 before=$(state)
-refuse "a suspended volunteer" 1 s1 shift log V-002 --activity clean --start "$(at '-5 hours')" --end "$(at '-4 hours')"
+refuse "a suspended volunteer" 1 s1 shift log V-002 --activity clean --start "$(t_at '-5 hours')" --end "$(t_at '-4 hours')"
 refuse "a suspended volunteer's check-in" 1 s1 shift checkin V-002 --activity clean
 is "... and nothing changes" "$(state)" "$before"
-ok "an admin may record across communities" vp shift log V-003 --activity clean --start "$(at '-5 hours')" --end "$(at '-4 hours')"
+ok "an admin may record across communities" vp shift log V-003 --activity clean --start "$(t_at '-5 hours')" --end "$(t_at '-4 hours')"
 
 # A correction: the old record stays, its points reversed.
-corr=$(s1 --json shift correct "$logged_id" --reason "ended at half past" --end "$(at '-60 minutes')")
+corr=$(s1 --json shift correct "$logged_id" --reason "ended at half past" --end "$(t_at '-60 minutes')")
 is "the correction is a new record of 30 minutes" "$(echo "$corr" | jget minutes)" 30
 is "... naming the one it corrects" "$(echo "$corr" | jget corrects)" "$logged_id"
 is "the balance is 10 + 5" "$(balance V-001)" 15
@@ -112,7 +111,7 @@ count "DELETE FROM transfers" >/dev/null 2>&1
 is "transfers refuse DELETE" "$?" 1
 
 # The daily cap limits points, never hours.
-day=$(date -d '-3 days' +%Y-%m-%d)	# clear of the shifts of the last hours
+day=$(t_date '-3 days' +%Y-%m-%d)	# clear of the shifts of the last hours
 a=$(s1 --json shift log V-001 --activity patrol --start "${day}T09:00:00+08:00" --end "${day}T11:00:00+08:00")
 b=$(s1 --json shift log V-001 --activity patrol --start "${day}T12:00:00+08:00" --end "${day}T14:00:00+08:00")
 is "the first patrol earns 20" "$(echo "$a" | jget points)" 20

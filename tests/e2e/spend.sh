@@ -10,7 +10,6 @@ harness_admin
 
 count() { pgc_psql "$T_PG" -At -c "$1"; }
 jget() { /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
-at() { date -d "$1" +%Y-%m-%dT%H:%M:00%:z; }
 state() { count "SELECT (SELECT count(*) FROM transfers) || '/' || (SELECT count(*) FROM redemptions) || '/' || (SELECT string_agg(stock::text, ',' ORDER BY id) FROM catalog_items) || '/' || (SELECT string_agg(balance::text, ',' ORDER BY id) FROM accounts) || '/' || (SELECT count(*) FROM help_requests)"; }
 balance() { vp --json balance "$1" | jget points; }
 audit_ok() { ok "audit: the ledger is consistent ($1)" vp audit; }
@@ -38,7 +37,7 @@ s3() { vp --key "$T_DIR/S03.key" "$@"; }
 # fund NUMBER HOURS [station]: register and log HOURS hours (10 points each).
 fund() {
 	"${3:-s1}" volunteer add "$1" --name "Volunteer $1" >/dev/null &&
-	"${3:-s1}" shift log "$1" --activity clean --start "$(at "-$(($2 + 1)) hours")" --end "$(at '-1 hours')" >/dev/null
+	"${3:-s1}" shift log "$1" --activity clean --start "$(t_at "-$(($2 + 1)) hours")" --end "$(t_at '-1 hours')" >/dev/null
 }
 fund V-001 5
 fund V-002 1
@@ -104,6 +103,7 @@ hid2=$(s1 --json help request V-001 --points 5 --description "a ride" | jget id)
 ok "cancel a request" s1 help cancel "$hid2" --reason "no longer needed"
 is "the points return" "$(balance V-001)" 20
 refuse "cancelled twice" 1 s1 help cancel "$hid2"
+# Two seconds from the real clock, not T_NOW: the daemon's timer must reach it.
 hid3=$(s1 --json help request V-001 --points 7 --description "soon" --deadline "$(date -d '+2 seconds' -Iseconds)" | jget id)
 is "held until the deadline" "$(balance V-001)" 13
 for _ in $(seq 1 50); do

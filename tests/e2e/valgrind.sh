@@ -61,7 +61,6 @@ fi
 t_result ok "vpointsd under valgrind is healthy"
 
 # Signed requests, served under valgrind.
-at() { date -d "$1" +%Y-%m-%dT%H:%M:00%:z; }
 ok "community add" vp community add C01 --name "东城社区" --population 12000
 like "community list" "$(vp community list)" "东城社区"
 ok "activity add" vp activity add clean --name "Street cleaning" --points-per-hour 10
@@ -69,9 +68,9 @@ ok "activity add" vp activity add clean --name "Street cleaning" --points-per-ho
 ok "station add" vp station add S01 --community C01 --name "East station" --pubkey "$T_DIR/s1.key.pub"
 ok "volunteer add" vp --key "$T_DIR/s1.key" volunteer add V-001 --name "Zhang San"
 ok "shift log" vp --key "$T_DIR/s1.key" shift log V-001 --activity clean \
-	--start "$(at '-90 minutes')" --end "$(at '-30 minutes')"
+	--start "$(t_at '-90 minutes')" --end "$(t_at '-30 minutes')"
 fails "a refused request (unknown volunteer)" vp --key "$T_DIR/s1.key" shift log V-404 \
-	--activity clean --start "$(at '-90 minutes')" --end "$(at '-30 minutes')"
+	--activity clean --start "$(t_at '-90 minutes')" --end "$(t_at '-30 minutes')"
 is "an unsigned request is refused" "$(http_status GET /v1/communities)" 401
 
 # SIGHUP reloads, and the daemon serves on.

@@ -149,17 +149,11 @@ START_TEST(sample_documents_every_key)
 }
 END_TEST
 
+/* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
-	Suite *s = suite_create("conf");
-	TCase *tc = tcase_create("conf");
-
-	tcase_add_test(tc, defaults);
-	tcase_add_test(tc, bounds_and_types);
-	tcase_add_test(tc, load_file);
-	tcase_add_test(tc, reload_keeps_fixed_keys);
-	tcase_add_test(tc, sample_documents_every_key);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
+	return unit_main("conf", NULL, NULL, UNIT_TESTS(defaults,
+	    bounds_and_types, load_file, reload_keeps_fixed_keys,
+	    sample_documents_every_key));
 }

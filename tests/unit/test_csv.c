@@ -147,18 +147,10 @@ START_TEST(fields_one_by_one)
 }
 END_TEST
 
+/* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
-	Suite *s = suite_create("csv");
-	TCase *tc = tcase_create("csv");
-
-	tcase_add_test(tc, plain);
-	tcase_add_test(tc, empty_fields);
-	tcase_add_test(tc, quoting);
-	tcase_add_test(tc, utf8);
-	tcase_add_test(tc, deterministic);
-	tcase_add_test(tc, fields_one_by_one);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
+	return unit_main("csv", NULL, NULL, UNIT_TESTS(plain, empty_fields,
+	    quoting, utf8, deterministic, fields_one_by_one));
 }

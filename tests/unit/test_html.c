@@ -330,25 +330,11 @@ START_TEST(certificate_page)
 }
 END_TEST
 
-/* Every test of html.c. */
-static Suite *
-html_suite(void)
-{
-	Suite *s = suite_create("html");
-	TCase *tc = tcase_create("html");
-
-	tcase_add_test(tc, escape);
-	tcase_add_test(tc, bars_proportional);
-	tcase_add_test(tc, bars_labels);
-	tcase_add_test(tc, report_community);
-	tcase_add_test(tc, report_volunteers_top30);
-	tcase_add_test(tc, certificate_page);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
+/* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
-	return unit_run(html_suite());
+	return unit_main("html", NULL, NULL, UNIT_TESTS(escape,
+	    bars_proportional, bars_labels, report_community,
+	    report_volunteers_top30, certificate_page));
 }

@@ -364,28 +364,12 @@ START_TEST(public_keys)
 }
 END_TEST
 
-/* Every test of jws.c. */
-static Suite *
-jws_suite(void)
-{
-	Suite *s = suite_create("jws");
-	TCase *tc = tcase_create("jws");
-
-	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, verifies);
-	tcase_add_test(tc, any_changed_byte_fails);
-	tcase_add_test(tc, changed_payload_is_bad_signature);
-	tcase_add_test(tc, wrong_key_fails);
-	tcase_add_test(tc, header_rules);
-	tcase_add_test(tc, bad_form_and_base64);
-	tcase_add_test(tc, rfc8037_a4);
-	tcase_add_test(tc, public_keys);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
+/* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
-	return unit_run(jws_suite());
+	return unit_main("jws", setup, NULL, UNIT_TESTS(verifies,
+	    any_changed_byte_fails, changed_payload_is_bad_signature,
+	    wrong_key_fails, header_rules, bad_form_and_base64, rfc8037_a4,
+	    public_keys));
 }

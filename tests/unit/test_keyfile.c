@@ -30,8 +30,7 @@ static char path[128];
 static void
 setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/test_keyfile.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_mkdtemp(dir, sizeof(dir), "test_keyfile");
 	snprintf(path, sizeof(path), "%s/station.key", dir);
 }
 
@@ -39,11 +38,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char *cmd;
-
-	ck_assert_int_ne(asprintf(&cmd, "rm -rf '%s'", dir), -1);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
+	unit_rmdir(dir);
 }
 
 START_TEST(generate_and_read)
@@ -150,20 +145,13 @@ START_TEST(public_formats)
 }
 END_TEST
 
+/* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
-	Suite *s = suite_create("keyfile");
-	TCase *tc = tcase_create("keyfile");
-
 	if (sodium_init() < 0)
 		return 1;
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, generate_and_read);
-	tcase_add_test(tc, never_overwrites);
-	tcase_add_test(tc, loose_permissions_refused);
-	tcase_add_test(tc, damaged_files_refused);
-	tcase_add_test(tc, public_formats);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
+	return unit_main("keyfile", setup, teardown, UNIT_TESTS(
+	    generate_and_read, never_overwrites, loose_permissions_refused,
+	    damaged_files_refused, public_formats));
 }

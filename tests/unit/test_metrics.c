@@ -266,18 +266,13 @@ START_TEST(refusals_by_reason)
 }
 END_TEST
 
+/* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
-	Suite *s = suite_create("metrics");
-	TCase *tc = tcase_create("metrics");
-
-	tcase_add_test(tc, every_family_has_help_and_type_first);
-	tcase_add_test(tc, ledger_left_out_without_database);
-	tcase_add_test(tc, requests_by_route_method_status);
-	tcase_add_test(tc, label_values_are_escaped);
-	tcase_add_test(tc, histogram_buckets_are_cumulative);
-	tcase_add_test(tc, refusals_by_reason);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
+	return unit_main("metrics", NULL, NULL, UNIT_TESTS(
+	    every_family_has_help_and_type_first,
+	    ledger_left_out_without_database, requests_by_route_method_status,
+	    label_values_are_escaped, histogram_buckets_are_cumulative,
+	    refusals_by_reason));
 }

@@ -22,19 +22,14 @@ static char dir[64];
 static void
 setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/test_migrate.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_mkdtemp(dir, sizeof(dir), "test_migrate");
 }
 
 /* Remove the folder and its files. */
 static void
 teardown(void)
 {
-	char *cmd;
-
-	ck_assert_int_ne(asprintf(&cmd, "rm -rf '%s'", dir), -1);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
+	unit_rmdir(dir);
 }
 
 /* Put a file into the folder. */
@@ -320,23 +315,13 @@ START_TEST(each_function_has_one_home)
 }
 END_TEST
 
+/* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
-	Suite *s = suite_create("migrate");
-	TCase *tc = tcase_create("migrate");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, names);
-	tcase_add_test(tc, scan_sorts_and_sums);
-	tcase_add_test(tc, scan_refuses_bad_sets);
-	tcase_add_test(tc, function_names);
-	tcase_add_test(tc, scan_functions_sorts_by_name);
-	tcase_add_test(tc, legacy_set_exactly);
-	tcase_add_test(tc, functions_stale);
-	tcase_add_test(tc, repository_migrations_are_valid);
-	tcase_add_test(tc, repository_functions_are_rerunnable);
-	tcase_add_test(tc, each_function_has_one_home);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
+	return unit_main("migrate", setup, teardown, UNIT_TESTS(names,
+	    scan_sorts_and_sums, scan_refuses_bad_sets, function_names,
+	    scan_functions_sorts_by_name, legacy_set_exactly, functions_stale,
+	    repository_migrations_are_valid,
+	    repository_functions_are_rerunnable, each_function_has_one_home));
 }

@@ -23,8 +23,7 @@ static char dir[128];
 static void
 setup(void)
 {
-	snprintf(top, sizeof(top), "/tmp/test_outbox.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(top));
+	unit_mkdtemp(top, sizeof(top), "test_outbox");
 	snprintf(dir, sizeof(dir), "%s/state/vpoints/outbox", top);
 }
 
@@ -32,11 +31,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char *cmd;
-
-	ck_assert_int_ne(asprintf(&cmd, "rm -rf '%s'", top), -1);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
+	unit_rmdir(top);
 }
 
 /* Queue an entry of the given body; return its id (static). */
@@ -327,20 +322,11 @@ START_TEST(strangers)
 }
 END_TEST
 
+/* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
-	Suite *s = suite_create("outbox");
-	TCase *tc = tcase_create("outbox");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, write_and_read);
-	tcase_add_test(tc, order_and_remove);
-	tcase_add_test(tc, failed_entries);
-	tcase_add_test(tc, modes);
-	tcase_add_test(tc, half_written);
-	tcase_add_test(tc, unwritable_folder);
-	tcase_add_test(tc, strangers);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
+	return unit_main("outbox", setup, teardown, UNIT_TESTS(write_and_read,
+	    order_and_remove, failed_entries, modes, half_written,
+	    unwritable_folder, strangers));
 }

@@ -335,28 +335,20 @@ START_TEST(id_numbers_are_hashed)
 }
 END_TEST
 
+/* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
 	Suite *s = suite_create("route");
-	TCase *tc = tcase_create("route");
-	TCase *daemon = tcase_create("daemon");
-	TCase *args = tcase_create("args");
+	TCase *tc;
 
-	tcase_add_test(tc, exact);
-	tcase_add_test(tc, captures);
-	tcase_add_test(tc, segments_are_strict);
-	tcase_add_test(tc, bad_method_lists_allowed);
-	suite_add_tcase(s, tc);
-	tcase_add_test(daemon, routes_are_the_table);
-	tcase_add_test(daemon, table_is_well_formed);
-	suite_add_tcase(s, daemon);
-	tcase_add_checked_fixture(args, setup, teardown);
-	tcase_add_test(args, writes_take_the_body);
-	tcase_add_test(args, writes_want_a_json_object);
-	tcase_add_test(args, reads_take_the_query);
-	tcase_add_test(args, station_key_is_prepared);
-	tcase_add_test(args, id_numbers_are_hashed);
-	suite_add_tcase(s, args);
+	unit_case(s, "route", UNIT_TESTS(exact, captures, segments_are_strict,
+	    bad_method_lists_allowed));
+	unit_case(s, "daemon", UNIT_TESTS(routes_are_the_table,
+	    table_is_well_formed));
+	tc = unit_case(s, "args", UNIT_TESTS(writes_take_the_body,
+	    writes_want_a_json_object, reads_take_the_query,
+	    station_key_is_prepared, id_numbers_are_hashed));
+	tcase_add_checked_fixture(tc, setup, teardown);
 	return unit_run(s);
 }

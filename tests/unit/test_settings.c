@@ -19,8 +19,7 @@ static char home[64];
 static void
 setup(void)
 {
-	snprintf(home, sizeof(home), "/tmp/test_settings.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(home));
+	unit_mkdtemp(home, sizeof(home), "test_settings");
 	setenv("HOME", home, 1);
 	unsetenv("XDG_CONFIG_HOME");
 	unsetenv("VPOINTS_CONFIG");
@@ -34,11 +33,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char *cmd;
-
-	ck_assert_int_ne(asprintf(&cmd, "rm -rf '%s'", home), -1);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
+	unit_rmdir(home);
 }
 
 /* Write ~/.config/vpoints/config. */
@@ -171,18 +166,10 @@ START_TEST(server_addresses)
 }
 END_TEST
 
+/* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
-	Suite *s = suite_create("settings");
-	TCase *tc = tcase_create("settings");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, defaults);
-	tcase_add_test(tc, precedence);
-	tcase_add_test(tc, outbox_folder);
-	tcase_add_test(tc, bad_files);
-	tcase_add_test(tc, server_addresses);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
+	return unit_main("settings", setup, teardown, UNIT_TESTS(defaults,
+	    precedence, outbox_folder, bad_files, server_addresses));
 }

@@ -663,44 +663,21 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
-/* All structured-field tests. */
-static Suite *
-sfv_suite(void)
-{
-	Suite	*s = suite_create("sfv");
-	TCase	*parse_case = tcase_create("parse");
-	TCase	*serialize_case = tcase_create("serialize");
-
-	tcase_add_test(parse_case, test_dictionary);
-	tcase_add_test(parse_case, test_integer);
-	tcase_add_test(parse_case, test_decimal);
-	tcase_add_test(parse_case, test_string);
-	tcase_add_test(parse_case, test_token);
-	tcase_add_test(parse_case, test_key);
-	tcase_add_test(parse_case, test_whitespace);
-	tcase_add_test(parse_case, test_trailing_garbage);
-	tcase_add_test(parse_case, test_empty);
-	tcase_add_test(parse_case, test_too_long);
-	tcase_add_test(parse_case, test_duplicate_keys);
-	tcase_add_test(parse_case, test_bounds);
-	tcase_add_test(parse_case, test_boolean);
-	tcase_add_test(parse_case, test_byte_sequence);
-	tcase_add_test(parse_case, test_inner_list);
-	tcase_add_test(parse_case, test_not_ascii);
-	tcase_add_test(parse_case, test_error_reasons);
-	suite_add_tcase(s, parse_case);
-
-	tcase_add_test(serialize_case, test_serialize_inner_list);
-	tcase_add_test(serialize_case, test_serialize_decimal);
-	tcase_add_test(serialize_case, test_serialize_refusals);
-	tcase_add_test(serialize_case, test_round_trip);
-	suite_add_tcase(s, serialize_case);
-	return (s);
-}
-
-/* Run the suite; the exit status says whether any test failed. */
+/* Run the parsing and the serializing tests; the exit status says
+ * whether any failed. */
 int
 main(void)
 {
-	return unit_run(sfv_suite());
+	Suite *s = suite_create("sfv");
+
+	unit_case(s, "parse", UNIT_TESTS(test_dictionary, test_integer,
+	    test_decimal, test_string, test_token, test_key, test_whitespace,
+	    test_trailing_garbage, test_empty, test_too_long,
+	    test_duplicate_keys, test_bounds, test_boolean,
+	    test_byte_sequence, test_inner_list, test_not_ascii,
+	    test_error_reasons));
+	unit_case(s, "serialize", UNIT_TESTS(test_serialize_inner_list,
+	    test_serialize_decimal, test_serialize_refusals,
+	    test_round_trip));
+	return unit_run(s);
 }

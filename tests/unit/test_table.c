@@ -206,19 +206,11 @@ START_TEST(records)
 }
 END_TEST
 
+/* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
-	Suite *s = suite_create("table");
-	TCase *tc = tcase_create("table");
-
-	tcase_add_test(tc, values);
-	tcase_add_test(tc, hours_and_times);
-	tcase_add_test(tc, fixed_decimals);
-	tcase_add_test(tc, widths);
-	tcase_add_test(tc, text_table);
-	tcase_add_test(tc, csv_table);
-	tcase_add_test(tc, records);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
+	return unit_main("table", NULL, NULL, UNIT_TESTS(values,
+	    hours_and_times, fixed_decimals, widths, text_table, csv_table,
+	    records));
 }

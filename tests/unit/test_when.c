@@ -129,17 +129,10 @@ START_TEST(instants)
 }
 END_TEST
 
+/* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
-	Suite *s = suite_create("when");
-	TCase *tc = tcase_create("when");
-
-	tcase_add_test(tc, rfc3339_passes);
-	tcase_add_test(tc, local_times);
-	tcase_add_test(tc, summer_time);
-	tcase_add_test(tc, refusals);
-	tcase_add_test(tc, instants);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
+	return unit_main("when", NULL, NULL, UNIT_TESTS(rfc3339_passes,
+	    local_times, summer_time, refusals, instants));
 }
