@@ -357,8 +357,8 @@ migrate_records(PGconn *pg, const char *sql, PGresult **res,
 }
 
 /* A database made by the migrations released before the baseline: record
- * it as at the baseline, in one transaction (which also reads what it
- * replaces). Any other database is left as it is. */
+ * it as at the baseline; 1 when it did, 0 for any other database, -1 on
+ * failure. Runs in the caller's transaction. */
 static int
 migrate_baseline(PGconn *pg, const struct migration *list, size_t n,
     char *err, size_t errlen)
@@ -368,12 +368,9 @@ migrate_baseline(PGconn *pg, const struct migration *list, size_t n,
 	PGresult *res = NULL;
 	char version[16];
 	const char *params[3];
-	bool committed = false;
 	size_t i;
 	int count, rc = -1;
 
-	if (migrate_exec(pg, "BEGIN", 0, NULL, err, errlen) != 0)
-		return -1;
 	count = migrate_records(pg, "SELECT version, name, checksum FROM "
 	    "schema_migrations ORDER BY version", &res, &rows, err, errlen);
 	if (count < 0)
@@ -398,19 +395,24 @@ migrate_baseline(PGconn *pg, const struct migration *list, size_t n,
 	if (migrate_exec(pg, "WITH released AS (DELETE FROM schema_migrations "
 	    "RETURNING applied_at) INSERT INTO schema_migrations (version, "
 	    "name, checksum, applied_at) SELECT $1, $2, $3, max(applied_at) "
-	    "FROM released", 3, params, err, errlen) != 0 ||
-	    migrate_exec(pg, "COMMIT", 0, NULL, err, errlen) != 0)
+	    "FROM released", 3, params, err, errlen) != 0)
 		goto done;
-	committed = true;
-	log_info("migrate: %s to %s recorded as %s", migrate_legacy[0].name,
-	    migrate_legacy[MIGRATE_NLEGACY - 1].name, base->name);
-	rc = 0;
+	rc = 1;
 done:
-	if (!committed)
-		PQclear(PQexec(pg, "ROLLBACK"));
 	free(rows);
 	PQclear(res);
 	return rc;
+}
+
+/* The file name of the baseline migration. */
+static const char *
+migrate_baseline_name(const struct migration *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && list[i].version != MIGRATE_BASELINE; i++)
+		;
+	return i < n ? list[i].name : "the baseline";
 }
 
 /* Check the applied migrations against the files; -1 on any mismatch. */
@@ -479,7 +481,7 @@ migrate_is_applied(PGconn *pg, int version, int *applied)
 	return 0;
 }
 
-/* Apply one migration and record it, in one transaction. */
+/* Apply one migration and record it, in the caller's transaction. */
 static int
 migrate_apply(PGconn *pg, const struct migration *m, char *err,
     size_t errlen)
@@ -488,62 +490,25 @@ migrate_apply(PGconn *pg, const struct migration *m, char *err,
 	const char *params[3] = { version, m->name, m->checksum };
 
 	snprintf(version, sizeof(version), "%d", m->version);
-	if (migrate_exec(pg, "BEGIN", 0, NULL, why, sizeof(why)) != 0)
-		goto fail;
-	if (migrate_exec(pg, m->sql, 0, NULL, why, sizeof(why)) != 0)
-		goto fail;
-	if (migrate_exec(pg, "INSERT INTO schema_migrations (version, name, "
-	    "checksum) VALUES ($1, $2, $3)", 3, params, why, sizeof(why)) != 0)
-		goto fail;
-	if (migrate_exec(pg, "COMMIT", 0, NULL, why, sizeof(why)) != 0)
-		goto fail;
-	log_info("migrate: applied %s", m->name);
+	if (migrate_exec(pg, m->sql, 0, NULL, why, sizeof(why)) != 0 ||
+	    migrate_exec(pg, "INSERT INTO schema_migrations (version, name, "
+	    "checksum) VALUES ($1, $2, $3)", 3, params, why,
+	    sizeof(why)) != 0) {
+		snprintf(err, errlen, "%s: %s", m->name, why);
+		return -1;
+	}
 	return 0;
-fail:
-	snprintf(err, errlen, "%s: %s", m->name, why);
-	PQclear(PQexec(pg, "ROLLBACK"));
-	return -1;
 }
 
-/* Run again every function file that schema_functions lacks or records
- * with another checksum, and forget the files that are gone: all in one
- * transaction, with the bodies of LANGUAGE sql functions unchecked until
- * it ends, so that no file depends on the order of another. */
+/* Run the function files marked in stale[] and record their checksums. */
 static int
-migrate_functions(PGconn *pg, const struct migration *files, size_t n,
-    char *err, size_t errlen)
+migrate_functions_run(PGconn *pg, const struct migration *files, size_t n,
+    const bool *stale, char *err, size_t errlen)
 {
-	struct migrate_record *rows = NULL;
-	PGresult *res = NULL;
 	const char *params[2];
 	char why[1024];
-	bool *stale = NULL, began = false;
-	size_t i, j, nstale, ngone = 0;
-	int count, rc = -1;
+	size_t i;
 
-	count = migrate_records(pg, "SELECT 0, name, checksum FROM "
-	    "schema_functions ORDER BY name", &res, &rows, err, errlen);
-	if (count < 0)
-		goto done;
-	stale = xcalloc(n > 0 ? n : 1, sizeof(*stale));
-	nstale = migrate_functions_stale(files, n, rows, (size_t)count, stale);
-	for (j = 0; j < (size_t)count; j++) {
-		for (i = 0; i < n && strcmp(files[i].name, rows[j].name) != 0;
-		    i++)
-			;
-		if (i == n)
-			ngone++;
-	}
-	if (nstale == 0 && ngone == 0) {
-		rc = 0;
-		goto done;
-	}
-	if (migrate_exec(pg, "BEGIN", 0, NULL, err, errlen) != 0)
-		goto done;
-	began = true;
-	if (migrate_exec(pg, "SET LOCAL check_function_bodies = off", 0, NULL,
-	    err, errlen) != 0)
-		goto done;
 	for (i = 0; i < n; i++) {
 		if (!stale[i])
 			continue;
@@ -557,9 +522,44 @@ migrate_functions(PGconn *pg, const struct migration *files, size_t n,
 		    params, why, sizeof(why)) != 0) {
 			snprintf(err, errlen, "functions/%s: %s", files[i].name,
 			    why);
-			goto done;
+			return -1;
 		}
 	}
+	return 0;
+}
+
+/* Run again, in the caller's transaction, every function file that
+ * schema_functions lacks or records with another checksum — every file
+ * when a migration was applied now, since a migration may have dropped
+ * what a file makes — and forget the files that are gone. The files run
+ * first with function bodies unchecked, so that no file depends on the
+ * order of another, then once more with them checked, so that a body
+ * that does not parse stops the daemon now rather than fails a request
+ * later. stale[] (n entries) says which files ran. */
+static int
+migrate_functions(PGconn *pg, const struct migration *files, size_t n,
+    bool all, bool *stale, char *err, size_t errlen)
+{
+	struct migrate_record *rows = NULL;
+	PGresult *res = NULL;
+	const char *params[1];
+	size_t i, j;
+	int count, rc = -1;
+
+	count = migrate_records(pg, "SELECT 0, name, checksum FROM "
+	    "schema_functions ORDER BY name", &res, &rows, err, errlen);
+	if (count < 0)
+		goto done;
+	migrate_functions_stale(files, n, rows, (size_t)count, stale);
+	for (i = 0; all && i < n; i++)
+		stale[i] = true;
+	if (migrate_exec(pg, "SET LOCAL check_function_bodies = off", 0, NULL,
+	    err, errlen) != 0 ||
+	    migrate_functions_run(pg, files, n, stale, err, errlen) != 0 ||
+	    migrate_exec(pg, "SET LOCAL check_function_bodies = on", 0, NULL,
+	    err, errlen) != 0 ||
+	    migrate_functions_run(pg, files, n, stale, err, errlen) != 0)
+		goto done;
 	for (j = 0; j < (size_t)count; j++) {
 		for (i = 0; i < n && strcmp(files[i].name, rows[j].name) != 0;
 		    i++)
@@ -569,37 +569,30 @@ migrate_functions(PGconn *pg, const struct migration *files, size_t n,
 		    "WHERE name = $1", 1, params, err, errlen) != 0)
 			goto done;
 	}
-	if (migrate_exec(pg, "COMMIT", 0, NULL, err, errlen) != 0)
-		goto done;
-	began = false;
-	for (i = 0; i < n; i++) {
-		if (stale[i])
-			log_info("migrate: applied functions/%s", files[i].name);
-	}
 	rc = 0;
 done:
-	if (began)
-		PQclear(PQexec(pg, "ROLLBACK"));
-	free(stale);
 	free(rows);
 	PQclear(res);
 	return rc;
 }
 
-/* Bring the database up to the files of sql_dir: the migrations, then the
- * functions. This blocks: it runs before the event loop starts. *applied
- * counts the migrations applied now. Returns 0, MIGRATE_UNAVAILABLE when
- * the database cannot be reached, or MIGRATE_INVALID when files and
- * database disagree. */
+/* Bring the database up to the files of sql_dir — the released set
+ * recorded as the baseline, the migrations, then the functions — in one
+ * transaction under the advisory lock: a failure or a crash anywhere
+ * leaves the database as it was, never migrated without its functions.
+ * This blocks: it runs before the event loop starts. *applied counts the
+ * migrations applied now. Returns 0, MIGRATE_UNAVAILABLE when the database
+ * cannot be reached, or MIGRATE_INVALID when files and database disagree. */
 int
 migrate_run(const char *conninfo, const char *sql_dir, int *applied,
     char *err, size_t errlen)
 {
 	struct migration *list = NULL, *functions = NULL;
 	size_t n = 0, nfunctions = 0, i;
+	bool *ran = NULL, *stale = NULL, began = false;
 	PGconn *pg = NULL;
 	char *dir;
-	int done, scanned, rc = MIGRATE_INVALID;
+	int done, scanned, baselined, rc = MIGRATE_INVALID;
 
 	*applied = 0;
 	dir = xasprintf("%s/migrations", sql_dir);
@@ -613,6 +606,8 @@ migrate_run(const char *conninfo, const char *sql_dir, int *applied,
 	free(dir);
 	if (scanned != 0)
 		goto done;
+	ran = xcalloc(n > 0 ? n : 1, sizeof(*ran));
+	stale = xcalloc(nfunctions > 0 ? nfunctions : 1, sizeof(*stale));
 	pg = PQconnectdb(conninfo);
 	if (PQstatus(pg) != CONNECTION_OK) {
 		snprintf(err, errlen, "cannot connect to the database: %s",
@@ -624,10 +619,13 @@ migrate_run(const char *conninfo, const char *sql_dir, int *applied,
 	if (migrate_exec(pg, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")",
 	    0, NULL, err, errlen) != 0)
 		goto done;
+	if (migrate_exec(pg, "BEGIN", 0, NULL, err, errlen) != 0)
+		goto unlock;
+	began = true;
 	if (migrate_exec(pg, migrate_table_sql, 0, NULL, err, errlen) != 0 ||
 	    migrate_exec(pg, migrate_functions_table_sql, 0, NULL, err,
 	    errlen) != 0 ||
-	    migrate_baseline(pg, list, n, err, errlen) != 0 ||
+	    (baselined = migrate_baseline(pg, list, n, err, errlen)) < 0 ||
 	    migrate_check_applied(pg, list, n, err, errlen) != 0)
 		goto unlock;
 	for (i = 0; i < n; i++) {
@@ -639,15 +637,39 @@ migrate_run(const char *conninfo, const char *sql_dir, int *applied,
 			continue;
 		if (migrate_apply(pg, &list[i], err, errlen) != 0)
 			goto unlock;
+		ran[i] = true;
 		(*applied)++;
 	}
-	if (migrate_functions(pg, functions, nfunctions, err, errlen) != 0)
+	if (migrate_functions(pg, functions, nfunctions,
+	    baselined > 0 || *applied > 0, stale, err, errlen) != 0 ||
+	    migrate_exec(pg, "COMMIT", 0, NULL, err, errlen) != 0)
 		goto unlock;
+	began = false;
+	if (baselined > 0)
+		log_info("migrate: %s to %s recorded as %s",
+		    migrate_legacy[0].name,
+		    migrate_legacy[MIGRATE_NLEGACY - 1].name,
+		    migrate_baseline_name(list, n));
+	for (i = 0; i < n; i++) {
+		if (ran[i])
+			log_info("migrate: applied %s", list[i].name);
+	}
+	for (i = 0; i < nfunctions; i++) {
+		if (stale[i])
+			log_info("migrate: applied functions/%s",
+			    functions[i].name);
+	}
 	rc = 0;
 unlock:
+	if (began) {
+		*applied = 0;
+		PQclear(PQexec(pg, "ROLLBACK"));
+	}
 	PQclear(PQexec(pg, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")"));
 done:
 	PQfinish(pg);
+	free(ran);
+	free(stale);
 	migrate_list_free(list, n);
 	migrate_list_free(functions, nfunctions);
 	return rc;

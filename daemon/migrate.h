@@ -1,14 +1,15 @@
 /* The schema, brought up to the files of sql_dir at start-up, under one
  * advisory lock (sql/README.md):
  * - sql_dir/migrations/NNN_name.sql, the versioned migrations: applied
- *   in order, each once, in its own transaction, recorded with a
+ *   in order, each once, recorded with a
  *   checksum in schema_migrations. A released migration never changes:
  *   a file whose checksum differs from the recorded one stops the daemon.
  *   A database made by the migrations released before the baseline is
  *   recorded as at the baseline instead (migrate_legacy_set).
  * - sql_dir/functions/name.sql, the functions: after the migrations, each
  *   file whose checksum differs from the one in schema_functions is run
- *   again, all of them in one transaction. */
+ *   again (every file after a new migration).
+ * All of it is one transaction. */
 #ifndef VPOINTSD_MIGRATE_H
 #define VPOINTSD_MIGRATE_H
 

@@ -230,6 +230,39 @@ is "... alone" "$(grep -c 'applied functions/' "$T_DIR/changed.log")" 1
 is "... with its new checksum" "$(sum metrics.sql)" \
 	"$(sha256sum "$T_DIR/sql/functions/metrics.sql" | cut -c 1-64)"
 
+# A body that does not parse stops the daemon at start, not a request
+# later (the files run a second time with bodies checked).
+cat >>"$T_DIR/sql/functions/metrics.sql" <<'SQL'
+CREATE OR REPLACE FUNCTION vp_unparsable() RETURNS integer
+LANGUAGE plpgsql AS $$ this is not plpgsql at all; $$;
+SQL
+migrate vpoints "$T_DIR/sql" "$T_DIR/unparsable.log"
+is "a function body that does not parse stops the daemon with 78" "$?" 78
+like "... naming the file" "$(cat "$T_DIR/unparsable.log")" "functions/metrics.sql: "
+is "... and makes nothing" "$(psql_db vpoints -At -c "SELECT count(*) FROM pg_proc WHERE proname = 'vp_unparsable'")" 0
+cp "$top_srcdir/sql/functions/metrics.sql" "$T_DIR/sql/functions/metrics.sql"
+
+# A migration and the function files are one transaction: a new
+# migration that drops what a function file makes, with a broken file,
+# changes nothing; once the file is mended, every function file runs
+# again and puts back what the migration dropped.
+trigger() { psql_db vpoints -At -c "SELECT count(*) FROM pg_trigger WHERE tgname = 'shifts_append_only'"; }
+last=$(cd "$T_DIR/sql/migrations" && ls [0-9]*.sql | tail -n 1)
+next=$(printf '%03d' $((10#${last%%_*} + 1)))
+echo "DROP TRIGGER shifts_append_only ON shifts;" >"$T_DIR/sql/migrations/${next}_drops_a_trigger.sql"
+echo "CREATE OR REPLACE FUNCTION vp_broken( RETURNS;" >>"$T_DIR/sql/functions/reports.sql"
+migrate vpoints "$T_DIR/sql" "$T_DIR/half.log"
+is "a new migration with a broken function file stops the daemon with 78" "$?" 78
+is "... and the migration is not recorded" \
+	"$(psql_db vpoints -At -c "SELECT count(*) FROM schema_migrations WHERE version = $((10#$next))")" 0
+is "... nor applied" "$(trigger)" 1
+cp "$top_srcdir/sql/functions/reports.sql" "$T_DIR/sql/functions/reports.sql"
+ok "with the file mended, the migration is applied" migrate vpoints "$T_DIR/sql" "$T_DIR/whole.log"
+like "... and logged" "$(cat "$T_DIR/whole.log")" "applied ${next}_drops_a_trigger.sql"
+is "... and every function file runs again after it" "$(grep -c 'applied functions/' "$T_DIR/whole.log")" \
+	"$(ls "$top_srcdir"/sql/functions/*.sql | wc -l)"
+is "... putting back the trigger it dropped" "$(trigger)" 1
+
 # A database with only some of the released migrations is refused.
 psql_db partial -f "$fixture" >/dev/null
 psql_db partial -c "DELETE FROM schema_migrations WHERE version = 8"
