@@ -40,24 +40,29 @@ args_refuse(struct args_problem *p, int status, const char *type,
 }
 
 /* The query's parameters, decoded, as a JSON object of strings; NULL
- * when the query is malformed or names a parameter twice. */
+ * when the query is malformed, names a parameter twice, or decodes to
+ * what is not UTF-8 text (a NUL byte, which would cut a value short, or
+ * invalid UTF-8, which jansson would drop): such a parameter is refused,
+ * never read as another or as none. */
 static json_t *
 args_query(const char *query)
 {
 	struct evkeyvalq params;
 	struct evkeyval *kv;
-	json_t *obj;
+	json_t *obj, *value;
 
-	if (evhttp_parse_query_str(query, &params) != 0)
+	if (strstr(query, "%00") != NULL ||
+	    evhttp_parse_query_str(query, &params) != 0)
 		return NULL;
 	obj = json_object();
 	TAILQ_FOREACH(kv, &params, next) {
-		if (json_object_get(obj, kv->key) != NULL) {
+		if (json_object_get(obj, kv->key) != NULL ||
+		    (value = json_string(kv->value)) == NULL ||
+		    json_object_set_new(obj, kv->key, value) != 0) {
 			json_decref(obj);
 			obj = NULL;
 			break;
 		}
-		json_object_set_new(obj, kv->key, json_string(kv->value));
 	}
 	evhttp_clear_headers(&params);
 	return obj;

@@ -293,6 +293,18 @@ START_TEST(reads_take_the_query)
 	refused(WIRE_OP_SHIFT_LIST, &keyed, "a=1&a=2", "", NULL, 400,
 	    WIRE_P_BAD_REQUEST,
 	    "The query string is malformed or repeats a parameter.");
+	/* What is not UTF-8 text is refused, never dropped or cut short. */
+	refused(WIRE_OP_SHIFT_LIST, &keyed, "volunteer=%ff", "", NULL, 400,
+	    WIRE_P_BAD_REQUEST,
+	    "The query string is malformed or repeats a parameter.");
+	refused(WIRE_OP_SHIFT_LIST, &keyed, "volunteer=%ff&volunteer=V-1", "",
+	    NULL, 400, WIRE_P_BAD_REQUEST,
+	    "The query string is malformed or repeats a parameter.");
+	refused(WIRE_OP_SHIFT_LIST, &keyed, "volunteer=V-1%00x", "", NULL, 400,
+	    WIRE_P_BAD_REQUEST,
+	    "The query string is malformed or repeats a parameter.");
+	decodes(WIRE_OP_SHIFT_LIST, "place=%E4%BA%BA%E6%B0%91%E8%B7%AF", "",
+	    NULL, "{\"place\":\"\u4eba\u6c11\u8def\"}");
 }
 END_TEST
 
