@@ -1,6 +1,6 @@
 /* What every vpoints command gets: the resolved settings and the global
- * flags. Each command is one function, int NAME_main(client, argc, argv),
- * returning an exit code from wire.h. */
+ * flags; and the helpers every command shares (client/client.c). The
+ * commands themselves are tables (client/cmd.h). */
 #ifndef VPOINTS_CLIENT_H
 #define VPOINTS_CLIENT_H
 
@@ -12,6 +12,7 @@
 
 #include "client/net.h"
 #include "client/settings.h"
+#include "client/table.h"
 
 struct client {
 	struct settings	 settings;
@@ -33,14 +34,13 @@ int	client_whole(const char *option, const char *text, long long *n);
 int	client_utf8(int argc, char **argv);
 bool	client_is_month(const char *text);
 int	client_write(const char *path, const char *data, size_t len);
+int	client_output(struct client *);
+enum table_format client_table_format(const struct client *);
 
 int	status_main(struct client *, int argc, char **argv);
 int	keygen_main(struct client *, int argc, char **argv);
 int	community_main(struct client *, int argc, char **argv);
 int	station_main(struct client *, int argc, char **argv);
-int	volunteer_main(struct client *, int argc, char **argv);
-int	balance_main(struct client *, int argc, char **argv);
-int	team_main(struct client *, int argc, char **argv);
 int	activity_main(struct client *, int argc, char **argv);
 int	shift_main(struct client *, int argc, char **argv);
 int	catalog_main(struct client *, int argc, char **argv);
