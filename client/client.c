@@ -179,35 +179,3 @@ client_table_format(const struct client *cl)
 {
 	return cl->csv ? TABLE_CSV : TABLE_TEXT;
 }
-
-/* Refuse arguments that are not UTF-8, as JSON strings must be; returns
- * 0 or the exit code. */
-int
-client_utf8(int argc, char **argv)
-{
-	json_t *s;
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if ((s = json_string(argv[i])) == NULL) {
-			fprintf(stderr, "vpoints: %s: argument %d is not "
-			    "UTF-8; set the terminal to UTF-8\n", argv[0], i);
-			return WIRE_EXIT_DATAERR;
-		}
-		json_decref(s);
-	}
-	return 0;
-}
-
-/* True if the command's arguments ask for its help. */
-bool
-client_wants_help(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return true;
-	}
-	return false;
-}

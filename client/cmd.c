@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -38,32 +37,15 @@ struct cmd {
 	char			*path;
 	struct buf		 query;
 	json_t			*body;	/* of a write; NULL for a read */
-	int			 legacy_argc;
-	char			**legacy_argv;
 };
 
-#define CMD_LEGACY(id, n, fn, s) \
-	const struct cmd_entry cmd_##id##_entry = { .name = n, .summary = s, \
-	    .legacy = fn };
-CMD_LEGACY(status, "status", status_main, "is vpointsd up and its database reachable")
-CMD_LEGACY(keygen, "keygen", keygen_main, "make a station key pair")
-CMD_LEGACY(community, "community", community_main, "add and list communities (admin)")
-CMD_LEGACY(station, "station", station_main, "enrol, list and revoke stations (admin)")
-CMD_LEGACY(activity, "activity", activity_main, "add (admin) and list activities")
-CMD_LEGACY(shift, "shift", shift_main, "log, check in and out, correct, list shifts")
-CMD_LEGACY(catalog, "catalog", catalog_main, "a station's gifts, books and services")
-CMD_LEGACY(redeem, "redeem", redeem_main, "spend a volunteer's points; print a receipt")
-CMD_LEGACY(redemption, "redemption", redemption_main, "void a redemption")
-CMD_LEGACY(help, "help", help_main, "points for help between volunteers")
-CMD_LEGACY(audit, "audit", audit_main, "check every invariant of the ledger (admin)")
-CMD_LEGACY(report, "report", report_main, "monthly and annual reports: table, CSV, JSON, HTML")
-CMD_LEGACY(star_levels, "star-levels", stars_main, "the hours for one to five stars")
-CMD_LEGACY(certificate, "certificate", certificate_main, "issue, verify (offline), show, revoke certificates")
-CMD_LEGACY(month, "month", month_main, "close a month to new shifts (admin); list")
-CMD_LEGACY(outbox, "outbox", offline_main, "writes queued while vpointsd was unreachable: list, flush")
+const struct cmd_option cmd_code[] = {
+	CMD_ARG("CODE", CMD_STRING, "code"),
+	CMD_END
+};
 
 /* The commands, in the order vpoints --help lists them. */
-static const struct cmd_entry *const cmd_table[] = {
+const struct cmd_entry *const cmd_table[] = {
 	&cmd_status_entry,
 	&cmd_keygen_entry,
 	&cmd_community_entry,
@@ -83,6 +65,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_certificate_entry,
 	&cmd_month_entry,
 	&cmd_outbox_entry,
+	NULL
 };
 
 /* The global options, before or after the command. */
@@ -101,16 +84,16 @@ enum cmd_global {
 };
 
 static const struct cmd_option cmd_globals[CMD_G_COUNT + 1] = {
-	[CMD_G_SERVER] = { "server", CMD_STRING, .value = "URL" },
-	[CMD_G_KEY] = { "key", CMD_STRING, .value = "FILE" },
-	[CMD_G_CONFIG] = { "config", CMD_STRING, .value = "FILE" },
-	[CMD_G_JSON] = { "json", CMD_FLAG, .value = NULL },
-	[CMD_G_CSV] = { "csv", CMD_FLAG, .value = NULL },
-	[CMD_G_TIMEOUT] = { "timeout", CMD_WHOLE, .value = "SECS" },
-	[CMD_G_RETRIES] = { "retries", CMD_WHOLE, .value = "N" },
-	[CMD_G_IDEMPOTENCY_KEY] = { "idempotency-key", CMD_STRING,
-	    .value = "KEY" },
-	[CMD_G_VERSION] = { "version", CMD_FLAG, .value = NULL },
+	[CMD_G_SERVER] = CMD_OPT("server", CMD_STRING, NULL, "URL", 0),
+	[CMD_G_KEY] = CMD_OPT("key", CMD_STRING, NULL, "FILE", 0),
+	[CMD_G_CONFIG] = CMD_OPT("config", CMD_STRING, NULL, "FILE", 0),
+	[CMD_G_JSON] = CMD_OPT("json", CMD_FLAG, NULL, NULL, 0),
+	[CMD_G_CSV] = CMD_OPT("csv", CMD_FLAG, NULL, NULL, 0),
+	[CMD_G_TIMEOUT] = CMD_OPT("timeout", CMD_STRING, NULL, "SECS", 0),
+	[CMD_G_RETRIES] = CMD_OPT("retries", CMD_STRING, NULL, "N", 0),
+	[CMD_G_IDEMPOTENCY_KEY] = CMD_OPT("idempotency-key", CMD_STRING, NULL,
+	    "KEY", 0),
+	[CMD_G_VERSION] = CMD_OPT("version", CMD_FLAG, NULL, NULL, 0),
 	[CMD_G_HELP] = { "help", CMD_FLAG, .letter = 'h' },
 	[CMD_G_COUNT] = CMD_END
 };
@@ -178,7 +161,7 @@ cmd_find(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < CMD_NITEMS(cmd_table); i++) {
+	for (i = 0; cmd_table[i] != NULL; i++) {
 		if (strcmp(cmd_table[i]->name, name) == 0)
 			return cmd_table[i];
 	}
@@ -370,6 +353,10 @@ cmd_find_verb(struct cmd *c, int argc, char **argv, int *i,
 		return CMD_PARSED;
 	}
 	for (; *i < argc && cmd_is_option(argv[*i]); (*i)++) {
+		if (strcmp(argv[*i], "--") == 0) {
+			(*i)++;
+			break;
+		}
 		if ((st = cmd_take_option(c, argc, argv, i, cl, sa,
 		    cause)) != CMD_PARSED)
 			return st;
@@ -414,21 +401,22 @@ cmd_given_text(const struct cmd *c, const struct cmd_option *o)
 	return NULL;
 }
 
-/* True when word is one of choices, "a|b|c". */
-static bool
-cmd_is_choice(const char *choices, const char *word)
+/* Which of choices, "a|b|c", word is (0, 1, ...), or -1. */
+static int
+cmd_choice_index(const char *choices, const char *word)
 {
 	size_t len = strlen(word);
 	const char *p;
+	int i = 0;
 
-	for (p = choices; p != NULL; p = strchr(p, '|')) {
+	for (p = choices; p != NULL; p = strchr(p, '|'), i++) {
 		if (*p == '|')
 			p++;
 		if (strncmp(p, word, len) == 0 && (p[len] == '|' ||
 		    p[len] == '\0'))
-			return true;
+			return i;
 	}
-	return false;
+	return -1;
 }
 
 /* What the table says of a parsed command line beyond its words:
@@ -459,7 +447,7 @@ cmd_check(const struct cmd *c, char **cause)
 	for (i = 0; i < c->ngiven; i++) {
 		o = c->given[i].option;
 		if (o->type == CMD_CHOICE &&
-		    !cmd_is_choice(o->value, c->given[i].text)) {
+		    cmd_choice_index(o->value, c->given[i].text) < 0) {
 			*cause = xasprintf("--%s wants %s, not \"%s\"", o->name,
 			    o->value, c->given[i].text);
 			return CMD_BAD;
@@ -477,8 +465,9 @@ cmd_check(const struct cmd *c, char **cause)
 }
 
 /* Parse a whole command line: global options, the command, its verb,
- * its arguments and options with global ones among them. *c is the
- * command once known (for its usage), even when the line is bad. */
+ * its arguments and options with global ones among them. *out is the
+ * command once known (for its usage), even when the line is bad; *cause
+ * says what is bad. */
 enum cmd_parsed
 cmd_parse(int argc, char **argv, struct client *cl, struct settings_args *sa,
     struct cmd **out, char **cause)
@@ -512,11 +501,6 @@ cmd_parse(int argc, char **argv, struct client *cl, struct settings_args *sa,
 	c->entry = e;
 	c->args = xcalloc((size_t)argc, sizeof(*c->args));
 	c->given = xcalloc((size_t)argc, sizeof(*c->given));
-	if (e->legacy != NULL) {
-		c->legacy_argc = argc - i;
-		c->legacy_argv = argv + i;
-		return CMD_PARSED;
-	}
 	for (j = i + 1; j < argc; j++) {
 		if (strcmp(argv[j], "--help") == 0 ||
 		    strcmp(argv[j], "-h") == 0)
@@ -529,14 +513,15 @@ cmd_parse(int argc, char **argv, struct client *cl, struct settings_args *sa,
 	c->what = c->verb->name != NULL ? xasprintf("%s %s", e->name,
 	    c->verb->name) : xstrdup(e->name);
 	for (; i < argc; i++) {
-		if (!operands && strcmp(argv[i], "--") == 0)
+		if (!operands && strcmp(argv[i], "--") == 0) {
 			operands = true;
-		else if (!operands && cmd_is_option(argv[i])) {
+		} else if (!operands && cmd_is_option(argv[i])) {
 			if ((st = cmd_take_option(c, argc, argv, &i, cl, sa,
 			    cause)) != CMD_PARSED)
 				return st;
-		} else
+		} else {
 			c->args[c->nargs++] = argv[i];
+		}
 	}
 	return cmd_check(c, cause);
 }
@@ -745,8 +730,10 @@ cmd_put_option(struct client *cl, struct cmd *c, const struct cmd_option *o)
 	if (n > 0)
 		return 0;
 	if (o->flags & CMD_NOW) {
-		if ((o->type == CMD_TIME ? when_format(cl->started, now,
-		    sizeof(now)) : when_date(cl->started, now, sizeof(now))) != 0)
+		rc = o->type == CMD_TIME ?
+		    when_format(cl->started, now, sizeof(now)) :
+		    when_date(cl->started, now, sizeof(now));
+		if (rc != 0)
 			abort();
 		return cmd_put(c, o, now);
 	}
@@ -823,10 +810,6 @@ cmd_exec(struct client *cl, struct cmd *c)
 	json_t *answer = NULL;
 	int rc;
 
-	if (c->entry->legacy != NULL) {
-		optind = 0;
-		return c->entry->legacy(cl, c->legacy_argc, c->legacy_argv);
-	}
 	if ((rc = cmd_build(cl, c)) != 0)
 		return rc;
 	if (v->run != NULL)
@@ -943,7 +926,7 @@ cmd_usage(FILE *f, const struct cmd *c)
 		fputs(cmd_usage_head, f);
 		cmd_usage_globals(f);
 		fputs(cmd_usage_offline, f);
-		for (i = 0; i < CMD_NITEMS(cmd_table); i++)
+		for (i = 0; cmd_table[i] != NULL; i++)
 			fprintf(f, "  %-14s %s\n", cmd_table[i]->name,
 			    cmd_table[i]->summary);
 		fputs(cmd_usage_tail, f);
@@ -995,21 +978,39 @@ cmd_arg(const struct cmd *c, size_t i)
 	return c->args[i];
 }
 
+/* The verb's option name. */
+static const struct cmd_option *
+cmd_option_named(const struct cmd *c, const char *name)
+{
+	const struct cmd_option *o;
+
+	for (o = c->verb->options; o != NULL && o->name != NULL; o++) {
+		if (strcmp(o->name, name) == 0)
+			return o;
+	}
+	abort();
+}
+
 /* The value given to the verb's option name (the last, when given more
  * than once; "" for a flag), else its fallback, else NULL. */
 const char *
 cmd_get(const struct cmd *c, const char *name)
 {
-	const struct cmd_option *o;
-	const char *text;
+	const struct cmd_option *o = cmd_option_named(c, name);
+	const char *text = cmd_given_text(c, o);
 
-	for (o = c->verb->options; o != NULL && o->name != NULL; o++) {
-		if (strcmp(o->name, name) == 0) {
-			text = cmd_given_text(c, o);
-			return text != NULL ? text : o->fallback;
-		}
-	}
-	abort();
+	return text != NULL ? text : o->fallback;
+}
+
+/* Which of its choices the CMD_CHOICE option name was given (0, 1, ...),
+ * or -1 when it was not. */
+int
+cmd_choice(const struct cmd *c, const char *name)
+{
+	const struct cmd_option *o = cmd_option_named(c, name);
+	const char *text = cmd_given_text(c, o);
+
+	return text != NULL ? cmd_choice_index(o->value, text) : -1;
 }
 
 /* The built request's path. */

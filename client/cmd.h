@@ -54,8 +54,27 @@ enum cmd_type {
 /* The number of rows of a table (verbs, columns). */
 #define CMD_NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* A row of an option table: --name_, its type, the JSON field it becomes
+ * (NULL: not sent), its value's word in the usage, its flags. */
+#define CMD_OPT(name_, type_, field_, value_, flags_)			\
+	{ .name = (name_), .type = (type_), .field = (field_),		\
+	    .value = (value_), .flags = (flags_) }
+
+/* A positional argument: its word in the usage, its type, its field. */
+#define CMD_ARG(word_, type_, field_)					\
+	{ .name = (word_), .type = (type_), .field = (field_) }
+
 /* Ends a list of arguments or options. */
 #define CMD_END		{ .name = NULL }
+
+/* A verb's answer printed as rows: its member holding them, the columns. */
+#define CMD_ROWS(member_, columns_)					\
+	.rows = (member_), .columns = (columns_),			\
+	.ncolumns = CMD_NITEMS(columns_)
+
+/* A verb's answer printed as one record of these columns. */
+#define CMD_RECORD(columns_)						\
+	.columns = (columns_), .ncolumns = CMD_NITEMS(columns_)
 
 struct cmd;
 struct cmd_option;
@@ -110,8 +129,6 @@ struct cmd_entry {
 	const char		*about;		/* its help after the usage */
 	const struct cmd_verb	*verbs;
 	size_t			 nverbs;
-	/* Not yet a table: its own main parses its arguments. */
-	int			(*legacy)(struct client *, int, char **);
 };
 
 /* What cmd_parse made of a command line. */
@@ -121,6 +138,12 @@ enum cmd_parsed {
 	CMD_VERSION,		/* --version */
 	CMD_BAD			/* a usage error: cause says what */
 };
+
+/* The argument CODE many verbs take, the code of what they add or change. */
+extern const struct cmd_option cmd_code[];
+
+/* Every command, in the order vpoints --help lists them; NULL ends it. */
+extern const struct cmd_entry *const cmd_table[];
 
 extern const struct cmd_entry cmd_activity_entry;
 extern const struct cmd_entry cmd_audit_entry;
@@ -153,6 +176,7 @@ const char *cmd_what(const struct cmd *);
 const char *cmd_sub(const struct cmd *);
 const char *cmd_arg(const struct cmd *, size_t);
 const char *cmd_get(const struct cmd *, const char *option);
+int	cmd_choice(const struct cmd *, const char *option);
 const char *cmd_path(const struct cmd *);
 const char *cmd_query(const struct cmd *);
 json_t	*cmd_body(const struct cmd *);

@@ -40,7 +40,8 @@ main(int argc, char **argv)
 		goto done;
 	case CMD_BAD:
 		if (c != NULL)
-			fprintf(stderr, "vpoints: %s: %s\n", cmd_what(c), cause);
+			fprintf(stderr, "vpoints: %s: %s\n", cmd_what(c),
+			    cause);
 		else
 			fprintf(stderr, "vpoints: %s\n", cause);
 		cmd_usage(stderr, c);

@@ -47,56 +47,34 @@ team_print_member(struct client *cl, const struct cmd *c, json_t *v)
 	return WIRE_EXIT_OK;
 }
 
+static const struct cmd_option team_add_options[] = {
+	CMD_OPT("name", CMD_STRING, "name", "NAME", CMD_REQUIRED),
+	CMD_OPT("kind", CMD_CHOICE, "kind", "standing|specialty",
+	    CMD_REQUIRED),
+	CMD_OPT("community", CMD_STRING, "community", "C", 0),
+	CMD_END
+};
+
+static const struct cmd_option team_list_options[] = {
+	CMD_OPT("community", CMD_STRING, "community", "C", 0),
+	CMD_END
+};
+
 static const struct cmd_option team_member_args[] = {
-	{ "TEAM", CMD_STRING, .field = "code" },
-	{ "VOLUNTEER", CMD_STRING, .field = "volunteer" },
+	CMD_ARG("TEAM", CMD_STRING, "code"),
+	CMD_ARG("VOLUNTEER", CMD_STRING, "volunteer"),
 	CMD_END
 };
 
 static const struct cmd_verb team_verbs[] = {
-	{
-		.name = "add",
-		.args = (const struct cmd_option[]){
-			{ "CODE", CMD_STRING, .field = "code" },
-			CMD_END
-		},
-		.options = (const struct cmd_option[]){
-			{ "name", CMD_STRING, .field = "name", .value = "NAME",
-			    .flags = CMD_REQUIRED },
-			{ "kind", CMD_CHOICE, .field = "kind",
-			    .value = "standing|specialty",
-			    .flags = CMD_REQUIRED },
-			{ "community", CMD_STRING, .field = "community",
-			    .value = "C" },
-			CMD_END
-		},
-		.op = WIRE_OP_TEAM_ADD,
-		.print = team_print_added,
-	},
-	{
-		.name = "list",
-		.options = (const struct cmd_option[]){
-			{ "community", CMD_STRING, .field = "community",
-			    .value = "C" },
-			CMD_END
-		},
-		.op = WIRE_OP_TEAM_LIST,
-		.columns = team_rows,
-		.ncolumns = CMD_NITEMS(team_rows),
-		.rows = "teams",
-	},
-	{
-		.name = "join",
-		.args = team_member_args,
-		.op = WIRE_OP_TEAM_JOIN,
-		.print = team_print_member,
-	},
-	{
-		.name = "leave",
-		.args = team_member_args,
-		.op = WIRE_OP_TEAM_LEAVE,
-		.print = team_print_member,
-	},
+	{ .name = "add", .args = cmd_code, .options = team_add_options,
+	    .op = WIRE_OP_TEAM_ADD, .print = team_print_added },
+	{ .name = "list", .options = team_list_options,
+	    .op = WIRE_OP_TEAM_LIST, CMD_ROWS("teams", team_rows) },
+	{ .name = "join", .args = team_member_args, .op = WIRE_OP_TEAM_JOIN,
+	    .print = team_print_member },
+	{ .name = "leave", .args = team_member_args,
+	    .op = WIRE_OP_TEAM_LEAVE, .print = team_print_member },
 };
 
 const struct cmd_entry cmd_team_entry = {

@@ -205,91 +205,69 @@ volunteer_print_balance(struct client *cl, const struct cmd *c,
 }
 
 static const struct cmd_option volunteer_number[] = {
-	{ "NUMBER", CMD_STRING, .field = "number" },
+	CMD_ARG("NUMBER", CMD_STRING, "number"),
 	CMD_END
 };
 
 /* The fields that add and update both take, after --name. */
 #define VOLUNTEER_FIELDS						\
-	{ "gender", CMD_CHOICE, .field = "gender",			\
-	    .value = "female|male|other" },				\
-	{ "birth-month", CMD_STRING, .field = "birth_month",		\
-	    .value = "YYYY-MM" },					\
-	{ "phone", CMD_STRING, .field = "phone", .value = "P" },	\
-	{ "skill", CMD_STRING, .field = "skills", .value = "S",		\
-	    .flags = CMD_LIST },					\
-	{ "id-number", CMD_STRING, .field = "id_number", .value = "ID" }, \
-	{ "consent", CMD_FLAG, .field = "consent" },			\
-	{ "team", CMD_STRING, .field = "teams", .value = "T",		\
-	    .flags = CMD_LIST }
+	CMD_OPT("gender", CMD_CHOICE, "gender", "female|male|other", 0), \
+	CMD_OPT("birth-month", CMD_STRING, "birth_month", "YYYY-MM", 0), \
+	CMD_OPT("phone", CMD_STRING, "phone", "P", 0),			\
+	CMD_OPT("skill", CMD_STRING, "skills", "S", CMD_LIST),		\
+	CMD_OPT("id-number", CMD_STRING, "id_number", "ID", 0),		\
+	CMD_OPT("consent", CMD_FLAG, "consent", NULL, 0),		\
+	CMD_OPT("team", CMD_STRING, "teams", "T", CMD_LIST)
+
+static const struct cmd_option volunteer_add_options[] = {
+	CMD_OPT("name", CMD_STRING, "name", "NAME", CMD_REQUIRED),
+	CMD_OPT("community", CMD_STRING, "community", "C", 0),
+	VOLUNTEER_FIELDS,
+	/* The daemon's default is its today; a queued add keeps the day
+	 * the command was run. */
+	CMD_OPT("registered-on", CMD_STRING, "registered_on", "YYYY-MM-DD",
+	    CMD_NOW),
+	CMD_END
+};
+
+static const struct cmd_option volunteer_update_options[] = {
+	CMD_OPT("name", CMD_STRING, "name", "NAME", 0),
+	VOLUNTEER_FIELDS,
+	CMD_OPT("no-consent", CMD_FLAG, "consent", NULL, CMD_FALSE),
+	CMD_OPT("registered-on", CMD_STRING, "registered_on", "YYYY-MM-DD",
+	    0),
+	CMD_OPT("status", CMD_CHOICE, "status", "active|suspended|left", 0),
+	CMD_OPT("reason", CMD_STRING, "reason", "TEXT", 0),
+	CMD_END
+};
+
+static const struct cmd_option volunteer_list_options[] = {
+	CMD_OPT("community", CMD_STRING, "community", "C", 0),
+	CMD_OPT("team", CMD_STRING, "team", "T", 0),
+	CMD_OPT("status", CMD_CHOICE, "status", "active|suspended|left", 0),
+	CMD_OPT("limit", CMD_WHOLE, "limit", "N", 0),
+	CMD_END
+};
+
+static const struct cmd_option volunteer_show_options[] = {
+	CMD_OPT("history", CMD_FLAG, "history", NULL, 0),
+	CMD_END
+};
 
 static const struct cmd_verb volunteer_verbs[] = {
-	{
-		.name = "add",
-		.args = volunteer_number,
-		.options = (const struct cmd_option[]){
-			{ "name", CMD_STRING, .field = "name", .value = "NAME",
-			    .flags = CMD_REQUIRED },
-			{ "community", CMD_STRING, .field = "community",
-			    .value = "C" },
-			VOLUNTEER_FIELDS,
-			/* The daemon's default is its today; a queued add
-			 * keeps the day the command was run. */
-			{ "registered-on", CMD_STRING,
-			    .field = "registered_on", .value = "YYYY-MM-DD",
-			    .flags = CMD_NOW },
-			CMD_END
-		},
-		.op = WIRE_OP_VOLUNTEER_ADD,
-		.flags = CMD_OFFLINE,
-		.print = volunteer_print_saved,
-	},
-	{
-		.name = "show",
-		.args = volunteer_number,
-		.options = (const struct cmd_option[]){
-			{ "history", CMD_FLAG, .field = "history" },
-			CMD_END
-		},
-		.op = WIRE_OP_VOLUNTEER_GET,
-		.print = volunteer_print_show,
-	},
-	{
-		.name = "update",
-		.args = volunteer_number,
-		.options = (const struct cmd_option[]){
-			{ "name", CMD_STRING, .field = "name", .value = "NAME" },
-			VOLUNTEER_FIELDS,
-			{ "no-consent", CMD_FLAG, .field = "consent",
-			    .flags = CMD_FALSE },
-			{ "registered-on", CMD_STRING,
-			    .field = "registered_on", .value = "YYYY-MM-DD" },
-			{ "status", CMD_CHOICE, .field = "status",
-			    .value = "active|suspended|left" },
-			{ "reason", CMD_STRING, .field = "reason",
-			    .value = "TEXT" },
-			CMD_END
-		},
-		.op = WIRE_OP_VOLUNTEER_UPDATE,
-		.flags = CMD_SOME,
-		.print = volunteer_print_saved,
-	},
-	{
-		.name = "list",
-		.options = (const struct cmd_option[]){
-			{ "community", CMD_STRING, .field = "community",
-			    .value = "C" },
-			{ "team", CMD_STRING, .field = "team", .value = "T" },
-			{ "status", CMD_CHOICE, .field = "status",
-			    .value = "active|suspended|left" },
-			{ "limit", CMD_WHOLE, .field = "limit", .value = "N" },
-			CMD_END
-		},
-		.op = WIRE_OP_VOLUNTEER_LIST,
-		.columns = volunteer_rows,
-		.ncolumns = CMD_NITEMS(volunteer_rows),
-		.rows = "volunteers",
-	},
+	{ .name = "add", .args = volunteer_number,
+	    .options = volunteer_add_options, .op = WIRE_OP_VOLUNTEER_ADD,
+	    .flags = CMD_OFFLINE, .print = volunteer_print_saved },
+	{ .name = "show", .args = volunteer_number,
+	    .options = volunteer_show_options, .op = WIRE_OP_VOLUNTEER_GET,
+	    .print = volunteer_print_show },
+	{ .name = "update", .args = volunteer_number,
+	    .options = volunteer_update_options,
+	    .op = WIRE_OP_VOLUNTEER_UPDATE, .flags = CMD_SOME,
+	    .print = volunteer_print_saved },
+	{ .name = "list", .options = volunteer_list_options,
+	    .op = WIRE_OP_VOLUNTEER_LIST,
+	    CMD_ROWS("volunteers", volunteer_rows) },
 };
 
 const struct cmd_entry cmd_volunteer_entry = {
@@ -300,19 +278,19 @@ const struct cmd_entry cmd_volunteer_entry = {
 	.nverbs = CMD_NITEMS(volunteer_verbs),
 };
 
+static const struct cmd_option balance_args[] = {
+	CMD_ARG("VOLUNTEER", CMD_STRING, "number"),
+	CMD_END
+};
+
+static const struct cmd_option balance_options[] = {
+	CMD_OPT("limit", CMD_WHOLE, "limit", "N", 0),
+	CMD_END
+};
+
 static const struct cmd_verb balance_verbs[] = {
-	{
-		.args = (const struct cmd_option[]){
-			{ "VOLUNTEER", CMD_STRING, .field = "number" },
-			CMD_END
-		},
-		.options = (const struct cmd_option[]){
-			{ "limit", CMD_WHOLE, .field = "limit", .value = "N" },
-			CMD_END
-		},
-		.op = WIRE_OP_VOLUNTEER_LEDGER,
-		.print = volunteer_print_balance,
-	},
+	{ .args = balance_args, .options = balance_options,
+	    .op = WIRE_OP_VOLUNTEER_LEDGER, .print = volunteer_print_balance },
 };
 
 const struct cmd_entry cmd_balance_entry = {
