@@ -1,26 +1,19 @@
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
-#include "client/call.h"
 #include "client/client.h"
+#include "client/cmd.h"
 #include "client/table.h"
 #include "buf.h"
 #include "wire.h"
 #include "xmalloc.h"
 
-static const char activity_usage[] =
-"usage: vpoints activity add CODE --name NAME --points-per-hour N\n"
-"                            [--daily-cap N]\n"
-"                            [--multiplier NAME,FROM,TO,PERCENT]...\n"
-"                            [--holiday NAME,DATE[;DATE...],PERCENT]...\n"
-"       vpoints activity list\n"
-"\n"
+static const char activity_about[] =
 "An activity earns N points an hour of service, at most --daily-cap\n"
 "points a day. A multiplier weighs the minutes between FROM and TO (HH:MM,\n"
 "every day; TO before FROM crosses midnight), a holiday those of its dates\n"
@@ -80,163 +73,105 @@ activity_last_field(char *spec)
 	return comma + 1;
 }
 
-/* A window from "NAME,FROM,TO,PERCENT", or (holiday) a list of dates
- * from "NAME,DATE;DATE,PERCENT"; NULL with a complaint when malformed.
- * Fields are taken from the right, so that a name may hold commas. */
-static json_t *
-activity_window(const char *option, const char *text, bool holiday)
+/* A window of --multiplier "NAME,FROM,TO,PERCENT", or of --holiday a
+ * list of dates, "NAME,DATE;DATE,PERCENT"; 0, or says why not and returns
+ * the exit code. Fields are taken from the right, so that a name may hold
+ * commas. */
+static int
+activity_window(const struct cmd *c, const struct cmd_option *o,
+    const char *text, json_t **value)
 {
 	char *spec = xstrdup(text), *percent, *to = NULL, *date, *last;
 	char *from;	/* for a holiday, its dates */
+	char *option = xasprintf("--%s", o->name);
+	bool holiday = strcmp(o->name, "holiday") == 0;
 	json_t *window = NULL, *dates;
 	long long n;
+	int rc = WIRE_EXIT_DATAERR;
 
+	/* Split at commas and semicolons, each part is UTF-8 if all is. */
+	if ((window = json_string(text)) == NULL) {
+		fprintf(stderr, "vpoints: %s: %s is not UTF-8; set the "
+		    "terminal to UTF-8\n", cmd_what(c), option);
+		goto done;
+	}
+	json_decref(window);
+	window = NULL;
 	if ((percent = activity_last_field(spec)) == NULL ||
 	    (!holiday && (to = activity_last_field(spec)) == NULL) ||
 	    (from = activity_last_field(spec)) == NULL || *spec == '\0' ||
 	    *from == '\0' || (to != NULL && *to == '\0')) {
 		fprintf(stderr, "vpoints: %s wants %s, not \"%s\"\n", option,
-		    holiday ? "NAME,DATE[;DATE...],PERCENT" :
-		    "NAME,FROM,TO,PERCENT", text);
+		    o->value, text);
 		goto done;
 	}
-	if (client_whole(option, percent, &n) != 0)
+	if ((rc = client_whole(option, percent, &n)) != 0)
 		goto done;
 	window = json_pack("{s:s, s:I}", "name", spec, "percent",
 	    (json_int_t)n);
 	if (!holiday) {
 		json_object_set_new(window, "from", json_string(from));
 		json_object_set_new(window, "to", json_string(to));
-		goto done;
+	} else {
+		dates = json_array();
+		for (date = strtok_r(from, ";", &last); date != NULL;
+		    date = strtok_r(NULL, ";", &last))
+			json_array_append_new(dates, json_string(date));
+		json_object_set_new(window, "dates", dates);
 	}
-	dates = json_array();
-	for (date = strtok_r(from, ";", &last); date != NULL;
-	    date = strtok_r(NULL, ";", &last))
-		json_array_append_new(dates, json_string(date));
-	json_object_set_new(window, "dates", dates);
+	*value = window;
 done:
+	free(option);
 	free(spec);
-	return window;
-}
-
-/* vpoints activity add CODE --name NAME --points-per-hour N [...] */
-static int
-activity_add(struct client *cl, int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "name",		required_argument, NULL, 'n' },
-		{ "points-per-hour",	required_argument, NULL, 'p' },
-		{ "daily-cap",		required_argument, NULL, 'd' },
-		{ "multiplier",		required_argument, NULL, 'm' },
-		{ "holiday",		required_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *name = NULL, *points = NULL, *cap = NULL;
-	json_t *body = NULL, *multipliers = json_array(), *window, *result;
-	char *windows;
-	long long n;
-	int ch, rc;
-
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-			name = optarg;
-			break;
-		case 'p':
-			points = optarg;
-			break;
-		case 'd':
-			cap = optarg;
-			break;
-		case 'm':
-		case 'H':
-			window = activity_window(ch == 'm' ? "--multiplier" :
-			    "--holiday", optarg, ch == 'H');
-			if (window == NULL) {
-				rc = WIRE_EXIT_DATAERR;
-				goto done;
-			}
-			json_array_append_new(multipliers, window);
-			break;
-		default:
-			rc = WIRE_EXIT_USAGE;
-			goto usage;
-		}
-	}
-	if (optind + 1 != argc || name == NULL || points == NULL) {
-		rc = WIRE_EXIT_USAGE;
-		goto usage;
-	}
-	if ((rc = client_whole("--points-per-hour", points, &n)) != 0)
-		goto done;
-	body = json_pack("{s:s, s:s, s:I, s:O}", "code", argv[optind],
-	    "name", name, "points_per_hour", (json_int_t)n, "multipliers",
-	    multipliers);
-	if (cap != NULL) {
-		if ((rc = client_whole("--daily-cap", cap, &n)) != 0)
-			goto done;
-		json_object_set_new(body, "daily_cap", json_integer(n));
-	}
-	rc = call_run(cl, "activity add", "POST", WIRE_API_PREFIX
-	    "/activities", NULL, body, &result);
-	if (rc == WIRE_EXIT_OK && !cl->json) {
-		windows = activity_multipliers(json_object_get(result,
-		    "multipliers"));
-		printf("activity %s added: %s, %lld points an hour",
-		    client_str(result, "code"), client_str(result, "name"),
-		    (long long)json_integer_value(json_object_get(result,
-		    "points_per_hour")));
-		if (json_is_integer(json_object_get(result, "daily_cap")))
-			printf(", at most %lld a day", (long long)
-			    json_integer_value(json_object_get(result,
-			    "daily_cap")));
-		printf("%s%s\n", *windows != '\0' ? "; " : "", windows);
-		free(windows);
-	}
-	json_decref(result);
-	goto done;
-usage:
-	fputs(activity_usage, stderr);
-done:
-	json_decref(body);
-	json_decref(multipliers);
 	return rc;
 }
 
-/* vpoints activity list */
+/* Print the activity the daemon added. */
 static int
-activity_list(struct client *cl)
+activity_print_added(struct client *cl, const struct cmd *c, json_t *added)
 {
-	json_t *result;
-	int rc;
+	char *windows = activity_multipliers(json_object_get(added,
+	    "multipliers"));
 
-	rc = call_run(cl, "activity list", "GET", WIRE_API_PREFIX
-	    "/activities", NULL, NULL, &result);
-	if (rc == WIRE_EXIT_OK && !cl->json)
-		table_rows(stdout, cl->csv ? TABLE_CSV : TABLE_TEXT,
-		    activity_rows, sizeof(activity_rows) /
-		    sizeof(activity_rows[0]), json_object_get(result,
-		    "activities"));
-	json_decref(result);
-	return rc;
+	printf("activity %s added: %s, %lld points an hour",
+	    client_str(added, "code"), client_str(added, "name"),
+	    (long long)json_integer_value(json_object_get(added,
+	    "points_per_hour")));
+	if (json_is_integer(json_object_get(added, "daily_cap")))
+		printf(", at most %lld a day", (long long)json_integer_value(
+		    json_object_get(added, "daily_cap")));
+	printf("%s%s\n", *windows != '\0' ? "; " : "", windows);
+	free(windows);
+	return WIRE_EXIT_OK;
 }
 
-/* vpoints activity add|list */
-int
-activity_main(struct client *cl, int argc, char **argv)
-{
-	int rc;
+static const struct cmd_option activity_add_options[] = {
+	CMD_OPT("name", CMD_STRING, "name", "NAME", CMD_REQUIRED),
+	CMD_OPT("points-per-hour", CMD_WHOLE, "points_per_hour", "N",
+	    CMD_REQUIRED),
+	/* Both are windows, in the order given; always a list, empty
+	 * without either. */
+	{ "multiplier", CMD_CUSTOM, .field = "multipliers",
+	    .value = "NAME,FROM,TO,PERCENT", .flags = CMD_LIST,
+	    .fallback = "", .parse = activity_window },
+	{ "holiday", CMD_CUSTOM, .field = "multipliers",
+	    .value = "NAME,DATE[;DATE...],PERCENT", .flags = CMD_LIST,
+	    .parse = activity_window },
+	CMD_OPT("daily-cap", CMD_WHOLE, "daily_cap", "N", 0),
+	CMD_END
+};
 
-	if (client_wants_help(argc, argv)) {
-		fputs(activity_usage, stdout);
-		return WIRE_EXIT_OK;
-	}
-	if ((rc = client_utf8(argc, argv)) != 0)
-		return rc;
-	if (argc >= 2 && strcmp(argv[1], "add") == 0)
-		return activity_add(cl, argc - 1, argv + 1);
-	if (argc == 2 && strcmp(argv[1], "list") == 0)
-		return activity_list(cl);
-	fputs(activity_usage, stderr);
-	return WIRE_EXIT_USAGE;
-}
+static const struct cmd_verb activity_verbs[] = {
+	{ .name = "add", .args = cmd_code, .options = activity_add_options,
+	    .op = WIRE_OP_ACTIVITY_ADD, .print = activity_print_added },
+	{ .name = "list", .op = WIRE_OP_ACTIVITY_LIST,
+	    CMD_ROWS("activities", activity_rows) },
+};
+
+const struct cmd_entry cmd_activity_entry = {
+	.name = "activity",
+	.summary = "add (admin) and list activities",
+	.about = activity_about,
+	.verbs = activity_verbs,
+	.nverbs = CMD_NITEMS(activity_verbs),
+};

@@ -1,283 +1,188 @@
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
-#include "client/call.h"
 #include "client/client.h"
+#include "client/cmd.h"
 #include "keyfile.h"
 #include "wire.h"
-#include "xmalloc.h"
 
-static const char community_usage[] =
-"usage: vpoints community add CODE --name NAME --population N\n"
-"       vpoints community list\n"
-"\n"
+static const char community_about[] =
 "Communities are the unit of registration: N is the resident population,\n"
 "the base of the 13 % registration share. Adding needs an admin key.\n";
 
-static const char station_usage[] =
-"usage: vpoints station add CODE --community C --name NAME --pubkey FILE\n"
-"                           [--role station|admin]\n"
-"       vpoints station list\n"
-"       vpoints station revoke CODE\n"
-"\n"
+static const char station_about[] =
 "Enrol a station's public key (vpoints format, or PEM as openssl writes\n"
 "it) and print its key id; list stations; revoke every key of a station,\n"
 "which is refused from its next request on. All need an admin key. An\n"
 "admin station may leave out --community.\n";
 
-/* A string member or "". */
-static const char *
-admin_str(json_t *obj, const char *key)
+/* Print the community the daemon added. */
+static int
+community_print_added(struct client *cl, const struct cmd *c, json_t *added)
 {
-	const char *s = json_string_value(json_object_get(obj, key));
-
-	return s != NULL ? s : "";
+	printf("community %s added: %s, population %lld\n",
+	    client_str(added, "code"), client_str(added, "name"),
+	    (long long)json_integer_value(json_object_get(added,
+	    "population")));
+	return WIRE_EXIT_OK;
 }
 
-/* Parse a whole non-negative number. */
+/* Print the communities as a table. */
 static int
-admin_number(const char *text, long long *n)
+community_print_list(struct client *cl, const struct cmd *c, json_t *list)
 {
-	char *end;
-
-	*n = strtoll(text, &end, 10);
-	return *end == '\0' && end != text && *n >= 0 ? 0 : -1;
-}
-
-/* vpoints community add CODE --name NAME --population N */
-static int
-community_add(struct client *cl, int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "name",	required_argument, NULL, 'n' },
-		{ "population",	required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *name = NULL, *population = NULL;
-	json_t *body, *result;
-	long long n;
-	int ch, rc;
-
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-			name = optarg;
-			break;
-		case 'p':
-			population = optarg;
-			break;
-		default:
-			fputs(community_usage, stderr);
-			return WIRE_EXIT_USAGE;
-		}
-	}
-	if (optind + 1 != argc || name == NULL || population == NULL) {
-		fputs(community_usage, stderr);
-		return WIRE_EXIT_USAGE;
-	}
-	if (admin_number(population, &n) != 0) {
-		fprintf(stderr, "vpoints: --population wants a whole number\n");
-		return WIRE_EXIT_DATAERR;
-	}
-	body = json_pack("{s:s, s:s, s:I}", "code", argv[optind], "name", name,
-	    "population", (json_int_t)n);
-	rc = call_run(cl, "community add", "POST", WIRE_API_PREFIX
-	    "/communities", NULL, body, &result);
-	json_decref(body);
-	if (rc == WIRE_EXIT_OK && !cl->json)
-		printf("community %s added: %s, population %lld\n",
-		    admin_str(result, "code"), admin_str(result, "name"),
-		    (long long)json_integer_value(json_object_get(result,
-		    "population")));
-	json_decref(result);
-	return rc;
-}
-
-/* vpoints community list */
-static int
-community_list(struct client *cl)
-{
-	json_t *result, *c;
+	json_t *community;
 	size_t i;
-	int rc;
 
-	rc = call_run(cl, "community list", "GET", WIRE_API_PREFIX
-	    "/communities", NULL, NULL, &result);
-	if (rc == WIRE_EXIT_OK && !cl->json) {
-		printf("%-16s %12s  %s\n", "CODE", "POPULATION", "NAME");
-		json_array_foreach(json_object_get(result, "communities"), i,
-		    c) {
-			printf("%-16s %12lld  %s\n", admin_str(c, "code"),
-			    (long long)json_integer_value(json_object_get(c,
-			    "population")), admin_str(c, "name"));
-		}
+	printf("%-16s %12s  %s\n", "CODE", "POPULATION", "NAME");
+	json_array_foreach(json_object_get(list, "communities"), i,
+	    community) {
+		printf("%-16s %12lld  %s\n", client_str(community, "code"),
+		    (long long)json_integer_value(json_object_get(community,
+		    "population")), client_str(community, "name"));
 	}
-	json_decref(result);
-	return rc;
+	return WIRE_EXIT_OK;
 }
 
-/* vpoints community add|list */
-int
-community_main(struct client *cl, int argc, char **argv)
-{
-	if (client_wants_help(argc, argv)) {
-		fputs(community_usage, stdout);
-		return WIRE_EXIT_OK;
-	}
-	if (argc >= 2 && strcmp(argv[1], "add") == 0)
-		return community_add(cl, argc - 1, argv + 1);
-	if (argc == 2 && strcmp(argv[1], "list") == 0)
-		return community_list(cl);
-	fputs(community_usage, stderr);
-	return WIRE_EXIT_USAGE;
-}
+static const struct cmd_option community_add_options[] = {
+	CMD_OPT("name", CMD_STRING, "name", "NAME", CMD_REQUIRED),
+	CMD_OPT("population", CMD_WHOLE, "population", "N", CMD_REQUIRED),
+	CMD_END
+};
 
-/* vpoints station add CODE --community C --name NAME --pubkey FILE */
+static const struct cmd_verb community_verbs[] = {
+	{ .name = "add", .args = cmd_code, .options = community_add_options,
+	    .op = WIRE_OP_COMMUNITY_ADD, .print = community_print_added },
+	{ .name = "list", .op = WIRE_OP_COMMUNITY_LIST,
+	    .print = community_print_list },
+};
+
+const struct cmd_entry cmd_community_entry = {
+	.name = "community",
+	.summary = "add and list communities (admin)",
+	.about = community_about,
+	.verbs = community_verbs,
+	.nverbs = CMD_NITEMS(community_verbs),
+};
+
+/* The public key of --pubkey FILE, base64url as the daemon takes it. */
 static int
-station_add(struct client *cl, int argc, char **argv)
+station_pubkey(const struct cmd *c, const struct cmd_option *o,
+    const char *path, json_t **value)
 {
-	static const struct option options[] = {
-		{ "community",	required_argument, NULL, 'c' },
-		{ "name",	required_argument, NULL, 'n' },
-		{ "pubkey",	required_argument, NULL, 'k' },
-		{ "role",	required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *community = NULL, *name = NULL, *pubkey = NULL;
-	const char *role = "station";
 	unsigned char pk[SIG_PUBLICKEYBYTES];
-	char b64[64], keyid[SIG_KEYID_LEN + 1], err[512];
-	json_t *body, *result;
-	int ch, rc;
+	char b64[64], err[512];
 
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			community = optarg;
-			break;
-		case 'n':
-			name = optarg;
-			break;
-		case 'k':
-			pubkey = optarg;
-			break;
-		case 'r':
-			role = optarg;
-			break;
-		default:
-			fputs(station_usage, stderr);
-			return WIRE_EXIT_USAGE;
-		}
-	}
-	if (optind + 1 != argc || name == NULL || pubkey == NULL ||
-	    (strcmp(role, "station") != 0 && strcmp(role, "admin") != 0) ||
-	    (community == NULL && strcmp(role, "station") == 0)) {
-		fputs(station_usage, stderr);
-		return WIRE_EXIT_USAGE;
-	}
-	if (keyfile_read_public(pubkey, pk, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vpoints: station add: %s\n", err);
+	if (keyfile_read_public(path, pk, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vpoints: %s: %s\n", cmd_what(c), err);
 		return WIRE_EXIT_DATAERR;
 	}
 	keyfile_public_b64(pk, b64, sizeof(b64));
+	*value = json_string(b64);
+	return 0;
+}
+
+/* A station needs its community; an admin station may have none. */
+static const char *
+station_check(const struct cmd *c)
+{
+	if (cmd_get(c, "community") == NULL &&
+	    strcmp(cmd_get(c, "role"), "station") == 0)
+		return "--community is required for a station";
+	return NULL;
+}
+
+/* Print the key id of the station the daemon enrolled, after checking it
+ * is the thumbprint of the key sent (with --json too). */
+static int
+station_print_added(struct client *cl, const struct cmd *c, json_t *added)
+{
+	unsigned char pk[SIG_PUBLICKEYBYTES];
+	char keyid[SIG_KEYID_LEN + 1], err[512];
+	const char *sent = json_string_value(json_object_get(cmd_body(c),
+	    "public_key"));
+
+	if (sent == NULL || keyfile_parse_public(sent, pk, err,
+	    sizeof(err)) != 0)
+		abort();
 	sig_keyid(pk, keyid);
-	body = json_pack("{s:s, s:s, s:s, s:s}", "code", argv[optind],
-	    "name", name, "public_key", b64, "role", role);
-	if (community != NULL)
-		json_object_set_new(body, "community", json_string(community));
-	rc = call_run(cl, "station add", "POST", WIRE_API_PREFIX "/stations",
-	    NULL, body, &result);
-	json_decref(body);
-	if (rc == WIRE_EXIT_OK && strcmp(admin_str(result, "keyid"), keyid) != 0) {
+	if (strcmp(client_str(added, "keyid"), keyid) != 0) {
 		fprintf(stderr, "vpoints: station add: the daemon's key id %s "
-		    "is not the key's thumbprint %s\n", admin_str(result,
+		    "is not the key's thumbprint %s\n", client_str(added,
 		    "keyid"), keyid);
-		rc = WIRE_EXIT_SOFTWARE;
-	} else if (rc == WIRE_EXIT_OK && !cl->json) {
+		return WIRE_EXIT_SOFTWARE;
+	}
+	if (!cl->json)
 		printf("%s\n", keyid);
-	}
-	json_decref(result);
-	return rc;
+	return WIRE_EXIT_OK;
 }
 
-/* Print one station as a table row. */
-static void
-station_row(json_t *s)
-{
-	json_t *keys = json_object_get(s, "keys"), *k;
-	const char *state = "revoked", *keyid = "-";
-	size_t i;
-
-	json_array_foreach(keys, i, k) {
-		keyid = admin_str(k, "keyid");
-		if (json_is_null(json_object_get(k, "revoked_at")))
-			state = "active";
-	}
-	printf("%-16s %-7s %-16s %-8s %-43s %s\n", admin_str(s, "code"),
-	    admin_str(s, "role"), json_is_string(json_object_get(s,
-	    "community")) ? admin_str(s, "community") : "-", state, keyid,
-	    admin_str(s, "name"));
-}
-
-/* vpoints station list */
+/* Print the stations as a table: a row each, with its newest key. */
 static int
-station_list(struct client *cl)
+station_print_list(struct client *cl, const struct cmd *c, json_t *list)
 {
-	json_t *result, *s;
-	size_t i;
-	int rc;
+	json_t *station, *key;
+	const char *state, *keyid;
+	size_t i, k;
 
-	rc = call_run(cl, "station list", "GET", WIRE_API_PREFIX "/stations",
-	    NULL, NULL, &result);
-	if (rc == WIRE_EXIT_OK && !cl->json) {
-		printf("%-16s %-7s %-16s %-8s %-43s %s\n", "CODE", "ROLE",
-		    "COMMUNITY", "KEY", "KEYID", "NAME");
-		json_array_foreach(json_object_get(result, "stations"), i, s)
-			station_row(s);
+	printf("%-16s %-7s %-16s %-8s %-43s %s\n", "CODE", "ROLE",
+	    "COMMUNITY", "KEY", "KEYID", "NAME");
+	json_array_foreach(json_object_get(list, "stations"), i, station) {
+		state = "revoked";
+		keyid = "-";
+		json_array_foreach(json_object_get(station, "keys"), k, key) {
+			keyid = client_str(key, "keyid");
+			if (json_is_null(json_object_get(key, "revoked_at")))
+				state = "active";
+		}
+		printf("%-16s %-7s %-16s %-8s %-43s %s\n",
+		    client_str(station, "code"), client_str(station, "role"),
+		    json_is_string(json_object_get(station, "community")) ?
+		    client_str(station, "community") : "-", state, keyid,
+		    client_str(station, "name"));
 	}
-	json_decref(result);
-	return rc;
+	return WIRE_EXIT_OK;
 }
 
-/* vpoints station revoke CODE */
+/* Print how many keys a revocation revoked. */
 static int
-station_revoke(struct client *cl, const char *code)
+station_print_revoked(struct client *cl, const struct cmd *c, json_t *done)
 {
-	json_t *result;
-	char *path;
-	int rc;
-
-	path = xasprintf(WIRE_API_PREFIX "/stations/%s/revoke", code);
-	rc = call_run(cl, "station revoke", "POST", path, NULL, NULL, &result);
-	free(path);
-	if (rc == WIRE_EXIT_OK && !cl->json)
-		printf("station %s: %lld key(s) revoked now\n",
-		    admin_str(result, "code"), (long long)json_integer_value(
-		    json_object_get(result, "revoked_now")));
-	json_decref(result);
-	return rc;
+	printf("station %s: %lld key(s) revoked now\n",
+	    client_str(done, "code"), (long long)json_integer_value(
+	    json_object_get(done, "revoked_now")));
+	return WIRE_EXIT_OK;
 }
 
-/* vpoints station add|list|revoke */
-int
-station_main(struct client *cl, int argc, char **argv)
-{
-	if (client_wants_help(argc, argv)) {
-		fputs(station_usage, stdout);
-		return WIRE_EXIT_OK;
-	}
-	if (argc >= 2 && strcmp(argv[1], "add") == 0)
-		return station_add(cl, argc - 1, argv + 1);
-	if (argc == 2 && strcmp(argv[1], "list") == 0)
-		return station_list(cl);
-	if (argc == 3 && strcmp(argv[1], "revoke") == 0)
-		return station_revoke(cl, argv[2]);
-	fputs(station_usage, stderr);
-	return WIRE_EXIT_USAGE;
-}
+static const struct cmd_option station_add_options[] = {
+	CMD_OPT("name", CMD_STRING, "name", "NAME", CMD_REQUIRED),
+	{ "pubkey", CMD_CUSTOM, .field = "public_key", .value = "FILE",
+	    .flags = CMD_REQUIRED, .parse = station_pubkey },
+	{ "role", CMD_CHOICE, .field = "role", .value = "station|admin",
+	    .fallback = "station" },
+	CMD_OPT("community", CMD_STRING, "community", "C", 0),
+	CMD_END
+};
+
+static const struct cmd_verb station_verbs[] = {
+	{ .name = "add", .args = cmd_code, .options = station_add_options,
+	    .op = WIRE_OP_STATION_ADD, .flags = CMD_PRINT_JSON,
+	    .check = station_check, .print = station_print_added },
+	{ .name = "list", .op = WIRE_OP_STATION_LIST,
+	    .print = station_print_list },
+	{ .name = "revoke", .args = cmd_code, .op = WIRE_OP_STATION_REVOKE,
+	    .print = station_print_revoked },
+};
+
+const struct cmd_entry cmd_station_entry = {
+	.name = "station",
+	.summary = "enrol, list and revoke stations (admin)",
+	.about = station_about,
+	.verbs = station_verbs,
+	.nverbs = CMD_NITEMS(station_verbs),
+};

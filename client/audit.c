@@ -5,15 +5,13 @@
 
 #include <jansson.h>
 
-#include "client/call.h"
 #include "client/client.h"
-#include "csv.h"
+#include "client/cmd.h"
 #include "client/table.h"
+#include "csv.h"
 #include "wire.h"
 
-static const char audit_usage[] =
-"usage: vpoints audit\n"
-"\n"
+static const char audit_about[] =
 "Check every invariant of the ledger: all accounts sum to zero, each\n"
 "balance equals its transfers, no volunteer below zero, escrow equals the\n"
 "points of unresolved help requests, stock equals restocks minus\n"
@@ -21,9 +19,10 @@ static const char audit_usage[] =
 "paid exactly. Prints \"ledger consistent\" and exits 0, or each problem\n"
 "and exits 1. Needs an admin key. With --csv, the problems, one a row.\n";
 
-/* Print what the audit found; the exit code says whether it is clean. */
+/* Print what the audit found (with --json, only the verdict); the exit
+ * code says whether it is clean. */
 static int
-audit_print(const struct client *cl, json_t *audit)
+audit_print(struct client *cl, const struct cmd *c, json_t *audit)
 {
 	json_t *problems = json_object_get(audit, "problems"), *problem;
 	json_t *checked = json_object_get(audit, "checked"), *count;
@@ -31,6 +30,9 @@ audit_print(const struct client *cl, json_t *audit)
 	size_t i, n = 0;
 	char *text;
 
+	if (cl->json)
+		return json_is_true(json_object_get(audit, "ok")) ?
+		    WIRE_EXIT_OK : WIRE_EXIT_FAILURE;
 	if (cl->csv)
 		csv_record(stdout, (const char *const[]){ "problem" }, 1);
 	else if (json_array_size(problems) > 0)
@@ -56,28 +58,14 @@ audit_print(const struct client *cl, json_t *audit)
 	return WIRE_EXIT_OK;
 }
 
-/* vpoints audit */
-int
-audit_main(struct client *cl, int argc, char **argv)
-{
-	json_t *result;
-	int rc;
+static const struct cmd_verb audit_verbs[] = {
+	{ .op = WIRE_OP_AUDIT, .flags = CMD_PRINT_JSON, .print = audit_print },
+};
 
-	if (client_wants_help(argc, argv)) {
-		fputs(audit_usage, stdout);
-		return WIRE_EXIT_OK;
-	}
-	if (argc != 1) {
-		fputs(audit_usage, stderr);
-		return WIRE_EXIT_USAGE;
-	}
-	rc = call_run(cl, "audit", "GET", WIRE_API_PREFIX "/audit", NULL, NULL,
-	    &result);
-	if (rc == WIRE_EXIT_OK && cl->json &&
-	    !json_is_true(json_object_get(result, "ok")))
-		rc = WIRE_EXIT_FAILURE;
-	else if (rc == WIRE_EXIT_OK && !cl->json)
-		rc = audit_print(cl, result);
-	json_decref(result);
-	return rc;
-}
+const struct cmd_entry cmd_audit_entry = {
+	.name = "audit",
+	.summary = "check every invariant of the ledger (admin)",
+	.about = audit_about,
+	.verbs = audit_verbs,
+	.nverbs = CMD_NITEMS(audit_verbs),
+};

@@ -1,15 +1,14 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
-#include "client/call.h"
 #include "client/client.h"
+#include "client/cmd.h"
 #include "client/html.h"
 #include "client/jws.h"
 #include "client/table.h"
@@ -19,21 +18,16 @@
 
 #define CERTIFICATE_MAX_FILE	65536	/* bytes of a JWS or key file */
 
-static const char certificate_usage[] =
-"usage: vpoints certificate issue VOLUNTEER (--year YYYY |\n"
-"                           --from YYYY-MM-DD --to YYYY-MM-DD)\n"
-"                           [--out FILE] [--html FILE]\n"
-"       vpoints certificate verify FILE --pubkey KEY\n"
-"       vpoints certificate show NUMBER\n"
-"       vpoints certificate revoke NUMBER --reason TEXT\n"
-"\n"
-"issue: a certificate of the volunteer's hours of service in a year or\n"
-"between two dates, signed by vpointsd as a JWS. The JWS (one line) goes\n"
-"to FILE, else to standard output; --html FILE writes a printable page.\n"
+static const char certificate_about[] =
+"issue: a certificate of the volunteer's hours of service in a year\n"
+"(--year) or between two dates (--from and --to), signed by vpointsd as a\n"
+"JWS. The JWS (one line) goes to FILE, else to standard output; --html\n"
+"FILE writes a printable page.\n"
 "verify: checks a JWS offline, without the daemon, with KEY: the JSON of\n"
-"vpointsd --print-public-key (or GET /v1/public-key), a bare JWK, a PEM\n"
-"public key or a vpoints public key file. Prints the certificate and\n"
-"exits 0, or says why not and exits 1. FILE - is standard input.\n"
+"vpointsd --print-public-key (or of the daemon's public-key route), a\n"
+"bare JWK, a PEM public key or a vpoints public key file. Prints the\n"
+"certificate and exits 0, or says why not and exits 1. FILE - is\n"
+"standard input.\n"
 "show: what the daemon recorded of a certificate, revoked or not.\n"
 "revoke: withdraw a certificate, with the reason.\n";
 
@@ -55,31 +49,6 @@ static const struct table_column certificate_fields[] = {
 	{ "revoke_reason", "REASON", NULL, false },
 };
 
-#define CERTIFICATE_NFIELDS \
-	(sizeof(certificate_fields) / sizeof(certificate_fields[0]))
-
-/* True for a date "YYYY-MM-DD" in shape; the daemon checks the rest. */
-static bool
-certificate_is_date(const char *text)
-{
-	return strlen(text) == 10 && strspn(text, "0123456789") == 4 &&
-	    text[4] == '-' && strspn(text + 5, "0123456789") == 2 &&
-	    text[7] == '-' && strspn(text + 8, "0123456789") == 2;
-}
-
-/* The path of a certificate, with a verb such as "revoke" or none. */
-static char *
-certificate_path(const char *number, const char *verb)
-{
-	char *encoded = net_encode(number), *path;
-
-	path = verb != NULL ?
-	    xasprintf(WIRE_API_PREFIX "/certificates/%s/%s", encoded, verb) :
-	    xasprintf(WIRE_API_PREFIX "/certificates/%s", encoded);
-	free(encoded);
-	return path;
-}
-
 /* Write the printable page of a certificate to path; 0 or the exit code. */
 static int
 certificate_page(const char *path, json_t *certificate, const char *jws)
@@ -99,82 +68,34 @@ certificate_page(const char *path, json_t *certificate, const char *jws)
 	return rc;
 }
 
-/* vpoints certificate issue VOLUNTEER (--year Y | --from D --to D)
- * [--out FILE] [--html FILE] */
-static int
-certificate_issue(struct client *cl, int argc, char **argv)
+/* A year, or two dates. */
+static const char *
+certificate_check(const struct cmd *c)
 {
-	static const struct option options[] = {
-		{ "year",	required_argument, NULL, 'y' },
-		{ "from",	required_argument, NULL, 'f' },
-		{ "to",		required_argument, NULL, 't' },
-		{ "out",	required_argument, NULL, 'o' },
-		{ "html",	required_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *year = NULL, *from = NULL, *to = NULL, *out = NULL;
-	const char *html = NULL, *jws;
-	json_t *body, *result = NULL, *cert;
-	char *line, *hours;
-	int ch, rc;
+	bool year = cmd_get(c, "year") != NULL;
 
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'y':
-			year = optarg;
-			break;
-		case 'f':
-			from = optarg;
-			break;
-		case 't':
-			to = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'H':
-			html = optarg;
-			break;
-		default:
-			fputs(certificate_usage, stderr);
-			return WIRE_EXIT_USAGE;
-		}
-	}
-	if (optind + 1 != argc || (year != NULL) == (from != NULL || to != NULL) ||
-	    (year == NULL && (from == NULL || to == NULL))) {
-		fputs(certificate_usage, stderr);
-		return WIRE_EXIT_USAGE;
-	}
-	if (year != NULL && (strlen(year) != 4 ||
-	    strspn(year, "0123456789") != 4)) {
-		fprintf(stderr, "vpoints: --year wants YYYY, not \"%s\"\n",
-		    year);
-		return WIRE_EXIT_DATAERR;
-	}
-	if (year == NULL && (!certificate_is_date(from) ||
-	    !certificate_is_date(to))) {
-		fprintf(stderr, "vpoints: --from and --to want YYYY-MM-DD\n");
-		return WIRE_EXIT_DATAERR;
-	}
-	body = json_pack("{s:s}", "volunteer", argv[optind]);
-	if (year != NULL) {
-		json_object_set_new(body, "year", json_string(year));
-	} else {
-		json_object_set_new(body, "from", json_string(from));
-		json_object_set_new(body, "to", json_string(to));
-	}
-	rc = call_run(cl, "certificate issue", "POST",
-	    WIRE_API_PREFIX "/certificates", NULL, body, &result);
-	json_decref(body);
-	if (rc != WIRE_EXIT_OK)
-		goto done;
-	cert = json_object_get(result, "certificate");
-	jws = json_string_value(json_object_get(result, "jws"));
+	if (year == (cmd_get(c, "from") != NULL || cmd_get(c, "to") != NULL) ||
+	    (!year && (cmd_get(c, "from") == NULL || cmd_get(c, "to") == NULL)))
+		return "wants --year, or --from and --to";
+	return NULL;
+}
+
+/* Write the JWS of an issued certificate to --out (or standard output,
+ * but not with --json) and its page to --html, and say what was issued. */
+static int
+certificate_print_issued(struct client *cl, const struct cmd *c,
+    json_t *issued)
+{
+	const char *out = cmd_get(c, "out"), *html = cmd_get(c, "html");
+	json_t *cert = json_object_get(issued, "certificate");
+	const char *jws = json_string_value(json_object_get(issued, "jws"));
+	char *line, *hours;
+	int rc = WIRE_EXIT_OK;
+
 	if (jws == NULL || !json_is_object(cert)) {
 		fprintf(stderr, "vpoints: certificate issue: the answer has no "
 		    "jws or certificate\n");
-		rc = WIRE_EXIT_SOFTWARE;
-		goto done;
+		return WIRE_EXIT_SOFTWARE;
 	}
 	line = xasprintf("%s\n", jws);
 	if (out != NULL || !cl->json)
@@ -187,7 +108,7 @@ certificate_issue(struct client *cl, int argc, char **argv)
 		hours = table_hours(json_object_get(cert, "minutes"));
 		fprintf(out != NULL ? stdout : stderr, "certificate %s issued: "
 		    "%s (%s), %s to %s, %s hours, %lld shifts%s%s\n",
-		    client_str(result, "number"), client_str(cert, "name"),
+		    client_str(issued, "number"), client_str(cert, "name"),
 		    client_str(cert, "volunteer"), client_str(cert, "from"),
 		    client_str(cert, "to"), hours,
 		    (long long)json_integer_value(json_object_get(cert,
@@ -195,8 +116,6 @@ certificate_issue(struct client *cl, int argc, char **argv)
 		    out != NULL ? out : "");
 		free(hours);
 	}
-done:
-	json_decref(result);
 	return rc;
 }
 
@@ -240,8 +159,9 @@ certificate_print(struct client *cl, json_t *payload)
 	size_t n = 0;
 
 	if (json_object_get(payload, "number") != NULL) {
-		table_record(stdout, cl->csv ? TABLE_CSV : TABLE_TEXT,
-		    certificate_fields, CERTIFICATE_NFIELDS, payload);
+		table_record(stdout, client_table_format(cl),
+		    certificate_fields,
+		    CMD_NITEMS(certificate_fields), payload);
 		return;
 	}
 	cols = xcalloc(json_object_size(payload) + 1, sizeof(*cols));
@@ -250,42 +170,24 @@ certificate_print(struct client *cl, json_t *payload)
 		cols[n].title = key;
 		n++;
 	}
-	table_record(stdout, cl->csv ? TABLE_CSV : TABLE_TEXT, cols, n,
+	table_record(stdout, client_table_format(cl), cols, n,
 	    payload);
 	free(cols);
 }
 
 /* vpoints certificate verify FILE --pubkey KEY: offline. */
 static int
-certificate_verify(struct client *cl, int argc, char **argv)
+certificate_verify(struct client *cl, struct cmd *c)
 {
-	static const struct option options[] = {
-		{ "pubkey",	required_argument, NULL, 'k' },
-		{ NULL, 0, NULL, 0 }
-	};
 	unsigned char pk[SIG_PUBLICKEYBYTES];
 	char keyid[SIG_KEYID_LEN + 1], err[300], *key_text = NULL;
 	char *jws = NULL, *payload = NULL;
-	const char *pubkey = NULL;
+	const char *pubkey = cmd_get(c, "pubkey"), *file = cmd_arg(c, 0);
 	enum jws_status st;
 	json_t *doc = NULL;
 	size_t len;
-	int ch, rc = WIRE_EXIT_FAILURE;
+	int rc = WIRE_EXIT_FAILURE;
 
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'k':
-			pubkey = optarg;
-			break;
-		default:
-			fputs(certificate_usage, stderr);
-			return WIRE_EXIT_USAGE;
-		}
-	}
-	if (optind + 1 != argc || pubkey == NULL) {
-		fputs(certificate_usage, stderr);
-		return WIRE_EXIT_USAGE;
-	}
 	if ((key_text = certificate_slurp(pubkey, err, sizeof(err))) == NULL)
 		goto fail;
 	if (jws_public_key(key_text, pk, keyid, err, sizeof(err)) != 0) {
@@ -293,7 +195,7 @@ certificate_verify(struct client *cl, int argc, char **argv)
 		    pubkey, err);
 		goto done;
 	}
-	if ((jws = certificate_slurp(argv[optind], err, sizeof(err))) == NULL)
+	if ((jws = certificate_slurp(file, err, sizeof(err))) == NULL)
 		goto fail;
 	/* A file of one line: its line end is no part of the JWS. */
 	len = strlen(jws);
@@ -301,13 +203,13 @@ certificate_verify(struct client *cl, int argc, char **argv)
 		jws[--len] = '\0';
 	if ((st = jws_verify(jws, pk, &payload, &len)) != JWS_OK) {
 		fprintf(stderr, "vpoints: certificate verify: %s: %s\n",
-		    argv[optind], jws_status_text(st));
+		    file, jws_status_text(st));
 		goto done;
 	}
 	doc = json_loadb(payload, len, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(doc)) {
 		fprintf(stderr, "vpoints: certificate verify: %s: signed, but "
-		    "what is signed is not a JSON object\n", argv[optind]);
+		    "what is signed is not a JSON object\n", file);
 		goto done;
 	}
 	if (cl->json) {
@@ -332,89 +234,60 @@ done:
 	return rc;
 }
 
-/* vpoints certificate show NUMBER */
-static int
-certificate_show(struct client *cl, int argc, char **argv)
-{
-	json_t *result;
-	char *path;
-	int rc;
+static const struct cmd_option certificate_number[] = {
+	CMD_ARG("NUMBER", CMD_STRING, "number"),
+	CMD_END
+};
 
-	if (argc != 2) {
-		fputs(certificate_usage, stderr);
-		return WIRE_EXIT_USAGE;
-	}
-	path = certificate_path(argv[1], NULL);
-	rc = call_run(cl, "certificate show", "GET", path, NULL, NULL,
-	    &result);
-	if (rc == WIRE_EXIT_OK && !cl->json)
-		table_record(stdout, cl->csv ? TABLE_CSV : TABLE_TEXT,
-		    certificate_fields, CERTIFICATE_NFIELDS, result);
-	json_decref(result);
-	free(path);
-	return rc;
-}
+static const struct cmd_option certificate_issue_args[] = {
+	CMD_ARG("VOLUNTEER", CMD_STRING, "volunteer"),
+	CMD_END
+};
 
-/* vpoints certificate revoke NUMBER --reason TEXT */
-static int
-certificate_revoke(struct client *cl, int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "reason",	required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *reason = NULL;
-	json_t *body, *result;
-	char *path;
-	int ch, rc;
+static const struct cmd_option certificate_issue_options[] = {
+	CMD_OPT("year", CMD_YEAR, "year", "YYYY", 0),
+	CMD_OPT("from", CMD_DATE, "from", "YYYY-MM-DD", 0),
+	CMD_OPT("to", CMD_DATE, "to", "YYYY-MM-DD", 0),
+	CMD_OPT("out", CMD_STRING, NULL, "FILE", 0),
+	CMD_OPT("html", CMD_STRING, NULL, "FILE", 0),
+	CMD_END
+};
 
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'r':
-			reason = optarg;
-			break;
-		default:
-			fputs(certificate_usage, stderr);
-			return WIRE_EXIT_USAGE;
-		}
-	}
-	if (optind + 1 != argc || reason == NULL) {
-		fputs(certificate_usage, stderr);
-		return WIRE_EXIT_USAGE;
-	}
-	body = json_pack("{s:s}", "reason", reason);
-	path = certificate_path(argv[optind], "revoke");
-	rc = call_run(cl, "certificate revoke", "POST", path, NULL, body,
-	    &result);
-	if (rc == WIRE_EXIT_OK && !cl->json)
-		table_record(stdout, cl->csv ? TABLE_CSV : TABLE_TEXT,
-		    certificate_fields, CERTIFICATE_NFIELDS, result);
-	json_decref(result);
-	json_decref(body);
-	free(path);
-	return rc;
-}
+static const struct cmd_option certificate_verify_args[] = {
+	CMD_ARG("FILE", CMD_STRING, NULL),
+	CMD_END
+};
 
-/* vpoints certificate issue|verify|show|revoke */
-int
-certificate_main(struct client *cl, int argc, char **argv)
-{
-	int rc;
+static const struct cmd_option certificate_verify_options[] = {
+	CMD_OPT("pubkey", CMD_STRING, NULL, "KEY", CMD_REQUIRED),
+	CMD_END
+};
 
-	if (client_wants_help(argc, argv)) {
-		fputs(certificate_usage, stdout);
-		return WIRE_EXIT_OK;
-	}
-	if ((rc = client_utf8(argc, argv)) != 0)
-		return rc;
-	if (argc >= 2 && strcmp(argv[1], "issue") == 0)
-		return certificate_issue(cl, argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
-		return certificate_verify(cl, argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "show") == 0)
-		return certificate_show(cl, argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "revoke") == 0)
-		return certificate_revoke(cl, argc - 1, argv + 1);
-	fputs(certificate_usage, stderr);
-	return WIRE_EXIT_USAGE;
-}
+static const struct cmd_option certificate_revoke_options[] = {
+	CMD_OPT("reason", CMD_STRING, "reason", "TEXT", CMD_REQUIRED),
+	CMD_END
+};
+
+static const struct cmd_verb certificate_verbs[] = {
+	{ .name = "issue", .args = certificate_issue_args,
+	    .options = certificate_issue_options,
+	    .op = WIRE_OP_CERTIFICATE_ISSUE, .flags = CMD_PRINT_JSON,
+	    .check = certificate_check, .print = certificate_print_issued },
+	{ .name = "verify", .args = certificate_verify_args,
+	    .options = certificate_verify_options, .flags = CMD_LOCAL,
+	    .run = certificate_verify },
+	{ .name = "show", .args = certificate_number,
+	    .op = WIRE_OP_CERTIFICATE_GET, CMD_RECORD(certificate_fields) },
+	{ .name = "revoke", .args = certificate_number,
+	    .options = certificate_revoke_options,
+	    .op = WIRE_OP_CERTIFICATE_REVOKE,
+	    CMD_RECORD(certificate_fields) },
+};
+
+const struct cmd_entry cmd_certificate_entry = {
+	.name = "certificate",
+	.summary = "issue, verify (offline), show, revoke certificates",
+	.about = certificate_about,
+	.verbs = certificate_verbs,
+	.nverbs = CMD_NITEMS(certificate_verbs),
+};

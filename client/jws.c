@@ -176,10 +176,11 @@ jws_jwk(json_t *jwk, unsigned char *public_key, char *err, size_t errlen)
 	return 0;
 }
 
-/* A public key from text: the JSON of GET /v1/public-key or a bare JWK
- * (a given keyid must be the key's thumbprint), else vpoints' public key
- * format, PEM or bare base64url. keyid, when not NULL, receives the key's
- * id (SIG_KEYID_LEN + 1 bytes). */
+/* A public key from text: the JSON of the public-key route
+ * (WIRE_OP_PUBLIC_KEY) or a bare JWK (a given keyid must be the key's
+ * thumbprint), else vpoints' public key format, PEM or bare base64url.
+ * keyid, when not NULL, receives the key's id (SIG_KEYID_LEN + 1
+ * bytes). */
 int
 jws_public_key(const char *text, unsigned char *public_key, char *keyid,
     char *err, size_t errlen)

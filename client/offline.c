@@ -13,6 +13,7 @@
 
 #include "client/call.h"
 #include "client/client.h"
+#include "client/cmd.h"
 #include "client/offline.h"
 #include "client/outbox.h"
 #include "client/table.h"
@@ -20,10 +21,7 @@
 #include "wire.h"
 #include "xmalloc.h"
 
-static const char offline_usage[] =
-"usage: vpoints outbox list [--failed]\n"
-"       vpoints outbox flush\n"
-"\n"
+static const char offline_about[] =
 "When vpointsd cannot be reached, shift log, shift checkin, shift checkout\n"
 "and volunteer add are queued in the outbox instead of failing: vpoints\n"
 "says so with the entry's ID and exits 75. Unreachable means no answer at\n"
@@ -85,8 +83,6 @@ static const struct table_column offline_failed_rows[] = {
 	{ "refusal", "REFUSAL", NULL, false },
 	{ "answer", NULL, NULL, false },
 };
-
-#define NCOLUMNS(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* A string member of the daemon's problem answer, or "". */
 static char *
@@ -210,15 +206,29 @@ offline_json(const struct outbox_entry *entries, size_t n)
 	return rows;
 }
 
+/* The outbox folder; NULL when there is none, said. */
+static const char *
+offline_folder(const struct client *cl)
+{
+	if (cl->settings.outbox == NULL)
+		fprintf(stderr, "vpoints: outbox: no folder: set "
+		    "VPOINTS_OUTBOX or outbox = in the config file\n");
+	return cl->settings.outbox;
+}
+
 /* vpoints outbox list [--failed] */
 static int
-offline_list(struct client *cl, const char *outbox, bool failed)
+offline_list(struct client *cl, struct cmd *c)
 {
+	const char *outbox = offline_folder(cl);
+	bool failed = cmd_get(c, "failed") != NULL;
 	struct outbox_entry *entries;
 	json_t *rows, *all;
 	char err[512], *dir, *text;
 	size_t n;
 
+	if (outbox == NULL)
+		return WIRE_EXIT_CONFIG;
 	dir = failed ? xasprintf("%s/%s", outbox, OUTBOX_FAILED) :
 	    xstrdup(outbox);
 	if (outbox_list(dir, &entries, &n, err, sizeof(err)) != 0) {
@@ -237,12 +247,12 @@ offline_list(struct client *cl, const char *outbox, bool failed)
 		json_decref(all);
 	} else {
 		if (failed)
-			table_rows(stdout, cl->csv ? TABLE_CSV : TABLE_TEXT,
-			    offline_failed_rows, NCOLUMNS(offline_failed_rows),
-			    rows);
+			table_rows(stdout, client_table_format(cl),
+			    offline_failed_rows,
+			    CMD_NITEMS(offline_failed_rows), rows);
 		else
-			table_rows(stdout, cl->csv ? TABLE_CSV : TABLE_TEXT,
-			    offline_rows, NCOLUMNS(offline_rows), rows);
+			table_rows(stdout, client_table_format(cl),
+			    offline_rows, CMD_NITEMS(offline_rows), rows);
 		json_decref(rows);
 	}
 	outbox_entries_free(entries, n);
@@ -333,10 +343,11 @@ offline_settle(struct client *cl, const char *dir,
 	return rc;
 }
 
-/* vpoints outbox flush: send the entries in order; see offline_usage. */
+/* vpoints outbox flush: send the entries in order; see offline_about. */
 static int
-offline_flush(struct client *cl, const char *dir)
+offline_flush(struct client *cl, struct cmd *c)
 {
+	const char *dir = offline_folder(cl);
 	struct outbox_entry *entries;
 	struct net_response resp;
 	const char *hook;
@@ -345,6 +356,8 @@ offline_flush(struct client *cl, const char *dir)
 	long long crash_after = 0;
 	int lock, rc = 0;
 
+	if (dir == NULL)
+		return WIRE_EXIT_CONFIG;
 	/* One flush at a time: a second would send the same entries. */
 	if ((lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT) {
@@ -413,26 +426,21 @@ offline_flush(struct client *cl, const char *dir)
 	return refused > 0 ? WIRE_EXIT_FAILURE : WIRE_EXIT_OK;
 }
 
-/* vpoints outbox list|flush */
-int
-offline_main(struct client *cl, int argc, char **argv)
-{
-	if (client_wants_help(argc, argv)) {
-		fputs(offline_usage, stdout);
-		return WIRE_EXIT_OK;
-	}
-	if (cl->settings.outbox == NULL) {
-		fprintf(stderr, "vpoints: outbox: no folder: set "
-		    "VPOINTS_OUTBOX or outbox = in the config file\n");
-		return WIRE_EXIT_CONFIG;
-	}
-	if (argc == 2 && strcmp(argv[1], "list") == 0)
-		return offline_list(cl, cl->settings.outbox, false);
-	if (argc == 3 && strcmp(argv[1], "list") == 0 &&
-	    strcmp(argv[2], "--failed") == 0)
-		return offline_list(cl, cl->settings.outbox, true);
-	if (argc == 2 && strcmp(argv[1], "flush") == 0)
-		return offline_flush(cl, cl->settings.outbox);
-	fputs(offline_usage, stderr);
-	return WIRE_EXIT_USAGE;
-}
+static const struct cmd_option offline_list_options[] = {
+	CMD_OPT("failed", CMD_FLAG, NULL, NULL, 0),
+	CMD_END
+};
+
+static const struct cmd_verb offline_verbs[] = {
+	{ .name = "list", .options = offline_list_options,
+	    .flags = CMD_LOCAL, .run = offline_list },
+	{ .name = "flush", .flags = CMD_LOCAL, .run = offline_flush },
+};
+
+const struct cmd_entry cmd_outbox_entry = {
+	.name = "outbox",
+	.summary = "writes queued while vpointsd was unreachable: list, flush",
+	.about = offline_about,
+	.verbs = offline_verbs,
+	.nverbs = CMD_NITEMS(offline_verbs),
+};

@@ -151,15 +151,24 @@ outbox_text(const struct outbox_entry *e, int status, const char *answer)
 	return line;
 }
 
-/* The highest entry number in dir into *max (0 when none); a missing
- * folder has none. */
+/* Order entry names: all have eight digits. */
 static int
-outbox_max(const char *dir, unsigned long *max, char *err, size_t errlen)
+outbox_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The entry names of dir, oldest first, into *names (to free with
+ * their array); a missing folder has none. 0, or -1 with err set. */
+static int
+outbox_ids(const char *dir, char ***names, size_t *count, char *err,
+    size_t errlen)
 {
 	struct dirent *de;
-	unsigned long n;
 	DIR *d;
 
+	*names = NULL;
+	*count = 0;
 	if ((d = opendir(dir)) == NULL) {
 		if (errno == ENOENT)
 			return 0;
@@ -169,11 +178,40 @@ outbox_max(const char *dir, unsigned long *max, char *err, size_t errlen)
 	while ((de = readdir(d)) != NULL) {
 		if (!outbox_is_id(de->d_name))
 			continue;
-		n = strtoul(de->d_name, NULL, 10);
-		if (n > *max)
-			*max = n;
+		*names = xrealloc(*names, (*count + 1) * sizeof(**names));
+		(*names)[(*count)++] = xstrdup(de->d_name);
 	}
 	closedir(d);
+	if (*count > 0)
+		qsort(*names, *count, sizeof(**names), outbox_cmp);
+	return 0;
+}
+
+/* Free what outbox_ids made. */
+static void
+outbox_ids_free(char **names, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The highest entry number in dir into *max (0 when none); a missing
+ * folder has none. */
+static int
+outbox_max(const char *dir, unsigned long *max, char *err, size_t errlen)
+{
+	unsigned long n;
+	char **names;
+	size_t count;
+
+	if (outbox_ids(dir, &names, &count, err, errlen) != 0)
+		return -1;
+	if (count > 0 && (n = strtoul(names[count - 1], NULL, 10)) > *max)
+		*max = n;
+	outbox_ids_free(names, count);
 	return 0;
 }
 
@@ -293,42 +331,20 @@ fail:
 	return rc;
 }
 
-/* Order entry names: all have eight digits. */
-static int
-outbox_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Read every entry of dir, oldest first (none when dir is missing).
  * Returns 0, or -1 with err naming a file that is no entry. */
 int
 outbox_list(const char *dir, struct outbox_entry **entries, size_t *n,
     char *err, size_t errlen)
 {
-	struct dirent *de;
-	char **names = NULL;
-	size_t count = 0, i;
-	int rc = 0;
-	DIR *d;
+	char **names;
+	size_t count, i;
+	int rc;
 
 	*entries = NULL;
 	*n = 0;
-	if ((d = opendir(dir)) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (!outbox_is_id(de->d_name))
-			continue;
-		names = xrealloc(names, (count + 1) * sizeof(*names));
-		names[count++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (count > 0)
-		qsort(names, count, sizeof(*names), outbox_cmp);
+	if ((rc = outbox_ids(dir, &names, &count, err, errlen)) != 0)
+		return rc;
 	*entries = xcalloc(count > 0 ? count : 1, sizeof(**entries));
 	for (i = 0; i < count && rc == 0; i++) {
 		rc = outbox_read(dir, names[i], &(*entries)[i], err, errlen);
@@ -339,9 +355,7 @@ outbox_list(const char *dir, struct outbox_entry **entries, size_t *n,
 		*entries = NULL;
 		*n = 0;
 	}
-	for (i = 0; i < count; i++)
-		free(names[i]);
-	free(names);
+	outbox_ids_free(names, count);
 	return rc;
 }
 

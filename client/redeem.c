@@ -1,30 +1,23 @@
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
-#include "client/call.h"
 #include "client/client.h"
+#include "client/cmd.h"
 #include "client/table.h"
 #include "wire.h"
-#include "xmalloc.h"
 
-static const char redeem_usage[] =
-"usage: vpoints redeem VOLUNTEER ITEM [--qty N]\n"
-"\n"
+static const char redeem_about[] =
 "Spend a volunteer's points on N units (1 unless --qty) of ITEM, a code of\n"
 "this station's catalogue, and print the receipt to hand over: its number,\n"
 "when, where, who, what, the points spent and the points left. Refused,\n"
 "changing nothing, when the volunteer has too few points or the station\n"
 "too few units. With --csv, the receipt as one record.\n";
 
-static const char redemption_usage[] =
-"usage: vpoints redemption void ID --reason TEXT\n"
-"\n"
+static const char redemption_about[] =
 "Undo redemption ID (or the receipt number, R-<station>-ID): the\n"
 "points go back to the volunteer and the units back in stock. Only the\n"
 "station that made it, or an admin, may void it, and only once.\n";
@@ -46,78 +39,68 @@ static const struct table_column redemption_record[] = {
 	{ "void_reason", "void reason", NULL, false },
 };
 
-#define NCOLUMNS(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* vpoints redeem VOLUNTEER ITEM [--qty N] */
-int
-redeem_main(struct client *cl, int argc, char **argv)
+/* Print the receipt of a redemption. */
+static int
+redeem_print(struct client *cl, const struct cmd *c, json_t *redemption)
 {
-	static const struct option options[] = {
-		{ "qty",	required_argument, NULL, 'q' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *qty = NULL;
-	json_t *body, *result;
-	long long n = 1;
-	int ch, rc;
-
-	if (client_wants_help(argc, argv)) {
-		fputs(redeem_usage, stdout);
-		return WIRE_EXIT_OK;
-	}
-	if ((rc = client_utf8(argc, argv)) != 0)
-		return rc;
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'q':
-			qty = optarg;
-			break;
-		default:
-			fputs(redeem_usage, stderr);
-			return WIRE_EXIT_USAGE;
-		}
-	}
-	if (optind + 2 != argc) {
-		fputs(redeem_usage, stderr);
-		return WIRE_EXIT_USAGE;
-	}
-	if (qty != NULL && (rc = client_whole("--qty", qty, &n)) != 0)
-		return rc;
-	body = json_pack("{s:s, s:s, s:I}", "volunteer", argv[optind],
-	    "item", argv[optind + 1], "quantity", (json_int_t)n);
-	rc = call_run(cl, "redeem", "POST", WIRE_API_PREFIX "/redemptions",
-	    NULL, body, &result);
-	json_decref(body);
-	if (rc == WIRE_EXIT_OK && !cl->json) {
-		if (!cl->csv)
-			printf("POINTS REDEMPTION RECEIPT\n");
-		table_record(stdout, cl->csv ? TABLE_CSV : TABLE_TEXT,
-		    redemption_record, NCOLUMNS(redemption_record), result);
-	}
-	json_decref(result);
-	return rc;
+	if (!cl->csv)
+		printf("POINTS REDEMPTION RECEIPT\n");
+	table_record(stdout, client_table_format(cl), redemption_record,
+	    CMD_NITEMS(redemption_record), redemption);
+	return WIRE_EXIT_OK;
 }
+
+static const struct cmd_option redeem_args[] = {
+	CMD_ARG("VOLUNTEER", CMD_STRING, "volunteer"),
+	CMD_ARG("ITEM", CMD_STRING, "item"),
+	CMD_END
+};
+
+static const struct cmd_option redeem_options[] = {
+	{ "qty", CMD_WHOLE, .field = "quantity", .value = "N",
+	    .fallback = "1" },
+	CMD_END
+};
+
+static const struct cmd_verb redeem_verbs[] = {
+	{ .args = redeem_args, .options = redeem_options,
+	    .op = WIRE_OP_REDEEM, .print = redeem_print },
+};
+
+const struct cmd_entry cmd_redeem_entry = {
+	.name = "redeem",
+	.summary = "spend a volunteer's points; print a receipt",
+	.about = redeem_about,
+	.verbs = redeem_verbs,
+	.nverbs = CMD_NITEMS(redeem_verbs),
+};
 
 /* The redemption ID of "12" or of a receipt number, "R-S01-12"; 0 or
  * the exit code. */
 static int
-redemption_id(const char *text, long long *id)
+redemption_id(const struct cmd *c, const struct cmd_option *o,
+    const char *text, json_t **value)
 {
 	const char *dash = strrchr(text, '-');
+	long long id;
+	int rc;
 
 	if (strncmp(text, "R-", 2) == 0 && dash != NULL && dash > text + 1)
-		return client_whole("ID", dash + 1, id);
-	return client_whole("ID", text, id);
+		text = dash + 1;
+	if ((rc = client_whole(o->name, text, &id)) == 0)
+		*value = json_integer(id);
+	return rc;
 }
 
 /* Say what a void gave back, or write the redemption as CSV. */
-static void
-redemption_voided(const struct client *cl, json_t *redemption)
+static int
+redemption_print_voided(struct client *cl, const struct cmd *c,
+    json_t *redemption)
 {
 	if (cl->csv) {
 		table_record(stdout, TABLE_CSV, redemption_record,
-		    NCOLUMNS(redemption_record), redemption);
-		return;
+		    CMD_NITEMS(redemption_record), redemption);
+		return WIRE_EXIT_OK;
 	}
 	printf("redemption %s voided: %lld points back to volunteer %s, "
 	    "%lld of %s back in stock\n", client_str(redemption, "receipt"),
@@ -125,64 +108,29 @@ redemption_voided(const struct client *cl, json_t *redemption)
 	    "points")), client_str(redemption, "volunteer"),
 	    (long long)json_integer_value(json_object_get(redemption,
 	    "quantity")), client_str(redemption, "name"));
+	return WIRE_EXIT_OK;
 }
 
-/* vpoints redemption void ID --reason TEXT */
-static int
-redemption_void(struct client *cl, int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "reason",	required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *reason = NULL;
-	json_t *body, *result;
-	char *path;
-	long long id;
-	int ch, rc;
+static const struct cmd_option redemption_args[] = {
+	{ "ID", CMD_CUSTOM, .field = "id", .parse = redemption_id },
+	CMD_END
+};
 
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'r':
-			reason = optarg;
-			break;
-		default:
-			fputs(redemption_usage, stderr);
-			return WIRE_EXIT_USAGE;
-		}
-	}
-	if (optind + 1 != argc || reason == NULL) {
-		fputs(redemption_usage, stderr);
-		return WIRE_EXIT_USAGE;
-	}
-	if ((rc = redemption_id(argv[optind], &id)) != 0)
-		return rc;
-	body = json_pack("{s:s}", "reason", reason);
-	path = xasprintf(WIRE_API_PREFIX "/redemptions/%lld/void", id);
-	rc = call_run(cl, "redemption void", "POST", path, NULL, body,
-	    &result);
-	if (rc == WIRE_EXIT_OK && !cl->json)
-		redemption_voided(cl, result);
-	json_decref(result);
-	json_decref(body);
-	free(path);
-	return rc;
-}
+static const struct cmd_option redemption_options[] = {
+	CMD_OPT("reason", CMD_STRING, "reason", "TEXT", CMD_REQUIRED),
+	CMD_END
+};
 
-/* vpoints redemption void */
-int
-redemption_main(struct client *cl, int argc, char **argv)
-{
-	int rc;
+static const struct cmd_verb redemption_verbs[] = {
+	{ .name = "void", .args = redemption_args,
+	    .options = redemption_options, .op = WIRE_OP_REDEMPTION_VOID,
+	    .print = redemption_print_voided },
+};
 
-	if (client_wants_help(argc, argv)) {
-		fputs(redemption_usage, stdout);
-		return WIRE_EXIT_OK;
-	}
-	if ((rc = client_utf8(argc, argv)) != 0)
-		return rc;
-	if (argc >= 2 && strcmp(argv[1], "void") == 0)
-		return redemption_void(cl, argc - 1, argv + 1);
-	fputs(redemption_usage, stderr);
-	return WIRE_EXIT_USAGE;
-}
+const struct cmd_entry cmd_redemption_entry = {
+	.name = "redemption",
+	.summary = "void a redemption",
+	.about = redemption_about,
+	.verbs = redemption_verbs,
+	.nverbs = CMD_NITEMS(redemption_verbs),
+};

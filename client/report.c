@@ -1,7 +1,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,21 +9,15 @@
 
 #include "client/call.h"
 #include "client/client.h"
+#include "client/cmd.h"
 #include "client/html.h"
 #include "client/table.h"
-#include "buf.h"
 #include "wire.h"
 #include "xmalloc.h"
 
 #define REPORT_ACCEPT_CSV	"text/csv"
 
-static const char report_usage[] =
-"usage: vpoints report monthly --month YYYY-MM --level LEVEL [--community C]\n"
-"                      [--format table|csv|json|html] [--out FILE]\n"
-"       vpoints report annual --year YYYY --level LEVEL [--community C]\n"
-"                      [--format table|csv|json|html] [--out FILE]\n"
-"LEVEL: volunteer, team, community or station\n"
-"\n"
+static const char report_about[] =
 "Hours, points and registrations of a month or a year, a row for each\n"
 "volunteer, team, community or station, their totals, and the volunteers\n"
 "who reached a new star level. A shift counts in the period in which it\n"
@@ -37,13 +30,15 @@ static const char report_usage[] =
 "print on A4, with a bar chart of the hours. --out FILE writes FILE\n"
 "(through FILE.tmp, renamed) instead of standard output.\n";
 
-/* What the report is printed as. */
+/* What the report is printed as: --format, in the order it names them. */
 enum report_format {
 	REPORT_TABLE,		/* aligned columns for people */
 	REPORT_CSV,		/* the daemon's CSV as it came */
 	REPORT_JSON,		/* the daemon's JSON as it came */
 	REPORT_HTML		/* a printable page made here */
 };
+
+#define REPORT_FORMATS	"table|csv|json|html"
 
 /* A fraction with two decimals. */
 static char *
@@ -75,13 +70,6 @@ static const struct table_column report_star_rows[] = {
 	{ "stars", "STARS", NULL, true },
 	{ "hours", "HOURS", report_hundredths, true },
 };
-
-/* True for a four-digit year. */
-static bool
-report_is_year(const char *text)
-{
-	return strlen(text) == 4 && strspn(text, "0123456789") == 4;
-}
 
 /* The table columns of a report: the daemon's columns but minutes
  * (shown as hours), titled in capitals, numbers on the right. Titles are
@@ -250,93 +238,30 @@ report_verbatim(enum report_format format, const struct net_response *resp,
 	return rc;
 }
 
-/* vpoints report monthly|annual ... */
-static int
-report_run(struct client *cl, bool annual, int argc, char **argv)
+/* The format --format names, else --json's, --csv's or a table. */
+static enum report_format
+report_format(const struct client *cl, const struct cmd *c)
 {
-	static const struct option options[] = {
-		{ "month",	required_argument, NULL, 'm' },
-		{ "year",	required_argument, NULL, 'y' },
-		{ "level",	required_argument, NULL, 'l' },
-		{ "community",	required_argument, NULL, 'c' },
-		{ "format",	required_argument, NULL, 'f' },
-		{ "out",	required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const char *const formats[] = { "table", "csv", "json",
-	    "html" };
-	const char *month = NULL, *year = NULL, *level = NULL;
-	const char *community = NULL, *format_name = NULL, *out = NULL;
-	enum report_format format;
-	struct buf query = { NULL, 0, 0 };
-	struct net_response resp;
-	size_t i;
-	int ch, rc;
+	int i = cmd_choice(c, "format");
 
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'm':
-			month = optarg;
-			break;
-		case 'y':
-			year = optarg;
-			break;
-		case 'l':
-			level = optarg;
-			break;
-		case 'c':
-			community = optarg;
-			break;
-		case 'f':
-			format_name = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		default:
-			fputs(report_usage, stderr);
-			return WIRE_EXIT_USAGE;
-		}
-	}
-	if (optind != argc || level == NULL ||
-	    (annual ? year == NULL || month != NULL :
-	    month == NULL || year != NULL) ||
-	    (strcmp(level, "volunteer") != 0 && strcmp(level, "team") != 0 &&
-	    strcmp(level, "community") != 0 && strcmp(level, "station") != 0)) {
-		fputs(report_usage, stderr);
-		return WIRE_EXIT_USAGE;
-	}
-	if (month != NULL && !client_is_month(month)) {
-		fprintf(stderr, "vpoints: --month wants YYYY-MM, not \"%s\"\n",
-		    month);
-		return WIRE_EXIT_DATAERR;
-	}
-	if (year != NULL && !report_is_year(year)) {
-		fprintf(stderr, "vpoints: --year wants YYYY, not \"%s\"\n",
-		    year);
-		return WIRE_EXIT_DATAERR;
-	}
-	format = cl->json ? REPORT_JSON : cl->csv ? REPORT_CSV : REPORT_TABLE;
-	if (format_name != NULL) {
-		for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-			if (strcmp(format_name, formats[i]) == 0)
-				break;
-		}
-		if (i == sizeof(formats) / sizeof(formats[0])) {
-			fputs(report_usage, stderr);
-			return WIRE_EXIT_USAGE;
-		}
-		format = (enum report_format)i;
-	}
-	net_query_add(&query, annual ? "year" : "month",
-	    annual ? year : month);
-	net_query_add(&query, "level", level);
-	net_query_add(&query, "community", community);
-	rc = call_fetch(cl, annual ? "report annual" : "report monthly", "GET",
-	    annual ? WIRE_API_PREFIX "/reports/annual" :
-	    WIRE_API_PREFIX "/reports/monthly", query.data,
-	    format == REPORT_CSV ? REPORT_ACCEPT_CSV : NULL, NULL, &resp);
-	free(query.data);
+	if (i >= 0)
+		return (enum report_format)i;
+	return cl->json ? REPORT_JSON : cl->csv ? REPORT_CSV : REPORT_TABLE;
+}
+
+/* vpoints report monthly|annual: fetch the report as the format wants
+ * it, and write it out. */
+static int
+report_run(struct client *cl, struct cmd *c)
+{
+	enum report_format format = report_format(cl, c);
+	const char *out = cmd_get(c, "out");
+	struct net_response resp;
+	int rc;
+
+	rc = call_fetch(cl, cmd_what(c), wire_route(cmd_op(c))->method,
+	    cmd_path(c), cmd_query(c), format == REPORT_CSV ?
+	    REPORT_ACCEPT_CSV : NULL, NULL, &resp);
 	if (rc != WIRE_EXIT_OK)
 		return rc;
 	switch (format) {
@@ -355,22 +280,36 @@ report_run(struct client *cl, bool annual, int argc, char **argv)
 	return rc;
 }
 
-/* vpoints report monthly|annual */
-int
-report_main(struct client *cl, int argc, char **argv)
-{
-	int rc;
+/* The options of both reports after the period. */
+#define REPORT_OPTIONS							\
+	CMD_OPT("level", CMD_CHOICE, "level",				\
+	    "volunteer|team|community|station", CMD_REQUIRED),		\
+	CMD_OPT("community", CMD_STRING, "community", "C", 0),		\
+	CMD_OPT("format", CMD_CHOICE, NULL, REPORT_FORMATS, 0),		\
+	CMD_OPT("out", CMD_STRING, NULL, "FILE", 0),			\
+	CMD_END
 
-	if (client_wants_help(argc, argv)) {
-		fputs(report_usage, stdout);
-		return WIRE_EXIT_OK;
-	}
-	if ((rc = client_utf8(argc, argv)) != 0)
-		return rc;
-	if (argc >= 2 && strcmp(argv[1], "monthly") == 0)
-		return report_run(cl, false, argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "annual") == 0)
-		return report_run(cl, true, argc - 1, argv + 1);
-	fputs(report_usage, stderr);
-	return WIRE_EXIT_USAGE;
-}
+static const struct cmd_option report_monthly_options[] = {
+	CMD_OPT("month", CMD_MONTH, "month", "YYYY-MM", CMD_REQUIRED),
+	REPORT_OPTIONS
+};
+
+static const struct cmd_option report_annual_options[] = {
+	CMD_OPT("year", CMD_YEAR, "year", "YYYY", CMD_REQUIRED),
+	REPORT_OPTIONS
+};
+
+static const struct cmd_verb report_verbs[] = {
+	{ .name = "monthly", .options = report_monthly_options,
+	    .op = WIRE_OP_REPORT_MONTHLY, .run = report_run },
+	{ .name = "annual", .options = report_annual_options,
+	    .op = WIRE_OP_REPORT_ANNUAL, .run = report_run },
+};
+
+const struct cmd_entry cmd_report_entry = {
+	.name = "report",
+	.summary = "monthly and annual reports: table, CSV, JSON, HTML",
+	.about = report_about,
+	.verbs = report_verbs,
+	.nverbs = CMD_NITEMS(report_verbs),
+};

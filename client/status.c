@@ -6,32 +6,23 @@
 #include <jansson.h>
 
 #include "client/client.h"
+#include "client/cmd.h"
 #include "wire.h"
 
-static const char status_usage[] =
-"usage: vpoints status\n"
-"\n"
+static const char status_about[] =
 "Ask vpointsd whether it is up and reaches its database.\n"
 "Exit 0 when healthy, 69 when the daemon or its database is unavailable.\n";
 
-/* vpoints status: GET /healthz and say what it means. */
-int
-status_main(struct client *cl, int argc, char **argv)
+/* vpoints status: ask the health route, unsigned, and say what it means. */
+static int
+status_run(struct client *cl, struct cmd *c)
 {
 	struct net_response resp;
 	json_t *body = NULL;
 	int rc;
 
-	if (client_wants_help(argc, argv)) {
-		fputs(status_usage, stdout);
-		return WIRE_EXIT_OK;
-	}
-	if (argc > 1) {
-		fputs(status_usage, stderr);
-		return WIRE_EXIT_USAGE;
-	}
-	if (net_request(cl->settings.server, "GET", WIRE_ROUTE_HEALTHZ, NULL,
-	    0, NULL, 0, cl->timeout, &resp) != 0) {
+	if (net_request(cl->settings.server, "GET", cmd_path(c), NULL, 0,
+	    NULL, 0, cl->timeout, &resp) != 0) {
 		fprintf(stderr, "vpoints: cannot reach vpointsd at %s: %s\n",
 		    cl->settings.server, resp.error);
 		net_response_clear(&resp);
@@ -64,3 +55,15 @@ status_main(struct client *cl, int argc, char **argv)
 	net_response_clear(&resp);
 	return rc;
 }
+
+static const struct cmd_verb status_verbs[] = {
+	{ .op = WIRE_OP_HEALTHZ, .run = status_run },
+};
+
+const struct cmd_entry cmd_status_entry = {
+	.name = "status",
+	.summary = "is vpointsd up and its database reachable",
+	.about = status_about,
+	.verbs = status_verbs,
+	.nverbs = CMD_NITEMS(status_verbs),
+};

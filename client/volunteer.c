@@ -1,51 +1,32 @@
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
-#include "client/call.h"
 #include "client/client.h"
-#include "client/offline.h"
+#include "client/cmd.h"
 #include "client/table.h"
-#include "client/when.h"
 #include "buf.h"
 #include "wire.h"
 #include "xmalloc.h"
 
-static const char volunteer_usage[] =
-"usage: vpoints volunteer add NUMBER --name NAME [--community C] [--gender G]\n"
-"                 [--birth-month YYYY-MM] [--phone P] [--skill S]...\n"
-"                 [--id-number ID] [--consent] [--team T]...\n"
-"                 [--registered-on YYYY-MM-DD]\n"
-"       vpoints volunteer show NUMBER [--history]\n"
-"       vpoints volunteer update NUMBER [--name NAME] [--gender G]\n"
-"                 [--birth-month YYYY-MM] [--phone P] [--skill S]...\n"
-"                 [--id-number ID] [--consent | --no-consent] [--team T]...\n"
-"                 [--registered-on YYYY-MM-DD]\n"
-"                 [--status active|suspended|left] [--reason TEXT]\n"
-"       vpoints volunteer list [--community C] [--team T]\n"
-"                 [--status active|suspended|left] [--limit N]\n"
-"\n"
-"NUMBER is the volunteer's public number, as on the card. G is female,\n"
-"male or other. Gender, birth month, phone and skills are kept only with\n"
-"--consent; --no-consent withdraws it, and they go. The ID number is never\n"
-"stored: the daemon keeps a keyed hash and its last four characters.\n"
-"A station registers in its own community; an admin names --community.\n"
-"update changes only what it is given; --skill replaces the list (--skill\n"
-"\"\" empties it); every change is kept with --reason in the history that\n"
-"show --history prints. list: 100 volunteers unless --limit (at most\n"
-"1000). With --csv, show --history writes the history rows. add is\n"
-"queued in the outbox when vpointsd cannot be reached (exit 75; see\n"
-"vpoints outbox --help); so it registers on this machine's date unless\n"
-"--registered-on.\n";
+static const char volunteer_about[] =
+"NUMBER is the volunteer's public number, as on the card. Gender, birth\n"
+"month, phone and skills are kept only with --consent; --no-consent\n"
+"withdraws it, and they go. The ID number is never stored: the daemon\n"
+"keeps a keyed hash and its last four characters. A station registers in\n"
+"its own community; an admin names --community. update changes only what\n"
+"it is given; --skill replaces the list (--skill \"\" empties it); every\n"
+"change is kept with --reason in the history that show --history prints.\n"
+"list: 100 volunteers unless --limit (at most 1000). With --csv, show\n"
+"--history writes the history rows. add is queued in the outbox when\n"
+"vpointsd cannot be reached (exit 75; see vpoints outbox --help); so it\n"
+"registers on this machine's date unless --registered-on.\n";
 
-static const char balance_usage[] =
-"usage: vpoints balance VOLUNTEER [--limit N]\n"
-"\n"
+static const char balance_about[] =
 "A volunteer's points, hours of service (hours:minutes) and the newest\n"
 "transfers of points in and out of the account (20 unless --limit).\n"
 "With --csv, the transfers.\n";
@@ -113,198 +94,16 @@ static const struct table_column volunteer_transfer_rows[] = {
 	{ "memo", "MEMO", NULL, false },
 };
 
-#define NCOLUMNS(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* Table or CSV, as the global options say. */
-static enum table_format
-volunteer_format(const struct client *cl)
-{
-	return cl->csv ? TABLE_CSV : TABLE_TEXT;
-}
-
-/* The path of a volunteer, with an optional tail such as "/ledger". */
-static char *
-volunteer_path(const char *number, const char *tail)
-{
-	char *encoded = net_encode(number), *path;
-
-	path = xasprintf(WIRE_API_PREFIX "/volunteers/%s%s", encoded, tail);
-	free(encoded);
-	return path;
-}
-
-/* Append a list item, creating the list; "" only creates it. */
-static void
-volunteer_list_add(json_t *body, const char *key, const char *item)
-{
-	json_t *list = json_object_get(body, key);
-
-	if (list == NULL) {
-		list = json_array();
-		json_object_set_new(body, key, list);
-	}
-	if (*item != '\0')
-		json_array_append_new(list, json_string(item));
-}
-
-/* Parse the fields of add (update false) or update into body; returns 0
- * or the exit code. */
-static int
-volunteer_fields(int argc, char **argv, bool update, json_t *body)
-{
-	static const struct option options[] = {
-		{ "name",		required_argument, NULL, 'n' },
-		{ "community",		required_argument, NULL, 'c' },
-		{ "gender",		required_argument, NULL, 'g' },
-		{ "birth-month",	required_argument, NULL, 'b' },
-		{ "phone",		required_argument, NULL, 'p' },
-		{ "skill",		required_argument, NULL, 's' },
-		{ "id-number",		required_argument, NULL, 'i' },
-		{ "consent",		no_argument,	   NULL, 'C' },
-		{ "no-consent",		no_argument,	   NULL, 'N' },
-		{ "team",		required_argument, NULL, 't' },
-		{ "registered-on",	required_argument, NULL, 'r' },
-		{ "status",		required_argument, NULL, 'S' },
-		{ "reason",		required_argument, NULL, 'R' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *key;
-	int ch;
-
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		key = NULL;
-		switch (ch) {
-		case 'n':
-			key = "name";
-			break;
-		case 'c':
-			if (update)
-				return WIRE_EXIT_USAGE;
-			key = "community";
-			break;
-		case 'g':
-			if (strcmp(optarg, "female") != 0 &&
-			    strcmp(optarg, "male") != 0 &&
-			    strcmp(optarg, "other") != 0)
-				return WIRE_EXIT_USAGE;
-			key = "gender";
-			break;
-		case 'b':
-			key = "birth_month";
-			break;
-		case 'p':
-			key = "phone";
-			break;
-		case 's':
-			volunteer_list_add(body, "skills", optarg);
-			break;
-		case 'i':
-			key = "id_number";
-			break;
-		case 'C':
-		case 'N':
-			if (ch == 'N' && !update)
-				return WIRE_EXIT_USAGE;
-			json_object_set_new(body, "consent",
-			    json_boolean(ch == 'C'));
-			break;
-		case 't':
-			volunteer_list_add(body, "teams", optarg);
-			break;
-		case 'r':
-			key = "registered_on";
-			break;
-		case 'S':
-			if (!update || (strcmp(optarg, "active") != 0 &&
-			    strcmp(optarg, "suspended") != 0 &&
-			    strcmp(optarg, "left") != 0))
-				return WIRE_EXIT_USAGE;
-			key = "status";
-			break;
-		case 'R':
-			if (!update)
-				return WIRE_EXIT_USAGE;
-			key = "reason";
-			break;
-		default:
-			return WIRE_EXIT_USAGE;
-		}
-		if (key != NULL)
-			json_object_set_new(body, key, json_string(optarg));
-	}
-	if (optind + 1 != argc)
-		return WIRE_EXIT_USAGE;
-	return 0;
-}
-
 /* Print what the daemon answered to an add or update. */
-static void
-volunteer_print_saved(json_t *v, const char *verb)
+static int
+volunteer_print_saved(struct client *cl, const struct cmd *c, json_t *v)
 {
 	printf("volunteer %s %s: %s, %s, community %s, %lld points\n",
-	    client_str(v, "number"), verb, client_str(v, "name"),
+	    client_str(v, "number"), strcmp(cmd_sub(c), "add") == 0 ?
+	    "registered" : "updated", client_str(v, "name"),
 	    client_str(v, "status"), client_str(v, "community"),
 	    (long long)json_integer_value(json_object_get(v, "points")));
-}
-
-/* vpoints volunteer add NUMBER --name NAME [...] */
-static int
-volunteer_add(struct client *cl, int argc, char **argv)
-{
-	json_t *body = json_object(), *result;
-	char today[16];
-	int rc;
-
-	rc = volunteer_fields(argc, argv, false, body);
-	if (rc == 0 && json_object_get(body, "name") == NULL)
-		rc = WIRE_EXIT_USAGE;
-	if (rc != 0) {
-		json_decref(body);
-		fputs(volunteer_usage, stderr);
-		return rc;
-	}
-	json_object_set_new(body, "number", json_string(argv[optind]));
-	/* The daemon's default is its today; a queued add keeps the day the
-	 * command was run. */
-	if (json_object_get(body, "registered_on") == NULL) {
-		if (when_date(cl->started, today, sizeof(today)) != 0)
-			abort();
-		json_object_set_new(body, "registered_on", json_string(today));
-	}
-	rc = offline_run(cl, "volunteer add", "POST", WIRE_API_PREFIX
-	    "/volunteers", body, &result);
-	json_decref(body);
-	if (rc == WIRE_EXIT_OK && !cl->json)
-		volunteer_print_saved(result, "registered");
-	json_decref(result);
-	return rc;
-}
-
-/* vpoints volunteer update NUMBER [fields] */
-static int
-volunteer_update(struct client *cl, int argc, char **argv)
-{
-	json_t *body = json_object(), *result;
-	char *path;
-	int rc;
-
-	rc = volunteer_fields(argc, argv, true, body);
-	if (rc == 0 && json_object_size(body) == 0)
-		rc = WIRE_EXIT_USAGE;
-	if (rc != 0) {
-		json_decref(body);
-		fputs(volunteer_usage, stderr);
-		return rc;
-	}
-	path = volunteer_path(argv[optind], "");
-	rc = call_run(cl, "volunteer update", "PATCH", path, NULL, body,
-	    &result);
-	free(path);
-	json_decref(body);
-	if (rc == WIRE_EXIT_OK && !cl->json)
-		volunteer_print_saved(result, "updated");
-	json_decref(result);
-	return rc;
+	return WIRE_EXIT_OK;
 }
 
 /* What one history row changed against prev, the volunteer as it was
@@ -363,144 +162,31 @@ volunteer_history(json_t *history)
 	return rows;
 }
 
-/* vpoints volunteer show NUMBER [--history] */
+/* Print a volunteer, and with --history what each change did. */
 static int
-volunteer_show(struct client *cl, int argc, char **argv)
+volunteer_print_show(struct client *cl, const struct cmd *c, json_t *v)
 {
-	static const struct option options[] = {
-		{ "history",	no_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 }
-	};
-	json_t *result, *history;
-	bool with_history = false;
-	char *path;
-	int ch, rc;
+	bool with_history = cmd_get(c, "history") != NULL;
+	json_t *history;
 
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			with_history = true;
-			break;
-		default:
-			fputs(volunteer_usage, stderr);
-			return WIRE_EXIT_USAGE;
-		}
-	}
-	if (optind + 1 != argc) {
-		fputs(volunteer_usage, stderr);
-		return WIRE_EXIT_USAGE;
-	}
-	path = volunteer_path(argv[optind], "");
-	rc = call_run(cl, "volunteer show", "GET", path, with_history ?
-	    "history=1" : NULL, NULL, &result);
-	free(path);
-	if (rc != WIRE_EXIT_OK || cl->json) {
-		json_decref(result);
-		return rc;
-	}
-	history = with_history ? volunteer_history(json_object_get(result,
-	    "history")) : NULL;
 	if (!with_history || !cl->csv)
-		table_record(stdout, volunteer_format(cl), volunteer_record,
-		    NCOLUMNS(volunteer_record), result);
-	if (with_history && !cl->csv)
-		printf("\nhistory:\n");
-	if (with_history)
-		table_rows(stdout, volunteer_format(cl),
-		    volunteer_history_rows, NCOLUMNS(volunteer_history_rows),
-		    history);
-	json_decref(history);
-	json_decref(result);
-	return rc;
-}
-
-/* vpoints volunteer list [--community C] [--team T] [--status S] */
-static int
-volunteer_list(struct client *cl, int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "community",	required_argument, NULL, 'c' },
-		{ "team",	required_argument, NULL, 't' },
-		{ "status",	required_argument, NULL, 'S' },
-		{ "limit",	required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *community = NULL, *team = NULL, *status = NULL;
-	const char *limit = NULL;
-	struct buf query = { NULL, 0, 0 };
-	json_t *result;
-	long long n;
-	int ch, rc;
-
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			community = optarg;
-			break;
-		case 't':
-			team = optarg;
-			break;
-		case 'S':
-			status = optarg;
-			break;
-		case 'l':
-			limit = optarg;
-			break;
-		default:
-			fputs(volunteer_usage, stderr);
-			return WIRE_EXIT_USAGE;
-		}
-	}
-	if (optind != argc || (status != NULL &&
-	    strcmp(status, "active") != 0 &&
-	    strcmp(status, "suspended") != 0 && strcmp(status, "left") != 0)) {
-		fputs(volunteer_usage, stderr);
-		return WIRE_EXIT_USAGE;
-	}
-	if (limit != NULL && (rc = client_whole("--limit", limit, &n)) != 0)
-		return rc;
-	net_query_add(&query, "community", community);
-	net_query_add(&query, "team", team);
-	net_query_add(&query, "status", status);
-	net_query_add(&query, "limit", limit);
-	rc = call_run(cl, "volunteer list", "GET", WIRE_API_PREFIX
-	    "/volunteers", query.data, NULL, &result);
-	free(query.data);
-	if (rc == WIRE_EXIT_OK && !cl->json)
-		table_rows(stdout, volunteer_format(cl), volunteer_rows,
-		    NCOLUMNS(volunteer_rows), json_object_get(result,
-		    "volunteers"));
-	json_decref(result);
-	return rc;
-}
-
-/* vpoints volunteer add|show|update|list */
-int
-volunteer_main(struct client *cl, int argc, char **argv)
-{
-	int rc;
-
-	if (client_wants_help(argc, argv)) {
-		fputs(volunteer_usage, stdout);
+		table_record(stdout, client_table_format(cl), volunteer_record,
+		    CMD_NITEMS(volunteer_record), v);
+	if (!with_history)
 		return WIRE_EXIT_OK;
-	}
-	if ((rc = client_utf8(argc, argv)) != 0)
-		return rc;
-	if (argc >= 2 && strcmp(argv[1], "add") == 0)
-		return volunteer_add(cl, argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "show") == 0)
-		return volunteer_show(cl, argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "update") == 0)
-		return volunteer_update(cl, argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "list") == 0)
-		return volunteer_list(cl, argc - 1, argv + 1);
-	fputs(volunteer_usage, stderr);
-	return WIRE_EXIT_USAGE;
+	if (!cl->csv)
+		printf("\nhistory:\n");
+	history = volunteer_history(json_object_get(v, "history"));
+	table_rows(stdout, client_table_format(cl), volunteer_history_rows,
+	    CMD_NITEMS(volunteer_history_rows), history);
+	json_decref(history);
+	return WIRE_EXIT_OK;
 }
 
 /* Print a balance: the totals for people, then the transfers. */
-static void
-balance_print(const struct client *cl, json_t *ledger)
+static int
+volunteer_print_balance(struct client *cl, const struct cmd *c,
+    json_t *ledger)
 {
 	char *hours;
 
@@ -512,56 +198,105 @@ balance_print(const struct client *cl, json_t *ledger)
 		    hours);
 		free(hours);
 	}
-	table_rows(stdout, volunteer_format(cl), volunteer_transfer_rows,
-	    NCOLUMNS(volunteer_transfer_rows), json_object_get(ledger,
+	table_rows(stdout, client_table_format(cl), volunteer_transfer_rows,
+	    CMD_NITEMS(volunteer_transfer_rows), json_object_get(ledger,
 	    "transfers"));
+	return WIRE_EXIT_OK;
 }
 
-/* vpoints balance VOLUNTEER [--limit N] */
-int
-balance_main(struct client *cl, int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "limit",	required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *limit = NULL;
-	json_t *result;
-	char *path, *query = NULL;
-	long long n;
-	int ch, rc;
+static const struct cmd_option volunteer_number[] = {
+	CMD_ARG("NUMBER", CMD_STRING, "number"),
+	CMD_END
+};
 
-	if (client_wants_help(argc, argv)) {
-		fputs(balance_usage, stdout);
-		return WIRE_EXIT_OK;
-	}
-	if ((rc = client_utf8(argc, argv)) != 0)
-		return rc;
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'l':
-			limit = optarg;
-			break;
-		default:
-			fputs(balance_usage, stderr);
-			return WIRE_EXIT_USAGE;
-		}
-	}
-	if (optind + 1 != argc) {
-		fputs(balance_usage, stderr);
-		return WIRE_EXIT_USAGE;
-	}
-	if (limit != NULL) {
-		if ((rc = client_whole("--limit", limit, &n)) != 0)
-			return rc;
-		query = xasprintf("limit=%lld", n);
-	}
-	path = volunteer_path(argv[optind], "/ledger");
-	rc = call_run(cl, "balance", "GET", path, query, NULL, &result);
-	free(path);
-	free(query);
-	if (rc == WIRE_EXIT_OK && !cl->json)
-		balance_print(cl, result);
-	json_decref(result);
-	return rc;
-}
+/* The fields that add and update both take, after --name. */
+#define VOLUNTEER_FIELDS						\
+	CMD_OPT("gender", CMD_CHOICE, "gender", "female|male|other", 0), \
+	CMD_OPT("birth-month", CMD_STRING, "birth_month", "YYYY-MM", 0), \
+	CMD_OPT("phone", CMD_STRING, "phone", "P", 0),			\
+	CMD_OPT("skill", CMD_STRING, "skills", "S", CMD_LIST),		\
+	CMD_OPT("id-number", CMD_STRING, "id_number", "ID", 0),		\
+	CMD_OPT("consent", CMD_FLAG, "consent", NULL, 0),		\
+	CMD_OPT("team", CMD_STRING, "teams", "T", CMD_LIST)
+
+static const struct cmd_option volunteer_add_options[] = {
+	CMD_OPT("name", CMD_STRING, "name", "NAME", CMD_REQUIRED),
+	CMD_OPT("community", CMD_STRING, "community", "C", 0),
+	VOLUNTEER_FIELDS,
+	/* The daemon's default is its today; a queued add keeps the day
+	 * the command was run. */
+	CMD_OPT("registered-on", CMD_STRING, "registered_on", "YYYY-MM-DD",
+	    CMD_NOW),
+	CMD_END
+};
+
+static const struct cmd_option volunteer_update_options[] = {
+	CMD_OPT("name", CMD_STRING, "name", "NAME", 0),
+	VOLUNTEER_FIELDS,
+	CMD_OPT("no-consent", CMD_FLAG, "consent", NULL, CMD_FALSE),
+	CMD_OPT("registered-on", CMD_STRING, "registered_on", "YYYY-MM-DD",
+	    0),
+	CMD_OPT("status", CMD_CHOICE, "status", "active|suspended|left", 0),
+	CMD_OPT("reason", CMD_STRING, "reason", "TEXT", 0),
+	CMD_END
+};
+
+static const struct cmd_option volunteer_list_options[] = {
+	CMD_OPT("community", CMD_STRING, "community", "C", 0),
+	CMD_OPT("team", CMD_STRING, "team", "T", 0),
+	CMD_OPT("status", CMD_CHOICE, "status", "active|suspended|left", 0),
+	CMD_OPT("limit", CMD_WHOLE, "limit", "N", 0),
+	CMD_END
+};
+
+static const struct cmd_option volunteer_show_options[] = {
+	CMD_OPT("history", CMD_FLAG, "history", NULL, 0),
+	CMD_END
+};
+
+static const struct cmd_verb volunteer_verbs[] = {
+	{ .name = "add", .args = volunteer_number,
+	    .options = volunteer_add_options, .op = WIRE_OP_VOLUNTEER_ADD,
+	    .flags = CMD_OFFLINE, .print = volunteer_print_saved },
+	{ .name = "show", .args = volunteer_number,
+	    .options = volunteer_show_options, .op = WIRE_OP_VOLUNTEER_GET,
+	    .print = volunteer_print_show },
+	{ .name = "update", .args = volunteer_number,
+	    .options = volunteer_update_options,
+	    .op = WIRE_OP_VOLUNTEER_UPDATE, .flags = CMD_SOME,
+	    .print = volunteer_print_saved },
+	{ .name = "list", .options = volunteer_list_options,
+	    .op = WIRE_OP_VOLUNTEER_LIST,
+	    CMD_ROWS("volunteers", volunteer_rows) },
+};
+
+const struct cmd_entry cmd_volunteer_entry = {
+	.name = "volunteer",
+	.summary = "register, show, update and list volunteers",
+	.about = volunteer_about,
+	.verbs = volunteer_verbs,
+	.nverbs = CMD_NITEMS(volunteer_verbs),
+};
+
+static const struct cmd_option balance_args[] = {
+	CMD_ARG("VOLUNTEER", CMD_STRING, "number"),
+	CMD_END
+};
+
+static const struct cmd_option balance_options[] = {
+	CMD_OPT("limit", CMD_WHOLE, "limit", "N", 0),
+	CMD_END
+};
+
+static const struct cmd_verb balance_verbs[] = {
+	{ .args = balance_args, .options = balance_options,
+	    .op = WIRE_OP_VOLUNTEER_LEDGER, .print = volunteer_print_balance },
+};
+
+const struct cmd_entry cmd_balance_entry = {
+	.name = "balance",
+	.summary = "a volunteer's points, hours, transfers",
+	.about = balance_about,
+	.verbs = balance_verbs,
+	.nverbs = CMD_NITEMS(balance_verbs),
+};
