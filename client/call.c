@@ -12,6 +12,7 @@
 #include "client/call.h"
 #include "keyfile.h"
 #include "sig.h"
+#include "uuid.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -36,20 +37,6 @@ call_header(void *arg, const char *name)
 			return hs->h[i].value;
 	}
 	return NULL;
-}
-
-/* A random UUID (version 4) as an Idempotency-Key. */
-static void
-call_uuid(char *out, size_t len)
-{
-	unsigned char b[16];
-
-	randombytes_buf(b, sizeof(b));
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(out, len, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5],
-	    b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
 /* Load the station's secret key once. */
@@ -155,7 +142,7 @@ call_idempotency_key(const struct client *cl, char *out, size_t len)
 	if (cl->idempotency_key != NULL)
 		snprintf(out, len, "%s", cl->idempotency_key);
 	else
-		call_uuid(out, len);
+		uuid_random(out, len);
 }
 
 /* Send a signed request with the exact body bytes given (NULL: none) and

@@ -11,9 +11,10 @@
 #include <jansson.h>
 
 #include "client/client.h"
+#include "wire.h"
 
-/* Enough for an Idempotency-Key: a UUID, or one given of up to 255. */
-#define CALL_KEY_LEN	256
+/* Enough for an Idempotency-Key: a UUID, or one given of the longest. */
+#define CALL_KEY_LEN	(WIRE_IDEM_KEY_MAX + 1)
 
 /* How a call ended. */
 enum call_outcome {

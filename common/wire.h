@@ -7,10 +7,7 @@
 #define WIRE_DEFAULT_LISTEN	"127.0.0.1:8750"
 #define WIRE_DEFAULT_SERVER	"http://127.0.0.1:8750"
 
-/* Routes. */
-#define WIRE_ROUTE_HEALTHZ	"/healthz"
-#define WIRE_ROUTE_METRICS	"/metrics"
-#define WIRE_API_PREFIX		"/v1"
+/* Routes: common/routes.h. */
 
 /* Headers. */
 #define WIRE_HDR_CONTENT_TYPE	"Content-Type"
