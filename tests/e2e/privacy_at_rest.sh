@@ -81,5 +81,35 @@ is "... and one with a dash (65)" "$?" 65
 s1 --json volunteer add V-011 --name Raw --id-number 110101198802020033 >/dev/null 2>>"$T_DIR/client.err"
 is "... a good one is taken (0)" "$?" 0
 is "the daemon's log and PostgreSQL's hold no ID number" "$(ids_in_logs)" ""
+
+# Nor does the idempotency record's fingerprint: a hash of the request's
+# bytes would give the number away to whoever tries the few that fit.
+openssl genpkey -algorithm ed25519 -out "$T_DIR/s9.pem" 2>/dev/null
+openssl pkey -in "$T_DIR/s9.pem" -pubout -out "$T_DIR/s9.pub.pem" 2>/dev/null
+ok "station S09 with an OpenSSL key" vp station add S09 --community C01 --name Nine --pubkey "$T_DIR/s9.pub.pem"
+body='{"number":"V-012","name":"Twelve","id_number":"110101197001010044"}'
+signed() {
+	/usr/bin/python3 "$top_srcdir/tests/sigtool.py" --key "$T_DIR/s9.pem" --server "$DAEMON_URL" \
+		--method POST --path /v1/volunteers --idem fp-1 --body "$1"
+}
+like "a registration sent byte for byte" "$(signed "$body")" 201
+fingerprint=$(count "SELECT fingerprint FROM idempotency WHERE idem_key = 'fp-1'")
+tried=$(/usr/bin/python3 - "$fingerprint" <<'PY'
+import hashlib, sys
+head = b"POST\0/v1/volunteers\0\0"
+for day in range(1, 32):   # born in January 1970, ending 0044
+    number = "110101197001%02d0044" % day
+    body = ('{"number":"V-012","name":"Twelve","id_number":"%s"}' % number).encode()
+    if hashlib.sha256(head + body).hexdigest() == sys.argv[1]:
+        print("found " + number)
+        sys.exit(0)
+print("not found")
+PY
+)
+is "... its stored fingerprint is no hash of the bytes with any number tried" "$tried" "not found"
+like "a retry of the same bytes gets the stored answer" "$(signed "$body")" 201
+is "... and registers nothing more" "$(count "SELECT count(*) FROM volunteers WHERE number = 'V-012'")" 1
+like "the same key with another ID number is another request (422)" \
+	"$(signed '{"number":"V-012","name":"Twelve","id_number":"110101197001020044"}')" idempotency-key-reused
 is "nor what the client wrote to its standard error" "$(grep -c "1101011990030[0-9]7777\|110101198802020033" "$T_DIR/client.err")" 0
 ok "SIGTERM exits 0" daemon_stop
