@@ -61,7 +61,7 @@ WITH gone AS (
 INSERT INTO volunteer_history (volunteer_id, keyid, action, data, reason)
 SELECT g.id, NULL, 'update',
     to_jsonb(g) - 'id_hash' - 'created_at' - 'updated_at',
-    'left: personal fields erased (migration 010)'
+    'left: personal fields erased (upgrade)'
 FROM gone g;
 
 -- A history row's personal fields go when a later row of the same
