@@ -4,7 +4,10 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,15 +112,18 @@ client_is_month(const char *text)
 	    (text[5] == '1' && text[6] >= '0' && text[6] <= '2'));
 }
 
-/* Write len bytes of data to path, or to stdout when path is NULL. A file
- * is written as path.tmp and renamed over path, so that a reader finds
- * the old file or the whole new one, never a part. Returns 0, or says why
- * not and returns the exit code. */
-int
-client_write(const char *path, const char *data, size_t len)
+/* Write len bytes of data to path, or to stdout when path is NULL, a
+ * new file with the given mode (less the umask). A file is written as
+ * path.tmp and renamed over path, so that a reader finds the old file or
+ * the whole new one, never a part. Returns 0, or says why not and
+ * returns the exit code. */
+static int
+client_write_mode(const char *path, const char *data, size_t len,
+    mode_t mode)
 {
 	char *tmp;
 	FILE *f;
+	int fd;
 
 	if (path == NULL) {
 		if (fwrite(data, 1, len, stdout) != len ||
@@ -129,8 +135,14 @@ client_write(const char *path, const char *data, size_t len)
 		return 0;
 	}
 	tmp = xasprintf("%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL)
+	unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    mode)) < 0)
 		goto fail;
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		goto fail;
+	}
 	if (fwrite(data, 1, len, f) != len || fflush(f) != 0 ||
 	    fsync(fileno(f)) != 0) {
 		fclose(f);
@@ -145,6 +157,20 @@ fail:
 	unlink(tmp);
 	free(tmp);
 	return WIRE_EXIT_CANTCREAT;
+}
+
+/* Write an output file (see client_write_mode) anyone may read. */
+int
+client_write(const char *path, const char *data, size_t len)
+{
+	return client_write_mode(path, data, len, 0666);
+}
+
+/* Write an output file of personal data, readable by its owner only. */
+int
+client_write_private(const char *path, const char *data, size_t len)
+{
+	return client_write_mode(path, data, len, 0600);
 }
 
 /* Take the output format from the config file unless an option gave one;

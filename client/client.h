@@ -32,6 +32,7 @@ const char *client_str(json_t *, const char *key);
 int	client_whole(const char *option, const char *text, long long *n);
 bool	client_is_month(const char *text);
 int	client_write(const char *path, const char *data, size_t len);
+int	client_write_private(const char *path, const char *data, size_t len);
 int	client_output(struct client *);
 enum table_format client_table_format(const struct client *);
 

@@ -29,10 +29,12 @@ static const char offline_about[] =
 "answer, even 503 (database unavailable, overloaded, shutting down), is\n"
 "not: the daemon is up and the station online, the outage is for the\n"
 "operator to mend, and the write fails as before (69), to be run again.\n"
-"An entry keeps the method, route, exact body, Idempotency-Key and the\n"
-"time of the command. Times a command may leave out (check-in start,\n"
-"check-out end, registration date) are always filled in from this\n"
-"machine's clock when the command runs, so a queued write keeps them.\n"
+"An add with an ID number is never queued (exit 69): no file on the\n"
+"station holds an ID number; run it again online. An entry keeps the\n"
+"method, route, exact body, Idempotency-Key and the time of the command.\n"
+"Times a command may leave out (check-in start, check-out end,\n"
+"registration date) are always filled in from this machine's clock when\n"
+"the command runs, so a queued write keeps them.\n"
 "A queued check-in has no ID until it is sent: check it out once flushed,\n"
 "or log the shift whole.\n"
 "\n"
@@ -96,7 +98,9 @@ offline_problem(const char *answer, const char *member)
 	return copy;
 }
 
-/* Keep a write that got no answer in the outbox; the exit code. */
+/* Keep a write that got no answer in the outbox; the exit code. A write
+ * with a national ID number is not kept: no file on a station machine
+ * holds one. */
 static int
 offline_queue(struct client *cl, const char *what, const char *method,
     const char *path, const char *body, const char *idempotency_key,
@@ -108,6 +112,14 @@ offline_queue(struct client *cl, const char *what, const char *method,
 
 	fprintf(stderr, "vpoints: %s: vpointsd at %s did not answer: %s\n",
 	    what, cl->settings.server, why);
+	if (outbox_has_id_number(body)) {
+		fprintf(stderr, "vpoints: %s: not queued: an ID number is "
+		    "never kept on this machine; run the command again once "
+		    "vpointsd answers, or register now without --id-number "
+		    "and give it online later (vpoints volunteer update "
+		    "NUMBER --id-number -)\n", what);
+		return WIRE_EXIT_UNAVAILABLE;
+	}
 	if (cl->settings.outbox == NULL) {
 		fprintf(stderr, "vpoints: %s: not queued: no outbox folder "
 		    "(set VPOINTS_OUTBOX or outbox = in the config file)\n",

@@ -123,17 +123,53 @@ fail:
 	return -1;
 }
 
+/* The member of a write's body that holds a national ID number. */
+#define OUTBOX_ID_NUMBER	"id_number"
+
+/* True when a write's body (JSON) holds an ID number. */
+bool
+outbox_has_id_number(const char *body)
+{
+	json_t *obj = json_loads(body, 0, NULL);
+	bool has = json_object_get(obj, OUTBOX_ID_NUMBER) != NULL;
+
+	json_decref(obj);
+	return has;
+}
+
+/* A body without its ID number (NULL when it holds none), for an entry
+ * of an older vpoints that queued one. */
+static char *
+outbox_without_id_number(const char *body)
+{
+	json_t *obj = json_loads(body, 0, NULL);
+	char *text = NULL;
+
+	if (json_object_get(obj, OUTBOX_ID_NUMBER) != NULL) {
+		json_object_del(obj, OUTBOX_ID_NUMBER);
+		if ((text = json_dumps(obj, JSON_COMPACT)) == NULL)
+			abort();
+	}
+	json_decref(obj);
+	return text;
+}
+
 /* The file text of an entry, with the daemon's refusal when status is not
- * 0; NULL if a field is missing or not UTF-8. */
+ * 0; NULL if a field is missing or not UTF-8. An ID number in the body is
+ * left out of a refused entry. */
 static char *
 outbox_text(const struct outbox_entry *e, int status, const char *answer)
 {
 	json_t *obj;
-	char *text, *line;
+	char *text, *line, *body = NULL;
 
+	if (status != 0 && e->body != NULL)
+		body = outbox_without_id_number(e->body);
 	obj = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "what", e->what,
 	    "queued_at", e->queued_at, "method", e->method, "path", e->path,
-	    "idempotency_key", e->idempotency_key, "body", e->body);
+	    "idempotency_key", e->idempotency_key, "body",
+	    body != NULL ? body : e->body);
+	free(body);
 	if (obj == NULL || e->what == NULL || e->queued_at == NULL ||
 	    e->method == NULL || e->path == NULL ||
 	    e->idempotency_key == NULL || e->body == NULL) {
@@ -246,6 +282,10 @@ outbox_add(const char *dir, struct outbox_entry *e, char *err, size_t errlen)
 	char id[OUTBOX_ID_DIGITS + 8], *text, *tmp = NULL, *path = NULL;
 	int rc = -1;
 
+	if (e->body != NULL && outbox_has_id_number(e->body)) {
+		snprintf(err, errlen, "an entry may not hold an ID number");
+		return -1;
+	}
 	if ((text = outbox_text(e, 0, NULL)) == NULL) {
 		snprintf(err, errlen, "an entry needs every field, in UTF-8");
 		return -1;

@@ -4,10 +4,13 @@
  * An entry is there whole or not at all: written to a temporary file in
  * the same folder, fsynced, renamed into place, the folder fsynced. The
  * folder is made 0700, entries are 0600. Entries the daemon refused move to
- * the subfolder failed/, with its answer. */
+ * the subfolder failed/, with its answer. No entry holds a national ID
+ * number (the body member "id_number"): outbox_add refuses one, and
+ * outbox_fail drops it from an entry an older vpoints queued. */
 #ifndef VPOINTS_OUTBOX_H
 #define VPOINTS_OUTBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The subfolder of refused entries. */
@@ -26,6 +29,7 @@ struct outbox_entry {
 	char	*refusal;	/* failed/ only: its answer, else NULL */
 };
 
+bool	outbox_has_id_number(const char *body);
 int	outbox_add(const char *dir, struct outbox_entry *, char *err,
 	    size_t errlen);
 int	outbox_list(const char *dir, struct outbox_entry **, size_t *n,

@@ -1,10 +1,15 @@
 #include "config.h"
 
+#include <sys/resource.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "client/client.h"
 #include "client/cmd.h"
@@ -24,7 +29,25 @@ static const char volunteer_about[] =
 "list: 100 volunteers unless --limit (at most 1000). With --csv, show\n"
 "--history writes the history rows. add is queued in the outbox when\n"
 "vpointsd cannot be reached (exit 75; see vpoints outbox --help); so it\n"
-"registers on this machine's date unless --registered-on.\n";
+"registers on this machine's date unless --registered-on.\n"
+"\n"
+"ID numbers: --id-number - reads it from standard input (without echo\n"
+"on a terminal), so that it stays out of the shell's history. It is never\n"
+"kept on this machine: an add with an ID number that finds no vpointsd is\n"
+"not queued (exit 69): run it again online, or register now without it\n"
+"and give it later with update. A station gives a volunteer an ID number\n"
+"once; only an admin corrects one. An ID number that is another\n"
+"volunteer's is refused (exit 1) without saying whose: the city office\n"
+"resolves the suspected duplicate; a key with 3 of them unresolved gets\n"
+"no more writes with an ID number (exit 75) until it does.\n"
+"\n"
+"--no-consent withdraws consent, and status left ends it: gender, birth\n"
+"month, phone and skills are erased from the volunteer, its history and\n"
+"the daemon's stored answers. Service records stay, under the number.\n"
+"export: everything held about one volunteer, as JSON (to FILE, made\n"
+"readable by its owner only, with --out).\n"
+"duplicates (admin): the suspected duplicates, unresolved ones unless\n"
+"--all; resolve ID: mark one dealt with, with a --note.\n";
 
 static const char balance_about[] =
 "A volunteer's points, hours of service (hours:minutes) and the newest\n"
@@ -93,6 +116,108 @@ static const struct table_column volunteer_transfer_rows[] = {
 	{ "reversal_of", "REVERSES", NULL, true },
 	{ "memo", "MEMO", NULL, false },
 };
+
+static const struct table_column duplicate_rows[] = {
+	{ "id", "ID", NULL, true },
+	{ "at", "AT", table_time, false },
+	{ "station", "STATION", NULL, false },
+	{ "operation", "OPERATION", NULL, false },
+	{ "volunteer", "VOLUNTEER", NULL, false },
+	{ "existing", "REGISTERED AS", NULL, false },
+	{ "existing_community", "IN", NULL, false },
+	{ "id_last4", "ID ENDS", NULL, false },
+	{ "resolved_at", "RESOLVED", table_time, false },
+	{ "note", "NOTE", NULL, false },
+	{ "keyid", NULL, NULL, false },
+	{ "resolved_by", NULL, NULL, false },
+};
+
+/* Read an ID number from standard input, without echo on a terminal;
+ * NULL, said, when there is none. */
+static char *
+volunteer_read_id(void)
+{
+	struct termios old, quiet;
+	bool tty = isatty(STDIN_FILENO) != 0;
+	char *line = NULL;
+	size_t size = 0;
+	ssize_t n;
+
+	if (tty) {
+		fprintf(stderr, "ID number: ");
+		if (tcgetattr(STDIN_FILENO, &old) != 0)
+			tty = false;
+	}
+	if (tty) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	n = getline(&line, &size, stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fprintf(stderr, "\n");
+	}
+	if (n <= 0) {
+		free(line);
+		fprintf(stderr, "vpoints: --id-number -: no ID number on "
+		    "standard input\n");
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
+/* --id-number ID, or - to read it from standard input. Core dumps are
+ * off from here on: an ID number in memory goes to no file. */
+static int
+volunteer_id_number(const struct cmd *c, const struct cmd_option *o,
+    const char *text, json_t **value)
+{
+	const struct rlimit none = { 0, 0 };
+	char *line = NULL;
+
+	setrlimit(RLIMIT_CORE, &none);
+	if (strcmp(text, "-") == 0) {
+		if ((line = volunteer_read_id()) == NULL)
+			return WIRE_EXIT_DATAERR;
+		text = line;
+	}
+	*value = json_string(text);
+	if (line != NULL) {
+		sodium_memzero(line, strlen(line));
+		free(line);
+	}
+	if (*value == NULL) {
+		fprintf(stderr, "vpoints: %s: --id-number is not UTF-8\n",
+		    cmd_what(c));
+		return WIRE_EXIT_DATAERR;
+	}
+	return 0;
+}
+
+/* Write an export: the JSON, indented, to --out (made 0600) or standard
+ * output. */
+static int
+volunteer_print_export(struct client *cl, const struct cmd *c, json_t *export)
+{
+	const char *out = cmd_get(c, "out");
+	char *text, *line;
+	int rc = WIRE_EXIT_OK;
+
+	if (out == NULL && cl->json)
+		return WIRE_EXIT_OK;	/* printed as it came */
+	if ((text = json_dumps(export, JSON_INDENT(2))) == NULL)
+		abort();
+	line = xasprintf("%s\n", text);
+	rc = client_write_private(out, line, strlen(line));
+	if (rc == WIRE_EXIT_OK && out != NULL && !cl->json)
+		printf("volunteer %s: everything held written to %s\n",
+		    cmd_arg(c, 0), out);
+	free(text);
+	free(line);
+	return rc;
+}
 
 /* Print what the daemon answered to an add or update. */
 static int
@@ -215,7 +340,8 @@ static const struct cmd_option volunteer_number[] = {
 	CMD_OPT("birth-month", CMD_STRING, "birth_month", "YYYY-MM", 0), \
 	CMD_OPT("phone", CMD_STRING, "phone", "P", 0),			\
 	CMD_OPT("skill", CMD_STRING, "skills", "S", CMD_LIST),		\
-	CMD_OPT("id-number", CMD_STRING, "id_number", "ID", 0),		\
+	{ "id-number", CMD_CUSTOM, .field = "id_number", .value = "ID|-", \
+	    .parse = volunteer_id_number },				\
 	CMD_OPT("consent", CMD_FLAG, "consent", NULL, 0),		\
 	CMD_OPT("team", CMD_STRING, "teams", "T", CMD_LIST)
 
@@ -254,6 +380,27 @@ static const struct cmd_option volunteer_show_options[] = {
 	CMD_END
 };
 
+static const struct cmd_option volunteer_export_options[] = {
+	CMD_OPT("out", CMD_STRING, NULL, "FILE", 0),
+	CMD_END
+};
+
+static const struct cmd_option duplicate_list_options[] = {
+	CMD_OPT("all", CMD_FLAG, "all", NULL, 0),
+	CMD_OPT("limit", CMD_WHOLE, "limit", "N", 0),
+	CMD_END
+};
+
+static const struct cmd_option duplicate_id[] = {
+	CMD_ARG("ID", CMD_WHOLE, "id"),
+	CMD_END
+};
+
+static const struct cmd_option duplicate_resolve_options[] = {
+	CMD_OPT("note", CMD_STRING, "note", "TEXT", CMD_REQUIRED),
+	CMD_END
+};
+
 static const struct cmd_verb volunteer_verbs[] = {
 	{ .name = "add", .args = volunteer_number,
 	    .options = volunteer_add_options, .op = WIRE_OP_VOLUNTEER_ADD,
@@ -268,11 +415,21 @@ static const struct cmd_verb volunteer_verbs[] = {
 	{ .name = "list", .options = volunteer_list_options,
 	    .op = WIRE_OP_VOLUNTEER_LIST,
 	    CMD_ROWS("volunteers", volunteer_rows) },
+	{ .name = "export", .args = volunteer_number,
+	    .options = volunteer_export_options,
+	    .op = WIRE_OP_VOLUNTEER_EXPORT, .flags = CMD_PRINT_JSON,
+	    .print = volunteer_print_export },
+	{ .name = "duplicates", .options = duplicate_list_options,
+	    .op = WIRE_OP_DUPLICATE_LIST,
+	    CMD_ROWS("duplicates", duplicate_rows) },
+	{ .name = "resolve", .args = duplicate_id,
+	    .options = duplicate_resolve_options,
+	    .op = WIRE_OP_DUPLICATE_RESOLVE, CMD_RECORD(duplicate_rows) },
 };
 
 const struct cmd_entry cmd_volunteer_entry = {
 	.name = "volunteer",
-	.summary = "register, show, update and list volunteers",
+	.summary = "register, show, update, list and export volunteers",
 	.about = volunteer_about,
 	.verbs = volunteer_verbs,
 	.nverbs = CMD_NITEMS(volunteer_verbs),

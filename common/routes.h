@@ -54,6 +54,12 @@
 	    "volunteer_update", WIRE_WRITE, "number")			\
 	R(VOLUNTEER_LEDGER, "GET", "/v1/volunteers/{}/ledger",		\
 	    "volunteer_ledger", WIRE_READ, "number")			\
+	R(VOLUNTEER_EXPORT, "GET", "/v1/volunteers/{}/export",		\
+	    "volunteer_export", WIRE_READ, "number")			\
+	R(DUPLICATE_LIST, "GET", "/v1/duplicates", "duplicate_list",	\
+	    WIRE_READ, NULL)						\
+	R(DUPLICATE_RESOLVE, "POST", "/v1/duplicates/{}/resolve",	\
+	    "duplicate_resolve", WIRE_WRITE, "id")			\
 	R(SHIFT_LOG, "POST", "/v1/shifts", "shift_log", WIRE_WRITE, NULL) \
 	R(SHIFT_LIST, "GET", "/v1/shifts", "shift_list", WIRE_READ, NULL) \
 	R(SHIFT_CHECKIN, "POST", "/v1/shifts/checkin", "shift_checkin",	\

@@ -113,3 +113,12 @@ args_decode(enum wire_op op, const struct ops *ops,
 	}
 	return args;
 }
+
+/* True for a route whose prepare hook rewrites the arguments (an ID
+ * number becomes its keyed hash): what the database keeps of such a
+ * request, its fingerprint included, is made from the rewritten ones. */
+bool
+args_rewritten(enum wire_op op)
+{
+	return args_prepares[op] != NULL;
+}

@@ -8,6 +8,7 @@
 #ifndef VPOINTSD_ARGS_H
 #define VPOINTSD_ARGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -34,5 +35,6 @@ struct args_problem {
 
 json_t	*args_decode(enum wire_op, const struct ops *,
 	    const struct args_request *, struct args_problem *);
+bool	args_rewritten(enum wire_op);
 
 #endif

@@ -67,15 +67,16 @@ TOKEN_RE = re.compile(r'\s+|[{}\[\]:,]|"(?:[^"\\]|\\.)*"|'
 # by the list it is in, or at the top by the route's first segment).
 ID_KEYS = {"shift": "shift", "corrects": "shift", "corrected_by": "shift",
            "reversal_of": "transfer", "redemption": "redemption",
-           "help_request": "help"}
+           "help_request": "help", "duplicate": "duplicate"}
 ID_LISTS = {"shifts": "shift", "transfers": "transfer",
             "stations": "station", "communities": "community",
             "help_requests": "help", "items": "item",
-            "volunteers": "volunteer", "redemptions": "redemption"}
+            "volunteers": "volunteer", "redemptions": "redemption",
+            "duplicates": "duplicate", "suspected_duplicates": "duplicate"}
 ID_ROUTES = {"shifts": "shift", "redemptions": "redemption",
              "help-requests": "help", "communities": "community",
              "stations": "station", "volunteers": "volunteer",
-             "catalog": "item"}
+             "catalog": "item", "duplicates": "duplicate"}
 
 
 class Normaliser:
@@ -478,12 +479,12 @@ class Script:
         r("the teams", S1, "GET", "/v1/teams")
 
         # Volunteers.
+        v001 = {"number": "V-001", "name": "张三", "consent": True,
+                "gender": "female", "phone": "13800000000",
+                "id_number": "110101199003077777", "teams": ["env"],
+                "registered_on": "2024-01-15"}
         r("V-001 with consent, ID number and a team", S1, "POST",
-          "/v1/volunteers",
-          {"number": "V-001", "name": "张三", "consent": True,
-           "gender": "female", "phone": "13800000000",
-           "id_number": "110101199003077777", "teams": ["env"],
-           "registered_on": "2024-01-15"})
+          "/v1/volunteers", v001, idem="v001")
         r("V-002", S1, "POST", "/v1/volunteers",
           {"number": "V-002", "name": "Li Si", "registered_on": "2024-02-01"})
         r("V-003 of C02", S2, "POST", "/v1/volunteers",
@@ -494,6 +495,9 @@ class Script:
           {"number": "V-005", "name": "x", "phone": "123"})
         r("V-001 again", S1, "POST", "/v1/volunteers",
           {"number": "V-001", "name": "x"})
+        r("V-005 with V-001's ID number: a suspected duplicate", S1, "POST",
+          "/v1/volunteers", {"number": "V-005", "name": "x",
+                             "id_number": "110101199003077777"})
         r("V-001 joins youth", S1, "POST", "/v1/teams/youth/join",
           {"volunteer": "V-001"})
         r("V-003 joins a team of another community", S2, "POST",
@@ -513,6 +517,19 @@ class Script:
           "/v1/volunteers/V-003", {"name": "x"})
         r("V-004 suspended", S1, "PATCH", "/v1/volunteers/V-004",
           {"status": "suspended", "reason": "moved away for a year"})
+        r("V-002 given an ID number", S1, "PATCH", "/v1/volunteers/V-002",
+          {"id_number": "110101199505050011"})
+        r("V-002's ID number changed by a station", S1, "PATCH",
+          "/v1/volunteers/V-002", {"id_number": "110101199505050022"})
+        r("the suspected duplicates", A, "GET", "/v1/duplicates")
+        r("the suspected duplicates, asked by a station", S1, "GET",
+          "/v1/duplicates")
+        r("resolve suspected duplicate 1", A, "POST",
+          "/v1/duplicates/1/resolve", {"note": "same person; the desk knows"})
+        r("resolve one that is not there", A, "POST",
+          "/v1/duplicates/999/resolve", {"note": "x"})
+        r("every suspected duplicate", A, "GET", "/v1/duplicates",
+          query="all=1")
 
         # Shifts.
         r("a paper record of 60 minutes", S1, "POST", "/v1/shifts",
@@ -657,6 +674,19 @@ class Script:
           {"volunteer": "V-002", "activity": "clean",
            "started_at": t(20, "09:00"), "ended_at": t(20, "10:00")})
         r("the closed months", A, "GET", "/v1/months")
+
+        # Everything held about a volunteer; consent withdrawn, leaving.
+        r("V-001's export", S1, "GET", "/v1/volunteers/V-001/export")
+        r("V-001's export, asked by another community", S2, "GET",
+          "/v1/volunteers/V-001/export")
+        r("V-001 withdraws consent", S1, "PATCH", "/v1/volunteers/V-001",
+          {"consent": False, "reason": "withdrew consent"})
+        r("V-001's history, the personal fields erased", S1, "GET",
+          "/v1/volunteers/V-001", query="history=1")
+        r("V-001's registration retried: its stored answer, erased", S1,
+          "POST", "/v1/volunteers", v001, idem="v001")
+        r("V-004 leaves", S1, "PATCH", "/v1/volunteers/V-004",
+          {"status": "left", "reason": "moved away"})
 
         # Keys: revocation and the signature's refusals.
         r("revoke S02", A, "POST", "/v1/stations/S02/revoke", {})

@@ -196,11 +196,8 @@ $$;
 
 -- The append-only tables: no row changes or goes once written.
 -- (catalog_restocks, redemptions and redemption_voids have no TRUNCATE
--- trigger.)
-CREATE OR REPLACE TRIGGER volunteer_history_append_only BEFORE UPDATE OR DELETE
-	ON volunteer_history FOR EACH ROW EXECUTE FUNCTION vp_append_only();
-CREATE OR REPLACE TRIGGER volunteer_history_no_truncate BEFORE TRUNCATE
-	ON volunteer_history FOR EACH STATEMENT EXECUTE FUNCTION vp_append_only();
+-- trigger. volunteer_history's triggers are in volunteers.sql: its
+-- personal fields may be erased.)
 CREATE OR REPLACE TRIGGER shifts_append_only BEFORE UPDATE OR DELETE
 	ON shifts FOR EACH ROW EXECUTE FUNCTION vp_append_only();
 CREATE OR REPLACE TRIGGER shifts_no_truncate BEFORE TRUNCATE

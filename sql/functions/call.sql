@@ -111,6 +111,12 @@ BEGIN
 			SELECT * INTO status, v_body FROM vp_op_volunteer_update(caller, p_args);
 		WHEN 'volunteer_ledger' THEN
 			SELECT * INTO status, v_body FROM vp_op_volunteer_ledger(caller, p_args);
+		WHEN 'volunteer_export' THEN
+			SELECT * INTO status, v_body FROM vp_op_volunteer_export(caller, p_args);
+		WHEN 'duplicate_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_duplicate_list(caller, p_args);
+		WHEN 'duplicate_resolve' THEN
+			SELECT * INTO status, v_body FROM vp_op_duplicate_resolve(caller, p_args);
 		WHEN 'shift_log' THEN
 			SELECT * INTO status, v_body FROM vp_op_shift_log(caller, p_args);
 		WHEN 'shift_list' THEN
@@ -179,8 +185,10 @@ BEGIN
 	END;
 	body := v_body::text;
 	IF p_idem_key IS NOT NULL THEN
-		INSERT INTO idempotency (keyid, idem_key, fingerprint, status, body)
-		VALUES (p_keyid, p_idem_key, p_fingerprint, status, body);
+		INSERT INTO idempotency (keyid, idem_key, fingerprint, status,
+		    body, volunteer_id)
+		VALUES (p_keyid, p_idem_key, p_fingerprint, status, body,
+		    nullif(current_setting('vpoints.volunteer', true), '')::bigint);
 	END IF;
 END
 $$;

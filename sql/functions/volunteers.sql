@@ -182,10 +182,21 @@ DECLARE
 	v_personal jsonb := vp_personal(args, v_consent);
 	v_team jsonb;
 BEGIN
-	IF args ? 'id_hash' AND EXISTS (SELECT 1 FROM volunteers
-	    WHERE id_hash = args ->> 'id_hash') THEN
-		PERFORM vp_refuse(409, 'duplicate-id-number', 'A volunteer with '
-		    'this ID number is registered already.');
+	-- Everything else is checked before the ID number, so that only a
+	-- registration that would have been taken counts as a refusal.
+	IF EXISTS (SELECT 1 FROM volunteers
+	    WHERE number = vp_text(args, 'number', 32)) THEN
+		PERFORM vp_refuse(409, 'volunteer-exists', format(
+		    'A volunteer with number %s exists already.', args ->> 'number'));
+	END IF;
+	PERFORM vp_text(args, 'name', 100), vp_community_for(caller, args);
+	IF args ? 'id_hash' THEN
+		body := vp_id_number_check(caller, args, 'register',
+		    args ->> 'number', NULL);
+		IF body IS NOT NULL THEN
+			status := 409;
+			RETURN;
+		END IF;
 	END IF;
 	INSERT INTO volunteers (number, name, community_id, registered_on,
 	    consent, gender, birth_month, phone, skills, id_hash, id_last4)
@@ -211,6 +222,7 @@ BEGIN
 	ELSIF args ? 'teams' THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"teams" must be a list of team codes');
 	END IF;
+	PERFORM vp_answer_about(v);
 	status := 201;
 	body := vp_volunteer_json(v) || jsonb_build_object('minutes', 0, 'star', 0);
 END
@@ -225,6 +237,7 @@ DECLARE
 	v_consent boolean := coalesce(vp_bool_opt(args, 'consent'), v.consent);
 	v_personal jsonb;
 	v_status text := coalesce(vp_text_opt(args, 'status', 16), v.status);
+	v_had_consent boolean := v.consent;
 BEGIN
 	IF args ? 'community' THEN
 		PERFORM vp_refuse(422, 'invalid-field', 'A volunteer''s community '
@@ -234,7 +247,17 @@ BEGIN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"status" must be active, suspended or left');
 	END IF;
-	-- Consent withdrawn: the personal fields go with it.
+	-- A volunteer who leaves keeps no consent. Consent withdrawn: the
+	-- personal fields go with it, here and everywhere else
+	-- (vp_volunteer_erase, below).
+	IF v_status = 'left' THEN
+		IF vp_bool_opt(args, 'consent') THEN
+			PERFORM vp_refuse(422, 'invalid-field', 'A volunteer '
+			    'who has left keeps no consent; their personal '
+			    'fields are erased.');
+		END IF;
+		v_consent := false;
+	END IF;
 	IF NOT v_consent THEN
 		v_personal := vp_personal(args, false);
 	ELSE
@@ -242,10 +265,20 @@ BEGIN
 		    'birth_month', v.birth_month, 'phone', v.phone,
 		    'skills', to_jsonb(v.skills)) || vp_personal(args, true);
 	END IF;
-	IF args ? 'id_hash' AND EXISTS (SELECT 1 FROM volunteers
-	    WHERE id_hash = args ->> 'id_hash' AND id <> v.id) THEN
-		PERFORM vp_refuse(409, 'duplicate-id-number', 'A volunteer with '
-		    'this ID number is registered already.');
+	IF args ? 'id_hash' THEN
+		-- A station gives an ID number once; correcting one is the
+		-- city office's. Refused whatever the number, so that the
+		-- answer says nothing about the one held.
+		IF v.id_hash IS NOT NULL AND caller.role <> 'admin' THEN
+			PERFORM vp_refuse(403, 'admin-only', format('Volunteer '
+			    '%s has an ID number already; only the city office '
+			    '(an admin key) corrects it.', v.number));
+		END IF;
+		body := vp_id_number_check(caller, args, 'update', v.number, v.id);
+		IF body IS NOT NULL THEN
+			status := 409;
+			RETURN;
+		END IF;
 	END IF;
 	PERFORM set_config('vpoints.reason', coalesce(vp_text_opt(args, 'reason', 500), ''), true);
 	UPDATE volunteers SET
@@ -281,6 +314,10 @@ BEGIN
 		SELECT v.id, caller.keyid, 'team-leave', jsonb_build_object('team', code)
 		FROM gone;
 	END IF;
+	IF v_had_consent AND NOT v.consent THEN
+		PERFORM vp_volunteer_erase(v);
+	END IF;
+	PERFORM vp_answer_about(v);
 	status := 200;
 	body := vp_volunteer_json(v) || jsonb_build_object(
 	    'minutes', vp_volunteer_minutes(v.id),
@@ -392,6 +429,7 @@ DECLARE
 BEGIN
 	status := CASE WHEN vp_team_join(caller, v, vp_text(args, 'code', 32))
 	    THEN 201 ELSE 200 END;
+	PERFORM vp_answer_about(v);
 	body := vp_volunteer_json(v);
 END
 $$;
@@ -416,7 +454,264 @@ BEGIN
 		INSERT INTO volunteer_history (volunteer_id, keyid, action, data)
 		VALUES (v.id, caller.keyid, 'team-leave', jsonb_build_object('team', v_team));
 	END IF;
+	PERFORM vp_answer_about(v);
 	status := 200;
 	body := vp_volunteer_json(v);
+END
+$$;
+
+-- The personal fields: kept only with the volunteer's consent, and erased
+-- everywhere when consent is withdrawn or the volunteer leaves.
+CREATE OR REPLACE FUNCTION vp_personal_fields() RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT ARRAY['gender', 'birth_month', 'phone', 'skills']
+$$;
+
+-- A history row's data with each personal field it holds set to null.
+CREATE OR REPLACE FUNCTION vp_history_erased(p_data jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT p_data || coalesce((SELECT jsonb_object_agg(k, 'null'::jsonb)
+	    FROM unnest(vp_personal_fields()) k WHERE p_data ? k), '{}')
+$$;
+
+-- volunteer_history is append-only, with one exception: an UPDATE that
+-- changes nothing but sets the personal fields of data to null (the
+-- erasure of vp_volunteer_erase). Anything else is refused, as
+-- vp_append_only refuses it for the other append-only tables.
+CREATE OR REPLACE FUNCTION vp_volunteer_history_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'UPDATE' AND NEW.id = OLD.id
+	    AND NEW.volunteer_id = OLD.volunteer_id AND NEW.at = OLD.at
+	    AND NEW.keyid IS NOT DISTINCT FROM OLD.keyid
+	    AND NEW.action = OLD.action
+	    AND NEW.reason IS NOT DISTINCT FROM OLD.reason
+	    AND NEW.data = vp_history_erased(OLD.data) THEN
+		RETURN NEW;
+	END IF;
+	RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+	    USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+-- The history rows never change, but for the erasure of personal fields;
+-- none goes.
+CREATE OR REPLACE TRIGGER volunteer_history_append_only BEFORE UPDATE OR DELETE
+	ON volunteer_history FOR EACH ROW EXECUTE FUNCTION vp_volunteer_history_guard();
+CREATE OR REPLACE TRIGGER volunteer_history_no_truncate BEFORE TRUNCATE
+	ON volunteer_history FOR EACH STATEMENT EXECUTE FUNCTION vp_append_only();
+
+-- Erase a volunteer's personal fields wherever else they are kept (the
+-- volunteer row has them cleared already): its history rows, and the
+-- stored answers of idempotent writes about it (vp_answer_about). A
+-- retry of such a write gets the stored answer without them. Service
+-- records, transfers and everything else stay, under the volunteer's
+-- number.
+CREATE OR REPLACE FUNCTION vp_volunteer_erase(v volunteers) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE volunteer_history SET data = vp_history_erased(data)
+	WHERE volunteer_id = v.id AND data ?| vp_personal_fields()
+	AND data <> vp_history_erased(data);
+	UPDATE idempotency SET body = (body::jsonb - vp_personal_fields())::text
+	WHERE volunteer_id = v.id AND (body::jsonb) ?| vp_personal_fields();
+END
+$$;
+
+-- Say that the answer of this write describes volunteer v: vp_call
+-- records it with the stored answer, which vp_volunteer_erase finds so.
+CREATE OR REPLACE FUNCTION vp_answer_about(v volunteers) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM set_config('vpoints.volunteer', v.id::text, true);
+END
+$$;
+
+-- How many ID-number refusals of one key may wait for the city office;
+-- at this many, the key's writes with an ID number are refused (429).
+CREATE OR REPLACE FUNCTION vp_id_refusal_limit() RETURNS integer
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT 3
+$$;
+
+-- Check the ID number of a registration or update (its hash in args;
+-- p_self: the volunteer updated, NULL for a registration). NULL when no
+-- other volunteer has it. Otherwise the refusal is recorded for the city
+-- office and its problem body returned (409), saying neither who nor
+-- where: the answer a registration desk needs, and no more. A key with
+-- vp_id_refusal_limit() refusals unresolved gets 429 for every ID number
+-- until an admin resolves them: guessing ID numbers costs a refusal each,
+-- and a handful stops the key.
+CREATE OR REPLACE FUNCTION vp_id_number_check(caller vp_caller, args jsonb,
+    p_operation text, p_volunteer text, p_self bigint)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	v_hash text := args ->> 'id_hash';
+	v_existing bigint;
+	v_refusal bigint;
+BEGIN
+	-- One check at a time per key (the count stays true) and per ID
+	-- number (two registrations of one number: the second is refused
+	-- here, not by the unique index).
+	PERFORM pg_advisory_xact_lock(hashtextextended(caller.keyid, 8751));
+	PERFORM pg_advisory_xact_lock(hashtextextended(v_hash, 8752));
+	IF (SELECT count(*) FROM id_number_refusals
+	    WHERE keyid = caller.keyid AND resolved_at IS NULL)
+	    >= vp_id_refusal_limit() THEN
+		PERFORM vp_refuse(429, 'id-number-locked', format('This key '
+		    'has %s ID numbers refused as already registered that the '
+		    'city office has not resolved; until an admin resolves '
+		    'them, writes with an ID number are refused.',
+		    vp_id_refusal_limit()));
+	END IF;
+	SELECT id INTO v_existing FROM volunteers
+	WHERE id_hash = v_hash AND id IS DISTINCT FROM p_self;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO id_number_refusals (keyid, operation, volunteer, existing_id)
+	VALUES (caller.keyid, p_operation, p_volunteer, v_existing)
+	RETURNING id INTO v_refusal;
+	RETURN vp_problem(409, 'duplicate-id-number', format('This person '
+	    'appears to be registered already. Ask the city office, quoting '
+	    'suspected duplicate %s.', v_refusal))
+	    || jsonb_build_object('duplicate', v_refusal);
+END
+$$;
+
+-- A refused ID number as the city office sees it.
+CREATE OR REPLACE FUNCTION vp_duplicate_json(r id_number_refusals) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT jsonb_strip_nulls(jsonb_build_object('id', r.id, 'at', r.at,
+	    'station', (SELECT s.code FROM station_keys k
+		JOIN stations s ON s.id = k.station_id WHERE k.keyid = r.keyid),
+	    'keyid', r.keyid, 'operation', r.operation,
+	    'volunteer', r.volunteer,
+	    'existing', v.number,
+	    'existing_community', (SELECT code FROM communities
+		WHERE id = v.community_id),
+	    'id_last4', v.id_last4,
+	    'resolved_at', r.resolved_at, 'resolved_by', r.resolved_by,
+	    'note', r.note))
+	FROM volunteers v WHERE v.id = r.existing_id
+$$;
+
+-- GET /v1/duplicates[?all=1][&limit=N] (admin): the suspected duplicates,
+-- unresolved ones unless all, oldest first.
+CREATE OR REPLACE FUNCTION vp_op_duplicate_list(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_all boolean := args ->> 'all' IN ('1', 'true', 'yes');
+	v_limit integer := vp_limit(args, 100, 1000);
+BEGIN
+	PERFORM vp_require_admin(caller);
+	status := 200;
+	SELECT jsonb_build_object('duplicates', coalesce(jsonb_agg(
+	    vp_duplicate_json(r) ORDER BY r.id), '[]')) INTO body
+	FROM (SELECT * FROM id_number_refusals
+	    WHERE v_all OR resolved_at IS NULL
+	    ORDER BY id LIMIT v_limit) r;
+END
+$$;
+
+-- POST /v1/duplicates/{id}/resolve {"note"} (admin): the city office has
+-- dealt with a suspected duplicate; it no longer counts against the key
+-- that sent it.
+CREATE OR REPLACE FUNCTION vp_op_duplicate_resolve(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_id text := vp_text(args, 'id', 20);
+	r id_number_refusals;
+BEGIN
+	PERFORM vp_require_admin(caller);
+	IF v_id !~ '^[0-9]{1,18}$' THEN
+		PERFORM vp_refuse(404, 'unknown-duplicate',
+		    format('No suspected duplicate has id %s.', v_id));
+	END IF;
+	SELECT * INTO r FROM id_number_refusals WHERE id = v_id::bigint FOR UPDATE;
+	IF NOT FOUND THEN
+		PERFORM vp_refuse(404, 'unknown-duplicate',
+		    format('No suspected duplicate has id %s.', v_id));
+	END IF;
+	IF r.resolved_at IS NOT NULL THEN
+		status := 200;
+	ELSE
+		UPDATE id_number_refusals SET resolved_at = now(),
+		    resolved_by = caller.keyid, note = vp_text(args, 'note', 500)
+		WHERE id = r.id RETURNING * INTO r;
+		INSERT INTO admin_actions (keyid, action, subject, detail)
+		VALUES (caller.keyid, 'duplicate-resolve', r.id::text,
+		    jsonb_build_object('note', r.note));
+		status := 201;
+	END IF;
+	body := vp_duplicate_json(r);
+END
+$$;
+
+-- GET /v1/volunteers/{number}/export: everything held about one
+-- volunteer, for their right of access: the volunteer with its personal
+-- fields, history, teams, shifts (corrected ones too) and open
+-- check-ins, transfers, redemptions, help requests (asked or given),
+-- certificates, and the suspected duplicates of its ID number. The ID
+-- number itself is not held: only a keyed hash, and its last four
+-- characters.
+CREATE OR REPLACE FUNCTION vp_op_volunteer_export(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v volunteers := vp_volunteer_get(caller, vp_text(args, 'number', 32), false);
+	v_minutes bigint := vp_volunteer_minutes(v.id);
+	v_account bigint := (SELECT id FROM accounts WHERE volunteer_id = v.id);
+BEGIN
+	status := 200;
+	body := jsonb_build_object(
+	    'exported_at', date_trunc('second', now()),
+	    'volunteer', vp_volunteer_json(v) || jsonb_build_object(
+		'minutes', v_minutes, 'star', vp_stars(v_minutes),
+		'id_number_kept', CASE WHEN v.id_hash IS NULL THEN 'none'
+		    ELSE 'keyed hash and last four characters' END,
+		'created_at', v.created_at, 'updated_at', v.updated_at),
+	    'history', (SELECT coalesce(jsonb_agg(jsonb_build_object('at', h.at,
+		'keyid', h.keyid, 'action', h.action, 'data', h.data,
+		'reason', h.reason) ORDER BY h.id), '[]')
+		FROM volunteer_history h WHERE h.volunteer_id = v.id),
+	    'teams', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+		'code', t.code, 'name', t.name, 'joined_at', m.joined_at)
+		ORDER BY t.code), '[]')
+		FROM team_members m JOIN teams t ON t.id = m.team_id
+		WHERE m.volunteer_id = v.id),
+	    'shifts', (SELECT coalesce(jsonb_agg(vp_shift_json(s)
+		ORDER BY s.started_at, s.id), '[]')
+		FROM shifts s WHERE s.volunteer_id = v.id),
+	    'checkins', (SELECT coalesce(jsonb_agg(vp_checkin_json(k)
+		ORDER BY k.id), '[]')
+		FROM checkins k WHERE k.volunteer_id = v.id
+		AND k.closed_at IS NULL),
+	    'transfers', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+		'id', t.id, 'at', t.at,
+		'amount', CASE WHEN t.to_account = v_account THEN t.amount
+		    ELSE -t.amount END,
+		'cause', t.cause, 'shift', t.shift_id,
+		'reversal_of', t.reversal_of, 'redemption', t.redemption_id,
+		'help_request', t.help_request_id, 'memo', t.memo)
+		ORDER BY t.id), '[]')
+		FROM transfers t
+		WHERE t.from_account = v_account OR t.to_account = v_account),
+	    'redemptions', (SELECT coalesce(jsonb_agg(vp_redemption_json(r)
+		- 'balance' ORDER BY r.id), '[]')
+		FROM redemptions r WHERE r.volunteer_id = v.id),
+	    'help_requests', (SELECT coalesce(jsonb_agg(vp_help_json(h)
+		ORDER BY h.id), '[]')
+		FROM help_requests h
+		WHERE h.requester_id = v.id OR h.helper_id = v.id),
+	    'certificates', (SELECT coalesce(jsonb_agg(vp_certificate_json(c)
+		ORDER BY c.issued_at, c.number), '[]')
+		FROM certificates c WHERE c.volunteer_id = v.id),
+	    'suspected_duplicates', (SELECT coalesce(jsonb_agg(
+		jsonb_strip_nulls(jsonb_build_object('id', r.id, 'at', r.at,
+		'resolved_at', r.resolved_at)) ORDER BY r.id), '[]')
+		FROM id_number_refusals r WHERE r.existing_id = v.id));
 END
 $$;

@@ -1,6 +1,7 @@
 /* Unit tests of client/outbox.c: entries come back byte for byte and in
  * the order they were made, removal and failed/ keep the numbering, a
- * write that fails half-way leaves no file, and modes are 0700 and 0600. */
+ * write that fails half-way leaves no file, modes are 0700 and 0600, and
+ * no entry holds an ID number. */
 #include "config.h"
 
 #include <check.h>
@@ -322,11 +323,65 @@ START_TEST(strangers)
 }
 END_TEST
 
+START_TEST(no_id_numbers)
+{
+	struct outbox_entry e, *entries, *failed;
+	char err[256], sub[160], path[192], text[1024];
+	FILE *f;
+	size_t n, nf, len;
+
+	ck_assert(outbox_has_id_number(
+	    "{\"number\":\"V-1\",\"id_number\":\"110101199003077777\"}"));
+	ck_assert(!outbox_has_id_number("{\"number\":\"V-1\"}"));
+	ck_assert(!outbox_has_id_number("not json"));
+	/* An entry with an ID number is refused, and nothing is written. */
+	memset(&e, 0, sizeof(e));
+	e.what = (char[]){ "volunteer add" };
+	e.queued_at = (char[]){ "2026-10-05T09:02:03+08:00" };
+	e.method = (char[]){ "POST" };
+	e.path = (char[]){ "/v1/volunteers" };
+	e.idempotency_key = (char[]){ "k" };
+	e.body = (char[]){ "{\"number\":\"V-1\",\"name\":\"x\","
+	    "\"id_number\":\"110101199003077777\"}" };
+	ck_assert_int_eq(outbox_add(dir, &e, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "ID number"));
+	ck_assert_int_eq(access(dir, F_OK), -1);
+	/* One an older vpoints wrote loses it when it moves to failed/. */
+	add("{}");
+	snprintf(path, sizeof(path), "%s/00000002", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"what\":\"volunteer add\",\"queued_at\":\"2026-10-05T09:02:03"
+	    "+08:00\",\"method\":\"POST\",\"path\":\"/v1/volunteers\","
+	    "\"idempotency_key\":\"k\",\"body\":\"{\\\"number\\\":"
+	    "\\\"V-1\\\",\\\"id_number\\\":\\\"110101199003077777\\\"}\"}", f);
+	fclose(f);
+	ck_assert_int_eq(outbox_list(dir, &entries, &n, err, sizeof(err)), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_ptr_nonnull(strstr(entries[1].body, "110101199003077777"));
+	ck_assert_int_eq(outbox_fail(dir, &entries[1], 409, "{}", err,
+	    sizeof(err)), 0);
+	outbox_entries_free(entries, n);
+	snprintf(sub, sizeof(sub), "%s/%s", dir, OUTBOX_FAILED);
+	ck_assert_int_eq(outbox_list(sub, &failed, &nf, err, sizeof(err)), 0);
+	ck_assert_uint_eq(nf, 1);
+	ck_assert_str_eq(failed[0].body, "{\"number\":\"V-1\"}");
+	outbox_entries_free(failed, nf);
+	snprintf(path, sizeof(path), "%s/00000002", sub);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	len = fread(text, 1, sizeof(text) - 1, f);
+	text[len] = '\0';
+	fclose(f);
+	ck_assert_ptr_null(strstr(text, "7777"));
+}
+END_TEST
+
 /* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
 	return unit_main("outbox", setup, teardown, UNIT_TESTS(write_and_read,
 	    order_and_remove, failed_entries, modes, half_written,
-	    unwritable_folder, strangers));
+	    unwritable_folder, strangers, no_id_numbers));
 }
