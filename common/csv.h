@@ -15,7 +15,7 @@
 #include <stdio.h>
 
 bool	csv_needs_quotes(const char *field);
-
+bool	csv_is_formula(const char *field);
 void	csv_field(FILE *, const char *field);
 void	csv_record(FILE *, const char *const *fields, size_t n);
 
