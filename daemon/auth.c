@@ -164,7 +164,9 @@ auth_refuse(struct auth *auth, struct http_request *hr, enum sig_refusal why)
 	    sig_refusal_slug(why));
 
 	metrics_refusal(auth->metrics, sig_refusal_slug(why));
-	http_reply_problem(hr, 401, type, sig_refusal_title(why), NULL);
+	http_reply_problem(hr, 401, type, sig_refusal_title(why),
+	    why == SIG_AUTHORITY_WRONG ? "The Host the request was signed "
+	    "for is none of this server's names (server_names)." : NULL);
 	free(type);
 }
 
