@@ -424,39 +424,48 @@ conn_guard_create(struct event_base *base, struct evhttp *evhttp,
 	return g;
 }
 
-/* Take new limits; -1 (and the old ones stay) when max_connections does
- * not fit under the hard limit of open files. The soft limit is raised to
- * fit. */
+/* Make room for limits->max_connections connections under the open
+ * files limit: raise the soft limit if need be; -1 when the hard limit is
+ * too low. */
 int
-conn_guard_configure(struct conn_guard *g, const struct conn_limits *limits,
-    char *err, size_t errlen)
+conn_fit_files(const struct conn_limits *limits, char *err, size_t errlen)
 {
 	rlim_t need = (rlim_t)limits->max_connections +
 	    (rlim_t)limits->spare_files;
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur !=
-	    RLIM_INFINITY && rl.rlim_cur < need) {
-		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
-			snprintf(err, errlen, "max_connections %d needs %llu "
-			    "open files, over the hard limit of %llu: raise it "
-			    "(systemd: LimitNOFILE=) or lower max_connections",
-			    limits->max_connections, (unsigned long long)need,
-			    (unsigned long long)rl.rlim_max);
-			return -1;
-		}
-		rl.rlim_cur = need;
-		if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
-			snprintf(err, errlen, "cannot raise the open files "
-			    "limit to %llu for max_connections %d: %s",
-			    (unsigned long long)need, limits->max_connections,
-			    strerror(errno));
-			return -1;
-		}
-		log_info("connections: open files limit raised to %llu for "
-		    "max_connections %d", (unsigned long long)need,
-		    limits->max_connections);
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur ==
+	    RLIM_INFINITY || rl.rlim_cur >= need)
+		return 0;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		snprintf(err, errlen, "max_connections %d needs %llu open "
+		    "files, over the hard limit of %llu: raise it (systemd: "
+		    "LimitNOFILE=) or lower max_connections",
+		    limits->max_connections, (unsigned long long)need,
+		    (unsigned long long)rl.rlim_max);
+		return -1;
 	}
+	rl.rlim_cur = need;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		snprintf(err, errlen, "cannot raise the open files limit to "
+		    "%llu for max_connections %d: %s", (unsigned long long)need,
+		    limits->max_connections, strerror(errno));
+		return -1;
+	}
+	log_info("connections: open files limit raised to %llu for "
+	    "max_connections %d", (unsigned long long)need,
+	    limits->max_connections);
+	return 0;
+}
+
+/* Take new limits; -1 (and the old ones stay) when max_connections does
+ * not fit under the open files limit (conn_fit_files). */
+int
+conn_guard_configure(struct conn_guard *g, const struct conn_limits *limits,
+    char *err, size_t errlen)
+{
+	if (conn_fit_files(limits, err, errlen) != 0)
+		return -1;
 	g->limits = *limits;
 	return 0;
 }

@@ -48,6 +48,8 @@ struct conn_guard *conn_guard_create(struct event_base *, struct evhttp *,
 		    conn_refused_cb, void *arg);
 int		 conn_guard_configure(struct conn_guard *,
 		    const struct conn_limits *, char *err, size_t errlen);
+int		 conn_fit_files(const struct conn_limits *, char *err,
+		    size_t errlen);
 int		 conn_guard_open(const struct conn_guard *);
 void		 conn_guard_free(struct conn_guard *);
 

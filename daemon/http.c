@@ -376,6 +376,17 @@ http_conn_limits(const struct conf *cf, struct conn_limits *limits)
 	limits->spare_files = cf->db_pool_size + 64;
 }
 
+/* Make room under the open files limit for cf's max_connections; -1
+ * with err when the hard limit is too low (a configuration error). */
+int
+http_server_fit_files(const struct conf *cf, char *err, size_t errlen)
+{
+	struct conn_limits limits;
+
+	http_conn_limits(cf, &limits);
+	return conn_fit_files(&limits, err, errlen);
+}
+
 /* Split "ADDR:PORT" or "[V6ADDR]:PORT". */
 static int
 http_split_listen(const char *listen, char *addr, size_t addrlen,

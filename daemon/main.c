@@ -377,6 +377,11 @@ main(int argc, char **argv)
 		goto done;
 	}
 
+	if (http_server_fit_files(d.conf, err, sizeof(err)) != 0) {
+		log_error("config: %s", err);
+		rc = EX_CONFIG;
+		goto done;
+	}
 	d.base = event_base_new();
 	if (d.base == NULL)
 		abort();

@@ -65,6 +65,6 @@ ok "SIGTERM exits 0" daemon_stop
 if [ "$hard" != unlimited ] && [ "$hard" -lt 1000000 ]; then
 	daemon_config "max_connections = 1000000"
 	out=$("$VPOINTSD" -c "$DAEMON_CONF" 2>&1)
-	is "... and at start: exit 71" "$?" 71
+	is "... and at start: exit 78, a configuration error" "$?" 78
 	like "... saying what to do" "$out" "over the hard limit of $hard: raise it (systemd: LimitNOFILE=) or lower max_connections"
 fi
