@@ -4,6 +4,9 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <netdb.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <search.h>
 #include <stdint.h>
@@ -273,6 +276,24 @@ conn_reason(int status)
 	}
 }
 
+/* The client's address and port, for the log. */
+static void
+conn_peer(const struct conn *c, char *out, size_t len)
+{
+	const struct sockaddr *sa = evhttp_connection_get_addr(c->evcon);
+	char host[INET6_ADDRSTRLEN], serv[8];
+
+	if (sa == NULL || getnameinfo(sa, sa->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in), host,
+	    sizeof(host), serv, sizeof(serv), NI_NUMERICHOST |
+	    NI_NUMERICSERV) != 0)
+		snprintf(out, len, "?");
+	else if (sa->sa_family == AF_INET6)
+		snprintf(out, len, "[%s]:%s", host, serv);
+	else
+		snprintf(out, len, "%s:%s", host, serv);
+}
+
 /* Answer with a problem and close: written to the socket at once, since
  * evhttp has no request to answer; what the client sent meanwhile is read
  * first, so that the close does not reset the connection under it. */
@@ -282,8 +303,7 @@ conn_answer(struct conn *c)
 	struct conn_guard *g = c->guard;
 	evutil_socket_t fd = bufferevent_getfd(c->bev);
 	const char *type, *title;
-	char date[64], peer[96], sink[4096], *body, *text, *addr = NULL;
-	ev_uint16_t port = 0;
+	char date[64], peer[INET6_ADDRSTRLEN + 16], sink[4096], *body, *text;
 	struct tm tm;
 	time_t now;
 	json_t *p;
@@ -332,13 +352,13 @@ conn_answer(struct conn *c)
 	}
 	free(text);
 	free(body);
-	evhttp_connection_get_peer(c->evcon, &addr, &port);
-	snprintf(peer, sizeof(peer), "%s:%u", addr != NULL ? addr : "?",
-	    (unsigned)port);
+	conn_peer(c, peer, sizeof(peer));
 	if (g->refused_cb != NULL)
 		g->refused_cb(c->status, c->why, peer, g->arg);
 	evhttp_connection_free(c->evcon);	/* conn_closed frees c */
 }
+
+static const struct timeval conn_second = { 1, 0 };
 
 /* The clock: a refusal to answer, or a request that took too long. */
 static void
@@ -351,6 +371,12 @@ conn_clock(evutil_socket_t fd, short what, void *arg)
 	switch (c->state) {
 	case CONN_HEAD:
 	case CONN_BODY:
+		/* evhttp is writing an answer of its own (a 413, say), after
+		 * which it closes: let it finish. */
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0) {
+			evtimer_add(c->clock, &conn_second);
+			break;
+		}
 		c->state = CONN_REFUSED;
 		c->status = 408;
 		c->why = "The request did not arrive whole within "
