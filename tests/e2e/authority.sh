@@ -66,7 +66,7 @@ like "... for localhost, no longer listed: wrong-authority" \
 	"$(sig --server "$A_URL" --authority "localhost:$DAEMON_PORT")" "wrong-authority"
 out=$(vp --server "http://localhost:$DAEMON_PORT" community list 2>&1)
 is "vpoints through a name the daemon does not have: 77" "$?" 77
-like "... saying why" "$out" "Request is signed for another server (HTTP 401)"
+like "... saying why" "$out" "Request is signed for another server: The Host the request was signed for is none of this server's names (server_names). (HTTP 401)"
 is "the unsigned routes do not care: /healthz" \
 	"$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: elsewhere.example' "$A_URL/healthz")" 200
 
