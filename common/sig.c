@@ -62,6 +62,8 @@ static const struct {
 	[SIG_KEY_REVOKED] = { "key-revoked", "Signing key has been revoked" },
 	[SIG_NONCE_REPLAYED] = { "signature-replayed",
 	    "Signature nonce has been used before" },
+	[SIG_AUTHORITY_WRONG] = { "wrong-authority",
+	    "Request is signed for another server" },
 };
 
 /* Whether a covered identifier names a field we can cover: one or more

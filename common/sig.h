@@ -71,6 +71,8 @@ enum sig_refusal {
 	SIG_KEY_UNKNOWN,	/* keyid not registered (daemon decides) */
 	SIG_KEY_REVOKED,	/* keyid revoked (daemon decides) */
 	SIG_NONCE_REPLAYED,	/* nonce seen before (daemon decides) */
+	SIG_AUTHORITY_WRONG,	/* @authority is none of the daemon's names
+				 * (daemon decides: server_names) */
 };
 
 /* How the signature code sees a request.  authority arrives without its

@@ -40,6 +40,7 @@
 #define WIRE_P_HTTP_ERROR	WIRE_PROBLEM("http-error")
 #define WIRE_P_DB_UNAVAILABLE	WIRE_PROBLEM("database-unavailable")
 #define WIRE_P_OVERLOADED	WIRE_PROBLEM("overloaded")
+#define WIRE_P_REQUEST_TIMEOUT	WIRE_PROBLEM("request-timeout")
 #define WIRE_P_SHUTTING_DOWN	WIRE_PROBLEM("shutting-down")
 #define WIRE_P_INTERNAL		WIRE_PROBLEM("internal-error")
 #define WIRE_P_IDEM_KEY_MISSING	WIRE_PROBLEM("idempotency-key-missing")

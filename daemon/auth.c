@@ -15,6 +15,7 @@
 #include "xmalloc.h"
 
 #define AUTH_CACHE_MAX	100000	/* public keys kept in memory */
+#define AUTH_MAX_NAMES	64	/* names of the daemon (server_names) */
 
 /* One cached key id and its public key. */
 struct auth_key {
@@ -27,6 +28,9 @@ struct auth {
 	struct metrics	*metrics;	/* counts the refusals */
 	void		*keys;		/* tsearch tree of struct auth_key */
 	size_t		 nkeys;
+	char		*names[AUTH_MAX_NAMES]; /* the authorities a signed
+				 * request may name, as conf_authority writes them */
+	size_t		 nnames;
 };
 
 /* A check waiting for its key's look-up. */
@@ -57,13 +61,98 @@ auth_create(struct db_pool *db, struct metrics *metrics)
 	return auth;
 }
 
-/* Free the cache. */
+/* Forget the daemon's names. */
+static void
+auth_names_clear(struct auth *auth)
+{
+	size_t i;
+
+	for (i = 0; i < auth->nnames; i++)
+		free(auth->names[i]);
+	auth->nnames = 0;
+}
+
+/* Add a name (normalized already) unless it is there. */
+static void
+auth_name_add(struct auth *auth, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < auth->nnames; i++) {
+		if (strcmp(auth->names[i], name) == 0)
+			return;
+	}
+	if (auth->nnames == AUTH_MAX_NAMES) {
+		log_warn("auth: more than %d server_names; \"%s\" and the "
+		    "rest are ignored", AUTH_MAX_NAMES, name);
+		return;
+	}
+	auth->names[auth->nnames++] = xstrdup(name);
+}
+
+/*
+ * The authorities signed requests may name: server_names, or when it is
+ * empty the listen address and the loopback names on its port
+ * (localhost, 127.0.0.1, [::1]). A request signed for another daemon is
+ * refused (wrong-authority) even when the same key is enrolled here.
+ */
+void
+auth_configure(struct auth *auth, const struct conf *cf)
+{
+	static const char *const loopback[] = { "localhost", "127.0.0.1",
+	    "[::1]" };
+	char name[CONF_AUTHORITY_MAX], *list, *word, *save = NULL;
+	const char *port;
+	size_t i;
+
+	auth_names_clear(auth);
+	if (*cf->server_names != '\0') {
+		/* conf.c stored them normalized, one space apart. */
+		list = xstrdup(cf->server_names);
+		for (word = strtok_r(list, " ", &save); word != NULL;
+		    word = strtok_r(NULL, " ", &save))
+			auth_name_add(auth, word);
+		free(list);
+		return;
+	}
+	if (conf_authority(cf->listen, strlen(cf->listen), name,
+	    sizeof(name)) == 0)
+		auth_name_add(auth, name);
+	port = strrchr(cf->listen, ':');
+	for (i = 0; port != NULL && i < sizeof(loopback) /
+	    sizeof(loopback[0]); i++) {
+		list = xasprintf("%s%s", loopback[i], port);
+		if (conf_authority(list, strlen(list), name,
+		    sizeof(name)) == 0)
+			auth_name_add(auth, name);
+		free(list);
+	}
+}
+
+/* Whether a Host header names this daemon. */
+static bool
+auth_authority_ours(const struct auth *auth, const char *host)
+{
+	char name[CONF_AUTHORITY_MAX];
+	size_t i;
+
+	if (conf_authority(host, strlen(host), name, sizeof(name)) != 0)
+		return false;
+	for (i = 0; i < auth->nnames; i++) {
+		if (strcmp(auth->names[i], name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Free the cache and the names. */
 void
 auth_free(struct auth *auth)
 {
 	if (auth == NULL)
 		return;
 	tdestroy(auth->keys, free);
+	auth_names_clear(auth);
 	free(auth);
 }
 
@@ -75,7 +164,9 @@ auth_refuse(struct auth *auth, struct http_request *hr, enum sig_refusal why)
 	    sig_refusal_slug(why));
 
 	metrics_refusal(auth->metrics, sig_refusal_slug(why));
-	http_reply_problem(hr, 401, type, sig_refusal_title(why), NULL);
+	http_reply_problem(hr, 401, type, sig_refusal_title(why),
+	    why == SIG_AUTHORITY_WRONG ? "The Host the request was signed "
+	    "for is none of this server's names (server_names)." : NULL);
 	free(type);
 }
 
@@ -174,7 +265,7 @@ auth_check(struct auth *auth, struct http_request *hr, bool is_write,
 	struct auth_pending *p;
 	struct sig_input *in;
 	enum sig_refusal why;
-	const char *body, *params[1];
+	const char *body, *host, *params[1];
 	size_t len;
 
 	in = sig_input_parse(http_request_header(hr, WIRE_HDR_SIGNATURE_INPUT),
@@ -190,6 +281,10 @@ auth_check(struct auth *auth, struct http_request *hr, bool is_write,
 		    WIRE_HDR_CONTENT_DIGEST), body, len);
 	if (why == SIG_OK && strlen(in->keyid) != SIG_KEYID_LEN)
 		why = SIG_KEY_UNKNOWN;
+	/* Without a Host, sig_verify finds "@authority" absent. */
+	host = http_request_header(hr, "Host");
+	if (why == SIG_OK && host != NULL && !auth_authority_ours(auth, host))
+		why = SIG_AUTHORITY_WRONG;
 	if (why != SIG_OK) {
 		auth_refuse(auth, hr, why);
 		sig_input_free(in);

@@ -1,7 +1,8 @@
 /* Signed requests: the RFC 9421 check of every request but /healthz,
  * /metrics and /v1/public-key. auth_check refuses a bad request itself
- * (401 problem+json naming the reason) or calls back with the verified key
- * id and nonce. The nonce, revocation and role are checked by vp_call in
+ * (401 problem+json naming the reason; a request signed for an authority
+ * that is none of the daemon's names, auth_configure, is wrong-authority)
+ * or calls back with the verified key id and nonce. The nonce, revocation and role are checked by vp_call in
  * the operation's own transaction, so every daemon on the database sees a
  * revocation at once; the public key of a key id never changes, so it is
  * cached here after the first look-up. Every refusal is counted for
@@ -11,6 +12,7 @@
 
 #include <stdbool.h>
 
+#include "daemon/conf.h"
 #include "daemon/db.h"
 #include "daemon/http.h"
 #include "daemon/metrics.h"
@@ -27,6 +29,7 @@ typedef void (*auth_cb)(struct http_request *, const struct auth_ok *,
     void *arg);
 
 struct auth	*auth_create(struct db_pool *, struct metrics *);
+void		 auth_configure(struct auth *, const struct conf *);
 void		 auth_free(struct auth *);
 void		 auth_check(struct auth *, struct http_request *, bool is_write,
 		    auth_cb, void *arg);

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
@@ -18,7 +19,9 @@ enum conf_type {
 	CONF_INT,		/* an int within [min, max] */
 	CONF_LOG_LEVEL,	/* debug, info, warn or error */
 	CONF_KEY_HEX,	/* "" or 64 hex digits: a 32-byte secret */
-	CONF_TIMEZONE	/* a zone of the system's time zone database */
+	CONF_TIMEZONE,	/* a zone of the system's time zone database */
+	CONF_NAMES	/* "" or HOST[:PORT] names, stored normalized and
+			 * separated by one space (conf_authority) */
 };
 
 struct conf_key {
@@ -45,6 +48,9 @@ static const struct conf_key conf_keys[] = {
 	KEY(max_body_size, CONF_INT, "65536", 1024, 16777216, true),
 	KEY(max_header_size, CONF_INT, "8192", 1024, 65536, true),
 	KEY(idle_timeout, CONF_INT, "30", 1, 3600, true),
+	KEY(request_timeout, CONF_INT, "20", 1, 3600, true),
+	KEY(max_connections, CONF_INT, "1000", 1, 1000000, true),
+	KEY(server_names, CONF_NAMES, "", 0, 0, true),
 	KEY(shutdown_timeout, CONF_INT, "10", 0, 300, true),
 	KEY(log_level, CONF_LOG_LEVEL, "info", 0, 0, true),
 	KEY(timezone, CONF_TIMEZONE, "Asia/Shanghai", 0, 0, true),
@@ -97,6 +103,94 @@ conf_zone_file(const char *path)
 	return ok;
 }
 
+/*
+ * An authority as a client names the daemon (RFC 9110 section 4.2.3:
+ * the Host header, the signed "@authority"): a host, which is a name
+ * (letters, digits, "-", ".", "_", "~") or an IP address (IPv6 in
+ * brackets), and an optional port, 1 to 65535. Written to out (outlen
+ * bytes) in the form two names are compared in: lowercase, without the
+ * default port 80 of http. -1 if in[0..len) is none.
+ */
+int
+conf_authority(const char *in, size_t len, char *out, size_t outlen)
+{
+	const char *colon = NULL, *end = in + len, *p;
+	size_t hostlen, i;
+	long port = 0;
+
+	if (len == 0 || len >= outlen)
+		return -1;
+	if (in[0] == '[') {
+		p = memchr(in, ']', len);
+		if (p == NULL || p == in + 1 || strspn(in + 1,
+		    "0123456789abcdefABCDEF:.") != (size_t)(p - in - 1))
+			return -1;
+		p++;
+		if (p != end && *p != ':')
+			return -1;
+		colon = p != end ? p : NULL;
+	} else {
+		colon = memchr(in, ':', len);
+		p = colon != NULL ? colon : end;
+		if (p == in)
+			return -1;
+		for (i = 0; in + i < p; i++) {
+			if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
+			    "QRSTUVWXYZ0123456789-._~", in[i]) == NULL ||
+			    in[i] == '\0')
+				return -1;
+		}
+	}
+	hostlen = (size_t)((colon != NULL ? colon : end) - in);
+	if (colon != NULL) {
+		if (colon + 1 == end || end - colon > 6)
+			return -1;
+		for (p = colon + 1; p < end; p++) {
+			if (*p < '0' || *p > '9')
+				return -1;
+			port = port * 10 + (*p - '0');
+		}
+		if (port < 1 || port > 65535)
+			return -1;
+	}
+	for (i = 0; i < hostlen; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	if (colon != NULL && port != 80)
+		snprintf(out + hostlen, outlen - hostlen, ":%ld", port);
+	else
+		out[hostlen] = '\0';
+	return 0;
+}
+
+/* A list of authorities, separated by commas or white space, as one
+ * string of normalized names separated by one space; NULL with err set
+ * when one is not an authority. */
+static char *
+conf_names(const char *key, const char *value, char *err, size_t errlen)
+{
+	char name[CONF_AUTHORITY_MAX], *out = xstrdup("");
+	const char *p = value;
+	size_t len;
+	char *more;
+
+	for (;;) {
+		p += strspn(p, ", \t");
+		if (*p == '\0')
+			return out;
+		len = strcspn(p, ", \t");
+		if (conf_authority(p, len, name, sizeof(name)) != 0) {
+			snprintf(err, errlen, "%s: \"%.*s\" is not HOST or "
+			    "HOST:PORT", key, (int)(len < 200 ? len : 200), p);
+			free(out);
+			return NULL;
+		}
+		more = xasprintf("%s%s%s", out, *out != '\0' ? " " : "", name);
+		free(out);
+		out = more;
+		p += len;
+	}
+}
+
 /* Store one value into its field after checking type and bounds. */
 static int
 conf_store(struct conf *cf, const struct conf_key *key,
@@ -104,7 +198,7 @@ conf_store(struct conf *cf, const struct conf_key *key,
 {
 	char *field = (char *)cf + key->offset;
 	enum log_level level;
-	char *end, *path;
+	char *end, *path, *names;
 	long n;
 
 	switch (key->type) {
@@ -158,6 +252,13 @@ conf_store(struct conf *cf, const struct conf_key *key,
 		}
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);
+		return 0;
+	case CONF_NAMES:
+		if ((names = conf_names(key->name, value, err, errlen)) ==
+		    NULL)
+			return -1;
+		free(*(char **)field);
+		*(char **)field = names;
 		return 0;
 	case CONF_LOG_LEVEL:
 		if (log_level_parse(value, &level) != 0) {

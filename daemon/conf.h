@@ -19,6 +19,10 @@ struct conf {
 	int		 max_body_size;		/* bytes in a request body */
 	int		 max_header_size;	/* bytes in a request's headers */
 	int		 idle_timeout;		/* seconds a connection may stay silent */
+	int		 request_timeout;	/* seconds to send one whole request */
+	int		 max_connections;	/* connections open at once */
+	char		*server_names;		/* names signed requests may be for;
+						 * "" for those of listen */
 	int		 shutdown_timeout;	/* seconds to finish requests on stop */
 	enum log_level	 log_level;		/* least level written to the log */
 	char		*timezone;		/* time zone of reports */
@@ -26,6 +30,9 @@ struct conf {
 	int		 help_expiry_interval;	/* seconds between deadline checks */
 	char		*signing_key;		/* the daemon's own key file */
 };
+
+/* The longest authority (HOST:PORT) conf_authority writes, with its NUL. */
+#define CONF_AUTHORITY_MAX	300
 
 /* An override from the command line, applied after the file. */
 struct conf_override {
@@ -40,6 +47,8 @@ int		 conf_load(struct conf *, const char *path, char *err,
 int		 conf_set(struct conf *, const char *key, const char *value,
 		     char *err, size_t errlen);
 void		 conf_keep_fixed(struct conf *next, const struct conf *cur);
+int		 conf_authority(const char *in, size_t len, char *out,
+		     size_t outlen);
 
 size_t		 conf_key_count(void);
 const char	*conf_key_name(size_t index);

@@ -9,6 +9,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "daemon/conn.h"
 #include "daemon/http.h"
 #include "daemon/route.h"
 #include "log.h"
@@ -26,6 +27,7 @@ struct http_target {
 struct http_server {
 	struct event_base *base;
 	struct evhttp	*evhttp;
+	struct conn_guard *guard;	/* connections: limit, clock, screen */
 	struct evhttp_bound_socket *listener;
 	struct route	 routes[HTTP_MAX_ROUTES];
 	struct http_target targets[HTTP_MAX_ROUTES];
@@ -48,14 +50,16 @@ static struct http_server *http_error_server;
  * Life of a request. evhttp hands us req; we answer it once, later, from a
  * database callback. If its connection is freed first (the peer hung up
  * and evhttp noticed, or the server is being freed), http_closed runs
- * before the request goes: from then on req and conn are NULL, and the
- * reply is only logged. http_reply clears the close callback, which is set
- * on the connection and would outlive the request on keep-alive.
+ * before the request goes (conn.c passes the connection's close on): from
+ * then on req and conn are NULL, and the reply is only logged. http_reply
+ * tells conn.c that the request needs no more telling.
  */
 struct http_request {
 	struct http_server *server;
 	struct evhttp_request *req;	/* NULL once the peer has gone */
-	struct evhttp_connection *conn;	/* NULL once the peer has gone */
+	struct conn	*conn;		/* NULL once the peer has gone */
+	bool		 gone;		/* the peer has gone */
+	bool		 close;		/* close the connection after the reply */
 	const char	*method;
 	char		*path;
 	char		*query;
@@ -87,7 +91,7 @@ http_method_name(enum evhttp_cmd_type cmd)
 /* The connection is being freed before our reply. A request evhttp has
  * detached from it is ours to free; an attached one evhttp frees next. */
 static void
-http_closed(struct evhttp_connection *conn, void *arg)
+http_closed(void *arg)
 {
 	struct http_request *hr = arg;
 
@@ -95,13 +99,14 @@ http_closed(struct evhttp_connection *conn, void *arg)
 		evhttp_request_free(hr->req);
 	hr->req = NULL;
 	hr->conn = NULL;
+	hr->gone = true;
 }
 
 /* True once the client has gone; the reply will be dropped. */
 bool
 http_request_cancelled(const struct http_request *hr)
 {
-	return hr->conn == NULL;
+	return hr->gone;
 }
 
 /* Send the reply, write the access-log line and end the request. */
@@ -119,10 +124,13 @@ http_reply(struct http_request *hr, int status, const char *content_type,
 		buf = evbuffer_new();
 		if (buf == NULL || evbuffer_add(buf, body, len) != 0)
 			abort();
-		evhttp_connection_set_closecb(hr->conn, NULL, NULL);
+		if (hr->conn != NULL)
+			conn_request_answered(hr->conn);
 		headers = evhttp_request_get_output_headers(hr->req);
 		evhttp_add_header(headers, WIRE_HDR_CONTENT_TYPE, content_type);
 		evhttp_add_header(headers, "Cache-Control", "no-store");
+		if (hr->close)
+			evhttp_add_header(headers, "Connection", "close");
 		if (status == 405)
 			evhttp_add_header(headers, WIRE_HDR_ALLOW,
 			    hr->match.allow);
@@ -142,7 +150,7 @@ http_reply(struct http_request *hr, int status, const char *content_type,
 		    ms / 1e3, server->observe_arg);
 	log_info("%s %s %d %.1fms key=%s%s", hr->method, hr->path, status, ms,
 	    hr->keyid[0] != '\0' ? hr->keyid : "-",
-	    hr->conn == NULL ? " (client gone)" : "");
+	    hr->gone ? " (client gone)" : "");
 	free(hr->path);
 	free(hr->query);
 	free(hr->body);
@@ -281,16 +289,27 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &hr->start);
 	hr->server = server;
 	hr->req = req;
-	hr->conn = evhttp_request_get_connection(req);
-	evhttp_connection_set_closecb(hr->conn, http_closed, hr);
 	server->inflight++;
 	hr->method = http_method_name(evhttp_request_get_command(req));
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
 	hr->path = xstrdup(path != NULL && *path != '\0' ? path : "/");
 	hr->query = xstrdup(query != NULL ? query : "");
-	if (hr->method == NULL) {
+	if (hr->method == NULL)
 		hr->method = "?";
+	hr->conn = conn_of(server->guard, req);
+	if (hr->conn == NULL ||
+	    !conn_request_read(hr->conn, req, http_closed, hr)) {
+		/* Never: conn.c screens every head (conn.h). */
+		log_error("http: %s %s came on a connection whose request head "
+		    "was not screened; refused", hr->method, hr->path);
+		hr->conn = NULL;
+		hr->close = true;
+		http_reply_problem(hr, 400, WIRE_P_BAD_REQUEST, "Bad request",
+		    NULL);
+		return;
+	}
+	if (strcmp(hr->method, "?") == 0) {
 		http_reply_problem(hr, 405, WIRE_P_METHOD,
 		    "Method not allowed", NULL);
 		return;
@@ -330,6 +349,44 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	}
 }
 
+/* conn.c answered a connection itself (a refused request head, a request
+ * over request_timeout, a connection over max_connections): log and
+ * count it like the HTTP layer's own refusals. */
+static void
+http_conn_refused(int status, const char *why, const char *peer, void *arg)
+{
+	struct http_server *server = arg;
+
+	if (status == 503)
+		log_debug("%s - %d (refused: %s)", peer, status, why);
+	else
+		log_info("%s - %d (refused: %s)", peer, status, why);
+	if (server->observe != NULL)
+		server->observe(NULL, "?", status, -1, server->observe_arg);
+}
+
+/* The limits of conn.c in cf. */
+static void
+http_conn_limits(const struct conf *cf, struct conn_limits *limits)
+{
+	limits->max_connections = cf->max_connections;
+	limits->request_timeout = cf->request_timeout;
+	limits->max_header_size = (size_t)cf->max_header_size;
+	/* The database pool, the listener, logs, key and zone files. */
+	limits->spare_files = cf->db_pool_size + 64;
+}
+
+/* Make room under the open files limit for cf's max_connections; -1
+ * with err when the hard limit is too low (a configuration error). */
+int
+http_server_fit_files(const struct conf *cf, char *err, size_t errlen)
+{
+	struct conn_limits limits;
+
+	http_conn_limits(cf, &limits);
+	return conn_fit_files(&limits, err, errlen);
+}
+
 /* Split "ADDR:PORT" or "[V6ADDR]:PORT". */
 static int
 http_split_listen(const char *listen, char *addr, size_t addrlen,
@@ -365,6 +422,7 @@ http_server_create(struct event_base *base, const struct conf *cf, char *err,
     size_t errlen)
 {
 	struct http_server *server = xcalloc(1, sizeof(*server));
+	struct conn_limits limits;
 	unsigned short port;
 	char addr[256];
 
@@ -377,6 +435,11 @@ http_server_create(struct event_base *base, const struct conf *cf, char *err,
 	server->evhttp = evhttp_new(base);
 	if (server->evhttp == NULL)
 		abort();
+	server->guard = conn_guard_create(base, server->evhttp,
+	    http_conn_refused, server);
+	http_conn_limits(cf, &limits);
+	if (conn_guard_configure(server->guard, &limits, err, errlen) != 0)
+		goto fail;
 	server->listener = evhttp_bind_socket_with_handle(server->evhttp,
 	    addr, port);
 	if (server->listener == NULL) {
@@ -405,6 +468,14 @@ fail:
 void
 http_server_configure(struct http_server *server, const struct conf *cf)
 {
+	struct conn_limits limits;
+	char err[256];
+
+	http_conn_limits(cf, &limits);
+	if (conn_guard_configure(server->guard, &limits, err,
+	    sizeof(err)) != 0)
+		log_error("config: %s; the connection limits stay as they "
+		    "were", err);
 	server->max_body_size = (size_t)cf->max_body_size;
 	evhttp_set_max_body_size(server->evhttp, cf->max_body_size);
 	evhttp_set_max_headers_size(server->evhttp, cf->max_header_size);
@@ -475,6 +546,7 @@ http_server_free(struct http_server *server)
 		return;
 	if (server->evhttp != NULL)
 		evhttp_free(server->evhttp);
+	conn_guard_free(server->guard);
 	if (http_error_server == server)
 		http_error_server = NULL;
 	free(server);

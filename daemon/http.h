@@ -30,6 +30,8 @@ struct http_server *http_server_create(struct event_base *,
 			const struct conf *, char *err, size_t errlen);
 void		 http_server_configure(struct http_server *,
 		    const struct conf *);
+int		 http_server_fit_files(const struct conf *, char *err,
+		    size_t errlen);
 void		 http_route(struct http_server *, const char *method,
 		    const char *pattern, http_handler, void *arg);
 const struct route *http_server_routes(const struct http_server *,

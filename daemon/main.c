@@ -175,6 +175,7 @@ main_reload_conf(struct vpointsd *d)
 	db_pool_set_limits(d->db, d->conf->db_queue_max,
 	    d->conf->db_reconnect_max);
 	chores_configure(d->chores, d->conf);
+	auth_configure(d->auth, d->conf);
 	log_info("reload: configuration from %s in force", d->conf_path);
 }
 
@@ -376,6 +377,11 @@ main(int argc, char **argv)
 		goto done;
 	}
 
+	if (http_server_fit_files(d.conf, err, sizeof(err)) != 0) {
+		log_error("config: %s", err);
+		rc = EX_CONFIG;
+		goto done;
+	}
 	d.base = event_base_new();
 	if (d.base == NULL)
 		abort();
@@ -391,6 +397,7 @@ main(int argc, char **argv)
 	d.metrics = metrics_create(d.db);
 	http_server_observe(d.http, metrics_reply, d.metrics);
 	d.auth = auth_create(d.db, d.metrics);
+	auth_configure(d.auth, d.conf);
 	d.chores = chores_start(d.base, d.db, d.conf);
 	d.ops.db = d.db;
 	d.ops.auth = d.auth;

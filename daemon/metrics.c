@@ -13,9 +13,9 @@
 #include "sig.h"
 #include "xmalloc.h"
 
-/* Refusals are numbered from SIG_MISSING to SIG_NONCE_REPLAYED, the last;
+/* Refusals are numbered from SIG_MISSING to SIG_AUTHORITY_WRONG, the last;
  * new ones are added after it (sig.h). */
-#define METRICS_REFUSALS	(SIG_NONCE_REPLAYED + 1)
+#define METRICS_REFUSALS	(SIG_AUTHORITY_WRONG + 1)
 
 /* Upper bounds of the latency buckets, in seconds and as printed. */
 static const struct {

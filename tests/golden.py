@@ -367,8 +367,9 @@ class Script:
             key = "golden-%03d" % (self.n + 1) if idem is True else idem
         if who is not None:
             args = dict(sign or {})
+            authority = args.pop("authority", self.client.authority)
             headers = sigtool.sign_request(self.keys[who], method,
-                                           self.client.authority, target_path,
+                                           authority, target_path,
                                            query, data, key, **args)
         else:
             headers = {"Host": self.client.authority}
@@ -705,6 +706,12 @@ class Script:
         sent = r("a signed request", A, "GET", "/v1/communities")
         self.again("... sent again: a replay", A, "GET", "/v1/communities",
                    sent)
+        r("signed for another server", A, "GET", "/v1/communities",
+          sign={"authority": "points.example.org"})
+        self.raw("two Content-Length headers that differ",
+                 "POST /v1/communities (Content-Length: 2, 40)",
+                 b"POST /v1/communities HTTP/1.1\r\nHost: x\r\n"
+                 b"Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}")
         self.out.close()
         return 0
 

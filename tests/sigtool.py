@@ -114,6 +114,12 @@ def main():
                    help="no-signature, no-digest, bad-digest, query, body, "
                         "idem, omit-idem, bad-signature")
     p.add_argument("--tamper-path", help="send to this path instead")
+    p.add_argument("--send-to",
+                   help="connect to this URL, still signing for --server "
+                        "(a request meant for one daemon sent to another)")
+    p.add_argument("--authority",
+                   help="sign for (and send as Host) this authority, not "
+                        "the --server's")
     p.add_argument("--repeat", type=int, default=1,
                    help="send the same signed request N times; print "
                         "how many times each status came back")
@@ -128,7 +134,7 @@ def main():
         return 0
 
     url = urllib.parse.urlsplit(a.server)
-    authority = url.netloc.lower()
+    authority = a.authority or url.netloc.lower()
     body = a.body.encode() if a.body is not None else None
     now = int(time.time())
     headers = sign_request(
@@ -157,6 +163,8 @@ def main():
         headers["Idempotency-Key"] = a.idem + "x"
 
     target = path + ("?" + query if query else "")
+    if a.send_to:
+        url = urllib.parse.urlsplit(a.send_to)
     conn = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=10)
     counts = {}
     for _ in range(a.repeat):

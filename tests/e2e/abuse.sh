@@ -2,7 +2,8 @@
 # Hostile input: SQL metacharacters, unusual Unicode and invalid JSON in
 # every text field of a registration and a shift log, wrong types, huge and
 # negative numbers, hostile route parameters, malformed HTTP; then 1,000
-# idle and 100 slow-loris connections; and at the end no secret in any log.
+# idle and 100 slow-loris connections (closed by idle_timeout and
+# request_timeout); and at the end no secret in any log.
 # Answers known to be wrong are TAP TODO tests: XFAIL until the bug is
 # fixed, then XPASS (drop the TODO). STRESS=1: ten times the connections.
 . "$top_srcdir/tests/lib.sh"
@@ -14,7 +15,8 @@ if [ -n "${STRESS:-}" ]; then IDLE=10000; SLOW=1000; else IDLE=1000; SLOW=100; f
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
 
 harness_db
-daemon_start "idle_timeout = 2" \
+daemon_start "idle_timeout = 2" "request_timeout = 4" \
+	"max_connections = $((IDLE + SLOW + 100))" \
 	"id_hash_key = 6f1d0c5e2b7a49d3a8e4f6b2c1d0e9f87a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d"
 harness_admin
 
@@ -107,6 +109,8 @@ else
 	is "a signed write through vpoints succeeds meanwhile" "$(sg during_rc)" 0
 	is "every idle connection is closed by the idle timeout" "$(sg idle_closed)" "$IDLE"
 	ok "... within idle_timeout (2 s) + 3 s" awk -v t="$(sg idle_close_max_s)" 'BEGIN { exit !(t != "None" && t <= 5) }'
+	is "every slow-loris connection is closed by request_timeout (4 s) within the 8 s" \
+		"$(sg slow_open_at_end)" 0
 	# Bounded: 16 MB plus 16 KiB a connection (twice that with AddressSanitizer).
 	factor=1
 	[ "${vpoints_asan:-}" = yes ] && factor=2

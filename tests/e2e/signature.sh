@@ -86,6 +86,16 @@ refused "a write without Idempotency-Key" 400 idempotency-key-missing "${W[@]}"
 out=$(sigtool --key "$T_DIR/ossl.pem" --path /v1/communities --nonce 00112233445566778899aabbccddeeff)
 like "a fresh nonce passes" "$out" "200"
 refused "the same nonce again" 401 signature-replayed --path /v1/communities --nonce 00112233445566778899aabbccddeeff
+# Only a request that reaches the ledger uses up its nonce (doc/api.md):
+# one the daemon refused before leaves it, a refusal of the ledger not.
+refused "a body that is not JSON, nonce N1" 400 invalid-json --method POST --path /v1/communities \
+	--idem n1 --body '{"code":' --nonce 11112233445566778899aabbccddeeff
+like "... N1 is still unused: a good request with it passes" \
+	"$(sigtool --key "$T_DIR/ossl.pem" --path /v1/communities --nonce 11112233445566778899aabbccddeeff | head -n 1)" 200
+refused "a write the ledger refuses (community-exists), nonce N2" 409 community-exists --method POST \
+	--path /v1/communities --idem n2 --body '{"code":"C01","name":"x","population":1}' \
+	--nonce 22222233445566778899aabbccddeeff
+refused "... N2 is used up" 401 signature-replayed --path /v1/communities --nonce 22222233445566778899aabbccddeeff
 refused "a body that is not JSON" 400 invalid-json --method POST --path /v1/communities --idem j1 --body '{"code":'
 refused "a JSON array body" 400 invalid-json --method POST --path /v1/communities --idem j2 --body '[1]'
 refused "duplicate JSON keys" 400 invalid-json --method POST --path /v1/communities --idem j3 --body '{"code":"A","code":"B"}'

@@ -149,11 +149,57 @@ START_TEST(sample_documents_every_key)
 }
 END_TEST
 
+START_TEST(server_names)
+{
+	struct conf *cf = conf_new();
+	char err[256], name[CONF_AUTHORITY_MAX];
+
+	ck_assert_str_eq(cf->server_names, "");
+	ck_assert_int_eq(cf->request_timeout, 20);
+	ck_assert_int_eq(cf->max_connections, 1000);
+	/* Commas or spaces; lowercase; the default port 80 dropped. */
+	ck_assert_int_eq(conf_set(cf, "server_names",
+	    "Points.Example.ORG, 127.0.0.1:8750  [::1]:8750,api:80", err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(cf->server_names,
+	    "points.example.org 127.0.0.1:8750 [::1]:8750 api");
+	ck_assert_int_eq(conf_set(cf, "server_names", "", err, sizeof(err)),
+	    0);
+	ck_assert_str_eq(cf->server_names, "");
+	ck_assert_int_eq(conf_set(cf, "server_names", "a.example, b/c", err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "server_names: \"b/c\" is not HOST or HOST:PORT");
+	ck_assert_int_eq(conf_set(cf, "server_names", "host:0", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "server_names", "host:65536", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "server_names", "host:", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "server_names", ":8750", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "server_names", "[zz]:1", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "server_names", "a@b", err,
+	    sizeof(err)), -1);
+	/* A Host header is read the same way. */
+	ck_assert_int_eq(conf_authority("LOCALHOST:08750", 15, name,
+	    sizeof(name)), 0);
+	ck_assert_str_eq(name, "localhost:8750");
+	ck_assert_int_eq(conf_authority("x.example:80", 12, name,
+	    sizeof(name)), 0);
+	ck_assert_str_eq(name, "x.example");
+	ck_assert_int_eq(conf_authority("a\0b", 3, name, sizeof(name)), -1);
+	ck_assert_int_eq(conf_authority("a b", 3, name, sizeof(name)), -1);
+	ck_assert_int_eq(conf_authority("", 0, name, sizeof(name)), -1);
+	conf_free(cf);
+}
+END_TEST
+
 /* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
-	return unit_main("conf", NULL, NULL, UNIT_TESTS(defaults,
+	return unit_main("conf", NULL, NULL, UNIT_TESTS(defaults, server_names,
 	    bounds_and_types, load_file, reload_keeps_fixed_keys,
 	    sample_documents_every_key));
 }

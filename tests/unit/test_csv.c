@@ -1,5 +1,6 @@
-/* Unit tests of client/csv.c: RFC 4180 quoting, CRLF record ends, UTF-8
- * passed through byte for byte, and the same bytes every time. */
+/* Unit tests of common/csv.c: RFC 4180 quoting, CRLF record ends, UTF-8
+ * passed through byte for byte, the same bytes every time, and fields a
+ * spreadsheet would run as formulas defused. */
 #include "config.h"
 
 #include <check.h>
@@ -147,10 +148,43 @@ START_TEST(fields_one_by_one)
 }
 END_TEST
 
+START_TEST(formulas)
+{
+	/* OWASP's CSV injection list: =, +, -, @, tab and CR in front. */
+	const char *link[] = { "=HYPERLINK(\"http://x.example/\",\"click\")",
+	    "V-001" };
+	const char *each[] = { "=1+1", "+1+cmd|' /C calc'!A0", "-2+3",
+	    "@SUM(A1:A2)", "\tx", "\rx" };
+	const char *numbers[] = { "-5", "+7", "-12.50", "0", "3.25", "-0" };
+	const char *not_numbers[] = { "-", "+", "-1.", "-.5", "-1e3", "--1",
+	    "-1.2.3" };
+	const char *inside[] = { "a=1", "x-y", "mail@example.org", " =1",
+	    "\xe5\xbc\xa0=" };
+	size_t i;
+
+	/* Quoted as before (commas, quotes), with the quote mark inside. */
+	assert_record(link, 2,
+	    "\"'=HYPERLINK(\"\"http://x.example/\"\",\"\"click\"\")\",V-001\r\n");
+	assert_record(each, 6, "'=1+1,'+1+cmd|' /C calc'!A0,'-2+3,"
+	    "'@SUM(A1:A2),'\tx,\"'\rx\"\r\n");
+	/* Numbers stay numbers: a negative balance is not a formula. */
+	assert_record(numbers, 6, "-5,+7,-12.50,0,3.25,-0\r\n");
+	for (i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+		ck_assert(!csv_is_formula(numbers[i]));
+	for (i = 0; i < sizeof(not_numbers) / sizeof(not_numbers[0]); i++)
+		ck_assert_msg(csv_is_formula(not_numbers[i]), "%s",
+		    not_numbers[i]);
+	/* Only the first character counts. */
+	assert_record(inside, 5, "a=1,x-y,mail@example.org, =1,"
+	    "\xe5\xbc\xa0=\r\n");
+	ck_assert(!csv_is_formula(""));
+}
+END_TEST
+
 /* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
 	return unit_main("csv", NULL, NULL, UNIT_TESTS(plain, empty_fields,
-	    quoting, utf8, deterministic, fields_one_by_one));
+	    quoting, utf8, deterministic, fields_one_by_one, formulas));
 }

@@ -259,6 +259,8 @@ START_TEST(refusals_by_reason)
 	    "\"signature-expired\"} 0"));
 	ck_assert(has_line(text, "vpointsd_signature_refusals_total{reason="
 	    "\"signature-replayed\"} 0"));
+	ck_assert(has_line(text, "vpointsd_signature_refusals_total{reason="
+	    "\"wrong-authority\"} 0"));
 	ck_assert(!has(text, "no-such-reason"));
 	ck_assert(!has(text, "reason=\"ok\""));
 	free(text);

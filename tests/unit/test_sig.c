@@ -897,8 +897,10 @@ START_TEST(test_slugs)
 	    "signature-coverage-incomplete");
 	ck_assert_str_eq(sig_refusal_slug(SIG_ALG_UNSUPPORTED),
 	    "signature-alg-unsupported");
+	ck_assert_str_eq(sig_refusal_slug(SIG_AUTHORITY_WRONG),
+	    "wrong-authority");
 
-	for (i = SIG_OK; i <= SIG_NONCE_REPLAYED; i++) {
+	for (i = SIG_OK; i <= SIG_AUTHORITY_WRONG; i++) {
 		slug = sig_refusal_slug(i);
 		ck_assert_uint_gt(strlen(slug), 0);
 		ck_assert_uint_gt(strlen(sig_refusal_title(i)), 0);
