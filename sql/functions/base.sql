@@ -26,6 +26,66 @@ BEGIN
 END
 $$;
 
+-- The problem of a database error that no check of an operation caught,
+-- by its SQLSTATE: its class and a sentence, never the database's words
+-- (which name tables and constraints, and may quote the row). vp_call
+-- gives the daemon those to log.
+CREATE OR REPLACE FUNCTION vp_db_problem(p_state text, OUT status integer,
+    OUT body jsonb)
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	IF p_state IN ('23505', '23P01') THEN
+		status := 409;
+		body := vp_problem(409, 'conflict', 'A record like this exists '
+		    'already; nothing was changed.');
+	ELSIF p_state = '23503' THEN
+		status := 409;
+		body := vp_problem(409, 'conflict', 'This names a record that '
+		    'does not exist, or one that others still name; nothing was '
+		    'changed.');
+	ELSE
+		status := 422;
+		body := vp_problem(422, 'invalid-input', CASE
+		    WHEN p_state IN ('22007', '22008', '22009', '22015')
+			THEN 'A date or time of the request is out of range or not valid.'
+		    WHEN p_state = '22003'
+			THEN 'A number of the request is out of range.'
+		    WHEN p_state = '22001'
+			THEN 'A text of the request is too long.'
+		    WHEN p_state IN ('22004', '23502')
+			THEN 'A value the request needs is missing.'
+		    WHEN p_state LIKE '23%'
+			THEN 'A value of the request is outside what the ledger accepts.'
+		    ELSE 'A value of the request is not valid.' END);
+	END IF;
+END
+$$;
+
+-- The text of a reply, every time in it valid RFC 3339. PostgreSQL
+-- writes a time of a zone's local mean time (Asia/Shanghai before 1901)
+-- with an offset in seconds, "+08:05:43", which RFC 3339 has no room for:
+-- such a time is written in UTC, "+00:00". (The date rules keep new
+-- records away from such times; this is for older rows and reports of
+-- such periods.)
+CREATE OR REPLACE FUNCTION vp_reply_text(p_body jsonb) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v text := p_body::text;
+	m text[];
+BEGIN
+	IF v !~ ':[0-9]{2}(\.[0-9]+)?[+-][0-9]{2}:[0-9]{2}:[0-9]{2}"' THEN
+		RETURN v;
+	END IF;
+	FOR m IN SELECT regexp_matches(v, '"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:'
+	    '[0-9]{2}:[0-9]{2})(\.[0-9]+)?([+-][0-9]{2}:[0-9]{2}:[0-9]{2})"', 'g') LOOP
+		v := replace(v, '"' || m[1] || coalesce(m[2], '') || m[3] || '"',
+		    '"' || to_char((m[1] || m[3])::timestamptz AT TIME ZONE 'UTC',
+			'YYYY-MM-DD"T"HH24:MI:SS') || coalesce(m[2], '') || '+00:00"');
+	END LOOP;
+	RETURN v;
+END
+$$;
+
 -- A required field of a request body, of the given JSON type.
 CREATE OR REPLACE FUNCTION vp_field(args jsonb, field text, want text) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE AS $$
@@ -69,17 +129,26 @@ BEGIN
 END
 $$;
 
--- A required integer field within bounds.
+-- Whether a JSON value is an integer as written: digits with an optional
+-- minus, no fraction or exponent. (The daemon's JSON parser reads 1.0 and
+-- 1e2 as reals and passes them on as 1.0 and 100.0; jsonb would make
+-- 1e2 100, so the check is on the text the daemon passed.)
+CREATE OR REPLACE FUNCTION vp_is_integer(v jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT jsonb_typeof(v) = 'number' AND (v #>> '{}') ~ '^-?[0-9]{1,18}$'
+$$;
+
+-- A required integer field within bounds: 100, never 100.0 or 1e2.
 CREATE OR REPLACE FUNCTION vp_int(args jsonb, field text, lo bigint, hi bigint)
 RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
-	n numeric := (vp_field(args, field, 'number') #>> '{}')::numeric;
+	v jsonb := vp_field(args, field, 'number');
 BEGIN
-	IF n <> trunc(n) OR n < lo OR n > hi THEN
+	IF NOT vp_is_integer(v) OR (v #>> '{}')::bigint NOT BETWEEN lo AND hi THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    format('"%s" must be an integer from %s to %s', field, lo, hi));
 	END IF;
-	RETURN n::bigint;
+	RETURN (v #>> '{}')::bigint;
 END
 $$;
 
@@ -215,3 +284,7 @@ CREATE OR REPLACE TRIGGER redemptions_append_only BEFORE UPDATE OR DELETE
 	ON redemptions FOR EACH ROW EXECUTE FUNCTION vp_append_only();
 CREATE OR REPLACE TRIGGER redemption_voids_append_only BEFORE UPDATE OR DELETE
 	ON redemption_voids FOR EACH ROW EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER star_level_sets_append_only BEFORE UPDATE OR DELETE
+	ON star_level_sets FOR EACH ROW EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER star_level_sets_no_truncate BEFORE TRUNCATE
+	ON star_level_sets FOR EACH STATEMENT EXECUTE FUNCTION vp_append_only();

@@ -96,7 +96,7 @@ $$;
 -- The personal fields of a request, checked against consent; NULL
 -- members are "not given".
 CREATE OR REPLACE FUNCTION vp_personal(args jsonb, p_consent boolean)
-RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	v jsonb := jsonb_strip_nulls(jsonb_build_object(
 	    'gender', vp_text_opt(args, 'gender', 10),
@@ -114,9 +114,10 @@ BEGIN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"gender" must be female, male or other');
 	END IF;
-	IF v ? 'birth_month' AND v ->> 'birth_month' !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
+	IF v ? 'birth_month' AND (v ->> 'birth_month' !~ '^[0-9]{4}-(0[1-9]|1[0-2])$'
+	    OR v ->> 'birth_month' NOT BETWEEN '1900-01' AND to_char(now(), 'YYYY-MM')) THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"birth_month" must be YYYY-MM');
+		    '"birth_month" must be YYYY-MM, from 1900-01 to this month');
 	END IF;
 	IF v <> '{}' AND NOT p_consent THEN
 		PERFORM vp_refuse(422, 'consent-required', 'Gender, birth month, '
