@@ -264,8 +264,8 @@ END
 $$;
 
 -- The append-only tables: no row changes or goes once written.
--- (catalog_restocks, redemptions and redemption_voids have no TRUNCATE
--- trigger.)
+-- (catalog_restocks, redemptions, redemption_voids and
+-- catalog_deactivations have no TRUNCATE trigger.)
 CREATE OR REPLACE TRIGGER volunteer_history_append_only BEFORE UPDATE OR DELETE
 	ON volunteer_history FOR EACH ROW EXECUTE FUNCTION vp_append_only();
 CREATE OR REPLACE TRIGGER volunteer_history_no_truncate BEFORE TRUNCATE
@@ -284,6 +284,8 @@ CREATE OR REPLACE TRIGGER redemptions_append_only BEFORE UPDATE OR DELETE
 	ON redemptions FOR EACH ROW EXECUTE FUNCTION vp_append_only();
 CREATE OR REPLACE TRIGGER redemption_voids_append_only BEFORE UPDATE OR DELETE
 	ON redemption_voids FOR EACH ROW EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER catalog_deactivations_append_only BEFORE UPDATE OR DELETE
+	ON catalog_deactivations FOR EACH ROW EXECUTE FUNCTION vp_append_only();
 CREATE OR REPLACE TRIGGER star_level_sets_append_only BEFORE UPDATE OR DELETE
 	ON star_level_sets FOR EACH ROW EXECUTE FUNCTION vp_append_only();
 CREATE OR REPLACE TRIGGER star_level_sets_no_truncate BEFORE TRUNCATE

@@ -14,7 +14,8 @@
 --
 -- p_rules holds the date rules of the daemon's configuration,
 -- {"programme_start": "YYYY-MM-DD", "back_entry_days": N}; a member left
--- out takes its default (sql/functions/months.sql).
+-- out keeps the session's setting (vpoints.programme_start,
+-- vpoints.back_entry_days), or else its default (sql/functions/months.sql).
 --
 -- The CASE has one arm per operation of common/routes.h, in its order,
 -- each calling vp_op_<operation> by name: PL/pgSQL keeps the plan of a
@@ -60,10 +61,14 @@ BEGIN
 	PERFORM set_config('vpoints.keyid', p_keyid, true);
 	-- The date rules (vp_dated) read these.
 	PERFORM set_config('vpoints.role', caller.role, true);
-	PERFORM set_config('vpoints.programme_start',
-	    coalesce(p_rules ->> 'programme_start', ''), true);
-	PERFORM set_config('vpoints.back_entry_days',
-	    coalesce(p_rules ->> 'back_entry_days', ''), true);
+	IF p_rules ? 'programme_start' THEN
+		PERFORM set_config('vpoints.programme_start',
+		    p_rules ->> 'programme_start', true);
+	END IF;
+	IF p_rules ? 'back_entry_days' THEN
+		PERFORM set_config('vpoints.back_entry_days',
+		    p_rules ->> 'back_entry_days', true);
+	END IF;
 	-- Every write but a close holds the months lock shared.
 	IF p_idem_key IS NOT NULL AND p_op <> 'month_close' THEN
 		PERFORM vp_months_enter();

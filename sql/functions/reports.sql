@@ -299,7 +299,8 @@ LANGUAGE sql STABLE AS $$
 	WITH items AS (
 		SELECT i.id, i.stock FROM catalog_items i
 		WHERE i.station_id = p_station AND i.created_at < p_at
-		AND (i.deactivated_at IS NULL OR i.deactivated_at >= p_at)
+		AND NOT EXISTS (SELECT 1 FROM catalog_deactivations d
+		    WHERE d.item_id = i.id AND d.at < p_at)
 	)
 	SELECT (coalesce((SELECT sum(i.stock) FROM items i), 0)
 	    - coalesce((SELECT sum(k.quantity) FROM catalog_restocks k

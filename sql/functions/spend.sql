@@ -157,9 +157,9 @@ DECLARE
 	i catalog_items := vp_item_get(s.id, vp_text(args, 'code', 32), true);
 BEGIN
 	status := CASE WHEN i.active THEN 201 ELSE 200 END;
-	UPDATE catalog_items SET active = false,
-	    deactivated_at = coalesce(deactivated_at, now())
-	WHERE id = i.id RETURNING * INTO i;
+	UPDATE catalog_items SET active = false WHERE id = i.id RETURNING * INTO i;
+	INSERT INTO catalog_deactivations (item_id, keyid) VALUES (i.id, caller.keyid)
+	ON CONFLICT DO NOTHING;
 	body := vp_item_json(i);
 END
 $$;

@@ -3,7 +3,7 @@
 -- refused (sql/functions/months.sql); what has no date of its own is
 -- read as it stood at the close (sql/functions/reports.sql): the star
 -- levels then in force (kept here from now on), the catalogue items then
--- active (their deactivation is dated from now on), and names, teams and
+-- active (their deactivations are dated from now on), and names, teams and
 -- memberships from the rows and the history that exist already.
 
 -- Every set of star levels, from the time it was set: the levels a
@@ -34,13 +34,16 @@ FROM admin_actions a
 WHERE a.action = 'star-levels' AND jsonb_typeof(a.detail -> 'levels') = 'array'
 ORDER BY a.id;
 
--- When an item left its station's catalogue. Items deactivated before
--- this migration have no known time: they count as inactive in every
--- closed month's station report.
-ALTER TABLE catalog_items ADD COLUMN deactivated_at timestamptz;
-UPDATE catalog_items SET deactivated_at = '-infinity' WHERE NOT active;
-ALTER TABLE catalog_items ADD CONSTRAINT catalog_items_deactivated_at_check
-	CHECK (active = (deactivated_at IS NULL));
+-- When an item left its station's catalogue (append-only). Items
+-- deactivated before this migration have no known time: they count as
+-- inactive in every closed month's station report.
+CREATE TABLE catalog_deactivations (
+	item_id		bigint PRIMARY KEY REFERENCES catalog_items,
+	keyid		text REFERENCES station_keys,	-- NULL: before 010
+	at		timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO catalog_deactivations (item_id, at)
+SELECT id, '-infinity' FROM catalog_items WHERE NOT active ORDER BY id;
 
 -- vp_call takes the date rules of the daemon's configuration
 -- ("back_entry_days", "programme_start") and gives the daemon what it

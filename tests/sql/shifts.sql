@@ -128,13 +128,11 @@ FROM pg_temp.log('north', 'N4', 'clean', '2025-03-12 00:00+08', '2025-03-13 00:0
 -- Retries: the same Idempotency-Key gets the stored answer and writes nothing.
 SELECT status AS r_status, body AS r_body FROM vp_call(pg_temp.keyid('north'),
     gen_random_uuid()::text, 'shift_log', 'retry-1', 'fp-1', pg_temp.log_args('N4', 'clean',
-    '2025-03-14 09:00+08', '2025-03-14 10:00+08'), 'Asia/Shanghai',
-    '{"back_entry_days": 7300}') \gset
+    '2025-03-14 09:00+08', '2025-03-14 10:00+08'), 'Asia/Shanghai') \gset
 SELECT pg_temp.snapshot() AS before \gset
 SELECT is(status || ' ' || body, '201 ' || :'r_body', 'a retry gets the stored 201 byte for byte')
 FROM vp_call(pg_temp.keyid('north'), gen_random_uuid()::text, 'shift_log', 'retry-1', 'fp-1',
-    pg_temp.log_args('N4', 'clean', '2025-03-14 09:00+08', '2025-03-14 10:00+08'), 'Asia/Shanghai',
-    '{"back_entry_days": 7300}');
+    pg_temp.log_args('N4', 'clean', '2025-03-14 09:00+08', '2025-03-14 10:00+08'), 'Asia/Shanghai');
 SELECT is(pg_temp.snapshot(), :'before', 'and writes nothing');
 
 -- Corrections.
