@@ -183,6 +183,10 @@ DECLARE
 	v_personal jsonb := vp_personal(args, v_consent);
 	v_team jsonb;
 BEGIN
+	IF vp_text(args, 'number', 32) !~ '^[A-Za-z0-9][A-Za-z0-9-]{0,31}$' THEN
+		PERFORM vp_refuse(422, 'invalid-field', '"number" must be letters, '
+		    'digits and - (at most 32, not starting with -)');
+	END IF;
 	IF args ? 'id_hash' AND EXISTS (SELECT 1 FROM volunteers
 	    WHERE id_hash = args ->> 'id_hash') THEN
 		PERFORM vp_refuse(409, 'duplicate-id-number', 'A volunteer with '
