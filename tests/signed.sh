@@ -59,13 +59,13 @@ print(v if isinstance(v, str) else json.dumps(v))' "$T_DIR/body" "$1"
 }
 
 # Pass if the last call answered status $2 with problem type slug $3
-# (and, with $4, a detail that contains it).
+# (and, with $4, a detail that contains it, as the JSON string decodes).
 answered() {
 	local desc=$1 want="$2 ${3-}" got
 	got="$STATUS $(field type | sed 's/^urn:vpoints:problem://')"
 	[ -n "${3-}" ] || got=$STATUS
 	want=${want% }
-	if [ "$got" = "$want" ] && { [ -z "${4-}" ] || grep -qF -- "$4" "$T_DIR/body"; }; then
+	if [ "$got" = "$want" ] && { [ -z "${4-}" ] || field detail | grep -qF -- "$4"; }; then
 		t_result ok "$desc"
 	else
 		t_result fail "$desc"
