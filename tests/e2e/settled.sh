@@ -167,6 +167,80 @@ taken "a registration dated in $M3" S02 POST /v1/volunteers '{"number":"V6","nam
 taken "V4's registration moved within the open months" S01 PATCH /v1/volunteers/V4 '{"registered_on":"'"$M3-06"'"}'
 taken "an admin's shift of $M3" A POST /v1/shifts "$(shift_body V5 "$M3-20" 09:00 10:00)"
 
+# The open month follows the writes.
+call A GET /v1/reports/monthly "month=$M3&level=community&community=C02"
+is "$M3 is open: it counts V6, registered in it" "$(field rows.0.registered)" 3
+call A GET /v1/reports/monthly "month=$M3&level=team"
+is "$M3 is open: T2 counts its members now (V2)" \
+	"$(field rows | /usr/bin/python3 -c 'import json, sys; print([r["volunteers"] for r in json.load(sys.stdin) if r["code"] == "T2"][0])')" 1
+# M3 closes while writes that its report reads keep coming, from five
+# clients at once: registrations and shifts dated in it, renames of V1
+# (who reaches a star in it), new communities, new star levels. Each is
+# taken or refused (409 month-closed), never failed; whatever was taken,
+# M3's digest is computed again below. (The close starts once five of the
+# shifts are in.)
+/usr/bin/python3 - "$top_srcdir/tests" "$DAEMON_URL" "$T_DIR" "$M3" >"$T_DIR/race.out" 2>&1 <<'EOF'
+import http.client, json, sys, threading, time, urllib.parse, uuid
+sys.path.insert(0, sys.argv[1])
+import sigtool
+server, tdir, m3 = sys.argv[2:5]
+url = urllib.parse.urlsplit(server)
+keys = {k: sigtool.load_key("%s/%s.pem" % (tdir, k)) for k in ("A", "S01")}
+outcomes = {}
+
+def send(key, method, path, body):
+    data = json.dumps(body).encode()
+    h = sigtool.sign_request(keys[key], method, url.netloc, path, "", data,
+                             str(uuid.uuid4()))
+    c = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    c.request(method, path, body=data, headers=h)
+    r = c.getresponse()
+    b = r.read()
+    slug = json.loads(b).get("type", "").split(":")[-1] if r.status >= 400 else ""
+    return "%d %s" % (r.status, slug) if slug else "%d" % r.status
+
+started = threading.Event()     # five shifts are in: time to close
+
+def worker(name, requests):
+    for n, (key, method, path, body) in enumerate(requests):
+        o = send(key, method, path, body)
+        outcomes.setdefault(name, {}).setdefault(o, 0)
+        outcomes[name][o] += 1
+        if name == "shifts" and n == 4:
+            started.set()
+
+work = {
+    "registrations": [("S01", "POST", "/v1/volunteers", {"number": "L%d" % i,
+        "name": "Late %d" % i, "registered_on": "%s-2%d" % (m3, i % 8)})
+        for i in range(30)],
+    "shifts": [("S01", "POST", "/v1/shifts", {"volunteer": "V2",
+        "activity": "clean",
+        "started_at": "%s-%02dT%02d:00:00+08:00" % (m3, 14 + i // 8, 8 + i % 8),
+        "ended_at": "%s-%02dT%02d:30:00+08:00" % (m3, 14 + i // 8, 8 + i % 8)})
+        for i in range(30)],
+    "renames": [("S01", "PATCH", "/v1/volunteers/V1", {"name": "Zhang %d" % i})
+        for i in range(30)],
+    "communities": [("A", "POST", "/v1/communities", {"code": "X%d" % i,
+        "name": "New %d" % i, "population": 100 + i}) for i in range(20)],
+    "star levels": [("A", "POST", "/v1/star-levels",
+        {"levels": [2, 6 + i % 2, 8, 12, 20]}) for i in range(20)],
+}
+threads = [threading.Thread(target=worker, args=kv) for kv in work.items()]
+for t in threads:
+    t.start()
+started.wait(60)
+print("close", send("A", "POST", "/v1/months/%s/close" % m3, {}))
+for t in threads:
+    t.join()
+for name, o in sorted(outcomes.items()):
+    print(name, json.dumps(o, sort_keys=True))
+EOF
+is "the race ran to the end" "$?" 0
+sed 's/^/# /' "$T_DIR/race.out"
+is "$M3 closed under load: 201" "$(sed -n 's/^close //p' "$T_DIR/race.out")" 201
+is "... every write was taken or refused as closed, none failed" \
+	"$(grep -v '^close' "$T_DIR/race.out" | grep -oE '"[0-9]{3}[^"]*"' | sort -u | grep -vE '"20[01]"|"409 month-closed"')" ""
+
 # Every closed month as it was, and its digest still the signed one.
 reports >"$T_DIR/reports.after"
 if cmp -s "$T_DIR/reports.before" "$T_DIR/reports.after"; then
@@ -177,7 +251,7 @@ else
 fi
 must A GET /v1/months
 n=$(field months | /usr/bin/python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
-is "GET /v1/months lists both" "$n" 2
+is "GET /v1/months lists the three" "$n" 3
 for i in $(seq 0 $((n - 1))); do
 	call A GET /v1/months
 	m=$(field "months.$i.month") digest=$(field "months.$i.digest")
@@ -186,12 +260,6 @@ for i in $(seq 0 $((n - 1))); do
 		"$(sha256sum <"$T_DIR/body" | cut -c 1-64)" "$digest"
 done
 
-# The open month follows the writes.
-call A GET /v1/reports/monthly "month=$M3&level=community&community=C02"
-is "$M3 is open: it counts V6, registered in it" "$(field rows.0.registered)" 3
-call A GET /v1/reports/monthly "month=$M3&level=team"
-is "$M3 is open: T2 counts its members now (V2)" \
-	"$(field rows | /usr/bin/python3 -c 'import json, sys; print([r["volunteers"] for r in json.load(sys.stdin) if r["code"] == "T2"][0])')" 1
 must A GET /v1/audit
 is "the ledger is consistent" "$(field ok)" true
 
