@@ -13,6 +13,7 @@
 #include "daemon/metrics.h"
 #include "daemon/ops.h"
 #include "daemon/reports.h"
+#include "daemon/times.h"
 #include "log.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -49,6 +50,8 @@ ops_done(const struct db_reply *r, void *arg)
 	struct http_request *hr = call->hr;
 	const struct ops_route *route = call->route;
 	const char *status, *body, *note;
+	char *fixed;
+	size_t len;
 	int code;
 
 	free(call);
@@ -71,14 +74,18 @@ ops_done(const struct db_reply *r, void *arg)
 		    "The error was logged.");
 		return;
 	}
-	if (code < 400 && ops_finishes[route->op] != NULL) {
+	/* Every time RFC 3339, also one of a zone's local mean time. */
+	if ((fixed = times_rfc3339(body, strlen(body), &len)) != NULL)
+		body = fixed;
+	if (code < 400 && ops_finishes[route->op] != NULL)
 		ops_finishes[route->op](route->ops, hr, code, body);
-		return;
+	else {
+		if (code == 401)
+			auth_refused(route->ops->auth, body);
+		http_reply(hr, code, code >= 400 ? WIRE_TYPE_PROBLEM :
+		    WIRE_TYPE_JSON, body, strlen(body));
 	}
-	if (code == 401)
-		auth_refused(route->ops->auth, body);
-	http_reply(hr, code, code >= 400 ? WIRE_TYPE_PROBLEM : WIRE_TYPE_JSON,
-	    body, strlen(body));
+	free(fixed);
 }
 
 /* An Idempotency-Key: 1 to 255 visible ASCII characters. */

@@ -61,31 +61,6 @@ BEGIN
 END
 $$;
 
--- The text of a reply, every time in it valid RFC 3339. PostgreSQL
--- writes a time of a zone's local mean time (Asia/Shanghai before 1901)
--- with an offset in seconds, "+08:05:43", which RFC 3339 has no room for:
--- such a time is written in UTC, "+00:00". (The date rules keep new
--- records away from such times; this is for older rows and reports of
--- such periods.)
-CREATE OR REPLACE FUNCTION vp_reply_text(p_body jsonb) RETURNS text
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-	v text := p_body::text;
-	m text[];
-BEGIN
-	IF v !~ ':[0-9]{2}(\.[0-9]+)?[+-][0-9]{2}:[0-9]{2}:[0-9]{2}"' THEN
-		RETURN v;
-	END IF;
-	FOR m IN SELECT regexp_matches(v, '"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:'
-	    '[0-9]{2}:[0-9]{2})(\.[0-9]+)?([+-][0-9]{2}:[0-9]{2}:[0-9]{2})"', 'g') LOOP
-		v := replace(v, '"' || m[1] || coalesce(m[2], '') || m[3] || '"',
-		    '"' || to_char((m[1] || m[3])::timestamptz AT TIME ZONE 'UTC',
-			'YYYY-MM-DD"T"HH24:MI:SS') || coalesce(m[2], '') || '+00:00"');
-	END LOOP;
-	RETURN v;
-END
-$$;
-
 -- A required field of a request body, of the given JSON type.
 CREATE OR REPLACE FUNCTION vp_field(args jsonb, field text, want text) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE AS $$

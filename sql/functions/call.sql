@@ -202,7 +202,7 @@ BEGIN
 		SELECT p.status, p.body INTO status, v_body FROM vp_db_problem(v_state) p;
 		log_text := format('%s: %s (SQLSTATE %s)', p_op, v_msg, v_state);
 	END;
-	body := vp_reply_text(v_body);
+	body := v_body::text;
 	IF p_idem_key IS NOT NULL THEN
 		INSERT INTO idempotency (keyid, idem_key, fingerprint, status, body)
 		VALUES (p_keyid, p_idem_key, p_fingerprint, status, body);
