@@ -41,7 +41,11 @@
 --              stations + their catalogue items);
 -- - vp_volunteer_minutes (volunteer, ledger, certificate): O(1).
 -- Nothing grows with the years of history before the report's year but C
--- and L.
+-- and L. A settled period (vp_settled_at) reads in addition, at the
+-- volunteer level and in new_star_levels, the history of each volunteer
+-- it names (the name then); at the team level, the team history of each
+-- volunteer who served (memberships then); at the station level, each
+-- station's catalogue moves since the close (the stock then).
 --
 -- A function file of sql/functions/: re-run as a whole whenever it
 -- changes, so every statement is CREATE OR REPLACE (see sql/README.md).
