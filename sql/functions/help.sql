@@ -252,7 +252,7 @@ DECLARE
 BEGIN
 	PERFORM set_config('vpoints.keyid', '', true);
 	-- A write like any other: not while a month closes (months.sql).
-	PERFORM pg_advisory_xact_lock_shared(8750, hashtext('months'));
+	PERFORM vp_months_enter();
 	FOR h IN SELECT * FROM help_requests
 	    WHERE status IN ('open', 'accepted') AND deadline < now()
 	    ORDER BY deadline LIMIT 100 FOR UPDATE SKIP LOCKED LOOP
