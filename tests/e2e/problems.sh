@@ -49,6 +49,9 @@ answered "a date 2026-02-30 among a multiplier's dates: 422 invalid-input" 422 i
 	"A date or time of the request is out of range or not valid."
 no_db_words "... in the client's words"
 logged "... the database's in the daemon's log" 'date/time field value out of range: "2026-02-30"'
+call A GET /v1/reports/monthly "month=0000-01&level=community"
+answered "a report of the month 0000-01: 422 invalid-input" 422 invalid-input
+no_db_words "... in the client's words"
 call S01 POST /v1/volunteers '{"number":"a b","name":"Space"}'
 answered "a volunteer number with a space: 422 invalid-field" 422 invalid-field '"number" must be'
 no_db_words "... in the client's words"
