@@ -46,6 +46,8 @@
 #define WIRE_P_IDEM_KEY_MISSING	WIRE_PROBLEM("idempotency-key-missing")
 #define WIRE_P_INVALID_JSON	WIRE_PROBLEM("invalid-json")
 #define WIRE_P_INVALID_FIELD	WIRE_PROBLEM("invalid-field")
+#define WIRE_P_INVALID_INPUT	WIRE_PROBLEM("invalid-input")
+#define WIRE_P_CONFLICT		WIRE_PROBLEM("conflict")
 #define WIRE_P_IN_FLIGHT	WIRE_PROBLEM("request-in-flight")
 
 /* Exit codes of vpoints (sysexits style; documented in vpoints --help). */

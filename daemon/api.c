@@ -38,10 +38,64 @@ api_is_slug(const char *s)
 	return i > 0 && i < 64;
 }
 
+/* The reply to a database error that is not a refusal of the ledger's
+ * (vp_refuse), by its SQLSTATE: a stable problem type and a sentence,
+ * never the database's own words, which name tables and constraints and
+ * may quote the row. vp_call maps the data and constraint errors of an
+ * operation itself (vp_db_problem, sql/functions/base.sql), and stores
+ * the answer; these are the ones that reach the daemon. */
+struct api_db_problem {
+	const char	*prefix;	/* of the SQLSTATE: a code or a class */
+	int		 status;
+	const char	*type;
+	const char	*title;
+	const char	*detail;
+};
+
+static const struct api_db_problem api_db_problems[] = {
+	{ "23505", 409, WIRE_P_CONFLICT, "conflict",
+	    "A record like this exists already; nothing was changed." },
+	{ "23P01", 409, WIRE_P_CONFLICT, "conflict",
+	    "A record like this exists already; nothing was changed." },
+	{ "23503", 409, WIRE_P_CONFLICT, "conflict",
+	    "This names a record that does not exist, or one that others "
+	    "still name; nothing was changed." },
+	{ "23", 422, WIRE_P_INVALID_INPUT, "invalid-input",
+	    "A value of the request is outside what the ledger accepts." },
+	{ "22", 422, WIRE_P_INVALID_INPUT, "invalid-input",
+	    "A value of the request is not valid." },
+	/* Serialization failures and deadlocks the pool ran again, still. */
+	{ "40", 503, WIRE_P_OVERLOADED, "Server overloaded",
+	    "The ledger was busy with conflicting writes; retry in a moment." },
+	{ "08", 503, WIRE_P_DB_UNAVAILABLE, "Database unavailable",
+	    "The ledger cannot be reached; retry in a moment." },
+	{ "53", 503, WIRE_P_DB_UNAVAILABLE, "Database unavailable",
+	    "The ledger is out of resources; retry in a moment." },
+	{ "57", 503, WIRE_P_DB_UNAVAILABLE, "Database unavailable",
+	    "The ledger stopped the request; retry in a moment." },
+	{ "", 500, WIRE_P_INTERNAL, "Internal error", "The error was logged." },
+};
+
+/* The entry of api_db_problems for a SQLSTATE (the last one matches all). */
+static const struct api_db_problem *
+api_db_problem(const char *state)
+{
+	size_t i, n;
+
+	for (i = 0; i < sizeof(api_db_problems) / sizeof(api_db_problems[0]);
+	    i++) {
+		n = strlen(api_db_problems[i].prefix);
+		if (strncmp(state, api_db_problems[i].prefix, n) == 0)
+			return &api_db_problems[i];
+	}
+	abort();
+}
+
 /* Reply to a statement that did not succeed. */
 void
 api_reply_db_failure(struct http_request *hr, const struct db_reply *r)
 {
+	const struct api_db_problem *p;
 	const char *state, *slug;
 	char *type;
 	int status;
@@ -67,10 +121,16 @@ api_reply_db_failure(struct http_request *hr, const struct db_reply *r)
 	slug = db_reply_message(r);
 	status = api_sqlstate_status(state);
 	if (status == 0 || !api_is_slug(slug)) {
-		log_error("db: %s %s: %s (%s)", http_request_method(hr),
-		    http_request_path(hr), db_reply_message(r), state);
-		http_reply_problem(hr, 500, WIRE_P_INTERNAL,
-		    "Internal error", "The error was logged.");
+		p = api_db_problem(state != NULL ? state : "");
+		if (p->status >= 500)
+			log_error("db: %s %s: %s (SQLSTATE %s)",
+			    http_request_method(hr), http_request_path(hr),
+			    db_reply_message(r), state);
+		else
+			log_warn("db: %s %s: %s (SQLSTATE %s)",
+			    http_request_method(hr), http_request_path(hr),
+			    db_reply_message(r), state);
+		http_reply_problem(hr, p->status, p->type, p->title, p->detail);
 		return;
 	}
 	type = xasprintf("%s%s", WIRE_PROBLEM_PREFIX, slug);

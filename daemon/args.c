@@ -78,7 +78,7 @@ args_decode(enum wire_op op, const struct ops *ops,
 {
 	const struct wire_route *route = wire_route(op);
 	json_error_t error;
-	json_t *args;
+	json_t *args, *value;
 
 	if ((route->param == NULL) != (req->segment == NULL))
 		abort();
@@ -102,9 +102,23 @@ args_decode(enum wire_op op, const struct ops *ops,
 			    "Invalid JSON", "The body must be a JSON object.");
 		}
 	}
-	if (route->param != NULL)
+	if (route->param != NULL) {
+		/* The path names what the request is about: a body that
+		 * names it too must name the same, never another (a
+		 * volunteer's number, an id cannot change). */
+		value = json_object_get(args, route->param);
+		if (value != NULL && (!json_is_string(value) ||
+		    strcmp(json_string_value(value), req->segment) != 0)) {
+			snprintf(p->detail, sizeof(p->detail), "\"%s\" is "
+			    "the one in the path and cannot change; leave it "
+			    "out of the body.", route->param);
+			json_decref(args);
+			return args_refuse(p, 422, WIRE_P_INVALID_FIELD,
+			    "invalid-field", p->detail);
+		}
 		json_object_set_new(args, route->param,
 		    json_string(req->segment));
+	}
 	if (args_prepares[op] != NULL &&
 	    args_prepares[op](ops, args, p->detail, sizeof(p->detail)) != 0) {
 		json_decref(args);

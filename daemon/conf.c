@@ -20,8 +20,9 @@ enum conf_type {
 	CONF_LOG_LEVEL,	/* debug, info, warn or error */
 	CONF_KEY_HEX,	/* "" or 64 hex digits: a 32-byte secret */
 	CONF_TIMEZONE,	/* a zone of the system's time zone database */
-	CONF_NAMES	/* "" or HOST[:PORT] names, stored normalized and
+	CONF_NAMES,	/* "" or HOST[:PORT] names, stored normalized and
 			 * separated by one space (conf_authority) */
+	CONF_DATE	/* YYYY-MM-DD, a day of the years min to max */
 };
 
 struct conf_key {
@@ -56,6 +57,8 @@ static const struct conf_key conf_keys[] = {
 	KEY(timezone, CONF_TIMEZONE, "Asia/Shanghai", 0, 0, true),
 	KEY(id_hash_key, CONF_KEY_HEX, "", 0, 0, false),
 	KEY(help_expiry_interval, CONF_INT, "10", 1, 3600, true),
+	KEY(programme_start, CONF_DATE, "2000-01-01", 1990, 2099, true),
+	KEY(back_entry_days, CONF_INT, "31", 0, 36500, true),
 	KEY(signing_key, CONF_STRING, VPOINTS_STATEDIR "/signing.key", 0, 0,
 	    false),
 };
@@ -191,6 +194,25 @@ conf_names(const char *key, const char *value, char *err, size_t errlen)
 	}
 }
 
+/* Whether value is a day YYYY-MM-DD of the years min to max. */
+static bool
+conf_date_valid(const char *value, long min, long max)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, m, d, n = 0;
+
+	if (strlen(value) != 10 || strspn(value, "0123456789-") != 10 ||
+	    value[4] != '-' || value[7] != '-' ||
+	    sscanf(value, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+		return false;
+	if (y < min || y > max || m < 1 || m > 12 || d < 1 ||
+	    d > mdays[m - 1])
+		return false;
+	return m != 2 || d < 29 ||
+	    (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
 /* Store one value into its field after checking type and bounds. */
 static int
 conf_store(struct conf *cf, const struct conf_key *key,
@@ -238,6 +260,16 @@ conf_store(struct conf *cf, const struct conf_key *key,
 			return -1;
 		}
 		free(path);
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
+		return 0;
+	case CONF_DATE:
+		if (!conf_date_valid(value, key->min, key->max)) {
+			snprintf(err, errlen, "%s: \"%s\" is not a date "
+			    "YYYY-MM-DD of the years %ld to %ld", key->name,
+			    value, key->min, key->max);
+			return -1;
+		}
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);
 		return 0;

@@ -28,6 +28,8 @@ struct conf {
 	char		*timezone;		/* time zone of reports */
 	char		*id_hash_key;		/* HMAC key of ID numbers, hex; "" none */
 	int		 help_expiry_interval;	/* seconds between deadline checks */
+	char		*programme_start;	/* no record dated before, YYYY-MM-DD */
+	int		 back_entry_days;	/* days back a station key may date */
 	char		*signing_key;		/* the daemon's own key file */
 };
 

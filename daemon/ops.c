@@ -13,6 +13,7 @@
 #include "daemon/metrics.h"
 #include "daemon/ops.h"
 #include "daemon/reports.h"
+#include "daemon/times.h"
 #include "log.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -48,7 +49,9 @@ ops_done(const struct db_reply *r, void *arg)
 	struct ops_call *call = arg;
 	struct http_request *hr = call->hr;
 	const struct ops_route *route = call->route;
-	const char *status, *body;
+	const char *status, *body, *note;
+	char *fixed;
+	size_t len;
 	int code;
 
 	free(call);
@@ -58,6 +61,11 @@ ops_done(const struct db_reply *r, void *arg)
 	}
 	status = db_reply_value(r, 0, 0);
 	body = db_reply_value(r, 0, 1);
+	/* What the database said of an error it mapped to a problem type:
+	 * for the log only, never for the client. */
+	if ((note = db_reply_value(r, 0, 2)) != NULL)
+		log_warn("vp_call %s %s: %s", http_request_method(hr),
+		    http_request_path(hr), note);
 	code = status != NULL ? atoi(status) : 0;
 	if (body == NULL || code < 200 || code > 599) {
 		log_error("vp_call %s %s: no status or body",
@@ -66,14 +74,18 @@ ops_done(const struct db_reply *r, void *arg)
 		    "The error was logged.");
 		return;
 	}
-	if (code < 400 && ops_finishes[route->op] != NULL) {
+	/* Every time RFC 3339, also one of a zone's local mean time. */
+	if ((fixed = times_rfc3339(body, strlen(body), &len)) != NULL)
+		body = fixed;
+	if (code < 400 && ops_finishes[route->op] != NULL)
 		ops_finishes[route->op](route->ops, hr, code, body);
-		return;
+	else {
+		if (code == 401)
+			auth_refused(route->ops->auth, body);
+		http_reply(hr, code, code >= 400 ? WIRE_TYPE_PROBLEM :
+		    WIRE_TYPE_JSON, body, strlen(body));
 	}
-	if (code == 401)
-		auth_refused(route->ops->auth, body);
-	http_reply(hr, code, code >= 400 ? WIRE_TYPE_PROBLEM : WIRE_TYPE_JSON,
-	    body, strlen(body));
+	free(fixed);
 }
 
 /* An Idempotency-Key: 1 to 255 visible ASCII characters. */
@@ -161,8 +173,9 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 {
 	const struct ops_route *route = arg;
 	const struct wire_route *wr = wire_route(route->op);
-	const char *idem = NULL, *params[7];
-	char fingerprint[2 * crypto_hash_sha256_BYTES + 1];
+	const struct conf *cf = *route->ops->conf;
+	const char *idem = NULL, *params[8];
+	char fingerprint[2 * crypto_hash_sha256_BYTES + 1], rules[96];
 	struct ops_call *call;
 	json_t *args;
 	char *text;
@@ -183,12 +196,19 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 	params[3] = idem;
 	params[4] = fingerprint;
 	params[5] = text;
-	params[6] = (*route->ops->conf)->timezone;
+	params[6] = cf->timezone;
+	/* The date rules the ledger enforces (sql/functions/months.sql);
+	 * conf.c checked both values. */
+	snprintf(rules, sizeof(rules), "{\"programme_start\":\"%s\","
+	    "\"back_entry_days\":%d}", cf->programme_start,
+	    cf->back_entry_days);
+	params[7] = rules;
 	call = xcalloc(1, sizeof(*call));
 	call->hr = hr;
 	call->route = route;
-	db_query(route->ops->db, "SELECT status, body FROM vp_call($1, $2, $3, "
-	    "$4, $5, $6::jsonb, $7)", 7, params, ops_done, call);
+	db_query(route->ops->db, "SELECT status, body, log_text FROM vp_call($1, "
+	    "$2, $3, $4, $5, $6::jsonb, $7, $8::jsonb)", 8, params, ops_done,
+	    call);
 	free(text);
 }
 

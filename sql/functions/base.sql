@@ -26,6 +26,41 @@ BEGIN
 END
 $$;
 
+-- The problem of a database error that no check of an operation caught,
+-- by its SQLSTATE: its class and a sentence, never the database's words
+-- (which name tables and constraints, and may quote the row). vp_call
+-- gives the daemon those to log.
+CREATE OR REPLACE FUNCTION vp_db_problem(p_state text, OUT status integer,
+    OUT body jsonb)
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	IF p_state IN ('23505', '23P01') THEN
+		status := 409;
+		body := vp_problem(409, 'conflict', 'A record like this exists '
+		    'already; nothing was changed.');
+	ELSIF p_state = '23503' THEN
+		status := 409;
+		body := vp_problem(409, 'conflict', 'This names a record that '
+		    'does not exist, or one that others still name; nothing was '
+		    'changed.');
+	ELSE
+		status := 422;
+		body := vp_problem(422, 'invalid-input', CASE
+		    WHEN p_state IN ('22007', '22008', '22009', '22015')
+			THEN 'A date or time of the request is out of range or not valid.'
+		    WHEN p_state = '22003'
+			THEN 'A number of the request is out of range.'
+		    WHEN p_state = '22001'
+			THEN 'A text of the request is too long.'
+		    WHEN p_state IN ('22004', '23502')
+			THEN 'A value the request needs is missing.'
+		    WHEN p_state LIKE '23%'
+			THEN 'A value of the request is outside what the ledger accepts.'
+		    ELSE 'A value of the request is not valid.' END);
+	END IF;
+END
+$$;
+
 -- A required field of a request body, of the given JSON type.
 CREATE OR REPLACE FUNCTION vp_field(args jsonb, field text, want text) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE AS $$
@@ -69,17 +104,26 @@ BEGIN
 END
 $$;
 
--- A required integer field within bounds.
+-- Whether a JSON value is an integer as written: digits with an optional
+-- minus, no fraction or exponent. (The daemon's JSON parser reads 1.0 and
+-- 1e2 as reals and passes them on as 1.0 and 100.0; jsonb would make
+-- 1e2 100, so the check is on the text the daemon passed.)
+CREATE OR REPLACE FUNCTION vp_is_integer(v jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT jsonb_typeof(v) = 'number' AND (v #>> '{}') ~ '^-?[0-9]{1,18}$'
+$$;
+
+-- A required integer field within bounds: 100, never 100.0 or 1e2.
 CREATE OR REPLACE FUNCTION vp_int(args jsonb, field text, lo bigint, hi bigint)
 RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
-	n numeric := (vp_field(args, field, 'number') #>> '{}')::numeric;
+	v jsonb := vp_field(args, field, 'number');
 BEGIN
-	IF n <> trunc(n) OR n < lo OR n > hi THEN
+	IF NOT vp_is_integer(v) OR (v #>> '{}')::bigint NOT BETWEEN lo AND hi THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    format('"%s" must be an integer from %s to %s', field, lo, hi));
 	END IF;
-	RETURN n::bigint;
+	RETURN (v #>> '{}')::bigint;
 END
 $$;
 
@@ -195,9 +239,9 @@ END
 $$;
 
 -- The append-only tables: no row changes or goes once written.
--- (catalog_restocks, redemptions and redemption_voids have no TRUNCATE
--- trigger. volunteer_history's triggers are in volunteers.sql: its
--- personal fields may be erased.)
+-- (catalog_restocks, redemptions, redemption_voids and
+-- catalog_deactivations have no TRUNCATE trigger. volunteer_history's
+-- triggers are in volunteers.sql: its personal fields may be erased.)
 CREATE OR REPLACE TRIGGER shifts_append_only BEFORE UPDATE OR DELETE
 	ON shifts FOR EACH ROW EXECUTE FUNCTION vp_append_only();
 CREATE OR REPLACE TRIGGER shifts_no_truncate BEFORE TRUNCATE
@@ -212,3 +256,9 @@ CREATE OR REPLACE TRIGGER redemptions_append_only BEFORE UPDATE OR DELETE
 	ON redemptions FOR EACH ROW EXECUTE FUNCTION vp_append_only();
 CREATE OR REPLACE TRIGGER redemption_voids_append_only BEFORE UPDATE OR DELETE
 	ON redemption_voids FOR EACH ROW EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER catalog_deactivations_append_only BEFORE UPDATE OR DELETE
+	ON catalog_deactivations FOR EACH ROW EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER star_level_sets_append_only BEFORE UPDATE OR DELETE
+	ON star_level_sets FOR EACH ROW EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER star_level_sets_no_truncate BEFORE TRUNCATE
+	ON star_level_sets FOR EACH STATEMENT EXECUTE FUNCTION vp_append_only();

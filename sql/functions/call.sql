@@ -8,7 +8,14 @@
 -- nonce, honour the Idempotency-Key (writes), run the operation, store its
 -- outcome. A refused operation changes nothing but the nonce record (so a
 -- refused request cannot be replayed later) and, for writes, the stored
--- outcome. Returns the HTTP status and the JSON body.
+-- outcome. Returns the HTTP status and the JSON body, and in log_text
+-- what the daemon logs and never sends: the database's own words for an
+-- error it mapped to a problem type (vp_db_problem).
+--
+-- p_rules holds the date rules of the daemon's configuration,
+-- {"programme_start": "YYYY-MM-DD", "back_entry_days": N}; a member left
+-- out keeps the session's setting (vpoints.programme_start,
+-- vpoints.back_entry_days), or else its default (sql/functions/months.sql).
 --
 -- The CASE has one arm per operation of common/routes.h, in its order,
 -- each calling vp_op_<operation> by name: PL/pgSQL keeps the plan of a
@@ -17,7 +24,8 @@
 -- arms, the functions and the routes agree.
 CREATE OR REPLACE FUNCTION vp_call(p_keyid text, p_nonce text, p_op text,
     p_idem_key text, p_fingerprint text, p_args jsonb, p_timezone text,
-    OUT status integer, OUT body text)
+    p_rules jsonb DEFAULT NULL,
+    OUT status integer, OUT body text, OUT log_text text)
 LANGUAGE plpgsql AS $$
 DECLARE
 	caller vp_caller;
@@ -51,6 +59,20 @@ BEGIN
 	PERFORM set_config('timezone', p_timezone, true);
 	PERFORM set_config('datestyle', 'ISO, YMD', true);
 	PERFORM set_config('vpoints.keyid', p_keyid, true);
+	-- The date rules (vp_dated) read these.
+	PERFORM set_config('vpoints.role', caller.role, true);
+	IF p_rules ? 'programme_start' THEN
+		PERFORM set_config('vpoints.programme_start',
+		    p_rules ->> 'programme_start', true);
+	END IF;
+	IF p_rules ? 'back_entry_days' THEN
+		PERFORM set_config('vpoints.back_entry_days',
+		    p_rules ->> 'back_entry_days', true);
+	END IF;
+	-- Every write but a close holds the months lock shared.
+	IF p_idem_key IS NOT NULL AND p_op <> 'month_close' THEN
+		PERFORM vp_months_enter();
+	END IF;
 
 	IF p_idem_key IS NOT NULL THEN
 		IF NOT pg_try_advisory_xact_lock(hashtextextended(
@@ -178,10 +200,13 @@ BEGIN
 		    v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
 		status := substr(v_state, 3)::integer;
 		v_body := vp_problem(status, v_msg, v_detail);
-	WHEN data_exception OR check_violation OR not_null_violation THEN
-		GET STACKED DIAGNOSTICS v_msg = MESSAGE_TEXT;
-		status := 422;
-		v_body := vp_problem(422, 'invalid-input', v_msg);
+	WHEN data_exception OR integrity_constraint_violation THEN
+		-- A value no check of the operation caught: the client gets its
+		-- class, the daemon's log the database's words.
+		GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE,
+		    v_msg = MESSAGE_TEXT;
+		SELECT p.status, p.body INTO status, v_body FROM vp_db_problem(v_state) p;
+		log_text := format('%s: %s (SQLSTATE %s)', p_op, v_msg, v_state);
 	END;
 	body := v_body::text;
 	IF p_idem_key IS NOT NULL THEN

@@ -33,6 +33,14 @@ BEGIN
 			    '"from" and "to" (dates, from not after to).');
 		END IF;
 	END IF;
+	-- A certificate covers the programme's service: from its start to
+	-- the end of this year at most.
+	IF v_from < vp_programme_start()
+	    OR v_to > (date_trunc('year', now()) + interval '1 year')::date - 1 THEN
+		PERFORM vp_refuse(422, 'invalid-field', format('A certificate '
+		    'covers dates from the programme''s start, %s, to the end of '
+		    'this year.', vp_programme_start()));
+	END IF;
 	SELECT coalesce(sum(minutes), 0), count(*) INTO v_minutes, v_shifts
 	FROM vp_current_shifts(v_from::timestamptz, (v_to + 1)::timestamptz, NULL)
 	WHERE volunteer_id = v.id;

@@ -87,8 +87,10 @@ BEGIN
 		PERFORM vp_refuse(409, 'volunteer-suspended', format('Volunteer %s '
 		    'is %s.', v.number, v.status));
 	END IF;
-	IF v_deadline IS NOT NULL AND v_deadline <= now() THEN
-		PERFORM vp_refuse(422, 'invalid-field', '"deadline" must be in the future');
+	IF v_deadline IS NOT NULL AND (v_deadline <= now()
+	    OR v_deadline > now() + interval '1 year') THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    '"deadline" must be in the future, at most a year ahead');
 	END IF;
 	SELECT * INTO v_account FROM accounts WHERE volunteer_id = v.id;
 	IF v_account.balance < v_points THEN
@@ -249,6 +251,8 @@ DECLARE
 	n integer := 0;
 BEGIN
 	PERFORM set_config('vpoints.keyid', '', true);
+	-- A write like any other: not while a month closes (months.sql).
+	PERFORM vp_months_enter();
 	FOR h IN SELECT * FROM help_requests
 	    WHERE status IN ('open', 'accepted') AND deadline < now()
 	    ORDER BY deadline LIMIT 100 FOR UPDATE SKIP LOCKED LOOP

@@ -1,44 +1,226 @@
--- Closing a month: its community-level report is digested and signed,
--- and its shifts can no longer be recorded or corrected.
+-- Closing a month, and the date rules of every dated record. A closed
+-- month's community-level report is digested and signed; nothing dated
+-- before its end can be recorded or changed any more (vp_dated, from a
+-- trigger on each table of dated records), and what has no date of its
+-- own is read as it stood at the close (vp_settled_at, in reports.sql).
 --
 -- A function file of sql/functions/: re-run as a whole whenever it
 -- changes, so every statement is CREATE OR REPLACE (see sql/README.md).
 
--- Refuse a shift record that falls into a closed month: its own start,
--- or the start of the record it corrects. (A new record corrects nothing,
--- and its month is looked up alone: one query for both cases would fold
--- NEW.corrects into a custom plan on every insert.)
-CREATE OR REPLACE FUNCTION vp_shift_month_open() RETURNS trigger
+-- The settings of the date rules in this transaction: vp_call sets them
+-- from the daemon's configuration (programme_start, back_entry_days);
+-- other callers (the daemon's chores, psql) get the same defaults.
+--
+-- The first day a record may be dated.
+CREATE OR REPLACE FUNCTION vp_programme_start() RETURNS date
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN coalesce(nullif(current_setting('vpoints.programme_start', true),
+	    '')::date, date '2000-01-01');
+END
+$$;
+
+-- How many days before today a station key may date a record.
+CREATE OR REPLACE FUNCTION vp_back_entry_days() RETURNS integer
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN coalesce(nullif(current_setting('vpoints.back_entry_days', true),
+	    '')::integer, 31);
+END
+$$;
+
+-- The months lock: every write holds it shared for its whole transaction,
+-- and closing a month holds it exclusively. So a close waits for the
+-- writes in progress, and a write that waited for a close starts again
+-- (SQLSTATE 40001: the daemon runs it again), as a new transaction that
+-- sees the close. Hence: a write is in a closed month's report exactly
+-- when its transaction's time (now(), which every row it writes carries)
+-- is before the close's closed_at. For vp_call's writes.
+CREATE OR REPLACE FUNCTION vp_months_enter() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT pg_try_advisory_xact_lock_shared(8750, hashtext('months')) THEN
+		PERFORM pg_advisory_xact_lock_shared(8750, hashtext('months'));
+		RAISE EXCEPTION 'a month was closed meanwhile; run again'
+		    USING ERRCODE = 'serialization_failure';
+	END IF;
+	-- A close that began and committed between this transaction's start
+	-- and the lock (closed_at after now(), and not ahead of the clock,
+	-- which a clock set back would make it), unless this transaction
+	-- closed it (psql, tests: several operations in one transaction).
+	IF current_setting('vpoints.closing', true) IS DISTINCT FROM 'on'
+	    AND EXISTS (SELECT 1 FROM month_closes
+	    WHERE closed_at > now() AND closed_at <= clock_timestamp()) THEN
+		RAISE EXCEPTION 'a month was closed meanwhile; run again'
+		    USING ERRCODE = 'serialization_failure';
+	END IF;
+END
+$$;
+
+-- Refuse a record dated p_at (p_field names the date in the detail) that
+-- the date rules forbid, in this order (doc/api.md, "Dates"):
+-- before the programme's start; in the future; before the end of the
+-- latest closed month (for every key: the months up to it are settled);
+-- for a station key, before the back-entry window (today and the
+-- back_entry_days before it). Every write of a dated record passes here,
+-- from the triggers below.
+CREATE OR REPLACE FUNCTION vp_dated(p_at timestamptz, p_field text) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-	v_month text;
-	v_open text;
+	v_start date := vp_programme_start();
+	v_latest text;
+	v_open timestamptz;
+	v_from date;
 BEGIN
-	-- Shared with other writers of the month, exclusive with its close.
-	PERFORM pg_advisory_xact_lock_shared(8750,
-	    hashtext('month ' || to_char(NEW.started_at, 'YYYY-MM')));
-	IF NEW.corrects IS NULL THEN
-		SELECT m.month INTO v_month FROM month_closes m
-		WHERE m.month = to_char(NEW.started_at, 'YYYY-MM');
-	ELSE
-		SELECT m.month INTO v_month FROM month_closes m
-		WHERE m.month IN (to_char(NEW.started_at, 'YYYY-MM'),
-		    (SELECT to_char(o.started_at, 'YYYY-MM') FROM shifts o WHERE o.id = NEW.corrects));
+	PERFORM pg_advisory_xact_lock_shared(8750, hashtext('months'));
+	IF p_at < v_start::timestamptz THEN
+		PERFORM vp_refuse(422, 'date-before-start', format('%s (%s) is '
+		    'before the programme''s start, %s.', p_field,
+		    to_char(p_at, 'YYYY-MM-DD'), v_start));
 	END IF;
-	IF FOUND THEN
-		SELECT to_char((max(month) || '-01')::date + interval '1 month', 'YYYY-MM')
-		INTO v_open FROM month_closes;
-		PERFORM vp_refuse(409, 'month-closed', format('%s is closed: its '
-		    'shifts can no longer be recorded or corrected. The open month '
-		    'is %s.', v_month, v_open));
+	IF p_at > now() + interval '60 seconds' THEN
+		PERFORM vp_refuse(422, 'date-in-future', format('%s (%s) is in '
+		    'the future.', p_field, to_char(p_at, 'YYYY-MM-DD')));
+	END IF;
+	SELECT max(month) INTO v_latest FROM month_closes;
+	IF v_latest IS NOT NULL THEN
+		v_open := (v_latest || '-01')::date::timestamptz + interval '1 month';
+		IF p_at < v_open THEN
+			PERFORM vp_refuse(409, 'month-closed', format('%s is closed: '
+			    'nothing dated before %s can be recorded or changed. The '
+			    'open month is %s.', v_latest, to_char(v_open, 'YYYY-MM-DD'),
+			    to_char(v_open, 'YYYY-MM')));
+		END IF;
+	END IF;
+	IF current_setting('vpoints.role', true) = 'station' THEN
+		v_from := current_date - vp_back_entry_days();
+		IF p_at < v_from::timestamptz THEN
+			PERFORM vp_refuse(403, 'back-entry-window', format('%s (%s) '
+			    'is too far back: a station key records dates from %s '
+			    'on (%s days back); an admin key can record earlier '
+			    'ones, back to %s.', p_field, to_char(p_at, 'YYYY-MM-DD'),
+			    v_from, vp_back_entry_days(),
+			    greatest(v_start, v_open::date)));
+		END IF;
+	END IF;
+END
+$$;
+
+-- Shifts: the record's start, and the start of the record it corrects.
+-- (A new record corrects nothing, and its date is checked alone: one
+-- query for both cases would fold NEW.corrects into a custom plan on
+-- every insert.)
+CREATE OR REPLACE FUNCTION vp_shift_month_open() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM vp_dated(NEW.started_at, '"started_at"');
+	IF NEW.corrects IS NOT NULL THEN
+		PERFORM vp_dated((SELECT o.started_at FROM shifts o
+		    WHERE o.id = NEW.corrects), 'The corrected shift''s start');
 	END IF;
 	RETURN NEW;
 END
 $$;
 
--- Every shift record written passes the check.
 CREATE OR REPLACE TRIGGER shifts_month_open BEFORE INSERT ON shifts
 	FOR EACH ROW EXECUTE FUNCTION vp_shift_month_open();
+
+-- Check-ins: their start (a check-out records a shift of that start).
+CREATE OR REPLACE FUNCTION vp_checkin_dated() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM vp_dated(NEW.started_at, '"started_at"');
+	RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER checkins_dated BEFORE INSERT ON checkins
+	FOR EACH ROW EXECUTE FUNCTION vp_checkin_dated();
+
+-- Volunteers: the date of registration, and the one a change replaces
+-- (registered counts by it in every month after it).
+CREATE OR REPLACE FUNCTION vp_volunteer_dated() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'UPDATE' THEN
+		IF NEW.registered_on IS NOT DISTINCT FROM OLD.registered_on THEN
+			RETURN NEW;
+		END IF;
+		PERFORM vp_dated(OLD.registered_on::timestamptz,
+		    'The "registered_on" it replaces');
+	END IF;
+	PERFORM vp_dated(NEW.registered_on::timestamptz, '"registered_on"');
+	RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER volunteers_dated BEFORE INSERT OR UPDATE OF registered_on
+	ON volunteers FOR EACH ROW EXECUTE FUNCTION vp_volunteer_dated();
+
+-- Voids: the time of the redemption voided (its units and points count
+-- in its month).
+CREATE OR REPLACE FUNCTION vp_void_dated() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM vp_dated((SELECT r.at FROM redemptions r
+	    WHERE r.id = NEW.redemption_id), 'The redemption''s time');
+	RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER redemption_voids_dated BEFORE INSERT ON redemption_voids
+	FOR EACH ROW EXECUTE FUNCTION vp_void_dated();
+
+-- Communities a closed month's report lists keep their code, name and
+-- population (the base of its registration share).
+CREATE OR REPLACE FUNCTION vp_community_settled() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_month text;
+BEGIN
+	IF (NEW.code, NEW.name, NEW.population)
+	    IS NOT DISTINCT FROM (OLD.code, OLD.name, OLD.population) THEN
+		RETURN NEW;
+	END IF;
+	SELECT max(m.month) INTO v_month FROM month_closes m
+	WHERE m.closed_at > OLD.created_at;
+	IF v_month IS NOT NULL THEN
+		PERFORM vp_refuse(409, 'month-closed', format('The report of '
+		    'closed month %s lists community %s: its code, name and '
+		    'population no longer change.', v_month, OLD.code));
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER communities_settled BEFORE UPDATE ON communities
+	FOR EACH ROW EXECUTE FUNCTION vp_community_settled();
+
+-- Every change to the star levels is kept with its time: a closed month's
+-- report uses the levels of its close (vp_star_steps).
+CREATE OR REPLACE FUNCTION vp_star_levels_kept() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO star_level_sets (hours)
+	SELECT array_agg(hours ORDER BY stars) FROM star_levels
+	HAVING count(*) > 0;
+	RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER star_levels_kept AFTER INSERT OR UPDATE OR DELETE
+	ON star_levels FOR EACH STATEMENT EXECUTE FUNCTION vp_star_levels_kept();
+
+-- The time from which a report of the period ending at p_to reads the
+-- ledger as it stood: the close of its last month, or of a later month
+-- closed before it (which settled it too); NULL while the period is open.
+CREATE OR REPLACE FUNCTION vp_settled_at(p_to timestamptz) RETURNS timestamptz
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (SELECT min(m.closed_at) FROM month_closes m
+	    WHERE m.month >= to_char(p_to - interval '1 day', 'YYYY-MM'));
+END
+$$;
 
 -- POST /v1/months/{month}/close (admin). The daemon signs the payload and
 -- stores the JWS with vp_month_close_sign.
@@ -47,6 +229,8 @@ CREATE OR REPLACE FUNCTION vp_op_month_close(caller vp_caller, args jsonb,
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_month text := vp_text(args, 'month', 7);
+	v_end timestamptz;
+	v_closed_at timestamptz;
 	v_report jsonb;
 	v_digest text;
 	v_payload jsonb;
@@ -55,23 +239,40 @@ BEGIN
 	IF v_month !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM');
 	END IF;
-	-- Wait for shift writes into the month in progress; hold off new ones
-	-- until the close commits (they then see it and are refused).
-	PERFORM pg_advisory_xact_lock(8750, hashtext('month ' || v_month));
+	-- Wait for the writes in progress; hold off new ones until the close
+	-- commits (vp_months_enter).
+	PERFORM pg_advisory_xact_lock(8750, hashtext('months'));
+	PERFORM set_config('vpoints.closing', 'on', true);
 	IF EXISTS (SELECT 1 FROM month_closes WHERE month = v_month) THEN
 		PERFORM vp_refuse(409, 'month-closed',
 		    format('%s is closed already.', v_month));
 	END IF;
-	IF (v_month || '-01')::date + interval '1 month' > now() THEN
+	v_end := (v_month || '-01')::date::timestamptz + interval '1 month';
+	IF v_end > now() THEN
 		PERFORM vp_refuse(409, 'month-not-over',
 		    format('%s is not over yet.', v_month));
 	END IF;
+	-- Their check-out would be a shift of a settled month, refused.
+	IF EXISTS (SELECT 1 FROM checkins WHERE closed_at IS NULL
+	    AND started_at < v_end) THEN
+		PERFORM vp_refuse(409, 'checkins-open', format('Check-ins that '
+		    'started before %s are still open (%s): check them out first.',
+		    to_char(v_end, 'YYYY-MM-DD'), (SELECT string_agg(k.id::text,
+			', ' ORDER BY k.id) FROM checkins k
+			WHERE k.closed_at IS NULL AND k.started_at < v_end)));
+	END IF;
+	-- The close's time, after every write it sees committed: the report
+	-- reads the ledger as it stood then (vp_settled_at), now and when it
+	-- is computed again.
+	v_closed_at := clock_timestamp();
+	INSERT INTO month_closes (month, closed_at, keyid, digest, payload)
+	VALUES (v_month, v_closed_at, caller.keyid, '', '');
 	v_report := vp_report('monthly', v_month, 'community', NULL);
 	v_digest := encode(sha256(convert_to(v_report::text, 'UTF8')), 'hex');
 	v_payload := jsonb_build_object('month', v_month, 'digest', v_digest,
-	    'closed_at', date_trunc('second', now()));
-	INSERT INTO month_closes (month, keyid, digest, payload)
-	VALUES (v_month, caller.keyid, v_digest, v_payload::text);
+	    'closed_at', date_trunc('second', v_closed_at));
+	UPDATE month_closes SET digest = v_digest, payload = v_payload::text
+	WHERE month = v_month;
 	INSERT INTO admin_actions (keyid, action, subject, detail)
 	VALUES (caller.keyid, 'month-close', v_month, v_payload);
 	status := 201;

@@ -41,7 +41,11 @@
 --              stations + their catalogue items);
 -- - vp_volunteer_minutes (volunteer, ledger, certificate): O(1).
 -- Nothing grows with the years of history before the report's year but C
--- and L.
+-- and L. A settled period (vp_settled_at) reads in addition, at the
+-- volunteer level and in new_star_levels, the history of each volunteer
+-- it names (the name then); at the team level, the team history of each
+-- volunteer who served (memberships then); at the station level, each
+-- station's catalogue moves since the close (the stock then).
 --
 -- A function file of sql/functions/: re-run as a whole whenever it
 -- changes, so every statement is CREATE OR REPLACE (see sql/README.md).
@@ -236,13 +240,82 @@ $$;
 
 -- The star levels as steps, for vp_stars_in: the thresholds in minutes,
 -- ascending, and the stars at each (the most of any level at or below
--- it, which is what vp_stars counts).
-CREATE OR REPLACE FUNCTION vp_star_steps(OUT minutes bigint[], OUT stars integer[])
+-- it, which is what vp_stars counts). The levels in force at p_at (the
+-- last set before it in star_level_sets), or now when p_at is NULL.
+CREATE OR REPLACE FUNCTION vp_star_steps(p_at timestamptz, OUT minutes bigint[],
+    OUT stars integer[])
 LANGUAGE sql STABLE AS $$
 	SELECT array_agg(hours::bigint * 60 ORDER BY hours),
 	    array_agg(s ORDER BY hours)
 	FROM (SELECT hours, max(stars) OVER (ORDER BY hours) AS s
-	    FROM star_levels) l
+	    FROM (SELECT l.stars, l.hours FROM star_levels l WHERE p_at IS NULL
+		UNION ALL
+		SELECT x.n::integer, x.h
+		FROM (SELECT z.hours FROM star_level_sets z WHERE z.at < p_at
+		    ORDER BY z.at DESC, z.id DESC LIMIT 1) y,
+		    unnest(y.hours) WITH ORDINALITY x(h, n)) l) l
+$$;
+
+-- A volunteer's name at p_at, for the report of a settled period: as the
+-- last registration or update before it says (p_name, the name now, when
+-- none does).
+CREATE OR REPLACE FUNCTION vp_volunteer_name_at(p_volunteer bigint, p_name text,
+    p_at timestamptz) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN coalesce((SELECT h.data ->> 'name' FROM volunteer_history h
+	    WHERE h.volunteer_id = p_volunteer
+	    AND h.action IN ('register', 'update') AND h.at < p_at
+	    ORDER BY h.id DESC LIMIT 1), p_name);
+END
+$$;
+
+-- The teams a volunteer was a member of at p_at: of each team, as the last
+-- joining or leaving before it in the volunteer's history says; a
+-- membership the history never mentions (older than it) as team_members
+-- says.
+CREATE OR REPLACE FUNCTION vp_teams_at(p_volunteer bigint, p_at timestamptz)
+RETURNS SETOF bigint
+LANGUAGE sql STABLE AS $$
+	SELECT t.id FROM (SELECT DISTINCT ON (h.data ->> 'team')
+		h.data ->> 'team' AS code, h.action
+	    FROM volunteer_history h
+	    WHERE h.volunteer_id = p_volunteer
+	    AND h.action IN ('team-join', 'team-leave') AND h.at < p_at
+	    ORDER BY h.data ->> 'team', h.id DESC) x
+	JOIN teams t ON t.code = x.code
+	WHERE x.action = 'team-join'
+	UNION
+	SELECT m.team_id FROM team_members m JOIN teams t ON t.id = m.team_id
+	WHERE m.volunteer_id = p_volunteer AND m.joined_at < p_at
+	AND NOT EXISTS (SELECT 1 FROM volunteer_history h
+	    WHERE h.volunteer_id = p_volunteer
+	    AND h.action IN ('team-join', 'team-leave') AND h.data ->> 'team' = t.code)
+$$;
+
+-- The units in stock at p_at in a station's catalogue as it was then
+-- (the items created before it and not deactivated by it): their stock
+-- now, less what came in since, plus what was redeemed since, less what
+-- came back by a void since.
+CREATE OR REPLACE FUNCTION vp_station_stock_at(p_station bigint, p_at timestamptz)
+RETURNS bigint
+LANGUAGE sql STABLE AS $$
+	WITH items AS (
+		SELECT i.id, i.stock FROM catalog_items i
+		WHERE i.station_id = p_station AND i.created_at < p_at
+		AND NOT EXISTS (SELECT 1 FROM catalog_deactivations d
+		    WHERE d.item_id = i.id AND d.at < p_at)
+	)
+	SELECT (coalesce((SELECT sum(i.stock) FROM items i), 0)
+	    - coalesce((SELECT sum(k.quantity) FROM catalog_restocks k
+		JOIN items i ON i.id = k.item_id WHERE k.at >= p_at), 0)
+	    + coalesce((SELECT sum(r.quantity) FROM redemptions r
+		JOIN items i ON i.id = r.item_id
+		WHERE r.station_id = p_station AND r.at >= p_at), 0)
+	    - coalesce((SELECT sum(r.quantity) FROM redemption_voids z
+		JOIN redemptions r ON r.id = z.redemption_id
+		JOIN items i ON i.id = r.item_id
+		WHERE r.station_id = p_station AND z.at >= p_at), 0))::bigint
 $$;
 
 -- vp_stars(p_minutes), given vp_star_steps(): an expression, not a query
@@ -315,7 +388,7 @@ BEGIN
 	FROM vp_report_volunteers(p_from, p_to, p_community) r
 	LEFT JOIN vp_report_status(p_to, p_community) h
 	    ON h.volunteer_id = r.volunteer_id,
-	    vp_star_steps() st);
+	    vp_star_steps(NULL) st);
 END
 $$;
 
@@ -324,6 +397,14 @@ $$;
 -- planned for its period and scope (force_custom_plan: one plan for "one
 -- community or all" would fit neither); JIT would cost more to compile
 -- than it saves.
+--
+-- A settled period (its last month closed, or a later one: vp_settled_at)
+-- reads the ledger as it stood at the close, so that no later write
+-- changes it: its records are dated and no record can be dated in it any
+-- more (vp_dated); what has no date of its own is read at the close: the
+-- communities, teams and stations there were, volunteers' names, team
+-- memberships, the star levels and the stock. (Each branch below is
+-- decided when the query is planned: open periods read as before.)
 CREATE OR REPLACE FUNCTION vp_report(p_kind text, p_period text, p_level text,
     p_community bigint) RETURNS jsonb
 LANGUAGE plpgsql STABLE
@@ -341,6 +422,7 @@ DECLARE
 	v_columns text[];
 	v_sum text[];
 	v_steps record;
+	v_asof timestamptz;
 BEGIN
 	IF p_kind = 'monthly' THEN
 		IF p_period !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
@@ -357,10 +439,11 @@ BEGIN
 	ELSE
 		RAISE EXCEPTION 'vp_report: kind %', p_kind;
 	END IF;
+	v_asof := vp_settled_at(v_to);
 	v_year_start := date_trunc('year', v_from);
 	v_year_share := extract(epoch FROM v_to - v_year_start)
 	    / extract(epoch FROM (v_year_start + interval '1 year') - v_year_start);
-	SELECT * INTO v_steps FROM vp_star_steps();
+	SELECT * INTO v_steps FROM vp_star_steps(v_asof);
 
 	IF p_level = 'volunteer' THEN
 		v_columns := ARRAY['number', 'name', 'community', 'minutes', 'hours',
@@ -369,7 +452,7 @@ BEGIN
 		v_sum := ARRAY['minutes', 'hours', 'minutes_ytd', 'hours_ytd',
 		    'shifts', 'points_earned', 'points_spent', 'balance'];
 		SELECT coalesce(jsonb_agg(jsonb_build_object(
-		    'number', r.number, 'name', r.name, 'community', r.community,
+		    'number', r.number, 'name', r.shown_name, 'community', r.community,
 		    'minutes', r.minutes, 'hours', vp_hours(r.minutes),
 		    'minutes_ytd', r.minutes_ytd, 'hours_ytd', vp_hours(r.minutes_ytd),
 		    'progress', round(r.minutes_ytd / 12.0, 2),
@@ -390,13 +473,15 @@ BEGIN
 			'points_spent', coalesce(sum(r.points_spent), 0),
 			'balance', coalesce(sum(r.balance), 0)),
 		    coalesce(jsonb_agg(jsonb_build_object(
-			'volunteer', r.number, 'name', r.name,
+			'volunteer', r.number, 'name', r.shown_name,
 			'community', r.community, 'stars', r.stars,
 			'hours', vp_hours(r.minutes_total))
 			ORDER BY r.number) FILTER (WHERE r.stars > r.stars_before),
 			'[]')
 		INTO v_rows, v_totals, v_new_stars
 		FROM (SELECT r.*,
+		    CASE WHEN v_asof IS NULL THEN r.name ELSE vp_volunteer_name_at(
+			r.volunteer_id, r.name, v_asof) END AS shown_name,
 		    vp_stars_in(r.minutes_total, v_steps.minutes, v_steps.stars)
 			AS stars,
 		    vp_stars_in(r.minutes_before, v_steps.minutes, v_steps.stars)
@@ -492,10 +577,13 @@ BEGIN
 			coalesce(r.on_track, 0) AS on_track) x
 		    LEFT JOIN ledger l ON l.community_id = c.id
 		    LEFT JOIN gifts g ON g.community_id = c.id
-		    LEFT JOIN help h ON h.community_id = c.id),
+		    LEFT JOIN help h ON h.community_id = c.id
+		    WHERE v_asof IS NULL OR c.created_at < v_asof),
 		    -- the new star levels, as at the end, from this service
 		    (SELECT coalesce(jsonb_agg(jsonb_build_object(
-			'volunteer', v.number, 'name', v.name, 'community', c.code,
+			'volunteer', v.number, 'name', CASE WHEN v_asof IS NULL
+			THEN v.name ELSE vp_volunteer_name_at(v.id, v.name, v_asof) END,
+			'community', c.code,
 			'stars', x.stars, 'hours', vp_hours(x.total))
 			ORDER BY v.number), '[]')
 		    FROM service p
@@ -532,11 +620,16 @@ BEGIN
 				sum(s.minutes) AS minutes
 			    FROM vp_report_served(v_from, v_to, p_community) s
 			    GROUP BY s.volunteer_id) p
-			JOIN team_members m ON m.volunteer_id = p.volunteer_id
+			CROSS JOIN LATERAL (SELECT tm.team_id FROM team_members tm
+			    WHERE v_asof IS NULL AND tm.volunteer_id = p.volunteer_id
+			    UNION ALL
+			    SELECT a.team_id FROM vp_teams_at(p.volunteer_id, v_asof) a(team_id)
+			    WHERE v_asof IS NOT NULL) m
 			GROUP BY m.team_id
 		) x ON x.team_id = t.id
-		WHERE p_community IS NULL OR t.community_id IS NULL
-		    OR t.community_id = p_community;
+		WHERE (p_community IS NULL OR t.community_id IS NULL
+		    OR t.community_id = p_community)
+		AND (v_asof IS NULL OR t.created_at < v_asof);
 	ELSIF p_level = 'station' THEN
 		v_columns := ARRAY['code', 'name', 'community', 'volunteers', 'shifts',
 		    'minutes', 'hours', 'redemptions', 'points_redeemed', 'stock'];
@@ -548,8 +641,10 @@ BEGIN
 		    'shifts', coalesce(x.shifts, 0),
 		    'minutes', coalesce(x.minutes, 0), 'hours', vp_hours(x.minutes),
 		    'redemptions', y.redemptions, 'points_redeemed', y.points,
-		    'stock', (SELECT coalesce(sum(i.stock), 0) FROM catalog_items i
-			WHERE i.station_id = st.id AND i.active))
+		    'stock', CASE WHEN v_asof IS NULL
+			THEN (SELECT coalesce(sum(i.stock), 0) FROM catalog_items i
+			    WHERE i.station_id = st.id AND i.active)
+			ELSE vp_station_stock_at(st.id, v_asof) END)
 		    ORDER BY st.code), '[]') INTO v_rows
 		FROM stations st
 		JOIN communities c ON c.id = st.community_id
@@ -566,7 +661,8 @@ BEGIN
 			AND NOT EXISTS (SELECT 1 FROM redemption_voids z
 			    WHERE z.redemption_id = d.id)
 		) y ON true
-		WHERE p_community IS NULL OR st.community_id = p_community;
+		WHERE (p_community IS NULL OR st.community_id = p_community)
+		AND (v_asof IS NULL OR st.created_at < v_asof);
 	ELSE
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"level" must be volunteer, team, community or station');
@@ -578,7 +674,9 @@ BEGIN
 		-- served after it. (The community level does the same with the
 		-- service it has read already.)
 		SELECT coalesce(jsonb_agg(jsonb_build_object(
-		    'volunteer', v.number, 'name', v.name, 'community', c.code,
+		    'volunteer', v.number, 'name', CASE WHEN v_asof IS NULL
+			THEN v.name ELSE vp_volunteer_name_at(v.id, v.name, v_asof) END,
+		    'community', c.code,
 		    'stars', x.stars, 'hours', vp_hours(x.total))
 		    ORDER BY v.number), '[]') INTO v_new_stars
 		FROM vp_report_service(v_from, v_from, v_to, p_community) p
@@ -654,9 +752,8 @@ BEGIN
 		    '"levels" must list the hours of five star levels');
 	END IF;
 	FOR i IN 0..4 LOOP
-		IF jsonb_typeof(v -> i) <> 'number' OR (v ->> i)::numeric <> trunc((v ->> i)::numeric)
-		    OR (v ->> i)::numeric < 1 OR (v ->> i)::numeric > 100000
-		    OR (i > 0 AND (v ->> i)::numeric <= (v ->> (i - 1))::numeric) THEN
+		IF NOT vp_is_integer(v -> i) OR (v ->> i)::bigint NOT BETWEEN 1 AND 100000
+		    OR (i > 0 AND (v ->> i)::bigint <= (v ->> (i - 1))::bigint) THEN
 			PERFORM vp_refuse(422, 'invalid-field', '"levels" must be '
 			    'whole hours, strictly increasing');
 		END IF;

@@ -158,6 +158,8 @@ DECLARE
 BEGIN
 	status := CASE WHEN i.active THEN 201 ELSE 200 END;
 	UPDATE catalog_items SET active = false WHERE id = i.id RETURNING * INTO i;
+	INSERT INTO catalog_deactivations (item_id, keyid) VALUES (i.id, caller.keyid)
+	ON CONFLICT DO NOTHING;
 	body := vp_item_json(i);
 END
 $$;

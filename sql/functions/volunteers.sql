@@ -96,7 +96,7 @@ $$;
 -- The personal fields of a request, checked against consent; NULL
 -- members are "not given".
 CREATE OR REPLACE FUNCTION vp_personal(args jsonb, p_consent boolean)
-RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	v jsonb := jsonb_strip_nulls(jsonb_build_object(
 	    'gender', vp_text_opt(args, 'gender', 10),
@@ -114,9 +114,10 @@ BEGIN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"gender" must be female, male or other');
 	END IF;
-	IF v ? 'birth_month' AND v ->> 'birth_month' !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
+	IF v ? 'birth_month' AND (v ->> 'birth_month' !~ '^[0-9]{4}-(0[1-9]|1[0-2])$'
+	    OR v ->> 'birth_month' NOT BETWEEN '1900-01' AND to_char(now(), 'YYYY-MM')) THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"birth_month" must be YYYY-MM');
+		    '"birth_month" must be YYYY-MM, from 1900-01 to this month');
 	END IF;
 	IF v <> '{}' AND NOT p_consent THEN
 		PERFORM vp_refuse(422, 'consent-required', 'Gender, birth month, '
@@ -182,6 +183,10 @@ DECLARE
 	v_personal jsonb := vp_personal(args, v_consent);
 	v_team jsonb;
 BEGIN
+	IF vp_text(args, 'number', 32) !~ '^[A-Za-z0-9][A-Za-z0-9-]{0,31}$' THEN
+		PERFORM vp_refuse(422, 'invalid-field', '"number" must be letters, '
+		    'digits and - (at most 32, not starting with -)');
+	END IF;
 	-- Everything else is checked before the ID number, so that only a
 	-- registration that would have been taken counts as a refusal.
 	IF EXISTS (SELECT 1 FROM volunteers

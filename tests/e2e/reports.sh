@@ -11,7 +11,9 @@ seed=${VPOINTS_SEED:-$(date +%s)}
 echo "# seed $seed"
 
 harness_db
-daemon_start
+# The data set's stations record registrations and shifts up to 4
+# months and 300 days back.
+daemon_start "back_entry_days = 36500"
 
 # An OpenSSL key, enrolled as admin by its PEM public key.
 openssl genpkey -algorithm ed25519 -out "$T_DIR/admin.pem" 2>/dev/null

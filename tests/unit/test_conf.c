@@ -37,6 +37,8 @@ START_TEST(defaults)
 	ck_assert_int_eq(cf->max_body_size, 65536);
 	ck_assert_int_eq(cf->log_level, LOG_INFO);
 	ck_assert_str_eq(cf->timezone, "Asia/Shanghai");
+	ck_assert_str_eq(cf->programme_start, "2000-01-01");
+	ck_assert_int_eq(cf->back_entry_days, 31);
 	conf_free(cf);
 }
 END_TEST
@@ -63,6 +65,27 @@ START_TEST(bounds_and_types)
 	ck_assert_int_eq(conf_set(cf, "timezone", "../../etc/passwd", err, sizeof(err)), -1);
 	ck_assert_int_eq(conf_set(cf, "timezone", "Europe/Berlin", err, sizeof(err)), 0);
 	ck_assert_str_eq(cf->timezone, "Europe/Berlin");
+	ck_assert_int_eq(conf_set(cf, "programme_start", "2024-02-30", err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "programme_start: \"2024-02-30\" is not a date "
+	    "YYYY-MM-DD of the years 1990 to 2099");
+	ck_assert_int_eq(conf_set(cf, "programme_start", "1900-01-01", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "programme_start", "9999-01-01", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "programme_start", "2023-2-01", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "programme_start", "2023-02-01x", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "programme_start", "2100-02-29", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "programme_start", "2024-02-29", err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(cf->programme_start, "2024-02-29");
+	ck_assert_int_eq(conf_set(cf, "back_entry_days", "-1", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "back_entry_days", "0", err,
+	    sizeof(err)), 0);
 	ck_assert_int_eq(conf_set(cf, "nope", "1", err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "unknown key \"nope\"");
 	conf_free(cf);

@@ -263,11 +263,28 @@ START_TEST(writes_take_the_body)
 	decodes(WIRE_OP_COMMUNITY_ADD, "", "{\"name\":\"East\",\"n\":2}", NULL,
 	    "{\"n\":2,\"name\":\"East\"}");
 	decodes(WIRE_OP_COMMUNITY_ADD, "ignored=1", "", NULL, "{}");
-	/* The {} segment is added, over a field of the same name. */
-	decodes(WIRE_OP_SHIFT_CHECKOUT, "", "{\"id\":\"7\",\"note\":\"x\"}",
+	/* The {} segment is added; the body may name it too, the same. */
+	decodes(WIRE_OP_SHIFT_CHECKOUT, "", "{\"note\":\"x\"}",
+	    "42", "{\"id\":\"42\",\"note\":\"x\"}");
+	decodes(WIRE_OP_SHIFT_CHECKOUT, "", "{\"id\":\"42\",\"note\":\"x\"}",
 	    "42", "{\"id\":\"42\",\"note\":\"x\"}");
 	decodes(WIRE_OP_MONTH_CLOSE, "", "", "2026-09",
 	    "{\"month\":\"2026-09\"}");
+}
+END_TEST
+
+START_TEST(the_path_names_it)
+{
+	/* Never another: a volunteer's number, an id cannot change. */
+	refused(WIRE_OP_SHIFT_CHECKOUT, &keyed, "", "{\"id\":\"7\"}", "42", 422,
+	    WIRE_P_INVALID_FIELD, "\"id\" is the one in the path and cannot "
+	    "change; leave it out of the body.");
+	refused(WIRE_OP_SHIFT_CHECKOUT, &keyed, "", "{\"id\":42}", "42", 422,
+	    WIRE_P_INVALID_FIELD, NULL);
+	refused(WIRE_OP_VOLUNTEER_UPDATE, &keyed, "", "{\"number\":\"V-2\"}",
+	    "V-1", 422, WIRE_P_INVALID_FIELD, NULL);
+	refused(WIRE_OP_VOLUNTEER_GET, &keyed, "number=V-2", "", "V-1", 422,
+	    WIRE_P_INVALID_FIELD, NULL);
 }
 END_TEST
 
@@ -359,7 +376,7 @@ main(void)
 	unit_case(s, "daemon", UNIT_TESTS(routes_are_the_table,
 	    table_is_well_formed));
 	tc = unit_case(s, "args", UNIT_TESTS(writes_take_the_body,
-	    writes_want_a_json_object, reads_take_the_query,
+	    the_path_names_it, writes_want_a_json_object, reads_take_the_query,
 	    station_key_is_prepared, id_numbers_are_hashed));
 	tcase_add_checked_fixture(tc, setup, teardown);
 	return unit_run(s);
