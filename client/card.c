@@ -105,7 +105,7 @@ card_print(struct client *cl, struct cmd *c)
 	const char *out = cmd_get(c, "out"), *limit = cmd_get(c, "limit");
 	json_t *answer = NULL, *volunteers, *communities = NULL, *cards = NULL;
 	char *text = NULL;
-	size_t len = 0, n;
+	size_t len = 0, n, sheets;
 	FILE *f;
 	int rc;
 
@@ -141,11 +141,15 @@ card_print(struct client *cl, struct cmd *c)
 	html_cards(f, cards);
 	if (fclose(f) != 0)
 		abort();
-	if ((rc = client_write(out, text, len)) == WIRE_EXIT_OK)
-		fprintf(out != NULL ? stdout : stderr, "card print: %zu "
-		    "cards on %zu A4 sheets%s%s\n", n,
-		    (n + HTML_CARDS_PER_SHEET - 1) / HTML_CARDS_PER_SHEET,
-		    out != NULL ? ": " : "", out != NULL ? out : "");
+	sheets = (n + HTML_CARDS_PER_SHEET - 1) / HTML_CARDS_PER_SHEET;
+	if ((rc = client_write(out, text, len)) != WIRE_EXIT_OK)
+		goto done;
+	if (out != NULL)
+		printf("card print: %zu cards on %zu A4 sheets: %s\n", n, sheets,
+		    out);
+	else
+		fprintf(stderr, "card print: %zu cards on %zu A4 sheets\n", n,
+		    sheets);
 done:
 	free(text);
 	json_decref(cards);

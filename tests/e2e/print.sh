@@ -108,7 +108,7 @@ like "... the issuing station" "$out" "STATION NAME    东湖社区志愿服务�
 payload=$(printf '%s\n' "$scanned" | vp certificate verify - --pubkey "$pubkey" --json)
 like "... from standard input too, the payload as signed" "$payload" \
 	'"activities": [{"code": "clean", "name": "环境清洁", "shifts": 2, "minutes": 210}'
-issued=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["issued_at"][:10])' <<<"$payload")
+issued=$(/usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["issued_at"][:10])' <<<"$payload")
 n=$(svg_qr "$T_DIR/c.html" "$T_DIR/c-page")
 is "the page has one QR code, an inline SVG" "$n" 1
 is "... which reads as the JWS too" "$(scan "$T_DIR/c-page.1.pbm")" "$jws"
@@ -129,14 +129,14 @@ is "... and it fetches nothing: no URI but the SVG namespace" \
 is "... no phone number" "$(grep -c 13800138000 "$T_DIR/c.html")" 0
 
 # A changed character: verification fails.
-python3 -c 'import sys; s = open(sys.argv[1]).read(); i = len(s) // 2; open(sys.argv[2], "w").write(s[:i] + ("A" if s[i] != "A" else "B") + s[i + 1:])' \
+/usr/bin/python3 -c 'import sys; s = open(sys.argv[1]).read(); i = len(s) // 2; open(sys.argv[2], "w").write(s[:i] + ("A" if s[i] != "A" else "B") + s[i + 1:])' \
 	"$T_DIR/scanned.txt" "$T_DIR/tampered.txt"
 fails "certificate verify refuses the scanned text with a character changed" \
 	vp certificate verify "$T_DIR/tampered.txt" --pubkey "$pubkey"
 
 # A certificate too long for its JWS in a QR code: long names (Chinese
 # names are three bytes a character) make a payload of about 2,300 bytes.
-long() { python3 -c 'import sys; print(sys.argv[1] * int(sys.argv[2]))' "$1" "$2"; }
+long() { /usr/bin/python3 -c 'import sys; print(sys.argv[1] * int(sys.argv[2]))' "$1" "$2"; }
 vp community add C03 --name "$(long 长 199)社" --population 100 >/dev/null
 "$VPOINTS" keygen --out "$T_DIR/s03.key" >/dev/null
 vp station add S03 --name "$(long 远 199)站" --community C03 \
@@ -166,7 +166,7 @@ is "... which certificate verify accepts" "$rc" 0
 is "... as the very payload the JWS signed" "$out" \
 	"$(vp certificate verify "$T_DIR/long.jws" --pubkey "$pubkey" --json)"
 like "... with the issuing station's long name" "$out" "\"station_name\": \"$(long 远 199)站\""
-python3 -c 'import sys; s = open(sys.argv[1]).read(); i = len(s) // 2; open(sys.argv[2], "w").write(s[:i] + ("A" if s[i] != "A" else "B") + s[i + 1:])' \
+/usr/bin/python3 -c 'import sys; s = open(sys.argv[1]).read(); i = len(s) // 2; open(sys.argv[2], "w").write(s[:i] + ("A" if s[i] != "A" else "B") + s[i + 1:])' \
 	"$T_DIR/long-scanned.txt" "$T_DIR/long-tampered.txt"
 fails "... and refuses with a character changed" \
 	vp certificate verify "$T_DIR/long-tampered.txt" --pubkey "$pubkey"

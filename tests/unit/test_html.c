@@ -394,6 +394,24 @@ START_TEST(certificate_page_older)
 }
 END_TEST
 
+/* A period without service: the kinds of service say so. */
+START_TEST(certificate_page_no_service)
+{
+	char *out = certificate_html("{\"number\":\"C-2026-000002\","
+	    "\"volunteer\":\"12\",\"name\":\"李四\",\"from\":\"2026-03-01\","
+	    "\"to\":\"2026-03-31\",\"minutes\":0,\"hours\":0,\"shifts\":0,"
+	    "\"activities\":[],\"stars\":0,\"community\":\"east\","
+	    "\"community_name\":\"东湖社区\",\"station\":\"east-1\","
+	    "\"station_name\":\"东湖社区志愿服务站\","
+	    "\"issued_at\":\"2026-04-01T09:00:00+08:00\"}",
+	    "aGVhZGVy.cGF5bG9hZA.c2ln", true);
+
+	ck_assert_ptr_nonnull(strstr(out, "<th>服务类别</th><td>本期间无志愿服务"
+	    "记录</td>"));
+	free(out);
+}
+END_TEST
+
 START_TEST(cards_sheets)
 {
 	json_t *cards = json_array();
@@ -451,5 +469,5 @@ main(void)
 	return unit_main("html", NULL, NULL, UNIT_TESTS(escape,
 	    bars_proportional, bars_labels, report_community,
 	    report_volunteers_top30, certificate_page, certificate_page_older,
-	    cards_sheets));
+	    certificate_page_no_service, cards_sheets));
 }
