@@ -11,25 +11,53 @@
 #include "client/cmd.h"
 #include "client/html.h"
 #include "client/jws.h"
+#include "client/qr.h"
 #include "client/table.h"
+#include "buf.h"
 #include "sig.h"
 #include "wire.h"
 #include "xmalloc.h"
 
 #define CERTIFICATE_MAX_FILE	65536	/* bytes of a JWS or key file */
+#define CERTIFICATE_PNG_SCALE	4	/* pixels a module of --png */
 
 static const char certificate_about[] =
 "issue: a certificate of the volunteer's hours of service in a year\n"
 "(--year) or between two dates (--from and --to), signed by vpointsd as a\n"
-"JWS. The JWS (one line) goes to FILE, else to standard output; --html\n"
-"FILE writes a printable page.\n"
+"JWS. The JWS (one line) goes to --out FILE, else to standard output;\n"
+"--html FILE writes a printable page for A4, in Chinese, with a QR code\n"
+"of the signed certificate; --png FILE writes that QR code alone. The QR\n"
+"code holds the JWS itself, or when that is too long for one, the JWS in\n"
+"base45 (VPJ1:...), which verify reads as well.\n"
 "verify: checks a JWS offline, without the daemon, with KEY: the JSON of\n"
 "vpointsd --print-public-key (or of the daemon's public-key route), a\n"
-"bare JWK, a PEM public key or a vpoints public key file. Prints the\n"
-"certificate and exits 0, or says why not and exits 1. FILE - is\n"
-"standard input.\n"
+"bare JWK, a PEM public key or a vpoints public key file. FILE holds the\n"
+"JWS or what a scanner read from the QR code; - is standard input.\n"
+"Prints the certificate and exits 0, or says why not and exits 1.\n"
 "show: what the daemon recorded of a certificate, revoked or not.\n"
 "revoke: withdraw a certificate, with the reason.\n";
+
+/* The kinds of service: each activity's name and hours, "Cleaning 2:30,
+ * Traffic 1:00". */
+static char *
+certificate_activities(json_t *activities)
+{
+	struct buf b = { NULL, 0, 0 };
+	json_t *a;
+	char *hours;
+	size_t i;
+
+	json_array_foreach(activities, i, a) {
+		hours = table_hours(json_object_get(a, "minutes"));
+		if (i > 0)
+			buf_puts(&b, ", ");
+		buf_puts(&b, client_str(a, "name"));
+		buf_puts(&b, " ");
+		buf_puts(&b, hours);
+		free(hours);
+	}
+	return b.data != NULL ? b.data : xstrdup("");
+}
 
 static const struct table_column certificate_fields[] = {
 	{ "number", "NUMBER", NULL, false },
@@ -39,32 +67,71 @@ static const struct table_column certificate_fields[] = {
 	{ "to", "TO", NULL, false },
 	{ "minutes", "HOURS", table_hours, true },
 	{ "shifts", "SHIFTS", NULL, true },
+	{ "activities", "ACTIVITIES", certificate_activities, false },
 	{ "stars", "STARS", NULL, true },
 	{ "community", "COMMUNITY", NULL, false },
 	{ "community_name", "COMMUNITY NAME", NULL, false },
 	{ "station", "STATION", NULL, false },
+	{ "station_name", "STATION NAME", NULL, false },
 	{ "sha256", "SHA-256", NULL, false },
 	{ "issued_at", "ISSUED", table_time, false },
 	{ "revoked_at", "REVOKED", table_time, false },
 	{ "revoke_reason", "REASON", NULL, false },
 };
 
-/* Write the printable page of a certificate to path; 0 or the exit code. */
-static int
-certificate_page(const char *path, json_t *certificate, const char *jws)
+/* The QR code of a signed certificate: its JWS as it is, else its base45
+ * form (alphanumeric mode, a fifth fewer bits), with error correction M,
+ * else the base45 form with L; NULL when even that is too long. */
+static struct qr *
+certificate_qr(const char *jws)
 {
+	char *packed = jws_base45(jws);
+	struct qr *qr;
+
+	if ((qr = qr_encode(jws, QR_ECC_M)) == NULL && packed != NULL &&
+	    (qr = qr_encode(packed, QR_ECC_M)) == NULL)
+		qr = qr_encode(packed, QR_ECC_L);
+	free(packed);
+	return qr;
+}
+
+/* Write the printable page of a certificate to html and its QR code to
+ * png (either may be NULL); 0 or the exit code. */
+static int
+certificate_print_page(const char *html, const char *png, json_t *cert,
+    const char *jws)
+{
+	struct qr *qr = certificate_qr(jws);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;
-	int rc;
+	int rc = WIRE_EXIT_OK;
 
-	if ((f = open_memstream(&text, &len)) == NULL)
-		abort();
-	html_certificate(f, certificate, jws);
-	if (fclose(f) != 0)
-		abort();
-	rc = client_write(path, text, len);
-	free(text);
+	if (qr == NULL)
+		fprintf(stderr, "vpoints: certificate issue: the certificate "
+		    "is too long for a QR code (%zu characters); the page "
+		    "has its JWS as text only\n", strlen(jws));
+	if (html != NULL) {
+		if ((f = open_memstream(&text, &len)) == NULL)
+			abort();
+		html_certificate(f, cert, jws, qr);
+		if (fclose(f) != 0)
+			abort();
+		rc = client_write(html, text, len);
+		free(text);
+	}
+	if (rc == WIRE_EXIT_OK && png != NULL) {
+		if (qr == NULL) {
+			fprintf(stderr, "vpoints: certificate issue: %s not "
+			    "written: no QR code\n", png);
+			rc = WIRE_EXIT_DATAERR;
+		} else {
+			text = qr_png(qr, CERTIFICATE_PNG_SCALE, &len);
+			rc = client_write(png, text, len);
+			free(text);
+		}
+	}
+	qr_free(qr);
 	return rc;
 }
 
@@ -87,6 +154,7 @@ certificate_print_issued(struct client *cl, const struct cmd *c,
     json_t *issued)
 {
 	const char *out = cmd_get(c, "out"), *html = cmd_get(c, "html");
+	const char *png = cmd_get(c, "png");
 	json_t *cert = json_object_get(issued, "certificate");
 	const char *jws = json_string_value(json_object_get(issued, "jws"));
 	char *line, *hours;
@@ -101,8 +169,8 @@ certificate_print_issued(struct client *cl, const struct cmd *c,
 	if (out != NULL || !cl->json)
 		rc = client_write(out, line, strlen(line));
 	free(line);
-	if (rc == WIRE_EXIT_OK && html != NULL)
-		rc = certificate_page(html, cert, jws);
+	if (rc == WIRE_EXIT_OK && (html != NULL || png != NULL))
+		rc = certificate_print_page(html, png, cert, jws);
 	if (rc == WIRE_EXIT_OK && !cl->json) {
 		/* Without --out the JWS alone goes to standard output. */
 		hours = table_hours(json_object_get(cert, "minutes"));
@@ -181,11 +249,12 @@ certificate_verify(struct client *cl, struct cmd *c)
 {
 	unsigned char pk[SIG_PUBLICKEYBYTES];
 	char keyid[SIG_KEYID_LEN + 1], err[300], *key_text = NULL;
-	char *jws = NULL, *payload = NULL;
+	char *jws = NULL, *payload = NULL, *unpacked;
 	const char *pubkey = cmd_get(c, "pubkey"), *file = cmd_arg(c, 0);
 	enum jws_status st;
 	json_t *doc = NULL;
 	size_t len;
+	bool base45;
 	int rc = WIRE_EXIT_FAILURE;
 
 	if ((key_text = certificate_slurp(pubkey, err, sizeof(err))) == NULL)
@@ -197,10 +266,25 @@ certificate_verify(struct client *cl, struct cmd *c)
 	}
 	if ((jws = certificate_slurp(file, err, sizeof(err))) == NULL)
 		goto fail;
-	/* A file of one line: its line end is no part of the JWS. */
+	/* A file of one line: its line end is no part of the JWS, nor is
+	 * white space after it; but a space is a base45 character. */
+	base45 = strncmp(jws, JWS_BASE45_PREFIX,
+	    strlen(JWS_BASE45_PREFIX)) == 0;
 	len = strlen(jws);
-	while (len > 0 && strchr(" \t\r\n", jws[len - 1]) != NULL)
+	while (len > 0 && strchr(base45 ? "\r\n" : " \t\r\n",
+	    jws[len - 1]) != NULL)
 		jws[--len] = '\0';
+	/* What a scanner read from the QR code: the JWS, or its base45
+	 * form. */
+	if (base45) {
+		if ((st = jws_unbase45(jws, &unpacked)) != JWS_OK) {
+			fprintf(stderr, "vpoints: certificate verify: %s: %s\n",
+			    file, jws_status_text(st));
+			goto done;
+		}
+		free(jws);
+		jws = unpacked;
+	}
 	if ((st = jws_verify(jws, pk, &payload, &len)) != JWS_OK) {
 		fprintf(stderr, "vpoints: certificate verify: %s: %s\n",
 		    file, jws_status_text(st));
@@ -250,6 +334,7 @@ static const struct cmd_option certificate_issue_options[] = {
 	CMD_OPT("to", CMD_DATE, "to", "YYYY-MM-DD", 0),
 	CMD_OPT("out", CMD_STRING, NULL, "FILE", 0),
 	CMD_OPT("html", CMD_STRING, NULL, "FILE", 0),
+	CMD_OPT("png", CMD_STRING, NULL, "FILE", 0),
 	CMD_END
 };
 

@@ -51,6 +51,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_community_entry,
 	&cmd_station_entry,
 	&cmd_volunteer_entry,
+	&cmd_card_entry,
 	&cmd_team_entry,
 	&cmd_activity_entry,
 	&cmd_shift_entry,

@@ -148,6 +148,7 @@ extern const struct cmd_entry *const cmd_table[];
 extern const struct cmd_entry cmd_activity_entry;
 extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_balance_entry;
+extern const struct cmd_entry cmd_card_entry;
 extern const struct cmd_entry cmd_catalog_entry;
 extern const struct cmd_entry cmd_certificate_entry;
 extern const struct cmd_entry cmd_community_entry;

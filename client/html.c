@@ -7,7 +7,9 @@
 #include <jansson.h>
 
 #include "client/html.h"
+#include "client/qr.h"
 #include "client/table.h"
+#include "buf.h"
 #include "xmalloc.h"
 
 /* Geometry of a bar chart, in SVG user units. */
@@ -22,6 +24,7 @@
 #define HTML_LABEL_COLUMNS	22	/* terminal columns of a label, CJK 2 */
 #define HTML_TOP_VOLUNTEERS	30	/* bars at the volunteer level */
 #define HTML_MAX_STARS		5	/* drawn as stars; more as a number */
+#define HTML_CARD_QR_SIZE	"26mm"	/* a side of a card's QR code */
 
 /* U+2605 BLACK STAR, HTML_MAX_STARS times. */
 static const char html_black_stars[] =
@@ -82,39 +85,173 @@ static const char html_report_css[] =
 static const char html_certificate_css[] =
 "*{box-sizing:border-box}\n"
 "body{font-family:" HTML_FONTS ";color:#1b1b1b;background:#fff;"
-"margin:0;padding:24px;font-size:14px;line-height:1.5}\n"
-".certificate{max-width:720px;margin:0 auto;padding:40px 48px;"
-"border:3px double #2b6a99;text-align:center}\n"
-"h1{font-size:26px;margin:0;letter-spacing:.5px}\n"
-".subtitle{font-size:18px;margin:2px 0 24px;color:#2b6a99}\n"
-".name{font-size:28px;font-weight:700;margin:6px 0}\n"
-".hours{font-size:20px;font-weight:700}\n"
-".stars{color:#b07800;font-size:22px;letter-spacing:2px;margin:8px 0}\n"
-"table{margin:24px auto 0;border-collapse:collapse;text-align:left}\n"
-"th,td{padding:3px 10px;border-bottom:1px solid #ddd}\n"
-"th{font-weight:600;color:#444}\n"
-".verify{margin-top:28px;text-align:left;font-size:11px;color:#444}\n"
-".verify h2{font-size:12px;margin:0 0 4px}\n"
-".jws{font-family:\"DejaVu Sans Mono\",\"Noto Sans Mono\",Consolas,"
-"monospace;font-size:8px;word-break:break-all;white-space:pre-wrap;"
-"background:#f5f5f5;padding:6px;margin:6px 0 0}\n"
-"@page{size:A4;margin:15mm}\n"
-"@media print{body{padding:0}.certificate{border-width:4px}"
-".certificate,.stars,.subtitle{print-color-adjust:exact;"
+"margin:0;padding:24px;font-size:15px;line-height:1.6}\n"
+".certificate{max-width:180mm;margin:0 auto;padding:12mm 14mm;"
+"border:3px double #a3201c}\n"
+"h1{font-size:30px;margin:0 0 7mm;text-align:center;letter-spacing:.4em;"
+"color:#a3201c}\n"
+".claim{text-indent:2em;margin:0 0 6mm}\n"
+".facts{width:100%;border-collapse:collapse;margin:0 0 8mm}\n"
+".facts th,.facts td{border:1px solid #999;padding:1.5mm 3mm;"
+"text-align:left;vertical-align:top}\n"
+".facts th{width:34mm;background:#f6f1f0;font-weight:600;"
+"white-space:nowrap}\n"
+".stars{color:#b07800;letter-spacing:1px}\n"
+".issuer{text-align:right;margin:0 0 8mm;line-height:2}\n"
+".issuer p{margin:0}\n"
+".seal{color:#777}\n"
+".verify{display:flex;gap:5mm;align-items:flex-start;font-size:11px;"
+"color:#444;border-top:1px solid #ccc;padding-top:4mm}\n"
+".verify svg.qr{flex:0 0 auto}\n"
+".verify h2{font-size:12px;margin:0 0 1mm}\n"
+".verify p{margin:0 0 1mm}\n"
+".verify .text{min-width:0}\n"
+"pre{font-family:\"DejaVu Sans Mono\",\"Noto Sans Mono\",Consolas,"
+"monospace;white-space:pre-wrap;word-break:break-all;margin:1mm 0 0}\n"
+".command{font-size:11px}\n"
+".jws{font-size:6.5px;line-height:1.25;background:#f5f5f5;padding:1.5mm}\n"
+"@page{size:A4;margin:12mm}\n"
+"@media print{body{padding:0}.certificate{border-width:4px;"
+"max-width:none}"
+".certificate,h1,.facts th,.stars{print-color-adjust:exact;"
 "-webkit-print-color-adjust:exact}}\n";
 
-/* Write text for HTML text and attribute values: &, <, >, " and ' as
- * entities, control characters (but tab and line end) as spaces; other
- * bytes, UTF-8 included, as they are. */
-void
-html_escape(FILE *f, const char *text)
-{
-	const unsigned char *p;
+/* A sheet of volunteer cards: A4, two columns of five ID-1 cards
+ * (85.6 mm by 54 mm, ISO/IEC 7810) in the middle, a dashed line to cut
+ * along around each. */
+static const char html_cards_css[] =
+"*{box-sizing:border-box}\n"
+"body{font-family:" HTML_FONTS ";color:#1b1b1b;background:#e8e8e8;"
+"margin:0;padding:10mm 0}\n"
+".sheet{width:210mm;height:297mm;margin:0 auto 10mm;background:#fff;"
+"padding:13.5mm 19.4mm;display:grid;"
+"grid-template-columns:repeat(2,85.6mm);grid-auto-rows:54mm;"
+"align-content:start;overflow:hidden;break-after:page}\n"
+".sheet:last-child{break-after:auto}\n"
+".card{width:85.6mm;height:54mm;border:.2mm dashed #999;"
+"padding:4mm 3.5mm 4mm 5mm;display:flex;gap:3mm;align-items:center;"
+"overflow:hidden}\n"
+".card .text{flex:1 1 auto;min-width:0}\n"
+".card .title{font-size:9pt;font-weight:700;color:#a3201c;"
+"letter-spacing:.15em;margin:0 0 2mm}\n"
+".card .name{font-size:15pt;font-weight:700;line-height:1.2;"
+"margin:0 0 2mm;max-height:2.4em;overflow:hidden;"
+"overflow-wrap:anywhere}\n"
+".card .field{font-size:8.5pt;line-height:1.45;margin:0;"
+"overflow-wrap:anywhere}\n"
+".card .label{color:#555;margin-right:1.5mm}\n"
+".card .number{font-family:\"DejaVu Sans Mono\",\"Noto Sans Mono\","
+"Consolas,monospace;font-weight:700;font-size:10.5pt}\n"
+".card .scan{font-size:7pt;color:#666;margin:2mm 0 0}\n"
+".card svg.qr{flex:0 0 auto}\n"
+"@page{size:A4;margin:0}\n"
+"@media print{body{background:none;padding:0}.sheet{margin:0}"
+".card .title{print-color-adjust:exact;-webkit-print-color-adjust:exact}}\n";
 
-	if (text == NULL)
-		return;
-	for (p = (const unsigned char *)text; *p != '\0'; p++) {
-		switch (*p) {
+/* The words of the printed certificate and the volunteer cards: the
+ * English source (what gettext will take as the msgid) and the Chinese
+ * the pages print, in the programme's terms. In a sentence, %N$s stands
+ * for its Nth value (html_fill), so that a language puts the values in
+ * its own order. */
+enum html_word {
+	HTML_W_CERTIFICATE,
+	HTML_W_CERTIFICATE_TITLE,
+	HTML_W_CLAIM,
+	HTML_W_NAME,
+	HTML_W_NUMBER,
+	HTML_W_COMMUNITY,
+	HTML_W_PERIOD,
+	HTML_W_PERIOD_VALUE,
+	HTML_W_HOURS,
+	HTML_W_HOURS_VALUE,
+	HTML_W_KINDS,
+	HTML_W_KIND_VALUE,
+	HTML_W_KIND_SEPARATOR,
+	HTML_W_NO_SERVICE,
+	HTML_W_STARS,
+	HTML_W_STARS_VALUE,
+	HTML_W_CERTIFICATE_NUMBER,
+	HTML_W_ISSUER,
+	HTML_W_ISSUED,
+	HTML_W_DATE,
+	HTML_W_SEAL,
+	HTML_W_VERIFY,
+	HTML_W_VERIFY_HOW,
+	HTML_W_VERIFY_COMMAND,
+	HTML_W_NO_QR,
+	HTML_W_SIGNED_TEXT,
+	HTML_W_CARDS_TITLE,
+	HTML_W_CARD,
+	HTML_W_CARD_SCAN,
+	HTML_W_COUNT
+};
+
+static const struct {
+	const char	*en;
+	const char	*zh;
+} html_words[HTML_W_COUNT] = {
+	[HTML_W_CERTIFICATE] = { "Certificate of Volunteer Service",
+	    "志愿服务证明" },
+	[HTML_W_CERTIFICATE_TITLE] = { "Certificate of volunteer service %1$s",
+	    "志愿服务证明 %1$s" },
+	[HTML_W_CLAIM] = { "This certifies that %1$s, volunteer number %2$s, "
+	    "a registered volunteer of %3$s, took part in volunteer service "
+	    "from %4$s to %5$s: %6$s hours of volunteer service in all.",
+	    "兹证明%1$s（志愿者编号：%2$s）系%3$s注册志愿者，于%4$s至%5$s期间"
+	    "参加志愿服务，累计志愿服务时长%6$s小时。" },
+	[HTML_W_NAME] = { "Name", "姓名" },
+	[HTML_W_NUMBER] = { "Volunteer number", "志愿者编号" },
+	[HTML_W_COMMUNITY] = { "Community", "所属社区" },
+	[HTML_W_PERIOD] = { "Period of service", "服务期间" },
+	[HTML_W_PERIOD_VALUE] = { "%1$s to %2$s", "%1$s至%2$s" },
+	[HTML_W_HOURS] = { "Hours of volunteer service", "志愿服务时长" },
+	[HTML_W_HOURS_VALUE] = { "%1$s hours (%2$s shifts)",
+	    "%1$s小时（共%2$s次）" },
+	[HTML_W_KINDS] = { "Kinds of service", "服务类别" },
+	[HTML_W_KIND_VALUE] = { "%1$s: %2$s hours (%3$s shifts)",
+	    "%1$s：%2$s小时（%3$s次）" },
+	[HTML_W_KIND_SEPARATOR] = { "; ", "；" },
+	[HTML_W_NO_SERVICE] = { "no service recorded in this period",
+	    "本期间无志愿服务记录" },
+	[HTML_W_STARS] = { "Star level", "星级" },
+	[HTML_W_STARS_VALUE] = { "%1$s stars", "%1$s星" },
+	[HTML_W_CERTIFICATE_NUMBER] = { "Certificate number", "证明编号" },
+	[HTML_W_ISSUER] = { "Issued by: %1$s", "出具单位：%1$s" },
+	[HTML_W_ISSUED] = { "Date of issue: %1$s", "出具日期：%1$s" },
+	[HTML_W_DATE] = { "%1$s-%2$s-%3$s", "%1$s年%4$s月%5$s日" },
+	[HTML_W_SEAL] = { "(seal)", "（盖章）" },
+	[HTML_W_VERIFY] = { "Verification", "真伪验证" },
+	[HTML_W_VERIFY_HOW] = { "The QR code holds this certificate as "
+	    "vpointsd signed it (Ed25519, JWS). To check it without a "
+	    "network, save what a scanner reads from it in a file and run "
+	    "this command with the key that vpointsd --print-public-key "
+	    "prints:",
+	    "二维码内含经 vpointsd 数字签名（Ed25519，JWS）的本证明内容。"
+	    "离线验证：将扫码所得文本保存为文件，使用 vpointsd "
+	    "--print-public-key 输出的公钥运行以下命令：" },
+	[HTML_W_VERIFY_COMMAND] = { "vpoints certificate verify FILE --pubkey "
+	    "KEY", "vpoints certificate verify 文件 --pubkey 公钥" },
+	[HTML_W_NO_QR] = { "This certificate is too long for a QR code: "
+	    "verify the signed text below.",
+	    "本证明内容过长，无法生成二维码，请用下方签名文本验证。" },
+	[HTML_W_SIGNED_TEXT] = { "Signed text (JWS)", "签名文本（JWS）" },
+	[HTML_W_CARDS_TITLE] = { "Volunteer cards", "志愿者服务卡" },
+	[HTML_W_CARD] = { "Volunteer card", "志愿者服务卡" },
+	[HTML_W_CARD_SCAN] = { "Scan at the station to check in",
+	    "服务站扫码签到" },
+};
+
+/* Write len bytes of text for HTML text and attribute values: &, <, >,
+ * " and ' as entities, control characters (but tab and line end) as
+ * spaces; other bytes, UTF-8 included, as they are. */
+static void
+html_escape_n(FILE *f, const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		switch (p[i]) {
 		case '&':
 			fputs("&amp;", f);
 			break;
@@ -132,13 +269,21 @@ html_escape(FILE *f, const char *text)
 			break;
 		case '\t':
 		case '\n':
-			putc(*p, f);
+			putc(p[i], f);
 			break;
 		default:
-			putc(*p < 0x20 || *p == 0x7f ? ' ' : *p, f);
+			putc(p[i] < 0x20 || p[i] == 0x7f ? ' ' : p[i], f);
 			break;
 		}
 	}
+}
+
+/* Write text escaped for HTML (html_escape_n); NULL is nothing. */
+void
+html_escape(FILE *f, const char *text)
+{
+	if (text != NULL)
+		html_escape_n(f, text, strlen(text));
 }
 
 /* A label cut to HTML_LABEL_COLUMNS terminal columns at a character
@@ -507,82 +652,330 @@ html_report(FILE *f, json_t *report)
 	free(title);
 }
 
-/* One "heading: value" row of the certificate's facts. */
+/* A word of the printed pages in the language they are printed in. */
+static const char *
+html_word(enum html_word w)
+{
+	if ((unsigned)w >= HTML_W_COUNT)
+		abort();
+	return html_words[w].zh;
+}
+
+/* The value a placeholder "%N$s" at p stands for (N from 1 to 9, at
+ * most n) and where the text goes on after it; NULL when p is not at
+ * one. "%%" is a "%" with no value (*value NULL). */
+static const char *
+html_placeholder(const char *p, const char *const values[], size_t n,
+    const char **value)
+{
+	*value = NULL;
+	if (p[0] != '%')
+		return NULL;
+	if (p[1] == '%')
+		return p + 2;
+	if (p[1] < '1' || p[1] > '9' || (size_t)(p[1] - '0') > n ||
+	    p[2] != '$' || p[3] != 's')
+		abort();	/* a word of the table is wrong */
+	*value = values[p[1] - '1'] != NULL ? values[p[1] - '1'] : "";
+	return p + 4;
+}
+
+/* A word with its values put in, as plain text (not escaped). */
+static char *
+html_expand(enum html_word w, const char *const values[], size_t n)
+{
+	struct buf b = { NULL, 0, 0 };
+	const char *p = html_word(w), *next, *value;
+
+	while (*p != '\0') {
+		if ((next = html_placeholder(p, values, n, &value)) != NULL) {
+			buf_puts(&b, value != NULL ? value : "%");
+			p = next;
+		} else {
+			buf_add(&b, p++, 1);
+		}
+	}
+	return b.data != NULL ? b.data : xstrdup("");
+}
+
+/* Write a word with its values put in, all escaped; each value inside
+ * <tag> when tag is not NULL. */
 static void
-html_fact(FILE *f, const char *heading, const char *value)
+html_fill(FILE *f, enum html_word w, const char *const values[], size_t n,
+    const char *tag)
+{
+	const char *p = html_word(w), *start = p, *next, *value;
+
+	for (; *p != '\0'; p++) {
+		if ((next = html_placeholder(p, values, n, &value)) == NULL)
+			continue;
+		html_escape_n(f, start, (size_t)(p - start));
+		if (value == NULL) {
+			fputc('%', f);
+		} else {
+			if (tag != NULL)
+				fprintf(f, "<%s>", tag);
+			html_escape(f, value);
+			if (tag != NULL)
+				fprintf(f, "</%s>", tag);
+		}
+		start = next;
+		p = next - 1;
+	}
+	html_escape_n(f, start, (size_t)(p - start));
+}
+
+/* A date "YYYY-MM-DD" (or the date of an RFC 3339 time) as the pages
+ * write dates; other text as it is. */
+static char *
+html_date(const char *iso)
+{
+	char year[5], month[3], day[3], month1[3], day1[3];
+	const char *values[] = { year, month, day, month1, day1 };
+
+	if (iso == NULL)
+		return xstrdup("");
+	if (strlen(iso) < 10 || strspn(iso, "0123456789") != 4 ||
+	    iso[4] != '-' || strspn(iso + 5, "0123456789") != 2 ||
+	    iso[7] != '-' || strspn(iso + 8, "0123456789") < 2)
+		return xstrdup(iso);
+	snprintf(year, sizeof(year), "%.4s", iso);
+	snprintf(month, sizeof(month), "%.2s", iso + 5);
+	snprintf(day, sizeof(day), "%.2s", iso + 8);
+	/* Without a leading zero. */
+	snprintf(month1, sizeof(month1), "%s", month + (month[0] == '0'));
+	snprintf(day1, sizeof(day1), "%s", day + (day[0] == '0'));
+	return html_expand(HTML_W_DATE, values, 5);
+}
+
+/* Minutes as hours with two decimals, "25.50"; else the member hours. */
+static char *
+html_hours(json_t *minutes, json_t *hours)
+{
+	if (json_is_integer(minutes))
+		return xasprintf("%.2f", (double)json_integer_value(minutes) /
+		    60.0);
+	return table_fixed(hours, 2);
+}
+
+/* One row of the certificate's facts: a heading, a text. */
+static void
+html_fact(FILE *f, enum html_word heading, const char *value)
 {
 	fputs("<tr><th>", f);
-	html_escape(f, heading);
+	html_escape(f, html_word(heading));
 	fputs("</th><td>", f);
 	html_escape(f, value);
 	fputs("</td></tr>\n", f);
 }
 
-/* A printable certificate of service, with the JWS that proves it. */
-void
-html_certificate(FILE *f, json_t *cert, const char *jws)
+/* The kinds of service of a certificate: each activity with its hours
+ * and shifts, the most hours first, as the daemon listed them. */
+static char *
+html_kinds(json_t *activities)
 {
-	json_t *minutes = json_object_get(cert, "minutes");
-	long long stars = json_integer_value(json_object_get(cert, "stars"));
-	const char *community = json_string_value(json_object_get(cert,
-	    "community_name"));
-	char *hours, *issued, *shifts, *title;
+	struct buf b = { NULL, 0, 0 };
+	const char *values[3];
+	char *hours, *shifts, *kind;
+	json_t *a;
+	size_t i;
 
-	if (json_is_integer(minutes))
-		hours = xasprintf("%.2f", (double)json_integer_value(minutes) /
-		    60.0);
-	else
-		hours = table_fixed(json_object_get(cert, "hours"), 2);
-	issued = table_time(json_object_get(cert, "issued_at"));
+	json_array_foreach(activities, i, a) {
+		hours = html_hours(json_object_get(a, "minutes"), NULL);
+		shifts = table_value(json_object_get(a, "shifts"), ", ");
+		values[0] = json_string_value(json_object_get(a, "name"));
+		if (values[0] == NULL)
+			values[0] = json_string_value(json_object_get(a,
+			    "code"));
+		values[1] = hours;
+		values[2] = shifts;
+		kind = html_expand(HTML_W_KIND_VALUE, values, 3);
+		if (i > 0)
+			buf_puts(&b, html_word(HTML_W_KIND_SEPARATOR));
+		buf_puts(&b, kind);
+		free(kind);
+		free(hours);
+		free(shifts);
+	}
+	return b.data != NULL ? b.data : xstrdup(html_word(HTML_W_NO_SERVICE));
+}
+
+/* A string member, or "". */
+static const char *
+html_str(json_t *object, const char *key)
+{
+	const char *s = json_string_value(json_object_get(object, key));
+
+	return s != NULL ? s : "";
+}
+
+/* The first of two string members that is there and not empty, or "". */
+static const char *
+html_either(json_t *object, const char *key, const char *fallback)
+{
+	const char *s = html_str(object, key);
+
+	return *s != '\0' ? s : html_str(object, fallback);
+}
+
+/* A printable certificate of service, in Chinese, for A4: the facts the
+ * national rules name, the issuer with room for its seal, the QR code
+ * that carries the signed certificate (qr, or NULL when it is too long
+ * for one) and the JWS as text. */
+void
+html_certificate(FILE *f, json_t *cert, const char *jws, const struct qr *qr)
+{
+	const char *number = html_str(cert, "number");
+	const char *community = html_either(cert, "community_name",
+	    "community");
+	const char *issuer = html_either(cert, "station_name", "station");
+	long long stars = json_integer_value(json_object_get(cert, "stars"));
+	char *hours, *shifts, *from, *to, *issued, *text, *title, *count;
+	const char *values[6];
+	char size[16];
+	double mm;
+
+	hours = html_hours(json_object_get(cert, "minutes"),
+	    json_object_get(cert, "hours"));
 	shifts = table_value(json_object_get(cert, "shifts"), ", ");
-	title = xasprintf("Certificate of service %s",
-	    json_string_value(json_object_get(cert, "number")) != NULL ?
-	    json_string_value(json_object_get(cert, "number")) : "");
+	from = html_date(json_string_value(json_object_get(cert, "from")));
+	to = html_date(json_string_value(json_object_get(cert, "to")));
+	issued = html_date(json_string_value(json_object_get(cert,
+	    "issued_at")));
+	values[0] = number;
+	title = html_expand(HTML_W_CERTIFICATE_TITLE, values, 1);
 	html_head(f, title, html_certificate_css);
-	fputs("<main class=\"certificate\">\n<h1>Certificate of Volunteer "
-	    "Service</h1>\n<p class=\"subtitle\">\xe5\xbf\x97\xe6\x84\xbf"
-	    "\xe6\x9c\x8d\xe5\x8a\xa1\xe8\xaf\x81\xe6\x98\x8e</p>\n"
-	    "<p>This certifies that</p>\n<p class=\"name\">", f);
-	html_escape(f, json_string_value(json_object_get(cert, "name")));
-	fputs("</p>\n<p>volunteer number ", f);
-	html_escape(f, json_string_value(json_object_get(cert, "volunteer")));
-	if (community == NULL)
-		community = json_string_value(json_object_get(cert,
-		    "community"));
-	if (community != NULL) {
-		fputs(" of ", f);
-		html_escape(f, community);
+	fputs("<main class=\"certificate\">\n<h1>", f);
+	html_escape(f, html_word(HTML_W_CERTIFICATE));
+	fputs("</h1>\n<p class=\"claim\">", f);
+	values[0] = html_str(cert, "name");
+	values[1] = html_str(cert, "volunteer");
+	values[2] = community;
+	values[3] = from;
+	values[4] = to;
+	values[5] = hours;
+	html_fill(f, HTML_W_CLAIM, values, 6, "strong");
+	fputs("</p>\n<table class=\"facts\">\n", f);
+	html_fact(f, HTML_W_NAME, html_str(cert, "name"));
+	html_fact(f, HTML_W_NUMBER, html_str(cert, "volunteer"));
+	html_fact(f, HTML_W_COMMUNITY, community);
+	values[0] = from;
+	values[1] = to;
+	text = html_expand(HTML_W_PERIOD_VALUE, values, 2);
+	html_fact(f, HTML_W_PERIOD, text);
+	free(text);
+	values[0] = hours;
+	values[1] = shifts;
+	text = html_expand(HTML_W_HOURS_VALUE, values, 2);
+	html_fact(f, HTML_W_HOURS, text);
+	free(text);
+	if (json_object_get(cert, "activities") != NULL) {
+		text = html_kinds(json_object_get(cert, "activities"));
+		html_fact(f, HTML_W_KINDS, text);
+		free(text);
 	}
-	fputs(", gave</p>\n<p class=\"hours\">", f);
-	html_escape(f, hours);
-	fputs(" hours</p>\n<p>of volunteer service in ", f);
-	html_escape(f, shifts);
-	fputs(" shifts from ", f);
-	html_escape(f, json_string_value(json_object_get(cert, "from")));
-	fputs(" to ", f);
-	html_escape(f, json_string_value(json_object_get(cert, "to")));
-	fputs(".</p>\n", f);
 	if (stars > 0) {
-		fprintf(f, "<p class=\"stars\">%.*s %lld star%s</p>\n",
+		count = xasprintf("%lld", stars);
+		values[0] = count;
+		text = html_expand(HTML_W_STARS_VALUE, values, 1);
+		fprintf(f, "<tr><th>%s</th><td><span class=\"stars\">%.*s"
+		    "</span> ", html_word(HTML_W_STARS),
 		    stars <= HTML_MAX_STARS ? (int)stars * 3 : 0,
-		    html_black_stars, stars, stars == 1 ? "" : "s");
+		    html_black_stars);
+		html_escape(f, text);
+		fputs("</td></tr>\n", f);
+		free(text);
+		free(count);
 	}
-	fputs("<table>\n", f);
-	html_fact(f, "Certificate", json_string_value(json_object_get(cert,
-	    "number")));
-	html_fact(f, "Issued", issued);
-	html_fact(f, "Issued by station", json_string_value(json_object_get(
-	    cert, "station")));
-	fputs("</table>\n<section class=\"verify\">\n<h2>Verification</h2>\n"
-	    "<p>vpointsd signed this certificate with its Ed25519 key (JWS, "
-	    "RFC 7515). To check it, save the text below in a file and run "
-	    "<code>vpoints certificate verify FILE --pubkey KEY</code> with "
-	    "the key that <code>vpointsd --print-public-key</code> "
-	    "prints.</p>\n<pre class=\"jws\">", f);
+	html_fact(f, HTML_W_CERTIFICATE_NUMBER, number);
+	fputs("</table>\n<div class=\"issuer\">\n<p>", f);
+	values[0] = issuer;
+	html_fill(f, HTML_W_ISSUER, values, 1, NULL);
+	fputs("<span class=\"seal\">", f);
+	html_escape(f, html_word(HTML_W_SEAL));
+	fputs("</span></p>\n<p>", f);
+	values[0] = issued;
+	html_fill(f, HTML_W_ISSUED, values, 1, NULL);
+	fputs("</p>\n</div>\n<section class=\"verify\">\n", f);
+	if (qr != NULL) {
+		/* Half a millimetre a module, within what prints and scans
+		 * well on A4. */
+		mm = (double)(qr_width(qr) + 2 * QR_QUIET) * 0.5;
+		mm = mm < 30 ? 30 : mm > 75 ? 75 : mm;
+		snprintf(size, sizeof(size), "%.1fmm", mm);
+		qr_svg(f, qr, size);
+		fputc('\n', f);
+	}
+	fputs("<div class=\"text\">\n<h2>", f);
+	html_escape(f, html_word(HTML_W_VERIFY));
+	fputs("</h2>\n<p>", f);
+	html_escape(f, html_word(qr != NULL ? HTML_W_VERIFY_HOW :
+	    HTML_W_NO_QR));
+	fputs("</p>\n<pre class=\"command\">", f);
+	html_escape(f, html_word(HTML_W_VERIFY_COMMAND));
+	fputs("</pre>\n<h2>", f);
+	html_escape(f, html_word(HTML_W_SIGNED_TEXT));
+	fputs("</h2>\n<pre class=\"jws\">", f);
 	html_escape(f, jws);
-	fputs("</pre>\n</section>\n</main>\n</body>\n</html>\n", f);
+	fputs("</pre>\n</div>\n</section>\n</main>\n</body>\n</html>\n", f);
 	free(hours);
-	free(issued);
 	free(shifts);
+	free(from);
+	free(to);
+	free(issued);
 	free(title);
+}
+
+/* One volunteer card: who (name, number, community) and a QR code of
+ * the number alone, which a scanner at the station types. */
+static void
+html_card(FILE *f, json_t *card)
+{
+	const char *number = html_str(card, "number");
+	struct qr *qr;
+
+	fputs("<div class=\"card\">\n<div class=\"text\">\n<p class=\"title\">",
+	    f);
+	html_escape(f, html_word(HTML_W_CARD));
+	fputs("</p>\n<p class=\"name\">", f);
+	html_escape(f, html_str(card, "name"));
+	fputs("</p>\n<p class=\"field\"><span class=\"label\">", f);
+	html_escape(f, html_word(HTML_W_NUMBER));
+	fputs("</span><span class=\"number\">", f);
+	html_escape(f, number);
+	fputs("</span></p>\n<p class=\"field\"><span class=\"label\">", f);
+	html_escape(f, html_word(HTML_W_COMMUNITY));
+	fputs("</span>", f);
+	html_escape(f, html_str(card, "community"));
+	fputs("</p>\n<p class=\"scan\">", f);
+	html_escape(f, html_word(HTML_W_CARD_SCAN));
+	fputs("</p>\n</div>\n", f);
+	/* A volunteer number is at most 32 characters: it always fits, and
+	 * Q survives a worn card. */
+	if (*number == '\0' || (qr = qr_encode(number, QR_ECC_Q)) == NULL)
+		abort();
+	qr_svg(f, qr, HTML_CARD_QR_SIZE);
+	qr_free(qr);
+	fputs("\n</div>\n", f);
+}
+
+/* A page of volunteer cards for A4, HTML_CARDS_PER_SHEET to a sheet, in
+ * the order given: cards is a list of {"number","name","community"}, the
+ * community as the card prints it (its name). */
+void
+html_cards(FILE *f, json_t *cards)
+{
+	json_t *card;
+	size_t i;
+
+	html_head(f, html_word(HTML_W_CARDS_TITLE), html_cards_css);
+	json_array_foreach(cards, i, card) {
+		if (i % HTML_CARDS_PER_SHEET == 0)
+			fputs(i == 0 ? "<section class=\"sheet\">\n" :
+			    "</section>\n<section class=\"sheet\">\n", f);
+		html_card(f, card);
+	}
+	if (json_array_size(cards) > 0)
+		fputs("</section>\n", f);
+	fputs("</body>\n</html>\n", f);
 }

@@ -8,12 +8,18 @@
 #include <sodium.h>
 
 #include "client/jws.h"
+#include "buf.h"
 #include "keyfile.h"
 #include "sig.h"
 #include "xmalloc.h"
 
 #define JWS_ALG_EDDSA	"EdDSA"
 #define JWS_B64_32	43	/* unpadded base64url of 32 bytes */
+#define JWS_B45_BASE	45
+
+/* RFC 9285: the characters of a QR code's alphanumeric mode. */
+static const char jws_b45_alphabet[] =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
 /* Decode one unpadded base64url part of len characters into a new
  * NUL-terminated buffer. libsodium refuses any other character, padding
@@ -138,9 +144,154 @@ jws_status_text(enum jws_status st)
 	case JWS_BAD_SIGNATURE:
 		return "the signature does not match: the text was changed "
 		    "or another key signed it";
+	case JWS_BAD_BASE45:
+		return "not the base45 form of a JWS (" JWS_BASE45_PREFIX
+		    " and base45 of a header, a signature and a payload)";
 	default:
 		abort();
 	}
+}
+
+/* Append the RFC 9285 base45 of len bytes to b: two bytes become three
+ * characters, least significant first; a last single byte two. */
+static void
+jws_b45_encode(struct buf *b, const unsigned char *p, size_t len)
+{
+	char out[3];
+	unsigned n;
+	size_t i;
+
+	for (i = 0; i < len; i += 2) {
+		n = i + 1 < len ? (unsigned)p[i] << 8 | p[i + 1] : p[i];
+		out[0] = jws_b45_alphabet[n % JWS_B45_BASE];
+		out[1] = jws_b45_alphabet[n / JWS_B45_BASE % JWS_B45_BASE];
+		out[2] = jws_b45_alphabet[n / (JWS_B45_BASE * JWS_B45_BASE)];
+		buf_add(b, out, i + 1 < len ? 3 : 2);
+	}
+}
+
+/* Decode base45 text into a new buffer, *len its bytes; NULL for a
+ * character outside the alphabet, a length of 3n + 1, or a group over
+ * its range (three characters over 65535, a last two over 255). */
+static unsigned char *
+jws_b45_decode(const char *text, size_t *len)
+{
+	size_t n = strlen(text), i, k, group;
+	unsigned char *out = xmalloc(n / 3 * 2 + 2);
+	const char *c;
+	unsigned long v, scale;
+
+	*len = 0;
+	if (n % 3 == 1)
+		goto fail;
+	for (i = 0; i < n; i += group) {
+		group = n - i >= 3 ? 3 : 2;
+		v = 0;
+		scale = 1;
+		for (k = 0; k < group; k++) {
+			if ((c = strchr(jws_b45_alphabet, text[i + k])) ==
+			    NULL)
+				goto fail;
+			v += (unsigned long)(c - jws_b45_alphabet) * scale;
+			scale *= JWS_B45_BASE;
+		}
+		if (group == 3) {
+			if (v > 0xffff)
+				goto fail;
+			out[(*len)++] = (unsigned char)(v >> 8);
+		} else if (v > 0xff) {
+			goto fail;
+		}
+		out[(*len)++] = (unsigned char)(v & 0xff);
+	}
+	return out;
+fail:
+	free(out);
+	return NULL;
+}
+
+/* Append the unpadded base64url of len bytes to b. */
+static void
+jws_b64_encode(struct buf *b, const unsigned char *p, size_t len)
+{
+	size_t size = sodium_base64_ENCODED_LEN(len,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char *text = xmalloc(size);
+
+	sodium_bin2base64(text, size, p, len,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	buf_puts(b, text);
+	free(text);
+}
+
+/* The base45 form of a JWS in compact form (see jws.h), or NULL when it
+ * is not one: three parts, each canonical base64url, a 64-byte
+ * signature and a header of at most 65535 bytes. The signature is not
+ * checked. */
+char *
+jws_base45(const char *compact)
+{
+	unsigned char *header = NULL, *body = NULL, *signature = NULL;
+	unsigned char *packed = NULL, *p;
+	const char *dot1, *dot2;
+	size_t header_len, body_len, sig_len;
+	struct buf b = { NULL, 0, 0 };
+
+	if ((dot1 = strchr(compact, '.')) == NULL ||
+	    (dot2 = strchr(dot1 + 1, '.')) == NULL ||
+	    strchr(dot2 + 1, '.') != NULL)
+		return NULL;
+	if ((header = jws_decode(compact, (size_t)(dot1 - compact),
+	    &header_len)) == NULL ||
+	    (body = jws_decode(dot1 + 1, (size_t)(dot2 - dot1 - 1),
+	    &body_len)) == NULL ||
+	    (signature = jws_decode(dot2 + 1, strlen(dot2 + 1),
+	    &sig_len)) == NULL || sig_len != crypto_sign_BYTES ||
+	    header_len == 0 || header_len > 0xffff || body_len == 0)
+		goto done;
+	p = packed = xmalloc(2 + header_len + sig_len + body_len);
+	*p++ = (unsigned char)(header_len >> 8);
+	*p++ = (unsigned char)(header_len & 0xff);
+	memcpy(p, header, header_len);
+	memcpy(p += header_len, signature, sig_len);
+	memcpy(p += sig_len, body, body_len);
+	buf_puts(&b, JWS_BASE45_PREFIX);
+	jws_b45_encode(&b, packed, 2 + header_len + sig_len + body_len);
+done:
+	free(packed);
+	free(header);
+	free(body);
+	free(signature);
+	return b.data;
+}
+
+/* The JWS in compact form that a base45 form was made of, in a new
+ * string *compact; JWS_BAD_BASE45 when text is not a base45 form. */
+enum jws_status
+jws_unbase45(const char *text, char **compact)
+{
+	size_t prefix = strlen(JWS_BASE45_PREFIX), len, header_len;
+	struct buf b = { NULL, 0, 0 };
+	unsigned char *packed;
+
+	*compact = NULL;
+	if (strncmp(text, JWS_BASE45_PREFIX, prefix) != 0 ||
+	    (packed = jws_b45_decode(text + prefix, &len)) == NULL)
+		return JWS_BAD_BASE45;
+	header_len = len >= 2 ? (size_t)packed[0] << 8 | packed[1] : 0;
+	if (header_len == 0 || len <= 2 + header_len + crypto_sign_BYTES) {
+		free(packed);
+		return JWS_BAD_BASE45;
+	}
+	jws_b64_encode(&b, packed + 2, header_len);
+	buf_puts(&b, ".");
+	jws_b64_encode(&b, packed + 2 + header_len + crypto_sign_BYTES,
+	    len - 2 - header_len - crypto_sign_BYTES);
+	buf_puts(&b, ".");
+	jws_b64_encode(&b, packed + 2 + header_len, crypto_sign_BYTES);
+	free(packed);
+	*compact = b.data;
+	return JWS_OK;
 }
 
 /* A string member of a JSON object, or "". */

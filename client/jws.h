@@ -5,7 +5,13 @@
  * daemon's public key as GET /v1/public-key and vpointsd
  * --print-public-key give it ({"keyid","jwk":{"kty":"OKP","crv":"Ed25519",
  * "x"}}), as a bare JWK, or as keyfile_parse_public reads it. Pure: no
- * files, no network, no clock. */
+ * files, no network, no clock.
+ *
+ * The base45 form carries a JWS in a QR code's alphanumeric mode, in a
+ * fifth fewer bits than its base64url in byte mode: JWS_BASE45_PREFIX and
+ * the base45 (RFC 9285) of the header's length (two bytes, most
+ * significant first), the header, the 64-byte signature and the payload,
+ * each as it was signed. Unpacked, it is the very JWS it was made of. */
 #ifndef VPOINTS_JWS_H
 #define VPOINTS_JWS_H
 
@@ -22,13 +28,20 @@ enum jws_status {
 				 * duplicate members, or it has "crit" */
 	JWS_ALG,		/* alg is not "EdDSA" */
 	JWS_KID_MISMATCH,	/* kid is not the key's RFC 7638 thumbprint */
-	JWS_BAD_SIGNATURE	/* the Ed25519 signature does not verify */
+	JWS_BAD_SIGNATURE,	/* the Ed25519 signature does not verify */
+	JWS_BAD_BASE45		/* JWS_BASE45_PREFIX not followed by the
+				 * base45 of a header, a signature and a
+				 * payload */
 };
+
+#define JWS_BASE45_PREFIX	"VPJ1:"
 
 enum jws_status jws_verify(const char *compact,
 		    const unsigned char *public_key, char **payload,
 		    size_t *len);
 const char	*jws_status_text(enum jws_status);
+char		*jws_base45(const char *compact);
+enum jws_status	 jws_unbase45(const char *text, char **compact);
 int		 jws_public_key(const char *text, unsigned char *public_key,
 		    char *keyid, char *err, size_t errlen);
 

@@ -619,6 +619,8 @@ class Run:
                       "points_per_hour": pph})
             m.acts[code] = pph
         m.acts["help"] = 0
+        self.act_names = {a["code"]: a["name"] for a in api.must(
+            self.admin, "GET", "/v1/activities")["activities"]}
         # Stations, each with a key of its own, enrolled by its PEM.
         for c in m.communities:
             self.by_community[c] = []
@@ -1390,16 +1392,30 @@ class Run:
         yf, yt = datetime(year, 1, 1, tzinfo=TZ), datetime(year + 1, 1, 1, tzinfo=TZ)
         mine = [s for s in m.current(x) if yf <= s.start < yt]
         minutes = sum(s.minutes for s in mine)
+        # The kinds of service: each activity's minutes and shifts, the
+        # most minutes first.
+        kinds = {}
+        for s in mine:
+            kinds.setdefault(s.act, [0, 0])
+            kinds[s.act][0] += s.minutes
+            kinds[s.act][1] += 1
+        activities = [{"code": a, "name": self.act_names[a], "minutes": k[0],
+                       "shifts": k[1]}
+                      for a, k in sorted(kinds.items(),
+                                         key=lambda i: (-i[1][0], i[0]))]
         want = {"volunteer": x, "name": v.name, "from": "%d-01-01" % year,
                 "to": "%d-12-31" % year, "minutes": minutes,
                 "hours": hours(minutes), "shifts": len(mine),
+                "activities": activities,
                 "stars": m.stars(sum(s.minutes for s in m.current(x))),
                 "community": v.community,
                 "community_name": m.communities[v.community][0],
-                "station": st.station}
+                "station": st.station,
+                "station_name": m.stations[st.station][0]}
         got = {k: cert.get(k) for k in want}
         self.is_(got, want, "the certificate's payload: volunteer, period, "
-                 "minutes, hours, shifts, stars, community, station")
+                 "minutes, hours, shifts, activities, stars, community, "
+                 "station")
         number = cert.get("number", "")
         self.is_(bool(re.fullmatch(r"C-%d-\d{6}" % self.now.year, number)), True,
                  "its number %s is C-YYYY-NNNNNN" % number)

@@ -5,8 +5,11 @@
 -- changes, so every statement is CREATE OR REPLACE (see sql/README.md).
 
 -- POST /v1/certificates: {"volunteer","from","to"} or {"volunteer","year"}.
--- The daemon signs the payload this returns (Ed25519 is deterministic, so
--- a retry gets the same JWS).
+-- The payload holds what the national rules have a certificate name: the
+-- volunteer, the period, the hours, the kinds of service (activities),
+-- the issuing station, the number and the date. The daemon signs the
+-- payload this returns (Ed25519 is deterministic, so a retry gets the
+-- same JWS).
 CREATE OR REPLACE FUNCTION vp_op_certificate_issue(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
@@ -17,6 +20,7 @@ DECLARE
 	v_number text;
 	v_minutes bigint;
 	v_shifts bigint;
+	v_activities jsonb;
 	v_payload jsonb;
 BEGIN
 	IF args ? 'year' THEN
@@ -41,20 +45,29 @@ BEGIN
 		    'covers dates from the programme''s start, %s, to the end of '
 		    'this year.', vp_programme_start()));
 	END IF;
-	SELECT coalesce(sum(minutes), 0), count(*) INTO v_minutes, v_shifts
-	FROM vp_current_shifts(v_from::timestamptz, (v_to + 1)::timestamptz, NULL)
-	WHERE volunteer_id = v.id;
+	-- The kinds of service: minutes and shifts of each activity, the
+	-- most minutes first.
+	SELECT coalesce(sum(x.minutes), 0), coalesce(sum(x.shifts), 0),
+	    coalesce(jsonb_agg(jsonb_build_object('code', a.code, 'name', a.name,
+		'minutes', x.minutes, 'shifts', x.shifts)
+		ORDER BY x.minutes DESC, a.code), '[]')
+	INTO v_minutes, v_shifts, v_activities
+	FROM (SELECT activity_id, sum(minutes) AS minutes, count(*) AS shifts
+	    FROM vp_current_shifts(v_from::timestamptz, (v_to + 1)::timestamptz, NULL)
+	    WHERE volunteer_id = v.id GROUP BY activity_id) x
+	JOIN activities a ON a.id = x.activity_id;
 	v_number := 'C-' || to_char(now(), 'YYYY') || '-'
 	    || lpad(nextval('certificate_numbers')::text, 6, '0');
 	v_payload := jsonb_build_object('number', v_number,
 	    'volunteer', v.number, 'name', v.name,
 	    'from', v_from, 'to', v_to,
 	    'minutes', v_minutes, 'hours', vp_hours(v_minutes),
-	    'shifts', v_shifts,
+	    'shifts', v_shifts, 'activities', v_activities,
 	    'stars', vp_stars(vp_volunteer_minutes(v.id)),
 	    'community', (SELECT code FROM communities WHERE id = v.community_id),
 	    'community_name', (SELECT name FROM communities WHERE id = v.community_id),
 	    'station', caller.station_code,
+	    'station_name', (SELECT name FROM stations WHERE id = caller.station_id),
 	    'issued_at', date_trunc('second', now()));
 	INSERT INTO certificates (number, volunteer_id, community_id, station_id,
 	    keyid, from_date, to_date, payload, sha256)

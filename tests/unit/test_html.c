@@ -1,9 +1,12 @@
 /* Unit tests of client/html.c: escaping, bar widths proportional to the
- * values, whole report and certificate pages that fetch nothing (no
- * "http" but the SVG namespace), with Chinese text intact. */
+ * values, whole report and certificate pages and sheets of cards that
+ * fetch nothing (no "http" but the SVG namespace), with Chinese text
+ * intact; the certificate's words in Chinese, its sentences with their
+ * values in place; ten cards to a sheet. */
 #include "config.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +15,7 @@
 
 #include "tests/unit/unit.h"
 #include "client/html.h"
+#include "client/qr.h"
 #include "xmalloc.h"
 
 #define SVG_NS	"xmlns=\"http://www.w3.org/2000/svg\""
@@ -297,36 +301,164 @@ START_TEST(report_volunteers_top30)
 }
 END_TEST
 
-START_TEST(certificate_page)
+/* The certificate page of cert (JSON) and jws, with a QR code of the
+ * JWS or (qr false) without. */
+static char *
+certificate_html(const char *json, const char *jws, bool with_qr)
 {
-	json_t *cert = json_loads("{\"number\":\"C-2026-000001\","
-	    "\"volunteer\":\"12\",\"name\":\"\\u5f20\\u4e09 <b>\","
-	    "\"from\":\"2026-01-01\",\"to\":\"2026-12-31\",\"minutes\":1530,"
-	    "\"hours\":25.5,\"shifts\":12,\"stars\":1,\"community\":\"east\","
-	    "\"community_name\":\"\\u4e1c\\u6e56\\u793e\\u533a\","
-	    "\"station\":\"east-1\","
-	    "\"issued_at\":\"2026-11-02T10:00:00+08:00\"}", 0, NULL);
+	json_error_t error;
+	json_t *cert = json_loads(json, 0, &error);
+	struct qr *qr = with_qr ? qr_encode(jws, QR_ECC_M) : NULL;
 	char *out = NULL;
 	size_t len;
-	FILE *f = open_memstream(&out, &len);
+	FILE *f;
 
-	ck_assert_ptr_nonnull(cert);
+	ck_assert_msg(cert != NULL, "bad test JSON: %s", error.text);
+	ck_assert(!with_qr || qr != NULL);
+	f = open_memstream(&out, &len);
 	ck_assert_ptr_nonnull(f);
-	html_certificate(f, cert, "aGVhZGVy.cGF5bG9hZA.c2ln");
+	html_certificate(f, cert, jws, qr);
+	ck_assert_int_eq(fclose(f), 0);
+	qr_free(qr);
+	json_decref(cert);
+	return out;
+}
+
+START_TEST(certificate_page)
+{
+	char *out = certificate_html("{\"number\":\"C-2026-000001\","
+	    "\"volunteer\":\"12\",\"name\":\"张三 <b>\","
+	    "\"from\":\"2026-01-01\",\"to\":\"2026-12-31\",\"minutes\":1530,"
+	    "\"hours\":25.5,\"shifts\":12,\"activities\":["
+	    "{\"code\":\"clean\",\"name\":\"环境清洁\",\"minutes\":930,"
+	    "\"shifts\":7},{\"code\":\"traffic\",\"name\":\"交通 & 引导\","
+	    "\"minutes\":600,\"shifts\":5}],\"stars\":1,\"community\":\"east\","
+	    "\"community_name\":\"东湖社区\",\"station\":\"east-1\","
+	    "\"station_name\":\"东湖社区志愿服务站\","
+	    "\"issued_at\":\"2026-11-02T10:00:00+08:00\"}",
+	    "aGVhZGVy.cGF5bG9hZA.c2ln", true);
+
+	assert_self_contained(out);
+	ck_assert_ptr_nonnull(strstr(out, "<title>志愿服务证明 C-2026-000001"
+	    "</title>"));
+	ck_assert_ptr_nonnull(strstr(out, "<h1>志愿服务证明</h1>"));
+	ck_assert_ptr_nonnull(strstr(out, "兹证明<strong>张三 &lt;b&gt;"
+	    "</strong>（志愿者编号：<strong>12</strong>）系<strong>东湖社区"
+	    "</strong>注册志愿者，于<strong>2026年1月1日</strong>至<strong>"
+	    "2026年12月31日</strong>期间参加志愿服务，累计志愿服务时长<strong>"
+	    "25.50</strong>小时。"));
+	ck_assert_ptr_nonnull(strstr(out, "<th>服务期间</th><td>2026年1月1日至"
+	    "2026年12月31日</td>"));
+	ck_assert_ptr_nonnull(strstr(out, "<th>志愿服务时长</th><td>25.50小时"
+	    "（共12次）</td>"));
+	ck_assert_ptr_nonnull(strstr(out, "<th>服务类别</th><td>环境清洁："
+	    "15.50小时（7次）；交通 &amp; 引导：10.00小时（5次）</td>"));
+	ck_assert_ptr_nonnull(strstr(out, "<th>星级</th><td><span "
+	    "class=\"stars\">\xe2\x98\x85</span> 1星</td>"));
+	ck_assert_ptr_nonnull(strstr(out, "<th>证明编号</th><td>C-2026-000001"
+	    "</td>"));
+	ck_assert_ptr_nonnull(strstr(out, "出具单位：东湖社区志愿服务站"
+	    "<span class=\"seal\">（盖章）</span>"));
+	ck_assert_ptr_nonnull(strstr(out, "出具日期：2026年11月2日"));
+	ck_assert_ptr_nonnull(strstr(out, "<svg xmlns=\"http://www.w3.org/2000/"
+	    "svg\" class=\"qr\""));
+	ck_assert_ptr_nonnull(strstr(out, "二维码内含"));
+	ck_assert_ptr_nonnull(strstr(out, ">aGVhZGVy.cGF5bG9hZA.c2ln</pre>"));
+	/* Chinese only: no English label of the table is printed. */
+	ck_assert_ptr_null(strstr(out, "Certificate"));
+	ck_assert_ptr_null(strstr(out, "hours"));
+	free(out);
+}
+END_TEST
+
+/* A payload of before activities and station names; no QR code. */
+START_TEST(certificate_page_older)
+{
+	char *out = certificate_html("{\"number\":\"C-2025-000007\","
+	    "\"volunteer\":\"12\",\"name\":\"李四\",\"from\":\"2025-03-01\","
+	    "\"to\":\"2025-03-31\",\"minutes\":0,\"hours\":0,\"shifts\":0,"
+	    "\"stars\":0,\"community\":\"east\",\"station\":\"east-1\","
+	    "\"issued_at\":\"2025-04-01T09:00:00+08:00\"}",
+	    "aGVhZGVy.cGF5bG9hZA.c2ln", false);
+
+	assert_self_contained(out);
+	ck_assert_ptr_nonnull(strstr(out, "系<strong>east</strong>注册志愿者"));
+	ck_assert_ptr_nonnull(strstr(out, "<td>0.00小时（共0次）</td>"));
+	ck_assert_ptr_null(strstr(out, "服务类别"));
+	ck_assert_ptr_null(strstr(out, "星级"));
+	ck_assert_ptr_nonnull(strstr(out, "出具单位：east-1"));
+	ck_assert_ptr_nonnull(strstr(out, "出具日期：2025年4月1日"));
+	ck_assert_ptr_null(strstr(out, "<svg"));
+	ck_assert_ptr_nonnull(strstr(out, "无法生成二维码"));
+	free(out);
+}
+END_TEST
+
+/* A period without service: the kinds of service say so. */
+START_TEST(certificate_page_no_service)
+{
+	char *out = certificate_html("{\"number\":\"C-2026-000002\","
+	    "\"volunteer\":\"12\",\"name\":\"李四\",\"from\":\"2026-03-01\","
+	    "\"to\":\"2026-03-31\",\"minutes\":0,\"hours\":0,\"shifts\":0,"
+	    "\"activities\":[],\"stars\":0,\"community\":\"east\","
+	    "\"community_name\":\"东湖社区\",\"station\":\"east-1\","
+	    "\"station_name\":\"东湖社区志愿服务站\","
+	    "\"issued_at\":\"2026-04-01T09:00:00+08:00\"}",
+	    "aGVhZGVy.cGF5bG9hZA.c2ln", true);
+
+	ck_assert_ptr_nonnull(strstr(out, "<th>服务类别</th><td>本期间无志愿服务"
+	    "记录</td>"));
+	free(out);
+}
+END_TEST
+
+START_TEST(cards_sheets)
+{
+	json_t *cards = json_array();
+	char *out = NULL, *number, *p, one[8];
+	size_t len, i;
+	FILE *f;
+
+	for (i = 1; i <= 12; i++) {
+		snprintf(one, sizeof(one), "V-%02zu", i);
+		json_array_append_new(cards, json_pack("{s:s, s:s, s:s}",
+		    "number", one, "name", i == 3 ? "王<五>" : "志愿者",
+		    "community", "东湖社区"));
+	}
+	f = open_memstream(&out, &len);
+	ck_assert_ptr_nonnull(f);
+	html_cards(f, cards);
 	ck_assert_int_eq(fclose(f), 0);
 	assert_self_contained(out);
-	ck_assert_ptr_nonnull(strstr(out, "\xe5\xbc\xa0\xe4\xb8\x89 &lt;b&gt;"));
-	ck_assert_ptr_nonnull(strstr(out, "\xe4\xb8\x9c\xe6\xb9\x96\xe7\xa4\xbe"
-	    "\xe5\x8c\xba"));
-	ck_assert_ptr_nonnull(strstr(out, "25.50 hours"));
-	ck_assert_ptr_nonnull(strstr(out, "12 shifts from 2026-01-01 to "
-	    "2026-12-31"));
-	ck_assert_ptr_nonnull(strstr(out, "C-2026-000001"));
-	ck_assert_ptr_nonnull(strstr(out, "2026-11-02 10:00"));
-	ck_assert_ptr_nonnull(strstr(out, ">aGVhZGVy.cGF5bG9hZA.c2ln</pre>"));
-	ck_assert_ptr_nonnull(strstr(out, "\xe2\x98\x85 1 star<"));
+	ck_assert_ptr_nonnull(strstr(out, "@page{size:A4;margin:0}"));
+	ck_assert_ptr_nonnull(strstr(out, "grid-template-columns:repeat(2,"
+	    "85.6mm);grid-auto-rows:54mm"));
+	/* Ten cards on the first sheet, two on the second, in order. */
+	p = strstr(out, "<section class=\"sheet\">");
+	for (i = 1; i <= 12; i++) {
+		if (i == 11) {
+			ck_assert_ptr_nonnull(strstr(p, "</section>\n<section "
+			    "class=\"sheet\">"));
+			ck_assert(strstr(p, "</section>\n<section "
+			    "class=\"sheet\">") < strstr(p, "V-11"));
+		}
+		number = xasprintf("<span class=\"number\">V-%02zu</span>", i);
+		p = strstr(p, number);
+		ck_assert_msg(p != NULL, "no card %s in order", number);
+		ck_assert_ptr_nonnull(strstr(p, "<svg xmlns="));
+		free(number);
+	}
+	ck_assert_ptr_null(strstr(p, "<section class=\"sheet\">"));
+	ck_assert_ptr_nonnull(strstr(out, "<p class=\"name\">王&lt;五&gt;</p>"));
+	ck_assert_ptr_nonnull(strstr(out, "<span class=\"label\">所属社区"
+	    "</span>东湖社区"));
+	ck_assert_ptr_nonnull(strstr(out, "<p class=\"title\">志愿者服务卡</p>"));
+	for (i = 0, p = out; (p = strstr(p, "<div class=\"card\">")) != NULL;
+	    p++)
+		i++;
+	ck_assert_uint_eq(i, 12);
 	free(out);
-	json_decref(cert);
+	json_decref(cards);
 }
 END_TEST
 
@@ -336,5 +468,6 @@ main(void)
 {
 	return unit_main("html", NULL, NULL, UNIT_TESTS(escape,
 	    bars_proportional, bars_labels, report_community,
-	    report_volunteers_top30, certificate_page));
+	    report_volunteers_top30, certificate_page, certificate_page_older,
+	    certificate_page_no_service, cards_sheets));
 }

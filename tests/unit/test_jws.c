@@ -1,7 +1,9 @@
 /* Unit tests of client/jws.c: JWS made here with libsodium verify, and
  * fail when any byte of any part changes, when alg or kid is wrong, when
  * the base64url or the form is bad; the RFC 8037 A.4 example verifies;
- * public keys are read as JSON, JWK, PEM and vpoints' format. */
+ * public keys are read as JSON, JWK, PEM and vpoints' format. The base45
+ * form: the RFC 8037 example packs as RFC 9285 says, unpacks to the same
+ * JWS, any changed character fails, and malformed base45 is refused. */
 #include "config.h"
 
 #include <check.h>
@@ -364,6 +366,101 @@ START_TEST(public_keys)
 }
 END_TEST
 
+/* The RFC 8037 A.4 JWS in base45 form, made apart from jws.c (RFC 9285's
+ * algorithm in Python over the decoded parts). */
+#define RFC8037_BASE45	"VPJ1:F00MPFAECW1DWF7YY8VS8OA84*FTQ1QPQP3GY9C*:7" \
+			"PREDNEKK3+8QQ8S2ZQ.3P5XUR R2K37*3IFBTKC6VODRS%EN 9" \
+			"56/HXC81NB*ANQO7*RBSF0S*PK-P-C0$9FQ$DTVDN44:+CYY8S" \
+			"F6RW6:97PQEI3DZEDD2"
+
+START_TEST(base45_form)
+{
+	char *packed = jws_base45(RFC8037_JWS), *back;
+
+	ck_assert_ptr_nonnull(packed);
+	ck_assert_str_eq(packed, RFC8037_BASE45);
+	ck_assert_int_eq(jws_unbase45(packed, &back), JWS_OK);
+	ck_assert_str_eq(back, RFC8037_JWS);
+	free(back);
+	free(packed);
+	/* Not a JWS in compact form: nothing to pack. */
+	ck_assert_ptr_null(jws_base45("a.b"));
+	ck_assert_ptr_null(jws_base45("eyJ9.cGF5.c2ln"));	/* short sig */
+	ck_assert_ptr_null(jws_base45(".cGF5bG9hZA." RFC8037_X RFC8037_X));
+	ck_assert_ptr_null(jws_base45("eyJ+.cGF5bG9hZA.c2ln"));
+}
+END_TEST
+
+START_TEST(base45_verifies_and_any_change_fails)
+{
+	static const char alphabet[] =
+	    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+	char *header = our_header(), *jws = make_jws(header, certificate, sk);
+	char *packed = jws_base45(jws), *back;
+	size_t i, prefix = strlen(JWS_BASE45_PREFIX), bad = 0;
+	enum jws_status st;
+
+	ck_assert_ptr_nonnull(packed);
+	ck_assert_int_eq(strncmp(packed, JWS_BASE45_PREFIX, prefix), 0);
+	ck_assert_uint_eq(strspn(packed + prefix, alphabet),
+	    strlen(packed + prefix));
+	/* More characters, but in a QR code's alphanumeric mode 5.5 bits
+	 * each against byte mode's 8: a fifth fewer bits, at least. */
+	ck_assert_uint_lt(strlen(packed) * 11 / 2, strlen(jws) * 8 * 4 / 5);
+	ck_assert_int_eq(jws_unbase45(packed, &back), JWS_OK);
+	ck_assert_str_eq(back, jws);
+	ck_assert_int_eq(check(back), JWS_OK);
+	free(back);
+	/* Each character after the prefix changed: not base45, or not the
+	 * signed JWS. */
+	for (i = prefix; packed[i] != '\0'; i++) {
+		char was = packed[i];
+
+		packed[i] = alphabet[(strchr(alphabet, was) - alphabet + 1) %
+		    45];
+		st = jws_unbase45(packed, &back);
+		if (st == JWS_OK) {
+			st = check(back);
+			free(back);
+		} else {
+			ck_assert_int_eq(st, JWS_BAD_BASE45);
+			ck_assert_ptr_null(back);
+		}
+		ck_assert_msg(st != JWS_OK, "still verifies with character %zu "
+		    "changed", i);
+		bad++;
+		packed[i] = was;
+	}
+	ck_assert_uint_eq(bad, strlen(packed) - prefix);
+	free(packed);
+	free(jws);
+	free(header);
+}
+END_TEST
+
+START_TEST(base45_bad_forms)
+{
+	char *back;
+
+	/* No prefix; a lowercase character; 3n + 1 characters; a group of
+	 * three over 65535 ("GGW" is 65536) and a last pair over 255 ("U5"
+	 * is 255, "V5" 256); too short to hold a header, a signature and a
+	 * payload. */
+	ck_assert_int_eq(jws_unbase45("F00MPF", &back), JWS_BAD_BASE45);
+	ck_assert_ptr_null(back);
+	ck_assert_int_eq(jws_unbase45("VPJ1:f00MPF", &back), JWS_BAD_BASE45);
+	ck_assert_int_eq(jws_unbase45("VPJ1:F00M", &back), JWS_BAD_BASE45);
+	ck_assert_int_eq(jws_unbase45("VPJ1:GGW", &back), JWS_BAD_BASE45);
+	ck_assert_int_eq(jws_unbase45("VPJ1:V5", &back), JWS_BAD_BASE45);
+	ck_assert_int_eq(jws_unbase45("VPJ1:U5", &back), JWS_BAD_BASE45);
+	ck_assert_int_eq(jws_unbase45("VPJ1:", &back), JWS_BAD_BASE45);
+	ck_assert_int_eq(jws_unbase45("VPJ1:000", &back), JWS_BAD_BASE45);
+	ck_assert_ptr_null(back);
+	ck_assert_ptr_nonnull(strstr(jws_status_text(JWS_BAD_BASE45),
+	    "base45"));
+}
+END_TEST
+
 /* Run the tests; the exit status says whether any failed. */
 int
 main(void)
@@ -371,5 +468,6 @@ main(void)
 	return unit_main("jws", setup, NULL, UNIT_TESTS(verifies,
 	    any_changed_byte_fails, changed_payload_is_bad_signature,
 	    wrong_key_fails, header_rules, bad_form_and_base64, rfc8037_a4,
-	    public_keys));
+	    public_keys, base45_form, base45_verifies_and_any_change_fails,
+	    base45_bad_forms));
 }
