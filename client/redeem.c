@@ -7,6 +7,7 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/receipt.h"
 #include "client/table.h"
 #include "wire.h"
 
@@ -15,7 +16,10 @@ static const char redeem_about[] =
 "this station's catalogue, and print the receipt to hand over: its number,\n"
 "when, where, who, what, the points spent and the points left. Refused,\n"
 "changing nothing, when the volunteer has too few points or the station\n"
-"too few units. With --csv, the receipt as one record.\n";
+"too few units. --receipt 58mm prints it 32 columns wide for a 58 mm\n"
+"receipt printer, a4 (the default, unless the config file's receipt =\n"
+"58mm says otherwise) 80 wide for a page; a value too wide for the paper\n"
+"is wrapped. With --csv, the receipt as one record.\n";
 
 static const char redemption_about[] =
 "Undo redemption ID (or the receipt number, R-<station>-ID): the\n"
@@ -29,6 +33,7 @@ static const struct table_column redemption_record[] = {
 	{ "at", "date", table_time, false },
 	{ "station", "station", NULL, false },
 	{ "volunteer", "volunteer", NULL, false },
+	{ "volunteer_name", "name", NULL, false },
 	{ "item", NULL, NULL, false },
 	{ "name", "item", NULL, false },
 	{ "category", NULL, NULL, false },
@@ -39,14 +44,32 @@ static const struct table_column redemption_record[] = {
 	{ "void_reason", "void reason", NULL, false },
 };
 
-/* Print the receipt of a redemption. */
+/* The paper of the receipt: --receipt, else the config file's receipt,
+ * else A4. */
+static enum receipt_paper
+redeem_paper(const struct client *cl, const struct cmd *c)
+{
+	int i = cmd_choice(c, "receipt");
+
+	if (i >= 0)
+		return (enum receipt_paper)i;
+	if (cl->settings.receipt != NULL &&
+	    strcmp(cl->settings.receipt, "58mm") == 0)
+		return RECEIPT_58MM;
+	return RECEIPT_A4;
+}
+
+/* Print the receipt of a redemption, or with --csv its record. */
 static int
 redeem_print(struct client *cl, const struct cmd *c, json_t *redemption)
 {
-	if (!cl->csv)
-		printf("POINTS REDEMPTION RECEIPT\n");
-	table_record(stdout, client_table_format(cl), redemption_record,
-	    CMD_NITEMS(redemption_record), redemption);
+	if (cl->format != CLIENT_TABLE) {
+		client_record(cl, "redemption", redemption_record,
+		    CMD_NITEMS(redemption_record), redemption);
+		return WIRE_EXIT_OK;
+	}
+	receipt_print(stdout, redeem_paper(cl, c), "POINTS REDEMPTION RECEIPT",
+	    redemption_record, CMD_NITEMS(redemption_record), redemption);
 	return WIRE_EXIT_OK;
 }
 
@@ -59,6 +82,7 @@ static const struct cmd_option redeem_args[] = {
 static const struct cmd_option redeem_options[] = {
 	{ "qty", CMD_WHOLE, .field = "quantity", .value = "N",
 	    .fallback = "1" },
+	CMD_OPT("receipt", CMD_CHOICE, NULL, RECEIPT_PAPERS, 0),
 	CMD_END
 };
 
@@ -98,7 +122,7 @@ redemption_print_voided(struct client *cl, const struct cmd *c,
     json_t *redemption)
 {
 	if (cl->csv) {
-		table_record(stdout, TABLE_CSV, redemption_record,
+		client_record(cl, "redemption", redemption_record,
 		    CMD_NITEMS(redemption_record), redemption);
 		return WIRE_EXIT_OK;
 	}
