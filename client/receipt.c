@@ -39,21 +39,56 @@ receipt_line(FILE *f, const char *lead, const char *line, size_t len)
 	fprintf(f, "%s%.*s\n", lead, (int)len, line);
 }
 
+/* True for the character at p, of n bytes, that Chinese typesetting
+ * never puts first on a line: a closing bracket or a mark of punctuation
+ * (，。、；：？！）」』】》). */
+static bool
+receipt_closing(const char *p, size_t n)
+{
+	static const char *const marks[] = {
+		"\xef\xbc\x8c", "\xe3\x80\x82", "\xe3\x80\x81",
+		"\xef\xbc\x9b", "\xef\xbc\x9a", "\xef\xbc\x9f",
+		"\xef\xbc\x81", "\xef\xbc\x89", "\xe3\x80\x8d",
+		"\xe3\x80\x8f", "\xe3\x80\x91", "\xe3\x80\x8b",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		if (n == strlen(marks[i]) && memcmp(p, marks[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Note at as the latest place where a line may break, *brk, keeping the
+ * one before in *prev. */
+static void
+receipt_break(size_t *brk, size_t *prev, size_t at)
+{
+	if (at != *brk) {
+		*prev = *brk;
+		*brk = at;
+	}
+}
+
 /* Print text in lines of at most width columns, the first after lead, the
  * others after indent (both width columns of spaces or label): broken at
- * a space, else before or after a CJK character, else (a word wider than
- * a line) between two characters. Only the spaces where a line breaks
- * are dropped; a control character counts as a space. */
+ * a space, else before or after a CJK character (but not before a closing
+ * mark), else (a word wider than a line) between two characters. Only the
+ * spaces where a line breaks are dropped; a control character counts as a
+ * space. */
 static void
 receipt_wrap(FILE *f, const char *lead, const char *indent, const char *text,
     size_t width)
 {
 	struct buf line = { NULL, 0, 0 };
-	size_t lw = 0, brk = 0, n, w, skip;
+	size_t lw = 0, brk = 0, prev = 0, n, w, skip;
 	const char *p;
 	char *rest;
 	bool space;
 
+	/* brk: the latest place where the line may break (0: none); prev:
+	 * the one before it. */
 	for (p = text; *p != '\0'; p += n) {
 		n = table_char(p, &w);
 		space = (unsigned char)*p <= ' ' || *p == 0x7f;
@@ -61,11 +96,14 @@ receipt_wrap(FILE *f, const char *lead, const char *indent, const char *text,
 			if (line.len > 0) {
 				buf_add(&line, " ", 1);
 				lw++;
-				brk = line.len;
+				receipt_break(&brk, &prev, line.len);
 			}
 			continue;
 		}
 		if (lw + w > width && line.len > 0) {
+			if (brk == line.len && prev > 0 &&
+			    receipt_closing(p, n))
+				brk = prev;
 			if (brk == 0)
 				brk = line.len;
 			receipt_line(f, lead, line.data, brk);
@@ -78,7 +116,7 @@ receipt_wrap(FILE *f, const char *lead, const char *indent, const char *text,
 			buf_puts(&line, rest);
 			free(rest);
 			lw = table_width(line.data);
-			brk = 0;
+			brk = prev = 0;
 			if (lw + w > width && line.len > 0) {
 				receipt_line(f, lead, line.data, line.len);
 				line.len = 0;
@@ -86,12 +124,12 @@ receipt_wrap(FILE *f, const char *lead, const char *indent, const char *text,
 				lw = 0;
 			}
 		}
-		if (w == 2 && line.len > 0)
-			brk = line.len;
+		if (w == 2 && line.len > 0 && !receipt_closing(p, n))
+			receipt_break(&brk, &prev, line.len);
 		buf_add(&line, p, n);
 		lw += w;
 		if (w == 2)
-			brk = line.len;
+			receipt_break(&brk, &prev, line.len);
 	}
 	receipt_line(f, lead, line.data != NULL ? line.data : "", line.len);
 	free(line.data);
