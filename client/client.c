@@ -152,49 +152,45 @@ fail:
 	return WIRE_EXIT_CANTCREAT;
 }
 
-/* Settle the output format: --format, --json or --csv, else the config
- * file's format; and whether CSV starts with a byte-order mark (--bom,
- * --no-bom, else the config file's bom). 0 or the exit code. */
+/* Settle the output format: --json, --csv or --format (which cmd_parse
+ * took), else the config file's format; and whether CSV starts with a
+ * byte-order mark (--bom, --no-bom, else the config file's bom). 0 or the
+ * exit code. */
 int
 client_output(struct client *cl)
 {
 	const char *format = cl->settings.format;
-	int given = -1;
 
 	if (cl->json && cl->csv) {
 		fprintf(stderr, "vpoints: --json or --csv, not both\n");
 		return WIRE_EXIT_USAGE;
 	}
-	if (cl->format_given != NULL) {
-		given = (int)cl->format;	/* cmd_parse set it */
-		if ((cl->json && given != CLIENT_JSON) ||
-		    (cl->csv && given != CLIENT_CSV)) {
-			fprintf(stderr, "vpoints: --format %s or --%s, not "
-			    "both\n", cl->format_given, cl->json ? "json" :
-			    "csv");
-			return WIRE_EXIT_USAGE;
-		}
+	if (cl->format_given != NULL && (cl->json || cl->csv) &&
+	    cl->format != (cl->json ? CLIENT_JSON : CLIENT_CSV)) {
+		fprintf(stderr, "vpoints: --format %s or --%s, not both\n",
+		    cl->format_given, cl->json ? "json" : "csv");
+		return WIRE_EXIT_USAGE;
 	}
-	cl->bom = !cl->no_bom && (cl->bom || cl->settings.bom);
 	if (cl->json)
 		cl->format = CLIENT_JSON;
 	else if (cl->csv)
 		cl->format = CLIENT_CSV;
-	else if (given >= 0)
-		cl->format = (enum client_format)given;
-	else if (format == NULL || strcmp(format, "table") == 0)
-		cl->format = CLIENT_TABLE;
-	else if (strcmp(format, "json") == 0)
-		cl->format = CLIENT_JSON;
-	else if (strcmp(format, "csv") == 0)
-		cl->format = CLIENT_CSV;
-	else {
-		fprintf(stderr, "vpoints: config: format = %s: want table, "
-		    "json or csv\n", format);
-		return WIRE_EXIT_CONFIG;
+	else if (cl->format_given == NULL) {
+		if (format == NULL || strcmp(format, "table") == 0)
+			cl->format = CLIENT_TABLE;
+		else if (strcmp(format, "json") == 0)
+			cl->format = CLIENT_JSON;
+		else if (strcmp(format, "csv") == 0)
+			cl->format = CLIENT_CSV;
+		else {
+			fprintf(stderr, "vpoints: config: format = %s: want "
+			    "table, json or csv\n", format);
+			return WIRE_EXIT_CONFIG;
+		}
 	}
 	cl->json = cl->format == CLIENT_JSON;
 	cl->csv = cl->format == CLIENT_CSV;
+	cl->bom = !cl->no_bom && (cl->bom || cl->settings.bom);
 	return 0;
 }
 

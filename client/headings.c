@@ -92,7 +92,6 @@ static const struct heading headings[] = {
 	{ NULL, "code", "Code", "代码" },
 	{ NULL, "community", "Community", "社区" },
 	{ NULL, "community_name", "Community name", "社区名称" },
-	{ NULL, "volunteer_name", "Volunteer", "志愿者姓名" },
 	{ NULL, "station", "Station", "服务站" },
 	{ NULL, "status", "Status", "状态" },
 	{ NULL, "registered_on", "Registered on", "注册日期" },

@@ -1,10 +1,12 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "client/call.h"
 #include "client/client.h"
 #include "client/cmd.h"
 #include "client/receipt.h"
@@ -14,7 +16,8 @@
 static const char redeem_about[] =
 "Spend a volunteer's points on N units (1 unless --qty) of ITEM, a code of\n"
 "this station's catalogue, and print the receipt to hand over: its number,\n"
-"when, where, who, what, the points spent and the points left. Refused,\n"
+"when, where, who (the volunteer's number and name), what, the points spent\n"
+"and the points left. Refused,\n"
 "changing nothing, when the volunteer has too few points or the station\n"
 "too few units. --receipt 58mm prints it 32 columns wide for a 58 mm\n"
 "receipt printer, a4 (the default, unless the config file's receipt =\n"
@@ -33,10 +36,24 @@ static const struct table_column redemption_record[] = {
 	{ "at", "date", table_time, false },
 	{ "station", "station", NULL, false },
 	{ "volunteer", "volunteer", NULL, false },
-	{ "volunteer_name", "name", NULL, false },
 	{ "item", NULL, NULL, false },
 	{ "name", "item", NULL, false },
 	{ "category", NULL, NULL, false },
+	{ "quantity", "quantity", NULL, false },
+	{ "points", "points spent", NULL, false },
+	{ "balance", "points left", NULL, false },
+	{ "voided_at", "voided", table_time, false },
+	{ "void_reason", "void reason", NULL, false },
+};
+
+/* The receipt handed over: the redemption, and the volunteer's name. */
+static const struct table_column redeem_receipt[] = {
+	{ "receipt", "receipt", NULL, false },
+	{ "at", "date", table_time, false },
+	{ "station", "station", NULL, false },
+	{ "volunteer", "volunteer", NULL, false },
+	{ "volunteer_name", "name", NULL, false },
+	{ "name", "item", NULL, false },
 	{ "quantity", "quantity", NULL, false },
 	{ "points", "points spent", NULL, false },
 	{ "balance", "points left", NULL, false },
@@ -59,17 +76,44 @@ redeem_paper(const struct client *cl, const struct cmd *c)
 	return RECEIPT_A4;
 }
 
-/* Print the receipt of a redemption, or with --csv its record. */
+/* The volunteer's name for the receipt, asked of vpointsd (the
+ * redemption names the volunteer by number only); NULL, having said why,
+ * when it cannot be had: the receipt goes without. */
+static json_t *
+redeem_volunteer_name(struct client *cl, json_t *redemption)
+{
+	char *path = wire_path(WIRE_OP_VOLUNTEER_GET, client_str(redemption,
+	    "volunteer"));
+	json_t *volunteer = NULL, *name = NULL;
+
+	if (call_run(cl, "redeem: the volunteer's name for the receipt",
+	    wire_route(WIRE_OP_VOLUNTEER_GET)->method, path, NULL, NULL,
+	    &volunteer) == WIRE_EXIT_OK &&
+	    json_is_string(json_object_get(volunteer, "name")))
+		name = json_incref(json_object_get(volunteer, "name"));
+	json_decref(volunteer);
+	free(path);
+	return name;
+}
+
+/* Print the receipt of a redemption, with the volunteer's name, or with
+ * --csv its record. */
 static int
 redeem_print(struct client *cl, const struct cmd *c, json_t *redemption)
 {
+	json_t *receipt, *name;
+
 	if (cl->format != CLIENT_TABLE) {
 		client_record(cl, "redemption", redemption_record,
 		    CMD_NITEMS(redemption_record), redemption);
 		return WIRE_EXIT_OK;
 	}
+	receipt = json_copy(redemption);
+	if ((name = redeem_volunteer_name(cl, redemption)) != NULL)
+		json_object_set_new(receipt, "volunteer_name", name);
 	receipt_print(stdout, redeem_paper(cl, c), "POINTS REDEMPTION RECEIPT",
-	    redemption_record, CMD_NITEMS(redemption_record), redemption);
+	    redeem_receipt, CMD_NITEMS(redeem_receipt), receipt);
+	json_decref(receipt);
 	return WIRE_EXIT_OK;
 }
 

@@ -171,8 +171,7 @@ DECLARE
 BEGIN
 	SELECT jsonb_build_object('id', r.id,
 	    'receipt', 'R-' || s.code || '-' || r.id,
-	    'volunteer', v.number, 'volunteer_name', v.name,
-	    'item', i.code, 'name', i.name,
+	    'volunteer', v.number, 'item', i.code, 'name', i.name,
 	    'category', i.category, 'quantity', r.quantity, 'points', r.points,
 	    'balance', (SELECT balance FROM accounts WHERE volunteer_id = v.id),
 	    'station', s.code, 'at', date_trunc('second', r.at))
