@@ -88,6 +88,13 @@ xlsx_same list levels vp star-levels
 xlsx_same list transfers vp balance V-001
 xlsx_same list problems vp audit
 xlsx_same record "" vp volunteer show V-001
+# The outbox: two writes queued while nothing answered.
+export VPOINTS_OUTBOX="$T_DIR/outbox"
+nowhere="http://127.0.0.1:$(harness_free_port)"
+s1 --server "$nowhere" --retries 0 volunteer add V-010 --name "王五" >/dev/null 2>&1
+s1 --server "$nowhere" --retries 0 shift checkin V-001 --activity clean --place "图书馆" >/dev/null 2>&1
+is "two writes queued in the outbox" "$(ls "$VPOINTS_OUTBOX" | grep -c .)" 2
+xlsx_same list entries vp outbox list
 vp volunteer show V-001 --history --json >"$T_DIR/history.json"
 vp volunteer show V-001 --history --csv >"$T_DIR/history.csv"
 vp volunteer show V-001 --history --format xlsx --out "$T_DIR/history.xlsx"

@@ -71,7 +71,8 @@ written(struct xlsx *x, size_t *len, char *err, size_t errlen)
 
 START_TEST(workbook)
 {
-	json_t *rows = json_loads(volunteers, 0, NULL), *totals;
+	json_t *rows = json_loads(volunteers, 0, NULL), *none = json_array();
+	json_t *totals;
 	char err[512], *data;
 	struct xlsx *x;
 	size_t len;
@@ -85,8 +86,7 @@ START_TEST(workbook)
 	 * record. */
 	xlsx_sheet(x, "volunteers", columns, 6, json_array_get(rows, 0),
 	    NULL);
-	xlsx_sheet(x, "a sheet of no heading", columns, 2, json_array(),
-	    NULL);
+	xlsx_sheet(x, "a sheet of no heading", columns, 2, none, NULL);
 	ck_assert_uint_eq(xlsx_sheets(x), 3);
 	data = written(x, &len, err, sizeof(err));
 	ck_assert_msg(data != NULL, "%s", err);
@@ -98,6 +98,7 @@ START_TEST(workbook)
 	    24));
 	free(data);
 	json_decref(totals);
+	json_decref(none);
 	json_decref(rows);
 }
 END_TEST
@@ -128,11 +129,13 @@ START_TEST(freed_unwritten)
 {
 	char err[512];
 	struct xlsx *x = xlsx_new(err, sizeof(err));
+	json_t *none = json_array();
 
 	ck_assert_ptr_nonnull(x);
-	xlsx_sheet(x, "volunteers", columns, 6, json_array(), NULL);
+	xlsx_sheet(x, "volunteers", columns, 6, none, NULL);
 	xlsx_free(x);
 	xlsx_free(NULL);
+	json_decref(none);
 }
 END_TEST
 
