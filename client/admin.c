@@ -8,6 +8,7 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/table.h"
 #include "keyfile.h"
 #include "wire.h"
 
@@ -32,22 +33,11 @@ community_print_added(struct client *cl, const struct cmd *c, json_t *added)
 	return WIRE_EXIT_OK;
 }
 
-/* Print the communities as a table. */
-static int
-community_print_list(struct client *cl, const struct cmd *c, json_t *list)
-{
-	json_t *community;
-	size_t i;
-
-	printf("%-16s %12s  %s\n", "CODE", "POPULATION", "NAME");
-	json_array_foreach(json_object_get(list, "communities"), i,
-	    community) {
-		printf("%-16s %12lld  %s\n", client_str(community, "code"),
-		    (long long)json_integer_value(json_object_get(community,
-		    "population")), client_str(community, "name"));
-	}
-	return WIRE_EXIT_OK;
-}
+static const struct table_column community_rows[] = {
+	{ "code", "CODE", NULL, false },
+	{ "population", "POPULATION", NULL, true },
+	{ "name", "NAME", NULL, false },
+};
 
 static const struct cmd_option community_add_options[] = {
 	CMD_OPT("name", CMD_STRING, "name", "NAME", CMD_REQUIRED),
@@ -59,7 +49,7 @@ static const struct cmd_verb community_verbs[] = {
 	{ .name = "add", .args = cmd_code, .options = community_add_options,
 	    .op = WIRE_OP_COMMUNITY_ADD, .print = community_print_added },
 	{ .name = "list", .op = WIRE_OP_COMMUNITY_LIST,
-	    .print = community_print_list },
+	    CMD_ROWS("communities", community_rows) },
 };
 
 const struct cmd_entry cmd_community_entry = {
@@ -122,30 +112,54 @@ station_print_added(struct client *cl, const struct cmd *c, json_t *added)
 	return WIRE_EXIT_OK;
 }
 
-/* Print the stations as a table: a row each, with its newest key. */
+/* A station as listed: its members, and of its keys whether any is
+ * active ("key") and the newest ("keyid"). */
+static const struct table_column station_rows[] = {
+	{ "code", "CODE", NULL, false },
+	{ "role", "ROLE", NULL, false },
+	{ "community", "COMMUNITY", NULL, false },
+	{ "key", "KEY", NULL, false },
+	{ "keyid", "KEYID", NULL, false },
+	{ "name", "NAME", NULL, false },
+};
+
+/* Print the stations: a row each, with its newest key. */
 static int
 station_print_list(struct client *cl, const struct cmd *c, json_t *list)
 {
-	json_t *station, *key;
+	json_t *station, *key, *rows = json_array(), *row;
 	const char *state, *keyid;
 	size_t i, k;
 
-	printf("%-16s %-7s %-16s %-8s %-43s %s\n", "CODE", "ROLE",
-	    "COMMUNITY", "KEY", "KEYID", "NAME");
+	if (cl->format == CLIENT_TABLE)
+		printf("%-16s %-7s %-16s %-8s %-43s %s\n", "CODE", "ROLE",
+		    "COMMUNITY", "KEY", "KEYID", "NAME");
 	json_array_foreach(json_object_get(list, "stations"), i, station) {
 		state = "revoked";
-		keyid = "-";
+		keyid = NULL;
 		json_array_foreach(json_object_get(station, "keys"), k, key) {
 			keyid = client_str(key, "keyid");
 			if (json_is_null(json_object_get(key, "revoked_at")))
 				state = "active";
 		}
-		printf("%-16s %-7s %-16s %-8s %-43s %s\n",
-		    client_str(station, "code"), client_str(station, "role"),
-		    json_is_string(json_object_get(station, "community")) ?
-		    client_str(station, "community") : "-", state, keyid,
-		    client_str(station, "name"));
+		if (cl->format == CLIENT_TABLE)
+			printf("%-16s %-7s %-16s %-8s %-43s %s\n",
+			    client_str(station, "code"),
+			    client_str(station, "role"),
+			    json_is_string(json_object_get(station,
+			    "community")) ? client_str(station, "community") :
+			    "-", state, keyid != NULL ? keyid : "-",
+			    client_str(station, "name"));
+		row = json_copy(station);
+		json_object_set_new(row, "key", json_string(state));
+		json_object_set_new(row, "keyid", keyid != NULL ?
+		    json_string(keyid) : json_null());
+		json_array_append_new(rows, row);
 	}
+	if (cl->format != CLIENT_TABLE)
+		client_rows(cl, "stations", station_rows,
+		    CMD_NITEMS(station_rows), rows);
+	json_decref(rows);
 	return WIRE_EXIT_OK;
 }
 
@@ -173,7 +187,7 @@ static const struct cmd_verb station_verbs[] = {
 	{ .name = "add", .args = cmd_code, .options = station_add_options,
 	    .op = WIRE_OP_STATION_ADD, .flags = CMD_PRINT_JSON,
 	    .check = station_check, .print = station_print_added },
-	{ .name = "list", .op = WIRE_OP_STATION_LIST,
+	{ .name = "list", .op = WIRE_OP_STATION_LIST, .flags = CMD_TABLES,
 	    .print = station_print_list },
 	{ .name = "revoke", .args = cmd_code, .op = WIRE_OP_STATION_REVOKE,
 	    .print = station_print_revoked },

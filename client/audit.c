@@ -8,7 +8,6 @@
 #include "client/client.h"
 #include "client/cmd.h"
 #include "client/table.h"
-#include "csv.h"
 #include "wire.h"
 
 static const char audit_about[] =
@@ -17,7 +16,12 @@ static const char audit_about[] =
 "points of unresolved help requests, stock equals restocks minus\n"
 "redemptions, no transfer crosses communities, each shift and redemption\n"
 "paid exactly. Prints \"ledger consistent\" and exits 0, or each problem\n"
-"and exits 1. Needs an admin key. With --csv, the problems, one a row.\n";
+"and exits 1. Needs an admin key. With --csv or --format xlsx, the\n"
+"problems, one a row.\n";
+
+static const struct table_column audit_rows[] = {
+	{ "problem", "PROBLEM", NULL, false },
+};
 
 /* Print what the audit found (with --json, only the verdict); the exit
  * code says whether it is clean. */
@@ -25,7 +29,7 @@ static int
 audit_print(struct client *cl, const struct cmd *c, json_t *audit)
 {
 	json_t *problems = json_object_get(audit, "problems"), *problem;
-	json_t *checked = json_object_get(audit, "checked"), *count;
+	json_t *checked = json_object_get(audit, "checked"), *count, *rows;
 	const char *what;
 	size_t i, n = 0;
 	char *text;
@@ -33,21 +37,24 @@ audit_print(struct client *cl, const struct cmd *c, json_t *audit)
 	if (cl->json)
 		return json_is_true(json_object_get(audit, "ok")) ?
 		    WIRE_EXIT_OK : WIRE_EXIT_FAILURE;
-	if (cl->csv)
-		csv_record(stdout, (const char *const[]){ "problem" }, 1);
-	else if (json_array_size(problems) > 0)
+	if (cl->format == CLIENT_TABLE && json_array_size(problems) > 0)
 		printf("ledger inconsistent:\n");
+	rows = json_array();
 	json_array_foreach(problems, i, problem) {
 		text = table_value(problem, "; ");
-		if (cl->csv)
-			csv_record(stdout, (const char *const[]){ text }, 1);
-		else
+		if (cl->format == CLIENT_TABLE)
 			printf("  %s\n", text);
+		json_array_append_new(rows, json_pack("{s:s}", "problem",
+		    text));
 		free(text);
 	}
+	if (cl->format != CLIENT_TABLE)
+		client_rows(cl, "problems", audit_rows,
+		    CMD_NITEMS(audit_rows), rows);
+	json_decref(rows);
 	if (!json_is_true(json_object_get(audit, "ok")))
 		return WIRE_EXIT_FAILURE;
-	if (!cl->csv) {
+	if (cl->format == CLIENT_TABLE) {
 		printf("ledger consistent");
 		json_object_foreach(checked, what, count) {
 			printf("%s%s %lld", n++ == 0 ? "; checked " : ", ",
@@ -59,7 +66,8 @@ audit_print(struct client *cl, const struct cmd *c, json_t *audit)
 }
 
 static const struct cmd_verb audit_verbs[] = {
-	{ .op = WIRE_OP_AUDIT, .flags = CMD_PRINT_JSON, .print = audit_print },
+	{ .op = WIRE_OP_AUDIT, .flags = CMD_PRINT_JSON | CMD_TABLES,
+	    .print = audit_print },
 };
 
 const struct cmd_entry cmd_audit_entry = {

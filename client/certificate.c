@@ -227,8 +227,7 @@ certificate_print(struct client *cl, json_t *payload)
 	size_t n = 0;
 
 	if (json_object_get(payload, "number") != NULL) {
-		table_record(stdout, client_table_format(cl),
-		    certificate_fields,
+		client_record(cl, "certificate", certificate_fields,
 		    CMD_NITEMS(certificate_fields), payload);
 		return;
 	}
@@ -238,8 +237,7 @@ certificate_print(struct client *cl, json_t *payload)
 		cols[n].title = key;
 		n++;
 	}
-	table_record(stdout, client_table_format(cl), cols, n,
-	    payload);
+	client_record(cl, "certificate", cols, n, payload);
 	free(cols);
 }
 

@@ -1,7 +1,10 @@
 /* What every command shares: exit codes from HTTP statuses, the daemon's
  * refusals said to the user, small checks of command-line values, output
- * files written whole. */
+ * files written whole, and where lists and records go: a table, CSV or a
+ * workbook, to standard output or --out's file. */
 #include "config.h"
+
+#include <sys/stat.h>
 
 #include <ctype.h>
 #include <sys/stat.h>
@@ -16,6 +19,7 @@
 #include <jansson.h>
 
 #include "client/client.h"
+#include "client/xlsx.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -173,8 +177,10 @@ client_write_private(const char *path, const char *data, size_t len)
 	return client_write_mode(path, data, len, 0600);
 }
 
-/* Take the output format from the config file unless an option gave one;
- * 0 or the exit code. */
+/* Settle the output format: --json, --csv or --format (which cmd_parse
+ * took), else the config file's format; and whether CSV starts with a
+ * byte-order mark (--bom, --no-bom, else the config file's bom). 0 or the
+ * exit code. */
 int
 client_output(struct client *cl)
 {
@@ -184,18 +190,32 @@ client_output(struct client *cl)
 		fprintf(stderr, "vpoints: --json or --csv, not both\n");
 		return WIRE_EXIT_USAGE;
 	}
-	if (cl->json || cl->csv || format == NULL ||
-	    strcmp(format, "table") == 0)
-		return 0;
-	if (strcmp(format, "json") == 0)
-		cl->json = true;
-	else if (strcmp(format, "csv") == 0)
-		cl->csv = true;
-	else {
-		fprintf(stderr, "vpoints: config: format = %s: want table, "
-		    "json or csv\n", format);
-		return WIRE_EXIT_CONFIG;
+	if (cl->format_given != NULL && (cl->json || cl->csv) &&
+	    cl->format != (cl->json ? CLIENT_JSON : CLIENT_CSV)) {
+		fprintf(stderr, "vpoints: --format %s or --%s, not both\n",
+		    cl->format_given, cl->json ? "json" : "csv");
+		return WIRE_EXIT_USAGE;
 	}
+	if (cl->json)
+		cl->format = CLIENT_JSON;
+	else if (cl->csv)
+		cl->format = CLIENT_CSV;
+	else if (cl->format_given == NULL) {
+		if (format == NULL || strcmp(format, "table") == 0)
+			cl->format = CLIENT_TABLE;
+		else if (strcmp(format, "json") == 0)
+			cl->format = CLIENT_JSON;
+		else if (strcmp(format, "csv") == 0)
+			cl->format = CLIENT_CSV;
+		else {
+			fprintf(stderr, "vpoints: config: format = %s: want "
+			    "table, json or csv\n", format);
+			return WIRE_EXIT_CONFIG;
+		}
+	}
+	cl->json = cl->format == CLIENT_JSON;
+	cl->csv = cl->format == CLIENT_CSV;
+	cl->bom = !cl->no_bom && (cl->bom || cl->settings.bom);
 	return 0;
 }
 
@@ -204,4 +224,159 @@ enum table_format
 client_table_format(const struct client *cl)
 {
 	return cl->csv ? TABLE_CSV : TABLE_TEXT;
+}
+
+/* Put fd where standard output goes; the descriptor of where it went. */
+static int
+client_redirect(int fd)
+{
+	int saved;
+
+	fflush(stdout);
+	if ((saved = dup(STDOUT_FILENO)) == -1 ||
+	    dup2(fd, STDOUT_FILENO) == -1) {
+		fprintf(stderr, "vpoints: standard output: %s\n",
+		    strerror(errno));
+		abort();
+	}
+	return saved;
+}
+
+/* Send standard output where it went before client_redirect. */
+static void
+client_restore(int *saved)
+{
+	fflush(stdout);
+	if (dup2(*saved, STDOUT_FILENO) == -1)
+		abort();
+	close(*saved);
+	*saved = -1;
+}
+
+/* Start what a command prints: with --out, to FILE.tmp instead of
+ * standard output; with --format xlsx, to a workbook, and what the
+ * command says beside its tables to standard error, so that only the
+ * workbook goes out. 0 or the exit code. */
+int
+client_begin(struct client *cl)
+{
+	char err[512];
+	int fd;
+
+	cl->stdout_saved = cl->prose_saved = -1;
+	if (cl->format == CLIENT_XLSX && cl->out == NULL &&
+	    isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "vpoints: --format xlsx writes a workbook, "
+		    "not text for a terminal: name its file with --out FILE, "
+		    "or redirect standard output\n");
+		return WIRE_EXIT_USAGE;
+	}
+	if (cl->out != NULL) {
+		cl->out_tmp = xasprintf("%s.tmp", cl->out);
+		if ((fd = open(cl->out_tmp, O_WRONLY | O_CREAT | O_TRUNC,
+		    0666)) == -1) {
+			fprintf(stderr, "vpoints: %s: %s\n", cl->out_tmp,
+			    strerror(errno));
+			free(cl->out_tmp);
+			cl->out_tmp = NULL;
+			return WIRE_EXIT_CANTCREAT;
+		}
+		cl->stdout_saved = client_redirect(fd);
+		close(fd);
+	}
+	if (cl->format == CLIENT_XLSX) {
+		if ((cl->book = xlsx_new(err, sizeof(err))) == NULL) {
+			fprintf(stderr, "vpoints: workbook: %s\n", err);
+			return client_end(cl, WIRE_EXIT_CANTCREAT);
+		}
+		cl->prose_saved = client_redirect(STDERR_FILENO);
+	}
+	return 0;
+}
+
+/* End what client_begin started: write the workbook, and put --out's
+ * file in place when the command succeeded or printed anything (an audit
+ * that found problems); else leave FILE as it was. The exit code: rc, or
+ * why the output could not be written. */
+int
+client_end(struct client *cl, int rc)
+{
+	char err[512];
+	struct stat st;
+	bool printed;
+
+	if (cl->prose_saved != -1)
+		client_restore(&cl->prose_saved);
+	if (cl->book != NULL) {
+		if (rc == WIRE_EXIT_OK || xlsx_sheets(cl->book) > 0) {
+			if (xlsx_write(cl->book, stdout, err,
+			    sizeof(err)) != 0) {
+				fprintf(stderr, "vpoints: workbook: %s\n", err);
+				rc = WIRE_EXIT_CANTCREAT;
+			}
+		} else {
+			xlsx_free(cl->book);
+		}
+		cl->book = NULL;
+	}
+	if (cl->stdout_saved == -1)
+		return rc;
+	printed = fflush(stdout) == 0 && fstat(STDOUT_FILENO, &st) == 0 &&
+	    st.st_size > 0;
+	if (fsync(STDOUT_FILENO) != 0 && rc == WIRE_EXIT_OK) {
+		fprintf(stderr, "vpoints: %s: %s\n", cl->out_tmp,
+		    strerror(errno));
+		rc = WIRE_EXIT_CANTCREAT;
+	}
+	client_restore(&cl->stdout_saved);
+	if ((rc == WIRE_EXIT_OK || printed) && rc != WIRE_EXIT_CANTCREAT) {
+		if (rename(cl->out_tmp, cl->out) != 0) {
+			fprintf(stderr, "vpoints: %s: %s\n", cl->out,
+			    strerror(errno));
+			rc = WIRE_EXIT_CANTCREAT;
+		}
+	}
+	unlink(cl->out_tmp);		/* when not renamed */
+	free(cl->out_tmp);
+	cl->out_tmp = NULL;
+	return rc;
+}
+
+/* Before the first CSV a command prints: the UTF-8 byte-order mark that
+ * Excel and WPS need to read the file as UTF-8, when asked for. */
+void
+client_bom(struct client *cl)
+{
+	if (cl->bom && !cl->bom_written)
+		fputs("\xef\xbb\xbf", stdout);
+	cl->bom_written = true;
+}
+
+/* Print a list of objects: as a table or CSV, or as a sheet of the
+ * workbook (named by sheet, client/headings.c). */
+void
+client_rows(struct client *cl, const char *sheet,
+    const struct table_column *cols, size_t ncols, json_t *rows)
+{
+	if (cl->book != NULL) {
+		xlsx_sheet(cl->book, sheet, cols, ncols, rows, NULL);
+		return;
+	}
+	if (cl->csv)
+		client_bom(cl);
+	table_rows(stdout, client_table_format(cl), cols, ncols, rows);
+}
+
+/* Print one object: as "title  value" lines or CSV, or as a sheet. */
+void
+client_record(struct client *cl, const char *sheet,
+    const struct table_column *cols, size_t ncols, json_t *object)
+{
+	if (cl->book != NULL) {
+		xlsx_sheet(cl->book, sheet, cols, ncols, object, NULL);
+		return;
+	}
+	if (cl->csv)
+		client_bom(cl);
+	table_record(stdout, client_table_format(cl), cols, ncols, object);
 }

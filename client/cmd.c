@@ -76,6 +76,10 @@ enum cmd_global {
 	CMD_G_CONFIG,
 	CMD_G_JSON,
 	CMD_G_CSV,
+	CMD_G_FORMAT,
+	CMD_G_OUT,
+	CMD_G_BOM,
+	CMD_G_NO_BOM,
 	CMD_G_TIMEOUT,
 	CMD_G_RETRIES,
 	CMD_G_IDEMPOTENCY_KEY,
@@ -90,6 +94,10 @@ static const struct cmd_option cmd_globals[CMD_G_COUNT + 1] = {
 	[CMD_G_CONFIG] = CMD_OPT("config", CMD_STRING, NULL, "FILE", 0),
 	[CMD_G_JSON] = CMD_OPT("json", CMD_FLAG, NULL, NULL, 0),
 	[CMD_G_CSV] = CMD_OPT("csv", CMD_FLAG, NULL, NULL, 0),
+	[CMD_G_FORMAT] = CMD_OPT("format", CMD_CHOICE, NULL, "FORMAT", 0),
+	[CMD_G_OUT] = CMD_OPT("out", CMD_STRING, NULL, "FILE", 0),
+	[CMD_G_BOM] = CMD_OPT("bom", CMD_FLAG, NULL, NULL, 0),
+	[CMD_G_NO_BOM] = CMD_OPT("no-bom", CMD_FLAG, NULL, NULL, 0),
 	[CMD_G_TIMEOUT] = CMD_OPT("timeout", CMD_STRING, NULL, "SECS", 0),
 	[CMD_G_RETRIES] = CMD_OPT("retries", CMD_STRING, NULL, "N", 0),
 	[CMD_G_IDEMPOTENCY_KEY] = CMD_OPT("idempotency-key", CMD_STRING, NULL,
@@ -111,6 +119,15 @@ static const char *const cmd_globals_help[CMD_G_COUNT] = {
 	[CMD_G_CSV] = "lists, records and balances as CSV (RFC 4180, UTF-8,\n"
 	    "a header row; the config file's format = csv|json|table\n"
 	    "sets the default)",
+	[CMD_G_FORMAT] = "table, csv, json (as --csv, --json), xlsx: lists,\n"
+	    "records and reports as an Excel workbook with Chinese\n"
+	    "headings, or html: a report as a page to print",
+	[CMD_G_OUT] = "write what would go to standard output to FILE\n"
+	    "(through FILE.tmp, renamed when whole)",
+	[CMD_G_BOM] = "start CSV with the byte-order mark that Excel and WPS\n"
+	    "need to read UTF-8 (the config file's bom = yes|no\n"
+	    "sets the default)",
+	[CMD_G_NO_BOM] = "CSV without it",
 	[CMD_G_TIMEOUT] = "give up on an exchange after SECS (default 10)",
 	[CMD_G_RETRIES] = "retry a call N times on no answer, 5xx or 409,\n"
 	    "re-signed, same Idempotency-Key (default 5)",
@@ -211,6 +228,24 @@ cmd_find_letter(const struct cmd_option *options, char letter)
 	return NULL;
 }
 
+/* Which of choices, "a|b|c", word is (0, 1, ...), or -1. */
+static int
+cmd_choice_index(const char *choices, const char *word)
+{
+	size_t len = strlen(word);
+	const char *p;
+	int i = 0;
+
+	for (p = choices; p != NULL; p = strchr(p, '|'), i++) {
+		if (*p == '|')
+			p++;
+		if (strncmp(p, word, len) == 0 && (p[len] == '|' ||
+		    p[len] == '\0'))
+			return i;
+	}
+	return -1;
+}
+
 /* Apply global option g with its value text; a usage error, or NULL. */
 static char *
 cmd_set_global(enum cmd_global g, const char *text, struct client *cl,
@@ -218,6 +253,7 @@ cmd_set_global(enum cmd_global g, const char *text, struct client *cl,
 {
 	char *end;
 	long n;
+	int i;
 
 	switch (g) {
 	case CMD_G_SERVER:
@@ -234,6 +270,22 @@ cmd_set_global(enum cmd_global g, const char *text, struct client *cl,
 		break;
 	case CMD_G_CSV:
 		cl->csv = true;
+		break;
+	case CMD_G_FORMAT:
+		if ((i = cmd_choice_index(CLIENT_FORMATS, text)) < 0)
+			return xasprintf("--format wants %s, not \"%s\"",
+			    CLIENT_FORMATS, text);
+		cl->format_given = text;
+		cl->format = (enum client_format)i;
+		break;
+	case CMD_G_OUT:
+		cl->out = text;
+		break;
+	case CMD_G_BOM:
+		cl->bom = true;
+		break;
+	case CMD_G_NO_BOM:
+		cl->no_bom = true;
 		break;
 	case CMD_G_TIMEOUT:
 		n = strtol(text, &end, 10);
@@ -402,24 +454,6 @@ cmd_given_text(const struct cmd *c, const struct cmd_option *o)
 	return NULL;
 }
 
-/* Which of choices, "a|b|c", word is (0, 1, ...), or -1. */
-static int
-cmd_choice_index(const char *choices, const char *word)
-{
-	size_t len = strlen(word);
-	const char *p;
-	int i = 0;
-
-	for (p = choices; p != NULL; p = strchr(p, '|'), i++) {
-		if (*p == '|')
-			p++;
-		if (strncmp(p, word, len) == 0 && (p[len] == '|' ||
-		    p[len] == '\0'))
-			return i;
-	}
-	return -1;
-}
-
 /* What the table says of a parsed command line beyond its words:
  * arguments, required options, choices, the verb's own check. */
 static enum cmd_parsed
@@ -460,6 +494,28 @@ cmd_check(const struct cmd *c, char **cause)
 	}
 	if (v->check != NULL && (why = v->check(c)) != NULL) {
 		*cause = xstrdup(why);
+		return CMD_BAD;
+	}
+	return CMD_PARSED;
+}
+
+/* Whether the verb prints what --format asks: a workbook needs lists or
+ * records, a page a report. */
+static enum cmd_parsed
+cmd_check_format(const struct cmd *c, const struct client *cl, char **cause)
+{
+	const struct cmd_verb *v = c->verb;
+
+	if (cl->format_given == NULL)
+		return CMD_PARSED;
+	if (cl->format == CLIENT_XLSX && v->columns == NULL &&
+	    !(v->flags & CMD_TABLES)) {
+		*cause = xstrdup("--format xlsx is for lists, records and "
+		    "reports; this command prints none");
+		return CMD_BAD;
+	}
+	if (cl->format == CLIENT_HTML && !(v->flags & CMD_PAGE)) {
+		*cause = xstrdup("--format html is for reports");
 		return CMD_BAD;
 	}
 	return CMD_PARSED;
@@ -524,7 +580,9 @@ cmd_parse(int argc, char **argv, struct client *cl, struct settings_args *sa,
 			c->args[c->nargs++] = argv[i];
 		}
 	}
-	return cmd_check(c, cause);
+	if ((st = cmd_check(c, cause)) != CMD_PARSED)
+		return st;
+	return cmd_check_format(c, cl, cause);
 }
 
 /* True for a four-digit year. */
@@ -793,26 +851,24 @@ cmd_print(struct client *cl, const struct cmd *c, json_t *answer)
 	if (v->columns == NULL)
 		return WIRE_EXIT_OK;
 	if (v->rows != NULL)
-		table_rows(stdout, client_table_format(cl), v->columns,
-		    v->ncolumns, json_object_get(answer, v->rows));
+		client_rows(cl, v->rows, v->columns, v->ncolumns,
+		    json_object_get(answer, v->rows));
 	else
-		table_record(stdout, client_table_format(cl), v->columns,
-		    v->ncolumns, answer);
+		client_record(cl, c->entry->name, v->columns, v->ncolumns,
+		    answer);
 	return WIRE_EXIT_OK;
 }
 
-/* Run a parsed command: build its request, call vpointsd (or queue the
- * write in the outbox) and print the answer; the exit code. */
-int
-cmd_exec(struct client *cl, struct cmd *c)
+/* Call vpointsd (or queue the write in the outbox) and print the answer,
+ * or let the verb's run do it; the exit code. */
+static int
+cmd_run(struct client *cl, struct cmd *c)
 {
 	const struct cmd_verb *v = c->verb;
 	const char *method;
 	json_t *answer = NULL;
 	int rc;
 
-	if ((rc = cmd_build(cl, c)) != 0)
-		return rc;
 	if (v->run != NULL)
 		return v->run(cl, c);
 	method = wire_route(c->op)->method;
@@ -826,6 +882,20 @@ cmd_exec(struct client *cl, struct cmd *c)
 		rc = cmd_print(cl, c, answer);
 	json_decref(answer);
 	return rc;
+}
+
+/* Run a parsed command: build its request, run it, and put what it
+ * printed where the output goes (client_begin); the exit code. */
+int
+cmd_exec(struct client *cl, struct cmd *c)
+{
+	int rc;
+
+	if ((rc = cmd_build(cl, c)) != 0)
+		return rc;
+	if ((rc = client_begin(cl)) != 0)
+		return rc;
+	return client_end(cl, cmd_run(cl, c));
 }
 
 /* Add word to the usage line in b, first starting a new line indented

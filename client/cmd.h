@@ -50,6 +50,11 @@ enum cmd_type {
 #define CMD_PRINT_JSON	0x02	/* the printer runs with --json too */
 #define CMD_SOME	0x04	/* wants at least one option */
 #define CMD_LOCAL	0x08	/* calls no route: run does it all */
+#define CMD_TABLES	0x10	/* its printer or run prints lists or
+				 * records (client_rows, client_record),
+				 * which --format xlsx makes sheets of; a
+				 * verb with columns does */
+#define CMD_PAGE	0x20	/* --format html: run prints a page */
 
 /* The number of rows of a table (verbs, columns). */
 #define CMD_NITEMS(a)	(sizeof(a) / sizeof((a)[0]))

@@ -30,9 +30,9 @@ static const struct table_column help_rows[] = {
 	{ "deadline", "DEADLINE", table_time, false },
 	{ "description", "DESCRIPTION", NULL, false },
 	{ "community", NULL, NULL, false },
-	{ "created_at", NULL, NULL, false },
-	{ "accepted_at", NULL, NULL, false },
-	{ "resolved_at", NULL, NULL, false },
+	{ "created_at", NULL, table_time, false },
+	{ "accepted_at", NULL, table_time, false },
+	{ "resolved_at", NULL, table_time, false },
 	{ "shift", NULL, NULL, false },
 	{ "reason", NULL, NULL, false },
 };

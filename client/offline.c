@@ -259,12 +259,11 @@ offline_list(struct client *cl, struct cmd *c)
 		json_decref(all);
 	} else {
 		if (failed)
-			table_rows(stdout, client_table_format(cl),
-			    offline_failed_rows,
+			client_rows(cl, "failed", offline_failed_rows,
 			    CMD_NITEMS(offline_failed_rows), rows);
 		else
-			table_rows(stdout, client_table_format(cl),
-			    offline_rows, CMD_NITEMS(offline_rows), rows);
+			client_rows(cl, "entries", offline_rows,
+			    CMD_NITEMS(offline_rows), rows);
 		json_decref(rows);
 	}
 	outbox_entries_free(entries, n);
@@ -445,7 +444,7 @@ static const struct cmd_option offline_list_options[] = {
 
 static const struct cmd_verb offline_verbs[] = {
 	{ .name = "list", .options = offline_list_options,
-	    .flags = CMD_LOCAL, .run = offline_list },
+	    .flags = CMD_LOCAL | CMD_TABLES, .run = offline_list },
 	{ .name = "flush", .flags = CMD_LOCAL, .run = offline_flush },
 };
 

@@ -1,21 +1,28 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "client/call.h"
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/receipt.h"
 #include "client/table.h"
 #include "wire.h"
 
 static const char redeem_about[] =
 "Spend a volunteer's points on N units (1 unless --qty) of ITEM, a code of\n"
 "this station's catalogue, and print the receipt to hand over: its number,\n"
-"when, where, who, what, the points spent and the points left. Refused,\n"
+"when, where, who (the volunteer's number and name), what, the points spent\n"
+"and the points left. Refused,\n"
 "changing nothing, when the volunteer has too few points or the station\n"
-"too few units. With --csv, the receipt as one record.\n";
+"too few units. --receipt 58mm prints it 32 columns wide for a 58 mm\n"
+"receipt printer, a4 (the default, unless the config file's receipt =\n"
+"58mm says otherwise) 80 wide for a page; a value too wide for the paper\n"
+"is wrapped. With --csv, the receipt as one record.\n";
 
 static const char redemption_about[] =
 "Undo redemption ID (or the receipt number, R-<station>-ID): the\n"
@@ -39,14 +46,74 @@ static const struct table_column redemption_record[] = {
 	{ "void_reason", "void reason", NULL, false },
 };
 
-/* Print the receipt of a redemption. */
+/* The receipt handed over: the redemption, and the volunteer's name. */
+static const struct table_column redeem_receipt[] = {
+	{ "receipt", "receipt", NULL, false },
+	{ "at", "date", table_time, false },
+	{ "station", "station", NULL, false },
+	{ "volunteer", "volunteer", NULL, false },
+	{ "volunteer_name", "name", NULL, false },
+	{ "name", "item", NULL, false },
+	{ "quantity", "quantity", NULL, false },
+	{ "points", "points spent", NULL, false },
+	{ "balance", "points left", NULL, false },
+	{ "voided_at", "voided", table_time, false },
+	{ "void_reason", "void reason", NULL, false },
+};
+
+/* The paper of the receipt: --receipt, else the config file's receipt,
+ * else A4. */
+static enum receipt_paper
+redeem_paper(const struct client *cl, const struct cmd *c)
+{
+	int i = cmd_choice(c, "receipt");
+
+	if (i >= 0)
+		return (enum receipt_paper)i;
+	if (cl->settings.receipt != NULL &&
+	    strcmp(cl->settings.receipt, "58mm") == 0)
+		return RECEIPT_58MM;
+	return RECEIPT_A4;
+}
+
+/* The volunteer's name for the receipt, asked of vpointsd (the
+ * redemption names the volunteer by number only); NULL, having said why,
+ * when it cannot be had: the receipt goes without. */
+static json_t *
+redeem_volunteer_name(struct client *cl, json_t *redemption)
+{
+	char *path = wire_path(WIRE_OP_VOLUNTEER_GET, client_str(redemption,
+	    "volunteer"));
+	json_t *volunteer = NULL, *name = NULL;
+
+	if (call_run(cl, "redeem: the volunteer's name for the receipt",
+	    wire_route(WIRE_OP_VOLUNTEER_GET)->method, path, NULL, NULL,
+	    &volunteer) == WIRE_EXIT_OK &&
+	    json_is_string(json_object_get(volunteer, "name")))
+		name = json_incref(json_object_get(volunteer, "name"));
+	json_decref(volunteer);
+	free(path);
+	return name;
+}
+
+/* Print the receipt of a redemption, with the volunteer's name, or with
+ * --csv its record. */
 static int
 redeem_print(struct client *cl, const struct cmd *c, json_t *redemption)
 {
-	if (!cl->csv)
-		printf("POINTS REDEMPTION RECEIPT\n");
-	table_record(stdout, client_table_format(cl), redemption_record,
-	    CMD_NITEMS(redemption_record), redemption);
+	json_t *receipt, *name;
+
+	if (cl->format != CLIENT_TABLE) {
+		client_record(cl, "redemption", redemption_record,
+		    CMD_NITEMS(redemption_record), redemption);
+		return WIRE_EXIT_OK;
+	}
+	receipt = json_copy(redemption);
+	if ((name = redeem_volunteer_name(cl, redemption)) != NULL)
+		json_object_set_new(receipt, "volunteer_name", name);
+	receipt_print(stdout, redeem_paper(cl, c), "POINTS REDEMPTION RECEIPT",
+	    redeem_receipt, CMD_NITEMS(redeem_receipt), receipt);
+	json_decref(receipt);
 	return WIRE_EXIT_OK;
 }
 
@@ -59,6 +126,7 @@ static const struct cmd_option redeem_args[] = {
 static const struct cmd_option redeem_options[] = {
 	{ "qty", CMD_WHOLE, .field = "quantity", .value = "N",
 	    .fallback = "1" },
+	CMD_OPT("receipt", CMD_CHOICE, NULL, RECEIPT_PAPERS, 0),
 	CMD_END
 };
 
@@ -98,7 +166,7 @@ redemption_print_voided(struct client *cl, const struct cmd *c,
     json_t *redemption)
 {
 	if (cl->csv) {
-		table_record(stdout, TABLE_CSV, redemption_record,
+		client_record(cl, "redemption", redemption_record,
 		    CMD_NITEMS(redemption_record), redemption);
 		return WIRE_EXIT_OK;
 	}

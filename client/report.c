@@ -12,6 +12,7 @@
 #include "client/cmd.h"
 #include "client/html.h"
 #include "client/table.h"
+#include "client/xlsx.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -24,21 +25,15 @@ static const char report_about[] =
 "started. An admin sees the whole city, or the community it names; a\n"
 "station sees its own community.\n"
 "\n"
-"table (the default, unless --json, --csv or the config file's format say\n"
+"--format (a global option) says what it is printed as. table (the\n"
+"default, unless --json, --csv or the config file's format say\n"
 "otherwise): aligned columns for people. csv: the daemon's CSV, byte for\n"
-"byte. json: the daemon's JSON as it came. html: a self-contained page to\n"
-"print on A4, with a bar chart of the hours. --out FILE writes FILE\n"
-"(through FILE.tmp, renamed) instead of standard output.\n";
-
-/* What the report is printed as: --format, in the order it names them. */
-enum report_format {
-	REPORT_TABLE,		/* aligned columns for people */
-	REPORT_CSV,		/* the daemon's CSV as it came */
-	REPORT_JSON,		/* the daemon's JSON as it came */
-	REPORT_HTML		/* a printable page made here */
-};
-
-#define REPORT_FORMATS	"table|csv|json|html"
+"byte (with --bom after the byte-order mark). json: the daemon's JSON as\n"
+"it came. html: a self-contained page to print on A4, with a bar chart of\n"
+"the hours. xlsx: a workbook with Chinese headings, the rows and their\n"
+"totals, a sheet of the new star levels and one of what the report\n"
+"covers. --out FILE writes FILE (through FILE.tmp, renamed) instead of\n"
+"standard output.\n";
 
 /* A fraction with two decimals. */
 static char *
@@ -122,6 +117,19 @@ report_columns_free(struct table_column *cols, size_t ncols)
 	free(cols);
 }
 
+/* What the report covers, a sheet of its own in a workbook. */
+static const struct table_column report_about_fields[] = {
+	{ "kind", NULL, NULL, false },
+	{ "period", NULL, NULL, false },
+	{ "level", NULL, NULL, false },
+	{ "community", NULL, NULL, false },
+	{ "from", NULL, table_time, false },
+	{ "to", NULL, table_time, false },
+	{ "timezone", NULL, NULL, false },
+	{ "hours_per_year", NULL, NULL, false },
+	{ "registration_share", NULL, NULL, false },
+};
+
 /* The report for people: what it covers, its rows, a TOTAL row, and the
  * new star levels. */
 static void
@@ -173,10 +181,38 @@ report_table(FILE *f, json_t *report)
 	free(to);
 }
 
-/* Make the table or the page of a JSON report and write it out. */
+/* The report as a workbook: a sheet of its rows and their totals (the
+ * sheet named by its level), one of the new star levels, and one of what
+ * it covers. */
+static void
+report_xlsx(struct client *cl, json_t *report)
+{
+	json_t *about = json_copy(report), *targets;
+	struct table_column *cols;
+	size_t ncols;
+
+	cols = report_columns(report, &ncols);
+	xlsx_sheet(cl->book, client_str(report, "level"), cols, ncols,
+	    json_object_get(report, "rows"), json_object_get(report,
+	    "totals"));
+	report_columns_free(cols, ncols);
+	xlsx_sheet(cl->book, "new_star_levels", report_star_rows,
+	    CMD_NITEMS(report_star_rows), json_object_get(report,
+	    "new_star_levels"), NULL);
+	targets = json_object_get(report, "targets");
+	json_object_set(about, "hours_per_year", json_object_get(targets,
+	    "hours_per_year"));
+	json_object_set(about, "registration_share", json_object_get(targets,
+	    "registration_share"));
+	xlsx_sheet(cl->book, "about", report_about_fields,
+	    CMD_NITEMS(report_about_fields), about, NULL);
+	json_decref(about);
+}
+
+/* Make the table, the page or the workbook of a JSON report and print
+ * it. */
 static int
-report_render(enum report_format format, const struct net_response *resp,
-    const char *out)
+report_render(struct client *cl, const struct net_response *resp)
 {
 	json_t *report = json_loadb(resp->body, resp->len, 0, NULL);
 	char *text = NULL;
@@ -190,30 +226,34 @@ report_render(enum report_format format, const struct net_response *resp,
 		json_decref(report);
 		return WIRE_EXIT_SOFTWARE;
 	}
+	if (cl->format == CLIENT_XLSX) {
+		report_xlsx(cl, report);
+		json_decref(report);
+		return WIRE_EXIT_OK;
+	}
 	if ((f = open_memstream(&text, &len)) == NULL)
 		abort();
-	if (format == REPORT_HTML)
+	if (cl->format == CLIENT_HTML)
 		html_report(f, report);
 	else
 		report_table(f, report);
 	if (fclose(f) != 0)
 		abort();
-	rc = client_write(out, text, len);
+	rc = client_write(NULL, text, len);
 	free(text);
 	json_decref(report);
 	return rc;
 }
 
-/* Write the daemon's own bytes: CSV exactly, JSON with a line end. */
+/* Print the daemon's own bytes: CSV exactly, JSON with a line end. */
 static int
-report_verbatim(enum report_format format, const struct net_response *resp,
-    const char *out)
+report_verbatim(struct client *cl, const struct net_response *resp)
 {
 	json_t *check;
 	char *text;
 	int rc;
 
-	if (format == REPORT_CSV) {
+	if (cl->format == CLIENT_CSV) {
 		if (resp->content_type == NULL ||
 		    strncmp(resp->content_type, REPORT_ACCEPT_CSV,
 		    strlen(REPORT_ACCEPT_CSV)) != 0) {
@@ -222,7 +262,8 @@ report_verbatim(enum report_format format, const struct net_response *resp,
 			    resp->content_type : "without a Content-Type");
 			return WIRE_EXIT_SOFTWARE;
 		}
-		return client_write(out, resp->body, resp->len);
+		client_bom(cl);
+		return client_write(NULL, resp->body, resp->len);
 	}
 	if ((check = json_loadb(resp->body, resp->len, 0, NULL)) == NULL) {
 		fprintf(stderr, "vpoints: report: the daemon's answer is not "
@@ -231,47 +272,35 @@ report_verbatim(enum report_format format, const struct net_response *resp,
 	}
 	json_decref(check);
 	if (resp->len > 0 && resp->body[resp->len - 1] == '\n')
-		return client_write(out, resp->body, resp->len);
+		return client_write(NULL, resp->body, resp->len);
 	text = xasprintf("%s\n", resp->body);
-	rc = client_write(out, text, resp->len + 1);
+	rc = client_write(NULL, text, resp->len + 1);
 	free(text);
 	return rc;
 }
 
-/* The format --format names, else --json's, --csv's or a table. */
-static enum report_format
-report_format(const struct client *cl, const struct cmd *c)
-{
-	int i = cmd_choice(c, "format");
-
-	if (i >= 0)
-		return (enum report_format)i;
-	return cl->json ? REPORT_JSON : cl->csv ? REPORT_CSV : REPORT_TABLE;
-}
-
 /* vpoints report monthly|annual: fetch the report as the format wants
- * it, and write it out. */
+ * it, and print it. */
 static int
 report_run(struct client *cl, struct cmd *c)
 {
-	enum report_format format = report_format(cl, c);
-	const char *out = cmd_get(c, "out");
 	struct net_response resp;
 	int rc;
 
 	rc = call_fetch(cl, cmd_what(c), wire_route(cmd_op(c))->method,
-	    cmd_path(c), cmd_query(c), format == REPORT_CSV ?
+	    cmd_path(c), cmd_query(c), cl->format == CLIENT_CSV ?
 	    REPORT_ACCEPT_CSV : NULL, NULL, &resp);
 	if (rc != WIRE_EXIT_OK)
 		return rc;
-	switch (format) {
-	case REPORT_CSV:
-	case REPORT_JSON:
-		rc = report_verbatim(format, &resp, out);
+	switch (cl->format) {
+	case CLIENT_CSV:
+	case CLIENT_JSON:
+		rc = report_verbatim(cl, &resp);
 		break;
-	case REPORT_TABLE:
-	case REPORT_HTML:
-		rc = report_render(format, &resp, out);
+	case CLIENT_TABLE:
+	case CLIENT_HTML:
+	case CLIENT_XLSX:
+		rc = report_render(cl, &resp);
 		break;
 	default:
 		abort();
@@ -285,8 +314,6 @@ report_run(struct client *cl, struct cmd *c)
 	CMD_OPT("level", CMD_CHOICE, "level",				\
 	    "volunteer|team|community|station", CMD_REQUIRED),		\
 	CMD_OPT("community", CMD_STRING, "community", "C", 0),		\
-	CMD_OPT("format", CMD_CHOICE, NULL, REPORT_FORMATS, 0),		\
-	CMD_OPT("out", CMD_STRING, NULL, "FILE", 0),			\
 	CMD_END
 
 static const struct cmd_option report_monthly_options[] = {
@@ -301,14 +328,16 @@ static const struct cmd_option report_annual_options[] = {
 
 static const struct cmd_verb report_verbs[] = {
 	{ .name = "monthly", .options = report_monthly_options,
-	    .op = WIRE_OP_REPORT_MONTHLY, .run = report_run },
+	    .op = WIRE_OP_REPORT_MONTHLY, .flags = CMD_TABLES | CMD_PAGE,
+	    .run = report_run },
 	{ .name = "annual", .options = report_annual_options,
-	    .op = WIRE_OP_REPORT_ANNUAL, .run = report_run },
+	    .op = WIRE_OP_REPORT_ANNUAL, .flags = CMD_TABLES | CMD_PAGE,
+	    .run = report_run },
 };
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.summary = "monthly and annual reports: table, CSV, JSON, HTML",
+	.summary = "monthly and annual reports: table, CSV, JSON, HTML, xlsx",
 	.about = report_about,
 	.verbs = report_verbs,
 	.nverbs = CMD_NITEMS(report_verbs),

@@ -50,7 +50,22 @@ settings_line(void *arg, const char *section, const char *name,
 		settings_put(&s->format, value);
 	else if (strcmp(name, "outbox") == 0)
 		settings_put(&s->outbox, value);
-	else {
+	else if (strcmp(name, "bom") == 0 && (strcmp(value, "yes") == 0 ||
+	    strcmp(value, "no") == 0))
+		s->bom = strcmp(value, "yes") == 0;
+	else if (strcmp(name, "bom") == 0) {
+		snprintf(f->err, f->errlen, "bom = %s: want yes or no", value);
+		f->failed = 1;
+		return 0;
+	} else if (strcmp(name, "receipt") == 0 &&
+	    (strcmp(value, "58mm") == 0 || strcmp(value, "a4") == 0))
+		settings_put(&s->receipt, value);
+	else if (strcmp(name, "receipt") == 0) {
+		snprintf(f->err, f->errlen, "receipt = %s: want 58mm or a4",
+		    value);
+		f->failed = 1;
+		return 0;
+	} else {
 		snprintf(f->err, f->errlen, "unknown key \"%s\"", name);
 		f->failed = 1;
 		return 0;
@@ -156,6 +171,7 @@ settings_clear(struct settings *s)
 	free(s->station);
 	free(s->format);
 	free(s->outbox);
+	free(s->receipt);
 	free(s->config_path);
 	memset(s, 0, sizeof(*s));
 }

@@ -6,6 +6,7 @@
 #ifndef VPOINTS_SETTINGS_H
 #define VPOINTS_SETTINGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct settings {
@@ -14,6 +15,8 @@ struct settings {
 	char	*station;	/* station code, or NULL */
 	char	*format;	/* default output format, or NULL */
 	char	*outbox;	/* folder of queued writes; NULL without HOME */
+	bool	 bom;		/* bom = yes: CSV starts with a byte-order mark */
+	char	*receipt;	/* receipt = 58mm or a4, or NULL */
 	char	*config_path;	/* the file read, or NULL */
 };
 

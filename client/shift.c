@@ -44,7 +44,7 @@ static const struct table_column shift_rows[] = {
 	{ "lead", NULL, NULL, false },
 	{ "recorder", NULL, NULL, false },
 	{ "source", NULL, NULL, false },
-	{ "recorded_at", NULL, NULL, false },
+	{ "recorded_at", NULL, table_time, false },
 };
 
 /* Print the shift the daemon recorded or opened. */
@@ -83,8 +83,7 @@ shift_print_list(struct client *cl, const struct cmd *c, json_t *list)
 
 	json_array_extend(rows, json_object_get(list, "open"));
 	json_array_extend(rows, json_object_get(list, "shifts"));
-	table_rows(stdout, client_table_format(cl), shift_rows,
-	    CMD_NITEMS(shift_rows), rows);
+	client_rows(cl, "shifts", shift_rows, CMD_NITEMS(shift_rows), rows);
 	json_decref(rows);
 	return WIRE_EXIT_OK;
 }
@@ -160,7 +159,7 @@ static const struct cmd_verb shift_verbs[] = {
 	    .print = shift_print },
 	{ .name = "list", .args = shift_volunteer,
 	    .options = shift_list_options, .op = WIRE_OP_SHIFT_LIST,
-	    .print = shift_print_list },
+	    .flags = CMD_TABLES, .print = shift_print_list },
 };
 
 const struct cmd_entry cmd_shift_entry = {

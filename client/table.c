@@ -107,35 +107,42 @@ table_wide(uint32_t c)
 	    (c >= 0x20000 && c <= 0x3fffd);
 }
 
+/* The bytes of the UTF-8 character at utf8 (not at its end), and in
+ * *width the columns it takes on a terminal: a combining mark none, CJK
+ * two; a stray or broken byte is one byte of one column. */
+size_t
+table_char(const char *utf8, size_t *width)
+{
+	const unsigned char *p = (const unsigned char *)utf8;
+	size_t n, i;
+	uint32_t c;
+
+	*width = 1;
+	if (*p < 0x80)
+		return 1;
+	n = *p >= 0xf0 ? 3 : *p >= 0xe0 ? 2 : *p >= 0xc0 ? 1 : 0;
+	c = *p & (0x3f >> n);
+	for (i = 1; i <= n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 1;	/* a broken sequence */
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if (c >= 0x300 && c <= 0x36f)		/* combining marks */
+		*width = 0;
+	else if (table_wide(c))
+		*width = 2;
+	return n + 1;
+}
+
 /* Columns a UTF-8 string takes on a terminal; a stray byte counts one. */
 size_t
 table_width(const char *utf8)
 {
-	const unsigned char *p = (const unsigned char *)utf8;
-	size_t width = 0, n, i;
-	uint32_t c;
+	size_t width = 0, w;
 
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			width++;
-			p++;
-			continue;
-		}
-		n = *p >= 0xf0 ? 3 : *p >= 0xe0 ? 2 : *p >= 0xc0 ? 1 : 0;
-		c = *p & (0x3f >> n);
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				break;
-			c = (c << 6) | (p[i] & 0x3f);
-		}
-		if (i <= n) {		/* a broken sequence */
-			width++;
-			p++;
-			continue;
-		}
-		if (!(c >= 0x300 && c <= 0x36f))	/* combining marks */
-			width += table_wide(c) ? 2 : 1;
-		p += n + 1;
+	while (*utf8 != '\0') {
+		utf8 += table_char(utf8, &w);
+		width += w;
 	}
 	return width;
 }

@@ -295,14 +295,14 @@ volunteer_print_show(struct client *cl, const struct cmd *c, json_t *v)
 	json_t *history;
 
 	if (!with_history || !cl->csv)
-		table_record(stdout, client_table_format(cl), volunteer_record,
+		client_record(cl, "volunteer", volunteer_record,
 		    CMD_NITEMS(volunteer_record), v);
 	if (!with_history)
 		return WIRE_EXIT_OK;
-	if (!cl->csv)
+	if (cl->format == CLIENT_TABLE)
 		printf("\nhistory:\n");
 	history = volunteer_history(json_object_get(v, "history"));
-	table_rows(stdout, client_table_format(cl), volunteer_history_rows,
+	client_rows(cl, "history", volunteer_history_rows,
 	    CMD_NITEMS(volunteer_history_rows), history);
 	json_decref(history);
 	return WIRE_EXIT_OK;
@@ -315,7 +315,7 @@ volunteer_print_balance(struct client *cl, const struct cmd *c,
 {
 	char *hours;
 
-	if (!cl->csv) {
+	if (cl->format == CLIENT_TABLE) {
 		hours = table_hours(json_object_get(ledger, "minutes"));
 		printf("volunteer  %s\npoints     %lld\nhours      %s\n\n",
 		    client_str(ledger, "volunteer"), (long long)
@@ -323,7 +323,7 @@ volunteer_print_balance(struct client *cl, const struct cmd *c,
 		    hours);
 		free(hours);
 	}
-	table_rows(stdout, client_table_format(cl), volunteer_transfer_rows,
+	client_rows(cl, "transfers", volunteer_transfer_rows,
 	    CMD_NITEMS(volunteer_transfer_rows), json_object_get(ledger,
 	    "transfers"));
 	return WIRE_EXIT_OK;
@@ -407,7 +407,7 @@ static const struct cmd_verb volunteer_verbs[] = {
 	    .flags = CMD_OFFLINE, .print = volunteer_print_saved },
 	{ .name = "show", .args = volunteer_number,
 	    .options = volunteer_show_options, .op = WIRE_OP_VOLUNTEER_GET,
-	    .print = volunteer_print_show },
+	    .flags = CMD_TABLES, .print = volunteer_print_show },
 	{ .name = "update", .args = volunteer_number,
 	    .options = volunteer_update_options,
 	    .op = WIRE_OP_VOLUNTEER_UPDATE, .flags = CMD_SOME,
@@ -447,7 +447,8 @@ static const struct cmd_option balance_options[] = {
 
 static const struct cmd_verb balance_verbs[] = {
 	{ .args = balance_args, .options = balance_options,
-	    .op = WIRE_OP_VOLUNTEER_LEDGER, .print = volunteer_print_balance },
+	    .op = WIRE_OP_VOLUNTEER_LEDGER, .flags = CMD_TABLES,
+	    .print = volunteer_print_balance },
 };
 
 const struct cmd_entry cmd_balance_entry = {

@@ -16,6 +16,7 @@
 
 #include "tests/unit/unit.h"
 #include "client/cmd.h"
+#include "client/headings.h"
 #include "client/when.h"
 #include "keyfile.h"
 #include "routes.h"
@@ -31,15 +32,22 @@ static struct cmd *c;
 static char *cause;
 static char *argv[32];	/* the line parsed last, which c points into */
 
+/* A client as main makes it, before its command line. */
+static void
+client_reset(void)
+{
+	memset(&cl, 0, sizeof(cl));
+	cl.started = 1791162123;	/* 2026-10-05T01:02:03Z */
+	cl.timeout = 10;
+	cl.retries = 5;
+}
+
 /* A client as main makes it, in UTC. */
 static void
 setup(void)
 {
-	memset(&cl, 0, sizeof(cl));
+	client_reset();
 	memset(&sa, 0, sizeof(sa));
-	cl.started = 1791162123;	/* 2026-10-05T01:02:03Z */
-	cl.timeout = 10;
-	cl.retries = 5;
 	c = NULL;
 	cause = NULL;
 	setenv("TZ", "UTC", 1);
@@ -110,7 +118,7 @@ START_TEST(globals_after_the_command)
 	ck_assert_str_eq(cmd_what(c), "balance");
 	ck_assert_str_eq(cmd_arg(c, 0), "V-001");
 	teardown();
-	setup();
+	client_reset();
 	ck_assert_int_eq(parse(LINE("--json", "balance", "V-001")),
 	    CMD_PARSED);
 	ck_assert(cl.json);
@@ -335,13 +343,15 @@ START_TEST(queries_and_routes)
 	ck_assert_int_eq(build(LINE("shift", "list", "V-1", "--to",
 	    "2026-10-31")), 0);
 	ck_assert_str_eq(cmd_query(c), "volunteer=V-1&to=2026-10-31");
-	/* --format and --out stay here. */
+	/* --format and --out are the client's, not the query's. */
 	ck_assert_int_eq(build(LINE("report", "monthly", "--format", "html",
 	    "--out", "r.html", "--level", "team", "--month", "2026-10")), 0);
 	ck_assert_str_eq(cmd_path(c), "/v1/reports/monthly");
 	ck_assert_str_eq(cmd_query(c), "month=2026-10&level=team");
-	ck_assert_int_eq(cmd_choice(c, "format"), 3);
-	ck_assert_str_eq(cmd_get(c, "out"), "r.html");
+	ck_assert_int_eq(cl.format, CLIENT_HTML);
+	ck_assert_str_eq(cl.format_given, "html");
+	ck_assert_str_eq(cl.out, "r.html");
+	client_reset();
 	/* --set switches star-levels to its write. */
 	ck_assert_int_eq(build(LINE("star-levels")), 0);
 	ck_assert_int_eq(cmd_op(c), WIRE_OP_STAR_LEVELS);
@@ -351,6 +361,57 @@ START_TEST(queries_and_routes)
 	ck_assert_int_eq(cmd_op(c), WIRE_OP_STAR_LEVELS_SET);
 	ck_assert_str_eq(cmd_what(c), "star-levels --set");
 	body_is("{\"levels\":[1,2,3,4,5]}");
+}
+END_TEST
+
+START_TEST(output_options)
+{
+	ck_assert_int_eq(parse(LINE("volunteer", "list", "--format", "xlsx",
+	    "--out", "v.xlsx", "--bom", "--no-bom")), CMD_PARSED);
+	ck_assert_int_eq(cl.format, CLIENT_XLSX);
+	ck_assert_str_eq(cl.out, "v.xlsx");
+	ck_assert(cl.bom);
+	ck_assert(cl.no_bom);
+	ck_assert_int_eq(client_output(&cl), 0);
+	ck_assert(!cl.bom);
+	ck_assert(!cl.json && !cl.csv);
+	/* A workbook of what prints tables, a page of a report. */
+	ck_assert_int_eq(parse(LINE("--format=xlsx", "balance", "V-1")),
+	    CMD_PARSED);
+	ck_assert_int_eq(parse(LINE("report", "annual", "--year", "2026",
+	    "--level", "team", "--format", "xlsx")), CMD_PARSED);
+	ck_assert_int_eq(parse(LINE("volunteer", "add", "V-1", "--name", "x",
+	    "--format", "xlsx")), CMD_BAD);
+	ck_assert_str_eq(cause, "--format xlsx is for lists, records and "
+	    "reports; this command prints none");
+	ck_assert_int_eq(parse(LINE("volunteer", "list", "--format",
+	    "html")), CMD_BAD);
+	ck_assert_str_eq(cause, "--format html is for reports");
+	ck_assert_int_eq(parse(LINE("volunteer", "list", "--format",
+	    "pdf")), CMD_BAD);
+	ck_assert_str_eq(cause, "--format wants table|csv|json|xlsx|html, "
+	    "not \"pdf\"");
+	/* --format json is --json; with --csv it is one too many. */
+	client_reset();
+	ck_assert_int_eq(parse(LINE("volunteer", "list", "--format", "json")),
+	    CMD_PARSED);
+	ck_assert_int_eq(client_output(&cl), 0);
+	ck_assert(cl.json);
+	client_reset();
+	ck_assert_int_eq(parse(LINE("volunteer", "list", "--format", "json",
+	    "--csv")), CMD_PARSED);
+	ck_assert_int_eq(client_output(&cl), WIRE_EXIT_USAGE);
+	/* A verb's own --out (keygen's) comes before the global one. */
+	client_reset();
+	ck_assert_int_eq(parse(LINE("keygen", "--out", "k.key")), CMD_PARSED);
+	ck_assert_ptr_null(cl.out);
+	ck_assert_str_eq(cmd_get(c, "out"), "k.key");
+	/* The receipt's paper. */
+	ck_assert_int_eq(parse(LINE("redeem", "V-1", "towel", "--receipt",
+	    "58mm")), CMD_PARSED);
+	ck_assert_int_eq(cmd_choice(c, "receipt"), 0);
+	ck_assert_int_eq(parse(LINE("redeem", "V-1", "towel", "--receipt",
+	    "80mm")), CMD_BAD);
 }
 END_TEST
 
@@ -471,7 +532,8 @@ START_TEST(tables_agree_with_routes)
 	const struct cmd_verb *v;
 	const struct wire_route *r;
 	const struct cmd_option *o, *p;
-	size_t i, j, k, filled;
+	const char *sheet;
+	size_t i, j, k, k2, filled;
 
 	for (i = 0; (e = cmd_table[i]) != NULL; i++) {
 		ck_assert_ptr_nonnull(e->summary);
@@ -494,6 +556,16 @@ START_TEST(tables_agree_with_routes)
 				for (p = v->options; p != o; p++)
 					ck_assert_str_ne(p->name, o->name);
 			}
+			/* Every column has a Chinese heading in the sheet
+			 * of its rows (or record), and the sheet a name. */
+			sheet = v->rows != NULL ? v->rows : e->name;
+			if (v->columns != NULL)
+				ck_assert_msg(heading_sheet(sheet) != NULL,
+				    "%s", sheet);
+			for (k2 = 0; k2 < v->ncolumns; k2++)
+				ck_assert_msg(heading_column(sheet,
+				    v->columns[k2].key) != NULL, "%s %s",
+				    sheet, v->columns[k2].key);
 			if (v->flags & CMD_LOCAL)
 				continue;
 			/* The route's {} is one argument's field. */
@@ -533,6 +605,7 @@ main(void)
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, bodies);
 	tcase_add_test(tc, queries_and_routes);
+	tcase_add_test(tc, output_options);
 	tcase_add_test(tc, bad_values);
 	tcase_add_test(tc, station_key);
 	tcase_add_test(tc, usage_texts);

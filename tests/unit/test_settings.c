@@ -64,6 +64,36 @@ START_TEST(defaults)
 	ck_assert_str_eq(s.server, "http://127.0.0.1:8750");
 	ck_assert_ptr_null(s.key);
 	ck_assert_ptr_null(s.config_path);
+	ck_assert(!s.bom);
+	ck_assert_ptr_null(s.receipt);
+	settings_clear(&s);
+}
+END_TEST
+
+START_TEST(spreadsheets_and_receipts)
+{
+	struct settings_args args = { NULL, NULL, NULL };
+	struct settings s;
+	char err[256];
+
+	write_config("bom = yes\nreceipt = 58mm\n");
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), 0);
+	ck_assert(s.bom);
+	ck_assert_str_eq(s.receipt, "58mm");
+	settings_clear(&s);
+	write_config("bom = no\nreceipt = a4\n");
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), 0);
+	ck_assert(!s.bom);
+	ck_assert_str_eq(s.receipt, "a4");
+	settings_clear(&s);
+	write_config("bom = 1\n");
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, ":1: bom = 1: want yes or no"));
+	settings_clear(&s);
+	write_config("receipt = 80mm\n");
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, ":1: receipt = 80mm: want 58mm or "
+	    "a4"));
 	settings_clear(&s);
 }
 END_TEST
@@ -171,5 +201,6 @@ int
 main(void)
 {
 	return unit_main("settings", setup, teardown, UNIT_TESTS(defaults,
-	    precedence, outbox_folder, bad_files, server_addresses));
+	    precedence, outbox_folder, bad_files, spreadsheets_and_receipts,
+	    server_addresses));
 }

@@ -152,6 +152,27 @@ START_TEST(widths)
 }
 END_TEST
 
+START_TEST(characters)
+{
+	size_t w;
+
+	ck_assert_uint_eq(table_char("ab", &w), 1);
+	ck_assert_uint_eq(w, 1);
+	ck_assert_uint_eq(table_char("\xe5\xbc\xa0x", &w), 3);	/* Zhang */
+	ck_assert_uint_eq(w, 2);
+	ck_assert_uint_eq(table_char("\xef\xbc\x8c", &w), 3);	/* wide comma */
+	ck_assert_uint_eq(w, 2);
+	ck_assert_uint_eq(table_char("\xcc\x81", &w), 2);	/* combining */
+	ck_assert_uint_eq(w, 0);
+	ck_assert_uint_eq(table_char("\xf0\x9f\x99\x82", &w), 4);
+	ck_assert_uint_eq(w, 2);
+	ck_assert_uint_eq(table_char("\xe4\xb8", &w), 1);	/* cut short */
+	ck_assert_uint_eq(w, 1);
+	ck_assert_uint_eq(table_char("\x80", &w), 1);		/* stray */
+	ck_assert_uint_eq(w, 1);
+}
+END_TEST
+
 START_TEST(text_table)
 {
 	char *text = printed(TABLE_TEXT, volunteers, false);
@@ -211,6 +232,6 @@ int
 main(void)
 {
 	return unit_main("table", NULL, NULL, UNIT_TESTS(values,
-	    hours_and_times, fixed_decimals, widths, text_table, csv_table,
-	    records));
+	    hours_and_times, fixed_decimals, widths, characters, text_table,
+	    csv_table, records));
 }
