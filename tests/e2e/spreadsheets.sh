@@ -124,7 +124,7 @@ is "... the month's report has new star levels to put in their sheet" "$levels" 
 
 # A workbook is a file: never text on a terminal; only for what prints
 # tables; and only the workbook goes to standard output.
-out=$(script -qec "$VPOINTS --server $DAEMON_URL --key $VPOINTS_KEY volunteer list --format xlsx" /dev/null)
+out=$(script -qec "$(printf '%q ' "$VPOINTS" --server "$DAEMON_URL" volunteer list --format xlsx)" /dev/null)
 is "a workbook to a terminal is refused (64)" "$?" 64
 like "... saying how to write it" "$out" "--out FILE"
 vp volunteer list --format xlsx >"$T_DIR/piped.xlsx" 2>"$T_DIR/piped.err"
