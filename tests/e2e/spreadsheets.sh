@@ -7,7 +7,7 @@
 . "$top_srcdir/tests/lib.sh"
 
 harness_db
-daemon_start
+daemon_start "back_entry_days = 36500"
 harness_admin
 
 "$VPOINTS" keygen --out "$T_DIR/S01.key" >/dev/null
