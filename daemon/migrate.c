@@ -356,6 +356,17 @@ migrate_records(PGconn *pg, const char *sql, PGresult **res,
 	return n;
 }
 
+/* The baseline migration among the files, or NULL. */
+static const struct migration *
+migrate_find_baseline(const struct migration *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && list[i].version != MIGRATE_BASELINE; i++)
+		;
+	return i < n ? &list[i] : NULL;
+}
+
 /* A database made by the migrations released before the baseline: record
  * it as at the baseline; 1 when it did, 0 for any other database, -1 on
  * failure. Runs in the caller's transaction. */
@@ -368,7 +379,6 @@ migrate_baseline(PGconn *pg, const struct migration *list, size_t n,
 	PGresult *res = NULL;
 	char version[16];
 	const char *params[3];
-	size_t i;
 	int count, rc = -1;
 
 	count = migrate_records(pg, "SELECT version, name, checksum FROM "
@@ -379,15 +389,12 @@ migrate_baseline(PGconn *pg, const struct migration *list, size_t n,
 		rc = 0;
 		goto done;
 	}
-	for (i = 0; i < n && list[i].version != MIGRATE_BASELINE; i++)
-		;
-	if (i == n) {
+	if ((base = migrate_find_baseline(list, n)) == NULL) {
 		snprintf(err, errlen, "the database was made by the migrations "
 		    "released before the baseline, but the files lack migration "
 		    "%03d, the baseline", MIGRATE_BASELINE);
 		goto done;
 	}
-	base = &list[i];
 	snprintf(version, sizeof(version), "%d", base->version);
 	params[0] = version;
 	params[1] = base->name;
@@ -402,17 +409,6 @@ done:
 	free(rows);
 	PQclear(res);
 	return rc;
-}
-
-/* The file name of the baseline migration. */
-static const char *
-migrate_baseline_name(const struct migration *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && list[i].version != MIGRATE_BASELINE; i++)
-		;
-	return i < n ? list[i].name : "the baseline";
 }
 
 /* Check the applied migrations against the files; -1 on any mismatch. */
@@ -649,7 +645,7 @@ migrate_run(const char *conninfo, const char *sql_dir, int *applied,
 		log_info("migrate: %s to %s recorded as %s",
 		    migrate_legacy[0].name,
 		    migrate_legacy[MIGRATE_NLEGACY - 1].name,
-		    migrate_baseline_name(list, n));
+		    migrate_find_baseline(list, n)->name);
 	for (i = 0; i < n; i++) {
 		if (ran[i])
 			log_info("migrate: applied %s", list[i].name);

@@ -23,21 +23,6 @@ harness_admin
 count() { pgc_psql "$T_PG" -At -c "$1"; }
 jfield() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
 state() { count "SELECT (SELECT count(*) FROM communities) || '/' || (SELECT count(*) FROM activities) || '/' || (SELECT count(*) FROM volunteers) || '/' || (SELECT count(*) FROM shifts) || '/' || (SELECT count(*) FROM checkins) || '/' || (SELECT count(*) FROM catalog_items) || '/' || (SELECT count(*) FROM catalog_restocks) || '/' || (SELECT count(*) FROM redemptions) || '/' || (SELECT count(*) FROM help_requests) || '/' || (SELECT count(*) FROM transfers) || '/' || (SELECT count(*) FROM team_members)"; }
-# The "ok<TAB>desc" and "fail<TAB>desc" lines of a loadtool run as TAP.
-tap_lines() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"fail	"*"# TODO "*)	# a known bug: not ok, but no failure
-			T_COUNT=$((T_COUNT + 1))
-			echo "not ok $T_COUNT - ${line#fail	}" ;;
-		"ok	"*) t_result ok "${line#ok	}" ;;
-		"fail	"*) t_result fail "${line#fail	}" ;;
-		"#"*) echo "$line" ;;
-		*) echo "# $line" ;;
-		esac
-	done <"$1"
-}
 
 # Set-up through the real client: a community with a team, an activity, a
 # station (a vpoints key file) with an item, and a volunteer registered

@@ -8,17 +8,6 @@
 . "$top_srcdir/tests/lib.sh"
 
 RAWHTTP="/usr/bin/python3 $top_srcdir/tests/rawhttp.py"
-tap_lines() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"ok	"*) t_result ok "${line#ok	}" ;;
-		"fail	"*) t_result fail "${line#fail	}" ;;
-		"#"*) echo "$line" ;;
-		*) echo "# $line" ;;
-		esac
-	done <"$1"
-}
 
 harness_db
 daemon_start "idle_timeout = 60" "request_timeout = 2"

@@ -16,19 +16,6 @@ openssl pkey -in "$T_DIR/admin.pem" -pubout -out "$T_DIR/admin.pub.pem" 2>/dev/n
 ok "an OpenSSL admin key" vp station add OPS --role admin --name OpenSSL \
 	--pubkey "$T_DIR/admin.pub.pem"
 
-# The "ok<TAB>desc" and "fail<TAB>desc" lines of rawhttp.py as TAP.
-tap_lines() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"ok	"*) t_result ok "${line#ok	}" ;;
-		"fail	"*) t_result fail "${line#fail	}" ;;
-		"#"*) echo "$line" ;;
-		*) echo "# $line" ;;
-		esac
-	done <"$1"
-}
-
 count() { pgc_psql "$T_PG" -At -c "$1"; }
 before=$(count "SELECT count(*) FROM communities")
 /usr/bin/python3 "$top_srcdir/tests/rawhttp.py" framing --server "$DAEMON_URL" \
