@@ -9,6 +9,7 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/i18n.h"
 #include "keyfile.h"
 #include "wire.h"
 
@@ -23,6 +24,7 @@ main(int argc, char **argv)
 	char err[512], *cause;
 	int rc;
 
+	i18n_init();
 	memset(&cl, 0, sizeof(cl));
 	cl.started = time(NULL);
 	cl.timeout = 10;
