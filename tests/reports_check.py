@@ -311,9 +311,12 @@ class Transfer:
     """Accounts are ("vol", number), ("iss", community), ("st", station,
     community), ("esc", community)."""
 
-    def __init__(self, at, frm, to, amount, cause):
+    def __init__(self, at, frm, to, amount, cause, value=None):
         self.at, self.frm, self.to = at, frm, to
         self.amount, self.cause = amount, cause
+        # When it counts in reports: a shift's points and their reversal
+        # at the shift's start, the others when made.
+        self.value = value if value is not None else at
 
 
 class Model:
@@ -341,19 +344,19 @@ class Model:
     def busy(self, vol, start, end):
         return any(s.start < end and s.end > start for s in self.current(vol))
 
-    # -- points on the ledger's clock --
+    # -- points in the month of the service, the rest on the ledger's clock --
 
     def vol_points(self, n, pf, pt):
         me = ("vol", n)
         earned = spent = balance = 0
         for t in self.transfers:
-            if t.at >= pt:
+            if t.value >= pt:
                 continue
             if t.to == me:
                 balance += t.amount
             elif t.frm == me:
                 balance -= t.amount
-            if t.at < pf:
+            if t.value < pf:
                 continue
             rev = t.cause == "reversal"
             if t.to == me and not rev:
@@ -369,7 +372,7 @@ class Model:
     def community_points(self, c, pf, pt):
         issued = redeemed = 0
         for t in self.transfers:
-            if not pf <= t.at < pt:
+            if not pf <= t.value < pt:
                 continue
             if t.frm == ("iss", c):
                 issued += t.amount
@@ -741,7 +744,8 @@ class Run:
         v = self.m.vols[number]
         if points:
             self.m.transfers.append(Transfer(at, ("iss", v.community),
-                                             ("vol", number), points, "shift"))
+                                             ("vol", number), points, "shift",
+                                             start))
             v.balance += points
         return s
 
@@ -762,7 +766,7 @@ class Run:
         if old.points:
             self.m.transfers.append(Transfer(s.recorded_at, ("vol", old.vol),
                                              ("iss", v.community), old.points,
-                                             "reversal"))
+                                             "reversal", old.start))
             v.balance -= old.points
         return s
 

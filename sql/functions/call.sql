@@ -191,6 +191,28 @@ BEGIN
 			SELECT * INTO status, v_body FROM vp_op_month_close(caller, p_args);
 		WHEN 'month_list' THEN
 			SELECT * INTO status, v_body FROM vp_op_month_list(caller, p_args);
+		WHEN 'training_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_training_add(caller, p_args);
+		WHEN 'training_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_training_list(caller, p_args);
+		WHEN 'training_attend' THEN
+			SELECT * INTO status, v_body FROM vp_op_training_attend(caller, p_args);
+		WHEN 'qualification_grant' THEN
+			SELECT * INTO status, v_body FROM vp_op_qualification_grant(caller, p_args);
+		WHEN 'qualification_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_qualification_list(caller, p_args);
+		WHEN 'award_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_award_add(caller, p_args);
+		WHEN 'award_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_award_list(caller, p_args);
+		WHEN 'award_correct' THEN
+			SELECT * INTO status, v_body FROM vp_op_award_correct(caller, p_args);
+		WHEN 'evaluation_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_evaluation_add(caller, p_args);
+		WHEN 'evaluation_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_evaluation_list(caller, p_args);
+		WHEN 'evaluation_reverse' THEN
+			SELECT * INTO status, v_body FROM vp_op_evaluation_reverse(caller, p_args);
 		ELSE
 			RAISE EXCEPTION 'vp_call: unknown operation %', p_op;
 		END CASE;

@@ -2,8 +2,11 @@
 --
 -- A shift counts in the month and year in which it started, in the
 -- daemon's time zone; only current records count (a corrected shift is
--- replaced by its correction). Points are counted on the ledger's own
--- clock: a transfer counts in the period in which it was made.
+-- replaced by its correction). So do its points, and their reversal when
+-- it is corrected (a transfer's value_at); every other transfer counts
+-- in the period in which it was made: redemptions, voids, help. (The
+-- points of shifts of months closed before 014_service_record count as
+-- they were signed: when they were made.)
 --
 -- A report's cost follows the period and the scope, not the length of the
 -- history:
@@ -30,8 +33,10 @@
 --   C  the scope's corrections, all of them (few),
 --   T  the transfers of the scope's volunteer accounts since the period's
 --      start (one community: by account; the city: the city's, by time),
---   Tp the period's transfers of the scope's issuance and station
---      accounts,
+--   Tp the transfers of the scope's issuance and station accounts since
+--      the period's start (a shift's points count at its start, which
+--      is earlier than the transfer: those made after the period count
+--      in it when their shift started in it),
 --   R  the city's redemptions and completed help requests of the period,
 --   L  the history entries of the volunteers who ever left:
 -- - volunteer: O(V + Y + C + T), and a sort of V rows by number;
@@ -184,21 +189,34 @@ LANGUAGE sql STABLE AS $$
 	    sum(CASE WHEN m.inflow = m.reversal THEN -m.signed ELSE 0 END)
 		FILTER (WHERE m.at < p_to),
 	    sum(m.signed) FILTER (WHERE m.at >= p_to)
-	FROM (SELECT v.id AS volunteer_id, t.at, true AS inflow,
-		t.cause = 'reversal' AS reversal, t.amount AS signed
+	FROM (SELECT v.id AS volunteer_id, coalesce(t.value_at, t.at) AS at,
+		true AS inflow, t.cause = 'reversal' AS reversal,
+		t.amount AS signed
 	    FROM volunteers v
 	    JOIN accounts a ON a.volunteer_id = v.id
 	    JOIN transfers t ON t.to_account = a.id
 	    WHERE (p_community IS NULL OR v.community_id = p_community)
-	    AND t.at >= p_from
+	    AND t.at >= p_from - vp_value_lead()
+	    AND coalesce(t.value_at, t.at) >= p_from
 	    UNION ALL
-	    SELECT v.id, t.at, false, t.cause = 'reversal', -t.amount
+	    SELECT v.id, coalesce(t.value_at, t.at), false,
+		t.cause = 'reversal', -t.amount
 	    FROM volunteers v
 	    JOIN accounts a ON a.volunteer_id = v.id
 	    JOIN transfers t ON t.from_account = a.id
 	    WHERE (p_community IS NULL OR v.community_id = p_community)
-	    AND t.at >= p_from) m
+	    AND t.at >= p_from - vp_value_lead()
+	    AND coalesce(t.value_at, t.at) >= p_from) m
 	GROUP BY m.volunteer_id
+$$;
+
+-- How far a transfer's value time may be after its own: a shift may
+-- start a minute ahead of the clock (vp_dated), no more; every other
+-- value time is at or before the transfer. So the transfers that count
+-- from p_from on were all made from p_from less this on (by index).
+CREATE OR REPLACE FUNCTION vp_value_lead() RETURNS interval
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT interval '2 minutes'
 $$;
 
 -- Per volunteer of the scope registered before p_to: the status then, as
@@ -530,10 +548,14 @@ BEGIN
 			CROSS JOIN LATERAL (SELECT
 			    coalesce((SELECT sum(t.amount) FROM transfers t
 				WHERE t.from_account = a.id
-				AND t.at >= v_from AND t.at < v_to), 0) AS outflow,
+				AND t.at >= v_from - vp_value_lead()
+				AND coalesce(t.value_at, t.at) >= v_from
+				AND coalesce(t.value_at, t.at) < v_to), 0) AS outflow,
 			    coalesce((SELECT sum(t.amount) FROM transfers t
 				WHERE t.to_account = a.id
-				AND t.at >= v_from AND t.at < v_to), 0) AS inflow) x
+				AND t.at >= v_from - vp_value_lead()
+				AND coalesce(t.value_at, t.at) >= v_from
+				AND coalesce(t.value_at, t.at) < v_to), 0) AS inflow) x
 			WHERE a.kind IN ('issuance', 'station')
 			AND (p_community IS NULL OR a.community_id = p_community)
 			GROUP BY a.community_id
