@@ -130,6 +130,8 @@ static const struct table_column report_about_fields[] = {
 	{ "timezone", NULL, NULL, false },
 	{ "hours_per_year", NULL, NULL, false },
 	{ "registration_share", NULL, NULL, false },
+	{ "approval_share", NULL, NULL, false },
+	{ "recruited_per_party_member", NULL, NULL, false },
 };
 
 /* The report for people: what it covers, its rows, a TOTAL row, and the
@@ -206,6 +208,11 @@ report_xlsx(struct client *cl, json_t *report)
 	    "hours_per_year"));
 	json_object_set(about, "registration_share", json_object_get(targets,
 	    "registration_share"));
+	/* The targets only the approval and recruitment levels judge by. */
+	json_object_set(about, "approval_share", json_object_get(targets,
+	    "approval_share"));
+	json_object_set(about, "recruited_per_party_member",
+	    json_object_get(targets, "recruited_per_party_member"));
 	xlsx_sheet(cl->book, "about", report_about_fields,
 	    CMD_NITEMS(report_about_fields), about, NULL);
 	json_decref(about);
@@ -314,7 +321,8 @@ report_run(struct client *cl, struct cmd *c)
 /* The options of both reports after the period. */
 #define REPORT_OPTIONS							\
 	CMD_OPT("level", CMD_CHOICE, "level",				\
-	    "volunteer|team|community|station", CMD_REQUIRED),		\
+	    "volunteer|team|community|station|training|approval|recruitment", \
+	    CMD_REQUIRED),						\
 	CMD_OPT("community", CMD_STRING, "community", "C", 0),		\
 	CMD_END
 

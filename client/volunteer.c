@@ -20,8 +20,10 @@
 
 static const char volunteer_about[] =
 "NUMBER is the volunteer's public number, as on the card. Gender, birth\n"
-"month, phone and skills are kept only with --consent; --no-consent\n"
-"withdraws it, and they go. The ID number is never stored: the daemon\n"
+"month, phone, skills and party membership (--party-member) are kept\n"
+"only with --consent; --no-consent withdraws it, and they go.\n"
+"--recruited-by N names the volunteer who brought this one in (any\n"
+"community of the city; not oneself, and no cycle; \"\" clears it). The ID number is never stored: the daemon\n"
 "keeps a keyed hash and its last four characters. A station registers in\n"
 "its own community; an admin names --community. update changes only what\n"
 "it is given; --skill replaces the list (--skill \"\" empties it); every\n"
@@ -42,7 +44,7 @@ static const char volunteer_about[] =
 "no more writes with an ID number (exit 75) until it does.\n"
 "\n"
 "--no-consent withdraws consent, and status left ends it: gender, birth\n"
-"month, phone and skills are erased from the volunteer, its history and\n"
+"month, phone, skills and party membership are erased from the volunteer, its history and\n"
 "the daemon's stored answers. Service records stay, under the number.\n"
 "export: everything held about one volunteer, as JSON (to FILE, made\n"
 "readable by its owner only, with --out).\n"
@@ -70,6 +72,8 @@ static const struct table_column volunteer_record[] = {
 	{ "birth_month", "birth month", NULL, false },
 	{ "phone", "phone", NULL, false },
 	{ "skills", "skills", NULL, false },
+	{ "party_member", "party member", NULL, false },
+	{ "recruited_by", "recruited by", NULL, false },
 	{ "id_last4", "ID number ends", NULL, false },
 };
 
@@ -343,6 +347,8 @@ static const struct cmd_option volunteer_number[] = {
 	{ "id-number", CMD_CUSTOM, .field = "id_number", .value = "ID|-", \
 	    .parse = volunteer_id_number },				\
 	CMD_OPT("consent", CMD_FLAG, "consent", NULL, 0),		\
+	CMD_OPT("party-member", CMD_FLAG, "party_member", NULL, 0),	\
+	CMD_OPT("recruited-by", CMD_STRING, "recruited_by", "N", 0),	\
 	CMD_OPT("team", CMD_STRING, "teams", "T", CMD_LIST)
 
 static const struct cmd_option volunteer_add_options[] = {
@@ -360,6 +366,8 @@ static const struct cmd_option volunteer_update_options[] = {
 	CMD_OPT("name", CMD_STRING, "name", "NAME", 0),
 	VOLUNTEER_FIELDS,
 	CMD_OPT("no-consent", CMD_FLAG, "consent", NULL, CMD_FALSE),
+	CMD_OPT("not-party-member", CMD_FLAG, "party_member", NULL,
+	    CMD_FALSE),
 	CMD_OPT("registered-on", CMD_STRING, "registered_on", "YYYY-MM-DD",
 	    0),
 	CMD_OPT("status", CMD_CHOICE, "status", "active|suspended|left", 0),

@@ -30,6 +30,8 @@ struct conf {
 	int		 help_expiry_interval;	/* seconds between deadline checks */
 	char		*programme_start;	/* no record dated before, YYYY-MM-DD */
 	int		 back_entry_days;	/* days back a station key may date */
+	int		 approval_target;	/* percent of evaluations 4 or 5 */
+	int		 recruitment_target;	/* volunteers a party member brings */
 	char		*signing_key;		/* the daemon's own key file */
 };
 

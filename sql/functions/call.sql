@@ -13,7 +13,9 @@
 -- error it mapped to a problem type (vp_db_problem).
 --
 -- p_rules holds the date rules of the daemon's configuration,
--- {"programme_start": "YYYY-MM-DD", "back_entry_days": N}; a member left
+-- {"programme_start": "YYYY-MM-DD", "back_entry_days": N}, and the
+-- campaign's targets, {"approval_target": percent, "recruitment_target":
+-- N}; a member left
 -- out keeps the session's setting (vpoints.programme_start,
 -- vpoints.back_entry_days), or else its default (sql/functions/months.sql).
 --
@@ -68,6 +70,15 @@ BEGIN
 	IF p_rules ? 'back_entry_days' THEN
 		PERFORM set_config('vpoints.back_entry_days',
 		    p_rules ->> 'back_entry_days', true);
+	END IF;
+	-- The campaign's targets (vp_approval_target, vp_recruitment_target).
+	IF p_rules ? 'approval_target' THEN
+		PERFORM set_config('vpoints.approval_target',
+		    p_rules ->> 'approval_target', true);
+	END IF;
+	IF p_rules ? 'recruitment_target' THEN
+		PERFORM set_config('vpoints.recruitment_target',
+		    p_rules ->> 'recruitment_target', true);
 	END IF;
 	-- Every write but a close holds the months lock shared.
 	IF p_idem_key IS NOT NULL AND p_op <> 'month_close' THEN

@@ -274,6 +274,36 @@ LANGUAGE sql STABLE AS $$
 		    unnest(y.hours) WITH ORDINALITY x(h, n)) l) l
 $$;
 
+-- The campaign's targets the reports judge by: the share of evaluations
+-- scoring 4 or 5, in percent, and how many volunteers each party member
+-- is to bring. vp_call sets them from the daemon's configuration
+-- (approval_target, recruitment_target); other callers get the defaults.
+CREATE OR REPLACE FUNCTION vp_approval_target() RETURNS integer
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN coalesce(nullif(current_setting('vpoints.approval_target', true),
+	    '')::integer, 90);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION vp_recruitment_target() RETURNS integer
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN coalesce(nullif(current_setting('vpoints.recruitment_target',
+	    true), '')::integer, 3);
+END
+$$;
+
+-- A volunteer's row at p_at, as the last registration or update before it
+-- recorded it in the history (NULL: none).
+CREATE OR REPLACE FUNCTION vp_volunteer_at(p_volunteer bigint, p_at timestamptz)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+	SELECT h.data FROM volunteer_history h
+	WHERE h.volunteer_id = p_volunteer
+	AND h.action IN ('register', 'update') AND h.at < p_at
+	ORDER BY h.id DESC LIMIT 1
+$$;
+
 -- A volunteer's name at p_at, for the report of a settled period: as the
 -- last registration or update before it says (p_name, the name now, when
 -- none does).
@@ -685,9 +715,120 @@ BEGIN
 		) y ON true
 		WHERE (p_community IS NULL OR st.community_id = p_community)
 		AND (v_asof IS NULL OR st.created_at < v_asof);
+	ELSIF p_level = 'training' THEN
+		-- Training is never service: its own rows, from trainings and
+		-- attendance only (dated by the training: vp_dated).
+		v_columns := ARRAY['number', 'name', 'community', 'sessions',
+		    'minutes', 'hours'];
+		v_sum := ARRAY['sessions', 'minutes', 'hours'];
+		SELECT coalesce(jsonb_agg(jsonb_build_object(
+		    'number', v.number, 'name', CASE WHEN v_asof IS NULL THEN v.name
+			ELSE vp_volunteer_name_at(v.id, v.name, v_asof) END,
+		    'community', c.code, 'sessions', x.sessions,
+		    'minutes', x.minutes, 'hours', vp_hours(x.minutes))
+		    ORDER BY v.number), '[]') INTO v_rows
+		FROM (SELECT a.volunteer_id, count(*) AS sessions,
+			sum(t.minutes) AS minutes
+		    FROM trainings t
+		    JOIN training_attendance a ON a.training_id = t.id
+		    WHERE t.held_on >= v_from::date AND t.held_on < v_to::date
+		    AND (p_community IS NULL OR t.community_id = p_community)
+		    AND (v_asof IS NULL OR a.at < v_asof)
+		    GROUP BY a.volunteer_id) x
+		JOIN volunteers v ON v.id = x.volunteer_id
+		JOIN communities c ON c.id = v.community_id;
+	ELSIF p_level = 'approval' THEN
+		-- Evaluations count in the period they were recorded in; a
+		-- reversed one counts nowhere (its reversal is dated by it:
+		-- vp_dated).
+		v_columns := ARRAY['community', 'activity', 'evaluations',
+		    'approving', 'approval_share', 'target_met'];
+		v_sum := ARRAY['evaluations', 'approving'];
+		SELECT coalesce(jsonb_agg(jsonb_build_object(
+		    'community', c.code, 'activity', a.code,
+		    'evaluations', x.evaluations, 'approving', x.approving,
+		    'approval_share', round(100.0 * x.approving / x.evaluations, 2),
+		    'target_met', 100.0 * x.approving / x.evaluations
+			>= vp_approval_target())
+		    ORDER BY c.code, a.code), '[]') INTO v_rows
+		FROM (SELECT e.community_id, e.activity_id, count(*) AS evaluations,
+			count(*) FILTER (WHERE e.score >= 4) AS approving
+		    FROM evaluations e
+		    WHERE e.at >= v_from AND e.at < v_to
+		    AND (p_community IS NULL OR e.community_id = p_community)
+		    AND (v_asof IS NULL OR e.at < v_asof)
+		    AND NOT EXISTS (SELECT 1 FROM evaluation_reversals r
+			WHERE r.evaluation_id = e.id
+			AND (v_asof IS NULL OR r.at < v_asof))
+		    GROUP BY e.community_id, e.activity_id) x
+		JOIN communities c ON c.id = x.community_id
+		JOIN activities a ON a.id = x.activity_id;
+		v_totals := vp_report_totals(v_rows, v_sum);
+		v_totals := v_totals || jsonb_build_object('approval_share',
+		    CASE WHEN (v_totals ->> 'evaluations')::numeric = 0 THEN NULL
+		    ELSE round(100.0 * (v_totals ->> 'approving')::numeric
+			/ (v_totals ->> 'evaluations')::numeric, 2) END);
+	ELSIF p_level = 'recruitment' THEN
+		-- Every party member of the scope (registered by the period's
+		-- end), with the volunteers they brought: registered by the
+		-- period's end and not left by then, and of those the ones who
+		-- served in the period. (Party membership and who recruited
+		-- whom are read as they are now, or, for a settled period, as
+		-- the volunteers' history had them at the close.)
+		v_columns := ARRAY['number', 'name', 'community', 'teams',
+		    'recruited', 'active', 'target_met'];
+		v_sum := ARRAY['recruited', 'active'];
+		WITH people AS MATERIALIZED (
+			SELECT v.id, v.number, v.name, v.community_id,
+			    CASE WHEN v_asof IS NULL THEN v.party_member
+				ELSE (vp_volunteer_at(v.id, v_asof) ->> 'party_member')::boolean
+				END AS party_member,
+			    CASE WHEN v_asof IS NULL THEN v.recruited_by
+				ELSE (vp_volunteer_at(v.id, v_asof) ->> 'recruited_by')::bigint
+				END AS recruited_by
+			FROM volunteers v
+			WHERE (v.party_member OR v.recruited_by IS NOT NULL
+			    OR v_asof IS NOT NULL)
+			AND v.registered_on < v_to::date
+			AND NOT EXISTS (SELECT 1 FROM vp_report_left(v_to) l
+			    WHERE l.volunteer_id = v.id)
+		), brought AS (
+			SELECT p.recruited_by AS member, count(*) AS recruited,
+			    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM shifts s
+				WHERE s.volunteer_id = p.id
+				AND s.started_at >= v_from AND s.started_at < v_to
+				AND NOT EXISTS (SELECT 1 FROM shifts k
+				    WHERE k.corrects = s.id))) AS active
+			FROM people p WHERE p.recruited_by IS NOT NULL
+			GROUP BY p.recruited_by
+		)
+		SELECT coalesce(jsonb_agg(jsonb_build_object(
+		    'number', m.number, 'name', CASE WHEN v_asof IS NULL THEN m.name
+			ELSE vp_volunteer_name_at(m.id, m.name, v_asof) END,
+		    'community', c.code,
+		    'teams', (SELECT coalesce(string_agg(t.code, ' ' ORDER BY t.code), '')
+			FROM teams t WHERE t.id IN (SELECT tm.team_id FROM team_members tm
+			    WHERE v_asof IS NULL AND tm.volunteer_id = m.id
+			    UNION ALL
+			    SELECT a.team_id FROM vp_teams_at(m.id, v_asof) a(team_id)
+			    WHERE v_asof IS NOT NULL)),
+		    'recruited', coalesce(b.recruited, 0),
+		    'active', coalesce(b.active, 0),
+		    'target_met', coalesce(b.recruited, 0) >= vp_recruitment_target())
+		    ORDER BY c.code, m.number), '[]') INTO v_rows
+		FROM people m
+		JOIN communities c ON c.id = m.community_id
+		LEFT JOIN brought b ON b.member = m.id
+		WHERE m.party_member
+		AND (p_community IS NULL OR m.community_id = p_community);
+		v_totals := vp_report_totals(v_rows, v_sum) || jsonb_build_object(
+		    'party_members', jsonb_array_length(v_rows),
+		    'target_met', (SELECT count(*) FROM jsonb_array_elements(v_rows) r
+			WHERE (r ->> 'target_met')::boolean));
 	ELSE
-		PERFORM vp_refuse(422, 'invalid-field',
-		    '"level" must be volunteer, team, community or station');
+		PERFORM vp_refuse(422, 'invalid-field', '"level" must be '
+		    'volunteer, team, community, station, training, approval '
+		    'or recruitment');
 	END IF;
 
 	IF v_new_stars IS NULL THEN
@@ -719,7 +860,14 @@ BEGIN
 	    'community', (SELECT code FROM communities WHERE id = p_community),
 	    'timezone', current_setting('timezone'), 'from', v_from, 'to', v_to,
 	    'targets', jsonb_build_object('hours_per_year', 20,
-		'registration_share', 0.13),
+		'registration_share', 0.13)
+		-- (only where they judge: the community level's report is
+		-- digested when its month closes, and stays as signed)
+		|| CASE p_level WHEN 'approval' THEN jsonb_build_object(
+		    'approval_share', vp_approval_target() / 100.0)
+		WHEN 'recruitment' THEN jsonb_build_object(
+		    'recruited_per_party_member', vp_recruitment_target())
+		ELSE '{}' END,
 	    'columns', to_jsonb(v_columns), 'rows', v_rows,
 	    'totals', coalesce(v_totals, vp_report_totals(v_rows, v_sum)),
 	    'new_star_levels', v_new_stars);
