@@ -171,6 +171,12 @@ enum html_word {
 	HTML_W_STARS,
 	HTML_W_STARS_VALUE,
 	HTML_W_CERTIFICATE_NUMBER,
+	HTML_W_TRAINING,
+	HTML_W_TRAINING_VALUE,
+	HTML_W_AWARDS,
+	HTML_W_AWARD_VALUE,
+	HTML_W_EVALUATIONS,
+	HTML_W_EVALUATIONS_VALUE,
 	HTML_W_ISSUER,
 	HTML_W_ISSUED,
 	HTML_W_DATE,
@@ -216,6 +222,16 @@ static const struct {
 	[HTML_W_STARS] = { "Star level", "星级" },
 	[HTML_W_STARS_VALUE] = { "%1$s stars", "%1$s星" },
 	[HTML_W_CERTIFICATE_NUMBER] = { "Certificate number", "证明编号" },
+	/* The rest of the record the rules name; training is never service. */
+	[HTML_W_TRAINING] = { "Training", "参加培训" },
+	[HTML_W_TRAINING_VALUE] = { "%1$s sessions, %2$s hours (not service)",
+	    "%1$s次，共%2$s小时（不计入志愿服务时长）" },
+	[HTML_W_AWARDS] = { "Awards and commendations", "表彰奖励" },
+	[HTML_W_AWARD_VALUE] = { "%1$s (%2$s level, %3$s, %4$s)",
+	    "%1$s（%2$s级，%3$s，%4$s）" },
+	[HTML_W_EVALUATIONS] = { "Evaluations", "服务评价" },
+	[HTML_W_EVALUATIONS_VALUE] = { "%1$s evaluations, %2$s scoring 4 or 5, "
+	    "average %3$s", "共%1$s次评价，其中满意（4–5分）%2$s次，平均%3$s分" },
 	[HTML_W_ISSUER] = { "Issued by: %1$s", "出具单位：%1$s" },
 	[HTML_W_ISSUED] = { "Date of issue: %1$s", "出具日期：%1$s" },
 	[HTML_W_DATE] = { "%1$s-%2$s-%3$s", "%1$s年%4$s月%5$s日" },
@@ -818,6 +834,92 @@ html_either(json_t *object, const char *key, const char *fallback)
 	return *s != '\0' ? s : html_str(object, fallback);
 }
 
+/* The level of an award as the certificate says it. */
+static const char *
+html_award_level(const char *level)
+{
+	static const struct {
+		const char	*level;
+		const char	*zh;
+	} levels[] = {
+		{ "community", "社区" }, { "street", "街道" },
+		{ "district", "区" }, { "city", "市" },
+		{ "province", "省" }, { "national", "国家" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		if (strcmp(levels[i].level, level) == 0)
+			return levels[i].zh;
+	}
+	return level;
+}
+
+/* The training, awards and evaluations of a certificate, when it has
+ * them (those signed before schema 14 have not). */
+static void
+html_record(FILE *f, json_t *cert)
+{
+	json_t *training = json_object_get(cert, "training");
+	json_t *awards = json_object_get(cert, "awards");
+	json_t *summary = json_object_get(cert, "evaluations"), *a;
+	struct buf b = { NULL, 0, 0 };
+	const char *values[4];
+	char *sessions, *hours, *text, *date, *count, *approving, *average;
+	size_t i;
+
+	if (json_is_object(training) && json_integer_value(
+	    json_object_get(training, "sessions")) > 0) {
+		sessions = table_value(json_object_get(training, "sessions"),
+		    ", ");
+		hours = html_hours(json_object_get(training, "minutes"),
+		    json_object_get(training, "hours"));
+		values[0] = sessions;
+		values[1] = hours;
+		text = html_expand(HTML_W_TRAINING_VALUE, values, 2);
+		html_fact(f, HTML_W_TRAINING, text);
+		free(text);
+		free(hours);
+		free(sessions);
+	}
+	if (json_array_size(awards) > 0) {
+		json_array_foreach(awards, i, a) {
+			date = html_date(json_string_value(json_object_get(a,
+			    "awarded_on")));
+			values[0] = html_str(a, "title");
+			values[1] = html_award_level(html_str(a, "level"));
+			values[2] = html_str(a, "issuer");
+			values[3] = date;
+			text = html_expand(HTML_W_AWARD_VALUE, values, 4);
+			if (i > 0)
+				buf_puts(&b, html_word(HTML_W_KIND_SEPARATOR));
+			buf_puts(&b, text);
+			free(text);
+			free(date);
+		}
+		html_fact(f, HTML_W_AWARDS, b.data);
+		free(b.data);
+	}
+	if (json_is_object(summary) && json_integer_value(
+	    json_object_get(summary, "evaluations")) > 0) {
+		count = table_value(json_object_get(summary, "evaluations"),
+		    ", ");
+		approving = table_value(json_object_get(summary, "approving"),
+		    ", ");
+		average = table_fixed(json_object_get(summary,
+		    "average_score"), 2);
+		values[0] = count;
+		values[1] = approving;
+		values[2] = average;
+		text = html_expand(HTML_W_EVALUATIONS_VALUE, values, 3);
+		html_fact(f, HTML_W_EVALUATIONS, text);
+		free(text);
+		free(average);
+		free(approving);
+		free(count);
+	}
+}
+
 /* A printable certificate of service, in Chinese, for A4: the facts the
  * national rules name, the issuer with room for its seal, the QR code
  * that carries the signed certificate (qr, or NULL when it is too long
@@ -887,6 +989,7 @@ html_certificate(FILE *f, json_t *cert, const char *jws, const struct qr *qr)
 		free(text);
 		free(count);
 	}
+	html_record(f, cert);
 	html_fact(f, HTML_W_CERTIFICATE_NUMBER, number);
 	fputs("</table>\n<div class=\"issuer\">\n<p>", f);
 	values[0] = issuer;

@@ -314,14 +314,14 @@ BEGIN
 	END IF;
 	SELECT jsonb_build_object('expiring_within', v_days, 'qualifications',
 	    coalesce(jsonb_agg(vp_grant_json(g) || jsonb_build_object(
-		'name', v.name, 'community', c.code)
-		ORDER BY g.expires_on, v.number, g.qualification), '[]'))
+		'name', p.name, 'community', c.code)
+		ORDER BY g.expires_on, p.number, g.qualification), '[]'))
 	INTO body
 	FROM qualification_grants g
-	JOIN volunteers v ON v.id = g.volunteer_id
-	JOIN communities c ON c.id = v.community_id
-	WHERE (v_scope IS NULL OR v.community_id = v_scope)
-	AND v.status <> 'left'
+	JOIN volunteers p ON p.id = g.volunteer_id
+	JOIN communities c ON c.id = p.community_id
+	WHERE (v_scope IS NULL OR p.community_id = v_scope)
+	AND p.status <> 'left'
 	AND g.expires_on > current_date AND g.expires_on <= current_date + v_days::integer
 	AND g.issued_on <= current_date
 	AND NOT EXISTS (SELECT 1 FROM qualification_grants o
@@ -580,9 +580,10 @@ END
 $$;
 
 -- A volunteer's evaluations that stand, summed: how many, their mean
--- score, and how many scored 4 or 5. (For the record, its export and its
--- certificates.)
-CREATE OR REPLACE FUNCTION vp_evaluation_summary(p_volunteer bigint) RETURNS jsonb
+-- score, and how many scored 4 or 5; all of them, or those recorded in
+-- [p_from, p_to). (For the record, its export and its certificates.)
+CREATE OR REPLACE FUNCTION vp_evaluation_summary(p_volunteer bigint,
+    p_from timestamptz DEFAULT NULL, p_to timestamptz DEFAULT NULL) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object('evaluations', count(*),
 	    'approving', count(*) FILTER (WHERE e.score >= 4),
@@ -590,6 +591,8 @@ LANGUAGE sql STABLE AS $$
 		ELSE round(avg(e.score), 2) END)
 	FROM evaluations e
 	WHERE e.volunteer_id = p_volunteer
+	AND (p_from IS NULL OR e.at >= p_from)
+	AND (p_to IS NULL OR e.at < p_to)
 	AND NOT EXISTS (SELECT 1 FROM evaluation_reversals r
 	    WHERE r.evaluation_id = e.id)
 $$;

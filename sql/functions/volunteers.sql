@@ -711,7 +711,9 @@ $$;
 -- volunteer, for their right of access: the volunteer with its personal
 -- fields, history, teams, shifts (corrected ones too) and open
 -- check-ins, transfers, redemptions, help requests (asked or given),
--- certificates, and the suspected duplicates of its ID number. The ID
+-- certificates, the suspected duplicates of its ID number, and the rest
+-- of the record of service: training attended, qualifications, awards
+-- (every record, corrections too) and evaluations, with their summaries. The ID
 -- number itself is not held: only a keyed hash, and its last four
 -- characters.
 CREATE OR REPLACE FUNCTION vp_op_volunteer_export(caller vp_caller, args jsonb,
@@ -769,6 +771,23 @@ BEGIN
 	    'suspected_duplicates', (SELECT coalesce(jsonb_agg(
 		jsonb_strip_nulls(jsonb_build_object('id', r.id, 'at', r.at,
 		'resolved_at', r.resolved_at)) ORDER BY r.id), '[]')
-		FROM id_number_refusals r WHERE r.existing_id = v.id));
+		FROM id_number_refusals r WHERE r.existing_id = v.id),
+	    'training', (SELECT coalesce(jsonb_agg(vp_training_json(t) - 'attendees'
+		ORDER BY t.held_on, t.id), '[]')
+		FROM trainings t JOIN training_attendance a ON a.training_id = t.id
+		WHERE a.volunteer_id = v.id),
+	    'training_summary', vp_training_summary(v.id),
+	    'qualifications', (SELECT coalesce(jsonb_agg(vp_grant_json(g)
+		ORDER BY g.id), '[]')
+		FROM qualification_grants g WHERE g.volunteer_id = v.id),
+	    'awards', (SELECT coalesce(jsonb_agg(vp_award_json(a)
+		|| jsonb_build_object('stands', EXISTS (SELECT 1
+		    FROM vp_awards_of(v.id) s WHERE s.id = a.id))
+		ORDER BY a.id), '[]')
+		FROM awards a WHERE a.volunteer_id = v.id),
+	    'evaluations', (SELECT coalesce(jsonb_agg(vp_evaluation_json(e)
+		ORDER BY e.id), '[]')
+		FROM evaluations e WHERE e.volunteer_id = v.id),
+	    'evaluation_summary', vp_evaluation_summary(v.id));
 END
 $$;
