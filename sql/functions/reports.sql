@@ -864,7 +864,7 @@ BEGIN
 		-- (only where they judge: the community level's report is
 		-- digested when its month closes, and stays as signed)
 		|| CASE p_level WHEN 'approval' THEN jsonb_build_object(
-		    'approval_share', vp_approval_target() / 100.0)
+		    'approval_share', round(vp_approval_target() / 100.0, 2))
 		WHEN 'recruitment' THEN jsonb_build_object(
 		    'recruited_per_party_member', vp_recruitment_target())
 		ELSE '{}' END,
