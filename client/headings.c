@@ -266,6 +266,7 @@ static const struct heading headings[] = {
 	{ "recruitment", "target_met", "Recruitment target met",
 	    "带动目标达成" },
 	{ NULL, "party_member", "Party member", "党员" },
+	{ "activities", "requires", "Qualification required", "所需资质" },
 	{ NULL, "recruited_by", "Recruited by", "带动人" },
 	{ NULL, "recruited_per_party_member", "Target: volunteers per party "
 	    "member", "每名党员带动人数目标" },

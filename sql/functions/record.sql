@@ -56,6 +56,22 @@ LANGUAGE sql STABLE AS $$
 	    AND (g.expires_on IS NULL OR g.expires_on > coalesce(p_at, current_date)))
 $$;
 
+-- Refuse service in an activity that requires a qualification the
+-- volunteer did not hold on the day the service starts (in the daemon's
+-- time zone): a shift, a check-in, its check-out, a correction.
+CREATE OR REPLACE FUNCTION vp_activity_required(v volunteers, a activities,
+    p_start timestamptz) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF a.requires IS NOT NULL AND NOT vp_volunteer_qualified(v.id,
+	    a.requires, p_start::date) THEN
+		PERFORM vp_refuse(409, 'qualification-required', format('Activity '
+		    '%s requires qualification %s, which volunteer %s did not '
+		    'hold on %s.', a.code, a.requires, v.number, p_start::date));
+	END IF;
+END
+$$;
+
 -- Training sessions: the date they were held on is a dated record (its
 -- hours count in that month's training report).
 CREATE OR REPLACE FUNCTION vp_training_dated() RETURNS trigger

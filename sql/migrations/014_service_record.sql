@@ -152,6 +152,11 @@ CREATE TABLE evaluation_reversals (
 	at		timestamptz NOT NULL DEFAULT now()
 );
 
+-- An activity may require a qualification of whoever serves in it
+-- (vp_activity_required, sql/functions/record.sql).
+ALTER TABLE activities ADD COLUMN requires text
+	CHECK (requires ~ '^[a-z0-9][a-z0-9_-]{0,31}$');
+
 -- Recruitment. party_member is a personal field: only with consent
 -- (the constraint below), erased with the others (vp_personal_fields).
 ALTER TABLE volunteers ADD COLUMN party_member boolean;

@@ -230,3 +230,26 @@ page=$(cat "$T_DIR/c.html")
 like "the printed certificate: training, not service" "$page" "<th>参加培训</th><td>1次，共2.50小时（不计入志愿服务时长）</td>"
 like "... the awards" "$page" "优秀志愿者（区级，东城区文明办"
 like "... the evaluations" "$page" "<th>服务评价</th><td>共1次评价，其中满意（4–5分）0次，平均2.00分</td>"
+
+# -- A requirement: an expired qualification blocks it (V-002's licence
+# expired yesterday: on no day of a shift from yesterday on is it held) --
+ok "an activity that requires a driving licence" vp activity add drive \
+	--name "Driving the elderly" --points-per-hour 12 --requires driving
+fails "V-002, whose licence expired, cannot serve in it" s1 shift log V-002 \
+	--activity drive --start "$(t_at '-5 hours')" --end "$(t_at '-4 hours')"
+fails "... nor check in for it" s1 shift checkin V-002 --activity drive
+ok "V-001, who holds one, can" s1 shift log V-001 \
+	--activity drive --start "$(t_at '-5 hours')" --end "$(t_at '-4 hours')"
+
+# -- Party membership is a personal field --
+fails "party membership without consent is refused" s1 volunteer update V-002 --party-member
+ok "with consent it is kept" s1 volunteer update V-002 --consent --party-member
+is "V-002 is a party member" "$(s1 --json volunteer show V-002 | jget party_member)" true
+ok "V-001 was brought in by V-002" s1 volunteer update V-001 --recruited-by V-002
+fails "V-002 brought in by V-001: a cycle" s1 volunteer update V-002 --recruited-by V-001
+fails "V-002 by V-002: oneself" s1 volunteer update V-002 --recruited-by V-002
+fails "a recruiter who is not there" s1 volunteer update V-002 --recruited-by V-999
+ok "V-002 withdraws consent" s1 volunteer update V-002 --no-consent
+is "... party membership is erased from the volunteer" "$(s1 --json volunteer show V-002 | jget party_member)" null
+is "... and from every history row" "$(count "SELECT count(*) FROM volunteer_history h JOIN volunteers v ON v.id = h.volunteer_id WHERE v.number = 'V-002' AND h.data ->> 'party_member' IS NOT NULL")" 0
+is "... while who brought whom stays" "$(s1 --json volunteer show V-001 | jget recruited_by)" V-002
