@@ -21,7 +21,10 @@
 static const char report_about[] =
 "Hours, points and registrations of a month or a year, a row for each\n"
 "volunteer, team, community or station, their totals, and the volunteers\n"
-"who reached a new star level. A shift counts in the period in which it\n"
+"who reached a new star level. The level training gives each volunteer's\n"
+"training hours (never service); approval the share of evaluations\n"
+"scoring 4 or 5 per community and activity, against its target (90 %);\n"
+"recruitment the volunteers each party member brought (target 3). A shift counts in the period in which it\n"
 "started, and so do its points, whenever it was entered; redemptions,\n"
 "voids and help count when they happen. An admin sees the whole city,\n"
 "or the community it names; a\n"
