@@ -34,7 +34,7 @@ static const char qualification_about[] =
 "days (30 unless given) that no later grant outlasts.\n";
 
 static const char award_about[] =
-"Awards and commendations of a volunteer: title, level (community,\n"
+"Awards and commendations of a volunteer: title, LEVEL (community,\n"
 "street, district, city, province or national), date, issuer and reason.\n"
 "Kept for good: correct ID replaces an award by a new record, with the\n"
 "--correction that says why and the fields that change; --withdraw\n"
@@ -258,11 +258,9 @@ static const struct cmd_option award_id[] = {
 	CMD_END
 };
 
-#define AWARD_LEVELS	"community|street|district|city|province|national"
-
 static const struct cmd_option award_add_options[] = {
 	CMD_OPT("title", CMD_STRING, "title", "TEXT", CMD_REQUIRED),
-	CMD_OPT("level", CMD_CHOICE, "level", AWARD_LEVELS, CMD_REQUIRED),
+	CMD_OPT("level", CMD_STRING, "level", "LEVEL", CMD_REQUIRED),
 	CMD_OPT("awarded-on", CMD_DATE, "awarded_on", "YYYY-MM-DD",
 	    CMD_REQUIRED),
 	CMD_OPT("issuer", CMD_STRING, "issuer", "TEXT", CMD_REQUIRED),
@@ -273,7 +271,7 @@ static const struct cmd_option award_add_options[] = {
 static const struct cmd_option award_correct_options[] = {
 	CMD_OPT("correction", CMD_STRING, "correction", "TEXT", CMD_REQUIRED),
 	CMD_OPT("title", CMD_STRING, "title", "TEXT", 0),
-	CMD_OPT("level", CMD_CHOICE, "level", AWARD_LEVELS, 0),
+	CMD_OPT("level", CMD_STRING, "level", "LEVEL", 0),
 	CMD_OPT("awarded-on", CMD_DATE, "awarded_on", "YYYY-MM-DD", 0),
 	CMD_OPT("issuer", CMD_STRING, "issuer", "TEXT", 0),
 	CMD_OPT("reason", CMD_STRING, "reason", "TEXT", 0),
