@@ -10,7 +10,10 @@ it in Python, and computes from it, without the daemon's SQL, what the
 reports must say (doc/api.md, "Reports"): the monthly report at all four
 levels for three months (the month with the 23:30 edge, the next one and
 the current one) and the annual report, each field of each row, the
-totals, the new star levels, and the same rows as CSV. Then it issues a
+totals, the new star levels, and the same rows as CSV; residents' and
+leads' evaluations (some reversed) and party members with the volunteers
+they brought, and from them the approval and recruitment reports of the
+three months, city-wide and per community. Then it issues a
 certificate and checks its JWS with the `cryptography` package, closes a
 month and checks its digest and JWS, and that the closed month refuses
 shifts.
