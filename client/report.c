@@ -11,6 +11,7 @@
 #include "client/client.h"
 #include "client/cmd.h"
 #include "client/html.h"
+#include "client/i18n.h"
 #include "client/table.h"
 #include "client/xlsx.h"
 #include "wire.h"
@@ -158,7 +159,7 @@ report_table(FILE *f, json_t *report)
 	to = table_time(json_object_get(report, "to"));
 	fprintf(f, "%s report %s by %s, %s%s\n%s to %s (%s)\n"
 	    "Targets: %g hours per volunteer a year; %g%% of the residents "
-	    "registered\n\n", strcmp(client_str(report, "kind"), "annual") ==
+	    "registered", strcmp(client_str(report, "kind"), "annual") ==
 	    0 ? "Annual" : "Monthly", client_str(report, "period"),
 	    client_str(report, "level"),
 	    json_is_string(json_object_get(report, "community")) ?
@@ -167,6 +168,17 @@ report_table(FILE *f, json_t *report)
 	    json_number_value(json_object_get(targets, "hours_per_year")),
 	    json_number_value(json_object_get(targets,
 	    "registration_share")) * 100.0);
+	/* The targets only the approval and recruitment levels judge by. */
+	if (json_is_number(json_object_get(targets, "approval_share")))
+		fprintf(f, _("; %g%% of evaluations scoring 4 or 5"),
+		    json_number_value(json_object_get(targets,
+		    "approval_share")) * 100.0);
+	if (json_is_number(json_object_get(targets,
+	    "recruited_per_party_member")))
+		fprintf(f, _("; %g volunteers brought by each party member"),
+		    json_number_value(json_object_get(targets,
+		    "recruited_per_party_member")));
+	fputs("\n\n", f);
 	cols = report_columns(report, &ncols);
 	rows = json_copy(json_object_get(report, "rows"));
 	if (!json_is_array(rows)) {
