@@ -573,6 +573,22 @@ html_bar_order(const void *a, const void *b)
 	return strcmp(x->label, y->label);
 }
 
+/* Whether a report has column name (levels without hours, approval and
+ * recruitment, have no chart of them). */
+static int
+html_has_column(json_t *report, const char *name)
+{
+	json_t *column;
+	size_t i;
+
+	json_array_foreach(json_object_get(report, "columns"), i, column) {
+		if (json_is_string(column) &&
+		    strcmp(json_string_value(column), name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* The chart of a report: hours by the rows of its level, the top
  * HTML_TOP_VOLUNTEERS at the volunteer level. */
 static void
@@ -657,7 +673,8 @@ html_report(FILE *f, json_t *report)
 	    json_number_value(json_object_get(targets,
 	    "registration_share")) * 100.0);
 	fputs("<div class=\"layout\">\n", f);
-	html_report_chart(f, report, level);
+	if (html_has_column(report, "minutes"))
+		html_report_chart(f, report, level);
 	fputs("<section class=\"tables\">\n", f);
 	html_rows(f, report);
 	html_stars(f, report);
