@@ -25,6 +25,7 @@ print(v if isinstance(v, str) else json.dumps(v))' "$1"; }
 cur=$(TZ=Asia/Shanghai date -d "@$T_NOW" +%Y-%m-01)
 PREV=$(date -d "$cur -1 months" +%Y-%m)
 CUR=${cur%-01}
+today=$(TZ=Asia/Shanghai date -d "@$T_NOW" +%F)
 at() { echo "$1T$2:00+08:00"; }		# at 2026-11-10 09:00
 
 vp community add C01 --name "东城社区" --population 12000 >/dev/null
@@ -44,9 +45,11 @@ ok "a shift of $PREV entered now" s1 shift log V-001 --activity clean \
 	--start "$(at "$PREV-15" 09:00)" --end "$(at "$PREV-15" 11:00)"
 ok "another one" s1 shift log V-001 --activity clean \
 	--start "$(at "$PREV-28" 09:00)" --end "$(at "$PREV-28" 10:00)"
-# One of this month: an hour, 10 points.
-ok "a shift of this month" s1 shift log V-002 --activity clean \
-	--start "$(t_at '-3 hours')" --end "$(t_at '-2 hours')"
+# And V-002's of last month too: an hour, 10 points. (No shift of this
+# month: what this month counts must not depend on the hour the test
+# runs at.)
+ok "V-002's shift of $PREV" s1 shift log V-002 --activity clean \
+	--start "$(at "$PREV-05" 09:00)" --end "$(at "$PREV-05" 10:00)"
 community() {		# month member
 	vp --json report monthly --month "$1" --level community --community C01 | jget "rows.0.$2"
 }
@@ -56,12 +59,12 @@ volunteer() {		# month number member
 r = [x for x in json.load(sys.stdin)["rows"] if x["number"] == sys.argv[1]]
 print(json.dumps(r[0][sys.argv[2]]) if r else "none")' "$2" "$3"
 }
-is "$PREV: the two shifts' hours" "$(community "$PREV" hours)" 3.0
-is "$PREV: and their points, issued in it" "$(community "$PREV" points_issued)" 30
+is "$PREV: the three shifts' hours" "$(community "$PREV" hours)" 4.0
+is "$PREV: and their points, issued in it" "$(community "$PREV" points_issued)" 40
 is "$PREV: V-001 earned them in it" "$(volunteer "$PREV" V-001 points_earned)" 30
 is "$PREV: V-001's balance at its end" "$(volunteer "$PREV" V-001 balance)" 30
-is "$CUR: only this month's hour" "$(community "$CUR" hours)" 1.0
-is "$CUR: and its points" "$(community "$CUR" points_issued)" 10
+is "$CUR, the month they were entered in: no hours" "$(community "$CUR" hours)" 0.0
+is "$CUR: and no points" "$(community "$CUR" points_issued)" 0
 is "$CUR: V-001 earned nothing in it" "$(volunteer "$CUR" V-001 points_earned)" 0
 # A correction of last month's shift: its reversal counts in the shift's
 # month too, and the correction's points with it.
@@ -69,9 +72,9 @@ id=$(s1 --json shift list V-001 | /usr/bin/python3 -c 'import json, sys
 print([s["id"] for s in json.load(sys.stdin)["shifts"] if s["started_at"].startswith(sys.argv[1] + "-28")][0])' "$PREV")
 ok "correct the shift of $PREV-28 to two hours" s1 shift correct "$id" \
 	--reason "signed out late" --end "$(at "$PREV-28" 11:00)"
-is "$PREV: four hours now" "$(community "$PREV" hours)" 4.0
-is "$PREV: and 40 points" "$(community "$PREV" points_issued)" 40
-is "$CUR: the correction moved nothing into it" "$(community "$CUR" points_issued)" 10
+is "$PREV: five hours now" "$(community "$PREV" hours)" 5.0
+is "$PREV: and 50 points" "$(community "$PREV" points_issued)" 50
+is "$CUR: the correction moved nothing into it" "$(community "$CUR" points_issued)" 0
 # A redemption counts when it happens.
 ok "a gift" s1 catalog add towel --name Towel --category gift --price 15 --stock 3
 ok "redeemed now" s1 redeem V-001 towel
@@ -99,13 +102,13 @@ fails "a volunteer of another community is refused" s2 training attend "$tid" V-
 s2 volunteer add W-001 --name "Wang Wu" >/dev/null
 fails "another community's station cannot use the training" s2 training attend "$tid" W-001
 ok "a training of this month, without a qualification" \
-	s1 training add --course "Street safety" --held-on "$(t_date '' +%F)" --hours 1
+	s1 training add --course "Street safety" --held-on "$today" --hours 1
 tid2=$(s1 --json training list | jget trainings.0.id)
 ok "V-002 attended it" s1 training attend "$tid2" V-002
 is "training is no service: minutes and points unchanged" "$(service)" "$before"
 is "... and no shift was recorded" "$(count "SELECT count(*) FROM shifts")" "$shifts_before"
-is "$PREV: the service hours of the community are as they were" "$(community "$PREV" hours)" 4.0
-is "$CUR: and this month's" "$(community "$CUR" hours)" 1.0
+is "$PREV: the service hours of the community are as they were" "$(community "$PREV" hours)" 5.0
+is "$CUR: and this month's" "$(community "$CUR" hours)" 0.0
 training() {		# month number member
 	vp --json report monthly --month "$1" --level training --community C01 |
 		/usr/bin/python3 -c 'import json, sys
@@ -134,15 +137,15 @@ ok "a driving licence, expiring in 10 days" s1 qualification grant V-001 driving
 	--issued-on "$(t_date '-400 days' +%F)" --expires-on "$(t_date '+10 days' +%F)"
 ok "an expired one" s1 qualification grant V-002 driving \
 	--issued-on "$(t_date '-800 days' +%F)" --expires-on "$(t_date '-1 days' +%F)"
-is "V-001 may drive today" "$(qualified V-001 driving "$(t_date '' +%F)")" t
-is "V-002's licence expired: not qualified" "$(qualified V-002 driving "$(t_date '' +%F)")" f
-is "nobody else is" "$(qualified W-001 driving "$(t_date '' +%F)")" f
+is "V-001 may drive today" "$(qualified V-001 driving "$today")" t
+is "V-002's licence expired: not qualified" "$(qualified V-002 driving "$today")" f
+is "nobody else is" "$(qualified W-001 driving "$today")" f
 fails "expiry before issue is refused" s1 qualification grant V-001 ladder \
-	--issued-on "$(t_date '' +%F)" --expires-on "$(t_date '-1 days' +%F)"
+	--issued-on "$today" --expires-on "$(t_date '-1 days' +%F)"
 fails "an issue in the future is refused" s1 qualification grant V-001 ladder \
 	--issued-on "$(t_date '+2 days' +%F)"
 fails "another community's volunteer is refused" s2 qualification grant V-001 ladder \
-	--issued-on "$(t_date '' +%F)"
+	--issued-on "$today"
 # (The first-aid of the training may expire within 30 days too, or have
 # expired, as the day of the month goes: only the licences are looked at.)
 expiring() {
@@ -153,22 +156,22 @@ print(" ".join(q["volunteer"] + ":" + q["qualification"] + ":" + q["expires_on"]
 is "driving licences expiring within 30 days: V-001's" "$(expiring)" "V-001:driving:$(t_date '+10 days' +%F)"
 is "... and within 5 days: none" "$(expiring --expiring-within 5)" ""
 ok "V-001 renews it" s1 qualification grant V-001 driving \
-	--issued-on "$(t_date '' +%F)" --expires-on "$(t_date '+3 years' +%F)"
+	--issued-on "$today" --expires-on "$(t_date '+3 years' +%F)"
 is "... and is off the list" "$(expiring)" ""
 
 # -- Awards: kept for good, corrected by a new record --
 a1=$(s1 --json award add V-001 --title "优秀志愿者" --level district \
 	--awarded-on "$PREV-10" --issuer "东城区文明办" --reason "Flood relief" | jget id)
 a2=$(s1 --json award add V-001 --title "Star of the street" --level community \
-	--awarded-on "$(t_date '' +%F)" --issuer "East station" | jget id)
+	--awarded-on "$today" --issuer "East station" | jget id)
 a3=$(s1 --json award add V-001 --title "Mistake" --level city \
-	--awarded-on "$(t_date '' +%F)" --issuer "Nobody" | jget id)
+	--awarded-on "$today" --issuer "Nobody" | jget id)
 fails "an award in the future is refused" s1 award add V-001 --title X --level city \
 	--awarded-on "$(t_date '+3 days' +%F)" --issuer Y
 fails "an unknown level is refused" s1 award add V-001 --title X --level planet \
-	--awarded-on "$(t_date '' +%F)" --issuer Y
+	--awarded-on "$today" --issuer Y
 fails "another community's station cannot award V-001" s2 award add V-001 --title X \
-	--level city --awarded-on "$(t_date '' +%F)" --issuer Y
+	--level city --awarded-on "$today" --issuer Y
 out=$(s1 --json award correct "$a2" --correction "the street office gave it" --level street)
 a2c=$(echo "$out" | jget id)
 is "award $a2 corrected by a new record: its level was street" "$(echo "$out" | jget corrects)/$(echo "$out" | jget level)/$(echo "$out" | jget title)" \
@@ -216,7 +219,7 @@ is "... the evaluations of V-001's help" "$(echo "$export" | jget evaluation_sum
 is "... the qualifications" "$(echo "$export" | jget qualifications.1.qualification)" driving
 curl -s "$DAEMON_URL/v1/public-key" >"$T_DIR/public-key.json"
 ok "a certificate of V-001 for $PREV and this month" s1 certificate issue V-001 \
-	--from "$PREV-01" --to "$(t_date '' +%F)" --out "$T_DIR/c.jws" --html "$T_DIR/c.html"
+	--from "$PREV-01" --to "$today" --out "$T_DIR/c.jws" --html "$T_DIR/c.html"
 cert=$(vp certificate verify "$T_DIR/c.jws" --pubkey "$T_DIR/public-key.json" --json)
 is "it verifies offline" "$?" 0
 is "... its training" "$(echo "$cert" | jget training)" '{"hours": 2.5, "minutes": 150, "sessions": 1}'
