@@ -314,7 +314,8 @@ main_signer(const struct vpointsd *d)
 	struct signer *signer;
 	char err[512];
 
-	signer = signer_load(d->conf->signing_key, err, sizeof(err));
+	signer = signer_load(d->conf->signing_key,
+	    d->conf->previous_signing_keys, err, sizeof(err));
 	if (signer == NULL)
 		log_error("signing key: %s", err);
 	return signer;
