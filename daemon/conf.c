@@ -39,7 +39,7 @@ struct conf_key {
 #define KEY(name, type, def, min, max, reload) \
 	{ #name, type, offsetof(struct conf, name), def, min, max, reload }
 
-/* Every key of the daemon; etc/vpointsd.conf documents each one. */
+/* Every key of the daemon; etc/vpointsd.conf.in documents each one. */
 static const struct conf_key conf_keys[] = {
 	KEY(listen, CONF_STRING, "127.0.0.1:8750", 0, 0, false),
 	KEY(db, CONF_STRING, "dbname=vpoints", 0, 0, false),
