@@ -1,1 +1,1 @@
-#define VPOINTS_VERSION "0.1.0-g82b24e1-dirty"
+#define VPOINTS_VERSION "0.1.0-g4e67f43-dirty"
