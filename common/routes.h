@@ -110,7 +110,7 @@
 
 /* Who may call a route, and what it needs. */
 enum wire_access {
-	WIRE_OPEN,	/* no signature (health, metrics, the public key) */
+	WIRE_OPEN,	/* no signature (health, metrics, the public keys) */
 	WIRE_READ,	/* signed */
 	WIRE_WRITE	/* signed, with an Idempotency-Key */
 };

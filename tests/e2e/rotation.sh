@@ -9,7 +9,8 @@
 # both keys as a JWK Set, with which a certificate and a month close
 # signed by the earlier key still verify offline, in their compact and
 # base45 forms; a JWS naming a key not in the set, or a set naming a key
-# by another's id, is refused.
+# by another's id, is refused. Earlier keys given as JWKs keep their
+# "nbf" and "exp" in the set.
 . "$top_srcdir/tests/lib.sh"
 
 harness_db
@@ -145,7 +146,11 @@ is "... alone" "$(member keys <"$T_DIR/keys-before.json" | member 1 2>/dev/null)
 daemon_stop
 mv "$T_DIR/signing.key" "$T_DIR/signing-1.key"
 mv "$T_DIR/signing.key.pub" "$T_DIR/signing-1.key.pub"
-echo "previous_signing_keys = $T_DIR/signing-1.key.pub" >>"$DAEMON_CONF"
+# An older key still, given as a JWK that says when it signed.
+"$VPOINTS" keygen --out "$T_DIR/signing-0.key" >/dev/null
+jwk_of "$T_DIR/signing-0.key.pub" | sed "s/^{/{\"nbf\": $(t_date '-800 days'), \"exp\": $(t_date '-400 days'), /" \
+	>"$T_DIR/signing-0.jwk"
+echo "previous_signing_keys = $T_DIR/signing-1.key.pub, $T_DIR/signing-0.jwk" >>"$DAEMON_CONF"
 daemon_restart
 is "vpointsd starts with a new signing key and the earlier one" "$?" 0
 curl -s "$DAEMON_URL/v1/public-keys" >"$T_DIR/keys.json"
@@ -155,6 +160,9 @@ is "the JWK Set: the new key, current" \
 is "... and the earlier one, retired" \
 	"$(member keys.1.kid <"$T_DIR/keys.json") $(member keys.1.status <"$T_DIR/keys.json")" \
 	"$daemon_kid retired"
+is "... and the older one with the time it signed, as its file gives it" \
+	"$(member keys.2.kid <"$T_DIR/keys.json") $(member keys.2.nbf <"$T_DIR/keys.json") $(member keys.2.exp <"$T_DIR/keys.json")" \
+	"$(keyid_of "$T_DIR/signing-0.key.pub") $(t_date '-800 days') $(t_date '-400 days')"
 daemon_start_another
 is "a second daemon sharing the files publishes the same set" \
 	"$(curl -s "$ANOTHER_URL/v1/public-keys")" "$(cat "$T_DIR/keys.json")"
