@@ -214,7 +214,7 @@ static const struct cmd_verb station_verbs[] = {
 
 const struct cmd_entry cmd_station_entry = {
 	.name = "station",
-	.summary = "enrol, list, rotate keys of and revoke stations (admin)",
+	.summary = "enrol stations; list, rotate and revoke their keys (admin)",
 	.about = station_about,
 	.verbs = station_verbs,
 	.nverbs = CMD_NITEMS(station_verbs),
