@@ -33,6 +33,8 @@ struct conf {
 	int		 approval_target;	/* percent of evaluations 4 or 5 */
 	int		 recruitment_target;	/* volunteers a party member brings */
 	char		*signing_key;		/* the daemon's own key file */
+	char		*previous_signing_keys;	/* public key files of the keys
+						 * that signed before it */
 };
 
 /* The longest authority (HOST:PORT) conf_authority writes, with its NUL. */
