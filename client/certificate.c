@@ -10,6 +10,7 @@
 #include "client/client.h"
 #include "client/cmd.h"
 #include "client/html.h"
+#include "client/i18n.h"
 #include "client/jws.h"
 #include "client/qr.h"
 #include "client/table.h"
@@ -22,7 +23,7 @@
 #define CERTIFICATE_PNG_SCALE	4	/* pixels a module of --png */
 
 static const char certificate_about[] =
-"issue: a certificate of the volunteer's hours of service in a year\n"
+N_("issue: a certificate of the volunteer's hours of service in a year\n"
 "(--year) or between two dates (--from and --to), signed by vpointsd as a\n"
 "JWS. The JWS (one line) goes to --out FILE, else to standard output;\n"
 "--html FILE writes a printable page for A4, in Chinese, with a QR code\n"
@@ -35,7 +36,7 @@ static const char certificate_about[] =
 "JWS or what a scanner read from the QR code; - is standard input.\n"
 "Prints the certificate and exits 0, or says why not and exits 1.\n"
 "show: what the daemon recorded of a certificate, revoked or not.\n"
-"revoke: withdraw a certificate, with the reason.\n";
+"revoke: withdraw a certificate, with the reason.\n");
 
 /* The kinds of service: each activity's name and hours, "Cleaning 2:30,
  * Traffic 1:00". */
@@ -60,23 +61,23 @@ certificate_activities(json_t *activities)
 }
 
 static const struct table_column certificate_fields[] = {
-	{ "number", "NUMBER", NULL, false },
-	{ "volunteer", "VOLUNTEER", NULL, false },
-	{ "name", "NAME", NULL, false },
-	{ "from", "FROM", NULL, false },
-	{ "to", "TO", NULL, false },
-	{ "minutes", "HOURS", table_hours, true },
-	{ "shifts", "SHIFTS", NULL, true },
-	{ "activities", "ACTIVITIES", certificate_activities, false },
-	{ "stars", "STARS", NULL, true },
-	{ "community", "COMMUNITY", NULL, false },
-	{ "community_name", "COMMUNITY NAME", NULL, false },
-	{ "station", "STATION", NULL, false },
-	{ "station_name", "STATION NAME", NULL, false },
-	{ "sha256", "SHA-256", NULL, false },
-	{ "issued_at", "ISSUED", table_time, false },
-	{ "revoked_at", "REVOKED", table_time, false },
-	{ "revoke_reason", "REASON", NULL, false },
+	{ "number", N_("NUMBER"), NULL, false },
+	{ "volunteer", N_("VOLUNTEER"), NULL, false },
+	{ "name", N_("NAME"), NULL, false },
+	{ "from", N_("FROM"), NULL, false },
+	{ "to", N_("TO"), NULL, false },
+	{ "minutes", N_("HOURS"), table_hours, true },
+	{ "shifts", N_("SHIFTS"), NULL, true },
+	{ "activities", N_("ACTIVITIES"), certificate_activities, false },
+	{ "stars", N_("STARS"), NULL, true },
+	{ "community", N_("COMMUNITY"), NULL, false },
+	{ "community_name", N_("COMMUNITY NAME"), NULL, false },
+	{ "station", N_("STATION"), NULL, false },
+	{ "station_name", N_("STATION NAME"), NULL, false },
+	{ "sha256", N_("SHA-256"), NULL, false },
+	{ "issued_at", N_("ISSUED"), table_time, false },
+	{ "revoked_at", N_("REVOKED"), table_time, false },
+	{ "revoke_reason", N_("REASON"), NULL, false },
 };
 
 /* The QR code of a signed certificate: its JWS as it is, else its base45
@@ -108,9 +109,9 @@ certificate_print_page(const char *html, const char *png, json_t *cert,
 	int rc = WIRE_EXIT_OK;
 
 	if (qr == NULL)
-		fprintf(stderr, "vpoints: certificate issue: the certificate "
+		fprintf(stderr, _("vpoints: certificate issue: the certificate "
 		    "is too long for a QR code (%zu characters); the page "
-		    "has its JWS as text only\n", strlen(jws));
+		    "has its JWS as text only\n"), strlen(jws));
 	if (html != NULL) {
 		if ((f = open_memstream(&text, &len)) == NULL)
 			abort();
@@ -122,8 +123,8 @@ certificate_print_page(const char *html, const char *png, json_t *cert,
 	}
 	if (rc == WIRE_EXIT_OK && png != NULL) {
 		if (qr == NULL) {
-			fprintf(stderr, "vpoints: certificate issue: %s not "
-			    "written: no QR code\n", png);
+			fprintf(stderr, _("vpoints: certificate issue: %s not "
+			    "written: no QR code\n"), png);
 			rc = WIRE_EXIT_DATAERR;
 		} else {
 			text = qr_png(qr, CERTIFICATE_PNG_SCALE, &len);
@@ -143,7 +144,7 @@ certificate_check(const struct cmd *c)
 
 	if (year == (cmd_get(c, "from") != NULL || cmd_get(c, "to") != NULL) ||
 	    (!year && (cmd_get(c, "from") == NULL || cmd_get(c, "to") == NULL)))
-		return "wants --year, or --from and --to";
+		return _("wants --year, or --from and --to");
 	return NULL;
 }
 
@@ -161,8 +162,8 @@ certificate_print_issued(struct client *cl, const struct cmd *c,
 	int rc = WIRE_EXIT_OK;
 
 	if (jws == NULL || !json_is_object(cert)) {
-		fprintf(stderr, "vpoints: certificate issue: the answer has no "
-		    "jws or certificate\n");
+		fprintf(stderr, _("vpoints: certificate issue: the answer has no "
+		    "jws or certificate\n"));
 		return WIRE_EXIT_SOFTWARE;
 	}
 	line = xasprintf("%s\n", jws);
@@ -174,13 +175,13 @@ certificate_print_issued(struct client *cl, const struct cmd *c,
 	if (rc == WIRE_EXIT_OK && !cl->json) {
 		/* Without --out the JWS alone goes to standard output. */
 		hours = table_hours(json_object_get(cert, "minutes"));
-		fprintf(out != NULL ? stdout : stderr, "certificate %s issued: "
-		    "%s (%s), %s to %s, %s hours, %lld shifts%s%s\n",
+		fprintf(out != NULL ? stdout : stderr, _("certificate %s "
+		    "issued: %s (%s), %s to %s, %s hours, %lld shifts%s%s\n"),
 		    client_str(issued, "number"), client_str(cert, "name"),
 		    client_str(cert, "volunteer"), client_str(cert, "from"),
 		    client_str(cert, "to"), hours,
 		    (long long)json_integer_value(json_object_get(cert,
-		    "shifts")), out != NULL ? "; JWS in " : "",
+		    "shifts")), out != NULL ? _("; JWS in ") : "",
 		    out != NULL ? out : "");
 		free(hours);
 	}
@@ -205,7 +206,7 @@ certificate_slurp(const char *path, char *err, size_t errlen)
 	if (ferror(f) || len > CERTIFICATE_MAX_FILE || memchr(text, '\0',
 	    len) != NULL) {
 		snprintf(err, errlen, "%s: %s", path, ferror(f) ?
-		    strerror(errno) : "not a text file of at most 64 KiB");
+		    strerror(errno) : _("not a text file of at most 64 KiB"));
 		free(text);
 		text = NULL;
 	} else {
@@ -258,7 +259,7 @@ certificate_verify(struct client *cl, struct cmd *c)
 	if ((key_text = certificate_slurp(pubkey, err, sizeof(err))) == NULL)
 		goto fail;
 	if (jws_public_key(key_text, pk, keyid, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vpoints: certificate verify: %s: %s\n",
+		fprintf(stderr, _("vpoints: certificate verify: %s: %s\n"),
 		    pubkey, err);
 		goto done;
 	}
@@ -276,7 +277,7 @@ certificate_verify(struct client *cl, struct cmd *c)
 	 * form. */
 	if (base45) {
 		if ((st = jws_unbase45(jws, &unpacked)) != JWS_OK) {
-			fprintf(stderr, "vpoints: certificate verify: %s: %s\n",
+			fprintf(stderr, _("vpoints: certificate verify: %s: %s\n"),
 			    file, jws_status_text(st));
 			goto done;
 		}
@@ -284,30 +285,30 @@ certificate_verify(struct client *cl, struct cmd *c)
 		jws = unpacked;
 	}
 	if ((st = jws_verify(jws, pk, &payload, &len)) != JWS_OK) {
-		fprintf(stderr, "vpoints: certificate verify: %s: %s\n",
+		fprintf(stderr, _("vpoints: certificate verify: %s: %s\n"),
 		    file, jws_status_text(st));
 		goto done;
 	}
 	doc = json_loadb(payload, len, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(doc)) {
-		fprintf(stderr, "vpoints: certificate verify: %s: signed, but "
-		    "what is signed is not a JSON object\n", file);
+		fprintf(stderr, _("vpoints: certificate verify: %s: signed, but "
+		    "what is signed is not a JSON object\n"), file);
 		goto done;
 	}
 	if (cl->json) {
 		printf("%s\n", payload);
 	} else {
 		if (!cl->csv)
-			printf("valid: signed by key %s\n", keyid);
+			printf(_("valid: signed by key %s\n"), keyid);
 		certificate_print(cl, doc);
 		if (!cl->csv && json_object_get(doc, "number") != NULL)
-			printf("(a revocation is not visible offline: vpoints "
-			    "certificate show %s)\n", client_str(doc, "number"));
+			printf(_("(a revocation is not visible offline: vpoints "
+			    "certificate show %s)\n"), client_str(doc, "number"));
 	}
 	rc = WIRE_EXIT_OK;
 	goto done;
 fail:
-	fprintf(stderr, "vpoints: certificate verify: %s\n", err);
+	fprintf(stderr, _("vpoints: certificate verify: %s\n"), err);
 done:
 	json_decref(doc);
 	free(payload);
@@ -369,7 +370,7 @@ static const struct cmd_verb certificate_verbs[] = {
 
 const struct cmd_entry cmd_certificate_entry = {
 	.name = "certificate",
-	.summary = "issue, verify (offline), show, revoke certificates",
+	.summary = N_("issue, verify (offline), show, revoke certificates"),
 	.about = certificate_about,
 	.verbs = certificate_verbs,
 	.nverbs = CMD_NITEMS(certificate_verbs),

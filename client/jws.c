@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "client/i18n.h"
 #include "client/jws.h"
 #include "buf.h"
 #include "keyfile.h"
@@ -128,22 +129,22 @@ jws_status_text(enum jws_status st)
 {
 	switch (st) {
 	case JWS_OK:
-		return "the signature is valid";
+		return _("the signature is valid");
 	case JWS_MALFORMED:
-		return "not a JWS in compact form (three base64url parts "
-		    "joined by dots, a 64-byte signature)";
+		return _("not a JWS in compact form (three base64url parts "
+		    "joined by dots, a 64-byte signature)");
 	case JWS_BAD_BASE64:
-		return "a part is not unpadded base64url";
+		return _("a part is not unpadded base64url");
 	case JWS_BAD_HEADER:
-		return "the protected header is not a plain JSON object";
+		return _("the protected header is not a plain JSON object");
 	case JWS_ALG:
-		return "the header's alg is not EdDSA";
+		return _("the header's alg is not EdDSA");
 	case JWS_KID_MISMATCH:
-		return "signed by another key (the header's kid is not this "
-		    "key's id)";
+		return _("signed by another key (the header's kid is not this "
+		    "key's id)");
 	case JWS_BAD_SIGNATURE:
-		return "the signature does not match: the text was changed "
-		    "or another key signed it";
+		return _("the signature does not match: the text was changed "
+		    "or another key signed it");
 	case JWS_BAD_BASE45:
 		return "not the base45 form of a JWS (" JWS_BASE45_PREFIX
 		    " and base45 of a header, a signature and a payload)";
@@ -312,16 +313,16 @@ jws_jwk(json_t *jwk, unsigned char *public_key, char *err, size_t errlen)
 
 	if (strcmp(jws_member(jwk, "kty"), "OKP") != 0 ||
 	    strcmp(jws_member(jwk, "crv"), "Ed25519") != 0) {
-		snprintf(err, errlen, "not an Ed25519 JWK (kty OKP, crv "
-		    "Ed25519)");
+		snprintf(err, errlen, _("not an Ed25519 JWK (kty OKP, crv "
+		    "Ed25519)"));
 		return -1;
 	}
 	if (strlen(x) != JWS_B64_32 ||
 	    sodium_base642bin(public_key, SIG_PUBLICKEYBYTES, x, strlen(x),
 	    NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    n != SIG_PUBLICKEYBYTES) {
-		snprintf(err, errlen, "the JWK's x is not base64url of 32 "
-		    "bytes");
+		snprintf(err, errlen, _("the JWK's x is not base64url of 32 "
+		    "bytes"));
 		return -1;
 	}
 	return 0;
@@ -349,7 +350,7 @@ jws_public_key(const char *text, unsigned char *public_key, char *keyid,
 		return 0;
 	}
 	if ((doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL)) == NULL) {
-		snprintf(err, errlen, "not valid JSON");
+		snprintf(err, errlen, _("not valid JSON"));
 		return -1;
 	}
 	jwk = json_object_get(doc, "jwk");
@@ -361,8 +362,8 @@ jws_public_key(const char *text, unsigned char *public_key, char *keyid,
 	given = json_object_get(doc, "keyid");
 	if (given != NULL && (!json_is_string(given) ||
 	    strcmp(json_string_value(given), thumbprint) != 0)) {
-		snprintf(err, errlen, "keyid %s is not the key's thumbprint "
-		    "%s", json_is_string(given) ? json_string_value(given) :
+		snprintf(err, errlen, _("keyid %s is not the key's thumbprint "
+		    "%s"), json_is_string(given) ? json_string_value(given) :
 		    "(not a string)", thumbprint);
 		goto done;
 	}

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,9 @@ main(int argc, char **argv)
 	struct settings_args args = { NULL, NULL, NULL };
 	struct client cl;
 	struct cmd *c;
+	enum cmd_parsed parsed;
 	char err[512], *cause;
+	bool configured;
 	int rc;
 
 	i18n_init();
@@ -29,7 +32,14 @@ main(int argc, char **argv)
 	cl.started = time(NULL);
 	cl.timeout = 10;
 	cl.retries = 5;
-	switch (cmd_parse(argc, argv, &cl, &args, &c, &cause)) {
+	parsed = cmd_parse(argc, argv, &cl, &args, &c, &cause);
+	/* The config file's language = speaks in the usage too; a bad
+	 * config file matters only to a command that runs. */
+	configured = settings_resolve(&cl.settings, &args, err,
+	    sizeof(err)) == 0;
+	if (configured)
+		i18n_language(cl.settings.language);
+	switch (parsed) {
 	case CMD_PARSED:
 		break;
 	case CMD_HELP:
@@ -53,12 +63,12 @@ main(int argc, char **argv)
 		abort();
 	}
 	if (sodium_init() < 0) {
-		fprintf(stderr, "vpoints: libsodium cannot start\n");
+		fprintf(stderr, "vpoints: %s\n", _("libsodium cannot start"));
 		rc = WIRE_EXIT_SOFTWARE;
 		goto done;
 	}
-	if (settings_resolve(&cl.settings, &args, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vpoints: config: %s\n", err);
+	if (!configured) {
+		fprintf(stderr, "vpoints: %s: %s\n", _("config"), err);
 		rc = WIRE_EXIT_CONFIG;
 		goto done;
 	}
