@@ -385,7 +385,7 @@ cmd_verb_names(const struct cmd_entry *e)
 
 	for (i = 0; i < e->nverbs; i++) {
 		if (i > 0)
-			buf_puts(&b, i + 1 < e->nverbs ? ", " : _(" or "));
+			buf_puts(&b, i + 1 < e->nverbs ? _(", ") : _(" or "));
 		buf_puts(&b, e->verbs[i].name);
 	}
 	return b.data;

@@ -396,10 +396,11 @@ html_hidden(const char *column)
 	    strcmp(column, "minutes_ytd") == 0;
 }
 
-/* A column's heading: the catalogue's (client/headings.c), else in
+/* A column's heading in a report of level (its rows): the catalogue's
+ * (client/headings.c, as the workbook's sheet of that level), else in
  * English the member name with spaces, capitalized. */
 static void
-html_heading(FILE *f, const char *column)
+html_heading(FILE *f, const char *level, const char *column)
 {
 	static const struct {
 		const char	*column;
@@ -417,7 +418,7 @@ html_heading(FILE *f, const char *column)
 	char *text, *p;
 	size_t i;
 
-	if ((translated = heading_translated(NULL, column)) != NULL) {
+	if ((translated = heading_translated(level, column)) != NULL) {
 		html_escape(f, translated);
 		return;
 	}
@@ -475,7 +476,8 @@ html_rows(FILE *f, json_t *report)
 		sample = json_object_get(json_array_get(rows, 0), name);
 		fputs(json_is_number(sample) ? "<th class=\"num\">" : "<th>",
 		    f);
-		html_heading(f, name);
+		html_heading(f, json_string_value(json_object_get(report,
+		    "level")), name);
 		fputs("</th>", f);
 	}
 	fputs("</tr></thead>\n<tbody>\n", f);

@@ -91,7 +91,8 @@ report_columns(json_t *report, size_t *ncols)
 			continue;
 		/* The catalogue's heading of the column, else its name
 		 * in capitals. */
-		if ((heading = heading_translated(NULL, name)) != NULL)
+		if ((heading = heading_translated(client_str(report, "level"),
+		    name)) != NULL)
 			title = xstrdup(heading);
 		else {
 			title = xstrdup(name);
