@@ -120,8 +120,9 @@ static const char *const cmd_globals_help[CMD_G_COUNT] = {
 	    "a header row; the config file's format = csv|json|table\n"
 	    "sets the default)"),
 	[CMD_G_FORMAT] = N_("table, csv, json (as --csv, --json), xlsx: lists,\n"
-	    "records and reports as an Excel workbook with Chinese\n"
-	    "headings, or html: a report as a page to print"),
+	    "records and reports as an Excel workbook with headings\n"
+	    "in the user's language, or html: a report as a page to\n"
+	    "print"),
 	[CMD_G_OUT] = N_("write what would go to standard output to FILE\n"
 	    "(through FILE.tmp, renamed when whole)"),
 	[CMD_G_BOM] = N_("start CSV with the byte-order mark that Excel and WPS\n"

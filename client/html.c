@@ -827,10 +827,10 @@ html_either(json_t *object, const char *key, const char *fallback)
 	return *s != '\0' ? s : html_str(object, fallback);
 }
 
-/* A printable certificate of service, in Chinese, for A4: the facts the
- * national rules name, the issuer with room for its seal, the QR code
- * that carries the signed certificate (qr, or NULL when it is too long
- * for one) and the JWS as text. */
+/* A printable certificate of service for A4, in the user's language: the
+ * facts the national rules name, the issuer with room for its seal, the
+ * QR code that carries the signed certificate (qr, or NULL when it is too
+ * long for one) and the JWS as text. */
 void
 html_certificate(FILE *f, json_t *cert, const char *jws, const struct qr *qr)
 {

@@ -32,10 +32,10 @@ N_("Hours, points and registrations of a month or a year, a row for each\n"
 "otherwise): aligned columns for people. csv: the daemon's CSV, byte for\n"
 "byte (with --bom after the byte-order mark). json: the daemon's JSON as\n"
 "it came. html: a self-contained page to print on A4, with a bar chart of\n"
-"the hours. xlsx: a workbook with Chinese headings, the rows and their\n"
-"totals, a sheet of the new star levels and one of what the report\n"
-"covers. --out FILE writes FILE (through FILE.tmp, renamed) instead of\n"
-"standard output.\n");
+"the hours. xlsx: a workbook with headings in the user's language, the\n"
+"rows and their totals, a sheet of the new star levels and one of what\n"
+"the report covers. --out FILE writes FILE (through FILE.tmp, renamed)\n"
+"instead of standard output.\n");
 
 /* A fraction with two decimals. */
 static char *
