@@ -146,8 +146,10 @@ jws_status_text(enum jws_status st)
 		return _("the signature does not match: the text was changed "
 		    "or another key signed it");
 	case JWS_BAD_BASE45:
-		return "not the base45 form of a JWS (" JWS_BASE45_PREFIX
-		    " and base45 of a header, a signature and a payload)";
+		/* A message is one literal for xgettext: it spells out
+		 * JWS_BASE45_PREFIX. */
+		return _("not the base45 form of a JWS (VPJ1: and base45 of a "
+		    "header, a signature and a payload)");
 	default:
 		abort();
 	}
