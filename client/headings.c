@@ -315,10 +315,18 @@ static const struct {
 	{ "role", NC_("role value", "admin") },
 	{ "key", NC_("key value", "active") },
 	{ "key", NC_("key value", "revoked") },
+	{ "cause", NC_("cause value", "shift") },
+	{ "cause", NC_("cause value", "reversal") },
+	{ "cause", NC_("cause value", "redemption") },
+	{ "cause", NC_("cause value", "help") },
+	{ "category", NC_("category value", "gift") },
+	{ "category", NC_("category value", "book") },
+	{ "category", NC_("category value", "service") },
 };
 
 /* Value as people read it in the column of key: translated when it is
- * one of the words above, else as it came. */
+ * one of the words above, else as it came. A yes or no (JSON true or
+ * false) is shown by heading_boolean. */
 const char *
 heading_value(const char *key, const char *value)
 {
@@ -335,4 +343,12 @@ heading_value(const char *key, const char *value)
 			return i18n_gettext(heading_values[i].text);
 	}
 	return value;
+}
+
+/* A JSON true or false as a table for people shows it: "true" and
+ * "false" in English, as the CSV has them. */
+const char *
+heading_boolean(int yes)
+{
+	return yes ? C_("boolean", "true") : C_("boolean", "false");
 }

@@ -10,5 +10,6 @@ const char *heading_total(void);
 const char *heading_translated(const char *sheet, const char *key);
 const char *heading_level(const char *level);
 const char *heading_value(const char *key, const char *value);
+const char *heading_boolean(int yes);
 
 #endif

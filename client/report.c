@@ -56,7 +56,7 @@ static char *
 report_yes_no(json_t *value)
 {
 	if (json_is_boolean(value))
-		return xstrdup(json_is_true(value) ? "yes" : "no");
+		return xstrdup(json_is_true(value) ? _("yes") : _("no"));
 	return table_value(value, ", ");
 }
 

@@ -162,6 +162,8 @@ table_cell(const struct table_column *col, json_t *object)
 	else if (json_is_string(value))	/* "active" in the user's words */
 		text = xstrdup(heading_value(col->key,
 		    json_string_value(value)));
+	else if (json_is_boolean(value))
+		text = xstrdup(heading_boolean(json_is_true(value)));
 	else
 		text = table_value(value, ", ");
 	for (p = text; *p != '\0'; p++) {
