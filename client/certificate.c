@@ -61,9 +61,9 @@ certificate_activities(json_t *activities)
 }
 
 static const struct table_column certificate_fields[] = {
-	{ "number", N_("NUMBER"), NULL, false },
+	{ "number", NC_("certificate", "NUMBER"), NULL, false },
 	{ "volunteer", N_("VOLUNTEER"), NULL, false },
-	{ "name", N_("NAME"), NULL, false },
+	{ "name", NC_("person", "NAME"), NULL, false },
 	{ "from", N_("FROM"), NULL, false },
 	{ "to", N_("TO"), NULL, false },
 	{ "minutes", N_("HOURS"), table_hours, true },

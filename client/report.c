@@ -62,7 +62,7 @@ report_yes_no(json_t *value)
 
 static const struct table_column report_star_rows[] = {
 	{ "volunteer", N_("VOLUNTEER"), NULL, false },
-	{ "name", N_("NAME"), NULL, false },
+	{ "name", NC_("person", "NAME"), NULL, false },
 	{ "community", N_("COMMUNITY"), NULL, false },
 	{ "stars", N_("STARS"), NULL, true },
 	{ "hours", N_("HOURS"), report_hundredths, true },

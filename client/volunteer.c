@@ -76,8 +76,8 @@ static const struct table_column volunteer_record[] = {
 };
 
 static const struct table_column volunteer_rows[] = {
-	{ "number", N_("NUMBER"), NULL, false },
-	{ "name", N_("NAME"), NULL, false },
+	{ "number", NC_("volunteer", "NUMBER"), NULL, false },
+	{ "name", NC_("person", "NAME"), NULL, false },
 	{ "community", N_("COMMUNITY"), NULL, false },
 	{ "status", N_("STATUS"), NULL, false },
 	{ "points", N_("POINTS"), NULL, true },
