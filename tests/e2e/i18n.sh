@@ -53,3 +53,15 @@ for pair in "志愿者编号:volunteer number" "志愿服务时长:Hours of serv
 	"积分兑换凭证:POINTS REDEMPTION RECEIPT" "签到:check in" "补录:log records"; do
 	ok "po/zh_CN.po says ${pair%%:*} (po/glossary.md)" grep -q "${pair%%:*}" "$po/zh_CN.po"
 done
+
+# The usage in Chinese fits a terminal of 80 columns, as the English
+# does (a CJK character is two columns wide).
+wide=$(for c in "" $("$VPOINTS" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }'); do
+	# shellcheck disable=SC2086
+	env -u LC_MESSAGES LC_ALL=zh_CN.UTF-8 "$VPOINTS" $c --help
+done | /usr/bin/python3 -c '
+import sys, unicodedata
+cols = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+print(" ".join(f"{cols(l)}:{l[:20]}" for l in sys.stdin.read().splitlines() if cols(l) > 79))')
+is "every line of vpoints --help and of each command's, in Chinese, fits 79 columns" "$wide" ""
+is "... and is Chinese" "$(env -u LC_MESSAGES LC_ALL=zh_CN.UTF-8 "$VPOINTS" shift --help | head -n 1 | cut -c1-9)" "用法："
