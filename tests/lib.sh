@@ -43,6 +43,9 @@ export XDG_CONFIG_HOME="$T_DIR/xdg-config" XDG_STATE_HOME="$T_DIR/xdg-state"
 # Chinese (LC_ALL=zh_CN.UTF-8 for the client alone: the shell keeps its
 # locale, which may not be installed).
 export VPOINTS_LOCALEDIR="$top_builddir/po"
+if [ -n "${LC_ALL:-}" ]; then
+	export LANG="$LC_ALL"	# its character set stays
+fi
 unset LANGUAGE LC_ALL
 export LC_MESSAGES=C
 zh() { VP_LOCALE=zh_CN.UTF-8 "$@"; }
