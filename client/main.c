@@ -37,8 +37,16 @@ main(int argc, char **argv)
 	 * config file matters only to a command that runs. */
 	configured = settings_resolve(&cl.settings, &args, err,
 	    sizeof(err)) == 0;
-	if (configured)
+	if (configured && cl.settings.language != NULL) {
 		i18n_language(cl.settings.language);
+		/* The line was judged before the language was known: say
+		 * what is wrong with it again, in that language. */
+		if (parsed == CMD_BAD) {
+			free(cause);
+			cmd_free(c);
+			parsed = cmd_parse(argc, argv, &cl, &args, &c, &cause);
+		}
+	}
 	switch (parsed) {
 	case CMD_PARSED:
 		break;

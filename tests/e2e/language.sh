@@ -171,6 +171,9 @@ is "config language = en (LANG=zh_CN.UTF-8): English" \
 	"usage: vpoints [global options] COMMAND [args]"
 out=$(VPOINTS_CONFIG="$T_DIR/zh.conf" en balance V-001)
 like "... and for a command that runs" "$out" "积分      15"
+err=$(VPOINTS_CONFIG="$T_DIR/zh.conf" en volunteer add 2>&1)
+is "... and for what is wrong with a command line" "$(head -n 1 <<<"$err")" \
+	"vpoints: volunteer add: 缺少 NUMBER"
 
 is "the daemon logged no error" "$(grep -c "vpointsd\[$DAEMON_PID\] error:" "$DAEMON_LOG")" 0
 ok "vpointsd stops cleanly" daemon_stop
