@@ -2,8 +2,9 @@
 # Spreadsheets and receipts through the real client: every list and
 # report as a workbook (--format xlsx, made in Chinese: zh), read back by
 # openpyxl (tests/xlsx_check.py) and compared cell by cell with the JSON
-# answer of the same request; CSV with and without the byte-order mark; --out; and
-# the redemption receipt for a 58 mm receipt printer and for A4.
+# answer of the same request; CSV with and without the byte-order mark;
+# --out; and the redemption receipt for a 58 mm receipt printer and for
+# A4.
 . "$top_srcdir/tests/lib.sh"
 
 harness_db
