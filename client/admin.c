@@ -104,8 +104,8 @@ station_print_added(struct client *cl, const struct cmd *c, json_t *added)
 		abort();
 	sig_keyid(pk, keyid);
 	if (strcmp(client_str(added, "keyid"), keyid) != 0) {
-		fprintf(stderr, _("vpoints: station add: the daemon's key id %s "
-		    "is not the key's thumbprint %s\n"), client_str(added,
+		fprintf(stderr, _("vpoints: station add: the daemon's key id "
+		    "%s is not the key's thumbprint %s\n"), client_str(added,
 		    "keyid"), keyid);
 		return WIRE_EXIT_SOFTWARE;
 	}
@@ -150,7 +150,8 @@ station_print_list(struct client *cl, const struct cmd *c, json_t *list)
 			    heading_value("role", client_str(station, "role")),
 			    json_is_string(json_object_get(station,
 			    "community")) ? client_str(station, "community") :
-			    "-", heading_value("key", state), keyid != NULL ? keyid : "-",
+			    "-", heading_value("key", state),
+			    keyid != NULL ? keyid : "-",
 			    client_str(station, "name"));
 		row = json_copy(station);
 		json_object_set_new(row, "key", json_string(state));

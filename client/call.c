@@ -48,7 +48,8 @@ call_key(struct client *cl, struct net_response *resp)
 		return 0;
 	if (cl->settings.key == NULL) {
 		snprintf(resp->error, sizeof(resp->error), _("no station key: "
-		    "give --key FILE, VPOINTS_KEY or key = in the config file"));
+		    "give --key FILE, VPOINTS_KEY or key = in the config "
+		    "file"));
 		return -1;
 	}
 	cl->key = keyfile_read_secret(cl->settings.key, resp->error,

@@ -127,9 +127,9 @@ card_print(struct client *cl, struct cmd *c)
 		goto done;
 	}
 	if (answer != NULL && limit != NULL && n == strtoul(limit, NULL, 10))
-		fprintf(stderr, _("vpoints: card print: cards for the first %zu "
-		    "volunteers only (--limit); print the others by --team or "
-		    "--volunteers\n"), n);
+		fprintf(stderr, _("vpoints: card print: cards for the first "
+		    "%zu volunteers only (--limit); print the others by --team "
+		    "or --volunteers\n"), n);
 	if ((rc = call_run(cl, cmd_what(c),
 	    wire_route(WIRE_OP_COMMUNITY_LIST)->method,
 	    wire_route(WIRE_OP_COMMUNITY_LIST)->pattern, NULL, NULL,
@@ -149,7 +149,8 @@ card_print(struct client *cl, struct cmd *c)
 		printf(_("card print: %zu cards on %zu A4 sheets: %s\n"), n, sheets,
 		    out);
 	else
-		fprintf(stderr, _("card print: %zu cards on %zu A4 sheets\n"), n,
+		fprintf(stderr, _("card print: %zu cards on %zu A4 sheets\n"),
+		    n,
 		    sheets);
 done:
 	free(text);

@@ -45,13 +45,15 @@ catalog_print(struct client *cl, const struct cmd *c, json_t *item)
 		if (strcmp(cmd_sub(c), done[i][0]) == 0)
 			what = _(done[i][1]);
 	}
-	printf(_("item %s %s: %s, %s, %lld points, %lld in stock, station %s%s\n"),
+	printf(_("item %s %s: %s, %s, %lld points, %lld in stock, "
+	    "station %s%s\n"),
 	    client_str(item, "code"), what, client_str(item, "name"),
 	    client_str(item, "category"),
 	    (long long)json_integer_value(json_object_get(item, "price")),
 	    (long long)json_integer_value(json_object_get(item, "stock")),
 	    client_str(item, "station"),
-	    json_is_false(json_object_get(item, "active")) ? _(", inactive") : "");
+	    json_is_false(json_object_get(item, "active")) ?
+	    _(", inactive") : "");
 	return WIRE_EXIT_OK;
 }
 

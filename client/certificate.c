@@ -162,8 +162,8 @@ certificate_print_issued(struct client *cl, const struct cmd *c,
 	int rc = WIRE_EXIT_OK;
 
 	if (jws == NULL || !json_is_object(cert)) {
-		fprintf(stderr, _("vpoints: certificate issue: the answer has no "
-		    "jws or certificate\n"));
+		fprintf(stderr, _("vpoints: certificate issue: the answer has "
+		    "no jws or certificate\n"));
 		return WIRE_EXIT_SOFTWARE;
 	}
 	line = xasprintf("%s\n", jws);
@@ -277,7 +277,8 @@ certificate_verify(struct client *cl, struct cmd *c)
 	 * form. */
 	if (base45) {
 		if ((st = jws_unbase45(jws, &unpacked)) != JWS_OK) {
-			fprintf(stderr, _("vpoints: certificate verify: %s: %s\n"),
+			fprintf(stderr,
+			    _("vpoints: certificate verify: %s: %s\n"),
 			    file, jws_status_text(st));
 			goto done;
 		}
@@ -291,8 +292,8 @@ certificate_verify(struct client *cl, struct cmd *c)
 	}
 	doc = json_loadb(payload, len, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(doc)) {
-		fprintf(stderr, _("vpoints: certificate verify: %s: signed, but "
-		    "what is signed is not a JSON object\n"), file);
+		fprintf(stderr, _("vpoints: certificate verify: %s: signed, "
+		    "but what is signed is not a JSON object\n"), file);
 		goto done;
 	}
 	if (cl->json) {
@@ -303,7 +304,8 @@ certificate_verify(struct client *cl, struct cmd *c)
 		certificate_print(cl, doc);
 		if (!cl->csv && json_object_get(doc, "number") != NULL)
 			printf(_("(a revocation is not visible offline: vpoints "
-			    "certificate show %s)\n"), client_str(doc, "number"));
+			    "certificate show %s)\n"),
+			    client_str(doc, "number"));
 	}
 	rc = WIRE_EXIT_OK;
 	goto done;

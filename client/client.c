@@ -312,7 +312,8 @@ client_end(struct client *cl, int rc)
 		if (rc == WIRE_EXIT_OK || xlsx_sheets(cl->book) > 0) {
 			if (xlsx_write(cl->book, stdout, err,
 			    sizeof(err)) != 0) {
-				fprintf(stderr, _("vpoints: workbook: %s\n"), err);
+				fprintf(stderr,
+				    _("vpoints: workbook: %s\n"), err);
 				rc = WIRE_EXIT_CANTCREAT;
 			}
 		} else {

@@ -116,16 +116,19 @@ static const char *const cmd_globals_help[CMD_G_COUNT] = {
 	[CMD_G_CONFIG] = N_("config file (else VPOINTS_CONFIG, else\n"
 	    "~/.config/vpoints/config when it exists)"),
 	[CMD_G_JSON] = N_("machine output: the daemon's JSON as it came"),
-	[CMD_G_CSV] = N_("lists, records and balances as CSV (RFC 4180, UTF-8,\n"
+	[CMD_G_CSV] = N_(
+	    "lists, records and balances as CSV (RFC 4180, UTF-8,\n"
 	    "a header row; the config file's format = csv|json|table\n"
 	    "sets the default)"),
-	[CMD_G_FORMAT] = N_("table, csv, json (as --csv, --json), xlsx: lists,\n"
+	[CMD_G_FORMAT] = N_(
+	    "table, csv, json (as --csv, --json), xlsx: lists,\n"
 	    "records and reports as an Excel workbook with headings\n"
 	    "in the user's language, or html: a report as a page to\n"
 	    "print"),
 	[CMD_G_OUT] = N_("write what would go to standard output to FILE\n"
 	    "(through FILE.tmp, renamed when whole)"),
-	[CMD_G_BOM] = N_("start CSV with the byte-order mark that Excel and WPS\n"
+	[CMD_G_BOM] = N_(
+	    "start CSV with the byte-order mark that Excel and WPS\n"
 	    "need to read UTF-8 (the config file's bom = yes|no\n"
 	    "sets the default)"),
 	[CMD_G_NO_BOM] = N_("CSV without it"),
@@ -136,7 +139,8 @@ static const char *const cmd_globals_help[CMD_G_COUNT] = {
 	    "UUID, so that\nrunning the same command again cannot apply it "
 	    "twice"),
 	[CMD_G_VERSION] = N_("print the version"),
-	[CMD_G_HELP] = N_("print this help (vpoints COMMAND --help: a command's)"),
+	[CMD_G_HELP] = N_("print this help (vpoints COMMAND --help: a "
+	    "command's)"),
 };
 
 static const char cmd_usage_head[] = N_(
@@ -485,7 +489,8 @@ cmd_check(const struct cmd *c, char **cause)
 		o = c->given[i].option;
 		if (o->type == CMD_CHOICE &&
 		    cmd_choice_index(o->value, c->given[i].text) < 0) {
-			*cause = xasprintf(_("--%s wants %s, not \"%s\""), o->name,
+			*cause = xasprintf(_("--%s wants %s, not \"%s\""),
+			    o->name,
 			    o->value, c->given[i].text);
 			return CMD_BAD;
 		}

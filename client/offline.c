@@ -407,8 +407,8 @@ offline_flush(struct client *cl, struct cmd *c)
 			    &refused);
 			break;
 		case CALL_NO_ANSWER:
-			fprintf(stderr, _("vpoints: outbox %s (%s): vpointsd at "
-			    "%s did not answer: %s\n"), entries[i].id,
+			fprintf(stderr, _("vpoints: outbox %s (%s): vpointsd "
+			    "at %s did not answer: %s\n"), entries[i].id,
 			    entries[i].what, cl->settings.server, resp.error);
 			rc = WIRE_EXIT_TEMPFAIL;
 			break;
@@ -426,7 +426,8 @@ offline_flush(struct client *cl, struct cmd *c)
 	if (rc != 0)
 		i--;	/* the entry that stopped the flush stays */
 	if (!cl->json)
-		printf(_("outbox: %zu sent, %zu refused, %zu kept\n"), i - refused,
+		printf(_("outbox: %zu sent, %zu refused, %zu kept\n"),
+		    i - refused,
 		    refused, n - i);
 	else if (rc != 0)
 		fprintf(stderr, _("vpoints: outbox flush: stopped; %zu kept\n"),
@@ -451,7 +452,8 @@ static const struct cmd_verb offline_verbs[] = {
 
 const struct cmd_entry cmd_outbox_entry = {
 	.name = "outbox",
-	.summary = N_("writes queued while vpointsd was unreachable: list, flush"),
+	.summary = N_("writes queued while vpointsd was unreachable: list, "
+	    "flush"),
 	.about = offline_about,
 	.verbs = offline_verbs,
 	.nverbs = CMD_NITEMS(offline_verbs),

@@ -288,7 +288,8 @@ outbox_add(const char *dir, struct outbox_entry *e, char *err, size_t errlen)
 		return -1;
 	}
 	if ((text = outbox_text(e, 0, NULL)) == NULL) {
-		snprintf(err, errlen, _("an entry needs every field, in UTF-8"));
+		snprintf(err, errlen,
+		    _("an entry needs every field, in UTF-8"));
 		return -1;
 	}
 	if (outbox_mkdir(dir, err, errlen) != 0 ||

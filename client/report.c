@@ -271,8 +271,9 @@ report_verbatim(struct client *cl, const struct net_response *resp)
 		if (resp->content_type == NULL ||
 		    strncmp(resp->content_type, REPORT_ACCEPT_CSV,
 		    strlen(REPORT_ACCEPT_CSV)) != 0) {
-			fprintf(stderr, _("vpoints: report: the daemon answered "
-			    "%s, not CSV\n"), resp->content_type != NULL ?
+			fprintf(stderr, _("vpoints: report: the daemon "
+			    "answered %s, not CSV\n"),
+			    resp->content_type != NULL ?
 			    resp->content_type : _("without a Content-Type"));
 			return WIRE_EXIT_SOFTWARE;
 		}
@@ -351,7 +352,8 @@ static const struct cmd_verb report_verbs[] = {
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.summary = N_("monthly and annual reports: table, CSV, JSON, HTML, xlsx"),
+	.summary = N_("monthly and annual reports: table, CSV, JSON, HTML, "
+	    "xlsx"),
 	.about = report_about,
 	.verbs = report_verbs,
 	.nverbs = CMD_NITEMS(report_verbs),

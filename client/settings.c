@@ -57,7 +57,8 @@ settings_line(void *arg, const char *section, const char *name,
 	    strcmp(value, "no") == 0))
 		s->bom = strcmp(value, "yes") == 0;
 	else if (strcmp(name, "bom") == 0) {
-		snprintf(f->err, f->errlen, _("bom = %s: want yes or no"), value);
+		snprintf(f->err, f->errlen, _("bom = %s: want yes or no"),
+		    value);
 		f->failed = 1;
 		return 0;
 	} else if (strcmp(name, "receipt") == 0 &&
@@ -143,7 +144,8 @@ settings_resolve(struct settings *s, const struct settings_args *args,
 			return -1;
 		}
 		if (rc > 0) {
-			snprintf(err, errlen, _("%s:%d: not a name = value line"),
+			snprintf(err, errlen,
+			    _("%s:%d: not a name = value line"),
 			    s->config_path, rc);
 			return -1;
 		}

@@ -65,7 +65,8 @@ xlsx_new(char *err, size_t errlen)
 		goto fail;
 	}
 	if ((x->book = workbook_new(x->path)) == NULL) {
-		snprintf(err, errlen, _("libxlsxwriter cannot make a workbook"));
+		snprintf(err, errlen,
+		    _("libxlsxwriter cannot make a workbook"));
 		goto fail;
 	}
 	x->heading = workbook_add_format(x->book);
@@ -297,7 +298,8 @@ xlsx_write(struct xlsx *x, FILE *f, char *err, size_t errlen)
 		goto fail;
 	while ((n = read(x->fd, buf, sizeof(buf))) > 0) {
 		if (fwrite(buf, 1, (size_t)n, f) != (size_t)n) {
-			snprintf(err, errlen, _("cannot write the workbook: %s"),
+			snprintf(err, errlen,
+			    _("cannot write the workbook: %s"),
 			    strerror(errno));
 			goto done;
 		}
