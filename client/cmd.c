@@ -74,6 +74,7 @@ enum cmd_global {
 	CMD_G_SERVER,
 	CMD_G_KEY,
 	CMD_G_CONFIG,
+	CMD_G_CACERT,
 	CMD_G_JSON,
 	CMD_G_CSV,
 	CMD_G_FORMAT,
@@ -92,6 +93,7 @@ static const struct cmd_option cmd_globals[CMD_G_COUNT + 1] = {
 	[CMD_G_SERVER] = CMD_OPT("server", CMD_STRING, NULL, "URL", 0),
 	[CMD_G_KEY] = CMD_OPT("key", CMD_STRING, NULL, "FILE", 0),
 	[CMD_G_CONFIG] = CMD_OPT("config", CMD_STRING, NULL, "FILE", 0),
+	[CMD_G_CACERT] = CMD_OPT("cacert", CMD_STRING, NULL, "FILE", 0),
 	[CMD_G_JSON] = CMD_OPT("json", CMD_FLAG, NULL, NULL, 0),
 	[CMD_G_CSV] = CMD_OPT("csv", CMD_FLAG, NULL, NULL, 0),
 	[CMD_G_FORMAT] = CMD_OPT("format", CMD_CHOICE, NULL, "FORMAT", 0),
@@ -115,6 +117,9 @@ static const char *const cmd_globals_help[CMD_G_COUNT] = {
 	    "the\nconfig file)",
 	[CMD_G_CONFIG] = "config file (else VPOINTS_CONFIG, else\n"
 	    "~/.config/vpoints/config when it exists)",
+	[CMD_G_CACERT] = "trust only the CA certificates in FILE (PEM) for an\n"
+	    "https:// server (else the config file's cacert =, else\n"
+	    "the system's)",
 	[CMD_G_JSON] = "machine output: the daemon's JSON as it came",
 	[CMD_G_CSV] = "lists, records and balances as CSV (RFC 4180, UTF-8,\n"
 	    "a header row; the config file's format = csv|json|table\n"
@@ -264,6 +269,9 @@ cmd_set_global(enum cmd_global g, const char *text, struct client *cl,
 		break;
 	case CMD_G_CONFIG:
 		sa->config = text;
+		break;
+	case CMD_G_CACERT:
+		sa->cacert = text;
 		break;
 	case CMD_G_JSON:
 		cl->json = true;

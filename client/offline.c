@@ -173,7 +173,7 @@ offline_run(struct client *cl, const char *what, const char *method,
 		break;
 	case CALL_NOT_SENT:
 		fprintf(stderr, "vpoints: %s: %s\n", what, resp.error);
-		rc = cl->key == NULL ? WIRE_EXIT_CONFIG : WIRE_EXIT_UNAVAILABLE;
+		rc = net_exit_code(&resp);
 		break;
 	default:
 		abort();
@@ -414,8 +414,7 @@ offline_flush(struct client *cl, struct cmd *c)
 		case CALL_NOT_SENT:
 			fprintf(stderr, "vpoints: outbox flush: %s\n",
 			    resp.error);
-			rc = cl->key == NULL ? WIRE_EXIT_CONFIG :
-			    WIRE_EXIT_UNAVAILABLE;
+			rc = net_exit_code(&resp);
 			break;
 		default:
 			abort();
