@@ -295,9 +295,16 @@ net_untrusted(struct net *n, CURLcode rc, struct net_response *resp)
 		    "changed)"), n->server);
 		return;
 	}
-	/* A chain that verified and still failed is for another name. */
+	/*
+	 * Which check failed, by OpenSSL's verify result: libcurl checks the
+	 * name itself once the chain verified, and marks a mismatch as
+	 * unspecified (1) or an application's error (50); OpenSSL's own name
+	 * checks say 62 (host) or 64 (IP address). The chain's failures
+	 * (unknown issuer 20, expired 10 ...) are the others.
+	 */
 	curl_easy_getinfo(n->curl, CURLINFO_SSL_VERIFYRESULT, &verify);
-	if (verify == 0)
+	if (verify == 0 || verify == 1 || verify == 50 || verify == 62 ||
+	    verify == 64)
 		snprintf(resp->error, sizeof(resp->error), _("the certificate "
 		    "of %s is not for the host name in the server URL; "
 		    "refused (%s)"), n->server, n->curl_error);
