@@ -165,7 +165,8 @@ static const char cmd_usage_tail[] =
 "  73  cannot write an output file\n"
 "  75  temporary failure: try again (still in flight, overloaded), or\n"
 "      the write was queued in the outbox\n"
-"  77  signature rejected or permission denied\n"
+"  77  signature rejected or permission denied, or the server's TLS\n"
+"      certificate refused (CA, host name or pin)\n"
 "  78  configuration or key file error\n";
 
 static const char cmd_usage_offline[] =

@@ -51,6 +51,7 @@ out=$("$VPOINTS" --server "https://[::1]:$NGINX_PORT/vpoints" --cacert "$CA" --k
 	--json balance V-001 2>&1)
 is "IPv6, no trailing slash: 0" "$?" 0
 like "... the balance" "$out" '"points": 15'
+ok "the sample config file is one vpoints reads" "$VPOINTS" --config "$top_srcdir/etc/vpoints.conf" outbox list
 ok "the config file's cacert = and server =" env VPOINTS_CONFIG=<(printf 'server = %s\ncacert = %s\n' "$URL" "$CA") \
 	"$VPOINTS" --key "$T_DIR/s1.key" balance V-001
 
