@@ -65,8 +65,7 @@ net_prefix_of(const char *path)
 
 	if (path == NULL || *path == '\0')
 		return xstrdup("");
-	if (path[0] != '/' || strspn(path, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/") != strlen(path) ||
+	if (path[0] != '/' || strspn(path, WIRE_PREFIX_CHARS) != strlen(path) ||
 	    strstr(path, "//") != NULL)
 		return NULL;
 	len = strlen(path);
@@ -342,8 +341,8 @@ net_failed(struct net *n, CURLcode rc, struct net_response *resp)
 		return;
 	default:
 		resp->failure = NET_UNREACHABLE;
-		snprintf(resp->error, sizeof(resp->error), _("no answer from "
-		    "%s: %s"), n->server, why);
+		snprintf(resp->error, sizeof(resp->error), _("vpointsd at %s "
+		    "did not answer: %s"), n->server, why);
 		return;
 	}
 }
@@ -408,9 +407,9 @@ net_request(struct net *n, const char *method, const char *path,
 			status = resp->status;
 			net_response_clear(resp);
 			resp->failure = NET_UNREACHABLE;
-			snprintf(resp->error, sizeof(resp->error), _("the proxy "
-			    "in front of %s answered %ld: it cannot reach "
-			    "vpointsd"), n->server, status);
+			snprintf(resp->error, sizeof(resp->error), _("vpointsd "
+			    "at %s did not answer: the proxy in front of it "
+			    "answered %ld"), n->server, status);
 		}
 	} else {
 		net_failed(n, rc, resp);

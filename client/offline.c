@@ -110,8 +110,7 @@ offline_queue(struct client *cl, const char *what, const char *method,
 	char queued_at[WHEN_RFC3339_LEN], err[512];
 	int rc;
 
-	fprintf(stderr, "vpoints: %s: vpointsd at %s did not answer: %s\n",
-	    what, cl->settings.server, why);
+	fprintf(stderr, "vpoints: %s: %s\n", what, why);
 	if (outbox_has_id_number(body)) {
 		fprintf(stderr, "vpoints: %s: not queued: an ID number is "
 		    "never kept on this machine; run the command again once "
@@ -406,9 +405,8 @@ offline_flush(struct client *cl, struct cmd *c)
 			    &refused);
 			break;
 		case CALL_NO_ANSWER:
-			fprintf(stderr, "vpoints: outbox %s (%s): vpointsd at "
-			    "%s did not answer: %s\n", entries[i].id,
-			    entries[i].what, cl->settings.server, resp.error);
+			fprintf(stderr, "vpoints: outbox %s (%s): %s\n",
+			    entries[i].id, entries[i].what, resp.error);
 			rc = WIRE_EXIT_TEMPFAIL;
 			break;
 		case CALL_NOT_SENT:

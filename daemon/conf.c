@@ -12,6 +12,7 @@
 
 #include "daemon/conf.h"
 #include "log.h"
+#include "wire.h"
 #include "xmalloc.h"
 
 enum conf_type {
@@ -296,8 +297,7 @@ conf_store(struct conf *cf, const struct conf_key *key,
 		while (len > 1 && value[len - 1] == '/')
 			len--;
 		if (*value != '\0' && (*value != '/' || strspn(value,
-		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789-._~/") != strlen(value) ||
+		    WIRE_PREFIX_CHARS) != strlen(value) ||
 		    strstr(value, "//") != NULL)) {
 			snprintf(err, errlen, "%s: \"%s\" is not a path "
 			    "/NAME[/NAME...] of letters, digits and \"-._~\"",

@@ -103,7 +103,16 @@ is "V-001 is checked in" "$(count "SELECT count(*) FROM checkins")" $((checkins 
 ok "the daemon stops" daemon_stop
 out=$(s1 --retries 1 volunteer add V-002 --name "李四" 2>&1)
 is "volunteer add behind a proxy with no daemon: 75" "$?" 75
-like "... saying the proxy cannot reach vpointsd" "$out" "answered 502: it cannot reach vpointsd"
+like "... saying the proxy answered for it" "$out" "vpointsd at $URL did not answer: the proxy in front of it answered 502"
 ok "the daemon is back" daemon_restart
 ok "flush" s1 outbox flush
 is "V-002 is registered once" "$(count "SELECT count(*) FROM volunteers WHERE number = 'V-002'")" 1
+
+# Memory: a call over TLS, under valgrind (the rest of the client is
+# checked in valgrind.sh).
+if command -v valgrind >/dev/null; then
+	valgrind --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
+		--error-exitcode=99 --log-file="$T_DIR/tls.vg.log" \
+		"$VPOINTS" --config "$T_DIR/pin.conf" --key "$T_DIR/s1.key" balance V-001 >/dev/null 2>&1
+	is "a call over TLS under valgrind: 0" "$?" 0
+fi
