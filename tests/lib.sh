@@ -35,6 +35,9 @@ export T_NOW
 # What the client reads and writes stays here too: not the config,
 # variables or offline outbox of whoever runs the tests.
 unset VPOINTS_SERVER VPOINTS_KEY VPOINTS_CONFIG VPOINTS_OUTBOX
+# Nor the proxies of whoever runs them: vpoints (libcurl) and curl would
+# take the loopback daemon's requests there.
+unset http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 export XDG_CONFIG_HOME="$T_DIR/xdg-config" XDG_STATE_HOME="$T_DIR/xdg-state"
 
 # Sanitizer reports (a build with --enable-asan): every sanitized program

@@ -22,7 +22,6 @@ jget() { /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.ar
 # The admin and station S01, through the proxy, trusting the test's CA.
 adm() { "$VPOINTS" --server "$URL" --cacert "$CA" "$@"; }
 s1() { "$VPOINTS" --server "$URL" --cacert "$CA" --key "$T_DIR/s1.key" "$@"; }
-requests() { wc -l <"$T_DIR/nginx/access.log"; }
 
 # The main commands, through the proxy.
 out=$(adm status 2>&1)
@@ -56,28 +55,29 @@ ok "the config file's cacert = and server =" env VPOINTS_CONFIG=<(printf 'server
 	"$VPOINTS" --key "$T_DIR/s1.key" balance V-001
 
 # Certificates that are not the expected ones: refused before any request.
-before=$(requests)
-out=$(s1 --cacert "$T_DIR/tls/other-ca.pem" balance V-001 2>&1)
+out=$(s1 --cacert "$T_DIR/tls/other-ca.pem" balance V-404 2>&1)
 is "another CA: 77" "$?" 77
 like "... saying why" "$out" "vpoints: balance: the certificate of $URL is not signed by a CA this station trusts; refused"
 like "... and what to do" "$out" "give its CA with --cacert FILE or cacert = in the config file"
-out=$("$VPOINTS" --server "$URL" --key "$T_DIR/s1.key" balance V-001 2>&1)
+out=$("$VPOINTS" --server "$URL" --key "$T_DIR/s1.key" balance V-404 2>&1)
 is "the system's CAs only: 77" "$?" 77
 export VPOINTS_OUTBOX="$T_DIR/outbox"
 out=$(s1 --cacert "$T_DIR/tls/other-ca.pem" volunteer add V-009 --name Nobody 2>&1)
 is "a write to an untrusted server: 77" "$?" 77
 ok "... is not queued in the outbox" test ! -e "$VPOINTS_OUTBOX"
+is "... nor applied" "$(count "SELECT count(*) FROM volunteers WHERE number = 'V-009'")" 0
 out=$("$VPOINTS" --server "https://127.0.0.2:$NGINX_PORT/vpoints/" --cacert "$CA" --key "$T_DIR/s1.key" \
-	balance V-001 2>&1)
+	balance V-404 2>&1)
 is "a host name the certificate is not for (127.0.0.2): 77" "$?" 77
 like "... saying why" "$out" "the certificate of https://127.0.0.2:$NGINX_PORT/vpoints/ is not for the host name in the server URL; refused"
 pin=$(tls_pin "$T_DIR/tls/server.key")
 wrong=$(tls_pin "$T_DIR/tls/other-ca.key")
 printf 'server = %s\ncacert = %s\npin = %s\n' "$URL" "$CA" "$wrong" >"$T_DIR/wrong-pin.conf"
-out=$("$VPOINTS" --config "$T_DIR/wrong-pin.conf" --key "$T_DIR/s1.key" balance V-001 2>&1)
+out=$("$VPOINTS" --config "$T_DIR/wrong-pin.conf" --key "$T_DIR/s1.key" balance V-404 2>&1)
 is "a wrong pin: 77" "$?" 77
 like "... saying why" "$out" "the public key of $URL is not the one pin = names in the config file; refused"
-is "none of them reached nginx's HTTP" "$(requests)" "$before"
+grep -q V-404 "$T_DIR/nginx/access.log" "$DAEMON_LOG"
+is "none of them reached nginx's HTTP, nor vpointsd" "$?" 1
 printf 'server = %s\ncacert = %s\npin = %s;%s\n' "$URL" "$CA" "$wrong" "$pin" >"$T_DIR/pin.conf"
 out=$("$VPOINTS" --config "$T_DIR/pin.conf" --key "$T_DIR/s1.key" --json balance V-001 2>&1)
 is "the right pin among two: 0" "$?" 0
@@ -85,6 +85,26 @@ like "... the balance" "$out" '"points": 15'
 out=$("$VPOINTS" --server "http://192.0.2.1:8750/" --key "$T_DIR/s1.key" balance V-001 2>&1)
 is "plain http:// to a host not on loopback: 78" "$?" 78
 like "... saying why" "$out" "plain http:// would send names and phone numbers in clear"
+
+# An HTTP proxy between the station and nginx (CONNECT: TLS end to end),
+# from the environment or proxy =; proxy = none ignores the environment.
+/usr/bin/python3 "$top_srcdir/tests/connect_proxy.py" "$T_DIR/proxy.port" "$T_DIR/proxy.log" \
+	</dev/null >>"$T_DIR/proxy.err" 2>&1 &
+EXTRA_PIDS+=($!)
+for _ in $(seq 1 100); do [ -s "$T_DIR/proxy.port" ] && break; sleep 0.1; done
+PROXY=http://127.0.0.1:$(cat "$T_DIR/proxy.port")
+out=$(https_proxy=$PROXY s1 --json balance V-001 2>&1)
+is "through the proxy of https_proxy: 0" "$?" 0
+like "... the balance" "$out" '"points": 15'
+is "... tunnelled by it" "$(cat "$T_DIR/proxy.log")" "CONNECT localhost:$NGINX_PORT"
+printf 'proxy = %s\n' "$PROXY" >"$T_DIR/proxy.conf"
+ok "through the proxy of proxy =" s1 --config "$T_DIR/proxy.conf" balance V-001
+is "... tunnelled by it" "$(wc -l <"$T_DIR/proxy.log")" 2
+printf 'proxy = none\n' >"$T_DIR/no-proxy.conf"
+ok "proxy = none, https_proxy set: straight to nginx" \
+	env https_proxy="$PROXY" "$VPOINTS" --config "$T_DIR/no-proxy.conf" --server "$URL" \
+	--cacert "$CA" --key "$T_DIR/s1.key" balance V-001
+is "... not through the proxy" "$(wc -l <"$T_DIR/proxy.log")" 2
 
 # The proxy is down: a write waits in the outbox, and goes once it is up.
 checkins=$(count "SELECT count(*) FROM checkins")
