@@ -172,9 +172,11 @@ static const char cmd_usage_tail[] =
 static const char cmd_usage_offline[] =
 "\n"
 "Offline: when vpointsd gives no answer at all after the retries\n"
-"(connection refused, reset, timed out), shift log, checkin, checkout and\n"
-"volunteer add are queued in a local outbox and exit 75; an answer, even\n"
-"503, is not \"unreachable\" (the daemon is up: the write fails as before).\n"
+"(connection refused, reset, timed out, or a proxy in front of it answers\n"
+"502 or 504), shift log, checkin, checkout and volunteer add are queued in\n"
+"a local outbox and exit 75; an answer, even 503, is not \"unreachable\"\n"
+"(the daemon is up: the write fails as before), nor is a TLS certificate\n"
+"refused (77).\n"
 "vpoints outbox --help says more; vpoints outbox flush sends them.\n"
 "\n"
 "Commands:\n";

@@ -305,13 +305,18 @@ tls_pin() {
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 NGINX_PID=
 NGINX_PORT=
+# Whether this machine has the IPv6 loopback, for nginx to listen on.
+NGINX_IPV6=no
+grep -q ' lo$' /proc/net/if_inet6 2>/dev/null && NGINX_IPV6=yes
 nginx_config() {
-	local d="$T_DIR/nginx" site="$top_srcdir/etc/nginx-vpoints.conf" n
+	local d="$T_DIR/nginx" site="$top_srcdir/etc/nginx-vpoints.conf" n v6listen
 	mkdir -p "$d"
 	[ -n "$NGINX_PORT" ] || NGINX_PORT=$(harness_free_port)
+	v6listen="listen [::1]:$NGINX_PORT ssl;"
+	[ "$NGINX_IPV6" = yes ] || v6listen="# no IPv6 loopback here"
 	sed -e "s|^\( *server \)127\.0\.0\.1:8750;|\1127.0.0.1:$DAEMON_PORT;|" \
 		-e "s|^\( *\)listen 443 ssl;|\1listen 127.0.0.1:$NGINX_PORT ssl; listen 127.0.0.2:$NGINX_PORT ssl;|" \
-		-e "s|^\( *\)listen \[::\]:443 ssl;|\1listen [::1]:$NGINX_PORT ssl;|" \
+		-e "s|^\( *\)listen \[::\]:443 ssl;|\1$v6listen|" \
 		-e "s|/etc/ssl/vpoints/fullchain\.pem|$T_DIR/tls/server.pem|" \
 		-e "s|/etc/ssl/vpoints/privkey\.pem|$T_DIR/tls/server.key|" \
 		"$site" >"$d/site.conf"

@@ -46,10 +46,14 @@ like "... has V-001" "$out" "V-001"
 like "the daemon got the path as sent, prefix and all" \
 	"$(cat "$DAEMON_LOG")" "POST /vpoints/v1/volunteers 201"
 like "... through nginx" "$(cat "$T_DIR/nginx/access.log")" "GET /vpoints/v1/volunteers/V-001/ledger HTTP/1.1\" 200"
-out=$("$VPOINTS" --server "https://[::1]:$NGINX_PORT/vpoints" --cacert "$CA" --key "$T_DIR/s1.key" \
-	--json balance V-001 2>&1)
-is "IPv6, no trailing slash: 0" "$?" 0
-like "... the balance" "$out" '"points": 15'
+if [ "$NGINX_IPV6" = yes ]; then
+	out=$("$VPOINTS" --server "https://[::1]:$NGINX_PORT/vpoints" --cacert "$CA" --key "$T_DIR/s1.key" \
+		--json balance V-001 2>&1)
+	is "IPv6, no trailing slash: 0" "$?" 0
+	like "... the balance" "$out" '"points": 15'
+else
+	echo "ok $((T_COUNT += 1)) # SKIP no IPv6 loopback on this machine"
+fi
 ok "the sample config file is one vpoints reads" "$VPOINTS" --config "$top_srcdir/etc/vpoints.conf" outbox list
 ok "the config file's cacert = and server =" env VPOINTS_CONFIG=<(printf 'server = %s\ncacert = %s\n' "$URL" "$CA") \
 	"$VPOINTS" --key "$T_DIR/s1.key" balance V-001
