@@ -10,7 +10,8 @@
 # commented defaults name the configured paths, a daemon whose state
 # folder is not its user's stops with 78 and says why, libpq's
 # multi-line errors reach the log as one line, and the installed
-# programs, /healthz and the build say one version. Needs root (useradd,
+# programs, /healthz and the build say one version; then a station
+# through nginx with TLS, as the guide's TLS section says. Needs root (useradd,
 # runuser); skipped otherwise. The database is the test's own cluster,
 # not the system's PostgreSQL.
 if [ "$(id -u)" != 0 ]; then
