@@ -14,138 +14,138 @@
 #include "wire.h"
 
 static const char training_about[] =
-"Training sessions: add records one held for this station's community\n"
+N_("Training sessions: add records one held for this station's community\n"
 "(an admin names --community), with its course, date, hours (to two\n"
 "decimals), trainer and place; --qualification Q makes attending it grant\n"
 "qualification Q from its date, for --valid-months months (no expiry\n"
 "without). attend ID VOLUNTEER records who attended. Training time is\n"
 "kept apart from service: it never counts as service hours or earns\n"
 "points. list: the trainings of the community, or those VOLUNTEER\n"
-"attended (--volunteer), held --from and --to.\n";
+"attended (--volunteer), held --from and --to.\n");
 
 static const char qualification_about[] =
-"Qualifications (first-aid, driving, ...: a code of lower-case letters,\n"
+N_("Qualifications (first-aid, driving, ...: a code of lower-case letters,\n"
 "digits, - and _) a volunteer holds from --issued-on until the day\n"
 "before --expires-on (never expiring without). grant records one a\n"
 "station has seen proof of; attending a training that grants one\n"
 "records it too. list VOLUNTEER: a volunteer's qualifications, valid or\n"
 "not; list without a volunteer: the valid ones of the community (an\n"
 "admin: the city, or --community) expiring within --expiring-within\n"
-"days (30 unless given) that no later grant outlasts.\n";
+"days (30 unless given) that no later grant outlasts.\n");
 
 static const char award_about[] =
-"Awards and commendations of a volunteer: title, LEVEL (community,\n"
+N_("Awards and commendations of a volunteer: title, LEVEL (community,\n"
 "street, district, city, province or national), date, issuer and reason.\n"
 "Kept for good: correct ID replaces an award by a new record, with the\n"
 "--correction that says why and the fields that change; --withdraw\n"
 "withdraws it. list VOLUNTEER: the awards that stand (--all: every\n"
-"record, replaced and withdrawn ones too).\n";
+"record, replaced and withdrawn ones too).\n");
 
 static const char evaluation_about[] =
-"Evaluations of a shift (--shift ID) or of a completed help request\n"
+N_("Evaluations of a shift (--shift ID) or of a completed help request\n"
 "(--help-request ID) by the resident served or the activity lead\n"
 "(--role), a --score of 1 to 5 and an optional --comment, recorded by the\n"
 "station. One stands per role and record: reverse ID, with a --reason,\n"
 "takes one back, and another may then be recorded. list: the\n"
 "evaluations of a volunteer (with the summary of those that stand), of a\n"
 "shift or of a help request. The approval share per community, activity\n"
-"and month is vpoints report monthly --level approval.\n";
+"and month is vpoints report monthly --level approval.\n");
 
 static const struct table_column training_record[] = {
-	{ "id", "id", NULL, false },
-	{ "community", "community", NULL, false },
-	{ "course", "course", NULL, false },
-	{ "held_on", "held on", NULL, false },
-	{ "minutes", "hours", table_hours, false },
-	{ "trainer", "trainer", NULL, false },
-	{ "place", "place", NULL, false },
-	{ "qualification", "grants", NULL, false },
-	{ "valid_months", "valid (months)", NULL, false },
-	{ "attendees", "attended", NULL, false },
+	{ "id", N_("id"), NULL, false },
+	{ "community", N_("community"), NULL, false },
+	{ "course", N_("course"), NULL, false },
+	{ "held_on", N_("held on"), NULL, false },
+	{ "minutes", N_("hours"), table_hours, false },
+	{ "trainer", N_("trainer"), NULL, false },
+	{ "place", N_("place"), NULL, false },
+	{ "qualification", N_("grants"), NULL, false },
+	{ "valid_months", N_("valid (months)"), NULL, false },
+	{ "attendees", N_("attended"), NULL, false },
 };
 
 static const struct table_column training_rows[] = {
-	{ "id", "ID", NULL, true },
-	{ "held_on", "HELD ON", NULL, false },
-	{ "community", "COMMUNITY", NULL, false },
-	{ "minutes", "HOURS", table_hours, true },
-	{ "course", "COURSE", NULL, false },
-	{ "trainer", "TRAINER", NULL, false },
-	{ "place", "PLACE", NULL, false },
-	{ "qualification", "GRANTS", NULL, false },
-	{ "attendees", "ATTENDED", NULL, false },
+	{ "id", N_("ID"), NULL, true },
+	{ "held_on", N_("HELD ON"), NULL, false },
+	{ "community", N_("COMMUNITY"), NULL, false },
+	{ "minutes", N_("HOURS"), table_hours, true },
+	{ "course", N_("COURSE"), NULL, false },
+	{ "trainer", N_("TRAINER"), NULL, false },
+	{ "place", N_("PLACE"), NULL, false },
+	{ "qualification", N_("GRANTS"), NULL, false },
+	{ "attendees", N_("ATTENDED"), NULL, false },
 };
 
 static const struct table_column grant_record[] = {
-	{ "id", "id", NULL, false },
-	{ "volunteer", "volunteer", NULL, false },
-	{ "qualification", "qualification", NULL, false },
-	{ "issued_on", "issued on", NULL, false },
-	{ "expires_on", "expires on", NULL, false },
-	{ "valid", "valid today", NULL, false },
-	{ "training", "by training", NULL, false },
-	{ "note", "note", NULL, false },
+	{ "id", N_("id"), NULL, false },
+	{ "volunteer", N_("volunteer"), NULL, false },
+	{ "qualification", N_("qualification"), NULL, false },
+	{ "issued_on", N_("issued on"), NULL, false },
+	{ "expires_on", N_("expires on"), NULL, false },
+	{ "valid", N_("valid today"), NULL, false },
+	{ "training", N_("by training"), NULL, false },
+	{ "note", N_("note"), NULL, false },
 };
 
 static const struct table_column grant_rows[] = {
-	{ "volunteer", "VOLUNTEER", NULL, false },
-	{ "name", "NAME", NULL, false },
-	{ "community", "COMMUNITY", NULL, false },
-	{ "qualification", "QUALIFICATION", NULL, false },
-	{ "issued_on", "ISSUED", NULL, false },
-	{ "expires_on", "EXPIRES", NULL, false },
-	{ "valid", "VALID", NULL, false },
-	{ "training", "TRAINING", NULL, true },
+	{ "volunteer", N_("VOLUNTEER"), NULL, false },
+	{ "name", N_("NAME"), NULL, false },
+	{ "community", N_("COMMUNITY"), NULL, false },
+	{ "qualification", N_("QUALIFICATION"), NULL, false },
+	{ "issued_on", N_("ISSUED"), NULL, false },
+	{ "expires_on", N_("EXPIRES"), NULL, false },
+	{ "valid", N_("VALID"), NULL, false },
+	{ "training", N_("TRAINING"), NULL, true },
 };
 
 static const struct table_column award_record[] = {
-	{ "id", "id", NULL, false },
-	{ "volunteer", "volunteer", NULL, false },
-	{ "title", "title", NULL, false },
-	{ "level", "level", NULL, false },
-	{ "awarded_on", "awarded on", NULL, false },
-	{ "issuer", "issuer", NULL, false },
-	{ "reason", "reason", NULL, false },
-	{ "corrects", "corrects", NULL, false },
-	{ "correction", "correction", NULL, false },
-	{ "withdrawn", "withdrawn", NULL, false },
+	{ "id", N_("id"), NULL, false },
+	{ "volunteer", N_("volunteer"), NULL, false },
+	{ "title", N_("title"), NULL, false },
+	{ "level", N_("level"), NULL, false },
+	{ "awarded_on", N_("awarded on"), NULL, false },
+	{ "issuer", N_("issuer"), NULL, false },
+	{ "reason", N_("reason"), NULL, false },
+	{ "corrects", N_("corrects"), NULL, false },
+	{ "correction", N_("correction"), NULL, false },
+	{ "withdrawn", N_("withdrawn"), NULL, false },
 };
 
 static const struct table_column award_rows[] = {
-	{ "id", "ID", NULL, true },
-	{ "awarded_on", "AWARDED", NULL, false },
-	{ "level", "LEVEL", NULL, false },
-	{ "title", "TITLE", NULL, false },
-	{ "issuer", "ISSUER", NULL, false },
-	{ "reason", "REASON", NULL, false },
-	{ "corrects", "CORRECTS", NULL, true },
-	{ "withdrawn", "WITHDRAWN", NULL, false },
+	{ "id", N_("ID"), NULL, true },
+	{ "awarded_on", N_("AWARDED"), NULL, false },
+	{ "level", N_("LEVEL"), NULL, false },
+	{ "title", N_("TITLE"), NULL, false },
+	{ "issuer", N_("ISSUER"), NULL, false },
+	{ "reason", N_("REASON"), NULL, false },
+	{ "corrects", N_("CORRECTS"), NULL, true },
+	{ "withdrawn", N_("WITHDRAWN"), NULL, false },
 };
 
 static const struct table_column evaluation_record[] = {
-	{ "id", "id", NULL, false },
-	{ "shift", "shift", NULL, false },
-	{ "help_request", "help request", NULL, false },
-	{ "volunteer", "volunteer", NULL, false },
-	{ "activity", "activity", NULL, false },
-	{ "role", "by", NULL, false },
-	{ "score", "score", NULL, false },
-	{ "comment", "comment", NULL, false },
-	{ "recorded_at", "recorded", table_time, false },
-	{ "reversed", "reversed", NULL, false },
+	{ "id", N_("id"), NULL, false },
+	{ "shift", N_("shift"), NULL, false },
+	{ "help_request", N_("help request"), NULL, false },
+	{ "volunteer", N_("volunteer"), NULL, false },
+	{ "activity", N_("activity"), NULL, false },
+	{ "role", N_("by"), NULL, false },
+	{ "score", N_("score"), NULL, false },
+	{ "comment", N_("comment"), NULL, false },
+	{ "recorded_at", N_("recorded"), table_time, false },
+	{ "reversed", N_("reversed"), NULL, false },
 };
 
 static const struct table_column evaluation_rows[] = {
-	{ "id", "ID", NULL, true },
-	{ "recorded_at", "RECORDED", table_time, false },
-	{ "volunteer", "VOLUNTEER", NULL, false },
-	{ "shift", "SHIFT", NULL, true },
-	{ "help_request", "HELP", NULL, true },
-	{ "activity", "ACTIVITY", NULL, false },
-	{ "role", "BY", NULL, false },
-	{ "score", "SCORE", NULL, true },
-	{ "comment", "COMMENT", NULL, false },
-	{ "reversed", "REVERSED", NULL, false },
+	{ "id", N_("ID"), NULL, true },
+	{ "recorded_at", N_("RECORDED"), table_time, false },
+	{ "volunteer", N_("VOLUNTEER"), NULL, false },
+	{ "shift", N_("SHIFT"), NULL, true },
+	{ "help_request", N_("HELP"), NULL, true },
+	{ "activity", N_("ACTIVITY"), NULL, false },
+	{ "role", N_("BY"), NULL, false },
+	{ "score", N_("SCORE"), NULL, true },
+	{ "comment", N_("COMMENT"), NULL, false },
+	{ "reversed", N_("REVERSED"), NULL, false },
 };
 
 /* Print the evaluations of a list, and a volunteer's summary under the
@@ -204,7 +204,7 @@ static const struct cmd_verb training_verbs[] = {
 
 const struct cmd_entry cmd_training_entry = {
 	.name = "training",
-	.summary = "training sessions and who attended (never service hours)",
+	.summary = N_("training sessions and who attended (never service hours)"),
 	.about = training_about,
 	.verbs = training_verbs,
 	.nverbs = CMD_NITEMS(training_verbs),
@@ -242,7 +242,7 @@ static const struct cmd_verb qualification_verbs[] = {
 
 const struct cmd_entry cmd_qualification_entry = {
 	.name = "qualification",
-	.summary = "grant qualifications; list them, or those expiring soon",
+	.summary = N_("grant qualifications; list them, or those expiring soon"),
 	.about = qualification_about,
 	.verbs = qualification_verbs,
 	.nverbs = CMD_NITEMS(qualification_verbs),
@@ -297,7 +297,7 @@ static const struct cmd_verb award_verbs[] = {
 
 const struct cmd_entry cmd_award_entry = {
 	.name = "award",
-	.summary = "awards and commendations: add, correct, list",
+	.summary = N_("awards and commendations: add, correct, list"),
 	.about = award_about,
 	.verbs = award_verbs,
 	.nverbs = CMD_NITEMS(award_verbs),
@@ -339,7 +339,7 @@ static const struct cmd_verb evaluation_verbs[] = {
 
 const struct cmd_entry cmd_evaluation_entry = {
 	.name = "evaluation",
-	.summary = "evaluations of shifts and help by residents and leads",
+	.summary = N_("evaluations of shifts and help by residents and leads"),
 	.about = evaluation_about,
 	.verbs = evaluation_verbs,
 	.nverbs = CMD_NITEMS(evaluation_verbs),
