@@ -218,7 +218,7 @@ is "... the evaluations of V-001's help" "$(echo "$export" | jget evaluation_sum
 	'{"approving": 0, "evaluations": 1, "average_score": 2.0}'
 is "... the qualifications" "$(echo "$export" | jget qualifications.1.qualification)" driving
 curl -s "$DAEMON_URL/v1/public-key" >"$T_DIR/public-key.json"
-ok "a certificate of V-001 for $PREV and this month" s1 certificate issue V-001 \
+ok "a certificate of V-001 for $PREV and this month (its page in Chinese)" zh s1 certificate issue V-001 \
 	--from "$PREV-01" --to "$today" --out "$T_DIR/c.jws" --html "$T_DIR/c.html"
 cert=$(vp certificate verify "$T_DIR/c.jws" --pubkey "$T_DIR/public-key.json" --json)
 is "it verifies offline" "$?" 0
