@@ -44,8 +44,22 @@ static const struct heading headings[] = {
 	{ "about", NULL, "About the report", "报表信息" },
 	{ "redemption", NULL, "Redemption", "积分兑换" },
 	{ "duplicates", NULL, "Suspected duplicates", "疑似重复登记" },
+	{ "national", NULL, "Service records", "志愿服务记录" },
 
 	/* Columns that read differently in some sheets. */
+	/* The national volunteer information system's bulk entry
+	 * (vpoints export national; doc/operations.md). */
+	{ "national", "name", "Name", "姓名" },
+	{ "national", "platform_number", "Platform volunteer number",
+	    "志愿者编号" },
+	{ "national", "activity", "Activity", "活动名称" },
+	{ "national", "date", "Date of service", "服务日期" },
+	{ "national", "start", "Start", "开始时间" },
+	{ "national", "end", "End", "结束时间" },
+	{ "national", "minutes", "Hours of service", "服务时长（小时）" },
+	{ "national", "place", "Place", "服务地点" },
+	{ "national", "content", "Content", "服务内容" },
+	{ "national", "organisation", "Organisation", "组织单位" },
 	{ "volunteers", "name", "Name", "姓名" },
 	{ "duplicates", "resolved_at", "Resolved at", "处理时间" },
 	{ "volunteer", "name", "Name", "姓名" },
@@ -116,6 +130,8 @@ static const struct heading headings[] = {
 	{ NULL, "phone", "Phone", "联系电话" },
 	{ NULL, "skills", "Skills", "技能特长" },
 	{ NULL, "id_last4", "ID number ends", "身份证号后四位" },
+	{ NULL, "platform_number", "Platform volunteer number",
+	    "志愿服务信息系统编号" },
 	{ NULL, "at", "Time", "时间" },
 	{ NULL, "action", "Action", "操作" },
 	{ NULL, "keyid", "Key ID", "密钥标识" },

@@ -1,0 +1,223 @@
+-- Records in and out: the batches of vpoints import (volunteers, paper
+-- records of shifts) and the export for the national volunteer
+-- information system.
+--
+-- A batch runs each row as the single-record operation would
+-- (vp_op_volunteer_add, vp_op_shift_log), each in a savepoint of its own:
+-- a row that breaks a rule (a number taken, an overlap, a closed month,
+-- the back-entry window, consent, an ID number registered already) is
+-- reported and leaves nothing behind, and the good rows of the batch
+-- commit together. A row names the key the client derived for it; a
+-- row imported under that key before is reported "already" and not run
+-- again. A dry run does the same and rolls everything back.
+--
+-- A function file of sql/functions/: re-run as a whole whenever it
+-- changes, so every statement is CREATE OR REPLACE (see sql/README.md).
+
+-- The most rows one batch may hold.
+CREATE OR REPLACE FUNCTION vp_import_batch_max() RETURNS integer
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT 1000
+$$;
+
+-- Run one row of a batch; its outcome as JSON: {"row", "outcome":
+-- "imported" | "already" | "refused", and "subject" (the volunteer's
+-- number, the shift's id) or the refusal's "status", "type", "detail"}.
+CREATE OR REPLACE FUNCTION vp_import_row(caller vp_caller, p_kind text,
+    r jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_row integer;
+	v_key text;
+	v_subject text;
+	v_args jsonb;
+	v_status integer;
+	v_body jsonb;
+	v_state text;
+	v_msg text;
+	v_detail text;
+BEGIN
+	IF jsonb_typeof(r) <> 'object' THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    '"rows" must be a list of objects');
+	END IF;
+	v_row := vp_int(r, 'row', 1, 100000000);
+	v_key := vp_text(r, 'key', 64);
+	IF v_key !~ '^[0-9a-f]{32,64}$' THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    '"key" must be 32 to 64 lower-case hex digits');
+	END IF;
+	SELECT subject INTO v_subject FROM import_rows
+	WHERE keyid = caller.keyid AND row_key = v_key;
+	IF FOUND THEN
+		RETURN jsonb_build_object('row', v_row, 'outcome', 'already',
+		    'subject', v_subject);
+	END IF;
+	v_args := r - 'row' - 'key' - 'id_number_refused';
+	BEGIN
+		IF r ? 'id_number_refused' THEN
+			PERFORM vp_refuse(422, 'invalid-field',
+			    r ->> 'id_number_refused');
+		END IF;
+		IF p_kind = 'volunteer' THEN
+			SELECT * INTO v_status, v_body
+			FROM vp_op_volunteer_add(caller, v_args);
+			v_subject := v_body ->> 'number';
+		ELSE
+			SELECT * INTO v_status, v_body
+			FROM vp_op_shift_log(caller, v_args);
+			v_subject := v_body ->> 'id';
+		END IF;
+		IF v_status >= 400 THEN
+			-- Refused without an exception (an ID number registered
+			-- already): the refusal's record for the city office
+			-- stays, as for a single registration.
+			RETURN jsonb_build_object('row', v_row, 'outcome',
+			    'refused') || v_body;
+		END IF;
+		INSERT INTO import_rows (keyid, row_key, kind, subject)
+		VALUES (caller.keyid, v_key, p_kind, v_subject);
+		RETURN jsonb_build_object('row', v_row, 'outcome', 'imported',
+		    'subject', v_subject);
+	EXCEPTION
+	WHEN SQLSTATE 'VP000' THEN
+		GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE,
+		    v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+		RETURN jsonb_build_object('row', v_row, 'outcome', 'refused')
+		    || vp_problem(substr(v_state, 3)::integer, v_msg, v_detail);
+	WHEN data_exception OR integrity_constraint_violation THEN
+		GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE;
+		SELECT p.body INTO v_body FROM vp_db_problem(v_state) p;
+		RETURN jsonb_build_object('row', v_row, 'outcome', 'refused')
+		    || v_body;
+	END;
+END
+$$;
+
+-- A batch of rows of one kind: each row's outcome, and the counts. In a
+-- dry run every change is rolled back, but an ID number found registered
+-- already is recorded for the city office as in a real run: a dry run
+-- must not be a free way to ask which ID numbers are registered.
+CREATE OR REPLACE FUNCTION vp_import_batch(caller vp_caller, args jsonb,
+    p_kind text, OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_rows jsonb := vp_field(args, 'rows', 'array');
+	v_dry boolean := coalesce(vp_bool_opt(args, 'dry_run'), false);
+	v_out jsonb := '[]';
+	r jsonb;
+	o jsonb;
+BEGIN
+	IF jsonb_array_length(v_rows) NOT BETWEEN 1 AND vp_import_batch_max() THEN
+		PERFORM vp_refuse(422, 'invalid-field', format('"rows" must '
+		    'hold 1 to %s rows', vp_import_batch_max()));
+	END IF;
+	BEGIN
+		FOR r IN SELECT jsonb_array_elements(v_rows) LOOP
+			v_out := v_out || vp_import_row(caller, p_kind, r);
+		END LOOP;
+		IF v_dry THEN
+			RAISE EXCEPTION USING ERRCODE = 'VPDRY';
+		END IF;
+	EXCEPTION WHEN SQLSTATE 'VPDRY' THEN
+		FOR o, r IN SELECT x.o, y.r
+		    FROM jsonb_array_elements(v_out) WITH ORDINALITY x(o, n)
+		    JOIN jsonb_array_elements(v_rows) WITH ORDINALITY y(r, n)
+		    USING (n)
+		    WHERE x.o ->> 'type' = 'urn:vpoints:problem:duplicate-id-number' LOOP
+			BEGIN
+				PERFORM vp_id_number_check(caller, r, 'register',
+				    r ->> 'number', NULL);
+			EXCEPTION WHEN SQLSTATE 'VP000' THEN
+				NULL;
+			END;
+		END LOOP;
+	END;
+	-- The batch's answer names no volunteer's personal fields: its
+	-- stored copy belongs to no one volunteer.
+	PERFORM set_config('vpoints.volunteer', '', true);
+	status := 200;
+	body := jsonb_build_object('dry_run', v_dry,
+	    'imported', (SELECT count(*) FROM jsonb_array_elements(v_out) e
+		WHERE e ->> 'outcome' = 'imported'),
+	    'already', (SELECT count(*) FROM jsonb_array_elements(v_out) e
+		WHERE e ->> 'outcome' = 'already'),
+	    'refused', (SELECT count(*) FROM jsonb_array_elements(v_out) e
+		WHERE e ->> 'outcome' = 'refused'),
+	    'rows', v_out);
+END
+$$;
+
+-- POST /v1/import/volunteers
+CREATE OR REPLACE FUNCTION vp_op_import_volunteers(caller vp_caller,
+    args jsonb, OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+BEGIN
+	SELECT * INTO status, body FROM vp_import_batch(caller, args, 'volunteer');
+END
+$$;
+
+-- POST /v1/import/shifts (paper records of completed shifts)
+CREATE OR REPLACE FUNCTION vp_op_import_shifts(caller vp_caller,
+    args jsonb, OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+BEGIN
+	SELECT * INTO status, body FROM vp_import_batch(caller, args, 'shift');
+END
+$$;
+
+-- GET /v1/exports/national?from=&to=[&community=]: the service records
+-- of a period, one row per current shift, in the columns of the national
+-- volunteer information system's bulk entry (doc/api.md). A station key
+-- sees its own community; an admin key every community, or one.
+CREATE OR REPLACE FUNCTION vp_op_export_national(caller vp_caller,
+    args jsonb, OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_from date := vp_date_opt(args, 'from');
+	v_to date := vp_date_opt(args, 'to');
+	v_community bigint;
+BEGIN
+	IF v_from IS NULL OR v_to IS NULL OR v_to < v_from THEN
+		PERFORM vp_refuse(422, 'invalid-field', '"from" and "to" are '
+		    'required, YYYY-MM-DD, "to" not before "from"');
+	END IF;
+	IF v_to - v_from > 366 THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    'An export covers at most 366 days.');
+	END IF;
+	IF caller.community_id IS NOT NULL THEN
+		v_community := caller.community_id;
+		IF args ? 'community' AND vp_community_for(caller, args)
+		    <> caller.community_id THEN
+			PERFORM vp_refuse(403, 'outside-community', format(
+			    'Station %s exports its own community only.',
+			    caller.station_code));
+		END IF;
+	ELSIF args ? 'community' THEN
+		v_community := vp_community_for(caller, args);
+	END IF;
+	status := 200;
+	SELECT jsonb_build_object('from', v_from, 'to', v_to,
+	    'records', coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+		'name', v.name, 'platform_number', v.platform_number,
+		'volunteer', v.number,
+		'activity', coalesce(s.activity_name, a.name),
+		'date', s.started_at::date,
+		'start', to_char(s.started_at, 'HH24:MI'),
+		'end', to_char(s.ended_at, 'HH24:MI'),
+		'minutes', s.minutes,
+		'hours', to_char(s.minutes / 60.0, 'FM999990.00'),
+		'place', s.place, 'content', s.content,
+		'organisation', c.name))
+		ORDER BY s.started_at, s.id), '[]'))
+	INTO body
+	FROM shifts s
+	JOIN volunteers v ON v.id = s.volunteer_id
+	JOIN activities a ON a.id = s.activity_id
+	JOIN communities c ON c.id = s.community_id
+	WHERE s.started_at >= v_from AND s.started_at < v_to + 1
+	AND (v_community IS NULL OR s.community_id = v_community)
+	AND NOT EXISTS (SELECT 1 FROM shifts x WHERE x.corrects = s.id);
+END
+$$;
