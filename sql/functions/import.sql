@@ -47,14 +47,19 @@ BEGIN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"key" must be 32 to 64 lower-case hex digits');
 	END IF;
-	SELECT subject INTO v_subject FROM import_rows
-	WHERE keyid = caller.keyid AND row_key = v_key;
-	IF FOUND THEN
-		RETURN jsonb_build_object('row', v_row, 'outcome', 'already',
-		    'subject', v_subject);
-	END IF;
 	v_args := r - 'row' - 'key' - 'id_number_refused';
 	BEGIN
+		-- The row's key first: a second run of the file at the same
+		-- time waits here for the first's row, then finds it taken.
+		-- A refusal below rolls the key back with the row.
+		INSERT INTO import_rows (keyid, row_key, kind, subject)
+		VALUES (caller.keyid, v_key, p_kind, '')
+		ON CONFLICT DO NOTHING;
+		IF NOT FOUND THEN
+			RETURN jsonb_build_object('row', v_row, 'outcome',
+			    'already', 'subject', (SELECT subject FROM import_rows
+			    WHERE keyid = caller.keyid AND row_key = v_key));
+		END IF;
 		IF r ? 'id_number_refused' THEN
 			PERFORM vp_refuse(422, 'invalid-field',
 			    r ->> 'id_number_refused');
@@ -71,12 +76,14 @@ BEGIN
 		IF v_status >= 400 THEN
 			-- Refused without an exception (an ID number registered
 			-- already): the refusal's record for the city office
-			-- stays, as for a single registration.
+			-- stays, as for a single registration; the key goes.
+			DELETE FROM import_rows
+			WHERE keyid = caller.keyid AND row_key = v_key;
 			RETURN jsonb_build_object('row', v_row, 'outcome',
 			    'refused') || v_body;
 		END IF;
-		INSERT INTO import_rows (keyid, row_key, kind, subject)
-		VALUES (caller.keyid, v_key, p_kind, v_subject);
+		UPDATE import_rows SET subject = v_subject
+		WHERE keyid = caller.keyid AND row_key = v_key;
 		RETURN jsonb_build_object('row', v_row, 'outcome', 'imported',
 		    'subject', v_subject);
 	EXCEPTION
