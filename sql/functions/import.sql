@@ -3,7 +3,7 @@
 -- information system.
 --
 -- A batch runs each row as the single-record operation would
--- (vp_op_volunteer_add, vp_op_shift_log), each in a savepoint of its own:
+-- (vp_volunteer_register, vp_shift_log), each in a savepoint of its own:
 -- a row that breaks a rule (a number taken, an overlap, a closed month,
 -- the back-entry window, consent, an ID number registered already) is
 -- reported and leaves nothing behind, and the good rows of the batch
@@ -20,84 +20,170 @@ LANGUAGE sql IMMUTABLE AS $$
 	SELECT 1000
 $$;
 
--- Run one row of a batch; its outcome as JSON: {"row", "outcome":
--- "imported" | "already" | "refused", and "subject" (the volunteer's
--- number, the shift's id) or the refusal's "status", "type", "detail"}.
-CREATE OR REPLACE FUNCTION vp_import_row(caller vp_caller, p_kind text,
-    r jsonb) RETURNS jsonb
-LANGUAGE plpgsql AS $$
-DECLARE
-	v_row integer;
-	v_key text;
-	v_subject text;
-	v_args jsonb;
-	v_status integer;
-	v_body jsonb;
-	v_state text;
-	v_msg text;
-	v_detail text;
+-- Check a row's shape: an object with its "row" and "key". A batch with
+-- a malformed row is refused whole, before any row runs.
+CREATE OR REPLACE FUNCTION vp_import_check(r jsonb) RETURNS void
+LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
 	IF jsonb_typeof(r) <> 'object' THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"rows" must be a list of objects');
 	END IF;
-	v_row := vp_int(r, 'row', 1, 100000000);
-	v_key := vp_text(r, 'key', 64);
-	IF v_key !~ '^[0-9a-f]{32,64}$' THEN
+	PERFORM vp_int(r, 'row', 1, 100000000);
+	IF vp_text(r, 'key', 64) !~ '^[0-9a-f]{32,64}$' THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"key" must be 32 to 64 lower-case hex digits');
 	END IF;
-	v_args := r - 'row' - 'key' - 'id_number_refused';
-	BEGIN
-		-- The row's key first: a second run of the file at the same
-		-- time waits here for the first's row, then finds it taken.
-		-- A refusal below rolls the key back with the row.
-		INSERT INTO import_rows (keyid, row_key, kind, subject)
-		VALUES (caller.keyid, v_key, p_kind, '')
-		ON CONFLICT DO NOTHING;
-		IF NOT FOUND THEN
-			RETURN jsonb_build_object('row', v_row, 'outcome',
-			    'already', 'subject', (SELECT subject FROM import_rows
-			    WHERE keyid = caller.keyid AND row_key = v_key));
-		END IF;
-		IF r ? 'id_number_refused' THEN
-			PERFORM vp_refuse(422, 'invalid-field',
-			    r ->> 'id_number_refused');
-		END IF;
-		IF p_kind = 'volunteer' THEN
-			SELECT * INTO v_status, v_body
-			FROM vp_op_volunteer_add(caller, v_args);
-			v_subject := v_body ->> 'number';
-		ELSE
-			SELECT * INTO v_status, v_body
-			FROM vp_op_shift_log(caller, v_args);
-			v_subject := v_body ->> 'id';
-		END IF;
-		IF v_status >= 400 THEN
-			-- Refused without an exception (an ID number registered
-			-- already): the refusal's record for the city office
-			-- stays, as for a single registration; the key goes.
+END
+$$;
+
+-- Run one row of a batch and return its outcome: {"row", "outcome":
+-- "imported" | "already", "subject" (the volunteer's number, the
+-- shift's id)}, or "refused" with the problem of an ID number
+-- registered already (whose record for the city office stays, as for a
+-- single registration). Every other refusal is raised.
+CREATE OR REPLACE FUNCTION vp_import_apply(caller vp_caller, p_kind text,
+    r jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_row integer := (r ->> 'row')::integer;
+	v_key text := r ->> 'key';
+	v_args jsonb := r - 'row' - 'key' - 'id_number_refused';
+	v_subject text;
+	v_refusal jsonb;
+BEGIN
+	-- The row's key first: a second run of the file at the same time
+	-- waits here for the first's row, then finds it taken. A refusal
+	-- below takes the key back with the row.
+	v_subject := CASE p_kind WHEN 'volunteer' THEN v_args ->> 'number'
+	    ELSE nextval('shift_ids')::text END;
+	INSERT INTO import_rows (keyid, row_key, kind, subject)
+	VALUES (caller.keyid, v_key, p_kind, coalesce(v_subject, ''))
+	ON CONFLICT DO NOTHING;
+	IF NOT FOUND THEN
+		RETURN jsonb_build_object('row', v_row, 'outcome', 'already',
+		    'subject', (SELECT subject FROM import_rows
+		    WHERE keyid = caller.keyid AND row_key = v_key));
+	END IF;
+	IF r ? 'id_number_refused' THEN
+		PERFORM vp_refuse(422, 'invalid-field', r ->> 'id_number_refused');
+	END IF;
+	-- What POST /v1/volunteers and POST /v1/shifts do, without making
+	-- their answers.
+	IF p_kind = 'volunteer' THEN
+		SELECT x.refusal INTO v_refusal
+		FROM vp_volunteer_register(caller, v_args) x;
+		IF v_refusal IS NOT NULL THEN
 			DELETE FROM import_rows
 			WHERE keyid = caller.keyid AND row_key = v_key;
 			RETURN jsonb_build_object('row', v_row, 'outcome',
-			    'refused') || v_body;
+			    'refused') || v_refusal;
 		END IF;
-		UPDATE import_rows SET subject = v_subject
-		WHERE keyid = caller.keyid AND row_key = v_key;
-		RETURN jsonb_build_object('row', v_row, 'outcome', 'imported',
-		    'subject', v_subject);
-	EXCEPTION
-	WHEN SQLSTATE 'VP000' THEN
-		GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE,
-		    v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-		RETURN jsonb_build_object('row', v_row, 'outcome', 'refused')
-		    || vp_problem(substr(v_state, 3)::integer, v_msg, v_detail);
-	WHEN data_exception OR integrity_constraint_violation THEN
-		GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE;
-		SELECT p.body INTO v_body FROM vp_db_problem(v_state) p;
-		RETURN jsonb_build_object('row', v_row, 'outcome', 'refused')
-		    || v_body;
-	END;
+	ELSE
+		PERFORM vp_shift_log(caller, v_args, v_subject::bigint);
+	END IF;
+	RETURN jsonb_build_object('row', v_row, 'outcome', 'imported',
+	    'subject', v_subject);
+END
+$$;
+
+-- The outcome of a row refused by an error: the problem the single
+-- operation would answer (vp_call's mapping).
+CREATE OR REPLACE FUNCTION vp_import_refused(p_row integer, p_state text,
+    p_msg text, p_detail text) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	RETURN jsonb_build_object('row', p_row, 'outcome', 'refused') ||
+	    CASE WHEN p_state LIKE 'VP%'
+		THEN vp_problem(substr(p_state, 3)::integer, p_msg, p_detail)
+		ELSE (SELECT p.body FROM vp_db_problem(p_state) p) END;
+END
+$$;
+
+-- One row in a savepoint of its own: its outcome, a refusal included.
+CREATE OR REPLACE FUNCTION vp_import_row(caller vp_caller, p_kind text,
+    r jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_state text;
+	v_msg text;
+	v_detail text;
+BEGIN
+	RETURN vp_import_apply(caller, p_kind, r);
+EXCEPTION WHEN SQLSTATE 'VP000' OR data_exception OR
+    integrity_constraint_violation THEN
+	GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE,
+	    v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+	RETURN vp_import_refused((r ->> 'row')::integer, v_state, v_msg,
+	    v_detail);
+END
+$$;
+
+-- Run the rows of a batch, each as if in a savepoint of its own, and
+-- return their outcomes in order. A savepoint per row would cost one
+-- subtransaction each, and past 64 in a transaction PostgreSQL's
+-- visibility checks slow down for every session (the subtransaction
+-- cache overflows). So the rows run in one savepoint until one is
+-- refused; that savepoint is rolled back, the rows before the refused
+-- one (which just went through in the same state) run again in another,
+-- and the rows after it start a new one. A row runs at most twice, and
+-- a batch takes two savepoints per refused row. Should the rows that
+-- went through fail on their second run (another transaction committed
+-- in between), they run one savepoint each.
+CREATE OR REPLACE FUNCTION vp_import_rows(caller vp_caller, p_kind text,
+    p_rows jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	n integer := jsonb_array_length(p_rows);
+	i integer := 0;
+	j integer;
+	k integer;
+	v_done jsonb := '[]';
+	v_tmp jsonb;
+	v_fail jsonb;
+	v_state text;
+	v_msg text;
+	v_detail text;
+BEGIN
+	WHILE i < n LOOP
+		j := i;
+		v_tmp := '[]';
+		BEGIN
+			WHILE j < n LOOP
+				v_tmp := v_tmp || vp_import_apply(caller, p_kind,
+				    p_rows -> j);
+				j := j + 1;
+			END LOOP;
+			v_done := v_done || v_tmp;
+			i := n;
+		EXCEPTION WHEN SQLSTATE 'VP000' OR data_exception OR
+		    integrity_constraint_violation THEN
+			GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE,
+			    v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+			v_fail := vp_import_refused((p_rows -> j ->> 'row')::integer,
+			    v_state, v_msg, v_detail);
+			IF j > i THEN
+				v_tmp := '[]';
+				BEGIN
+					FOR k IN i .. j - 1 LOOP
+						v_tmp := v_tmp || vp_import_apply(caller,
+						    p_kind, p_rows -> k);
+					END LOOP;
+				EXCEPTION WHEN SQLSTATE 'VP000' OR data_exception OR
+				    integrity_constraint_violation THEN
+					v_tmp := '[]';
+					FOR k IN i .. j - 1 LOOP
+						v_tmp := v_tmp || vp_import_row(caller,
+						    p_kind, p_rows -> k);
+					END LOOP;
+				END;
+				v_done := v_done || v_tmp;
+			END IF;
+			v_done := v_done || v_fail;
+			i := j + 1;
+		END;
+	END LOOP;
+	RETURN v_done;
 END
 $$;
 
@@ -111,7 +197,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v_rows jsonb := vp_field(args, 'rows', 'array');
 	v_dry boolean := coalesce(vp_bool_opt(args, 'dry_run'), false);
-	v_out jsonb := '[]';
+	v_out jsonb;
 	r jsonb;
 	o jsonb;
 BEGIN
@@ -119,10 +205,9 @@ BEGIN
 		PERFORM vp_refuse(422, 'invalid-field', format('"rows" must '
 		    'hold 1 to %s rows', vp_import_batch_max()));
 	END IF;
+	PERFORM vp_import_check(x) FROM jsonb_array_elements(v_rows) x;
 	BEGIN
-		FOR r IN SELECT jsonb_array_elements(v_rows) LOOP
-			v_out := v_out || vp_import_row(caller, p_kind, r);
-		END LOOP;
+		v_out := vp_import_rows(caller, p_kind, v_rows);
 		IF v_dry THEN
 			RAISE EXCEPTION USING ERRCODE = 'VPDRY';
 		END IF;

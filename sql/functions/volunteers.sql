@@ -190,12 +190,13 @@ BEGIN
 END
 $$;
 
--- POST /v1/volunteers
-CREATE OR REPLACE FUNCTION vp_op_volunteer_add(caller vp_caller, args jsonb,
-    OUT status integer, OUT body jsonb)
+-- Register a volunteer (POST /v1/volunteers, and each row of an import):
+-- the new row, or in refusal the problem of an ID number registered
+-- already (recorded for the city office, so not raised).
+CREATE OR REPLACE FUNCTION vp_volunteer_register(caller vp_caller,
+    args jsonb, OUT v volunteers, OUT refusal jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
-	v volunteers;
 	v_consent boolean := coalesce(vp_bool_opt(args, 'consent'), false);
 	v_personal jsonb := vp_personal(args, v_consent);
 	v_team jsonb;
@@ -213,10 +214,9 @@ BEGIN
 	END IF;
 	PERFORM vp_text(args, 'name', 100), vp_community_for(caller, args);
 	IF args ? 'id_hash' THEN
-		body := vp_id_number_check(caller, args, 'register',
+		refusal := vp_id_number_check(caller, args, 'register',
 		    args ->> 'number', NULL);
-		IF body IS NOT NULL THEN
-			status := 409;
+		IF refusal IS NOT NULL THEN
 			RETURN;
 		END IF;
 	END IF;
@@ -246,6 +246,24 @@ BEGIN
 	ELSIF args ? 'teams' THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"teams" must be a list of team codes');
 	END IF;
+END
+$$;
+
+-- POST /v1/volunteers
+CREATE OR REPLACE FUNCTION vp_op_volunteer_add(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	r record;
+	v volunteers;
+BEGIN
+	SELECT * INTO r FROM vp_volunteer_register(caller, args);
+	IF r.refusal IS NOT NULL THEN
+		status := 409;
+		body := r.refusal;
+		RETURN;
+	END IF;
+	v := r.v;
 	PERFORM vp_answer_about(v);
 	status := 201;
 	body := vp_volunteer_json(v) || jsonb_build_object('minutes', 0, 'star', 0);
