@@ -121,6 +121,7 @@ struct import {
 	bool		 dry_run;
 	long long	 batch;
 	bool		 progress;
+	size_t		 header_row;	/* the row that names the columns */
 	size_t		 total;		/* data rows in the file */
 	size_t		 done;
 	size_t		 imported, already, refused;
@@ -326,12 +327,15 @@ out:
 	return rc;
 }
 
-/* Map the header row's columns to fields; -1 with a message if a
- * required one is missing. */
+/* Map the header row's columns to fields: how many of them it names, or
+ * -1 if a required one is missing (said on standard error unless
+ * quiet). */
 static int
-import_header(struct import *im, const char *const *cells, size_t n)
+import_header(struct import *im, const char *const *cells, size_t n,
+    bool quiet)
 {
 	size_t f, i;
+	int named = 0, missing = -1;
 	char *h;
 
 	for (f = 0; im->fields[f].field != NULL; f++) {
@@ -342,15 +346,32 @@ import_header(struct import *im, const char *const *cells, size_t n)
 				im->column[f] = (int)i;
 			free(h);
 		}
-		if (im->column[f] < 0 && im->fields[f].required) {
-			fprintf(stderr, _("vpoints: %s: no column is headed %s "
-			    "(the field %s); see --columns\n"), im->name,
-			    im->mapped[f] != NULL ? im->mapped[f] :
-			    im->fields[f].headings, im->fields[f].field);
-			return -1;
-		}
+		if (im->column[f] >= 0)
+			named++;
+		else if (im->fields[f].required && missing < 0)
+			missing = (int)f;
 	}
-	return 0;
+	if (missing < 0)
+		return named;
+	if (!quiet)
+		fprintf(stderr, _("vpoints: %s: no column is headed %s (the "
+		    "field %s); see --columns\n"), im->name,
+		    im->mapped[missing] != NULL ? im->mapped[missing] :
+		    im->fields[missing].headings, im->fields[missing].field);
+	return -1;
+}
+
+/* How many fields the columns last mapped name. */
+static int
+import_named(const struct import *im)
+{
+	size_t f;
+	int named = 0;
+
+	for (f = 0; im->fields[f].field != NULL; f++)
+		if (im->column[f] >= 0)
+			named++;
+	return named;
 }
 
 /* True if every cell is empty. */
@@ -840,39 +861,62 @@ import_row(struct import *im, size_t rownum, const char *const *cells,
 	return rc;
 }
 
+/* The rows a title may take above the header row (a sheet's name, the
+ * programme's, a date: spreadsheets made for printing have them). */
+#define IMPORT_TITLE_ROWS	5
+
 /* Read the whole file once: a malformed one stops here, before any row
- * is sent; the data rows are counted for the progress bar. */
+ * is sent; the header is the first row of the first few that names every
+ * required field; the data rows after it are counted for the progress
+ * bar. */
 static int
 import_check(struct import *im, struct import_source *src)
 {
 	const char *const *cells;
-	size_t n, row;
-	bool header = false;
-	int rc;
+	char **first = NULL;
+	size_t n, row, seen = 0, nfirst = 0, i;
+	int rc, best = 0;
 
 	if (import_open(src) != 0)
 		return WIRE_EXIT_DATAERR;
 	while ((rc = import_next(src, &cells, &n, &row)) == 1) {
 		if (import_blank(cells, n))
 			continue;
-		if (!header) {
-			if (import_header(im, cells, n) != 0) {
-				rc = -1;
-				break;
-			}
-			header = true;
-		} else
+		if (im->header_row != 0) {
 			im->total++;
+			continue;
+		}
+		if (import_header(im, cells, n, true) >= 0)
+			im->header_row = row;
+		else if (++seen == 1 || import_named(im) > best) {
+			/* The row most like a header, kept to say what it
+			 * lacks if none is one. */
+			for (i = 0; i < nfirst; i++)
+				free(first[i]);
+			free(first);
+			first = xcalloc(n + 1, sizeof(*first));
+			for (i = 0; i < n; i++)
+				first[i] = xstrdup(cells[i]);
+			nfirst = n;
+			best = import_named(im);
+		}
+		if (im->header_row == 0 && seen == IMPORT_TITLE_ROWS)
+			break;
 	}
 	import_close(src);
-	if (rc < 0)
-		return WIRE_EXIT_DATAERR;
-	if (!header) {
-		fprintf(stderr, _("vpoints: %s: the file has no rows\n"),
-		    im->name);
-		return WIRE_EXIT_DATAERR;
+	if (rc >= 0 && im->header_row == 0) {
+		if (nfirst == 0)
+			fprintf(stderr, _("vpoints: %s: the file has no "
+			    "rows\n"), im->name);
+		else
+			import_header(im, (const char *const *)first, nfirst,
+			    false);
+		rc = -1;
 	}
-	return 0;
+	for (i = 0; i < nfirst; i++)
+		free(first[i]);
+	free(first);
+	return rc < 0 ? WIRE_EXIT_DATAERR : 0;
 }
 
 /* vpoints import volunteers|shifts FILE */
@@ -884,7 +928,6 @@ import_run(struct client *cl, struct cmd *c)
 	const char *const *cells;
 	const char *file = cmd_arg(c, 0), *slash, *opt;
 	size_t n, row, f;
-	bool header = false;
 	int rc;
 
 	memset(&im, 0, sizeof(im));
@@ -940,12 +983,8 @@ import_run(struct client *cl, struct cmd *c)
 		goto out;
 	}
 	while ((rc = import_next(&src, &cells, &n, &row)) == 1) {
-		if (import_blank(cells, n))
+		if (row <= im.header_row || import_blank(cells, n))
 			continue;
-		if (!header) {
-			header = true;
-			continue;
-		}
 		if ((rc = import_row(&im, row, cells, n)) != 0)
 			break;
 	}

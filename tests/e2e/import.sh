@@ -84,13 +84,15 @@ is "... its names and skills read right" "$(q "SELECT string_agg(name || ':' || 
 fails "--encoding utf-8 refuses the GB18030 file" s1 import volunteers --encoding utf-8 "$T_DIR/vols-gb.csv"
 like "... saying so" "$(cat "$T_DIR/last.out")" "the file is not UTF-8 text (try --encoding gb18030)"
 
-# XLSX made by openpyxl, English headings in another order, a mapping
-# file for one of them, numbers and dates as Excel keeps them.
+# XLSX made by openpyxl: a title above the headings, English headings in
+# another order, a mapping file for one of them, numbers and dates as
+# Excel keeps them.
 /usr/bin/python3 - "$T_DIR/vols.xlsx" "$(t_date '-1 days' +%F)" <<'PY'
 import sys, datetime
 from openpyxl import Workbook
 wb = Workbook()
 ws = wb.active
+ws.append(["东城社区志愿者名单"])
 ws.append(["Full name", "number", "consent", "phone", "registered_on"])
 day = datetime.date.fromisoformat(sys.argv[2])
 ws.append(["Xlsx One", "X001", "yes", 13900000001, day])
@@ -101,7 +103,7 @@ PY
 echo "name = Full name" >"$T_DIR/columns"
 s1 import volunteers --columns "$T_DIR/columns" "$T_DIR/vols.xlsx" >"$T_DIR/out" 2>&1
 is "the workbook of volunteers, a heading mapped" "$(cat "$T_DIR/out")" \
-"row 4: invalid-field: \"name\" is required
+"row 5: invalid-field: \"name\" is required
 3 rows: 2 imported, 0 imported before, 1 refused."
 is "... its cells read right" "$(q "SELECT string_agg(number || ':' || name || ':' || coalesce(phone, '-') || ':' || registered_on, ' ' ORDER BY number) FROM volunteers WHERE number LIKE 'X%'")" \
 	"X001:Xlsx One:13900000001:$(t_date '-1 days' +%F) X002:Xlsx Two:-:$(t_date '' +%F)"
