@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "client/csvread.h"
+#include "client/i18n.h"
 #include "xmalloc.h"
 
 struct csvread {
@@ -108,14 +109,14 @@ csvread_new(const char *data, size_t len, enum csvread_encoding enc,
 	const char *encoding = "UTF-8";
 
 	if (len > CSVREAD_MAX_BYTES) {
-		snprintf(err, errlen, "the file is larger than %lu MiB",
+		snprintf(err, errlen, _("the file is larger than %lu MiB"),
 		    CSVREAD_MAX_BYTES / (1024 * 1024));
 		return NULL;
 	}
 	if (len >= 2 && ((data[0] == '\xff' && data[1] == '\xfe') ||
 	    (data[0] == '\xfe' && data[1] == '\xff'))) {
-		snprintf(err, errlen, "the file is UTF-16 text; save it as "
-		    "CSV (UTF-8) or CSV (GB18030)");
+		snprintf(err, errlen, _("the file is UTF-16 text; save it as "
+		    "CSV (UTF-8) or CSV (GB18030)"));
 		return NULL;
 	}
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 &&
@@ -125,8 +126,8 @@ csvread_new(const char *data, size_t len, enum csvread_encoding enc,
 		enc = CSVREAD_UTF8;
 	}
 	if (memchr(data, '\0', len) != NULL) {
-		snprintf(err, errlen, "the file holds a NUL byte: it is not "
-		    "a CSV file");
+		snprintf(err, errlen, _("the file holds a NUL byte: it is not "
+		    "a CSV file"));
 		return NULL;
 	}
 	if (enc != CSVREAD_GB18030 &&
@@ -136,21 +137,21 @@ csvread_new(const char *data, size_t len, enum csvread_encoding enc,
 		text[len] = '\0';
 		textlen = len;
 	} else if (enc == CSVREAD_UTF8) {
-		snprintf(err, errlen, "the file is not UTF-8 text (try "
-		    "--encoding gb18030)");
+		snprintf(err, errlen, _("the file is not UTF-8 text (try "
+		    "--encoding gb18030)"));
 		return NULL;
 	} else if (csvread_from_gb18030(data, len, &text, &textlen) == 0) {
 		encoding = "GB18030";
 		if (textlen > CSVREAD_MAX_BYTES || memchr(text, '\0',
 		    textlen) != NULL) {
 			free(text);
-			snprintf(err, errlen, "the file is larger than %lu "
-			    "MiB as UTF-8", CSVREAD_MAX_BYTES / (1024 * 1024));
+			snprintf(err, errlen, _("the file is larger than %lu "
+			    "MiB as UTF-8"), CSVREAD_MAX_BYTES / (1024 * 1024));
 			return NULL;
 		}
 	} else {
-		snprintf(err, errlen, "the file is neither UTF-8 nor GB18030 "
-		    "text");
+		snprintf(err, errlen, _("the file is neither UTF-8 nor GB18030 "
+		    "text"));
 		return NULL;
 	}
 	c = xcalloc(1, sizeof(*c));
@@ -192,7 +193,7 @@ csvread_row(struct csvread *c, const char *const **cells, size_t *ncells,
 	if (i >= c->len)
 		return 0;
 	if (c->row == CSVREAD_MAX_ROWS) {
-		snprintf(err, errlen, "the file has more than %lu rows",
+		snprintf(err, errlen, _("the file has more than %lu rows"),
 		    CSVREAD_MAX_ROWS);
 		return -1;
 	}
@@ -200,8 +201,8 @@ csvread_row(struct csvread *c, const char *const **cells, size_t *ncells,
 	c->celllen = 0;
 	for (;;) {
 		if (n == CSVREAD_MAX_COLUMNS) {
-			snprintf(err, errlen, "row %zu has more than %d "
-			    "columns", c->row, CSVREAD_MAX_COLUMNS);
+			snprintf(err, errlen, _("row %zu has more than %d "
+			    "columns"), c->row, CSVREAD_MAX_COLUMNS);
 			return -1;
 		}
 		start = c->celllen;
@@ -210,9 +211,9 @@ csvread_row(struct csvread *c, const char *const **cells, size_t *ncells,
 		if (quoted) {
 			for (i++;; i++) {
 				if (i >= c->len) {
-					snprintf(err, errlen, "row %zu: a "
+					snprintf(err, errlen, _("row %zu: a "
 					    "quoted cell is never closed (is "
-					    "the file cut short?)", c->row);
+					    "the file cut short?)"), c->row);
 					return -1;
 				}
 				if (s[i] == '"') {
@@ -227,8 +228,8 @@ csvread_row(struct csvread *c, const char *const **cells, size_t *ncells,
 			i++;
 			if (i < c->len && s[i] != ',' && s[i] != '\n' &&
 			    s[i] != '\r') {
-				snprintf(err, errlen, "row %zu: text after a "
-				    "quoted cell's closing quote", c->row);
+				snprintf(err, errlen, _("row %zu: text after a "
+				    "quoted cell's closing quote"), c->row);
 				return -1;
 			}
 		} else {
@@ -237,9 +238,9 @@ csvread_row(struct csvread *c, const char *const **cells, size_t *ncells,
 				if (ch == ',' || ch == '\n' || ch == '\r')
 					break;
 				if (ch == '"') {
-					snprintf(err, errlen, "row %zu: a "
+					snprintf(err, errlen, _("row %zu: a "
 					    "quote inside a cell that does not "
-					    "start with one", c->row);
+					    "start with one"), c->row);
 					return -1;
 				}
 				if (csvread_put(c, start, ch) != 0)
@@ -268,7 +269,7 @@ csvread_row(struct csvread *c, const char *const **cells, size_t *ncells,
 	return 1;
 
 long_cell:
-	snprintf(err, errlen, "row %zu has a cell longer than %d bytes",
+	snprintf(err, errlen, _("row %zu has a cell longer than %d bytes"),
 	    c->row, CSVREAD_MAX_CELL);
 	return -1;
 }

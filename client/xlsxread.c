@@ -11,6 +11,7 @@
 #include <unzip.h>
 
 #include "client/xlsxread.h"
+#include "client/i18n.h"
 #include "xmalloc.h"
 
 #define XLSXREAD_CHUNK	65536
@@ -206,13 +207,13 @@ xlsxread_start(void *data, const char *name, const char **attrs)
 			a = xlsxread_attr(attrs, "r", NULL);
 			n = a != NULL ? xlsxread_number(a) : (long)p->row + 1;
 			if (n < 1 || (size_t)n <= p->row) {
-				xlsxread_fail(p, "a row number is missing, "
-				    "malformed or out of order");
+				xlsxread_fail(p, _("a row number is missing, "
+				    "malformed or out of order"));
 				return;
 			}
 			if ((size_t)n > XLSXREAD_MAX_ROWS) {
-				xlsxread_fail(p, "the sheet has more rows than "
-				    "a sheet can");
+				xlsxread_fail(p, _("the sheet has more rows than "
+				    "a sheet can"));
 				return;
 			}
 			p->row = (size_t)n;
@@ -222,19 +223,19 @@ xlsxread_start(void *data, const char *name, const char **attrs)
 			p->ncells = 0;
 		} else if (strcmp(el, "c") == 0) {
 			if (p->cells == NULL || p->in_cell) {
-				xlsxread_fail(p, "a cell outside a row");
+				xlsxread_fail(p, _("a cell outside a row"));
 				return;
 			}
 			a = xlsxread_attr(attrs, "r", NULL);
 			n = a != NULL ? xlsxread_column(a) : (long)p->ncells;
 			if (n < 0 || (size_t)n < p->ncells) {
-				xlsxread_fail(p, "a cell reference is "
-				    "malformed or out of order");
+				xlsxread_fail(p, _("a cell reference is "
+				    "malformed or out of order"));
 				return;
 			}
 			if (n >= XLSXREAD_MAX_COLUMNS) {
-				xlsxread_fail(p, "the sheet has more than 256 "
-				    "columns");
+				xlsxread_fail(p, _("the sheet has more than 256 "
+				    "columns"));
 				return;
 			}
 			p->col = (size_t)n;
@@ -266,8 +267,8 @@ xlsxread_cell_text(struct xlsxread_parse *p)
 	if (strcmp(p->type, "s") == 0) {
 		i = xlsxread_number(p->value);
 		if (i < 0 || (size_t)i >= p->nstrings) {
-			xlsxread_fail(p, "a cell names a shared string the "
-			    "workbook does not have");
+			xlsxread_fail(p, _("a cell names a shared string the "
+			    "workbook does not have"));
 			return NULL;
 		}
 		return xstrdup(p->strings[i]);
@@ -292,8 +293,8 @@ xlsxread_end(void *data, const char *name)
 			p->phonetic--;
 		else if (strcmp(el, "si") == 0) {
 			if (p->nstrings == XLSXREAD_MAX_STRINGS) {
-				xlsxread_fail(p, "the workbook has too many "
-				    "shared strings");
+				xlsxread_fail(p, _("the workbook has too many "
+				    "shared strings"));
 				return;
 			}
 			if (p->nstrings == p->stringsize) {
@@ -332,7 +333,7 @@ xlsxread_text(void *data, const char *s, int len)
 	if (p->failed || !p->collecting || p->phonetic > 0)
 		return;
 	if (p->textlen + (size_t)len > XLSXREAD_MAX_CELL) {
-		xlsxread_fail(p, "a cell is longer than 32768 bytes");
+		xlsxread_fail(p, _("a cell is longer than 32768 bytes"));
 		return;
 	}
 	if (p->textlen + (size_t)len + 1 > p->textsize) {
@@ -369,7 +370,7 @@ xlsxread_entry(unzFile zip, const char *entry, struct xlsxread_parse *p,
 	if (unzLocateFile(zip, entry, 1) != UNZ_OK)
 		return 1;
 	if (unzOpenCurrentFile(zip) != UNZ_OK) {
-		snprintf(p->err, p->errlen, "%s cannot be unpacked", entry);
+		snprintf(p->err, p->errlen, _("%s cannot be unpacked"), entry);
 		return -1;
 	}
 	p->parser = XML_ParserCreateNS(NULL, '|');
@@ -381,21 +382,21 @@ xlsxread_entry(unzFile zip, const char *entry, struct xlsxread_parse *p,
 	for (;;) {
 		n = unzReadCurrentFile(zip, buf, XLSXREAD_CHUNK);
 		if (n < 0) {
-			snprintf(p->err, p->errlen, "%s is damaged (is the "
-			    "file cut short?)", entry);
+			snprintf(p->err, p->errlen, _("%s is damaged (is the "
+			    "file cut short?)"), entry);
 			goto out;
 		}
 		if ((size_t)n > *budget) {
-			snprintf(p->err, p->errlen, "the workbook unpacks to "
-			    "more than %lu MiB", XLSXREAD_MAX_UNPACKED /
+			snprintf(p->err, p->errlen, _("the workbook unpacks to "
+			    "more than %lu MiB"), XLSXREAD_MAX_UNPACKED /
 			    (1024 * 1024));
 			goto out;
 		}
 		*budget -= (size_t)n;
 		if (XML_Parse(p->parser, buf, n, n == 0) == XML_STATUS_ERROR) {
 			if (!p->failed)
-				snprintf(p->err, p->errlen, "%s is not "
-				    "well-formed XML (line %lu: %s)", entry,
+				snprintf(p->err, p->errlen, _("%s is not "
+				    "well-formed XML (line %lu: %s)"), entry,
 				    (unsigned long)XML_GetCurrentLineNumber(
 				    p->parser), XML_ErrorString(
 				    XML_GetErrorCode(p->parser)));
@@ -409,8 +410,8 @@ xlsxread_entry(unzFile zip, const char *entry, struct xlsxread_parse *p,
 	rc = 0;
 out:
 	if (unzCloseCurrentFile(zip) == UNZ_CRCERROR && rc == 0) {
-		snprintf(p->err, p->errlen, "%s is damaged (its checksum is "
-		    "wrong)", entry);
+		snprintf(p->err, p->errlen, _("%s is damaged (its checksum is "
+		    "wrong)"), entry);
 		rc = -1;
 	}
 	XML_ParserFree(p->parser);
@@ -438,24 +439,24 @@ xlsxread_open(const char *path, char *err, size_t errlen)
 	x = xcalloc(1, sizeof(*x));
 	p.x = x;
 	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "the file cannot be read");
+		snprintf(err, errlen, _("the file cannot be read"));
 		goto fail;
 	}
 	if ((unsigned long)sb.st_size > XLSXREAD_MAX_BYTES) {
-		snprintf(err, errlen, "the workbook is larger than %lu MiB",
+		snprintf(err, errlen, _("the workbook is larger than %lu MiB"),
 		    XLSXREAD_MAX_BYTES / (1024 * 1024));
 		goto fail;
 	}
 	if ((zip = unzOpen64(path)) == NULL) {
-		snprintf(err, errlen, "the file is not a workbook (not a zip "
-		    "file, or cut short)");
+		snprintf(err, errlen, _("the file is not a workbook (not a zip "
+		    "file, or cut short)"));
 		goto fail;
 	}
 	p.part = XLSXREAD_WORKBOOK;
 	if ((rc = xlsxread_entry(zip, "xl/workbook.xml", &p, &budget)) != 0) {
 		if (rc == 1)
-			snprintf(err, errlen, "the file is not a workbook "
-			    "(it has no xl/workbook.xml)");
+			snprintf(err, errlen, _("the file is not a workbook "
+			    "(it has no xl/workbook.xml)"));
 		goto fail;
 	}
 	if (p.sheet_rid != NULL) {
@@ -472,7 +473,7 @@ xlsxread_open(const char *path, char *err, size_t errlen)
 	p.part = XLSXREAD_SHEET;
 	if ((rc = xlsxread_entry(zip, p.sheet_target, &p, &budget)) != 0) {
 		if (rc == 1)
-			snprintf(err, errlen, "the workbook has no sheet");
+			snprintf(err, errlen, _("the workbook has no sheet"));
 		goto fail;
 	}
 	goto out;
