@@ -255,4 +255,14 @@ like "... the platform number is there, never an ID number" "$(grep -c 330102123
 fails "a station key exports no other community" s1 export national --from "$from" --to "$to" --community C02
 like "... saying so" "$(cat "$T_DIR/last.out")" "outside-community"
 
+# The ID numbers of the imports are nowhere in clear: not in the daemon's
+# log, PostgreSQL's, the database (its every table, as pg_dump writes
+# it) or what the client printed.
+pg_dump -h "$(pgc_sockdir "$T_PG")" -U vpoints -d vpoints >"$T_DIR/dump.sql"
+is "the database dumps" "$?" 0
+is "no ID number of an import is in a log or the database" \
+	"$(cat "$DAEMON_LOG" "$T_PG/postgres.log" "$T_DIR/dump.sql" "$T_DIR"/*.out \
+	    2>/dev/null | grep -c '110101199001011234\|110101199202021234')" 0
+is "... though the hash of one is" "$(q "SELECT count(*) FROM volunteers WHERE id_last4 = '1234'")" 2
+
 ok "SIGTERM exits 0" daemon_stop
