@@ -12,29 +12,29 @@
 #include "csv.h"
 
 static const char export_about[] =
-"national: the service records of a period (--from, --to, at most 366\n"
+N_("national: the service records of a period (--from, --to, at most 366\n"
 "days), one row per shift, in the columns of the national volunteer\n"
 "information system's bulk entry: name, the volunteer's number on that\n"
 "system (volunteer add --platform-number, never the ID number), activity,\n"
 "date, start, end, hours, place, content, organisation. --format csv or\n"
 "--format xlsx (--out FILE) makes the file to upload; the headings are\n"
 "Chinese in both. A station key exports its own community, an admin key\n"
-"every community or --community CODE.\n";
+"every community or --community CODE.\n");
 
 /* The layout of the national platform's bulk entry, in its order; the
  * headings are those of client/headings.c's sheet "national"
  * (doc/operations.md says where they come from and how to change them). */
 static const struct table_column export_national_columns[] = {
-	{ "name", "NAME", NULL, false },
-	{ "platform_number", "PLATFORM NUMBER", NULL, false },
-	{ "activity", "ACTIVITY", NULL, false },
-	{ "date", "DATE", NULL, false },
-	{ "start", "START", NULL, false },
-	{ "end", "END", NULL, false },
-	{ "minutes", "HOURS", table_hours, true },
-	{ "place", "PLACE", NULL, false },
-	{ "content", "CONTENT", NULL, false },
-	{ "organisation", "ORGANISATION", NULL, false },
+	{ "name", N_("NAME"), NULL, false },
+	{ "platform_number", N_("PLATFORM NUMBER"), NULL, false },
+	{ "activity", N_("ACTIVITY"), NULL, false },
+	{ "date", N_("DATE"), NULL, false },
+	{ "start", N_("START"), NULL, false },
+	{ "end", N_("END"), NULL, false },
+	{ "minutes", N_("HOURS"), table_hours, true },
+	{ "place", N_("PLACE"), NULL, false },
+	{ "content", N_("CONTENT"), NULL, false },
+	{ "organisation", N_("ORGANISATION"), NULL, false },
 };
 
 #define EXPORT_NCOLUMNS	CMD_NITEMS(export_national_columns)
@@ -95,7 +95,7 @@ static const struct cmd_verb export_verbs[] = {
 
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
-	.summary = "service records for the national volunteer platform",
+	.summary = N_("service records for the national volunteer platform"),
 	.about = export_about,
 	.verbs = export_verbs,
 	.nverbs = CMD_NITEMS(export_verbs),

@@ -25,7 +25,7 @@
 #include "xmalloc.h"
 
 static const char import_about[] =
-"volunteers: register the volunteers of a spreadsheet, one a row. shifts:\n"
+N_("volunteers: register the volunteers of a spreadsheet, one a row. shifts:\n"
 "record the paper records of completed shifts, one a row. FILE is CSV\n"
 "(UTF-8, with or without a byte order mark, or GB18030 as Excel writes it\n"
 "in China) or an Excel or WPS workbook (.xlsx, its first sheet). Its\n"
@@ -35,7 +35,7 @@ static const char import_about[] =
 "a refused row is reported with its number and reason and the others are\n"
 "imported, in batches of --batch rows, each one transaction. Running the\n"
 "same file again imports no row twice. --dry-run checks every row and\n"
-"changes nothing.\n";
+"changes nothing.\n");
 
 /* What a cell of a column becomes. */
 enum import_type {
@@ -1064,8 +1064,8 @@ static const struct cmd_verb import_verbs[] = {
 
 const struct cmd_entry cmd_import_entry = {
 	.name = "import",
-	.summary = "import volunteers or paper records of shifts from CSV "
-	    "or XLSX",
+	.summary = N_("import volunteers or paper records of shifts from "
+	    "CSV or XLSX"),
 	.about = import_about,
 	.verbs = import_verbs,
 	.nverbs = CMD_NITEMS(import_verbs),
