@@ -47,6 +47,22 @@ static const struct heading headings[] = {
 	{ "about", NULL, NC_("sheet", "About the report") },
 	{ "redemption", NULL, NC_("sheet", "Redemption") },
 	{ "duplicates", NULL, NC_("sheet", "Suspected duplicates") },
+	{ "national", NULL, NC_("sheet", "Service records") },
+
+	/* The columns of the national volunteer information system's bulk
+	 * entry (vpoints export national; doc/operations.md): the platform's
+	 * own headings, the same in every language, so not marked for
+	 * translation (the text after the context is what is shown). */
+	{ "national", "name", "national\004姓名" },
+	{ "national", "platform_number", "national\004志愿者编号" },
+	{ "national", "activity", "national\004活动名称" },
+	{ "national", "date", "national\004服务日期" },
+	{ "national", "start", "national\004开始时间" },
+	{ "national", "end", "national\004结束时间" },
+	{ "national", "minutes", "national\004服务时长（小时）" },
+	{ "national", "place", "national\004服务地点" },
+	{ "national", "content", "national\004服务内容" },
+	{ "national", "organisation", "national\004组织单位" },
 
 	/* Columns that read differently in some sheets. */
 	{ "volunteers", "name", NC_("volunteers", "Name") },
@@ -115,6 +131,7 @@ static const struct heading headings[] = {
 	{ NULL, "phone", NC_("column", "Phone") },
 	{ NULL, "skills", NC_("column", "Skills") },
 	{ NULL, "id_last4", NC_("column", "ID number ends") },
+	{ NULL, "platform_number", NC_("column", "Platform volunteer number") },
 	{ NULL, "at", NC_("column", "Time") },
 	{ NULL, "action", NC_("column", "Action") },
 	{ NULL, "keyid", NC_("column", "Key ID") },

@@ -73,6 +73,7 @@ static const struct table_column volunteer_record[] = {
 	{ "phone", N_("phone"), NULL, false },
 	{ "skills", N_("skills"), NULL, false },
 	{ "id_last4", N_("ID number ends"), NULL, false },
+	{ "platform_number", N_("platform number"), NULL, false },
 };
 
 static const struct table_column volunteer_rows[] = {
@@ -347,7 +348,8 @@ static const struct cmd_option volunteer_number[] = {
 	{ "id-number", CMD_CUSTOM, .field = "id_number", .value = "ID|-", \
 	    .parse = volunteer_id_number },				\
 	CMD_OPT("consent", CMD_FLAG, "consent", NULL, 0),		\
-	CMD_OPT("team", CMD_STRING, "teams", "T", CMD_LIST)
+	CMD_OPT("team", CMD_STRING, "teams", "T", CMD_LIST),		\
+	CMD_OPT("platform-number", CMD_STRING, "platform_number", "N", 0)
 
 static const struct cmd_option volunteer_add_options[] = {
 	CMD_OPT("name", CMD_STRING, "name", "NAME", CMD_REQUIRED),

@@ -106,7 +106,13 @@
 	    "certificate_revoke", WIRE_WRITE, "number")			\
 	R(MONTH_CLOSE, "POST", "/v1/months/{}/close", "month_close",	\
 	    WIRE_WRITE, "month")					\
-	R(MONTH_LIST, "GET", "/v1/months", "month_list", WIRE_READ, NULL)
+	R(MONTH_LIST, "GET", "/v1/months", "month_list", WIRE_READ, NULL) \
+	R(IMPORT_VOLUNTEERS, "POST", "/v1/import/volunteers",		\
+	    "import_volunteers", WIRE_WRITE, NULL)			\
+	R(IMPORT_SHIFTS, "POST", "/v1/import/shifts", "import_shifts",	\
+	    WIRE_WRITE, NULL)						\
+	R(EXPORT_NATIONAL, "GET", "/v1/exports/national",		\
+	    "export_national", WIRE_READ, NULL)
 
 /* Who may call a route, and what it needs. */
 enum wire_access {

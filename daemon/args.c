@@ -25,6 +25,7 @@ static const args_prepare args_prepares[WIRE_OP_COUNT] = {
 	[WIRE_OP_STATION_KEY_ADD] = admin_prepare_station,
 	[WIRE_OP_VOLUNTEER_ADD] = volunteer_prepare,
 	[WIRE_OP_VOLUNTEER_UPDATE] = volunteer_prepare,
+	[WIRE_OP_IMPORT_VOLUNTEERS] = volunteer_prepare_rows,
 };
 
 /* Fill in the problem to reply with; always NULL, the arguments made. */

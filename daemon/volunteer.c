@@ -89,3 +89,33 @@ volunteer_prepare(const struct ops *ops, json_t *args, char *detail,
 	json_object_set_new(args, "id_last4", json_string(last4));
 	return 0;
 }
+
+/* POST /v1/import/volunteers: each row's "id_number" becomes "id_hash"
+ * and "id_last4" as for one registration. A row whose ID number cannot
+ * be hashed is not the batch's fault: it gets "id_number_refused" with
+ * the reason, which refuses that row only (sql/functions/import.sql). */
+int
+volunteer_prepare_rows(const struct ops *ops, json_t *args, char *detail,
+    size_t len)
+{
+	json_t *rows = json_object_get(args, "rows"), *row;
+	char why[256];
+	size_t i;
+
+	if (!json_is_array(rows))
+		return 0;	/* refused in SQL, with the other fields */
+	json_array_foreach(rows, i, row) {
+		if (!json_is_object(row))
+			continue;
+		json_object_del(row, "id_number_refused");
+		why[0] = '\0';
+		if (volunteer_prepare(ops, row, why, sizeof(why)) != 0) {
+			json_object_del(row, "id_number");
+			json_object_set_new(row, "id_number_refused",
+			    json_string(why));
+		}
+	}
+	(void)detail;
+	(void)len;
+	return 0;
+}

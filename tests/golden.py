@@ -703,6 +703,55 @@ class Script:
         r("V-004 leaves", S1, "PATCH", "/v1/volunteers/V-004",
           {"status": "left", "reason": "moved away"})
 
+        # Bringing records in (vpoints import) and out (export national).
+        k = lambda n: "%032x" % n
+        r("import two volunteers; one has a phone without consent", S1,
+          "POST", "/v1/import/volunteers",
+          {"rows": [{"row": 2, "key": k(1), "number": "V-020",
+                     "name": "Import One", "consent": True,
+                     "phone": "13800000020", "platform_number": "P-20",
+                     "registered_on": "2024-07-01"},
+                    {"row": 3, "key": k(2), "number": "V-021",
+                     "name": "Import Two", "phone": "13800000021",
+                     "registered_on": "2024-07-01"},
+                    {"row": 4, "key": k(3), "number": "V-022",
+                     "name": "Import Three", "id_number": "12",
+                     "registered_on": "2024-07-01"}]})
+        r("the same rows again: imported before", S1, "POST",
+          "/v1/import/volunteers",
+          {"rows": [{"row": 2, "key": k(1), "number": "V-020",
+                     "name": "Import One", "consent": True,
+                     "phone": "13800000020", "platform_number": "P-20",
+                     "registered_on": "2024-07-01"}]})
+        r("a dry run of a new volunteer", S1, "POST",
+          "/v1/import/volunteers", {"dry_run": True,
+          "rows": [{"row": 2, "key": k(4), "number": "V-023",
+                    "name": "Dry", "registered_on": "2024-07-01"}]})
+        r("the dry run's volunteer is not there", S1, "GET",
+          "/v1/volunteers/V-023")
+        r("paper records: one in the closed month, one overlapping", S1,
+          "POST", "/v1/import/shifts",
+          {"rows": [{"row": 2, "key": k(5), "volunteer": "V-020",
+                     "activity": "clean", "started_at": "2024-07-05T09:00:00+08:00",
+                     "ended_at": "2024-07-05T11:00:00+08:00", "place": "park"},
+                    {"row": 3, "key": k(6), "volunteer": "V-020",
+                     "activity": "clean", "started_at": t(20, "09:00"),
+                     "ended_at": t(20, "10:00")},
+                    {"row": 4, "key": k(7), "volunteer": "V-020",
+                     "activity": "clean", "started_at": "2024-07-05T10:00:00+08:00",
+                     "ended_at": "2024-07-05T12:00:00+08:00"}]})
+        r("rows that are not a list", S1, "POST", "/v1/import/shifts",
+          {"rows": {"row": 2}})
+        r("a row without its key", S1, "POST", "/v1/import/shifts",
+          {"rows": [{"row": 2, "volunteer": "V-020"}]})
+        r("the national export of July 2024", S1, "GET",
+          "/v1/exports/national", query="from=2024-07-01&to=2024-07-31")
+        r("the national export of another community", S1, "GET",
+          "/v1/exports/national",
+          query="from=2024-07-01&to=2024-07-31&community=C02")
+        r("a national export without its period", A, "GET",
+          "/v1/exports/national", query="from=2024-07-01")
+
         # Keys: revocation and the signature's refusals.
         r("revoke S01's second key", A, "POST", "/v1/stations/S01/revoke",
           {"keyid": sigtool.keyid_of(sigtool.public_raw(self.keys["S01b"]))})

@@ -198,6 +198,12 @@ BEGIN
 			SELECT * INTO status, v_body FROM vp_op_month_close(caller, p_args);
 		WHEN 'month_list' THEN
 			SELECT * INTO status, v_body FROM vp_op_month_list(caller, p_args);
+		WHEN 'import_volunteers' THEN
+			SELECT * INTO status, v_body FROM vp_op_import_volunteers(caller, p_args);
+		WHEN 'import_shifts' THEN
+			SELECT * INTO status, v_body FROM vp_op_import_shifts(caller, p_args);
+		WHEN 'export_national' THEN
+			SELECT * INTO status, v_body FROM vp_op_export_national(caller, p_args);
 		ELSE
 			RAISE EXCEPTION 'vp_call: unknown operation %', p_op;
 		END CASE;

@@ -290,10 +290,11 @@ BEGIN
 END
 $$;
 
--- POST /v1/shifts: a completed shift.
-CREATE OR REPLACE FUNCTION vp_op_shift_log(caller vp_caller, args jsonb,
-    OUT status integer, OUT body jsonb)
-LANGUAGE plpgsql AS $$
+-- Record a completed shift (POST /v1/shifts, and each row of an import,
+-- which gives the id it took for the row beforehand).
+CREATE OR REPLACE FUNCTION vp_shift_log(caller vp_caller, args jsonb,
+    p_id bigint DEFAULT NULL)
+RETURNS shifts LANGUAGE plpgsql AS $$
 DECLARE
 	v volunteers := vp_volunteer_get(caller, vp_text(args, 'volunteer', 32), true);
 	a activities := vp_activity_get(vp_text(args, 'activity', 32));
@@ -301,9 +302,18 @@ DECLARE
 	v_end timestamptz := vp_time(args, 'ended_at', true);
 BEGIN
 	PERFORM vp_shift_check(v, v_start, v_end, NULL);
+	RETURN vp_shift_record(caller, v, a, vp_shift_details(args),
+	    v_start, v_end, p_id, 'log', NULL, NULL);
+END
+$$;
+
+-- POST /v1/shifts: a completed shift.
+CREATE OR REPLACE FUNCTION vp_op_shift_log(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+BEGIN
 	status := 201;
-	body := vp_shift_json(vp_shift_record(caller, v, a, vp_shift_details(args),
-	    v_start, v_end, NULL, 'log', NULL, NULL));
+	body := vp_shift_json(vp_shift_log(caller, args));
 END
 $$;
 

@@ -84,7 +84,8 @@ LANGUAGE sql STABLE AS $$
 	    'registered_on', v.registered_on, 'status', v.status,
 	    'consent', v.consent, 'gender', v.gender,
 	    'birth_month', v.birth_month, 'phone', v.phone,
-	    'skills', to_jsonb(v.skills), 'id_last4', v.id_last4))
+	    'skills', to_jsonb(v.skills), 'id_last4', v.id_last4,
+	    'platform_number', v.platform_number))
 	|| jsonb_build_object(
 	    'teams', coalesce((SELECT jsonb_agg(t.code ORDER BY t.code)
 		FROM team_members m JOIN teams t ON t.id = m.team_id
@@ -173,12 +174,29 @@ $$;
 CREATE OR REPLACE TRIGGER volunteer_history AFTER INSERT OR UPDATE ON volunteers
 	FOR EACH ROW EXECUTE FUNCTION vp_volunteer_changed();
 
--- POST /v1/volunteers
-CREATE OR REPLACE FUNCTION vp_op_volunteer_add(caller vp_caller, args jsonb,
-    OUT status integer, OUT body jsonb)
+-- The volunteer's number on the national volunteer information system,
+-- checked; NULL when not given.
+CREATE OR REPLACE FUNCTION vp_platform_number(args jsonb) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	v text := vp_text_opt(args, 'platform_number', 32);
+BEGIN
+	IF v !~ '^[A-Za-z0-9][A-Za-z0-9-]{0,31}$' THEN
+		PERFORM vp_refuse(422, 'invalid-field', '"platform_number" '
+		    'must be letters, digits and - (at most 32, not starting '
+		    'with -)');
+	END IF;
+	RETURN v;
+END
+$$;
+
+-- Register a volunteer (POST /v1/volunteers, and each row of an import):
+-- the new row, or in refusal the problem of an ID number registered
+-- already (recorded for the city office, so not raised).
+CREATE OR REPLACE FUNCTION vp_volunteer_register(caller vp_caller,
+    args jsonb, OUT v volunteers, OUT refusal jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
-	v volunteers;
 	v_consent boolean := coalesce(vp_bool_opt(args, 'consent'), false);
 	v_personal jsonb := vp_personal(args, v_consent);
 	v_team jsonb;
@@ -196,22 +214,23 @@ BEGIN
 	END IF;
 	PERFORM vp_text(args, 'name', 100), vp_community_for(caller, args);
 	IF args ? 'id_hash' THEN
-		body := vp_id_number_check(caller, args, 'register',
+		refusal := vp_id_number_check(caller, args, 'register',
 		    args ->> 'number', NULL);
-		IF body IS NOT NULL THEN
-			status := 409;
+		IF refusal IS NOT NULL THEN
 			RETURN;
 		END IF;
 	END IF;
 	INSERT INTO volunteers (number, name, community_id, registered_on,
-	    consent, gender, birth_month, phone, skills, id_hash, id_last4)
+	    consent, gender, birth_month, phone, skills, id_hash, id_last4,
+	    platform_number)
 	VALUES (vp_text(args, 'number', 32), vp_text(args, 'name', 100),
 	    vp_community_for(caller, args),
 	    coalesce(vp_date_opt(args, 'registered_on'), current_date),
 	    v_consent, v_personal ->> 'gender', v_personal ->> 'birth_month',
 	    v_personal ->> 'phone',
 	    (SELECT array_agg(e) FROM jsonb_array_elements_text(v_personal -> 'skills') e),
-	    args ->> 'id_hash', args ->> 'id_last4')
+	    args ->> 'id_hash', args ->> 'id_last4',
+	    vp_platform_number(args))
 	ON CONFLICT (number) DO NOTHING
 	RETURNING * INTO v;
 	IF NOT FOUND THEN
@@ -227,6 +246,24 @@ BEGIN
 	ELSIF args ? 'teams' THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"teams" must be a list of team codes');
 	END IF;
+END
+$$;
+
+-- POST /v1/volunteers
+CREATE OR REPLACE FUNCTION vp_op_volunteer_add(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	r record;
+	v volunteers;
+BEGIN
+	SELECT * INTO r FROM vp_volunteer_register(caller, args);
+	IF r.refusal IS NOT NULL THEN
+		status := 409;
+		body := r.refusal;
+		RETURN;
+	END IF;
+	v := r.v;
 	PERFORM vp_answer_about(v);
 	status := 201;
 	body := vp_volunteer_json(v) || jsonb_build_object('minutes', 0, 'star', 0);
@@ -299,6 +336,7 @@ BEGIN
 		THEN v_personal -> 'skills' ELSE '[]' END) e),
 	    id_hash = coalesce(args ->> 'id_hash', id_hash),
 	    id_last4 = coalesce(args ->> 'id_last4', id_last4),
+	    platform_number = coalesce(vp_platform_number(args), platform_number),
 	    updated_at = now()
 	WHERE id = v.id
 	RETURNING * INTO v;
