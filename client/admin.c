@@ -183,6 +183,12 @@ static const struct cmd_option station_add_options[] = {
 	CMD_END
 };
 
+static const struct cmd_option station_link_options[] = {
+	CMD_OPT("revoke", CMD_FLAG, "revoke", NULL, 0),
+	CMD_OPT("png", CMD_STRING, NULL, "FILE", 0),
+	CMD_END
+};
+
 static const struct cmd_verb station_verbs[] = {
 	{ .name = "add", .args = cmd_code, .options = station_add_options,
 	    .op = WIRE_OP_STATION_ADD, .flags = CMD_PRINT_JSON,
@@ -191,6 +197,8 @@ static const struct cmd_verb station_verbs[] = {
 	    .print = station_print_list },
 	{ .name = "revoke", .args = cmd_code, .op = WIRE_OP_STATION_REVOKE,
 	    .print = station_print_revoked },
+	{ .name = "link", .args = cmd_code, .options = station_link_options,
+	    .op = WIRE_OP_STATION_LINK, .print = event_print_link },
 };
 
 const struct cmd_entry cmd_station_entry = {

@@ -54,6 +54,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_card_entry,
 	&cmd_team_entry,
 	&cmd_activity_entry,
+	&cmd_event_entry,
+	&cmd_signup_entry,
 	&cmd_shift_entry,
 	&cmd_balance_entry,
 	&cmd_catalog_entry,

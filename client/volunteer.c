@@ -13,6 +13,7 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/i18n.h"
 #include "client/table.h"
 #include "buf.h"
 #include "wire.h"
@@ -401,6 +402,27 @@ static const struct cmd_option duplicate_resolve_options[] = {
 	CMD_END
 };
 
+static const struct cmd_option volunteer_unblock_options[] = {
+	CMD_OPT("reason", CMD_STRING, "reason", "TEXT", CMD_REQUIRED),
+	CMD_END
+};
+
+static const struct cmd_option volunteer_link_options[] = {
+	CMD_OPT("revoke", CMD_FLAG, "revoke", NULL, 0),
+	CMD_OPT("png", CMD_STRING, NULL, "FILE", 0),
+	CMD_END
+};
+
+/* Print the lifted block. */
+static int
+volunteer_print_unblocked(struct client *cl, const struct cmd *c, json_t *a)
+{
+	printf(_("volunteer %s may sign up again (%lld no-shows lifted)\n"),
+	    client_str(a, "volunteer"), (long long)json_integer_value(
+	    json_object_get(a, "lifted")));
+	return WIRE_EXIT_OK;
+}
+
 static const struct cmd_verb volunteer_verbs[] = {
 	{ .name = "add", .args = volunteer_number,
 	    .options = volunteer_add_options, .op = WIRE_OP_VOLUNTEER_ADD,
@@ -425,6 +447,13 @@ static const struct cmd_verb volunteer_verbs[] = {
 	{ .name = "resolve", .args = duplicate_id,
 	    .options = duplicate_resolve_options,
 	    .op = WIRE_OP_DUPLICATE_RESOLVE, CMD_RECORD(duplicate_rows) },
+	{ .name = "unblock", .args = volunteer_number,
+	    .options = volunteer_unblock_options,
+	    .op = WIRE_OP_VOLUNTEER_UNBLOCK,
+	    .print = volunteer_print_unblocked },
+	{ .name = "link", .args = volunteer_number,
+	    .options = volunteer_link_options, .op = WIRE_OP_VOLUNTEER_LINK,
+	    .print = event_print_link },
 };
 
 const struct cmd_entry cmd_volunteer_entry = {
