@@ -21,11 +21,13 @@ static const char event_about[] =
 "community's; an admin's without --community are city-wide. Sign-up is\n"
 "open from --opens (default: now) until --closes (default: the start);\n"
 "a cancellation from --cancel-by on (default: 24 hours before the start)\n"
-"counts as a no-show. --every day|week|monday..sunday --until DATE adds\n"
-"a series: one event each such day until DATE, at the same time of day,\n"
-"its window and deadline as far from its start. list: from today on\n"
-"unless --from. show: the event and its sign-ups. cancel: the event, or\n"
-"with --series it and the later ones of its series.\n";
+"counts as a no-show. --every DAY --until DATE adds a series (DAY: day,\n"
+"week, or monday ... sunday): one event each such day until DATE, at the\n"
+"same time of day, its window and deadline as far from its start.\n"
+"list: from today on unless --from. show: the event and its sign-ups.\n"
+"cancel: the event, or with --series it and the later ones of its\n"
+"series. report: per event and community of a month, places offered,\n"
+"filled, attended, walk-ins and no-shows; and who is blocked.\n";
 
 static const char signup_about[] =
 "add signs volunteer V up for event E: a place while places are free,\n"
@@ -241,8 +243,7 @@ static const struct cmd_option event_add_options[] = {
 	CMD_OPT("closes", CMD_TIME, "closes_at", "TIME", 0),
 	CMD_OPT("cancel-by", CMD_TIME, "cancel_by", "TIME", 0),
 	CMD_OPT("lead", CMD_STRING, "lead", "TEXT", 0),
-	CMD_OPT("every", CMD_CHOICE, "every", "day|week|monday|tuesday|"
-	    "wednesday|thursday|friday|saturday|sunday", 0),
+	CMD_OPT("every", CMD_STRING, "every", "DAY", 0),
 	CMD_OPT("until", CMD_DATE, "until", "YYYY-MM-DD", 0),
 	CMD_END
 };

@@ -512,9 +512,12 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v volunteers := vp_volunteer_get(caller, vp_text(args, 'volunteer', 32), true);
 	e events := vp_event_get(caller, vp_text(args, 'event', 20), true);
+	s signups;
 BEGIN
+	-- Two statements: the answer's STABLE reads see the new row.
+	s := vp_signup_make(v, e, caller.keyid, NULL, false);
 	status := 201;
-	body := vp_signup_json(vp_signup_make(v, e, caller.keyid, NULL, false));
+	body := vp_signup_json(s);
 END
 $$;
 
