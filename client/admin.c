@@ -20,7 +20,9 @@ static const char station_about[] =
 "Enrol a station's public key (vpoints format, or PEM as openssl writes\n"
 "it) and print its key id; list stations; revoke every key of a station,\n"
 "which is refused from its next request on. All need an admin key. An\n"
-"admin station may leave out --community.\n";
+"admin station may leave out --community. link: a new URL of the\n"
+"station's calendar of events (iCalendar), revoking the one before; a\n"
+"station may link its own.\n";
 
 /* Print the community the daemon added. */
 static int

@@ -48,7 +48,12 @@ static const char volunteer_about[] =
 "export: everything held about one volunteer, as JSON (to FILE, made\n"
 "readable by its owner only, with --out).\n"
 "duplicates (admin): the suspected duplicates, unresolved ones unless\n"
-"--all; resolve ID: mark one dealt with, with a --note.\n";
+"--all; resolve ID: mark one dealt with, with a --note.\n"
+"unblock: lift a volunteer's block for no-shows (see vpoints signup).\n"
+"link: a new link to the volunteer's own page (sign-ups, hours, points,\n"
+"a calendar to subscribe to), revoking the one before; prints its URL\n"
+"and a QR code (--png FILE writes it for the card); --revoke only\n"
+"revokes.\n";
 
 static const char balance_about[] =
 "A volunteer's points, hours of service (hours:minutes) and the newest\n"

@@ -585,7 +585,9 @@ page_done(const struct db_reply *r, void *arg)
 	    strchr(http_request_path(call->hr) + 3, '/') : "");
 	http_request_redact(call->hr, logged);
 	free(logged);
-	if (code == 404 || body == NULL ||
+	/* No link: the token opens nothing (unknown, revoked, another
+	 * kind's); an action refused through a link has its link. */
+	if (link == NULL || body == NULL ||
 	    (j = json_loads(body, 0, NULL)) == NULL) {
 		page_short(call, code == 404 ? 404 : 500, code == 404 ?
 		    W_BADLINK : W_ERROR);
