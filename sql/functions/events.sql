@@ -118,6 +118,18 @@ BEGIN
 END
 $$;
 
+-- The id of an event in a request: a string of digits (as the client
+-- sends it) or a JSON integer.
+CREATE OR REPLACE FUNCTION vp_event_ref(args jsonb, field text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	IF jsonb_typeof(args -> field) = 'number' THEN
+		RETURN vp_int(args, field, 1, 999999999999999999)::text;
+	END IF;
+	RETURN vp_text_opt(args, field, 20);
+END
+$$;
+
 -- An event by id, which the caller may see: one of its community's, or a
 -- city-wide one (an admin sees all). p_lock: FOR UPDATE.
 CREATE OR REPLACE FUNCTION vp_event_get(caller vp_caller, p_id text, p_lock boolean)
@@ -511,7 +523,8 @@ CREATE OR REPLACE FUNCTION vp_op_signup_add(caller vp_caller, args jsonb,
 LANGUAGE plpgsql AS $$
 DECLARE
 	v volunteers := vp_volunteer_get(caller, vp_text(args, 'volunteer', 32), true);
-	e events := vp_event_get(caller, vp_text(args, 'event', 20), true);
+	e events := vp_event_get(caller, coalesce(vp_event_ref(args, 'event'),
+	    vp_text(args, 'event', 20)), true);
 	s signups;
 BEGIN
 	-- Two statements: the answer's STABLE reads see the new row.

@@ -21,6 +21,24 @@ BEGIN
 END
 $$;
 
+-- Revoke the live link of a volunteer or a station (the other NULL) and,
+-- unless "revoke" alone is asked, make a new one of the token the daemon
+-- hashed; the ids of both, or NULL.
+CREATE OR REPLACE FUNCTION vp_link_issue(p_volunteer bigint, p_station bigint,
+    caller vp_caller, args jsonb, OUT revoked bigint, OUT link bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE links SET revoked_at = now()
+	WHERE revoked_at IS NULL AND (volunteer_id = p_volunteer
+	    OR station_id = p_station) RETURNING id INTO revoked;
+	IF NOT coalesce(vp_bool_opt(args, 'revoke'), false) THEN
+		INSERT INTO links (volunteer_id, station_id, token_hash, keyid)
+		VALUES (p_volunteer, p_station, vp_token_hash(args), caller.keyid)
+		RETURNING id INTO link;
+	END IF;
+END
+$$;
+
 -- POST /v1/volunteers/{number}/link [{"revoke": true}]: a new link to
 -- the volunteer's page, revoking the one before (or only that). The
 -- daemon adds the token to the answer.
@@ -32,12 +50,7 @@ DECLARE
 	v_old bigint;
 	v_new bigint;
 BEGIN
-	UPDATE links SET revoked_at = now()
-	WHERE volunteer_id = v.id AND revoked_at IS NULL RETURNING id INTO v_old;
-	IF NOT coalesce(vp_bool_opt(args, 'revoke'), false) THEN
-		INSERT INTO links (volunteer_id, token_hash, keyid)
-		VALUES (v.id, vp_token_hash(args), caller.keyid) RETURNING id INTO v_new;
-	END IF;
+	SELECT * INTO v_old, v_new FROM vp_link_issue(v.id, NULL, caller, args);
 	INSERT INTO volunteer_history (volunteer_id, keyid, action, data)
 	VALUES (v.id, caller.keyid, 'link', jsonb_strip_nulls(jsonb_build_object(
 	    'link', v_new, 'revoked', v_old)));
@@ -68,13 +81,7 @@ BEGIN
 		PERFORM vp_refuse(403, 'admin-only', 'A station links its own '
 		    'calendar; an admin key links any.');
 	END IF;
-	UPDATE links SET revoked_at = now()
-	WHERE station_id = v_station AND revoked_at IS NULL RETURNING id INTO v_old;
-	IF NOT coalesce(vp_bool_opt(args, 'revoke'), false) THEN
-		INSERT INTO links (station_id, token_hash, keyid)
-		VALUES (v_station, vp_token_hash(args), caller.keyid)
-		RETURNING id INTO v_new;
-	END IF;
+	SELECT * INTO v_old, v_new FROM vp_link_issue(NULL, v_station, caller, args);
 	INSERT INTO admin_actions (keyid, action, subject, detail)
 	VALUES (caller.keyid, 'station-link', v_code, jsonb_strip_nulls(
 	    jsonb_build_object('link', v_new, 'revoked', v_old)));

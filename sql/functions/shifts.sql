@@ -342,7 +342,7 @@ BEGIN
 	IF v_activity IS NOT NULL THEN
 		a := vp_activity_get(v_activity);
 	END IF;
-	s := vp_checkin_signup(caller, v, vp_text_opt(args, 'event', 20),
+	s := vp_checkin_signup(caller, v, vp_event_ref(args, 'event'),
 	    v_activity, v_start);
 	IF s.id IS NOT NULL THEN
 		SELECT * INTO e FROM events WHERE id = s.event_id;
