@@ -214,8 +214,10 @@ BEGIN
 	IF p_rules ? 'noshow_days' THEN
 		PERFORM set_config('vpoints.noshow_days', p_rules ->> 'noshow_days', true);
 	END IF;
+	-- A volunteer who left has no page: their link opens nothing.
 	SELECT * INTO l FROM links WHERE token_hash = p_hash AND revoked_at IS NULL;
-	IF NOT FOUND OR (p_kind = 'volunteer') <> (l.volunteer_id IS NOT NULL) THEN
+	IF NOT FOUND OR (p_kind = 'volunteer') <> (l.volunteer_id IS NOT NULL)
+	    OR (SELECT w.status FROM volunteers w WHERE w.id = l.volunteer_id) = 'left' THEN
 		status := 404;
 		body := vp_problem(404, 'unknown-link', 'This link is not valid, '
 		    'or it was replaced by a new one.')::text;

@@ -40,7 +40,10 @@ s2 volunteer add V-900 --name "West" >/dev/null
 # 150 minutes this year: 2.5 hours, 25 points.
 s1 shift log V-001 --activity traffic --start "$(t_at '-4 hours')" --end "$(t_at '-90 minutes')" >/dev/null
 d1=$(t_date '+3 days' +%F); d2=$(t_date '+4 days' +%F)
-e1=$(s1 --json event add --activity traffic --title "路口引导 <b>&" --place "人民路" --start "$d1 07:00" \
+# A title longer than a line of iCalendar (75 octets), in Chinese: the
+# feed folds it without splitting a character.
+title="路口引导 <b>&, 人民路和朗州路口的文明交通志愿服务：请提前十分钟到达，穿好志愿者马甲; 谢谢"
+e1=$(s1 --json event add --activity traffic --title "$title" --place "人民路" --start "$d1 07:00" \
 	--end "$d1 09:00" --places 1 | jget events.0.id)
 e2=$(s1 --json event add --activity traffic --title "Second" --start "$d2 07:00" --end "$d2 09:00" \
 	--places 3 | jget events.0.id)
@@ -128,7 +131,9 @@ slink=$(s1 --json station link S01)
 is "the station's calendar answers 200" "$(page GET "$DAEMON_URL$(echo "$slink" | jget path)")" 200
 is "... with its community's events (not another's)" "$(/usr/bin/python3 -c 'import sys, icalendar
 c = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
-print(",".join(sorted(str(e["SUMMARY"]) for e in c.walk("VEVENT"))))' "$T_DIR/body")" "Late,Second,路口引导 <b>&"
+print(",".join(sorted(str(e["SUMMARY"]) for e in c.walk("VEVENT"))))' "$T_DIR/body")" "Late,Second,$title"
+ok "... in lines of at most 75 octets" /usr/bin/python3 -c 'import sys
+sys.exit(max(len(l) for l in open(sys.argv[1], "rb").read().split(b"\r\n")) > 75)' "$T_DIR/body"
 is "a volunteer's token opens no station calendar" "$(page GET "$DAEMON_URL/s/$token/calendar.ics")" 404
 is "a station's token opens no volunteer page" "$(page GET "$DAEMON_URL/p/$(echo "$slink" | jget token)")" 404
 refused_link=$(s2 --json station link S01 2>&1)
@@ -143,6 +148,12 @@ like "a station cannot link another community's volunteer" "$(s1 volunteer link 
 s1 volunteer link V-001 --revoke >/dev/null
 is "revoked, no token opens the page" "$(page GET "$DAEMON_URL$(echo "$new" | jget path)")" 404
 is "a token of the wrong shape: 404" "$(page GET "$DAEMON_URL/p/short")" 404
+
+s1 volunteer add V-003 --name "王五" >/dev/null
+u3="$DAEMON_URL$(s1 --json volunteer link V-003 | jget path)"
+is "V-003's page opens" "$(page GET "$u3")" 200
+s1 volunteer update V-003 --status left --reason "moved away" >/dev/null
+is "once V-003 has left, the link opens nothing" "$(page GET "$u3")" 404
 
 # At most 30 actions in 10 minutes through one link.
 last=$(s1 --json volunteer link V-002)
