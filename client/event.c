@@ -215,6 +215,16 @@ event_print_report(struct client *cl, const struct cmd *c, json_t *r)
 		{ "walk_ins", "WALK-INS", NULL, true },
 		{ "noshows", "NO-SHOWS", NULL, true },
 	};
+	static const struct table_column activity_rows[] = {
+		{ "activity", "ACTIVITY", NULL, false },
+		{ "events", "EVENTS", NULL, true },
+		{ "offered", "OFFERED", NULL, true },
+		{ "filled", "FILLED", NULL, true },
+		{ "fill_rate", "FILL %", NULL, true },
+		{ "attended", "ATTENDED", NULL, true },
+		{ "walk_ins", "WALK-INS", NULL, true },
+		{ "noshows", "NO-SHOWS", NULL, true },
+	};
 	static const struct table_column blocked_rows[] = {
 		{ "volunteer", "VOLUNTEER", NULL, false },
 		{ "name", "NAME", NULL, false },
@@ -225,6 +235,8 @@ event_print_report(struct client *cl, const struct cmd *c, json_t *r)
 	    CMD_NITEMS(event_report_rows), json_object_get(r, "events"));
 	client_rows(cl, "event_communities", community_rows,
 	    CMD_NITEMS(community_rows), json_object_get(r, "communities"));
+	client_rows(cl, "event_activities", activity_rows,
+	    CMD_NITEMS(activity_rows), json_object_get(r, "activities"));
 	client_rows(cl, "blocked", blocked_rows, CMD_NITEMS(blocked_rows),
 	    json_object_get(r, "blocked"));
 	return WIRE_EXIT_OK;

@@ -48,6 +48,7 @@ static const struct heading headings[] = {
 	{ "event", NULL, "Event", "活动" },
 	{ "signups", NULL, "Sign-ups", "报名" },
 	{ "event_communities", NULL, "Events by community", "各社区活动" },
+	{ "event_activities", NULL, "Events by activity", "各类活动" },
 	{ "blocked", NULL, "Blocked for no-shows", "因未到暂停报名" },
 
 	/* Columns that read differently in some sheets. */

@@ -700,7 +700,8 @@ $$;
 -- GET /v1/reports/events?month=YYYY-MM&community=: per event of the
 -- month (by its start), places offered, taken by sign-ups, attended,
 -- walk-ins, no-shows, late cancellations, fill rate (places taken at
--- the end over places offered, percent); totals per community; and the
+-- the end over places offered, percent); totals per community and per
+-- activity; and the
 -- volunteers at or over the no-show limit now. Cancelled events are
 -- left out.
 CREATE OR REPLACE FUNCTION vp_op_report_events(caller vp_caller, args jsonb,
@@ -756,6 +757,18 @@ BEGIN
 		    sum(ev.attended) AS attended, sum(ev.walk_ins) AS walk_ins,
 		    sum(ev.noshows) AS noshows
 		    FROM ev GROUP BY ev.community_code) g), '[]'),
+	    'activities', coalesce((SELECT jsonb_agg(jsonb_build_object(
+		'activity', g.activity_code, 'events', g.n,
+		'offered', g.offered, 'filled', g.filled,
+		'attended', g.attended, 'walk_ins', g.walk_ins,
+		'noshows', g.noshows, 'fill_rate',
+		round(100.0 * g.filled / g.offered, 1))
+		ORDER BY g.activity_code)
+		FROM (SELECT ev.activity_code, count(*) AS n,
+		    sum(ev.places) AS offered, sum(ev.filled) AS filled,
+		    sum(ev.attended) AS attended, sum(ev.walk_ins) AS walk_ins,
+		    sum(ev.noshows) AS noshows
+		    FROM ev GROUP BY ev.activity_code) g), '[]'),
 	    'blocked', coalesce((SELECT jsonb_agg(jsonb_build_object(
 		'volunteer', v.number, 'name', v.name,
 		'noshows', vp_noshows(v.id)) ORDER BY v.number)

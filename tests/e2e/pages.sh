@@ -186,5 +186,8 @@ like "... an event that passed unattended counts its places as no-shows" "$repor
 is "the community's totals are the sum of its events" "$(echo "$report" | /usr/bin/python3 -c 'import json,sys
 r = json.load(sys.stdin); c = r["communities"][0]
 print(c["offered"] == sum(e["offered"] for e in r["events"]) and c["filled"] == sum(e["filled"] for e in r["events"]) and c["noshows"] == sum(e["noshows"] for e in r["events"]))')" True
+is "... and per activity" "$(echo "$report" | /usr/bin/python3 -c 'import json,sys
+r = json.load(sys.stdin); a = r["activities"]
+print(len(a) == 1 and a[0]["offered"] == sum(e["offered"] for e in r["events"]) and a[0]["noshows"] == sum(e["noshows"] for e in r["events"]))')" True
 like "the volunteers at the no-show limit are listed" "$(echo "$report" | jget blocked)" "V-002"
 ok "SIGTERM exits 0" daemon_stop
