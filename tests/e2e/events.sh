@@ -61,15 +61,17 @@ e1=$(s1 --json event add --activity traffic --title "交通引导 人民路和�
 ok "an event gets an id" test -n "$e1"
 like "it lists with its places" "$(s1 event list)" "交通引导"
 until=$(t_date '+35 days' +%F)
-series=$(s1 --json event add --activity traffic --title "Saturday guidance" --start "$day 14:00" \
-	--end "$day 16:00" --places 3 --every saturday --until "$until")
+# In the daemon's zone, whatever this machine's: the days of a series are
+# the daemon's.
+series=$(s1 --json event add --activity traffic --title "Saturday guidance" --start "${day}T14:00:00+08:00" \
+	--end "${day}T16:00:00+08:00" --places 3 --every saturday --until "$until")
 expected=$(/usr/bin/python3 -c 'import datetime,sys
 a=datetime.date.fromisoformat(sys.argv[1]); b=datetime.date.fromisoformat(sys.argv[2])
 print(sum(1 for i in range((b-a).days+1) if (a+datetime.timedelta(i)).weekday()==5))' "$day" "$until")
 is "a series has one event each Saturday until its end ($expected)" \
 	"$(echo "$series" | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)["events"]))')" "$expected"
-is "... each on a Saturday (the daemon's zone) at one time of day" \
-	"$(count "SELECT bool_and(extract(isodow FROM starts_at AT TIME ZONE 'Asia/Shanghai') = 6) AND count(DISTINCT (starts_at AT TIME ZONE 'Asia/Shanghai')::time) = 1 FROM events WHERE series_id IS NOT NULL")" t
+is "... each on a Saturday at 14:00 in the daemon's zone" \
+	"$(count "SELECT bool_and(extract(isodow FROM starts_at AT TIME ZONE 'Asia/Shanghai') = 6 AND (starts_at AT TIME ZONE 'Asia/Shanghai')::time = '14:00') FROM events WHERE series_id IS NOT NULL")" t
 refused "an event ending before it starts is refused" invalid-times \
 	s1 event add --activity traffic --title x --start "$day 09:00" --end "$day 08:00" --places 1
 refused "a station publishes for its own community only" outside-community \
