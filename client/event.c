@@ -205,26 +205,24 @@ signup_print_list(struct client *cl, const struct cmd *c, json_t *a)
 static int
 event_print_report(struct client *cl, const struct cmd *c, json_t *r)
 {
+/* The totals of a community's or an activity's events. */
+#define EVENT_TOTALS							\
+		{ "events", "EVENTS", NULL, true },			\
+		{ "offered", "OFFERED", NULL, true },			\
+		{ "filled", "FILLED", NULL, true },			\
+		{ "fill_rate", "FILL %", NULL, true },			\
+		{ "attended", "ATTENDED", NULL, true },			\
+		{ "walk_ins", "WALK-INS", NULL, true },			\
+		{ "noshows", "NO-SHOWS", NULL, true }
 	static const struct table_column community_rows[] = {
 		{ "community", "COMMUNITY", NULL, false },
-		{ "events", "EVENTS", NULL, true },
-		{ "offered", "OFFERED", NULL, true },
-		{ "filled", "FILLED", NULL, true },
-		{ "fill_rate", "FILL %", NULL, true },
-		{ "attended", "ATTENDED", NULL, true },
-		{ "walk_ins", "WALK-INS", NULL, true },
-		{ "noshows", "NO-SHOWS", NULL, true },
+		EVENT_TOTALS
 	};
 	static const struct table_column activity_rows[] = {
 		{ "activity", "ACTIVITY", NULL, false },
-		{ "events", "EVENTS", NULL, true },
-		{ "offered", "OFFERED", NULL, true },
-		{ "filled", "FILLED", NULL, true },
-		{ "fill_rate", "FILL %", NULL, true },
-		{ "attended", "ATTENDED", NULL, true },
-		{ "walk_ins", "WALK-INS", NULL, true },
-		{ "noshows", "NO-SHOWS", NULL, true },
+		EVENT_TOTALS
 	};
+#undef EVENT_TOTALS
 	static const struct table_column blocked_rows[] = {
 		{ "volunteer", "VOLUNTEER", NULL, false },
 		{ "name", "NAME", NULL, false },

@@ -734,7 +734,18 @@ BEGIN
 		WHERE e.cancelled_at IS NULL AND e.starts_at >= v_from
 		AND e.starts_at < v_from + interval '1 month'
 		AND (v_community IS NULL OR e.community_id IS NULL
-		    OR e.community_id = v_community))
+		    OR e.community_id = v_community)),
+	-- The totals by community and by activity, in one pass.
+	g AS (
+		SELECT ev.community_code, ev.activity_code,
+		    grouping(ev.community_code) = 0 AS by_community,
+		    jsonb_build_object('events', count(*),
+			'offered', sum(ev.places), 'filled', sum(ev.filled),
+			'attended', sum(ev.attended), 'walk_ins', sum(ev.walk_ins),
+			'noshows', sum(ev.noshows), 'fill_rate',
+			round(100.0 * sum(ev.filled) / sum(ev.places), 1)) AS totals
+		FROM ev
+		GROUP BY GROUPING SETS ((ev.community_code), (ev.activity_code)))
 	SELECT jsonb_build_object('month', v_month,
 	    'noshow_limit', vp_noshow_limit(), 'noshow_days', vp_noshow_days(),
 	    'events', coalesce((SELECT jsonb_agg(jsonb_strip_nulls(
@@ -746,29 +757,12 @@ BEGIN
 		'fill_rate', round(100.0 * ev.filled / ev.places, 1)))
 		ORDER BY ev.starts_at, ev.id) FROM ev), '[]'),
 	    'communities', coalesce((SELECT jsonb_agg(jsonb_strip_nulls(
-		jsonb_build_object('community', g.community_code,
-		'events', g.n, 'offered', g.offered, 'filled', g.filled,
-		'attended', g.attended, 'walk_ins', g.walk_ins,
-		'noshows', g.noshows, 'fill_rate',
-		round(100.0 * g.filled / g.offered, 1)))
+		jsonb_build_object('community', g.community_code)) || g.totals
 		ORDER BY g.community_code NULLS FIRST)
-		FROM (SELECT ev.community_code, count(*) AS n,
-		    sum(ev.places) AS offered, sum(ev.filled) AS filled,
-		    sum(ev.attended) AS attended, sum(ev.walk_ins) AS walk_ins,
-		    sum(ev.noshows) AS noshows
-		    FROM ev GROUP BY ev.community_code) g), '[]'),
+		FROM g WHERE g.by_community), '[]'),
 	    'activities', coalesce((SELECT jsonb_agg(jsonb_build_object(
-		'activity', g.activity_code, 'events', g.n,
-		'offered', g.offered, 'filled', g.filled,
-		'attended', g.attended, 'walk_ins', g.walk_ins,
-		'noshows', g.noshows, 'fill_rate',
-		round(100.0 * g.filled / g.offered, 1))
-		ORDER BY g.activity_code)
-		FROM (SELECT ev.activity_code, count(*) AS n,
-		    sum(ev.places) AS offered, sum(ev.filled) AS filled,
-		    sum(ev.attended) AS attended, sum(ev.walk_ins) AS walk_ins,
-		    sum(ev.noshows) AS noshows
-		    FROM ev GROUP BY ev.activity_code) g), '[]'),
+		'activity', g.activity_code) || g.totals ORDER BY g.activity_code)
+		FROM g WHERE NOT g.by_community), '[]'),
 	    'blocked', coalesce((SELECT jsonb_agg(jsonb_build_object(
 		'volunteer', v.number, 'name', v.name,
 		'noshows', vp_noshows(v.id)) ORDER BY v.number)
