@@ -287,6 +287,9 @@ page_send(struct http_request *hr, int status, struct buf *b)
 	http_request_add_header(hr, "Referrer-Policy", "no-referrer");
 	http_request_add_header(hr, "X-Content-Type-Options", "nosniff");
 	http_request_add_header(hr, "X-Frame-Options", "DENY");
+	/* A capability URL that leaked somewhere is still kept out of
+	 * search engines. */
+	http_request_add_header(hr, "X-Robots-Tag", "noindex, nofollow");
 	http_reply(hr, status, PAGE_TYPE_HTML, b->data != NULL ? b->data : "",
 	    b->len);
 	free(b->data);
@@ -555,6 +558,7 @@ page_calendar(struct page_call *call, json_t *cal)
 	page_ics_line(&b, "END", "VCALENDAR", 0);
 	http_request_add_header(call->hr, "Referrer-Policy", "no-referrer");
 	http_request_add_header(call->hr, "X-Content-Type-Options", "nosniff");
+	http_request_add_header(call->hr, "X-Robots-Tag", "noindex, nofollow");
 	http_reply(call->hr, 200, PAGE_TYPE_ICS, b.data, b.len);
 	free(b.data);
 }

@@ -70,6 +70,7 @@ like "it is HTML" "$(http_header Content-Type)" "text/html"
 like "with a strict Content-Security-Policy (no script)" "$(http_header Content-Security-Policy)" "default-src 'none'; style-src 'sha256-"
 is "no referrer leaves it" "$(http_header Referrer-Policy)" "no-referrer"
 is "it cannot be framed" "$(http_header X-Frame-Options)" "DENY"
+is "search engines are told to keep out" "$(http_header X-Robots-Tag)" "noindex, nofollow"
 like "it is in Chinese" "$(cat "$T_DIR/body")" 'lang="zh-CN"'
 # (2.5, unless the year began in Beijing since the shift started.)
 this_year=$(count "SELECT CASE WHEN count(*) = 1 THEN '2.5' ELSE '0.0' END FROM shifts WHERE started_at >= date_trunc('year', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'")
