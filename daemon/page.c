@@ -392,8 +392,10 @@ page_render(struct page_call *call, int status, json_t *page, json_t *notice)
 		page_val(&b, x, "starts");
 		buf_puts(&b, "\xe2\x80\x93");	/* – */
 		page_val(&b, x, "ends");
-		buf_puts(&b, ", ");
-		page_val(&b, x, "place");
+		if (json_is_string(json_object_get(x, "place"))) {
+			buf_puts(&b, ", ");
+			page_val(&b, x, "place");
+		}
 		if (json_is_integer(json_object_get(x, "position"))) {
 			page_printf(&b, " (%s ", page_words[W_WAITING][en]);
 			page_val(&b, x, "position");
@@ -424,8 +426,10 @@ page_render(struct page_call *call, int status, json_t *page, json_t *notice)
 		page_val(&b, x, "starts");
 		buf_puts(&b, "\xe2\x80\x93");
 		page_val(&b, x, "ends");
-		buf_puts(&b, ", ");
-		page_val(&b, x, "place");
+		if (json_is_string(json_object_get(x, "place"))) {
+			buf_puts(&b, ", ");
+			page_val(&b, x, "place");
+		}
 		if (json_integer_value(json_object_get(x, "free")) > 0) {
 			page_printf(&b, " (%s ", page_words[W_FREE][en]);
 			page_val(&b, x, "free");
