@@ -17,12 +17,15 @@ static const char community_about[] =
 "the base of the 13 % registration share. Adding needs an admin key.\n";
 
 static const char station_about[] =
-"Enrol a station's public key (vpoints format, or PEM as openssl writes\n"
-"it) and print its key id; list stations; revoke every key of a station,\n"
-"which is refused from its next request on. All need an admin key. An\n"
-"admin station may leave out --community. link: a new URL of the\n"
-"station's calendar of events (iCalendar), revoking the one before; a\n"
-"station may link its own.\n";
+"Enrol a station's public key (vpoints format, PEM as openssl writes it,\n"
+"or a JWK) and print its key id; list stations; revoke every key of a\n"
+"station, or with --key the one key, which is refused from its next\n"
+"request on. rotate enrols a new key for a station: both keys sign until\n"
+"the old one is revoked (a station holds at most two); a lost key is\n"
+"revoked and replaced the same way. All need an admin key. An admin\n"
+"station may leave out --community. link: a new URL of the station's\n"
+"calendar of events (iCalendar), revoking the one before; a station\n"
+"may link its own.\n";
 
 /* Print the community the daemon added. */
 static int
@@ -104,9 +107,9 @@ station_print_added(struct client *cl, const struct cmd *c, json_t *added)
 		abort();
 	sig_keyid(pk, keyid);
 	if (strcmp(client_str(added, "keyid"), keyid) != 0) {
-		fprintf(stderr, "vpoints: station add: the daemon's key id %s "
-		    "is not the key's thumbprint %s\n", client_str(added,
-		    "keyid"), keyid);
+		fprintf(stderr, "vpoints: %s: the daemon's key id %s "
+		    "is not the key's thumbprint %s\n", cmd_what(c),
+		    client_str(added, "keyid"), keyid);
 		return WIRE_EXIT_SOFTWARE;
 	}
 	if (!cl->json)
@@ -191,13 +194,29 @@ static const struct cmd_option station_link_options[] = {
 	CMD_END
 };
 
+static const struct cmd_option station_rotate_options[] = {
+	{ "pubkey", CMD_CUSTOM, .field = "public_key", .value = "FILE",
+	    .flags = CMD_REQUIRED, .parse = station_pubkey },
+	CMD_END
+};
+
+static const struct cmd_option station_revoke_options[] = {
+	CMD_OPT("key", CMD_STRING, "keyid", "KEYID", 0),
+	CMD_END
+};
+
 static const struct cmd_verb station_verbs[] = {
 	{ .name = "add", .args = cmd_code, .options = station_add_options,
 	    .op = WIRE_OP_STATION_ADD, .flags = CMD_PRINT_JSON,
 	    .check = station_check, .print = station_print_added },
 	{ .name = "list", .op = WIRE_OP_STATION_LIST, .flags = CMD_TABLES,
 	    .print = station_print_list },
-	{ .name = "revoke", .args = cmd_code, .op = WIRE_OP_STATION_REVOKE,
+	{ .name = "rotate", .args = cmd_code,
+	    .options = station_rotate_options,
+	    .op = WIRE_OP_STATION_KEY_ADD, .flags = CMD_PRINT_JSON,
+	    .print = station_print_added },
+	{ .name = "revoke", .args = cmd_code,
+	    .options = station_revoke_options, .op = WIRE_OP_STATION_REVOKE,
 	    .print = station_print_revoked },
 	{ .name = "link", .args = cmd_code, .options = station_link_options,
 	    .op = WIRE_OP_STATION_LINK, .print = event_print_link },
@@ -205,7 +224,7 @@ static const struct cmd_verb station_verbs[] = {
 
 const struct cmd_entry cmd_station_entry = {
 	.name = "station",
-	.summary = "enrol, list and revoke stations (admin)",
+	.summary = "enrol stations; list, rotate and revoke their keys (admin)",
 	.about = station_about,
 	.verbs = station_verbs,
 	.nverbs = CMD_NITEMS(station_verbs),

@@ -16,6 +16,7 @@
 
 enum conf_type {
 	CONF_STRING,		/* a char * owned by the struct */
+	CONF_LIST,		/* the same, "" allowed: none */
 	CONF_INT,		/* an int within [min, max] */
 	CONF_LOG_LEVEL,	/* debug, info, warn or error */
 	CONF_KEY_HEX,	/* "" or 64 hex digits: a 32-byte secret */
@@ -38,7 +39,7 @@ struct conf_key {
 #define KEY(name, type, def, min, max, reload) \
 	{ #name, type, offsetof(struct conf, name), def, min, max, reload }
 
-/* Every key of the daemon; etc/vpointsd.conf documents each one. */
+/* Every key of the daemon; etc/vpointsd.conf.in documents each one. */
 static const struct conf_key conf_keys[] = {
 	KEY(listen, CONF_STRING, "127.0.0.1:8750", 0, 0, false),
 	KEY(db, CONF_STRING, "dbname=vpoints", 0, 0, false),
@@ -56,6 +57,7 @@ static const struct conf_key conf_keys[] = {
 	KEY(log_level, CONF_LOG_LEVEL, "info", 0, 0, true),
 	KEY(timezone, CONF_TIMEZONE, "Asia/Shanghai", 0, 0, true),
 	KEY(id_hash_key, CONF_KEY_HEX, "", 0, 0, false),
+	KEY(link_key, CONF_KEY_HEX, "", 0, 0, false),
 	KEY(help_expiry_interval, CONF_INT, "10", 1, 3600, true),
 	KEY(programme_start, CONF_DATE, "2000-01-01", 1990, 2099, true),
 	KEY(back_entry_days, CONF_INT, "31", 0, 36500, true),
@@ -63,6 +65,7 @@ static const struct conf_key conf_keys[] = {
 	KEY(noshow_days, CONF_INT, "90", 1, 3650, true),
 	KEY(signing_key, CONF_STRING, VPOINTS_STATEDIR "/signing.key", 0, 0,
 	    false),
+	KEY(previous_signing_keys, CONF_LIST, "", 0, 0, false),
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -227,7 +230,8 @@ conf_store(struct conf *cf, const struct conf_key *key,
 
 	switch (key->type) {
 	case CONF_STRING:
-		if (*value == '\0') {
+	case CONF_LIST:
+		if (*value == '\0' && key->type == CONF_STRING) {
 			snprintf(err, errlen, "%s: empty value", key->name);
 			return -1;
 		}

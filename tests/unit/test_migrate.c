@@ -230,9 +230,12 @@ makes_object(const char *sql, const char *kind)
 
 START_TEST(repository_migrations_are_valid)
 {
+	/* Numbers assigned to work that never made a migration. */
+	static const int unused[] = { 12 };
 	struct migration *list;
 	char err[256];
-	size_t n, i;
+	size_t n, i, k;
+	int want = 8;
 
 	ck_assert_int_eq(migrate_scan(TOP_SRCDIR "/sql/migrations", &list, &n,
 	    err, sizeof(err)), 0);
@@ -241,7 +244,10 @@ START_TEST(repository_migrations_are_valid)
 	for (i = 0; i < n; i++) {
 		/* Each file runs inside the transaction migrate_apply opens. */
 		ck_assert_ptr_null(strstr(list[i].sql, "COMMIT"));
-		ck_assert_int_eq(list[i].version, (int)i + 8);
+		for (k = 0; k < sizeof(unused) / sizeof(unused[0]); k++)
+			if (want == unused[k])
+				want++;
+		ck_assert_int_eq(list[i].version, want++);
 		/* Triggers and views live in sql/functions/: a migration
 		 * may drop them, or switch a table's off for a backfill. */
 		ck_assert_msg(!makes_object(list[i].sql, "TRIGGER ") &&
