@@ -8,6 +8,7 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/headings.h"
 #include "client/i18n.h"
 #include "client/qr.h"
 #include "client/table.h"
@@ -15,7 +16,7 @@
 #include "xmalloc.h"
 
 static const char event_about[] =
-"An event (活动) is an occurrence of activity A that volunteers sign up\n"
+N_("An event is an occurrence of activity A that volunteers sign up\n"
 "for: a title, a place, its start and end, a number of places, and\n"
 "optionally a team its volunteers must be in. A station's events are its\n"
 "community's; an admin's without --community are city-wide. Sign-up is\n"
@@ -27,29 +28,29 @@ static const char event_about[] =
 "list: from today on unless --from. show: the event and its sign-ups.\n"
 "cancel: the event, or with --series it and the later ones of its\n"
 "series. report: per event and community of a month, places offered,\n"
-"filled, attended, walk-ins and no-shows; and who is blocked.\n";
+"filled, attended, walk-ins and no-shows; and who is blocked.\n");
 
 static const char signup_about[] =
-"add signs volunteer V up for event E: a place while places are free,\n"
+N_("add signs volunteer V up for event E: a place while places are free,\n"
 "else the waiting list, which moves up in order when a place frees.\n"
 "Refused outside the sign-up window, for a suspended volunteer, one not\n"
 "in the event's team, one signed up for or serving at an overlapping\n"
 "time, and one blocked for no-shows (see vpoints volunteer unblock).\n"
 "cancel ID frees the place (after the deadline it counts as a no-show).\n"
 "list: a volunteer's sign-ups (--volunteer) or an event's (--event).\n"
-"At the event, vpoints shift checkin V finds the sign-up.\n";
+"At the event, vpoints shift checkin V finds the sign-up.\n");
 
 static const struct table_column event_rows[] = {
-	{ "id", "ID", NULL, true },
-	{ "starts_at", "START", table_time, false },
-	{ "ends_at", "END", table_time, false },
-	{ "title", "TITLE", NULL, false },
-	{ "activity", "ACTIVITY", NULL, false },
-	{ "community", "COMMUNITY", NULL, false },
-	{ "places", "PLACES", NULL, true },
-	{ "taken", "TAKEN", NULL, true },
-	{ "waiting", "WAITING", NULL, true },
-	{ "status", "STATUS", NULL, false },
+	{ "id", N_("ID"), NULL, true },
+	{ "starts_at", N_("START"), table_time, false },
+	{ "ends_at", N_("END"), table_time, false },
+	{ "title", N_("TITLE"), NULL, false },
+	{ "activity", N_("ACTIVITY"), NULL, false },
+	{ "community", N_("COMMUNITY"), NULL, false },
+	{ "places", N_("PLACES"), NULL, true },
+	{ "taken", N_("TAKEN"), NULL, true },
+	{ "waiting", N_("WAITING"), NULL, true },
+	{ "status", N_("STATUS"), NULL, false },
 	{ "place", NULL, NULL, false },
 	{ "team", NULL, NULL, false },
 	{ "free", NULL, NULL, false },
@@ -62,15 +63,15 @@ static const struct table_column event_rows[] = {
 };
 
 static const struct table_column signup_rows[] = {
-	{ "id", "ID", NULL, true },
-	{ "event", "EVENT", NULL, true },
-	{ "volunteer", "VOLUNTEER", NULL, false },
-	{ "starts_at", "START", table_time, false },
-	{ "title", "TITLE", NULL, false },
-	{ "status", "STATUS", NULL, false },
-	{ "position", "WAITING", NULL, true },
-	{ "via", "VIA", NULL, false },
-	{ "shift", "SHIFT", NULL, true },
+	{ "id", N_("ID"), NULL, true },
+	{ "event", N_("EVENT"), NULL, true },
+	{ "volunteer", N_("VOLUNTEER"), NULL, false },
+	{ "starts_at", N_("START"), table_time, false },
+	{ "title", N_("TITLE"), NULL, false },
+	{ "status", N_("STATUS"), NULL, false },
+	{ "position", N_("WAITING"), NULL, true },
+	{ "via", N_("VIA"), NULL, false },
+	{ "shift", N_("SHIFT"), NULL, true },
 	{ "state", NULL, NULL, false },
 	{ "walk_in", NULL, NULL, false },
 	{ "signed_up_at", NULL, table_time, false },
@@ -78,16 +79,16 @@ static const struct table_column signup_rows[] = {
 };
 
 static const struct table_column event_report_rows[] = {
-	{ "event", "EVENT", NULL, true },
-	{ "starts_at", "START", table_time, false },
-	{ "title", "TITLE", NULL, false },
-	{ "community", "COMMUNITY", NULL, false },
-	{ "offered", "OFFERED", NULL, true },
-	{ "filled", "FILLED", NULL, true },
-	{ "fill_rate", "FILL %", NULL, true },
-	{ "attended", "ATTENDED", NULL, true },
-	{ "walk_ins", "WALK-INS", NULL, true },
-	{ "noshows", "NO-SHOWS", NULL, true },
+	{ "event", N_("EVENT"), NULL, true },
+	{ "starts_at", N_("START"), table_time, false },
+	{ "title", N_("TITLE"), NULL, false },
+	{ "community", N_("COMMUNITY"), NULL, false },
+	{ "offered", N_("OFFERED"), NULL, true },
+	{ "filled", N_("FILLED"), NULL, true },
+	{ "fill_rate", N_("FILL RATE"), NULL, true },
+	{ "attended", N_("ATTENDED"), NULL, true },
+	{ "walk_ins", N_("WALK-INS"), NULL, true },
+	{ "noshows", N_("NO-SHOWS"), NULL, true },
 	{ "late", NULL, NULL, false },
 	{ "activity", NULL, NULL, false },
 };
@@ -179,7 +180,7 @@ signup_print(struct client *cl, const struct cmd *c, json_t *s)
 	else
 		printf(_("sign-up %lld: %s\n"),
 		    (long long)json_integer_value(json_object_get(s, "id")),
-		    status);
+		    heading_value("status", status));
 	json_array_foreach(json_object_get(s, "promoted"), i, v)
 		printf(_("volunteer %s moved up from the waiting list\n"),
 		    json_string_value(v));
@@ -207,26 +208,26 @@ event_print_report(struct client *cl, const struct cmd *c, json_t *r)
 {
 /* The totals of a community's or an activity's events. */
 #define EVENT_TOTALS							\
-		{ "events", "EVENTS", NULL, true },			\
-		{ "offered", "OFFERED", NULL, true },			\
-		{ "filled", "FILLED", NULL, true },			\
-		{ "fill_rate", "FILL %", NULL, true },			\
-		{ "attended", "ATTENDED", NULL, true },			\
-		{ "walk_ins", "WALK-INS", NULL, true },			\
-		{ "noshows", "NO-SHOWS", NULL, true }
+		{ "events", N_("EVENTS"), NULL, true },			\
+		{ "offered", N_("OFFERED"), NULL, true },		\
+		{ "filled", N_("FILLED"), NULL, true },			\
+		{ "fill_rate", N_("FILL RATE"), NULL, true },		\
+		{ "attended", N_("ATTENDED"), NULL, true },		\
+		{ "walk_ins", N_("WALK-INS"), NULL, true },		\
+		{ "noshows", N_("NO-SHOWS"), NULL, true }
 	static const struct table_column community_rows[] = {
-		{ "community", "COMMUNITY", NULL, false },
+		{ "community", N_("COMMUNITY"), NULL, false },
 		EVENT_TOTALS
 	};
 	static const struct table_column activity_rows[] = {
-		{ "activity", "ACTIVITY", NULL, false },
+		{ "activity", N_("ACTIVITY"), NULL, false },
 		EVENT_TOTALS
 	};
 #undef EVENT_TOTALS
 	static const struct table_column blocked_rows[] = {
-		{ "volunteer", "VOLUNTEER", NULL, false },
-		{ "name", "NAME", NULL, false },
-		{ "noshows", "NO-SHOWS", NULL, true },
+		{ "volunteer", N_("VOLUNTEER"), NULL, false },
+		{ "name", N_("NAME"), NULL, false },
+		{ "noshows", N_("NO-SHOWS"), NULL, true },
 	};
 
 	client_rows(cl, "events", event_report_rows,
@@ -300,7 +301,7 @@ static const struct cmd_verb event_verbs[] = {
 
 const struct cmd_entry cmd_event_entry = {
 	.name = "event",
-	.summary = "publish, list, show and cancel events to sign up for",
+	.summary = N_("publish, list, show and cancel events to sign up for"),
 	.about = event_about,
 	.verbs = event_verbs,
 	.nverbs = CMD_NITEMS(event_verbs),
@@ -331,7 +332,7 @@ static const struct cmd_verb signup_verbs[] = {
 
 const struct cmd_entry cmd_signup_entry = {
 	.name = "signup",
-	.summary = "sign volunteers up for events, cancel, list",
+	.summary = N_("sign volunteers up for events, cancel, list"),
 	.about = signup_about,
 	.verbs = signup_verbs,
 	.nverbs = CMD_NITEMS(signup_verbs),
