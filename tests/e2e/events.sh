@@ -107,6 +107,7 @@ out=$(s1 --json signup cancel "$holder")
 is "a cancellation before the deadline is no no-show" "$(echo "$out" | jget status)/$(echo "$out" | jget noshow)" "cancelled/False"
 is "... and promotes the first waiting, $first_waiting" "$(echo "$out" | jget promoted.0)" "$first_waiting"
 like "the client says who moved up" "$(s1 signup list --volunteer "$first_waiting")" "place"
+like "... in Chinese too" "$(zh s1 signup list --volunteer "$first_waiting")" "已报名"
 is "the next waiting, $second_waiting, is now number 1" \
 	"$(s1 --json signup list --volunteer "$second_waiting" | jget signups.0.position)" 1
 is "still exactly $P places taken" "$(count "SELECT count(*) FROM signups WHERE event_id = $e1 AND state = 'place'")" $P
