@@ -107,6 +107,7 @@ struct page_call {
 	enum page_op	 op;
 	int		 en;		/* English words */
 	char		 prefix[4];	/* "/p/" or "/s/" */
+	char		*base;		/* path_prefix, "" or "/vpoints" */
 	char		 token[PAGE_TOKEN_LEN + 1];
 };
 
@@ -332,9 +333,10 @@ static void
 page_form(struct buf *b, const struct page_call *call, const char *action,
     const char *field, json_t *id, const char *label)
 {
-	page_printf(b, " <form method=\"post\" action=\"/p/%s/%s%s\">"
+	page_printf(b, " <form method=\"post\" action=\"%s/p/%s/%s%s\">"
 	    "<input type=\"hidden\" name=\"%s\" value=\"%lld\">"
-	    "<button type=\"submit\">%s</button></form>", call->token, action,
+	    "<button type=\"submit\">%s</button></form>", call->base,
+	    call->token, action,
 	    call->en ? "?lang=en" : "", field,
 	    (long long)json_integer_value(id), label);
 }
@@ -484,8 +486,9 @@ page_render(struct page_call *call, int status, json_t *page, json_t *notice)
 		buf_puts(&b, "</li>\n");
 	}
 	buf_puts(&b, "</ul>\n");
-	page_printf(&b, "<p><a href=\"/p/%s/calendar.ics\">%s</a></p>\n"
-	    "</body></html>\n", call->token, page_words[W_CALENDAR][en]);
+	page_printf(&b, "<p><a href=\"%s/p/%s/calendar.ics\">%s</a></p>\n"
+	    "</body></html>\n", call->base, call->token,
+	    page_words[W_CALENDAR][en]);
 	page_send(call->hr, status, &b);
 }
 
@@ -635,6 +638,7 @@ page_done(const struct db_reply *r, void *arg)
 done:
 	json_decref(j);
 	sodium_memzero(call->token, sizeof(call->token));
+	free(call->base);
 	free(call);
 }
 
@@ -679,6 +683,9 @@ page_handle(struct http_request *hr, const struct ops *ops, enum wire_op op)
 
 	call->hr = hr;
 	call->en = strstr(http_request_query(hr), "lang=en") != NULL;
+	/* The page's own links and forms name its path_prefix. */
+	call->base = xasprintf("%.*s", (int)(strlen(http_request_path_sent(hr)) -
+	    strlen(http_request_path(hr))), http_request_path_sent(hr));
 	switch (op) {
 	case WIRE_OP_PAGE_GET:		call->op = PAGE_VIEW; break;
 	case WIRE_OP_PAGE_SIGNUP:	call->op = PAGE_SIGNUP; break;
@@ -709,6 +716,7 @@ page_handle(struct http_request *hr, const struct ops *ops, enum wire_op op)
 	}
 	if (!page_token_valid(token)) {
 		page_short(call, 404, W_BADLINK);
+		free(call->base);
 		free(call);
 		return;
 	}
@@ -716,6 +724,7 @@ page_handle(struct http_request *hr, const struct ops *ops, enum wire_op op)
 	page_token_hash(token, hex);
 	if (!page_rate_ok(hex)) {
 		page_short(call, 429, W_BUSY);
+		free(call->base);
 		free(call);
 		return;
 	}

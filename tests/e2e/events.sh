@@ -126,7 +126,8 @@ refused "no sign-up before the window opens" signup-closed s1 signup add V-050 "
 refused "none by a suspended volunteer" volunteer-suspended s1 signup add V-090 "$overlap"
 refused "none by one not in the required team" requirement-unmet s1 signup add V-050 "$team"
 ok "one in the team may" s1 signup add V-080 "$team"
-refused "none overlapping another sign-up" signup-overlap s1 signup add V-001 "$overlap"
+live=$(count "SELECT v.number FROM signups s JOIN volunteers v ON v.id = s.volunteer_id WHERE s.event_id = $e1 AND s.state IN ('place', 'waiting') ORDER BY s.id LIMIT 1")
+refused "none overlapping another sign-up" signup-overlap s1 signup add "$live" "$overlap"
 refused "a station signs up its own community's volunteers only" outside-community s1 signup add V-900 "$overlap"
 refused "... and no other community's volunteer joins a community's event" outside-community s2 signup add V-900 "$overlap"
 refused "an unknown event" unknown-event s1 signup add V-050 999999
