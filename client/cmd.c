@@ -55,6 +55,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_card_entry,
 	&cmd_team_entry,
 	&cmd_activity_entry,
+	&cmd_event_entry,
+	&cmd_signup_entry,
 	&cmd_shift_entry,
 	&cmd_import_entry,
 	&cmd_balance_entry,

@@ -16,7 +16,7 @@
 #include "wire.h"
 #include "xmalloc.h"
 
-#define HTTP_MAX_ROUTES	64
+#define HTTP_MAX_ROUTES	128
 
 /* What a route leads to. */
 struct http_target {
@@ -636,4 +636,34 @@ void
 http_request_set_keyid(struct http_request *hr, const char *keyid)
 {
 	snprintf(hr->keyid, sizeof(hr->keyid), "%s", keyid);
+}
+
+/* The station key of a signed request, "" before it is known. */
+const char *
+http_request_keyid(const struct http_request *hr)
+{
+	return hr->keyid;
+}
+
+/* Log the request under another path: a capability URL's token must
+ * never reach the access log. */
+void
+http_request_redact(struct http_request *hr, const char *path)
+{
+	size_t skip = (size_t)(hr->path - hr->path_sent);	/* the prefix */
+	char *sent = xasprintf("%.*s%s", (int)skip, hr->path_sent, path);
+
+	free(hr->path_sent);
+	hr->path_sent = sent;
+	hr->path = sent + skip;
+}
+
+/* Add a header to the reply (before http_reply). */
+void
+http_request_add_header(struct http_request *hr, const char *name,
+    const char *value)
+{
+	if (hr->req != NULL)
+		evhttp_add_header(evhttp_request_get_output_headers(hr->req),
+		    name, value);
 }

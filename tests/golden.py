@@ -130,6 +130,12 @@ class Normaliser:
         if JWS_RE.match(value):
             self.jws.append(value)
             return '"%s"' % self.ph("jws", value)
+        if key == "token" and KEY43_RE.match(value):
+            return '"%s"' % self.ph("token", value)
+        m = re.fullmatch(r"(/[ps]/)([A-Za-z0-9_-]{43})(.*)", value)
+        if key == "path" and m:
+            return '"%s%s%s"' % (m.group(1), self.ph("token", m.group(2)),
+                                 m.group(3))
         if key in ("x", "public_key", "public") and KEY43_RE.match(value):
             return '"%s"' % self.ph("public-key", value)
         if KEY43_RE.match(value):
@@ -674,6 +680,58 @@ class Script:
           {"levels": [1, 3, 600, 1000, 1500]})
         r("star levels that fall", A, "POST", "/v1/star-levels",
           {"levels": [5, 3, 1, 0, 0]})
+
+        # Events to sign up for, sign-ups, the no-show block, links.
+        day = T_NOW + 3 * 86400
+        ev = {"activity": "clean", "title": "交通引导", "place": "人民路口",
+              "starts_at": iso(day), "ends_at": iso(day + 7200),
+              "places": 1, "lead": "Zhou"}
+        r("S01 publishes an event of one place", S1, "POST", "/v1/events",
+          ev, save={"ev": "events"})
+        self.vars["e1"] = self.vars["ev"][0]["id"]
+        r("a series every day for three days", S1, "POST", "/v1/events",
+          dict(ev, title="Daily", starts_at=iso(day + 86400),
+               ends_at=iso(day + 86400 + 3600),
+               every="day", until=datetime.fromtimestamp(
+                   day + 3 * 86400, timezone(timedelta(hours=8))
+               ).date().isoformat()))
+        r("an event ending before it starts", S1, "POST", "/v1/events",
+          dict(ev, ends_at=iso(day - 60)))
+        r("the events", S1, "GET", "/v1/events")
+        r("V-002 signs up: the place", S1, "POST", "/v1/signups",
+          {"volunteer": "V-002", "event": "{e1}".format(**self.vars)},
+          save={"su1": "id"})
+        r("V-001 signs up: the waiting list", S1, "POST", "/v1/signups",
+          {"volunteer": "V-001", "event": "{e1}".format(**self.vars)})
+        r("V-002 again", S1, "POST", "/v1/signups",
+          {"volunteer": "V-002", "event": "{e1}".format(**self.vars)})
+        r("the event and its sign-ups", S1, "GET", "/v1/events/{e1}")
+        r("V-002 cancels: V-001 moves up", S1, "POST",
+          "/v1/signups/{su1}/cancel", {})
+        r("the event's sign-ups", S1, "GET", "/v1/signups",
+          query="event=%d" % self.vars["e1"])
+        r("V-001's sign-ups", S1, "GET", "/v1/signups", query="volunteer=V-001")
+        r("lifting a block that is not there", S1, "POST",
+          "/v1/volunteers/V-001/unblock", {"reason": "none"})
+        r("a link to V-001's page", S1, "POST", "/v1/volunteers/V-001/link",
+          {})
+        r("a link to S01's calendar", S1, "POST", "/v1/stations/S01/link", {})
+        r("a page with a token that is not one", None, "GET",
+          "/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+        r("a calendar with a token that is not one", None, "GET",
+          "/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/calendar.ics")
+        r("a sign-up through a page with a token that is not one", None,
+          "POST", "/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/signup",
+          text="event=1")
+        r("a cancellation through a page with a short token", None,
+          "POST", "/p/short/cancel", text="signup=1")
+        r("a station calendar with a token that is not one", None, "GET",
+          "/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/calendar.ics")
+        r("S01 cancels the event", S1, "POST", "/v1/events/{e1}/cancel",
+          {"reason": "rain"})
+        # A fixed month: the answer may not depend on the day it runs.
+        r("the report of places of June 2024", S1, "GET",
+          "/v1/reports/events", query="month=2024-06")
 
         # Certificates and closing a month.
         r("a certificate of 2024 for V-001", S1, "POST", "/v1/certificates",

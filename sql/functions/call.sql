@@ -13,7 +13,8 @@
 -- error it mapped to a problem type (vp_db_problem).
 --
 -- p_rules holds the date rules of the daemon's configuration,
--- {"programme_start": "YYYY-MM-DD", "back_entry_days": N}; a member left
+-- {"programme_start": "YYYY-MM-DD", "back_entry_days": N, "noshow_limit":
+-- N, "noshow_days": N}; a member left
 -- out keeps the session's setting (vpoints.programme_start,
 -- vpoints.back_entry_days), or else its default (sql/functions/months.sql).
 --
@@ -68,6 +69,15 @@ BEGIN
 	IF p_rules ? 'back_entry_days' THEN
 		PERFORM set_config('vpoints.back_entry_days',
 		    p_rules ->> 'back_entry_days', true);
+	END IF;
+	-- The no-show rule of sign-ups (sql/functions/events.sql).
+	IF p_rules ? 'noshow_limit' THEN
+		PERFORM set_config('vpoints.noshow_limit',
+		    p_rules ->> 'noshow_limit', true);
+	END IF;
+	IF p_rules ? 'noshow_days' THEN
+		PERFORM set_config('vpoints.noshow_days',
+		    p_rules ->> 'noshow_days', true);
 	END IF;
 	-- Every write but a close holds the months lock shared.
 	IF p_idem_key IS NOT NULL AND p_op <> 'month_close' THEN
@@ -204,6 +214,28 @@ BEGIN
 			SELECT * INTO status, v_body FROM vp_op_import_shifts(caller, p_args);
 		WHEN 'export_national' THEN
 			SELECT * INTO status, v_body FROM vp_op_export_national(caller, p_args);
+		WHEN 'event_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_event_add(caller, p_args);
+		WHEN 'event_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_event_list(caller, p_args);
+		WHEN 'event_get' THEN
+			SELECT * INTO status, v_body FROM vp_op_event_get(caller, p_args);
+		WHEN 'event_cancel' THEN
+			SELECT * INTO status, v_body FROM vp_op_event_cancel(caller, p_args);
+		WHEN 'signup_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_signup_add(caller, p_args);
+		WHEN 'signup_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_signup_list(caller, p_args);
+		WHEN 'signup_cancel' THEN
+			SELECT * INTO status, v_body FROM vp_op_signup_cancel(caller, p_args);
+		WHEN 'volunteer_unblock' THEN
+			SELECT * INTO status, v_body FROM vp_op_volunteer_unblock(caller, p_args);
+		WHEN 'volunteer_link' THEN
+			SELECT * INTO status, v_body FROM vp_op_volunteer_link(caller, p_args);
+		WHEN 'station_link' THEN
+			SELECT * INTO status, v_body FROM vp_op_station_link(caller, p_args);
+		WHEN 'report_events' THEN
+			SELECT * INTO status, v_body FROM vp_op_report_events(caller, p_args);
 		ELSE
 			RAISE EXCEPTION 'vp_call: unknown operation %', p_op;
 		END CASE;

@@ -328,28 +328,51 @@ LANGUAGE sql STABLE AS $$
 	    || k.details
 $$;
 
--- POST /v1/shifts/checkin: open a shift.
+-- POST /v1/shifts/checkin: open a shift. Against a sign-up
+-- (sql/functions/events.sql): the event named, or the volunteer's
+-- sign-up for an event running now; the shift is then the event's
+-- activity, title, place and lead, unless the request says otherwise.
 CREATE OR REPLACE FUNCTION vp_op_shift_checkin(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
 	v volunteers := vp_volunteer_get(caller, vp_text(args, 'volunteer', 32), true);
-	a activities := vp_activity_get(vp_text(args, 'activity', 32));
+	v_activity text := vp_text_opt(args, 'activity', 32);
 	v_start timestamptz := coalesce(vp_time(args, 'started_at', false), now());
+	v_details jsonb := vp_shift_details(args);
+	a activities;
+	s signups;
+	e events;
 	k checkins;
 BEGIN
 	IF caller.role = 'admin' AND caller.community_id IS NULL THEN
 		PERFORM vp_refuse(403, 'station-only', 'Check-ins happen at a '
 		    'station: use a station key.');
 	END IF;
+	IF v_activity IS NOT NULL THEN
+		a := vp_activity_get(v_activity);
+	END IF;
+	s := vp_checkin_signup(caller, v, vp_event_ref(args, 'event'),
+	    v_activity, v_start);
+	IF s.id IS NOT NULL THEN
+		SELECT * INTO e FROM events WHERE id = s.event_id;
+		SELECT * INTO a FROM activities WHERE id = e.activity_id;
+		v_details := jsonb_strip_nulls(jsonb_build_object(
+		    'activity_name', e.title, 'place', e.place, 'lead', e.lead))
+		    || v_details;
+	END IF;
 	PERFORM vp_shift_check(v, v_start, NULL, NULL);
 	INSERT INTO checkins (volunteer_id, community_id, station_id, keyid,
 	    activity_id, details, started_at)
 	VALUES (v.id, v.community_id, caller.station_id, caller.keyid, a.id,
-	    vp_shift_details(args), v_start)
+	    v_details, v_start)
 	RETURNING * INTO k;
+	IF s.id IS NOT NULL THEN
+		UPDATE signups SET shift_id = k.id WHERE id = s.id;
+	END IF;
 	status := 201;
-	body := vp_checkin_json(k);
+	body := vp_checkin_json(k) || jsonb_strip_nulls(jsonb_build_object(
+	    'event', e.id, 'signup', s.id, 'walk_in', s.walk_in));
 END
 $$;
 

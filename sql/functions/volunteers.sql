@@ -755,6 +755,20 @@ BEGIN
 	    'suspected_duplicates', (SELECT coalesce(jsonb_agg(
 		jsonb_strip_nulls(jsonb_build_object('id', r.id, 'at', r.at,
 		'resolved_at', r.resolved_at)) ORDER BY r.id), '[]')
-		FROM id_number_refusals r WHERE r.existing_id = v.id));
+		FROM id_number_refusals r WHERE r.existing_id = v.id),
+	    -- Events (sql/functions/events.sql, pages.sql): the sign-ups,
+	    -- the links to the page (never a token or its hash) and what was
+	    -- done through them.
+	    'signups', (SELECT coalesce(jsonb_agg(vp_signup_json(s)
+		ORDER BY s.id), '[]')
+		FROM signups s WHERE s.volunteer_id = v.id),
+	    'links', (SELECT coalesce(jsonb_agg(jsonb_strip_nulls(
+		jsonb_build_object('id', l.id, 'created_at', l.created_at,
+		'revoked_at', l.revoked_at, 'actions', (SELECT coalesce(
+		    jsonb_agg(jsonb_build_object('at', a.at, 'action', a.action,
+		    'subject', a.subject, 'outcome', a.outcome) ORDER BY a.id),
+		    '[]') FROM page_actions a WHERE a.link_id = l.id)))
+		ORDER BY l.id), '[]')
+		FROM links l WHERE l.volunteer_id = v.id));
 END
 $$;
