@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "daemon/api.h"
 #include "log.h"
 #include "wire.h"
@@ -133,7 +135,10 @@ api_reply_db_failure(struct http_request *hr, const struct db_reply *r)
 		http_reply_problem(hr, p->status, p->type, p->title, p->detail);
 		return;
 	}
+	/* A refusal's members travel as its HINT (vp_refuse). */
 	type = xasprintf("%s%s", WIRE_PROBLEM_PREFIX, slug);
-	http_reply_problem(hr, status, type, slug, db_reply_detail(r));
+	http_reply_problem_members(hr, status, type, slug, db_reply_detail(r),
+	    *db_reply_hint(r) != '\0' ? json_loads(db_reply_hint(r), 0, NULL) :
+	    NULL);
 	free(type);
 }

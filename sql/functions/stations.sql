@@ -46,7 +46,8 @@ BEGIN
 	RETURNING * INTO c;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(409, 'community-exists', format(
-		    'A community with code %s exists already.', args ->> 'code'));
+		    'A community with code %s exists already.', args ->> 'code'),
+		    jsonb_build_object('community', args ->> 'code'));
 	END IF;
 	INSERT INTO admin_actions (keyid, action, subject, detail)
 	VALUES (caller.keyid, 'community-add', c.code, args);
@@ -75,19 +76,23 @@ BEGIN
 	IF v_code IS NULL THEN
 		IF caller.community_id IS NULL THEN
 			PERFORM vp_refuse(422, 'invalid-field',
-			    'An admin key must name the "community".');
+			    'An admin key must name the "community".',
+			    jsonb_build_object('field', 'community'));
 		END IF;
 		RETURN caller.community_id;
 	END IF;
 	SELECT id INTO v_id FROM communities WHERE code = v_code;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(422, 'unknown-community',
-		    format('No community has code %s.', v_code));
+		    format('No community has code %s.', v_code),
+		    jsonb_build_object('community', v_code));
 	END IF;
 	IF caller.role <> 'admin' AND v_id <> caller.community_id THEN
 		PERFORM vp_refuse(403, 'outside-community', format('Station %s '
 		    'acts for its own community only, not %s.',
-		    caller.station_code, v_code));
+		    caller.station_code, v_code),
+		    jsonb_build_object('station', caller.station_code,
+		    'community', v_code));
 	END IF;
 	RETURN v_id;
 END
@@ -130,21 +135,25 @@ DECLARE
 BEGIN
 	IF role NOT IN ('station', 'admin') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"role" must be station or admin');
+		    '"role" must be station or admin',
+		    jsonb_build_object('field', 'role'));
 	END IF;
 	IF community IS NOT NULL THEN
 		SELECT id INTO v_community FROM communities c WHERE c.code = community;
 		IF NOT FOUND THEN
 			PERFORM vp_refuse(422, 'unknown-community',
-			    format('No community has code %s.', community));
+			    format('No community has code %s.', community),
+			    jsonb_build_object('community', community));
 		END IF;
 	ELSIF role = 'station' THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    'A station key needs a "community".');
+		    'A station key needs a "community".',
+		    jsonb_build_object('field', 'community'));
 	END IF;
 	IF public_key !~ '^[A-Za-z0-9_-]{43}$' THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"public_key" must be an Ed25519 public key');
+		    '"public_key" must be an Ed25519 public key',
+		    jsonb_build_object('field', 'public_key'));
 	END IF;
 	v_key := vp_b64url_decode(public_key);
 	IF EXISTS (SELECT 1 FROM station_keys k WHERE k.public_key = v_key) THEN
@@ -157,7 +166,8 @@ BEGIN
 	RETURNING id INTO v_station;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(409, 'station-exists',
-		    format('A station with code %s exists already.', code));
+		    format('A station with code %s exists already.', code),
+		    jsonb_build_object('station', code));
 	END IF;
 	INSERT INTO station_keys (keyid, station_id, public_key, created_by)
 	VALUES (vp_thumbprint(v_key), v_station, v_key, by_keyid);
@@ -212,7 +222,8 @@ BEGIN
 	SELECT * INTO s FROM stations WHERE code = vp_code(args, 'code');
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(404, 'unknown-station',
-		    format('No station has code %s.', args ->> 'code'));
+		    format('No station has code %s.', args ->> 'code'),
+		    jsonb_build_object('station', args ->> 'code'));
 	END IF;
 	-- Lock the admin keys so two revocations cannot both pass the check.
 	PERFORM 1 FROM station_keys k JOIN stations t ON t.id = k.station_id
