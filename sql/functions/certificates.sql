@@ -110,7 +110,8 @@ BEGIN
 	END IF;
 	IF caller.role <> 'admin' AND c.community_id <> caller.community_id THEN
 		PERFORM vp_refuse(403, 'outside-community',
-		    'That certificate was issued in another community.');
+		    'That certificate was issued in another community.',
+		    jsonb_build_object('certificate', p_number));
 	END IF;
 	RETURN c;
 END

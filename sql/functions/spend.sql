@@ -146,7 +146,10 @@ DECLARE
 	v_quantity integer := vp_int(args, 'quantity', 1, 1000000);
 BEGIN
 	IF i.stock::bigint + v_quantity > 1000000000 THEN
-		PERFORM vp_refuse(422, 'invalid-field', 'That much stock cannot be kept.');
+		PERFORM vp_refuse(422, 'invalid-field',
+		    'That much stock cannot be kept.', jsonb_build_object(
+		    'field', 'quantity', 'reason', 'stock', 'stock', i.stock,
+		    'quantity', v_quantity, 'max', 1000000000));
 	END IF;
 	UPDATE catalog_items SET stock = stock + v_quantity WHERE id = i.id
 	RETURNING * INTO i;
@@ -281,7 +284,8 @@ BEGIN
 	END IF;
 	IF caller.role <> 'admin' AND r.station_id <> caller.station_id THEN
 		PERFORM vp_refuse(403, 'other-station', 'Only the station that '
-		    'made a redemption may void it.');
+		    'made a redemption may void it.', jsonb_build_object(
+		    'redemption', v_id));
 	END IF;
 	PERFORM vp_volunteer_get(caller, (SELECT number FROM volunteers
 	    WHERE id = r.volunteer_id), true);

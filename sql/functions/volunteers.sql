@@ -258,7 +258,8 @@ DECLARE
 BEGIN
 	IF args ? 'community' THEN
 		PERFORM vp_refuse(422, 'invalid-field', 'A volunteer''s community '
-		    'does not change; register them in the new community.');
+		    'does not change; register them in the new community.',
+		    jsonb_build_object('field', 'community', 'reason', 'community'));
 	END IF;
 	IF v_status NOT IN ('active', 'suspended', 'left') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
@@ -272,7 +273,8 @@ BEGIN
 		IF vp_bool_opt(args, 'consent') THEN
 			PERFORM vp_refuse(422, 'invalid-field', 'A volunteer '
 			    'who has left keeps no consent; their personal '
-			    'fields are erased.');
+			    'fields are erased.', jsonb_build_object('field',
+			    'consent', 'reason', 'left'));
 		END IF;
 		v_consent := false;
 	END IF;
