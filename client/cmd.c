@@ -10,6 +10,7 @@
 #include "client/cmd.h"
 #include "client/offline.h"
 #include "client/when.h"
+#include "client/zone.h"
 #include "buf.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -891,6 +892,9 @@ cmd_exec(struct client *cl, struct cmd *c)
 {
 	int rc;
 
+	/* Times typed and printed are in the programme's zone; a command
+	 * that calls no route takes it from the cache or the config only. */
+	zone_setup(cl, !(c->verb->flags & CMD_LOCAL));
 	if ((rc = cmd_build(cl, c)) != 0)
 		return rc;
 	if ((rc = client_begin(cl)) != 0)

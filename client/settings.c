@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "client/settings.h"
+#include "client/zone.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -57,6 +58,15 @@ settings_line(void *arg, const char *section, const char *name,
 		snprintf(f->err, f->errlen, "bom = %s: want yes or no", value);
 		f->failed = 1;
 		return 0;
+	} else if (strcmp(name, "timezone") == 0) {
+		if (!zone_valid(value)) {
+			snprintf(f->err, f->errlen, "timezone = %s: no such "
+			    "time zone (want a name such as Asia/Shanghai)",
+			    value);
+			f->failed = 1;
+			return 0;
+		}
+		settings_put(&s->timezone, value);
 	} else if (strcmp(name, "receipt") == 0 &&
 	    (strcmp(value, "58mm") == 0 || strcmp(value, "a4") == 0))
 		settings_put(&s->receipt, value);
@@ -172,6 +182,7 @@ settings_clear(struct settings *s)
 	free(s->format);
 	free(s->outbox);
 	free(s->receipt);
+	free(s->timezone);
 	free(s->config_path);
 	memset(s, 0, sizeof(*s));
 }

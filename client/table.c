@@ -9,6 +9,7 @@
 
 #include "csv.h"
 #include "client/table.h"
+#include "client/when.h"
 #include "buf.h"
 #include "xmalloc.h"
 
@@ -81,17 +82,24 @@ table_fixed(json_t *value, int places)
 	return table_value(value, ", ");
 }
 
-/* An RFC 3339 time as "YYYY-MM-DD HH:MM" in the daemon's time zone. */
+/* An RFC 3339 time as "YYYY-MM-DD HH:MM" in the local time zone, which
+ * is the programme's (client/zone.h); another value as it is. */
 char *
 table_time(json_t *rfc3339)
 {
 	const char *s = json_string_value(rfc3339);
+	struct tm tm;
+	time_t t;
 
 	if (s == NULL)
 		return xstrdup("");
-	if (strlen(s) < 16 || s[10] != 'T')
-		return xstrdup(s);
-	return xasprintf("%.10s %.5s", s, s + 11);
+	if (when_parse(s, &t) != 0 || localtime_r(&t, &tm) == NULL) {
+		if (strlen(s) < 16 || s[10] != 'T')
+			return xstrdup(s);
+		return xasprintf("%.10s %.5s", s, s + 11);
+	}
+	return xasprintf("%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
 }
 
 /* True for a code point that a terminal shows two columns wide. */

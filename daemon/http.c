@@ -264,6 +264,7 @@ int
 http_error_page(struct evhttp_request *req, struct evbuffer *buf, int status,
     const char *reason, void *arg)
 {
+	struct http_server *server;
 	const char *type, *title;
 
 	switch (status) {
@@ -288,10 +289,17 @@ http_error_page(struct evhttp_request *req, struct evbuffer *buf, int status,
 		title = "HTTP error";
 		break;
 	}
-	evbuffer_add_printf(buf, "{\"type\":\"%s\",\"title\":\"%s\","
-	    "\"status\":%d}", type, title, status);
+	server = arg != NULL ? arg : http_error_server;
+	/* A body over the limit says the limit (an extension member). */
+	if (status == 413 && server != NULL)
+		evbuffer_add_printf(buf, "{\"type\":\"%s\",\"title\":\"%s\","
+		    "\"status\":%d,\"limit\":%zu}", type, title, status,
+		    server->max_body_size);
+	else
+		evbuffer_add_printf(buf, "{\"type\":\"%s\",\"title\":\"%s\","
+		    "\"status\":%d}", type, title, status);
 	log_info("- - %d (refused by the HTTP layer)", status);
-	http_error_observed(arg != NULL ? arg : http_error_server, req, status);
+	http_error_observed(server, req, status);
 	return 0;
 }
 

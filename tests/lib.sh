@@ -35,7 +35,8 @@ export T_NOW
 # What the client reads and writes stays here too: not the config,
 # variables or offline outbox of whoever runs the tests.
 unset VPOINTS_SERVER VPOINTS_KEY VPOINTS_CONFIG VPOINTS_OUTBOX
-export XDG_CONFIG_HOME="$T_DIR/xdg-config" XDG_STATE_HOME="$T_DIR/xdg-state"
+export XDG_CONFIG_HOME="$T_DIR/xdg-config" XDG_STATE_HOME="$T_DIR/xdg-state" \
+	XDG_CACHE_HOME="$T_DIR/xdg-cache"
 
 # Sanitizer reports (a build with --enable-asan): every sanitized program
 # this test starts writes its report to $T_DIR/sanitizer.<pid> rather than
