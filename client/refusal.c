@@ -199,12 +199,20 @@ static const struct refusal_template refusal_templates[] = {
 	    "revoked.") },
 	{ "body-too-large", N_("The request has %{size} bytes; the server "
 	    "takes at most %{limit}.") },
+	{ "body-too-large", N_("The request's body is larger than the server "
+	    "takes (%{limit} bytes).") },
+	{ "bad-request", N_("The request line and headers are larger than "
+	    "the server takes (%{limit} bytes).") },
+	{ "request-timeout", N_("The request did not arrive whole within "
+	    "%{limit} seconds.") },
 	{ "request-in-flight", N_("A request with this Idempotency-Key is "
 	    "still being processed; retry shortly.") },
 	{ "idempotency-key-reused", N_("This Idempotency-Key was used for a "
 	    "different request.") },
 	{ "database-unavailable", N_("The ledger cannot be reached; retry in "
 	    "a moment.") },
+	{ "overloaded", N_("The server has %{limit} connections open, as many "
+	    "as it takes; retry in a moment.") },
 	{ "overloaded", N_("The server is busy; retry in a moment.") },
 };
 

@@ -84,6 +84,10 @@ code=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H 'Content-Type: application/
 STATUS=$code
 answered "a body over max_body_size: 413 body-too-large" 413 body-too-large
 member "... limit" limit 65536
+code=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "X-Big: $(head -c 9000 /dev/zero | tr '\0' a)" "$DAEMON_URL/healthz")
+STATUS=$code
+answered "a head over max_header_size: 400 bad-request" 400 bad-request "larger than the server takes"
+member "... limit" limit 8192
 
 # The client says them from type and members, with the numbers.
 "$VPOINTS" keygen --out "$T_DIR/S02.key" >/dev/null
