@@ -207,17 +207,24 @@ table_csv_header(FILE *f, const struct table_column *cols, size_t ncols)
 	free(fields);
 }
 
-/* One object as a CSV record: each value as the daemon gave it. */
+/* One object as a CSV record: each value as the daemon gave it, but a
+ * time in the local zone (the programme's, or the one the user chose),
+ * still RFC 3339. */
 static void
 table_csv_record(FILE *f, const struct table_column *cols, size_t ncols,
     json_t *object)
 {
 	char **fields = xcalloc(ncols, sizeof(*fields));
+	json_t *value;
 	size_t c;
 
-	for (c = 0; c < ncols; c++)
-		fields[c] = table_value(json_object_get(object, cols[c].key),
-		    ";");
+	for (c = 0; c < ncols; c++) {
+		value = json_object_get(object, cols[c].key);
+		if (cols[c].show == table_time && json_is_string(value) &&
+		    (fields[c] = when_local(json_string_value(value))) != NULL)
+			continue;
+		fields[c] = table_value(value, ";");
+	}
 	csv_record(f, (const char *const *)fields, ncols);
 	for (c = 0; c < ncols; c++)
 		free(fields[c]);

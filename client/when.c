@@ -3,10 +3,12 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "client/when.h"
+#include "xmalloc.h"
 
 /* True if n digits start at p. */
 static bool
@@ -163,4 +165,30 @@ when_parse(const char *text, time_t *t)
 	}
 	*t = timegm(&tm) - offset;
 	return 0;
+}
+
+/* An RFC 3339 time written again in the local zone, its fraction of a
+ * second kept: text as it is when it is in that zone already (the usual
+ * case: the daemon answers in the programme's zone). NULL when text is
+ * no RFC 3339 time. */
+char *
+when_local(const char *text)
+{
+	struct tm tm;
+	char zone[8];
+	const char *frac, *end;
+	time_t t;
+
+	if (when_parse(text, &t) != 0 || localtime_r(&t, &tm) == NULL ||
+	    strftime(zone, sizeof(zone), "%z", &tm) != 5)
+		return NULL;
+	frac = end = text + 19;
+	while (*end == '.' || isdigit((unsigned char)*end))
+		end++;
+	if (end[0] == zone[0] && strncmp(end + 1, zone + 1, 2) == 0 &&
+	    strncmp(end + 4, zone + 3, 2) == 0)
+		return xstrdup(text);
+	return xasprintf("%04d-%02d-%02dT%02d:%02d:%02d%.*s%.3s:%.2s",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)(end - frac), frac, zone, zone + 3);
 }

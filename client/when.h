@@ -16,6 +16,7 @@ bool	when_is_rfc3339(const char *text);
 int	when_rfc3339(const char *text, char *out, size_t len);
 int	when_format(time_t, char *out, size_t len);
 int	when_parse(const char *text, time_t *);
+char	*when_local(const char *text);
 int	when_date(time_t, char *out, size_t len);
 
 #endif

@@ -27,6 +27,7 @@ for tz in UTC America/New_York; do
 	like "TZ=$tz: ... stored as 07:00 in Shanghai" "$json" "\"started_at\": \"${day}T07:00:00+08:00\""
 	list=$(TZ=$tz vp --key "$T_DIR/S01.key" shift list V1)
 	like "TZ=$tz: the list prints 07:00" "$list" "$day 07:00"
+	like "TZ=$tz: CSV keeps the programme's zone" "$(TZ=$tz vp --key "$T_DIR/S01.key" --csv shift list V1)" "${day}T07:00:00+08:00"
 done
 is "the zone is kept in the cache" "$(cat "$XDG_CACHE_HOME/vpoints/timezone")" "$DAEMON_URL Asia/Shanghai"
 
@@ -38,6 +39,7 @@ out=$(TZ=Asia/Tokyo vp --key "$T_DIR/S01.key" shift log V1 --activity clean --st
 like "timezone = UTC: 07:00 typed is printed back 07:00" "$out" "$day2 07:00"
 json=$(vp --key "$T_DIR/S01.key" --json shift list V1 2>&1)
 like "... which is 15:00 in Shanghai" "$json" "\"started_at\": \"${day2}T15:00:00+08:00\""
+like "... CSV writes it in UTC, RFC 3339" "$(vp --key "$T_DIR/S01.key" --csv shift list V1)" "${day2}T07:00:00+00:00"
 echo "timezone = Mars/Olympus" >"$XDG_CONFIG_HOME/vpoints/config"
 fails "a zone that does not exist is a config error" vp --key "$T_DIR/S01.key" shift list V1
 rm "$XDG_CONFIG_HOME/vpoints/config"
