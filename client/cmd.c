@@ -633,7 +633,8 @@ static const char *const cmd_shapes[] = {
 	[CMD_YEAR] = "YYYY",
 	[CMD_MONTH] = "YYYY-MM",
 	[CMD_DATE] = "YYYY-MM-DD",
-	[CMD_TIME] = "RFC 3339 or a real local \"YYYY-MM-DD HH:MM\"",
+	[CMD_TIME] = "RFC 3339, or a real \"YYYY-MM-DD HH:MM\" or \"HH:MM\" "
+	    "of the programme's time zone",
 	[CMD_CUSTOM] = NULL
 };
 

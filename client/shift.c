@@ -19,8 +19,9 @@ static const char shift_about[] =
 "not given is kept. A is an activity code; the details (--activity-name,\n"
 "--place, --served, --content, --lead) say what the service was called,\n"
 "where, who was served, what was done, who led it. TIME is RFC 3339\n"
-"(2026-10-05T09:00:00+08:00) or \"YYYY-MM-DD HH:MM\" in the local time\n"
-"zone. list: newest first, open check-ins on top, 100 unless --limit.\n"
+"(2026-10-05T09:00:00+08:00), \"YYYY-MM-DD HH:MM\" or \"HH:MM\" (today) in\n"
+"the programme's time zone (or the config's timezone). list: newest\n"
+"first, open check-ins on top, 100 unless --limit.\n"
 "When vpointsd cannot be reached, log, checkin and checkout are queued in\n"
 "the outbox (exit 75; see vpoints outbox --help); so \"now\" is this\n"
 "machine's clock when the command runs.\n";
