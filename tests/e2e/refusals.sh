@@ -78,6 +78,28 @@ call S01 GET /v1/volunteers/NOBODY
 answered "an unknown volunteer: 404" 404 unknown-volunteer
 member "... volunteer" volunteer NOBODY
 
+# A refusal raised outside vp_call's handler (here by the months lock
+# every write takes first) reaches the daemon as a database error: the
+# daemon merges its members, and cannot be made to overwrite the
+# problem's own.
+fn=$(pgc_psql "$T_PG" -At -c "SELECT pg_get_functiondef('vp_months_enter'::regproc)")
+pgc_psql "$T_PG" -q -v ON_ERROR_STOP=1 -c "
+CREATE OR REPLACE FUNCTION vp_months_enter() RETURNS void LANGUAGE plpgsql AS \$\$
+BEGIN
+	PERFORM vp_refuse(409, 'test-refusal', 'Refused outside.',
+	    jsonb_build_object('count', 3, 'type', 'x', 'status', 200,
+	    'detail', 'y', 'title', 'z', 'instance', 'w'));
+END \$\$;"
+call A POST /v1/communities '{"code":"C09","name":"Nine","population":1}'
+answered "a refusal the daemon turns into a problem: 409 test-refusal" 409 test-refusal "Refused outside."
+member "... its member" count 3
+member "... type stays" type urn:vpoints:problem:test-refusal
+member "... title stays" title test-refusal
+member "... status stays" status 409
+member "... no instance made up" instance null
+printf '%s;\n' "$fn" | pgc_psql "$T_PG" -q -v ON_ERROR_STOP=1
+must A POST /v1/communities '{"code":"C09","name":"Nine","population":1}'
+
 # From C: a body over the limit says the limit.
 big=$(head -c 70000 /dev/zero | tr '\0' a)
 code=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "{\"x\":\"$big\"}" "$DAEMON_URL/v1/volunteers")
