@@ -176,6 +176,31 @@ static const struct refusal_template refusal_templates[] = {
 	    "YYYY-MM-DD.") },
 	{ "invalid-field/time", N_("\"%{field}\" must be a time, "
 	    "YYYY-MM-DD HH:MM.") },
+	{ "invalid-field/format", N_("\"%{field}\" must be %{format}.") },
+	{ "invalid-field/choice", N_("\"%{field}\" must be one of: "
+	    "%{choices}.") },
+	{ "invalid-field/list", N_("\"%{field}\" must be a list of texts of "
+	    "at most %{max_length} characters.") },
+	{ "invalid-field/count", N_("\"%{field}\" must list %{count} "
+	    "values.") },
+	{ "invalid-field/increasing", N_("\"%{field}\" must be whole hours, "
+	    "strictly increasing.") },
+	{ "invalid-field/period", N_("Give \"year\", or \"from\" and \"to\" "
+	    "(dates, from not after to).") },
+	{ "invalid-field/deadline", N_("\"%{field}\" must be in the future, "
+	    "at most %{max_days} days ahead.") },
+	{ "invalid-field/window", N_("A window needs \"from\" and \"to\" as "
+	    "HH:MM (different) or \"dates\".") },
+	{ "invalid-field/key", N_("\"%{field}\" must be an Ed25519 public "
+	    "key.") },
+	{ "invalid-field/number", N_("\"%{field}\" must be letters, digits "
+	    "and - (at most %{max_length}, not starting with -).") },
+	{ "invalid-field/id-number", N_("\"%{field}\" must be %{min_length} "
+	    "to %{max_length} letters and digits.") },
+	{ "invalid-field/not-accepted", N_("ID numbers are not accepted: the "
+	    "server has no id_hash_key configured.") },
+	{ "invalid-field/path", N_("\"%{field}\" is the one in the path and "
+	    "cannot change; leave it out of the body.") },
 	{ "invalid-field/stock", N_("That much stock cannot be kept: "
 	    "%{stock} in stock and %{quantity} more is over %{max}.") },
 	{ "invalid-field/community", N_("A volunteer's community does not "
@@ -184,6 +209,62 @@ static const struct refusal_template refusal_templates[] = {
 	    "consent; their personal fields are erased.") },
 
 	/* The daemon's own: signatures, the body, the database. */
+	{ "invalid-input/date", N_("A date or time of the request is out of "
+	    "range or not valid.") },
+	{ "invalid-input/number", N_("A number of the request is out of "
+	    "range.") },
+	{ "invalid-input/text", N_("A text of the request is too long.") },
+	{ "invalid-input/missing", N_("A value the request needs is "
+	    "missing.") },
+	{ "invalid-input/constraint", N_("A value of the request is outside "
+	    "what the ledger accepts.") },
+	{ "invalid-input", N_("A value of the request is not valid.") },
+	{ "conflict/duplicate", N_("A record like this exists already; "
+	    "nothing was changed.") },
+	{ "conflict/reference", N_("This names a record that does not exist, "
+	    "or one that others still name; nothing was changed.") },
+	{ "invalid-json", N_("The body is not valid JSON (line %{line}, "
+	    "column %{column}).") },
+	{ "invalid-json/object", N_("The body must be a JSON object.") },
+	{ "idempotency-key-missing", N_("A write needs a valid "
+	    "Idempotency-Key.") },
+	{ "not-found", N_("No such route.") },
+	{ "method-not-allowed", N_("The route does not take this "
+	    "method.") },
+	{ "http-error", N_("The server does not take this kind of HTTP "
+	    "request.") },
+	{ "shutting-down", N_("The server is shutting down; retry on another "
+	    "server or in a moment.") },
+	{ "internal-error", N_("The server met an error; it was logged.") },
+	{ "signature-missing", N_("The request is not signed.") },
+	{ "signature-malformed", N_("The request's signature headers are "
+	    "malformed.") },
+	{ "signature-component-unsupported", N_("The signature covers a "
+	    "component the server does not support.") },
+	{ "signature-component-absent", N_("The signature covers a component "
+	    "the request lacks.") },
+	{ "signature-component-invalid", N_("A component the signature covers "
+	    "has an invalid value.") },
+	{ "signature-param-missing", N_("A parameter the signature needs is "
+	    "missing.") },
+	{ "signature-alg-unsupported", N_("The signature's algorithm is not "
+	    "ed25519.") },
+	{ "signature-tag-mismatch", N_("The signature's tag is not "
+	    "vpoints.") },
+	{ "signature-nonce-invalid", N_("The signature's nonce is too short or "
+	    "badly encoded.") },
+	{ "signature-coverage-incomplete", N_("The signature does not cover "
+	    "every component it must.") },
+	{ "signature-invalid", N_("The signature does not verify: is this the "
+	    "station's key?") },
+	{ "content-digest-missing", N_("The request has no Content-Digest "
+	    "with sha-256.") },
+	{ "content-digest-malformed", N_("The request's Content-Digest is "
+	    "malformed.") },
+	{ "content-digest-mismatch", N_("The request's Content-Digest does not "
+	    "match its body.") },
+	{ "wrong-authority", N_("The request is signed for another server: "
+	    "check the server address.") },
 	{ "signature-too-old", N_("The request was signed more than %{max_age} "
 	    "seconds ago: check this computer's clock.") },
 	{ "signature-in-future", N_("The request was signed more than "
@@ -300,28 +381,35 @@ refusal_render(const char *template, json_t *problem)
 }
 
 /* The refusal as a sentence in the user's language: the first template
- * of its type whose members are there, else the daemon's detail, else
- * NULL. */
+ * of its type and reason, or else of its type, whose members are there;
+ * else the daemon's detail; else NULL. */
 char *
 refusal_sentence(json_t *problem)
 {
 	const char *type = json_string_value(json_object_get(problem, "type"));
 	const char *reason, *detail;
-	size_t i, prefix = strlen(WIRE_PROBLEM_PREFIX);
-	char *key, *sentence = NULL;
+	size_t i, k, prefix = strlen(WIRE_PROBLEM_PREFIX);
+	char *keys[2], *sentence = NULL;
 
 	if (type != NULL && strncmp(type, WIRE_PROBLEM_PREFIX, prefix) == 0) {
+		/* The rows of "type/reason" first, then those of "type". */
 		type += prefix;
 		reason = json_string_value(json_object_get(problem, "reason"));
-		key = reason != NULL ? xasprintf("%s/%s", type, reason) :
-		    xstrdup(type);
-		for (i = 0; sentence == NULL && i < sizeof(refusal_templates) /
-		    sizeof(refusal_templates[0]); i++) {
-			if (strcmp(refusal_templates[i].type, key) == 0)
-				sentence = refusal_render(
-				    _(refusal_templates[i].template), problem);
+		keys[0] = reason != NULL ? xasprintf("%s/%s", type, reason) :
+		    NULL;
+		keys[1] = xstrdup(type);
+		for (k = 0; k < 2; k++) {
+			for (i = 0; keys[k] != NULL && sentence == NULL &&
+			    i < sizeof(refusal_templates) /
+			    sizeof(refusal_templates[0]); i++) {
+				if (strcmp(refusal_templates[i].type,
+				    keys[k]) == 0)
+					sentence = refusal_render(_(
+					    refusal_templates[i].template),
+					    problem);
+			}
+			free(keys[k]);
 		}
-		free(key);
 		if (sentence != NULL)
 			return sentence;
 	}

@@ -13,7 +13,7 @@
  * (vpoints format, PEM, base64url) and pass it on as base64url. */
 int
 admin_prepare_station(const struct ops *ops, json_t *args, char *detail,
-    size_t len)
+    size_t len, json_t **members)
 {
 	unsigned char pk[SIG_PUBLICKEYBYTES];
 	char b64[64], why[128];
@@ -22,10 +22,14 @@ admin_prepare_station(const struct ops *ops, json_t *args, char *detail,
 	text = json_string_value(json_object_get(args, "public_key"));
 	if (text == NULL) {
 		snprintf(detail, len, "\"public_key\" must be a string");
+		*members = json_pack("{s:s, s:s, s:s}", "field", "public_key",
+		    "reason", "type", "json_type", "string");
 		return -1;
 	}
 	if (keyfile_parse_public(text, pk, why, sizeof(why)) != 0) {
 		snprintf(detail, len, "\"public_key\": %s", why);
+		*members = json_pack("{s:s, s:s}", "field", "public_key",
+		    "reason", "key");
 		return -1;
 	}
 	keyfile_public_b64(pk, b64, sizeof(b64));

@@ -52,30 +52,36 @@ struct api_db_problem {
 	const char	*type;
 	const char	*title;
 	const char	*detail;
+	const char	*reason;	/* its member "reason", or NULL */
 };
 
 static const struct api_db_problem api_db_problems[] = {
 	{ "23505", 409, WIRE_P_CONFLICT, "conflict",
-	    "A record like this exists already; nothing was changed." },
+	    "A record like this exists already; nothing was changed.",
+	    "duplicate" },
 	{ "23P01", 409, WIRE_P_CONFLICT, "conflict",
-	    "A record like this exists already; nothing was changed." },
+	    "A record like this exists already; nothing was changed.",
+	    "duplicate" },
 	{ "23503", 409, WIRE_P_CONFLICT, "conflict",
 	    "This names a record that does not exist, or one that others "
-	    "still name; nothing was changed." },
+	    "still name; nothing was changed.", "reference" },
 	{ "23", 422, WIRE_P_INVALID_INPUT, "invalid-input",
-	    "A value of the request is outside what the ledger accepts." },
+	    "A value of the request is outside what the ledger accepts.",
+	    "constraint" },
 	{ "22", 422, WIRE_P_INVALID_INPUT, "invalid-input",
-	    "A value of the request is not valid." },
+	    "A value of the request is not valid.", "value" },
 	/* Serialization failures and deadlocks the pool ran again, still. */
 	{ "40", 503, WIRE_P_OVERLOADED, "Server overloaded",
-	    "The ledger was busy with conflicting writes; retry in a moment." },
+	    "The ledger was busy with conflicting writes; retry in a moment.",
+	    NULL },
 	{ "08", 503, WIRE_P_DB_UNAVAILABLE, "Database unavailable",
-	    "The ledger cannot be reached; retry in a moment." },
+	    "The ledger cannot be reached; retry in a moment.", NULL },
 	{ "53", 503, WIRE_P_DB_UNAVAILABLE, "Database unavailable",
-	    "The ledger is out of resources; retry in a moment." },
+	    "The ledger is out of resources; retry in a moment.", NULL },
 	{ "57", 503, WIRE_P_DB_UNAVAILABLE, "Database unavailable",
-	    "The ledger stopped the request; retry in a moment." },
-	{ "", 500, WIRE_P_INTERNAL, "Internal error", "The error was logged." },
+	    "The ledger stopped the request; retry in a moment.", NULL },
+	{ "", 500, WIRE_P_INTERNAL, "Internal error", "The error was logged.",
+	    NULL },
 };
 
 /* The entry of api_db_problems for a SQLSTATE (the last one matches all). */
@@ -132,7 +138,9 @@ api_reply_db_failure(struct http_request *hr, const struct db_reply *r)
 			log_warn("db: %s %s: %s (SQLSTATE %s)",
 			    http_request_method(hr), http_request_path(hr),
 			    db_reply_message(r), state);
-		http_reply_problem(hr, p->status, p->type, p->title, p->detail);
+		http_reply_problem_members(hr, p->status, p->type, p->title,
+		    p->detail, p->reason != NULL ? json_pack("{s:s}", "reason",
+		    p->reason) : NULL);
 		return;
 	}
 	/* A refusal's members travel as its HINT (vp_refuse). */

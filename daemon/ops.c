@@ -162,8 +162,8 @@ ops_args(struct http_request *hr, const struct ops_route *route)
 	    http_request_param(hr, 0) : NULL;
 	args = args_decode(route->op, route->ops, &req, &problem);
 	if (args == NULL)
-		http_reply_problem(hr, problem.status, problem.type,
-		    problem.title, problem.detail);
+		http_reply_problem_members(hr, problem.status, problem.type,
+		    problem.title, problem.detail, problem.members);
 	return args;
 }
 

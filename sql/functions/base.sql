@@ -50,30 +50,41 @@ $$;
 CREATE OR REPLACE FUNCTION vp_db_problem(p_state text, OUT status integer,
     OUT body jsonb)
 LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	v_reason text;
 BEGIN
 	IF p_state IN ('23505', '23P01') THEN
 		status := 409;
 		body := vp_problem(409, 'conflict', 'A record like this exists '
-		    'already; nothing was changed.');
+		    'already; nothing was changed.',
+		    jsonb_build_object('reason', 'duplicate'));
 	ELSIF p_state = '23503' THEN
 		status := 409;
 		body := vp_problem(409, 'conflict', 'This names a record that '
 		    'does not exist, or one that others still name; nothing was '
-		    'changed.');
+		    'changed.', jsonb_build_object('reason', 'reference'));
 	ELSE
 		status := 422;
-		body := vp_problem(422, 'invalid-input', CASE
-		    WHEN p_state IN ('22007', '22008', '22009', '22015')
+		v_reason := CASE
+		    WHEN p_state IN ('22007', '22008', '22009', '22015') THEN 'date'
+		    WHEN p_state = '22003' THEN 'number'
+		    WHEN p_state = '22001' THEN 'text'
+		    WHEN p_state IN ('22004', '23502') THEN 'missing'
+		    WHEN p_state LIKE '23%' THEN 'constraint'
+		    ELSE 'value' END;
+		body := vp_problem(422, 'invalid-input', CASE v_reason
+		    WHEN 'date'
 			THEN 'A date or time of the request is out of range or not valid.'
-		    WHEN p_state = '22003'
+		    WHEN 'number'
 			THEN 'A number of the request is out of range.'
-		    WHEN p_state = '22001'
+		    WHEN 'text'
 			THEN 'A text of the request is too long.'
-		    WHEN p_state IN ('22004', '23502')
+		    WHEN 'missing'
 			THEN 'A value the request needs is missing.'
-		    WHEN p_state LIKE '23%'
+		    WHEN 'constraint'
 			THEN 'A value of the request is outside what the ledger accepts.'
-		    ELSE 'A value of the request is not valid.' END);
+		    ELSE 'A value of the request is not valid.' END,
+		    jsonb_build_object('reason', v_reason));
 	END IF;
 END
 $$;

@@ -26,7 +26,8 @@ BEGIN
 	IF args ? 'year' THEN
 		IF vp_text(args, 'year', 4) !~ '^[0-9]{4}$' THEN
 			PERFORM vp_refuse(422, 'invalid-field', '"year" must be YYYY',
-			    jsonb_build_object('field', 'year'));
+			    jsonb_build_object('field', 'year', 'reason', 'format',
+			    'format', 'YYYY'));
 		END IF;
 		v_from := (args ->> 'year' || '-01-01')::date;
 		v_to := (v_from + interval '1 year')::date - 1;
@@ -36,7 +37,7 @@ BEGIN
 		IF v_from IS NULL OR v_to IS NULL OR v_to < v_from THEN
 			PERFORM vp_refuse(422, 'invalid-field', 'Give "year", or '
 			    '"from" and "to" (dates, from not after to).',
-			    jsonb_build_object('field', 'year'));
+			    jsonb_build_object('field', 'year', 'reason', 'period'));
 		END IF;
 	END IF;
 	-- A certificate covers the programme's service: from its start to

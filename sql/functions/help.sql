@@ -97,7 +97,8 @@ BEGIN
 	    OR v_deadline > now() + interval '1 year') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"deadline" must be in the future, at most a year ahead',
-		    jsonb_build_object('field', 'deadline'));
+		    jsonb_build_object('field', 'deadline', 'reason', 'deadline',
+		    'max_days', 366));
 	END IF;
 	SELECT * INTO v_account FROM accounts WHERE volunteer_id = v.id;
 	IF v_account.balance < v_points THEN
@@ -248,7 +249,9 @@ BEGIN
 	    'completed', 'cancelled', 'expired') THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"status" must be open, '
 		    'accepted, completed, cancelled or expired',
-		    jsonb_build_object('field', 'status'));
+		    jsonb_build_object('field', 'status', 'reason', 'choice',
+		    'choices', jsonb_build_array('open', 'accepted', 'completed',
+		    'cancelled', 'expired')));
 	END IF;
 	status := 200;
 	SELECT jsonb_build_object('help_requests', coalesce(jsonb_agg(

@@ -252,7 +252,8 @@ BEGIN
 	PERFORM vp_require_admin(caller);
 	IF v_month !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM',
-		    jsonb_build_object('field', 'month'));
+		    jsonb_build_object('field', 'month', 'reason', 'format',
+		    'format', 'YYYY-MM'));
 	END IF;
 	-- Wait for the writes in progress; hold off new ones until the close
 	-- commits (vp_months_enter).

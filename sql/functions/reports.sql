@@ -427,14 +427,16 @@ BEGIN
 	IF p_kind = 'monthly' THEN
 		IF p_period !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
 			PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM',
-			    jsonb_build_object('field', 'month'));
+			    jsonb_build_object('field', 'month', 'reason', 'format',
+			    'format', 'YYYY-MM'));
 		END IF;
 		v_from := (p_period || '-01')::date::timestamptz;
 		v_to := v_from + interval '1 month';
 	ELSIF p_kind = 'annual' THEN
 		IF p_period !~ '^[0-9]{4}$' THEN
 			PERFORM vp_refuse(422, 'invalid-field', '"year" must be YYYY',
-			    jsonb_build_object('field', 'year'));
+			    jsonb_build_object('field', 'year', 'reason', 'format',
+			    'format', 'YYYY'));
 		END IF;
 		v_from := (p_period || '-01-01')::date::timestamptz;
 		v_to := v_from + interval '1 year';
@@ -668,7 +670,9 @@ BEGIN
 	ELSE
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"level" must be volunteer, team, community or station',
-		    jsonb_build_object('field', 'level'));
+		    jsonb_build_object('field', 'level', 'reason', 'choice',
+		    'choices', jsonb_build_array('volunteer', 'team', 'community',
+		    'station')));
 	END IF;
 
 	IF v_new_stars IS NULL THEN
@@ -753,14 +757,15 @@ BEGIN
 	IF jsonb_typeof(v) IS DISTINCT FROM 'array' OR jsonb_array_length(v) <> 5 THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"levels" must list the hours of five star levels',
-		    jsonb_build_object('field', 'levels'));
+		    jsonb_build_object('field', 'levels', 'reason', 'count',
+		    'count', 5));
 	END IF;
 	FOR i IN 0..4 LOOP
 		IF NOT vp_is_integer(v -> i) OR (v ->> i)::bigint NOT BETWEEN 1 AND 100000
 		    OR (i > 0 AND (v ->> i)::bigint <= (v ->> (i - 1))::bigint) THEN
 			PERFORM vp_refuse(422, 'invalid-field', '"levels" must be '
 			    'whole hours, strictly increasing',
-			    jsonb_build_object('field', 'levels'));
+			    jsonb_build_object('field', 'levels', 'reason', 'increasing'));
 		END IF;
 	END LOOP;
 	DELETE FROM star_levels;

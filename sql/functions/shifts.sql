@@ -18,7 +18,8 @@ DECLARE
 BEGIN
 	IF jsonb_typeof(v) <> 'array' THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"multipliers" must be a list',
-		    jsonb_build_object('field', 'multipliers'));
+		    jsonb_build_object('field', 'multipliers', 'reason', 'type',
+		    'json_type', 'array'));
 	END IF;
 	FOR w IN SELECT jsonb_array_elements(v) LOOP
 		PERFORM vp_text(w, 'name', 50);
@@ -30,7 +31,8 @@ BEGIN
 			    WHERE d !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') THEN
 				PERFORM vp_refuse(422, 'invalid-field',
 				    '"dates" must be a list of YYYY-MM-DD',
-				    jsonb_build_object('field', 'dates'));
+				    jsonb_build_object('field', 'dates', 'reason', 'format',
+				    'format', 'YYYY-MM-DD'));
 			END IF;
 			PERFORM d::date FROM jsonb_array_elements_text(w -> 'dates') d;
 		ELSE
@@ -39,7 +41,7 @@ BEGIN
 			    w ->> 'from' = w ->> 'to' THEN
 				PERFORM vp_refuse(422, 'invalid-field', 'a window needs '
 				    '"from" and "to" as HH:MM (different) or "dates"',
-				    jsonb_build_object('field', 'from'));
+				    jsonb_build_object('field', 'from', 'reason', 'window'));
 			END IF;
 		END IF;
 	END LOOP;

@@ -35,7 +35,7 @@ BEGIN
 	IF s.community_id IS NULL THEN
 		PERFORM vp_refuse(422, 'invalid-field', 'A catalogue belongs to a '
 		    'station of a community: name one with "station".',
-		    jsonb_build_object('field', 'station'));
+		    jsonb_build_object('field', 'station', 'reason', 'required'));
 	END IF;
 	RETURN s;
 END
@@ -84,7 +84,8 @@ BEGIN
 	IF v_category NOT IN ('gift', 'book', 'service') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"category" must be gift, book or service',
-		    jsonb_build_object('field', 'category'));
+		    jsonb_build_object('field', 'category', 'reason', 'choice',
+		    'choices', jsonb_build_array('gift', 'book', 'service')));
 	END IF;
 	INSERT INTO catalog_items (station_id, community_id, code, name,
 	    category, price, stock)
@@ -117,7 +118,7 @@ BEGIN
 		IF caller.community_id IS NULL THEN
 			PERFORM vp_refuse(422, 'invalid-field', 'An admin key must '
 			    'name the "station" whose catalogue to list.',
-			    jsonb_build_object('field', 'station'));
+			    jsonb_build_object('field', 'station', 'reason', 'required'));
 		END IF;
 		v_station := caller.station_id;
 	ELSE

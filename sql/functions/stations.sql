@@ -77,7 +77,7 @@ BEGIN
 		IF caller.community_id IS NULL THEN
 			PERFORM vp_refuse(422, 'invalid-field',
 			    'An admin key must name the "community".',
-			    jsonb_build_object('field', 'community'));
+			    jsonb_build_object('field', 'community', 'reason', 'required'));
 		END IF;
 		RETURN caller.community_id;
 	END IF;
@@ -136,7 +136,8 @@ BEGIN
 	IF role NOT IN ('station', 'admin') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"role" must be station or admin',
-		    jsonb_build_object('field', 'role'));
+		    jsonb_build_object('field', 'role', 'reason', 'choice',
+		    'choices', jsonb_build_array('station', 'admin')));
 	END IF;
 	IF community IS NOT NULL THEN
 		SELECT id INTO v_community FROM communities c WHERE c.code = community;
@@ -148,12 +149,12 @@ BEGIN
 	ELSIF role = 'station' THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    'A station key needs a "community".',
-		    jsonb_build_object('field', 'community'));
+		    jsonb_build_object('field', 'community', 'reason', 'required'));
 	END IF;
 	IF public_key !~ '^[A-Za-z0-9_-]{43}$' THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"public_key" must be an Ed25519 public key',
-		    jsonb_build_object('field', 'public_key'));
+		    jsonb_build_object('field', 'public_key', 'reason', 'key'));
 	END IF;
 	v_key := vp_b64url_decode(public_key);
 	IF EXISTS (SELECT 1 FROM station_keys k WHERE k.public_key = v_key) THEN

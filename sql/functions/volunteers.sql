@@ -112,18 +112,21 @@ BEGIN
 	    WHERE jsonb_typeof(e) <> 'string' OR length(e #>> '{}') NOT BETWEEN 1 AND 50)) THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"skills" must be a list of short strings',
-		    jsonb_build_object('field', 'skills'));
+		    jsonb_build_object('field', 'skills', 'reason', 'list',
+		    'max_length', 50));
 	END IF;
 	IF v ? 'gender' AND v ->> 'gender' NOT IN ('female', 'male', 'other') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"gender" must be female, male or other',
-		    jsonb_build_object('field', 'gender'));
+		    jsonb_build_object('field', 'gender', 'reason', 'choice',
+		    'choices', jsonb_build_array('female', 'male', 'other')));
 	END IF;
 	IF v ? 'birth_month' AND (v ->> 'birth_month' !~ '^[0-9]{4}-(0[1-9]|1[0-2])$'
 	    OR v ->> 'birth_month' NOT BETWEEN '1900-01' AND to_char(now(), 'YYYY-MM')) THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"birth_month" must be YYYY-MM, from 1900-01 to this month',
-		    jsonb_build_object('field', 'birth_month'));
+		    jsonb_build_object('field', 'birth_month', 'reason', 'range',
+		    'min', '1900-01', 'max', to_char(now(), 'YYYY-MM')));
 	END IF;
 	IF v <> '{}' AND NOT p_consent THEN
 		PERFORM vp_refuse(422, 'consent-required', 'Gender, birth month, '
@@ -194,7 +197,8 @@ BEGIN
 	IF vp_text(args, 'number', 32) !~ '^[A-Za-z0-9][A-Za-z0-9-]{0,31}$' THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"number" must be letters, '
 		    'digits and - (at most 32, not starting with -)',
-		    jsonb_build_object('field', 'number'));
+		    jsonb_build_object('field', 'number', 'reason', 'number',
+		    'max_length', 32));
 	END IF;
 	-- Everything else is checked before the ID number, so that only a
 	-- registration that would have been taken counts as a refusal.
@@ -237,7 +241,8 @@ BEGIN
 		END LOOP;
 	ELSIF args ? 'teams' THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"teams" must be a list of team codes',
-		    jsonb_build_object('field', 'teams'));
+		    jsonb_build_object('field', 'teams', 'reason', 'type',
+		    'json_type', 'array'));
 	END IF;
 	PERFORM vp_answer_about(v);
 	status := 201;
@@ -264,7 +269,8 @@ BEGIN
 	IF v_status NOT IN ('active', 'suspended', 'left') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"status" must be active, suspended or left',
-		    jsonb_build_object('field', 'status'));
+		    jsonb_build_object('field', 'status', 'reason', 'choice',
+		    'choices', jsonb_build_array('active', 'suspended', 'left')));
 	END IF;
 	-- A volunteer who leaves keeps no consent. Consent withdrawn: the
 	-- personal fields go with it, here and everywhere else
@@ -323,7 +329,8 @@ BEGIN
 		IF jsonb_typeof(args -> 'teams') <> 'array' THEN
 			PERFORM vp_refuse(422, 'invalid-field',
 			    '"teams" must be a list of team codes',
-			    jsonb_build_object('field', 'teams'));
+			    jsonb_build_object('field', 'teams', 'reason', 'type',
+			    'json_type', 'array'));
 		END IF;
 		PERFORM vp_team_join(caller, v, t #>> '{}')
 		FROM jsonb_array_elements(args -> 'teams') t;
@@ -402,7 +409,8 @@ BEGIN
 	IF v_kind NOT IN ('standing', 'specialty') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"kind" must be standing or specialty',
-		    jsonb_build_object('field', 'kind'));
+		    jsonb_build_object('field', 'kind', 'reason', 'choice',
+		    'choices', jsonb_build_array('standing', 'specialty')));
 	END IF;
 	IF args ? 'community' THEN
 		v_community := vp_community_for(caller, args);

@@ -128,4 +128,26 @@ like "client: the overlap names the other shift and its times" "$out" \
 out=$(vp --key "$T_DIR/S02.key" catalog add y --name Y --category gift --price 0 --stock 1 2>&1)
 like "client: a field out of range, with its bounds" "$out" '"price" must be from 1 to 1000000. (HTTP 422)'
 
+# Every problem type the daemon or the ledger sends is in doc/api.md's
+# table, and the client has a sentence for it.
+missing=$(/usr/bin/python3 - "$top_srcdir" <<'PY'
+import glob, re, sys
+top = sys.argv[1]
+slugs = set()
+for f in glob.glob(top + "/sql/functions/*.sql"):
+    slugs |= set(re.findall(r"vp_(?:refuse|problem)\(\d{3}, '([a-z-]+)'", open(f).read()))
+slugs |= set(re.findall(r'WIRE_PROBLEM\("([a-z-]+)"\)', open(top + "/common/wire.h").read()))
+slugs |= set(re.findall(r'\[SIG_[A-Z_]+\] = \{ "([a-z-]+)",', open(top + "/common/sig.c").read())) - {"ok"}
+doc = open(top + "/doc/api.md").read()
+table = doc[doc.index("## Problem types"):doc.index("A `detail` is a sentence")]
+client = open(top + "/client/refusal.c").read()
+for s in sorted(slugs):
+    if "`%s`" % s not in table:
+        print("not in doc/api.md:", s)
+    if not re.search(r'\{ "%s[/"]' % re.escape(s), client):
+        print("no sentence in client/refusal.c:", s)
+PY
+)
+is "every problem type is documented and has a sentence" "$missing" ""
+
 harness_end

@@ -59,7 +59,15 @@ START_TEST(reasons)
 	assert_said("{\"type\":\"urn:vpoints:problem:invalid-field\","
 	    "\"field\":\"name\",\"reason\":\"required\"}",
 	    "\"name\" is required.");
-	/* A reason without a template: the detail. */
+	assert_said("{\"type\":\"urn:vpoints:problem:invalid-field\","
+	    "\"field\":\"kind\",\"reason\":\"choice\","
+	    "\"choices\":[\"standing\",\"specialty\"]}",
+	    "\"kind\" must be one of: standing, specialty.");
+	/* A reason without a row of its own: the rows of the type. */
+	assert_said("{\"type\":\"urn:vpoints:problem:invalid-input\","
+	    "\"reason\":\"value\",\"detail\":\"x\"}",
+	    "A value of the request is not valid.");
+	/* A reason without a template, nor its type: the detail. */
 	assert_said("{\"type\":\"urn:vpoints:problem:invalid-field\","
 	    "\"field\":\"gender\",\"detail\":\"\\\"gender\\\" must be female, "
 	    "male or other\"}", "\"gender\" must be female, male or other");
