@@ -216,7 +216,7 @@ static const struct refusal_template refusal_templates[] = {
 	{ "invalid-input/text", N_("A text of the request is too long.") },
 	{ "invalid-input/missing", N_("A value the request needs is "
 	    "missing.") },
-	{ "invalid-input/constraint", N_("A value of the request is outside "
+	{ "invalid-input/rule", N_("A value of the request is outside "
 	    "what the ledger accepts.") },
 	{ "invalid-input", N_("A value of the request is not valid.") },
 	{ "conflict/duplicate", N_("A record like this exists already; "
@@ -263,8 +263,8 @@ static const struct refusal_template refusal_templates[] = {
 	    "malformed.") },
 	{ "content-digest-mismatch", N_("The request's Content-Digest does not "
 	    "match its body.") },
-	{ "wrong-authority", N_("The request is signed for another server: "
-	    "check the server address.") },
+	{ "wrong-authority", N_("The Host the request was signed for is none "
+	    "of this server's names (server_names).") },
 	{ "signature-too-old", N_("The request was signed more than %{max_age} "
 	    "seconds ago: check this computer's clock.") },
 	{ "signature-in-future", N_("The request was signed more than "

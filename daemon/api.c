@@ -67,7 +67,7 @@ static const struct api_db_problem api_db_problems[] = {
 	    "still name; nothing was changed.", "reference" },
 	{ "23", 422, WIRE_P_INVALID_INPUT, "invalid-input",
 	    "A value of the request is outside what the ledger accepts.",
-	    "constraint" },
+	    "rule" },
 	{ "22", 422, WIRE_P_INVALID_INPUT, "invalid-input",
 	    "A value of the request is not valid.", "value" },
 	/* Serialization failures and deadlocks the pool ran again, still. */

@@ -70,7 +70,7 @@ BEGIN
 		    WHEN p_state = '22003' THEN 'number'
 		    WHEN p_state = '22001' THEN 'text'
 		    WHEN p_state IN ('22004', '23502') THEN 'missing'
-		    WHEN p_state LIKE '23%' THEN 'constraint'
+		    WHEN p_state LIKE '23%' THEN 'rule'
 		    ELSE 'value' END;
 		body := vp_problem(422, 'invalid-input', CASE v_reason
 		    WHEN 'date'
@@ -81,7 +81,7 @@ BEGIN
 			THEN 'A text of the request is too long.'
 		    WHEN 'missing'
 			THEN 'A value the request needs is missing.'
-		    WHEN 'constraint'
+		    WHEN 'rule'
 			THEN 'A value of the request is outside what the ledger accepts.'
 		    ELSE 'A value of the request is not valid.' END,
 		    jsonb_build_object('reason', v_reason));
