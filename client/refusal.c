@@ -11,6 +11,7 @@
 #include "client/i18n.h"
 #include "client/refusal.h"
 #include "client/table.h"
+#include "client/when.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -325,7 +326,7 @@ refusal_value(json_t *v)
 		}
 		/* A time is shown as tables show it, in the programme's
 		 * zone. */
-		if (strlen(s) >= 20 && s[10] == 'T')
+		if (when_is_rfc3339(s))
 			return table_time(v);
 		return xstrdup(s);
 	case JSON_INTEGER:
