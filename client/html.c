@@ -624,8 +624,9 @@ html_report(FILE *f, json_t *report)
 	} else {
 		fputs("All communities &middot; ", f);
 	}
-	from = table_time(json_object_get(report, "from"));
-	to = table_time(json_object_get(report, "to"));
+	/* The period in the report's zone, which the line names. */
+	from = table_time_given(json_object_get(report, "from"));
+	to = table_time_given(json_object_get(report, "to"));
 	html_escape(f, from);
 	fputs(" to ", f);
 	html_escape(f, to);

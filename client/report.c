@@ -142,8 +142,9 @@ report_table(FILE *f, json_t *report)
 	char *from, *to;
 	size_t ncols;
 
-	from = table_time(json_object_get(report, "from"));
-	to = table_time(json_object_get(report, "to"));
+	/* The period in the report's zone, which the line names. */
+	from = table_time_given(json_object_get(report, "from"));
+	to = table_time_given(json_object_get(report, "to"));
 	fprintf(f, "%s report %s by %s, %s%s\n%s to %s (%s)\n"
 	    "Targets: %g hours per volunteer a year; %g%% of the residents "
 	    "registered\n\n", strcmp(client_str(report, "kind"), "annual") ==

@@ -102,6 +102,21 @@ table_time(json_t *rfc3339)
 	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
 }
 
+/* An RFC 3339 time as "YYYY-MM-DD HH:MM" in the zone it was written in
+ * (a report's period, shown beside the report's zone); another value as
+ * it is. */
+char *
+table_time_given(json_t *rfc3339)
+{
+	const char *s = json_string_value(rfc3339);
+
+	if (s == NULL)
+		return xstrdup("");
+	if (strlen(s) < 16 || s[10] != 'T')
+		return xstrdup(s);
+	return xasprintf("%.10s %.5s", s, s + 11);
+}
+
 /* True for a code point that a terminal shows two columns wide. */
 static int
 table_wide(uint32_t c)

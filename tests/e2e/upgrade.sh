@@ -5,8 +5,9 @@
 # sql/functions with nothing lost: its schema is that of a fresh database,
 # its data are what they were, and the old functions and the new ones give
 # the same answers to the same requests (but the members an issued
-# certificate has gained since). Then the function files: run
-# again when they change, all in one transaction, and refused when broken.
+# certificate and the refusals have gained since). Then the function
+# files: run again when they change, all in one transaction, and refused
+# when broken.
 . "$top_srcdir/tests/lib.sh"
 
 fixture=$top_srcdir/tests/fixtures/legacy-008.sql
@@ -217,13 +218,18 @@ INSERT INTO requests (who, op, args, write)
 SELECT 'admin', op, jsonb_build_object('number', 'V-001', 'volunteer', 'V-001'), true
 FROM unnest(ARRAY['volunteer_ledger', 'volunteer_get', 'shift_list']) op;
 
--- An issued certificate as that release answered it: its payload has
--- since gained the kinds of service and the station's name.
+-- An answer as that release gave it: an issued certificate's payload has
+-- since gained the kinds of service and the station's name, and a
+-- refusal its extension members (the problem's own members stay).
 CREATE FUNCTION pg_temp.as_released(p_op text, p_body text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
 	b jsonb;
 BEGIN
+	IF p_body::jsonb ->> 'type' LIKE 'urn:vpoints:problem:%' THEN
+		RETURN (SELECT jsonb_object_agg(key, value) FROM jsonb_each(p_body::jsonb)
+		    WHERE key IN ('type', 'title', 'status', 'detail'))::text;
+	END IF;
 	IF p_op <> 'certificate_issue' OR NOT p_body::jsonb ? 'payload' THEN
 		RETURN p_body;
 	END IF;

@@ -118,6 +118,9 @@ START_TEST(hours_and_times)
 	tzset();
 	assert_show(table_time, "\"2026-10-05T09:00:00+08:00\"",
 	    "2026-10-04 21:00");
+	/* A report's period is shown in the zone it was written in. */
+	assert_show(table_time_given, "\"2026-10-05T09:00:00+08:00\"",
+	    "2026-10-05 09:00");
 	setenv("TZ", "Asia/Shanghai", 1);
 	tzset();
 	assert_show(table_time, "\"2026-10-05\"", "2026-10-05");
