@@ -149,5 +149,4 @@ for s in sorted(slugs):
 PY
 )
 is "every problem type is documented and has a sentence" "$missing" ""
-
-harness_end
+ok "vpointsd stops cleanly" daemon_stop

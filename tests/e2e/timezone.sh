@@ -43,5 +43,4 @@ like "... CSV writes it in UTC, RFC 3339" "$(vp --key "$T_DIR/S01.key" --csv shi
 echo "timezone = Mars/Olympus" >"$XDG_CONFIG_HOME/vpoints/config"
 fails "a zone that does not exist is a config error" vp --key "$T_DIR/S01.key" shift list V1
 rm "$XDG_CONFIG_HOME/vpoints/config"
-
-harness_end
+ok "vpointsd stops cleanly" daemon_stop
