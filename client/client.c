@@ -19,10 +19,32 @@
 #include <jansson.h>
 
 #include "client/client.h"
+#include "client/i18n.h"
 #include "client/refusal.h"
 #include "client/xlsx.h"
 #include "wire.h"
 #include "xmalloc.h"
+
+/* The connection to vpointsd, opened on first use from the settings;
+ * NULL with resp->error when a setting is wrong. */
+struct net *
+client_net(struct client *cl, struct net_response *resp)
+{
+	struct net_options o = {
+		.server = cl->settings.server,
+		.cacert = cl->settings.cacert,
+		.pin = cl->settings.pin,
+		.proxy = cl->settings.proxy,
+		.insecure_http = cl->settings.insecure_http,
+		.connect_timeout = cl->settings.connect_timeout,
+		.timeout = cl->timeout,
+	};
+
+	if (cl->net == NULL && (cl->net = net_open(&o, resp->error,
+	    sizeof(resp->error))) == NULL)
+		resp->failure = NET_BAD_SETTING;
+	return cl->net;
+}
 
 /* The exit code that an HTTP error status stands for. */
 int
@@ -67,7 +89,7 @@ client_report_problem(const struct client *cl, const char *what,
 		 * the daemon's English detail for a type not known here. */
 		title = json_string_value(json_object_get(p, "title"));
 		sentence = refusal_sentence(p);
-		fprintf(stderr, "vpoints: %s: %s%s%s (HTTP %d)\n", what,
+		fprintf(stderr, _("vpoints: %s: %s%s%s (HTTP %d)\n"), what,
 		    title != NULL ? title : "error",
 		    sentence != NULL ? ": " : "",
 		    sentence != NULL ? sentence : "", resp->status);
@@ -102,8 +124,8 @@ client_whole(const char *option, const char *text, long long *n)
 	*n = strtoll(text, &end, 10);
 	if (*end != '\0' || end == text || *n < 0 || errno != 0 ||
 	    !isdigit((unsigned char)*text)) {
-		fprintf(stderr, "vpoints: %s wants a whole number, not "
-		    "\"%s\"\n", option, text);
+		fprintf(stderr, _("vpoints: %s wants a whole number, not "
+		    "\"%s\"\n"), option, text);
 		return WIRE_EXIT_DATAERR;
 	}
 	return 0;
@@ -137,7 +159,7 @@ client_write_mode(const char *path, const char *data, size_t len,
 	if (path == NULL) {
 		if (fwrite(data, 1, len, stdout) != len ||
 		    fflush(stdout) != 0) {
-			fprintf(stderr, "vpoints: standard output: %s\n",
+			fprintf(stderr, _("vpoints: standard output: %s\n"),
 			    strerror(errno));
 			return WIRE_EXIT_CANTCREAT;
 		}
@@ -192,12 +214,12 @@ client_output(struct client *cl)
 	const char *format = cl->settings.format;
 
 	if (cl->json && cl->csv) {
-		fprintf(stderr, "vpoints: --json or --csv, not both\n");
+		fprintf(stderr, _("vpoints: --json or --csv, not both\n"));
 		return WIRE_EXIT_USAGE;
 	}
 	if (cl->format_given != NULL && (cl->json || cl->csv) &&
 	    cl->format != (cl->json ? CLIENT_JSON : CLIENT_CSV)) {
-		fprintf(stderr, "vpoints: --format %s or --%s, not both\n",
+		fprintf(stderr, _("vpoints: --format %s or --%s, not both\n"),
 		    cl->format_given, cl->json ? "json" : "csv");
 		return WIRE_EXIT_USAGE;
 	}
@@ -213,8 +235,8 @@ client_output(struct client *cl)
 		else if (strcmp(format, "csv") == 0)
 			cl->format = CLIENT_CSV;
 		else {
-			fprintf(stderr, "vpoints: config: format = %s: want "
-			    "table, json or csv\n", format);
+			fprintf(stderr, _("vpoints: config: format = %s: want "
+			    "table, json or csv\n"), format);
 			return WIRE_EXIT_CONFIG;
 		}
 	}
@@ -240,7 +262,7 @@ client_redirect(int fd)
 	fflush(stdout);
 	if ((saved = dup(STDOUT_FILENO)) == -1 ||
 	    dup2(fd, STDOUT_FILENO) == -1) {
-		fprintf(stderr, "vpoints: standard output: %s\n",
+		fprintf(stderr, _("vpoints: standard output: %s\n"),
 		    strerror(errno));
 		abort();
 	}
@@ -271,9 +293,9 @@ client_begin(struct client *cl)
 	cl->stdout_saved = cl->prose_saved = -1;
 	if (cl->format == CLIENT_XLSX && cl->out == NULL &&
 	    isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "vpoints: --format xlsx writes a workbook, "
+		fprintf(stderr, _("vpoints: --format xlsx writes a workbook, "
 		    "not text for a terminal: name its file with --out FILE, "
-		    "or redirect standard output\n");
+		    "or redirect standard output\n"));
 		return WIRE_EXIT_USAGE;
 	}
 	if (cl->out != NULL) {
@@ -291,7 +313,7 @@ client_begin(struct client *cl)
 	}
 	if (cl->format == CLIENT_XLSX) {
 		if ((cl->book = xlsx_new(err, sizeof(err))) == NULL) {
-			fprintf(stderr, "vpoints: workbook: %s\n", err);
+			fprintf(stderr, _("vpoints: workbook: %s\n"), err);
 			return client_end(cl, WIRE_EXIT_CANTCREAT);
 		}
 		cl->prose_saved = client_redirect(STDERR_FILENO);
@@ -316,7 +338,8 @@ client_end(struct client *cl, int rc)
 		if (rc == WIRE_EXIT_OK || xlsx_sheets(cl->book) > 0) {
 			if (xlsx_write(cl->book, stdout, err,
 			    sizeof(err)) != 0) {
-				fprintf(stderr, "vpoints: workbook: %s\n", err);
+				fprintf(stderr,
+				    _("vpoints: workbook: %s\n"), err);
 				rc = WIRE_EXIT_CANTCREAT;
 			}
 		} else {

@@ -1,16 +1,21 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "client/i18n.h"
 #include "client/settings.h"
 #include "client/zone.h"
 #include "wire.h"
 #include "xmalloc.h"
+
+#define SETTINGS_CONNECT_TIMEOUT	5	/* connect_timeout's default */
 
 /* State of one read of the config file. */
 struct settings_file {
@@ -20,6 +25,45 @@ struct settings_file {
 	int		 failed;
 };
 
+/* What a key's value may be. */
+enum settings_type {
+	SETTINGS_STRING,	/* any text */
+	SETTINGS_CHOICE,	/* one of choices, "a|b" */
+	SETTINGS_YES_NO,	/* yes or no, a bool */
+	SETTINGS_SECONDS,	/* a whole number of seconds, 1 to 3600 */
+	SETTINGS_ZONE		/* a zone of the system's time zone database */
+};
+
+/* One key of the config file; doc/vpoints.1 documents each. */
+struct settings_key {
+	const char	*name;
+	enum settings_type type;
+	size_t		 offset;
+	const char	*choices;
+};
+
+#define KEY(name, type, choices) \
+	{ #name, type, offsetof(struct settings, name), choices }
+
+static const struct settings_key settings_keys[] = {
+	KEY(server, SETTINGS_STRING, NULL),
+	KEY(key, SETTINGS_STRING, NULL),
+	KEY(station, SETTINGS_STRING, NULL),
+	KEY(format, SETTINGS_STRING, NULL),
+	KEY(outbox, SETTINGS_STRING, NULL),
+	KEY(bom, SETTINGS_YES_NO, NULL),
+	KEY(receipt, SETTINGS_CHOICE, "58mm|a4"),
+	KEY(language, SETTINGS_STRING, NULL),
+	KEY(cacert, SETTINGS_STRING, NULL),
+	KEY(pin, SETTINGS_STRING, NULL),
+	KEY(proxy, SETTINGS_STRING, NULL),
+	KEY(insecure_http, SETTINGS_YES_NO, NULL),
+	KEY(connect_timeout, SETTINGS_SECONDS, NULL),
+	KEY(timezone, SETTINGS_ZONE, NULL),
+};
+
+#define SETTINGS_NKEYS	(sizeof(settings_keys) / sizeof(settings_keys[0]))
+
 /* Replace a string field. */
 static void
 settings_put(char **field, const char *value)
@@ -28,59 +72,103 @@ settings_put(char **field, const char *value)
 	*field = xstrdup(value);
 }
 
+/* True when value is one of choices, "a|b|c". */
+static bool
+settings_is_choice(const char *choices, const char *value)
+{
+	size_t len = strlen(value);
+	const char *p;
+
+	for (p = choices; p != NULL; p = strchr(p, '|')) {
+		if (*p == '|')
+			p++;
+		if (len > 0 && strncmp(p, value, len) == 0 &&
+		    (p[len] == '|' || p[len] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* Store value into the field of key k; -1 with err when it is not one
+ * the key takes. */
+static int
+settings_store(struct settings *s, const struct settings_key *k,
+    const char *value, char *err, size_t errlen)
+{
+	char *field = (char *)s + k->offset, *end;
+	long n;
+
+	switch (k->type) {
+	case SETTINGS_STRING:
+		settings_put((char **)field, value);
+		return 0;
+	case SETTINGS_CHOICE:
+		if (!settings_is_choice(k->choices, value)) {
+			snprintf(err, errlen, _("%s = %s: want %.*s or %s"),
+			    k->name, value, (int)(strrchr(k->choices, '|') -
+			    k->choices), k->choices,
+			    strrchr(k->choices, '|') + 1);
+			return -1;
+		}
+		settings_put((char **)field, value);
+		return 0;
+	case SETTINGS_YES_NO:
+		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
+			snprintf(err, errlen, _("%s = %s: want yes or no"),
+			    k->name, value);
+			return -1;
+		}
+		*(bool *)field = strcmp(value, "yes") == 0;
+		return 0;
+	case SETTINGS_SECONDS:
+		n = strtol(value, &end, 10);
+		if (*value == '\0' || *end != '\0' || n < 1 || n > 3600) {
+			snprintf(err, errlen, _("%s = %s: want 1 to 3600 seconds"),
+			    k->name, value);
+			return -1;
+		}
+		*(int *)field = (int)n;
+		return 0;
+	case SETTINGS_ZONE:
+		/* glibc would take an unknown name for UTC without a word. */
+		if (!zone_valid(value)) {
+			snprintf(err, errlen, _("%s = %s: no such time zone (want "
+			    "a name such as Asia/Shanghai)"), k->name, value);
+			return -1;
+		}
+		settings_put((char **)field, value);
+		return 0;
+	default:
+		abort();
+	}
+}
+
 /* inih callback for the client's config file. */
 static int
 settings_line(void *arg, const char *section, const char *name,
     const char *value)
 {
 	struct settings_file *f = arg;
-	struct settings *s = f->settings;
+	size_t i;
 
 	if (*section != '\0') {
-		snprintf(f->err, f->errlen, "unknown section [%s]", section);
+		snprintf(f->err, f->errlen, _("unknown section [%s]"), section);
 		f->failed = 1;
 		return 0;
 	}
-	if (strcmp(name, "server") == 0)
-		settings_put(&s->server, value);
-	else if (strcmp(name, "key") == 0)
-		settings_put(&s->key, value);
-	else if (strcmp(name, "station") == 0)
-		settings_put(&s->station, value);
-	else if (strcmp(name, "format") == 0)
-		settings_put(&s->format, value);
-	else if (strcmp(name, "outbox") == 0)
-		settings_put(&s->outbox, value);
-	else if (strcmp(name, "bom") == 0 && (strcmp(value, "yes") == 0 ||
-	    strcmp(value, "no") == 0))
-		s->bom = strcmp(value, "yes") == 0;
-	else if (strcmp(name, "bom") == 0) {
-		snprintf(f->err, f->errlen, "bom = %s: want yes or no", value);
-		f->failed = 1;
-		return 0;
-	} else if (strcmp(name, "timezone") == 0) {
-		if (!zone_valid(value)) {
-			snprintf(f->err, f->errlen, "timezone = %s: no such "
-			    "time zone (want a name such as Asia/Shanghai)",
-			    value);
+	for (i = 0; i < SETTINGS_NKEYS; i++) {
+		if (strcmp(settings_keys[i].name, name) != 0)
+			continue;
+		if (settings_store(f->settings, &settings_keys[i], value,
+		    f->err, f->errlen) != 0) {
 			f->failed = 1;
 			return 0;
 		}
-		settings_put(&s->timezone, value);
-	} else if (strcmp(name, "receipt") == 0 &&
-	    (strcmp(value, "58mm") == 0 || strcmp(value, "a4") == 0))
-		settings_put(&s->receipt, value);
-	else if (strcmp(name, "receipt") == 0) {
-		snprintf(f->err, f->errlen, "receipt = %s: want 58mm or a4",
-		    value);
-		f->failed = 1;
-		return 0;
-	} else {
-		snprintf(f->err, f->errlen, "unknown key \"%s\"", name);
-		f->failed = 1;
-		return 0;
+		return 1;
 	}
-	return 1;
+	snprintf(f->err, f->errlen, _("unknown key \"%s\""), name);
+	f->failed = 1;
+	return 0;
 }
 
 /* The config file to read: given, VPOINTS_CONFIG, or the XDG place. NULL
@@ -134,6 +222,7 @@ settings_resolve(struct settings *s, const struct settings_args *args,
 	int must_exist, rc;
 
 	memset(s, 0, sizeof(*s));
+	s->connect_timeout = SETTINGS_CONNECT_TIMEOUT;
 	s->config_path = settings_config_path(args->config, &must_exist);
 	if (s->config_path != NULL) {
 		rc = ini_parse(s->config_path, settings_line, &f);
@@ -150,7 +239,8 @@ settings_resolve(struct settings *s, const struct settings_args *args,
 			return -1;
 		}
 		if (rc > 0) {
-			snprintf(err, errlen, "%s:%d: not a name = value line",
+			snprintf(err, errlen,
+			    _("%s:%d: not a name = value line"),
 			    s->config_path, rc);
 			return -1;
 		}
@@ -163,6 +253,8 @@ settings_resolve(struct settings *s, const struct settings_args *args,
 		settings_put(&s->server, args->server);
 	if (args->key != NULL)
 		settings_put(&s->key, args->key);
+	if (args->cacert != NULL)
+		settings_put(&s->cacert, args->cacert);
 	if (s->server == NULL)
 		settings_put(&s->server, WIRE_DEFAULT_SERVER);
 	if ((env = getenv("VPOINTS_OUTBOX")) != NULL && *env != '\0')
@@ -182,6 +274,10 @@ settings_clear(struct settings *s)
 	free(s->format);
 	free(s->outbox);
 	free(s->receipt);
+	free(s->language);
+	free(s->cacert);
+	free(s->pin);
+	free(s->proxy);
 	free(s->timezone);
 	free(s->config_path);
 	memset(s, 0, sizeof(*s));

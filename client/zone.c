@@ -122,14 +122,13 @@ zone_store(const char *path, const char *server, const char *zone)
 static char *
 zone_ask(struct client *cl)
 {
-	struct net_response resp;
+	struct net_response resp = { .status = 0 };
 	json_t *body;
 	const char *zone;
 	char *found = NULL;
-	int timeout = cl->timeout > 0 && cl->timeout < 5 ? cl->timeout : 5;
 
-	if (net_request(cl->settings.server, "GET",
-	    wire_route(WIRE_OP_SETTINGS)->pattern, NULL, 0, NULL, 0, timeout,
+	if (client_net(cl, &resp) != NULL && net_request(cl->net, "GET",
+	    wire_route(WIRE_OP_SETTINGS)->pattern, NULL, NULL, 0, NULL, 0,
 	    &resp) == 0 && resp.status == 200) {
 		body = json_loadb(resp.body, resp.len, 0, NULL);
 		zone = json_string_value(json_object_get(body, "timezone"));

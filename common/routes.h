@@ -24,6 +24,7 @@
 	R(HEALTHZ, "GET", "/healthz", NULL, WIRE_OPEN, NULL)		\
 	R(METRICS, "GET", "/metrics", NULL, WIRE_OPEN, NULL)		\
 	R(PUBLIC_KEY, "GET", "/v1/public-key", NULL, WIRE_OPEN, NULL)	\
+	R(PUBLIC_KEYS, "GET", "/v1/public-keys", NULL, WIRE_OPEN, NULL)	\
 	R(SETTINGS, "GET", "/v1/settings", NULL, WIRE_OPEN, NULL)	\
 	R(COMMUNITY_ADD, "POST", "/v1/communities", "community_add",	\
 	    WIRE_WRITE, NULL)						\
@@ -33,6 +34,8 @@
 	    WIRE_WRITE, NULL)						\
 	R(STATION_LIST, "GET", "/v1/stations", "station_list",		\
 	    WIRE_READ, NULL)						\
+	R(STATION_KEY_ADD, "POST", "/v1/stations/{}/keys",		\
+	    "station_key_add", WIRE_WRITE, "code")			\
 	R(STATION_REVOKE, "POST", "/v1/stations/{}/revoke",		\
 	    "station_revoke", WIRE_WRITE, "code")			\
 	R(ACTIVITY_ADD, "POST", "/v1/activities", "activity_add",	\
@@ -108,7 +111,7 @@
 
 /* Who may call a route, and what it needs. */
 enum wire_access {
-	WIRE_OPEN,	/* no signature (health, metrics, the public key) */
+	WIRE_OPEN,	/* no signature (health, metrics, the public keys) */
 	WIRE_READ,	/* signed */
 	WIRE_WRITE	/* signed, with an Idempotency-Key */
 };

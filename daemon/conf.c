@@ -12,17 +12,21 @@
 
 #include "daemon/conf.h"
 #include "log.h"
+#include "wire.h"
 #include "xmalloc.h"
 
 enum conf_type {
 	CONF_STRING,		/* a char * owned by the struct */
+	CONF_LIST,		/* the same, "" allowed: none */
 	CONF_INT,		/* an int within [min, max] */
 	CONF_LOG_LEVEL,	/* debug, info, warn or error */
 	CONF_KEY_HEX,	/* "" or 64 hex digits: a 32-byte secret */
 	CONF_TIMEZONE,	/* a zone of the system's time zone database */
 	CONF_NAMES,	/* "" or HOST[:PORT] names, stored normalized and
 			 * separated by one space (conf_authority) */
-	CONF_DATE	/* YYYY-MM-DD, a day of the years min to max */
+	CONF_DATE,	/* YYYY-MM-DD, a day of the years min to max */
+	CONF_PREFIX	/* "" or a path "/a[/b...]" of letters, digits and
+			 * "-._~", stored without a trailing "/" */
 };
 
 struct conf_key {
@@ -38,7 +42,7 @@ struct conf_key {
 #define KEY(name, type, def, min, max, reload) \
 	{ #name, type, offsetof(struct conf, name), def, min, max, reload }
 
-/* Every key of the daemon; etc/vpointsd.conf documents each one. */
+/* Every key of the daemon; etc/vpointsd.conf.in documents each one. */
 static const struct conf_key conf_keys[] = {
 	KEY(listen, CONF_STRING, "127.0.0.1:8750", 0, 0, false),
 	KEY(db, CONF_STRING, "dbname=vpoints", 0, 0, false),
@@ -52,6 +56,7 @@ static const struct conf_key conf_keys[] = {
 	KEY(request_timeout, CONF_INT, "20", 1, 3600, true),
 	KEY(max_connections, CONF_INT, "1000", 1, 1000000, true),
 	KEY(server_names, CONF_NAMES, "", 0, 0, true),
+	KEY(path_prefix, CONF_PREFIX, "", 0, 0, true),
 	KEY(shutdown_timeout, CONF_INT, "10", 0, 300, true),
 	KEY(log_level, CONF_LOG_LEVEL, "info", 0, 0, true),
 	KEY(timezone, CONF_TIMEZONE, "Asia/Shanghai", 0, 0, true),
@@ -61,6 +66,7 @@ static const struct conf_key conf_keys[] = {
 	KEY(back_entry_days, CONF_INT, "31", 0, 36500, true),
 	KEY(signing_key, CONF_STRING, VPOINTS_STATEDIR "/signing.key", 0, 0,
 	    false),
+	KEY(previous_signing_keys, CONF_LIST, "", 0, 0, false),
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -112,7 +118,9 @@ conf_zone_file(const char *path)
  * (letters, digits, "-", ".", "_", "~") or an IP address (IPv6 in
  * brackets), and an optional port, 1 to 65535. Written to out (outlen
  * bytes) in the form two names are compared in: lowercase, without the
- * default port 80 of http. -1 if in[0..len) is none.
+ * default ports 80 of http and 443 of https (a client leaves its own
+ * out; the daemon behind a proxy cannot tell which was used). -1 if
+ * in[0..len) is none.
  */
 int
 conf_authority(const char *in, size_t len, char *out, size_t outlen)
@@ -158,7 +166,7 @@ conf_authority(const char *in, size_t len, char *out, size_t outlen)
 	}
 	for (i = 0; i < hostlen; i++)
 		out[i] = (char)tolower((unsigned char)in[i]);
-	if (colon != NULL && port != 80)
+	if (colon != NULL && port != 80 && port != 443)
 		snprintf(out + hostlen, outlen - hostlen, ":%ld", port);
 	else
 		out[hostlen] = '\0';
@@ -221,11 +229,13 @@ conf_store(struct conf *cf, const struct conf_key *key,
 	char *field = (char *)cf + key->offset;
 	enum log_level level;
 	char *end, *path, *names;
+	size_t len;
 	long n;
 
 	switch (key->type) {
 	case CONF_STRING:
-		if (*value == '\0') {
+	case CONF_LIST:
+		if (*value == '\0' && key->type == CONF_STRING) {
 			snprintf(err, errlen, "%s: empty value", key->name);
 			return -1;
 		}
@@ -284,6 +294,23 @@ conf_store(struct conf *cf, const struct conf_key *key,
 		}
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);
+		return 0;
+	case CONF_PREFIX:
+		len = strlen(value);
+		while (len > 1 && value[len - 1] == '/')
+			len--;
+		if (*value != '\0' && (*value != '/' || strspn(value,
+		    WIRE_PREFIX_CHARS) != strlen(value) ||
+		    strstr(value, "//") != NULL)) {
+			snprintf(err, errlen, "%s: \"%s\" is not a path "
+			    "/NAME[/NAME...] of letters, digits and \"-._~\"",
+			    key->name, value);
+			return -1;
+		}
+		if (len == 1)
+			len = 0;	/* "/" is no prefix */
+		free(*(char **)field);
+		*(char **)field = xasprintf("%.*s", (int)len, value);
 		return 0;
 	case CONF_NAMES:
 		if ((names = conf_names(key->name, value, err, errlen)) ==

@@ -23,6 +23,8 @@ struct conf {
 	int		 max_connections;	/* connections open at once */
 	char		*server_names;		/* names signed requests may be for;
 						 * "" for those of listen */
+	char		*path_prefix;		/* "" or "/vpoints": the path a proxy
+						 * serves vpointsd under */
 	int		 shutdown_timeout;	/* seconds to finish requests on stop */
 	enum log_level	 log_level;		/* least level written to the log */
 	char		*timezone;		/* time zone of reports */
@@ -31,6 +33,8 @@ struct conf {
 	char		*programme_start;	/* no record dated before, YYYY-MM-DD */
 	int		 back_entry_days;	/* days back a station key may date */
 	char		*signing_key;		/* the daemon's own key file */
+	char		*previous_signing_keys;	/* public key files of the keys
+						 * that signed before it */
 };
 
 /* The longest authority (HOST:PORT) conf_authority writes, with its NUL. */

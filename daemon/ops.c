@@ -263,6 +263,9 @@ ops_open(struct ops *ops, enum wire_op op, void **arg)
 	case WIRE_OP_SETTINGS:
 		*arg = ops;
 		return ops_settings;
+	case WIRE_OP_PUBLIC_KEYS:
+		*arg = ops;
+		return reports_public_keys;
 	default:
 		abort();
 	}

@@ -1,5 +1,5 @@
 /* Unit tests of daemon/conf.c: defaults, bounds, files, reload rules, and
- * that the sample etc/vpointsd.conf documents every key. */
+ * that the sample etc/vpointsd.conf.in documents every key. */
 #include "config.h"
 
 #include <check.h>
@@ -145,7 +145,7 @@ END_TEST
 
 START_TEST(sample_documents_every_key)
 {
-	const char *path = TOP_SRCDIR "/etc/vpointsd.conf";
+	const char *path = TOP_SRCDIR "/etc/vpointsd.conf.in";
 	struct conf *cf = conf_new();
 	char err[256], line[512], want[128];
 	size_t i, n = conf_key_count();
@@ -165,7 +165,7 @@ START_TEST(sample_documents_every_key)
 				found = 1;
 		}
 		fclose(f);
-		ck_assert_msg(found, "etc/vpointsd.conf does not document %s",
+		ck_assert_msg(found, "etc/vpointsd.conf.in does not document %s",
 		    conf_key_name(i));
 	}
 	conf_free(cf);
@@ -186,6 +186,23 @@ START_TEST(server_names)
 	    sizeof(err)), 0);
 	ck_assert_str_eq(cf->server_names,
 	    "points.example.org 127.0.0.1:8750 [::1]:8750 api");
+	ck_assert_int_eq(conf_set(cf, "server_names", "secure:443", err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(cf->server_names, "secure");
+	/* The path a proxy serves the daemon under. */
+	ck_assert_str_eq(cf->path_prefix, "");
+	ck_assert_int_eq(conf_set(cf, "path_prefix", "/city/vpoints/", err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(cf->path_prefix, "/city/vpoints");
+	ck_assert_int_eq(conf_set(cf, "path_prefix", "/", err, sizeof(err)),
+	    0);
+	ck_assert_str_eq(cf->path_prefix, "");
+	ck_assert_int_eq(conf_set(cf, "path_prefix", "vpoints", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "path_prefix", "/a b", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "path_prefix", "/a//b", err,
+	    sizeof(err)), -1);
 	ck_assert_int_eq(conf_set(cf, "server_names", "", err, sizeof(err)),
 	    0);
 	ck_assert_str_eq(cf->server_names, "");
