@@ -154,6 +154,9 @@ static const struct refusal_template refusal_templates[] = {
 	{ "station-exists", N_("A station with code %{station} exists "
 	    "already.") },
 	{ "unknown-station", N_("No station has code %{station}.") },
+	{ "unknown-key", N_("Station %{station} has no key %{key}.") },
+	{ "too-many-keys", N_("Station %{station} has %{max_keys} active keys "
+	    "already: revoke the old one before enrolling another.") },
 	{ "key-exists", N_("This public key is enrolled already; each station "
 	    "has its own key.") },
 	{ "last-admin", N_("This is the last admin station; enrol another "
