@@ -155,7 +155,7 @@ static const struct refusal_template refusal_templates[] = {
 	    "already.") },
 	{ "unknown-station", N_("No station has code %{station}.") },
 	{ "unknown-key", N_("Station %{station} has no key %{key}.") },
-	{ "too-many-keys", N_("Station %{station} has %{max_keys} active keys "
+	{ "too-many-keys", N_("Station %{station} has two active keys "
 	    "already: revoke the old one before enrolling another.") },
 	{ "key-exists", N_("This public key is enrolled already; each station "
 	    "has its own key.") },
