@@ -11,6 +11,7 @@
 #include "client/i18n.h"
 #include "client/offline.h"
 #include "client/when.h"
+#include "client/zone.h"
 #include "buf.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -654,7 +655,8 @@ static const char *const cmd_shapes[] = {
 	[CMD_YEAR] = "YYYY",
 	[CMD_MONTH] = "YYYY-MM",
 	[CMD_DATE] = "YYYY-MM-DD",
-	[CMD_TIME] = N_("RFC 3339 or a real local \"YYYY-MM-DD HH:MM\""),
+	[CMD_TIME] = N_("RFC 3339, or a real \"YYYY-MM-DD HH:MM\" or \"HH:MM\" "
+	    "of the programme's time zone"),
 	[CMD_CUSTOM] = NULL
 };
 
@@ -913,6 +915,9 @@ cmd_exec(struct client *cl, struct cmd *c)
 {
 	int rc;
 
+	/* Times typed and printed are in the programme's zone; a command
+	 * that calls no route takes it from the cache or the config only. */
+	zone_setup(cl, !(c->verb->flags & CMD_LOCAL));
 	if ((rc = cmd_build(cl, c)) != 0)
 		return rc;
 	if ((rc = client_begin(cl)) != 0)

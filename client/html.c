@@ -633,8 +633,9 @@ html_report(FILE *f, json_t *report)
 	html_escape(f, text);
 	free(text);
 	fputs(" &middot; ", f);
-	from = table_time(json_object_get(report, "from"));
-	to = table_time(json_object_get(report, "to"));
+	/* The period in the report's zone, which the line names. */
+	from = table_time_given(json_object_get(report, "from"));
+	to = table_time_given(json_object_get(report, "to"));
 	text = xasprintf(_("%s to %s (%s); a shift counts in the period in "
 	    "which it started"), from, to, json_string_value(json_object_get(
 	    report, "timezone")));

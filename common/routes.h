@@ -27,6 +27,7 @@
 	R(METRICS, "GET", "/metrics", NULL, WIRE_OPEN, NULL)		\
 	R(PUBLIC_KEY, "GET", "/v1/public-key", NULL, WIRE_OPEN, NULL)	\
 	R(PUBLIC_KEYS, "GET", "/v1/public-keys", NULL, WIRE_OPEN, NULL)	\
+	R(SETTINGS, "GET", "/v1/settings", NULL, WIRE_OPEN, NULL)	\
 	R(COMMUNITY_ADD, "POST", "/v1/communities", "community_add",	\
 	    WIRE_WRITE, NULL)						\
 	R(COMMUNITY_LIST, "GET", "/v1/communities", "community_list",	\

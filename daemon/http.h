@@ -63,6 +63,9 @@ void		 http_reply(struct http_request *, int status,
 void		 http_reply_json(struct http_request *, int status, json_t *);
 void		 http_reply_problem(struct http_request *, int status,
 		    const char *type, const char *title, const char *detail);
+void		 http_reply_problem_members(struct http_request *, int status,
+		    const char *type, const char *title, const char *detail,
+		    json_t *members);
 void		 http_reply_problem_json(struct http_request *, json_t *);
 
 /* The body of the error pages evhttp makes itself (evhttp_set_errorcb's

@@ -165,8 +165,8 @@ ops_args(struct http_request *hr, const struct ops_route *route)
 	    http_request_param(hr, 0) : NULL;
 	args = args_decode(route->op, route->ops, &req, &problem);
 	if (args == NULL)
-		http_reply_problem(hr, problem.status, problem.type,
-		    problem.title, problem.detail);
+		http_reply_problem_members(hr, problem.status, problem.type,
+		    problem.title, problem.detail, problem.members);
 	return args;
 }
 
@@ -240,6 +240,20 @@ ops_handle(struct http_request *hr, void *arg)
 	auth_check(route->ops->auth, hr, write, ops_signed, (void *)route);
 }
 
+/* GET /v1/settings: what a client needs of the configuration in force,
+ * unsigned (nothing in it is secret): the programme's time zone, in which
+ * clients read and print times, and the date rules. */
+static void
+ops_settings(struct http_request *hr, void *arg)
+{
+	const struct ops *ops = arg;
+	const struct conf *cf = *ops->conf;
+
+	http_reply_json(hr, 200, json_pack("{s:s, s:s, s:i}", "timezone",
+	    cf->timezone, "programme_start", cf->programme_start,
+	    "back_entry_days", cf->back_entry_days));
+}
+
 /* The handler of an unsigned route, and in *arg what it is given. */
 static http_handler
 ops_open(struct ops *ops, enum wire_op op, void **arg)
@@ -254,6 +268,9 @@ ops_open(struct ops *ops, enum wire_op op, void **arg)
 	case WIRE_OP_PUBLIC_KEY:
 		*arg = ops;
 		return reports_public_key;
+	case WIRE_OP_SETTINGS:
+		*arg = ops;
+		return ops_settings;
 	case WIRE_OP_PUBLIC_KEYS:
 		*arg = ops;
 		return reports_public_keys;

@@ -21,6 +21,8 @@ request shown:
   holds them), key ids and public keys, certificate numbers, and the
   receipt's id; a JWS is shown decoded, its parts normalised in the same
   way, its signature as <signature>;
+- the server's clock in a refusal of a signature's time (server_time,
+  Unix seconds) becomes <unix-time>;
 - /metrics keeps its # HELP and # TYPE lines (the values count the
   harness's polls and time the requests).
 
@@ -159,6 +161,8 @@ class Normaliser:
         key = path[-1] if path else None
         if not re.fullmatch(r"\d+", token):
             return token
+        if key == "server_time":
+            return "<unix-time>"
         kind = None
         if key == "id":
             holder = [k for k in path[:-1] if k != "[]"]
@@ -418,6 +422,7 @@ class Script:
         r("health", None, "GET", "/healthz")
         r("metrics: the families", None, "GET", "/metrics", metrics=True)
         r("the daemon's public key", None, "GET", "/v1/public-key")
+        r("the settings clients read", None, "GET", "/v1/settings")
         r("the daemon's signing keys, a JWK Set", None, "GET",
           "/v1/public-keys")
         r("no such route", None, "GET", "/no/such/route")

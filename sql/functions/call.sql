@@ -36,6 +36,7 @@ DECLARE
 	v_state text;
 	v_msg text;
 	v_detail text;
+	v_members text;
 BEGIN
 	SELECT * INTO k FROM station_keys WHERE keyid = p_keyid;
 	IF NOT FOUND OR k.revoked_at IS NOT NULL THEN
@@ -242,9 +243,12 @@ BEGIN
 	EXCEPTION
 	WHEN SQLSTATE 'VP000' THEN
 		GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE,
-		    v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+		    v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL,
+		    v_members = PG_EXCEPTION_HINT;
 		status := substr(v_state, 3)::integer;
-		v_body := vp_problem(status, v_msg, v_detail);
+		-- vp_refuse's members travel as the HINT (base.sql).
+		v_body := vp_problem(status, v_msg, v_detail,
+		    nullif(v_members, '')::jsonb);
 	WHEN data_exception OR integrity_constraint_violation THEN
 		-- A value no check of the operation caught: the client gets its
 		-- class, the daemon's log the database's words.

@@ -426,13 +426,17 @@ DECLARE
 BEGIN
 	IF p_kind = 'monthly' THEN
 		IF p_period !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
-			PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM');
+			PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM',
+			    jsonb_build_object('field', 'month', 'reason', 'format',
+			    'format', 'YYYY-MM'));
 		END IF;
 		v_from := (p_period || '-01')::date::timestamptz;
 		v_to := v_from + interval '1 month';
 	ELSIF p_kind = 'annual' THEN
 		IF p_period !~ '^[0-9]{4}$' THEN
-			PERFORM vp_refuse(422, 'invalid-field', '"year" must be YYYY');
+			PERFORM vp_refuse(422, 'invalid-field', '"year" must be YYYY',
+			    jsonb_build_object('field', 'year', 'reason', 'format',
+			    'format', 'YYYY'));
 		END IF;
 		v_from := (p_period || '-01-01')::date::timestamptz;
 		v_to := v_from + interval '1 year';
@@ -665,7 +669,10 @@ BEGIN
 		AND (v_asof IS NULL OR st.created_at < v_asof);
 	ELSE
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"level" must be volunteer, team, community or station');
+		    '"level" must be volunteer, team, community or station',
+		    jsonb_build_object('field', 'level', 'reason', 'choice',
+		    'choices', jsonb_build_array('volunteer', 'team', 'community',
+		    'station')));
 	END IF;
 
 	IF v_new_stars IS NULL THEN
@@ -749,13 +756,16 @@ BEGIN
 	PERFORM vp_require_admin(caller);
 	IF jsonb_typeof(v) IS DISTINCT FROM 'array' OR jsonb_array_length(v) <> 5 THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"levels" must list the hours of five star levels');
+		    '"levels" must list the hours of five star levels',
+		    jsonb_build_object('field', 'levels', 'reason', 'count',
+		    'count', 5));
 	END IF;
 	FOR i IN 0..4 LOOP
 		IF NOT vp_is_integer(v -> i) OR (v ->> i)::bigint NOT BETWEEN 1 AND 100000
 		    OR (i > 0 AND (v ->> i)::bigint <= (v ->> (i - 1))::bigint) THEN
 			PERFORM vp_refuse(422, 'invalid-field', '"levels" must be '
-			    'whole hours, strictly increasing');
+			    'whole hours, strictly increasing',
+			    jsonb_build_object('field', 'levels', 'reason', 'increasing'));
 		END IF;
 	END LOOP;
 	DELETE FROM star_levels;

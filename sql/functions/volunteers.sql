@@ -18,12 +18,15 @@ BEGIN
 	END IF;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(404, 'unknown-volunteer',
-		    format('No volunteer has number %s.', p_number));
+		    format('No volunteer has number %s.', p_number),
+		    jsonb_build_object('volunteer', p_number));
 	END IF;
 	IF caller.role <> 'admin' AND v.community_id <> caller.community_id THEN
 		PERFORM vp_refuse(403, 'outside-community', format('Volunteer %s '
 		    'is registered in another community; station %s acts for '
-		    'its own only.', p_number, caller.station_code));
+		    'its own only.', p_number, caller.station_code),
+		    jsonb_build_object('volunteer', p_number, 'station',
+		    caller.station_code));
 	END IF;
 	RETURN v;
 END
@@ -109,16 +112,22 @@ BEGIN
 	    SELECT 1 FROM jsonb_array_elements(v -> 'skills') e
 	    WHERE jsonb_typeof(e) <> 'string' OR length(e #>> '{}') NOT BETWEEN 1 AND 50)) THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"skills" must be a list of short strings');
+		    '"skills" must be a list of short strings',
+		    jsonb_build_object('field', 'skills', 'reason', 'list',
+		    'max_length', 50));
 	END IF;
 	IF v ? 'gender' AND v ->> 'gender' NOT IN ('female', 'male', 'other') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"gender" must be female, male or other');
+		    '"gender" must be female, male or other',
+		    jsonb_build_object('field', 'gender', 'reason', 'choice',
+		    'choices', jsonb_build_array('female', 'male', 'other')));
 	END IF;
 	IF v ? 'birth_month' AND (v ->> 'birth_month' !~ '^[0-9]{4}-(0[1-9]|1[0-2])$'
 	    OR v ->> 'birth_month' NOT BETWEEN '1900-01' AND to_char(now(), 'YYYY-MM')) THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"birth_month" must be YYYY-MM, from 1900-01 to this month');
+		    '"birth_month" must be YYYY-MM, from 1900-01 to this month',
+		    jsonb_build_object('field', 'birth_month', 'reason', 'range',
+		    'min', '1900-01', 'max', to_char(now(), 'YYYY-MM')));
 	END IF;
 	IF v <> '{}' AND NOT p_consent THEN
 		PERFORM vp_refuse(422, 'consent-required', 'Gender, birth month, '
@@ -139,12 +148,14 @@ BEGIN
 	SELECT * INTO t FROM teams WHERE code = p_team;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(404, 'unknown-team',
-		    format('No team has code %s.', p_team));
+		    format('No team has code %s.', p_team),
+		    jsonb_build_object('team', p_team));
 	END IF;
 	IF t.community_id IS NOT NULL AND t.community_id <> v.community_id THEN
 		PERFORM vp_refuse(403, 'outside-community', format('Team %s '
 		    'belongs to another community than volunteer %s.', p_team,
-		    v.number));
+		    v.number), jsonb_build_object('team', p_team,
+		    'volunteer', v.number));
 	END IF;
 	INSERT INTO team_members (team_id, volunteer_id) VALUES (t.id, v.id)
 	ON CONFLICT DO NOTHING;
@@ -203,14 +214,17 @@ DECLARE
 BEGIN
 	IF vp_text(args, 'number', 32) !~ '^[A-Za-z0-9][A-Za-z0-9-]{0,31}$' THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"number" must be letters, '
-		    'digits and - (at most 32, not starting with -)');
+		    'digits and - (at most 32, not starting with -)',
+		    jsonb_build_object('field', 'number', 'reason', 'number',
+		    'max_length', 32));
 	END IF;
 	-- Everything else is checked before the ID number, so that only a
 	-- registration that would have been taken counts as a refusal.
 	IF EXISTS (SELECT 1 FROM volunteers
 	    WHERE number = vp_text(args, 'number', 32)) THEN
 		PERFORM vp_refuse(409, 'volunteer-exists', format(
-		    'A volunteer with number %s exists already.', args ->> 'number'));
+		    'A volunteer with number %s exists already.', args ->> 'number'),
+		    jsonb_build_object('volunteer', args ->> 'number'));
 	END IF;
 	PERFORM vp_text(args, 'name', 100), vp_community_for(caller, args);
 	IF args ? 'id_hash' THEN
@@ -235,7 +249,8 @@ BEGIN
 	RETURNING * INTO v;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(409, 'volunteer-exists', format(
-		    'A volunteer with number %s exists already.', args ->> 'number'));
+		    'A volunteer with number %s exists already.', args ->> 'number'),
+		    jsonb_build_object('volunteer', args ->> 'number'));
 	END IF;
 	INSERT INTO accounts (kind, community_id, volunteer_id)
 	VALUES ('volunteer', v.community_id, v.id);
@@ -244,7 +259,9 @@ BEGIN
 			PERFORM vp_team_join(caller, v, v_team #>> '{}');
 		END LOOP;
 	ELSIF args ? 'teams' THEN
-		PERFORM vp_refuse(422, 'invalid-field', '"teams" must be a list of team codes');
+		PERFORM vp_refuse(422, 'invalid-field', '"teams" must be a list of team codes',
+		    jsonb_build_object('field', 'teams', 'reason', 'type',
+		    'json_type', 'array'));
 	END IF;
 END
 $$;
@@ -283,11 +300,14 @@ DECLARE
 BEGIN
 	IF args ? 'community' THEN
 		PERFORM vp_refuse(422, 'invalid-field', 'A volunteer''s community '
-		    'does not change; register them in the new community.');
+		    'does not change; register them in the new community.',
+		    jsonb_build_object('field', 'community', 'reason', 'community'));
 	END IF;
 	IF v_status NOT IN ('active', 'suspended', 'left') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"status" must be active, suspended or left');
+		    '"status" must be active, suspended or left',
+		    jsonb_build_object('field', 'status', 'reason', 'choice',
+		    'choices', jsonb_build_array('active', 'suspended', 'left')));
 	END IF;
 	-- A volunteer who leaves keeps no consent. Consent withdrawn: the
 	-- personal fields go with it, here and everywhere else
@@ -296,7 +316,8 @@ BEGIN
 		IF vp_bool_opt(args, 'consent') THEN
 			PERFORM vp_refuse(422, 'invalid-field', 'A volunteer '
 			    'who has left keeps no consent; their personal '
-			    'fields are erased.');
+			    'fields are erased.', jsonb_build_object('field',
+			    'consent', 'reason', 'left'));
 		END IF;
 		v_consent := false;
 	END IF;
@@ -314,7 +335,8 @@ BEGIN
 		IF v.id_hash IS NOT NULL AND caller.role <> 'admin' THEN
 			PERFORM vp_refuse(403, 'admin-only', format('Volunteer '
 			    '%s has an ID number already; only the city office '
-			    '(an admin key) corrects it.', v.number));
+			    '(an admin key) corrects it.', v.number),
+			    jsonb_build_object('volunteer', v.number));
 		END IF;
 		body := vp_id_number_check(caller, args, 'update', v.number, v.id);
 		IF body IS NOT NULL THEN
@@ -344,7 +366,9 @@ BEGIN
 	IF args ? 'teams' THEN
 		IF jsonb_typeof(args -> 'teams') <> 'array' THEN
 			PERFORM vp_refuse(422, 'invalid-field',
-			    '"teams" must be a list of team codes');
+			    '"teams" must be a list of team codes',
+			    jsonb_build_object('field', 'teams', 'reason', 'type',
+			    'json_type', 'array'));
 		END IF;
 		PERFORM vp_team_join(caller, v, t #>> '{}')
 		FROM jsonb_array_elements(args -> 'teams') t;
@@ -422,7 +446,9 @@ BEGIN
 	PERFORM vp_require_admin(caller);
 	IF v_kind NOT IN ('standing', 'specialty') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"kind" must be standing or specialty');
+		    '"kind" must be standing or specialty',
+		    jsonb_build_object('field', 'kind', 'reason', 'choice',
+		    'choices', jsonb_build_array('standing', 'specialty')));
 	END IF;
 	IF args ? 'community' THEN
 		v_community := vp_community_for(caller, args);
@@ -432,7 +458,8 @@ BEGIN
 	ON CONFLICT (code) DO NOTHING RETURNING * INTO t;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(409, 'team-exists',
-		    format('A team with code %s exists already.', args ->> 'code'));
+		    format('A team with code %s exists already.', args ->> 'code'),
+		    jsonb_build_object('team', args ->> 'code'));
 	END IF;
 	INSERT INTO admin_actions (keyid, action, subject, detail)
 	VALUES (caller.keyid, 'team-add', t.code, args);
@@ -488,7 +515,8 @@ DECLARE
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM teams WHERE code = v_team) THEN
 		PERFORM vp_refuse(404, 'unknown-team',
-		    format('No team has code %s.', v_team));
+		    format('No team has code %s.', v_team),
+		    jsonb_build_object('team', v_team));
 	END IF;
 	DELETE FROM team_members m USING teams t
 	WHERE t.id = m.team_id AND t.code = v_team AND m.volunteer_id = v.id;
@@ -605,7 +633,9 @@ BEGIN
 		    'has %s ID numbers refused as already registered that the '
 		    'city office has not resolved; until an admin resolves '
 		    'them, writes with an ID number are refused.',
-		    vp_id_refusal_limit()));
+		    vp_id_refusal_limit()),
+		    jsonb_build_object('unresolved',
+		    vp_id_refusal_limit(), 'limit', vp_id_refusal_limit()));
 	END IF;
 	SELECT id INTO v_existing FROM volunteers
 	WHERE id_hash = v_hash AND id IS DISTINCT FROM p_self;
@@ -671,12 +701,14 @@ BEGIN
 	PERFORM vp_require_admin(caller);
 	IF v_id !~ '^[0-9]{1,18}$' THEN
 		PERFORM vp_refuse(404, 'unknown-duplicate',
-		    format('No suspected duplicate has id %s.', v_id));
+		    format('No suspected duplicate has id %s.', v_id),
+		    jsonb_build_object('duplicate', v_id));
 	END IF;
 	SELECT * INTO r FROM id_number_refusals WHERE id = v_id::bigint FOR UPDATE;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(404, 'unknown-duplicate',
-		    format('No suspected duplicate has id %s.', v_id));
+		    format('No suspected duplicate has id %s.', v_id),
+		    jsonb_build_object('duplicate', v_id));
 	END IF;
 	IF r.resolved_at IS NOT NULL THEN
 		status := 200;

@@ -5,9 +5,9 @@
 # sql/functions with nothing lost: its schema is that of a fresh database,
 # its data are what they were, and the old functions and the new ones give
 # the same answers to the same requests (but the members an issued
-# certificate and a ledger's transfers have gained since). Then the
-# function files: run again when they change, all in one transaction, and
-# refused when broken.
+# certificate, a ledger's transfers and the refusals have gained since).
+# Then the function files: run again when they change, all in one
+# transaction, and refused when broken.
 . "$top_srcdir/tests/lib.sh"
 
 fixture=$top_srcdir/tests/fixtures/legacy-008.sql
@@ -220,12 +220,17 @@ FROM unnest(ARRAY['volunteer_ledger', 'volunteer_get', 'shift_list']) op;
 
 -- An issued certificate as that release answered it: its payload has
 -- since gained the kinds of service and the station's name. A ledger:
--- its transfers have since gained the key that made each.
+-- its transfers have since gained the key that made each. A refusal: its
+-- extension members (the problem's own members stay).
 CREATE FUNCTION pg_temp.as_released(p_op text, p_body text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
 	b jsonb;
 BEGIN
+	IF p_body::jsonb ->> 'type' LIKE 'urn:vpoints:problem:%' THEN
+		RETURN (SELECT jsonb_object_agg(key, value) FROM jsonb_each(p_body::jsonb)
+		    WHERE key IN ('type', 'title', 'status', 'detail'))::text;
+	END IF;
 	IF p_op = 'volunteer_ledger' AND p_body::jsonb ? 'transfers' THEN
 		b := p_body::jsonb;
 		RETURN jsonb_set(b, '{transfers}', coalesce((SELECT jsonb_agg(t - 'keyid'
