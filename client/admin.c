@@ -25,7 +25,9 @@ N_("Enrol a station's public key (vpoints format, PEM as openssl writes it,\n"
 "request on. rotate enrols a new key for a station: both keys sign until\n"
 "the old one is revoked (a station holds at most two); a lost key is\n"
 "revoked and replaced the same way. All need an admin key. An admin\n"
-"station may leave out --community.\n");
+"station may leave out --community. link: a new URL of the station's\n"
+"calendar of events (iCalendar), revoking the one before; a station\n"
+"may link its own.\n");
 
 /* Print the community the daemon added. */
 static int
@@ -189,6 +191,12 @@ static const struct cmd_option station_add_options[] = {
 	CMD_END
 };
 
+static const struct cmd_option station_link_options[] = {
+	CMD_OPT("revoke", CMD_FLAG, "revoke", NULL, 0),
+	CMD_OPT("png", CMD_STRING, NULL, "FILE", 0),
+	CMD_END
+};
+
 static const struct cmd_option station_rotate_options[] = {
 	{ "pubkey", CMD_CUSTOM, .field = "public_key", .value = "FILE",
 	    .flags = CMD_REQUIRED, .parse = station_pubkey },
@@ -213,6 +221,8 @@ static const struct cmd_verb station_verbs[] = {
 	{ .name = "revoke", .args = cmd_code,
 	    .options = station_revoke_options, .op = WIRE_OP_STATION_REVOKE,
 	    .print = station_print_revoked },
+	{ .name = "link", .args = cmd_code, .options = station_link_options,
+	    .op = WIRE_OP_STATION_LINK, .print = event_print_link },
 };
 
 const struct cmd_entry cmd_station_entry = {

@@ -20,6 +20,7 @@
 
 #include "client/client.h"
 #include "client/i18n.h"
+#include "client/refusal.h"
 #include "client/xlsx.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -77,18 +78,22 @@ client_report_problem(const struct client *cl, const char *what,
     const struct net_response *resp)
 {
 	json_t *p = json_loadb(resp->body, resp->len, 0, NULL);
-	const char *title, *detail, *type;
+	const char *title, *type;
+	char *sentence;
 	int rc = client_exit_code(resp->status);
 
 	if (cl->json) {
 		fprintf(stderr, "%s\n", resp->body);
 	} else {
+		/* The type and its members, said in the user's language;
+		 * the daemon's English detail for a type not known here. */
 		title = json_string_value(json_object_get(p, "title"));
-		detail = json_string_value(json_object_get(p, "detail"));
+		sentence = refusal_sentence(p);
 		fprintf(stderr, _("vpoints: %s: %s%s%s (HTTP %d)\n"), what,
 		    title != NULL ? title : "error",
-		    detail != NULL ? ": " : "", detail != NULL ? detail : "",
-		    resp->status);
+		    sentence != NULL ? ": " : "",
+		    sentence != NULL ? sentence : "", resp->status);
+		free(sentence);
 	}
 	/* A 409 still in flight after every retry: try again later. */
 	type = json_string_value(json_object_get(p, "type"));

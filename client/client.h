@@ -56,6 +56,8 @@ int	client_exit_code(int http_status);
 int	client_report_problem(const struct client *, const char *what,
 	    const struct net_response *);
 const char *client_str(json_t *, const char *key);
+struct cmd;
+int	event_print_link(struct client *, const struct cmd *, json_t *);
 int	client_whole(const char *option, const char *text, long long *n);
 bool	client_is_month(const char *text);
 int	client_write(const char *path, const char *data, size_t len);

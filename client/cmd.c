@@ -11,6 +11,7 @@
 #include "client/i18n.h"
 #include "client/offline.h"
 #include "client/when.h"
+#include "client/zone.h"
 #include "buf.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -55,7 +56,10 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_card_entry,
 	&cmd_team_entry,
 	&cmd_activity_entry,
+	&cmd_event_entry,
+	&cmd_signup_entry,
 	&cmd_shift_entry,
+	&cmd_import_entry,
 	&cmd_balance_entry,
 	&cmd_catalog_entry,
 	&cmd_redeem_entry,
@@ -63,6 +67,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_help_entry,
 	&cmd_audit_entry,
 	&cmd_report_entry,
+	&cmd_export_entry,
 	&cmd_star_levels_entry,
 	&cmd_training_entry,
 	&cmd_qualification_entry,
@@ -654,7 +659,8 @@ static const char *const cmd_shapes[] = {
 	[CMD_YEAR] = "YYYY",
 	[CMD_MONTH] = "YYYY-MM",
 	[CMD_DATE] = "YYYY-MM-DD",
-	[CMD_TIME] = N_("RFC 3339 or a real local \"YYYY-MM-DD HH:MM\""),
+	[CMD_TIME] = N_("RFC 3339, or a real \"YYYY-MM-DD HH:MM\" or \"HH:MM\" "
+	    "of the programme's time zone"),
 	[CMD_CUSTOM] = NULL
 };
 
@@ -913,6 +919,9 @@ cmd_exec(struct client *cl, struct cmd *c)
 {
 	int rc;
 
+	/* Times typed and printed are in the programme's zone; a command
+	 * that calls no route takes it from the cache or the config only. */
+	zone_setup(cl, !(c->verb->flags & CMD_LOCAL));
 	if ((rc = cmd_build(cl, c)) != 0)
 		return rc;
 	if ((rc = client_begin(cl)) != 0)

@@ -20,8 +20,8 @@ N_("Points for help between neighbours. request: VOLUNTEER offers N of their\n"
 "the helper and records their N minutes of service as a shift of\n"
 "activity help (or A), earning no points of its own. cancel gives the\n"
 "points back. TIME is RFC 3339 (2026-10-05T18:00:00+08:00) or\n"
-"\"YYYY-MM-DD HH:MM\" in the local time zone. list: oldest first, 100\n"
-"unless --limit.\n");
+"\"YYYY-MM-DD HH:MM\" or \"HH:MM\" (today) in the programme's time zone.\n"
+"list: oldest first, 100 unless --limit.\n");
 
 static const struct table_column help_rows[] = {
 	{ "id", N_("ID"), NULL, true },

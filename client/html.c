@@ -664,8 +664,9 @@ html_report(FILE *f, json_t *report)
 	html_escape(f, text);
 	free(text);
 	fputs(" &middot; ", f);
-	from = table_time(json_object_get(report, "from"));
-	to = table_time(json_object_get(report, "to"));
+	/* The period in the report's zone, which the line names. */
+	from = table_time_given(json_object_get(report, "from"));
+	to = table_time_given(json_object_get(report, "to"));
 	text = xasprintf(_("%s to %s (%s); a shift counts in the period in "
 	    "which it started"), from, to, json_string_value(json_object_get(
 	    report, "timezone")));
@@ -878,7 +879,7 @@ html_award_level(const char *level)
 }
 
 /* The training, awards and evaluations of a certificate, when it has
- * them (those signed before schema 14 have not). */
+ * them (those signed before schema 15 have not). */
 static void
 html_record(FILE *f, json_t *cert)
 {

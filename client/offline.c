@@ -17,6 +17,7 @@
 #include "client/i18n.h"
 #include "client/offline.h"
 #include "client/outbox.h"
+#include "client/refusal.h"
 #include "client/table.h"
 #include "client/when.h"
 #include "wire.h"
@@ -183,6 +184,17 @@ offline_run(struct client *cl, const char *what, const char *method,
 	return rc;
 }
 
+/* The daemon's refusal as a sentence in the user's language, or "". */
+static char *
+offline_sentence(const char *answer)
+{
+	json_t *problem = json_loads(answer, 0, NULL);
+	char *sentence = refusal_sentence(problem);
+
+	json_decref(problem);
+	return sentence != NULL ? sentence : xstrdup("");
+}
+
 /* The entries as JSON objects, for a table, CSV or --json. */
 static json_t *
 offline_json(const struct outbox_entry *entries, size_t n)
@@ -201,7 +213,7 @@ offline_json(const struct outbox_entry *entries, size_t n)
 			abort();
 		if (entries[i].refusal != NULL) {
 			title = offline_problem(entries[i].refusal, "title");
-			detail = offline_problem(entries[i].refusal, "detail");
+			detail = offline_sentence(entries[i].refusal);
 			json_object_set_new(row, "status",
 			    json_integer(entries[i].refused_status));
 			refusal = xasprintf("%s%s%s", title,

@@ -163,8 +163,9 @@ report_table(FILE *f, json_t *report)
 	char *from, *to, *scope;
 	size_t ncols;
 
-	from = table_time(json_object_get(report, "from"));
-	to = table_time(json_object_get(report, "to"));
+	/* The period in the report's zone, which the line names. */
+	from = table_time_given(json_object_get(report, "from"));
+	to = table_time_given(json_object_get(report, "to"));
 	scope = json_is_string(json_object_get(report, "community")) ?
 	    xasprintf(_("community %s"), client_str(report, "community")) :
 	    xstrdup(_("all communities"));

@@ -11,6 +11,7 @@
 
 #include "client/i18n.h"
 #include "client/settings.h"
+#include "client/zone.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -29,7 +30,8 @@ enum settings_type {
 	SETTINGS_STRING,	/* any text */
 	SETTINGS_CHOICE,	/* one of choices, "a|b" */
 	SETTINGS_YES_NO,	/* yes or no, a bool */
-	SETTINGS_SECONDS	/* a whole number of seconds, 1 to 3600 */
+	SETTINGS_SECONDS,	/* a whole number of seconds, 1 to 3600 */
+	SETTINGS_ZONE		/* a zone of the system's time zone database */
 };
 
 /* One key of the config file; doc/vpoints.1 documents each. */
@@ -57,6 +59,7 @@ static const struct settings_key settings_keys[] = {
 	KEY(proxy, SETTINGS_STRING, NULL),
 	KEY(insecure_http, SETTINGS_YES_NO, NULL),
 	KEY(connect_timeout, SETTINGS_SECONDS, NULL),
+	KEY(timezone, SETTINGS_ZONE, NULL),
 };
 
 #define SETTINGS_NKEYS	(sizeof(settings_keys) / sizeof(settings_keys[0]))
@@ -125,6 +128,15 @@ settings_store(struct settings *s, const struct settings_key *k,
 			return -1;
 		}
 		*(int *)field = (int)n;
+		return 0;
+	case SETTINGS_ZONE:
+		/* glibc would take an unknown name for UTC without a word. */
+		if (!zone_valid(value)) {
+			snprintf(err, errlen, _("%s = %s: no such time zone (want "
+			    "a name such as Asia/Shanghai)"), k->name, value);
+			return -1;
+		}
+		settings_put((char **)field, value);
 		return 0;
 	default:
 		abort();
@@ -266,6 +278,7 @@ settings_clear(struct settings *s)
 	free(s->cacert);
 	free(s->pin);
 	free(s->proxy);
+	free(s->timezone);
 	free(s->config_path);
 	memset(s, 0, sizeof(*s));
 }

@@ -18,6 +18,8 @@ struct settings {
 	char	*outbox;	/* folder of queued writes; NULL without HOME */
 	bool	 bom;		/* bom = yes: CSV starts with a byte-order mark */
 	char	*receipt;	/* receipt = 58mm or a4, or NULL */
+	char	*timezone;	/* timezone = a zone name, or NULL: the
+				 * programme's, as vpointsd announces it */
 	char	*language;	/* language = zh_CN, en …: the catalogue,
 				 * over LANG; or NULL */
 	char	*cacert;	/* CA file for https://, or NULL: the system's */

@@ -21,8 +21,13 @@ N_("log records a shift done (a paper record entered later); checkin opens\n"
 "not given is kept. A is an activity code; the details (--activity-name,\n"
 "--place, --served, --content, --lead) say what the service was called,\n"
 "where, who was served, what was done, who led it. TIME is RFC 3339\n"
-"(2026-10-05T09:00:00+08:00) or \"YYYY-MM-DD HH:MM\" in the local time\n"
-"zone. list: newest first, open check-ins on top, 100 unless --limit.\n"
+"(2026-10-05T09:00:00+08:00), \"YYYY-MM-DD HH:MM\" or \"HH:MM\" (today) in\n"
+"the programme's time zone (or the config's timezone). checkin without\n"
+"--activity finds the volunteer's sign-up for an event running now (from\n"
+"an hour before it starts) and opens the shift for its activity, title,\n"
+"place and lead; --event E names the event, and checks in a walk-in\n"
+"without a sign-up while places are free.\n"
+"list: newest first, open check-ins on top, 100 unless --limit.\n"
 "When vpointsd cannot be reached, log, checkin and checkout are queued in\n"
 "the outbox (exit 75; see vpoints outbox --help); so \"now\" is this\n"
 "machine's clock when the command runs.\n");
@@ -120,7 +125,8 @@ static const struct cmd_option shift_log_options[] = {
 };
 
 static const struct cmd_option shift_checkin_options[] = {
-	CMD_OPT("activity", CMD_STRING, "activity", "A", CMD_REQUIRED),
+	CMD_OPT("activity", CMD_STRING, "activity", "A", 0),
+	CMD_OPT("event", CMD_STRING, "event", "E", 0),
 	CMD_OPT("start", CMD_TIME, "started_at", "TIME", CMD_NOW),
 	SHIFT_DETAILS,
 	CMD_END

@@ -11,6 +11,7 @@
 #include "client/headings.h"
 #include "client/i18n.h"
 #include "client/table.h"
+#include "client/when.h"
 #include "buf.h"
 #include "xmalloc.h"
 
@@ -83,9 +84,31 @@ table_fixed(json_t *value, int places)
 	return table_value(value, ", ");
 }
 
-/* An RFC 3339 time as "YYYY-MM-DD HH:MM" in the daemon's time zone. */
+/* An RFC 3339 time as "YYYY-MM-DD HH:MM" in the local time zone, which
+ * is the programme's (client/zone.h); another value as it is. */
 char *
 table_time(json_t *rfc3339)
+{
+	const char *s = json_string_value(rfc3339);
+	struct tm tm;
+	time_t t;
+
+	if (s == NULL)
+		return xstrdup("");
+	if (when_parse(s, &t) != 0 || localtime_r(&t, &tm) == NULL) {
+		if (strlen(s) < 16 || s[10] != 'T')
+			return xstrdup(s);
+		return xasprintf("%.10s %.5s", s, s + 11);
+	}
+	return xasprintf("%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+}
+
+/* An RFC 3339 time as "YYYY-MM-DD HH:MM" in the zone it was written in
+ * (a report's period, shown beside the report's zone); another value as
+ * it is. */
+char *
+table_time_given(json_t *rfc3339)
 {
 	const char *s = json_string_value(rfc3339);
 
@@ -209,17 +232,24 @@ table_csv_header(FILE *f, const struct table_column *cols, size_t ncols)
 	free(fields);
 }
 
-/* One object as a CSV record: each value as the daemon gave it. */
+/* One object as a CSV record: each value as the daemon gave it, but a
+ * time in the local zone (the programme's, or the one the user chose),
+ * still RFC 3339. */
 static void
 table_csv_record(FILE *f, const struct table_column *cols, size_t ncols,
     json_t *object)
 {
 	char **fields = xcalloc(ncols, sizeof(*fields));
+	json_t *value;
 	size_t c;
 
-	for (c = 0; c < ncols; c++)
-		fields[c] = table_value(json_object_get(object, cols[c].key),
-		    ";");
+	for (c = 0; c < ncols; c++) {
+		value = json_object_get(object, cols[c].key);
+		if (cols[c].show == table_time && json_is_string(value) &&
+		    (fields[c] = when_local(json_string_value(value))) != NULL)
+			continue;
+		fields[c] = table_value(value, ";");
+	}
 	csv_record(f, (const char *const *)fields, ncols);
 	for (c = 0; c < ncols; c++)
 		free(fields[c]);

@@ -31,6 +31,7 @@ char	*table_value(json_t *, const char *separator);
 char	*table_hours(json_t *minutes);
 char	*table_fixed(json_t *number, int places);
 char	*table_time(json_t *rfc3339);
+char	*table_time_given(json_t *rfc3339);
 size_t	table_char(const char *utf8, size_t *width);
 size_t	table_width(const char *utf8);
 

@@ -53,7 +53,12 @@ N_("NUMBER is the volunteer's public number, as on the card. Gender, birth\n"
 "export: everything held about one volunteer, as JSON (to FILE, made\n"
 "readable by its owner only, with --out).\n"
 "duplicates (admin): the suspected duplicates, unresolved ones unless\n"
-"--all; resolve ID: mark one dealt with, with a --note.\n");
+"--all; resolve ID: mark one dealt with, with a --note.\n"
+"unblock: lift a volunteer's block for no-shows (see vpoints signup).\n"
+"link: a new link to the volunteer's own page (sign-ups, hours, points,\n"
+"a calendar to subscribe to), revoking the one before; prints its URL\n"
+"and a QR code (--png FILE writes it for the card); --revoke only\n"
+"revokes.\n");
 
 static const char balance_about[] =
 N_("A volunteer's points, hours of service (hours:minutes) and the newest\n"
@@ -79,6 +84,7 @@ static const struct table_column volunteer_record[] = {
 	{ "party_member", N_("party member"), NULL, false },
 	{ "recruited_by", N_("recruited by"), NULL, false },
 	{ "id_last4", N_("ID number ends"), NULL, false },
+	{ "platform_number", N_("platform number"), NULL, false },
 };
 
 static const struct table_column volunteer_rows[] = {
@@ -355,7 +361,8 @@ static const struct cmd_option volunteer_number[] = {
 	CMD_OPT("consent", CMD_FLAG, "consent", NULL, 0),		\
 	CMD_OPT("party-member", CMD_FLAG, "party_member", NULL, 0),	\
 	CMD_OPT("recruited-by", CMD_STRING, "recruited_by", "N", 0),	\
-	CMD_OPT("team", CMD_STRING, "teams", "T", CMD_LIST)
+	CMD_OPT("team", CMD_STRING, "teams", "T", CMD_LIST),		\
+	CMD_OPT("platform-number", CMD_STRING, "platform_number", "N", 0)
 
 static const struct cmd_option volunteer_add_options[] = {
 	CMD_OPT("name", CMD_STRING, "name", "NAME", CMD_REQUIRED),
@@ -415,6 +422,27 @@ static const struct cmd_option duplicate_resolve_options[] = {
 	CMD_END
 };
 
+static const struct cmd_option volunteer_unblock_options[] = {
+	CMD_OPT("reason", CMD_STRING, "reason", "TEXT", CMD_REQUIRED),
+	CMD_END
+};
+
+static const struct cmd_option volunteer_link_options[] = {
+	CMD_OPT("revoke", CMD_FLAG, "revoke", NULL, 0),
+	CMD_OPT("png", CMD_STRING, NULL, "FILE", 0),
+	CMD_END
+};
+
+/* Print the lifted block. */
+static int
+volunteer_print_unblocked(struct client *cl, const struct cmd *c, json_t *a)
+{
+	printf(_("volunteer %s may sign up again (%lld no-shows lifted)\n"),
+	    client_str(a, "volunteer"), (long long)json_integer_value(
+	    json_object_get(a, "lifted")));
+	return WIRE_EXIT_OK;
+}
+
 static const struct cmd_verb volunteer_verbs[] = {
 	{ .name = "add", .args = volunteer_number,
 	    .options = volunteer_add_options, .op = WIRE_OP_VOLUNTEER_ADD,
@@ -439,6 +467,13 @@ static const struct cmd_verb volunteer_verbs[] = {
 	{ .name = "resolve", .args = duplicate_id,
 	    .options = duplicate_resolve_options,
 	    .op = WIRE_OP_DUPLICATE_RESOLVE, CMD_RECORD(duplicate_rows) },
+	{ .name = "unblock", .args = volunteer_number,
+	    .options = volunteer_unblock_options,
+	    .op = WIRE_OP_VOLUNTEER_UNBLOCK,
+	    .print = volunteer_print_unblocked },
+	{ .name = "link", .args = volunteer_number,
+	    .options = volunteer_link_options, .op = WIRE_OP_VOLUNTEER_LINK,
+	    .print = event_print_link },
 };
 
 const struct cmd_entry cmd_volunteer_entry = {

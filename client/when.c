@@ -3,10 +3,12 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "client/when.h"
+#include "xmalloc.h"
 
 /* True if n digits start at p. */
 static bool
@@ -49,7 +51,8 @@ when_is_rfc3339(const char *text)
 }
 
 /* Write text as RFC 3339 into out: an RFC 3339 value as it is, a local
- * "YYYY-MM-DD HH:MM" with the offset of the local time zone then. Returns
+ * "YYYY-MM-DD HH:MM" (or "HH:MM", today) with the offset of the local
+ * time zone then (the programme's: client/zone.h). Returns
  * 0, or -1 if text is neither, names no real local time (2026-02-30, or
  * a time skipped by a change to summer time), or does not fit. */
 int
@@ -60,8 +63,21 @@ when_rfc3339(const char *text, char *out, size_t len)
 	const char *end;
 	time_t t;
 
+	char today[11 + 6];
+	time_t now;
+
 	if (when_is_rfc3339(text))
 		return snprintf(out, len, "%s", text) < (int)len ? 0 : -1;
+	/* "HH:MM" alone is today's, in the local zone. */
+	if (strlen(text) == 5 && when_digits(text, 2) && text[2] == ':' &&
+	    when_digits(text + 3, 2)) {
+		now = time(NULL);
+		if (when_date(now, today, 11) != 0)
+			return -1;
+		today[10] = ' ';
+		memcpy(today + 11, text, 6);
+		text = today;
+	}
 	/* Exactly "YYYY-MM-DD HH:MM": strptime alone would take " 9:00". */
 	if (strlen(text) != 16 || !when_digits(text, 4) || text[4] != '-' ||
 	    !when_digits(text + 5, 2) || text[7] != '-' ||
@@ -119,4 +135,60 @@ when_date(time_t t, char *out, size_t len)
 	    strftime(out, len, "%Y-%m-%d", &tm) == 0)
 		return -1;
 	return 0;
+}
+
+/* Read an RFC 3339 time into *t. Returns 0, or -1 if it is not one. */
+int
+when_parse(const char *text, time_t *t)
+{
+	struct tm tm;
+	const char *p;
+	long offset = 0;
+	int oh, om;
+
+	if (!when_is_rfc3339(text))
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(text, "%4d-%2d-%2d%*1[Tt]%2d:%2d:%2d", &tm.tm_year,
+	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+	    &tm.tm_sec) != 6)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	p = text + 19;
+	while (*p == '.' || isdigit((unsigned char)*p))
+		p++;
+	if (*p == '+' || *p == '-') {
+		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
+			return -1;
+		offset = (oh * 60L + om) * 60L * (*p == '-' ? -1 : 1);
+	}
+	*t = timegm(&tm) - offset;
+	return 0;
+}
+
+/* An RFC 3339 time written again in the local zone, its fraction of a
+ * second kept: text as it is when it is in that zone already (the usual
+ * case: the daemon answers in the programme's zone). NULL when text is
+ * no RFC 3339 time. */
+char *
+when_local(const char *text)
+{
+	struct tm tm;
+	char zone[8];
+	const char *frac, *end;
+	time_t t;
+
+	if (when_parse(text, &t) != 0 || localtime_r(&t, &tm) == NULL ||
+	    strftime(zone, sizeof(zone), "%z", &tm) != 5)
+		return NULL;
+	frac = end = text + 19;
+	while (*end == '.' || isdigit((unsigned char)*end))
+		end++;
+	if (end[0] == zone[0] && strncmp(end + 1, zone + 1, 2) == 0 &&
+	    strncmp(end + 4, zone + 3, 2) == 0)
+		return xstrdup(text);
+	return xasprintf("%04d-%02d-%02dT%02d:%02d:%02d%.*s%.3s:%.2s",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)(end - frac), frac, zone, zone + 3);
 }

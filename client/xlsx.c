@@ -13,6 +13,7 @@
 #include "client/headings.h"
 #include "client/i18n.h"
 #include "client/table.h"
+#include "client/when.h"
 #include "client/xlsx.h"
 #include "xmalloc.h"
 
@@ -91,10 +92,10 @@ fail:
 	return NULL;
 }
 
-/* An RFC 3339 time as the date and time it names where it was given
- * (the daemon's time zone); false when text is not one. */
+/* The date and time an RFC 3339 time names where it was given; false
+ * when text is not one. */
 static bool
-xlsx_time(const char *text, lxw_datetime *dt)
+xlsx_fields(const char *text, lxw_datetime *dt)
 {
 	int n = 0;
 
@@ -106,6 +107,20 @@ xlsx_time(const char *text, lxw_datetime *dt)
 	return dt->year >= 1900 && dt->month >= 1 && dt->month <= 12 &&
 	    dt->day >= 1 && dt->day <= 31 && dt->hour <= 23 && dt->min <= 59 &&
 	    dt->sec >= 0 && dt->sec < 60 && strchr("Z+-", text[n]) != NULL;
+}
+
+/* An RFC 3339 time as the date and time it names in the local zone, the
+ * programme's or the user's (client/zone.h); false when text is not
+ * one. */
+static bool
+xlsx_time(const char *given, lxw_datetime *dt)
+{
+	char *text = when_local(given);
+	bool ok;
+
+	ok = text != NULL && xlsx_fields(text, dt);
+	free(text);
+	return ok;
 }
 
 /* The text of a cell: a list of numbers or strings as its items, joined

@@ -7,8 +7,10 @@
  * pattern    the path; {} stands for one path segment
  * operation  the name vp_call dispatches on (sql/functions/), and the
  *            suffix of its SQL function vp_op_<operation>
- * access     WIRE_OPEN (unsigned), WIRE_READ (signed) or WIRE_WRITE
- *            (signed, with an Idempotency-Key)
+ * access     WIRE_OPEN (unsigned), WIRE_READ (signed), WIRE_WRITE
+ *            (signed, with an Idempotency-Key) or WIRE_PAGE (a
+ *            volunteer's page or a calendar: the token in the path is
+ *            the only authority; no operation of vp_call)
  * param      the JSON field a {} segment becomes, or NULL
  *
  * The list is expanded (an X-macro) into the daemon's route table, the
@@ -25,6 +27,7 @@
 	R(METRICS, "GET", "/metrics", NULL, WIRE_OPEN, NULL)		\
 	R(PUBLIC_KEY, "GET", "/v1/public-key", NULL, WIRE_OPEN, NULL)	\
 	R(PUBLIC_KEYS, "GET", "/v1/public-keys", NULL, WIRE_OPEN, NULL)	\
+	R(SETTINGS, "GET", "/v1/settings", NULL, WIRE_OPEN, NULL)	\
 	R(COMMUNITY_ADD, "POST", "/v1/communities", "community_add",	\
 	    WIRE_WRITE, NULL)						\
 	R(COMMUNITY_LIST, "GET", "/v1/communities", "community_list",	\
@@ -126,13 +129,45 @@
 	R(EVALUATION_LIST, "GET", "/v1/evaluations", "evaluation_list",	\
 	    WIRE_READ, NULL)						\
 	R(EVALUATION_REVERSE, "POST", "/v1/evaluations/{}/reverse",	\
-	    "evaluation_reverse", WIRE_WRITE, "id")
+	    "evaluation_reverse", WIRE_WRITE, "id")			\
+	R(IMPORT_VOLUNTEERS, "POST", "/v1/import/volunteers",		\
+	    "import_volunteers", WIRE_WRITE, NULL)			\
+	R(IMPORT_SHIFTS, "POST", "/v1/import/shifts", "import_shifts",	\
+	    WIRE_WRITE, NULL)						\
+	R(EXPORT_NATIONAL, "GET", "/v1/exports/national",		\
+	    "export_national", WIRE_READ, NULL)			\
+	R(EVENT_ADD, "POST", "/v1/events", "event_add", WIRE_WRITE, NULL) \
+	R(EVENT_LIST, "GET", "/v1/events", "event_list", WIRE_READ, NULL) \
+	R(EVENT_GET, "GET", "/v1/events/{}", "event_get", WIRE_READ, "id") \
+	R(EVENT_CANCEL, "POST", "/v1/events/{}/cancel", "event_cancel",	\
+	    WIRE_WRITE, "id")						\
+	R(SIGNUP_ADD, "POST", "/v1/signups", "signup_add", WIRE_WRITE, NULL) \
+	R(SIGNUP_LIST, "GET", "/v1/signups", "signup_list", WIRE_READ, NULL) \
+	R(SIGNUP_CANCEL, "POST", "/v1/signups/{}/cancel", "signup_cancel", \
+	    WIRE_WRITE, "id")						\
+	R(VOLUNTEER_UNBLOCK, "POST", "/v1/volunteers/{}/unblock",	\
+	    "volunteer_unblock", WIRE_WRITE, "number")			\
+	R(VOLUNTEER_LINK, "POST", "/v1/volunteers/{}/link",		\
+	    "volunteer_link", WIRE_WRITE, "number")			\
+	R(STATION_LINK, "POST", "/v1/stations/{}/link", "station_link",	\
+	    WIRE_WRITE, "code")						\
+	R(REPORT_EVENTS, "GET", "/v1/reports/events", "report_events",	\
+	    WIRE_READ, NULL)						\
+	R(PAGE_GET, "GET", "/p/{}", NULL, WIRE_PAGE, "token")		\
+	R(PAGE_SIGNUP, "POST", "/p/{}/signup", NULL, WIRE_PAGE, "token") \
+	R(PAGE_CANCEL, "POST", "/p/{}/cancel", NULL, WIRE_PAGE, "token") \
+	R(PAGE_CALENDAR, "GET", "/p/{}/calendar.ics", NULL, WIRE_PAGE,	\
+	    "token")							\
+	R(STATION_CALENDAR, "GET", "/s/{}/calendar.ics", NULL, WIRE_PAGE, \
+	    "token")
 
 /* Who may call a route, and what it needs. */
 enum wire_access {
 	WIRE_OPEN,	/* no signature (health, metrics, the public keys) */
 	WIRE_READ,	/* signed */
-	WIRE_WRITE	/* signed, with an Idempotency-Key */
+	WIRE_WRITE,	/* signed, with an Idempotency-Key */
+	WIRE_PAGE	/* unsigned: a capability URL, its token the {}
+			 * segment (daemon/page.c); never a station's */
 };
 
 enum wire_op {

@@ -15,7 +15,7 @@
  * JSON object, base64url) and pass it on as base64url. */
 int
 admin_prepare_station(const struct ops *ops, json_t *args, char *detail,
-    size_t len)
+    size_t len, json_t **members)
 {
 	unsigned char pk[SIG_PUBLICKEYBYTES];
 	char b64[64], why[128], *jwk = NULL;
@@ -30,12 +30,16 @@ admin_prepare_station(const struct ops *ops, json_t *args, char *detail,
 	if (text == NULL) {
 		snprintf(detail, len, "\"public_key\" must be a string or a "
 		    "JWK");
+		*members = json_pack("{s:s, s:s}", "field", "public_key",
+		    "reason", "key");
 		return -1;
 	}
 	rc = keyfile_parse_public(text, pk, why, sizeof(why));
 	free(jwk);
 	if (rc != 0) {
 		snprintf(detail, len, "\"public_key\": %s", why);
+		*members = json_pack("{s:s, s:s}", "field", "public_key",
+		    "reason", "key");
 		return -1;
 	}
 	keyfile_public_b64(pk, b64, sizeof(b64));

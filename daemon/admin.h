@@ -9,7 +9,7 @@
 struct ops;
 
 int	admin_prepare_station(const struct ops *, json_t *args, char *detail,
-	    size_t len);
+	    size_t len, json_t **members);
 int	admin_init(const char *conninfo, const char *pubkey_path, char *keyid,
 	    size_t keyidlen, char *err, size_t errlen);
 

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "daemon/api.h"
 #include "log.h"
 #include "wire.h"
@@ -50,30 +52,36 @@ struct api_db_problem {
 	const char	*type;
 	const char	*title;
 	const char	*detail;
+	const char	*reason;	/* its member "reason", or NULL */
 };
 
 static const struct api_db_problem api_db_problems[] = {
 	{ "23505", 409, WIRE_P_CONFLICT, "conflict",
-	    "A record like this exists already; nothing was changed." },
+	    "A record like this exists already; nothing was changed.",
+	    "duplicate" },
 	{ "23P01", 409, WIRE_P_CONFLICT, "conflict",
-	    "A record like this exists already; nothing was changed." },
+	    "A record like this exists already; nothing was changed.",
+	    "duplicate" },
 	{ "23503", 409, WIRE_P_CONFLICT, "conflict",
 	    "This names a record that does not exist, or one that others "
-	    "still name; nothing was changed." },
+	    "still name; nothing was changed.", "reference" },
 	{ "23", 422, WIRE_P_INVALID_INPUT, "invalid-input",
-	    "A value of the request is outside what the ledger accepts." },
+	    "A value of the request is outside what the ledger accepts.",
+	    "rule" },
 	{ "22", 422, WIRE_P_INVALID_INPUT, "invalid-input",
-	    "A value of the request is not valid." },
+	    "A value of the request is not valid.", "value" },
 	/* Serialization failures and deadlocks the pool ran again, still. */
 	{ "40", 503, WIRE_P_OVERLOADED, "Server overloaded",
-	    "The ledger was busy with conflicting writes; retry in a moment." },
+	    "The ledger was busy with conflicting writes; retry in a moment.",
+	    NULL },
 	{ "08", 503, WIRE_P_DB_UNAVAILABLE, "Database unavailable",
-	    "The ledger cannot be reached; retry in a moment." },
+	    "The ledger cannot be reached; retry in a moment.", NULL },
 	{ "53", 503, WIRE_P_DB_UNAVAILABLE, "Database unavailable",
-	    "The ledger is out of resources; retry in a moment." },
+	    "The ledger is out of resources; retry in a moment.", NULL },
 	{ "57", 503, WIRE_P_DB_UNAVAILABLE, "Database unavailable",
-	    "The ledger stopped the request; retry in a moment." },
-	{ "", 500, WIRE_P_INTERNAL, "Internal error", "The error was logged." },
+	    "The ledger stopped the request; retry in a moment.", NULL },
+	{ "", 500, WIRE_P_INTERNAL, "Internal error", "The error was logged.",
+	    NULL },
 };
 
 /* The entry of api_db_problems for a SQLSTATE (the last one matches all). */
@@ -130,10 +138,15 @@ api_reply_db_failure(struct http_request *hr, const struct db_reply *r)
 			log_warn("db: %s %s: %s (SQLSTATE %s)",
 			    http_request_method(hr), http_request_path(hr),
 			    db_reply_message(r), state);
-		http_reply_problem(hr, p->status, p->type, p->title, p->detail);
+		http_reply_problem_members(hr, p->status, p->type, p->title,
+		    p->detail, p->reason != NULL ? json_pack("{s:s}", "reason",
+		    p->reason) : NULL);
 		return;
 	}
+	/* A refusal's members travel as its HINT (vp_refuse). */
 	type = xasprintf("%s%s", WIRE_PROBLEM_PREFIX, slug);
-	http_reply_problem(hr, status, type, slug, db_reply_detail(r));
+	http_reply_problem_members(hr, status, type, slug, db_reply_detail(r),
+	    *db_reply_hint(r) != '\0' ? json_loads(db_reply_hint(r), 0, NULL) :
+	    NULL);
 	free(type);
 }

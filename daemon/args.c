@@ -15,9 +15,9 @@
 #include "wire.h"
 
 /* Rewrites a request's arguments before they go to SQL; returns -1 with
- * a detail for a 422. */
+ * a detail for a 422 and, in *members, its extension members or NULL. */
 typedef int (*args_prepare)(const struct ops *, json_t *args, char *detail,
-    size_t len);
+    size_t len, json_t **members);
 
 /* The routes whose arguments the daemon rewrites, by common/routes.h id. */
 static const args_prepare args_prepares[WIRE_OP_COUNT] = {
@@ -25,13 +25,15 @@ static const args_prepare args_prepares[WIRE_OP_COUNT] = {
 	[WIRE_OP_STATION_KEY_ADD] = admin_prepare_station,
 	[WIRE_OP_VOLUNTEER_ADD] = volunteer_prepare,
 	[WIRE_OP_VOLUNTEER_UPDATE] = volunteer_prepare,
+	[WIRE_OP_IMPORT_VOLUNTEERS] = volunteer_prepare_rows,
 };
 
 /* Fill in the problem to reply with; always NULL, the arguments made. */
 static json_t *
 args_refuse(struct args_problem *p, int status, const char *type,
-    const char *title, const char *detail)
+    const char *title, const char *detail, json_t *members)
 {
+	p->members = members;
 	p->status = status;
 	p->type = type;
 	p->title = title;
@@ -79,16 +81,17 @@ args_decode(enum wire_op op, const struct ops *ops,
 {
 	const struct wire_route *route = wire_route(op);
 	json_error_t error;
-	json_t *args, *value;
+	json_t *args, *value, *members = NULL;
 
 	if ((route->param == NULL) != (req->segment == NULL))
 		abort();
 	p->detail[0] = '\0';
+	p->members = NULL;
 	if (route->access != WIRE_WRITE) {
 		if ((args = args_query(req->query)) == NULL)
 			return args_refuse(p, 400, WIRE_P_BAD_REQUEST,
 			    "Bad query", "The query string is malformed or "
-			    "repeats a parameter.");
+			    "repeats a parameter.", NULL);
 	} else if (req->body_len == 0) {
 		args = json_object();
 	} else {
@@ -96,11 +99,13 @@ args_decode(enum wire_op op, const struct ops *ops,
 		    JSON_REJECT_DUPLICATES, &error);
 		if (args == NULL)
 			return args_refuse(p, 400, WIRE_P_INVALID_JSON,
-			    "Invalid JSON", error.text);
+			    "Invalid JSON", error.text, json_pack("{s:i, s:i}",
+			    "line", error.line, "column", error.column));
 		if (!json_is_object(args)) {
 			json_decref(args);
 			return args_refuse(p, 400, WIRE_P_INVALID_JSON,
-			    "Invalid JSON", "The body must be a JSON object.");
+			    "Invalid JSON", "The body must be a JSON object.",
+			    json_pack("{s:s}", "reason", "object"));
 		}
 	}
 	if (route->param != NULL) {
@@ -115,16 +120,17 @@ args_decode(enum wire_op op, const struct ops *ops,
 			    "out of the body.", route->param);
 			json_decref(args);
 			return args_refuse(p, 422, WIRE_P_INVALID_FIELD,
-			    "invalid-field", p->detail);
+			    "invalid-field", p->detail, json_pack("{s:s, s:s}",
+			    "field", route->param, "reason", "path"));
 		}
 		json_object_set_new(args, route->param,
 		    json_string(req->segment));
 	}
-	if (args_prepares[op] != NULL &&
-	    args_prepares[op](ops, args, p->detail, sizeof(p->detail)) != 0) {
+	if (args_prepares[op] != NULL && args_prepares[op](ops, args,
+	    p->detail, sizeof(p->detail), &members) != 0) {
 		json_decref(args);
 		return args_refuse(p, 422, WIRE_P_INVALID_FIELD,
-		    "invalid-field", p->detail);
+		    "invalid-field", p->detail, members);
 	}
 	return args;
 }

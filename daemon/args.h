@@ -31,6 +31,8 @@ struct args_problem {
 	const char	*type;		/* a WIRE_P_* */
 	const char	*title;
 	char		 detail[256];
+	json_t		*members;	/* its extension members, or NULL;
+					 * the caller takes them */
 };
 
 json_t	*args_decode(enum wire_op, const struct ops *,

@@ -163,10 +163,31 @@ auth_refuse(struct auth *auth, struct http_request *hr, enum sig_refusal why)
 	char *type = xasprintf("%s%s", WIRE_PROBLEM_PREFIX,
 	    sig_refusal_slug(why));
 
+	json_t *members = NULL;
+	json_int_t now = (json_int_t)time(NULL);
+
+	/* A clock refusal says the server's time and the window, so that
+	 * the station can say by how much its clock is off. */
+	switch (why) {
+	case SIG_TOO_OLD:
+		members = json_pack("{s:I, s:i}", "server_time", now,
+		    "max_age", SIG_MAX_AGE);
+		break;
+	case SIG_IN_FUTURE:
+		members = json_pack("{s:I, s:i}", "server_time", now,
+		    "max_ahead", SIG_MAX_AHEAD);
+		break;
+	case SIG_EXPIRED:
+		members = json_pack("{s:I}", "server_time", now);
+		break;
+	default:
+		break;
+	}
 	metrics_refusal(auth->metrics, sig_refusal_slug(why));
-	http_reply_problem(hr, 401, type, sig_refusal_title(why),
+	http_reply_problem_members(hr, 401, type, sig_refusal_title(why),
 	    why == SIG_AUTHORITY_WRONG ? "The Host the request was signed "
-	    "for is none of this server's names (server_names)." : NULL);
+	    "for is none of this server's names (server_names)." : NULL,
+	    members);
 	free(type);
 }
 

@@ -29,11 +29,15 @@ struct conf {
 	enum log_level	 log_level;		/* least level written to the log */
 	char		*timezone;		/* time zone of reports */
 	char		*id_hash_key;		/* HMAC key of ID numbers, hex; "" none */
+	char		*link_key;		/* MAC key of link tokens, hex; "" from
+						 * the signing key */
 	int		 help_expiry_interval;	/* seconds between deadline checks */
 	char		*programme_start;	/* no record dated before, YYYY-MM-DD */
 	int		 back_entry_days;	/* days back a station key may date */
 	int		 approval_target;	/* percent of evaluations 4 or 5 */
 	int		 recruitment_target;	/* volunteers a party member brings */
+	int		 noshow_limit;		/* no-shows that block sign-ups; 0 never */
+	int		 noshow_days;		/* days a no-show counts */
 	char		*signing_key;		/* the daemon's own key file */
 	char		*previous_signing_keys;	/* public key files of the keys
 						 * that signed before it */

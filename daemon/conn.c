@@ -55,6 +55,7 @@ struct conn {
 	bool		 over_limit;	/* beyond max_connections */
 	int		 status;	/* CONN_REFUSED: the answer's status */
 	const char	*why;		/* ... and its detail */
+	long long	 limit;		/* ... and the limit it names, or -1 */
 	void		(*closed)(void *); /* the request in flight */
 	void		*closed_arg;
 	struct head	 head;
@@ -124,13 +125,14 @@ conn_free(struct conn *c)
 /* Refuse the request at hand: stop reading it, answer at the next turn
  * of the loop (conn_clock), outside of evhttp's callbacks. */
 static void
-conn_refuse(struct conn *c, int status, const char *why)
+conn_refuse(struct conn *c, int status, const char *why, long long limit)
 {
 	struct evbuffer *input = bufferevent_get_input(c->bev);
 
 	c->state = CONN_REFUSED;
 	c->status = status;
 	c->why = why;
+	c->limit = limit;
 	evbuffer_drain(input, evbuffer_get_length(input));
 	evtimer_del(c->clock);
 	event_active(c->clock, EV_TIMEOUT, 0);
@@ -171,7 +173,8 @@ conn_attach(struct conn *c)
 	bufferevent_decref(c->bev);	/* evhttp's reference remains */
 	if (c->over_limit)
 		conn_refuse(c, 503, "The server has max_connections "
-		    "connections open; retry in a moment.");
+		    "connections open; retry in a moment.",
+		    g->limits.max_connections);
 	return true;
 }
 
@@ -215,7 +218,8 @@ conn_screen(struct conn *c, struct evbuffer *input, size_t from)
 		c->state = CONN_BODY;
 		break;
 	case HEAD_BAD:
-		conn_refuse(c, c->head.status, c->head.why);
+		conn_refuse(c, c->head.status, c->head.why,
+		    c->head.too_large ? (long long)c->head.max_size : -1);
 		break;
 	default:
 		abort();
@@ -329,6 +333,10 @@ conn_answer(struct conn *c)
 	}
 	p = json_pack("{s:s, s:s, s:i, s:s}", "type", type, "title", title,
 	    "status", c->status, "detail", c->why);
+	/* The limit the refusal names, an extension member: bytes of a
+	 * head, seconds of request_timeout, connections. */
+	if (p != NULL && c->limit >= 0)
+		json_object_set_new(p, "limit", json_integer(c->limit));
 	if (p == NULL || (body = json_dumps(p, JSON_COMPACT)) == NULL)
 		abort();
 	json_decref(p);
@@ -381,6 +389,7 @@ conn_clock(evutil_socket_t fd, short what, void *arg)
 		c->status = 408;
 		c->why = "The request did not arrive whole within "
 		    "request_timeout.";
+		c->limit = c->guard->limits.request_timeout;
 		/* FALLTHROUGH */
 	case CONN_REFUSED:
 		conn_answer(c);

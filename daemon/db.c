@@ -665,3 +665,10 @@ db_reply_detail(const struct db_reply *r)
 {
 	return db_reply_field(r, PG_DIAG_MESSAGE_DETAIL);
 }
+
+/* The hint of a DB_ERROR reply: a refusal's members (vp_refuse). */
+const char *
+db_reply_hint(const struct db_reply *r)
+{
+	return db_reply_field(r, PG_DIAG_MESSAGE_HINT);
+}

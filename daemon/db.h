@@ -47,5 +47,6 @@ const char	*db_reply_value(const struct db_reply *, int row, int col);
 const char	*db_reply_sqlstate(const struct db_reply *);
 const char	*db_reply_message(const struct db_reply *);
 const char	*db_reply_detail(const struct db_reply *);
+const char	*db_reply_hint(const struct db_reply *);
 
 #endif

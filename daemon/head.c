@@ -374,9 +374,11 @@ head_feed(struct head *h, const char *bytes, size_t n, size_t *used)
 		else if ((c < 0x20 && c != '\t') || c == 0x7f)
 			r = head_refuse(h, 400, "The request head holds a "
 			    "control character.");
-		else if (++h->size > h->max_size)
+		else if (++h->size > h->max_size) {
 			r = head_refuse(h, 400, "The request line and headers "
 			    "are larger than the server takes.");
+			h->too_large = true;
+		}
 		else if (h->line == 0)
 			r = head_request_byte(h, c);
 		else

@@ -75,6 +75,7 @@ struct head {
 	bool		 has_body;	/* Content-Length > 0 or chunked */
 	int		 status;	/* HEAD_BAD: 400, 501 or 505 */
 	const char	*why;		/* HEAD_BAD: a sentence for people */
+	bool		 too_large;	/* HEAD_BAD: over max_size */
 };
 
 void		 head_start(struct head *, size_t max_size);

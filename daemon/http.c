@@ -16,7 +16,7 @@
 #include "wire.h"
 #include "xmalloc.h"
 
-#define HTTP_MAX_ROUTES	64
+#define HTTP_MAX_ROUTES	128
 
 /* What a route leads to. */
 struct http_target {
@@ -211,11 +211,31 @@ void
 http_reply_problem(struct http_request *hr, int status, const char *type,
     const char *title, const char *detail)
 {
-	json_t *p = json_pack("{s:s, s:s, s:i}", "type", type, "title", title,
-	    "status", status);
+	http_reply_problem_members(hr, status, type, title, detail, NULL);
+}
 
+/* Reply with an RFC 9457 problem and its extension members (the values
+ * its sentence names; NULL for none), a JSON object whose reference this
+ * takes. A member named like one of the problem's own (type, title,
+ * status, detail, instance) is dropped: it cannot overwrite them. */
+void
+http_reply_problem_members(struct http_request *hr, int status,
+    const char *type, const char *title, const char *detail, json_t *members)
+{
+	static const char *const own[] = { "type", "title", "status",
+	    "detail", "instance" };
+	json_t *p;
+	size_t i;
+
+	p = json_is_object(members) ? json_deep_copy(members) : json_object();
+	json_decref(members);
 	if (p == NULL)
 		abort();
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		json_object_del(p, own[i]);
+	json_object_set_new(p, "type", json_string(type));
+	json_object_set_new(p, "title", json_string(title));
+	json_object_set_new(p, "status", json_integer(status));
 	if (detail != NULL)
 		json_object_set_new(p, "detail", json_string(detail));
 	http_reply_problem_json(hr, p);
@@ -261,6 +281,7 @@ int
 http_error_page(struct evhttp_request *req, struct evbuffer *buf, int status,
     const char *reason, void *arg)
 {
+	struct http_server *server;
 	const char *type, *title;
 
 	switch (status) {
@@ -285,10 +306,17 @@ http_error_page(struct evhttp_request *req, struct evbuffer *buf, int status,
 		title = "HTTP error";
 		break;
 	}
-	evbuffer_add_printf(buf, "{\"type\":\"%s\",\"title\":\"%s\","
-	    "\"status\":%d}", type, title, status);
+	server = arg != NULL ? arg : http_error_server;
+	/* A body over the limit says the limit (an extension member). */
+	if (status == 413 && server != NULL)
+		evbuffer_add_printf(buf, "{\"type\":\"%s\",\"title\":\"%s\","
+		    "\"status\":%d,\"limit\":%zu}", type, title, status,
+		    server->max_body_size);
+	else
+		evbuffer_add_printf(buf, "{\"type\":\"%s\",\"title\":\"%s\","
+		    "\"status\":%d}", type, title, status);
 	log_info("- - %d (refused by the HTTP layer)", status);
-	http_error_observed(arg != NULL ? arg : http_error_server, req, status);
+	http_error_observed(server, req, status);
 	return 0;
 }
 
@@ -340,8 +368,10 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	}
 	hr->body_len = evbuffer_get_length(input);
 	if (hr->body_len > server->max_body_size) {
-		http_reply_problem(hr, 413, WIRE_P_TOO_LARGE,
-		    "Request body too large", NULL);
+		http_reply_problem_members(hr, 413, WIRE_P_TOO_LARGE,
+		    "Request body too large", NULL, json_pack("{s:I, s:I}",
+		    "limit", (json_int_t)server->max_body_size, "size",
+		    (json_int_t)hr->body_len));
 		return;
 	}
 	hr->body = xmalloc(hr->body_len + 1);
@@ -636,4 +666,34 @@ void
 http_request_set_keyid(struct http_request *hr, const char *keyid)
 {
 	snprintf(hr->keyid, sizeof(hr->keyid), "%s", keyid);
+}
+
+/* The station key of a signed request, "" before it is known. */
+const char *
+http_request_keyid(const struct http_request *hr)
+{
+	return hr->keyid;
+}
+
+/* Log the request under another path: a capability URL's token must
+ * never reach the access log. */
+void
+http_request_redact(struct http_request *hr, const char *path)
+{
+	size_t skip = (size_t)(hr->path - hr->path_sent);	/* the prefix */
+	char *sent = xasprintf("%.*s%s", (int)skip, hr->path_sent, path);
+
+	free(hr->path_sent);
+	hr->path_sent = sent;
+	hr->path = sent + skip;
+}
+
+/* Add a header to the reply (before http_reply). */
+void
+http_request_add_header(struct http_request *hr, const char *name,
+    const char *value)
+{
+	if (hr->req != NULL)
+		evhttp_add_header(evhttp_request_get_output_headers(hr->req),
+		    name, value);
 }

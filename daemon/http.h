@@ -53,12 +53,19 @@ const char	*http_request_header(const struct http_request *,
 const char	*http_request_body(const struct http_request *, size_t *len);
 bool		 http_request_cancelled(const struct http_request *);
 void		 http_request_set_keyid(struct http_request *, const char *);
+const char	*http_request_keyid(const struct http_request *);
+void		 http_request_redact(struct http_request *, const char *path);
+void		 http_request_add_header(struct http_request *, const char *name,
+		    const char *value);
 
 void		 http_reply(struct http_request *, int status,
 		    const char *content_type, const char *body, size_t len);
 void		 http_reply_json(struct http_request *, int status, json_t *);
 void		 http_reply_problem(struct http_request *, int status,
 		    const char *type, const char *title, const char *detail);
+void		 http_reply_problem_members(struct http_request *, int status,
+		    const char *type, const char *title, const char *detail,
+		    json_t *members);
 void		 http_reply_problem_json(struct http_request *, json_t *);
 
 /* The body of the error pages evhttp makes itself (evhttp_set_errorcb's

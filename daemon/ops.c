@@ -12,6 +12,7 @@
 #include "daemon/health.h"
 #include "daemon/metrics.h"
 #include "daemon/ops.h"
+#include "daemon/page.h"
 #include "daemon/reports.h"
 #include "daemon/times.h"
 #include "log.h"
@@ -26,6 +27,8 @@ static const ops_finish ops_finishes[WIRE_OP_COUNT] = {
 	[WIRE_OP_REPORT_ANNUAL] = reports_finish,
 	[WIRE_OP_CERTIFICATE_ISSUE] = reports_certificate_finish,
 	[WIRE_OP_MONTH_CLOSE] = reports_month_close_finish,
+	[WIRE_OP_VOLUNTEER_LINK] = page_link_finish,
+	[WIRE_OP_STATION_LINK] = page_link_finish,
 };
 
 /* Pair of the ops context and the route, one per route. */
@@ -162,8 +165,8 @@ ops_args(struct http_request *hr, const struct ops_route *route)
 	    http_request_param(hr, 0) : NULL;
 	args = args_decode(route->op, route->ops, &req, &problem);
 	if (args == NULL)
-		http_reply_problem(hr, problem.status, problem.type,
-		    problem.title, problem.detail);
+		http_reply_problem_members(hr, problem.status, problem.type,
+		    problem.title, problem.detail, problem.members);
 	return args;
 }
 
@@ -175,7 +178,7 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 	const struct wire_route *wr = wire_route(route->op);
 	const struct conf *cf = *route->ops->conf;
 	const char *idem = NULL, *params[8];
-	char fingerprint[2 * crypto_hash_sha256_BYTES + 1], rules[192];
+	char fingerprint[2 * crypto_hash_sha256_BYTES + 1], rules[256];
 	struct ops_call *call;
 	json_t *args;
 	char *text;
@@ -184,6 +187,10 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 		idem = http_request_header(hr, WIRE_HDR_IDEMPOTENCY_KEY);
 	if ((args = ops_args(hr, route)) == NULL)
 		return;
+	/* A capability link's token: its hash goes to the database. */
+	if (route->op == WIRE_OP_VOLUNTEER_LINK ||
+	    route->op == WIRE_OP_STATION_LINK)
+		page_link_args(route->ops, route->op, ok->keyid, idem, args);
 	text = json_dumps(args, JSON_COMPACT);
 	json_decref(args);
 	if (text == NULL)
@@ -201,9 +208,11 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 	 * and the campaign's targets its reports judge by; conf.c checked
 	 * every value. */
 	snprintf(rules, sizeof(rules), "{\"programme_start\":\"%s\","
-	    "\"back_entry_days\":%d,\"approval_target\":%d,"
+	    "\"back_entry_days\":%d,\"noshow_limit\":%d,"
+	    "\"noshow_days\":%d,\"approval_target\":%d,"
 	    "\"recruitment_target\":%d}", cf->programme_start,
-	    cf->back_entry_days, cf->approval_target, cf->recruitment_target);
+	    cf->back_entry_days, cf->noshow_limit, cf->noshow_days,
+	    cf->approval_target, cf->recruitment_target);
 	params[7] = rules;
 	call = xcalloc(1, sizeof(*call));
 	call->hr = hr;
@@ -234,6 +243,20 @@ ops_handle(struct http_request *hr, void *arg)
 	auth_check(route->ops->auth, hr, write, ops_signed, (void *)route);
 }
 
+/* GET /v1/settings: what a client needs of the configuration in force,
+ * unsigned (nothing in it is secret): the programme's time zone, in which
+ * clients read and print times, and the date rules. */
+static void
+ops_settings(struct http_request *hr, void *arg)
+{
+	const struct ops *ops = arg;
+	const struct conf *cf = *ops->conf;
+
+	http_reply_json(hr, 200, json_pack("{s:s, s:s, s:i}", "timezone",
+	    cf->timezone, "programme_start", cf->programme_start,
+	    "back_entry_days", cf->back_entry_days));
+}
+
 /* The handler of an unsigned route, and in *arg what it is given. */
 static http_handler
 ops_open(struct ops *ops, enum wire_op op, void **arg)
@@ -248,6 +271,9 @@ ops_open(struct ops *ops, enum wire_op op, void **arg)
 	case WIRE_OP_PUBLIC_KEY:
 		*arg = ops;
 		return reports_public_key;
+	case WIRE_OP_SETTINGS:
+		*arg = ops;
+		return ops_settings;
 	case WIRE_OP_PUBLIC_KEYS:
 		*arg = ops;
 		return reports_public_keys;
@@ -256,9 +282,18 @@ ops_open(struct ops *ops, enum wire_op op, void **arg)
 	}
 }
 
+/* A capability URL's route (page.c). */
+static void
+ops_page(struct http_request *hr, void *arg)
+{
+	const struct ops_route *route = arg;
+
+	page_handle(hr, route->ops, route->op);
+}
+
 /* Add every route of common/routes.h to the server, in its order: the
- * unsigned ones to their handlers, the others to the signed operation
- * handler. */
+ * unsigned ones to their handlers, the capability URLs to page.c, the
+ * others to the signed operation handler. */
 void
 ops_route_all(struct http_server *server, struct ops *ops)
 {
@@ -273,6 +308,9 @@ ops_route_all(struct http_server *server, struct ops *ops)
 		ops_routes[i].op = (enum wire_op)i;
 		if (wr->access == WIRE_OPEN) {
 			handler = ops_open(ops, (enum wire_op)i, &arg);
+		} else if (wr->access == WIRE_PAGE) {
+			handler = ops_page;
+			arg = &ops_routes[i];
 		} else {
 			handler = ops_handle;
 			arg = &ops_routes[i];

@@ -244,3 +244,24 @@ signer_jwks(const struct signer *s)
 	json_decref(set);
 	return text;
 }
+
+/* A keyed BLAKE2b MAC (32 bytes) of context and message under a key
+ * derived from the signing key's seed: secrets the daemon can make again
+ * (the tokens of capability links) and that no copy of the database
+ * gives away. Another signing key makes other MACs. */
+void
+signer_mac(const struct signer *s, const char *context, const void *msg,
+    size_t len, unsigned char out[32])
+{
+	crypto_generichash_state st;
+
+	/* The seed is the first half of libsodium's secret key. */
+	crypto_generichash_init(&st, s->key->sk, 32, 32);
+	crypto_generichash_update(&st, (const unsigned char *)"vpoints mac ",
+	    12);
+	crypto_generichash_update(&st, (const unsigned char *)context,
+	    strlen(context) + 1);
+	crypto_generichash_update(&st, msg, len);
+	crypto_generichash_final(&st, out, 32);
+	sodium_memzero(&st, sizeof(st));
+}

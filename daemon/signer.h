@@ -19,6 +19,8 @@ struct signer	*signer_load(const char *path, const char *previous,
 void		 signer_free(struct signer *);
 char		*signer_jws(const struct signer *, const char *payload);
 char		*signer_public_json(const struct signer *);
+void		 signer_mac(const struct signer *, const char *context,
+		    const void *msg, size_t len, unsigned char out[32]);
 char		*signer_jwks(const struct signer *);
 
 #endif

@@ -55,7 +55,7 @@ fail:
  * by "id_hash" and "id_last4"; a client may not send those two itself. */
 int
 volunteer_prepare(const struct ops *ops, json_t *args, char *detail,
-    size_t len)
+    size_t len, json_t **members)
 {
 	const char *key = (*ops->conf)->id_hash_key;
 	char hash[2 * crypto_auth_hmacsha256_BYTES + 1], last4[5];
@@ -71,21 +71,62 @@ volunteer_prepare(const struct ops *ops, json_t *args, char *detail,
 	}
 	if ((id = json_string_value(v)) == NULL) {
 		snprintf(detail, len, "\"id_number\" must be a string");
+		*members = json_pack("{s:s, s:s, s:s}", "field", "id_number",
+		    "reason", "type", "json_type", "string");
 		return -1;
 	}
 	if (*key == '\0') {
 		snprintf(detail, len, "ID numbers are not accepted: the daemon "
 		    "has no id_hash_key configured");
+		*members = json_pack("{s:s, s:s}", "field", "id_number",
+		    "reason", "not-accepted");
 		return -1;
 	}
 	if (volunteer_id_hash(key, id, hash, sizeof(hash), last4,
 	    sizeof(last4)) != 0) {
 		snprintf(detail, len, "\"id_number\" must be 4 to %d letters "
 		    "and digits", VOLUNTEER_ID_MAX);
+		*members = json_pack("{s:s, s:s, s:i, s:i}", "field",
+		    "id_number", "reason", "id-number", "min_length", 4,
+		    "max_length", VOLUNTEER_ID_MAX);
 		return -1;
 	}
 	json_object_del(args, "id_number");
 	json_object_set_new(args, "id_hash", json_string(hash));
 	json_object_set_new(args, "id_last4", json_string(last4));
+	return 0;
+}
+
+/* POST /v1/import/volunteers: each row's "id_number" becomes "id_hash"
+ * and "id_last4" as for one registration. A row whose ID number cannot
+ * be hashed is not the batch's fault: it gets "id_number_refused" with
+ * the reason, which refuses that row only (sql/functions/import.sql). */
+int
+volunteer_prepare_rows(const struct ops *ops, json_t *args, char *detail,
+    size_t len, json_t **members)
+{
+	json_t *rows = json_object_get(args, "rows"), *row, *why_members;
+	char why[256];
+	size_t i;
+
+	if (!json_is_array(rows))
+		return 0;	/* refused in SQL, with the other fields */
+	json_array_foreach(rows, i, row) {
+		if (!json_is_object(row))
+			continue;
+		json_object_del(row, "id_number_refused");
+		why[0] = '\0';
+		why_members = NULL;
+		if (volunteer_prepare(ops, row, why, sizeof(why),
+		    &why_members) != 0) {
+			json_object_del(row, "id_number");
+			json_object_set_new(row, "id_number_refused",
+			    json_string(why));
+		}
+		json_decref(why_members);
+	}
+	(void)detail;
+	(void)len;
+	(void)members;
 	return 0;
 }

@@ -11,7 +11,9 @@
 struct ops;
 
 int	volunteer_prepare(const struct ops *, json_t *args, char *detail,
-	    size_t len);
+	    size_t len, json_t **members);
+int	volunteer_prepare_rows(const struct ops *, json_t *args,
+	    char *detail, size_t len, json_t **members);
 int	volunteer_id_hash(const char *key_hex, const char *id_number,
 	    char *hash_hex, size_t hashlen, char *last4, size_t last4len);
 

@@ -48,7 +48,7 @@ init_routes(void)
 	if (nroutes != 0)
 		return;
 	for (i = 0; i < WIRE_OP_COUNT; i++) {
-		if (wire_routes[i].access == WIRE_OPEN)
+		if (wire_routes[i].operation == NULL)
 			continue;
 		ops_of[nroutes] = (enum wire_op)i;
 		routes[nroutes].method = wire_routes[i].method;
@@ -76,6 +76,7 @@ check_problem(const struct args_problem *p)
 	    strcmp(p->type, WIRE_P_INVALID_FIELD) == 0));
 	FUZZ_CHECK(p->title != NULL && p->title[0] != '\0');
 	FUZZ_CHECK(p->detail[0] != '\0');
+	FUZZ_CHECK(p->members == NULL || json_is_object(p->members));
 }
 
 /* What vp_call gets: compact JSON that reads back equal. */
@@ -178,15 +179,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	args = args_decode(op, &ops_keyed, &req, &problem);
-	if (args == NULL)
+	if (args == NULL) {
 		check_problem(&problem);
-	else
+		json_decref(problem.members);
+	} else
 		check_args(op, &ops_keyed, req.segment, args);
 	/* Without an id_hash_key the decoding may only refuse more, never
 	 * decode differently. */
 	unkeyed = args_decode(op, &ops_unkeyed, &req, &problem2);
 	if (unkeyed == NULL) {
 		check_problem(&problem2);
+		json_decref(problem2.members);
 	} else {
 		check_args(op, &ops_unkeyed, req.segment, unkeyed);
 		FUZZ_CHECK(args != NULL && json_equal(args, unkeyed));

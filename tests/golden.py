@@ -21,6 +21,8 @@ request shown:
   holds them), key ids and public keys, certificate numbers, and the
   receipt's id; a JWS is shown decoded, its parts normalised in the same
   way, its signature as <signature>;
+- the server's clock in a refusal of a signature's time (server_time,
+  Unix seconds) becomes <unix-time>;
 - /metrics keeps its # HELP and # TYPE lines (the values count the
   harness's polls and time the requests).
 
@@ -136,6 +138,12 @@ class Normaliser:
         if JWS_RE.match(value):
             self.jws.append(value)
             return '"%s"' % self.ph("jws", value)
+        if key == "token" and KEY43_RE.match(value):
+            return '"%s"' % self.ph("token", value)
+        m = re.fullmatch(r"(/[ps]/)([A-Za-z0-9_-]{43})(.*)", value)
+        if key == "path" and m:
+            return '"%s%s%s"' % (m.group(1), self.ph("token", m.group(2)),
+                                 m.group(3))
         if key in ("x", "public_key", "public") and KEY43_RE.match(value):
             return '"%s"' % self.ph("public-key", value)
         if KEY43_RE.match(value):
@@ -159,6 +167,8 @@ class Normaliser:
         key = path[-1] if path else None
         if not re.fullmatch(r"\d+", token):
             return token
+        if key == "server_time":
+            return "<unix-time>"
         kind = None
         if key == "id":
             holder = [k for k in path[:-1] if k != "[]"]
@@ -420,6 +430,7 @@ class Script:
         r("health", None, "GET", "/healthz")
         r("metrics: the families", None, "GET", "/metrics", metrics=True)
         r("the daemon's public key", None, "GET", "/v1/public-key")
+        r("the settings clients read", None, "GET", "/v1/settings")
         r("the daemon's signing keys, a JWK Set", None, "GET",
           "/v1/public-keys")
         r("no such route", None, "GET", "/no/such/route")
@@ -760,6 +771,57 @@ class Script:
           query="month=2024-06&level=recruitment")
         r("a level that is not there", A, "GET", "/v1/reports/monthly",
           query="month=2024-06&level=planet")
+        # Events to sign up for, sign-ups, the no-show block, links.
+        day = T_NOW + 3 * 86400
+        ev = {"activity": "clean", "title": "交通引导", "place": "人民路口",
+              "starts_at": iso(day), "ends_at": iso(day + 7200),
+              "places": 1, "lead": "Zhou"}
+        r("S01 publishes an event of one place", S1, "POST", "/v1/events",
+          ev, save={"ev": "events"})
+        self.vars["e1"] = self.vars["ev"][0]["id"]
+        r("a series every day for three days", S1, "POST", "/v1/events",
+          dict(ev, title="Daily", starts_at=iso(day + 86400),
+               ends_at=iso(day + 86400 + 3600),
+               every="day", until=datetime.fromtimestamp(
+                   day + 3 * 86400, timezone(timedelta(hours=8))
+               ).date().isoformat()))
+        r("an event ending before it starts", S1, "POST", "/v1/events",
+          dict(ev, ends_at=iso(day - 60)))
+        r("the events", S1, "GET", "/v1/events")
+        r("V-002 signs up: the place", S1, "POST", "/v1/signups",
+          {"volunteer": "V-002", "event": "{e1}".format(**self.vars)},
+          save={"su1": "id"})
+        r("V-001 signs up: the waiting list", S1, "POST", "/v1/signups",
+          {"volunteer": "V-001", "event": "{e1}".format(**self.vars)})
+        r("V-002 again", S1, "POST", "/v1/signups",
+          {"volunteer": "V-002", "event": "{e1}".format(**self.vars)})
+        r("the event and its sign-ups", S1, "GET", "/v1/events/{e1}")
+        r("V-002 cancels: V-001 moves up", S1, "POST",
+          "/v1/signups/{su1}/cancel", {})
+        r("the event's sign-ups", S1, "GET", "/v1/signups",
+          query="event=%d" % self.vars["e1"])
+        r("V-001's sign-ups", S1, "GET", "/v1/signups", query="volunteer=V-001")
+        r("lifting a block that is not there", S1, "POST",
+          "/v1/volunteers/V-001/unblock", {"reason": "none"})
+        r("a link to V-001's page", S1, "POST", "/v1/volunteers/V-001/link",
+          {})
+        r("a link to S01's calendar", S1, "POST", "/v1/stations/S01/link", {})
+        r("a page with a token that is not one", None, "GET",
+          "/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+        r("a calendar with a token that is not one", None, "GET",
+          "/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/calendar.ics")
+        r("a sign-up through a page with a token that is not one", None,
+          "POST", "/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/signup",
+          text="event=1")
+        r("a cancellation through a page with a short token", None,
+          "POST", "/p/short/cancel", text="signup=1")
+        r("a station calendar with a token that is not one", None, "GET",
+          "/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/calendar.ics")
+        r("S01 cancels the event", S1, "POST", "/v1/events/{e1}/cancel",
+          {"reason": "rain"})
+        # A fixed month: the answer may not depend on the day it runs.
+        r("the report of places of June 2024", S1, "GET",
+          "/v1/reports/events", query="month=2024-06")
 
         # Certificates and closing a month.
         r("a certificate of 2024 for V-001", S1, "POST", "/v1/certificates",
@@ -788,6 +850,55 @@ class Script:
           "POST", "/v1/volunteers", v001, idem="v001")
         r("V-004 leaves", S1, "PATCH", "/v1/volunteers/V-004",
           {"status": "left", "reason": "moved away"})
+
+        # Bringing records in (vpoints import) and out (export national).
+        k = lambda n: "%032x" % n
+        r("import two volunteers; one has a phone without consent", S1,
+          "POST", "/v1/import/volunteers",
+          {"rows": [{"row": 2, "key": k(1), "number": "V-020",
+                     "name": "Import One", "consent": True,
+                     "phone": "13800000020", "platform_number": "P-20",
+                     "registered_on": "2024-07-01"},
+                    {"row": 3, "key": k(2), "number": "V-021",
+                     "name": "Import Two", "phone": "13800000021",
+                     "registered_on": "2024-07-01"},
+                    {"row": 4, "key": k(3), "number": "V-022",
+                     "name": "Import Three", "id_number": "12",
+                     "registered_on": "2024-07-01"}]})
+        r("the same rows again: imported before", S1, "POST",
+          "/v1/import/volunteers",
+          {"rows": [{"row": 2, "key": k(1), "number": "V-020",
+                     "name": "Import One", "consent": True,
+                     "phone": "13800000020", "platform_number": "P-20",
+                     "registered_on": "2024-07-01"}]})
+        r("a dry run of a new volunteer", S1, "POST",
+          "/v1/import/volunteers", {"dry_run": True,
+          "rows": [{"row": 2, "key": k(4), "number": "V-023",
+                    "name": "Dry", "registered_on": "2024-07-01"}]})
+        r("the dry run's volunteer is not there", S1, "GET",
+          "/v1/volunteers/V-023")
+        r("paper records: one in the closed month, one overlapping", S1,
+          "POST", "/v1/import/shifts",
+          {"rows": [{"row": 2, "key": k(5), "volunteer": "V-020",
+                     "activity": "clean", "started_at": "2024-07-05T09:00:00+08:00",
+                     "ended_at": "2024-07-05T11:00:00+08:00", "place": "park"},
+                    {"row": 3, "key": k(6), "volunteer": "V-020",
+                     "activity": "clean", "started_at": t(20, "09:00"),
+                     "ended_at": t(20, "10:00")},
+                    {"row": 4, "key": k(7), "volunteer": "V-020",
+                     "activity": "clean", "started_at": "2024-07-05T10:00:00+08:00",
+                     "ended_at": "2024-07-05T12:00:00+08:00"}]})
+        r("rows that are not a list", S1, "POST", "/v1/import/shifts",
+          {"rows": {"row": 2}})
+        r("a row without its key", S1, "POST", "/v1/import/shifts",
+          {"rows": [{"row": 2, "volunteer": "V-020"}]})
+        r("the national export of July 2024", S1, "GET",
+          "/v1/exports/national", query="from=2024-07-01&to=2024-07-31")
+        r("the national export of another community", S1, "GET",
+          "/v1/exports/national",
+          query="from=2024-07-01&to=2024-07-31&community=C02")
+        r("a national export without its period", A, "GET",
+          "/v1/exports/national", query="from=2024-07-01")
 
         # Keys: revocation and the signature's refusals.
         r("revoke S01's second key", A, "POST", "/v1/stations/S01/revoke",

@@ -38,7 +38,8 @@ unset VPOINTS_SERVER VPOINTS_KEY VPOINTS_CONFIG VPOINTS_OUTBOX
 # Nor the proxies of whoever runs them: vpoints (libcurl) and curl would
 # take the loopback daemon's requests there.
 unset http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
-export XDG_CONFIG_HOME="$T_DIR/xdg-config" XDG_STATE_HOME="$T_DIR/xdg-state"
+export XDG_CONFIG_HOME="$T_DIR/xdg-config" XDG_STATE_HOME="$T_DIR/xdg-state" \
+	XDG_CACHE_HOME="$T_DIR/xdg-cache"
 
 # The client speaks English in the tests, whatever the locale of whoever
 # runs them, from the catalogues make built (po/ of the build tree, so

@@ -18,7 +18,8 @@ and a totals row; the new star levels; what it covers.
 What a cell must hold, from its JSON value: nothing for null; a boolean; a
 whole number; minutes ("minutes") as hours, a number shown with two
 decimals; any other number, shown with two decimals when it is not whole;
-an RFC 3339 time as the date and time it names, shown to the minute; a list
+an RFC 3339 time as the date and time it names in the programme's zone
+(client/zone.h), shown to the minute; a list
 of scalars as its items joined by ", "; an object as compact JSON; text as
 it is. The header row is frozen and every heading is Chinese, each a
 different one.
@@ -30,10 +31,16 @@ import csv
 import datetime
 import io
 import json
+import os
 import re
 import sys
+import zoneinfo
 
 import openpyxl
+
+# The zone the client shows times in: the programme's (the tests' daemons
+# run Asia/Shanghai), unless VPOINTS_CHECK_ZONE names another.
+ZONE = zoneinfo.ZoneInfo(os.environ.get("VPOINTS_CHECK_ZONE", "Asia/Shanghai"))
 
 RFC3339 = re.compile(
     r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d(?:\.\d+)?)(Z|[+-]\d\d:\d\d)$")
@@ -73,8 +80,14 @@ def expected(key, value):
         m = RFC3339.match(value)
         if m:
             sec = float(m.group(6))
-            return (datetime.datetime(*map(int, m.groups()[:5]))
-                    + datetime.timedelta(seconds=sec)), "yyyy-mm-dd hh:mm"
+            given = (datetime.datetime(*map(int, m.groups()[:5]))
+                     + datetime.timedelta(seconds=sec))
+            offset = datetime.timedelta() if m.group(7) == "Z" else (
+                (-1 if m.group(7)[0] == "-" else 1) * datetime.timedelta(
+                    hours=int(m.group(7)[1:3]), minutes=int(m.group(7)[4:6])))
+            at = given.replace(tzinfo=datetime.timezone(offset))
+            return (at.astimezone(ZONE).replace(tzinfo=None),
+                    "yyyy-mm-dd hh:mm")
         return value, None
     if isinstance(value, list) and all(
             not isinstance(v, (dict, list)) for v in value):

@@ -6,22 +6,39 @@
 -- changes, so every statement is CREATE OR REPLACE (see sql/README.md).
 
 -- Refuse an operation: the daemon answers HTTP status, problem type slug
--- and detail.
-CREATE OR REPLACE FUNCTION vp_refuse(status integer, slug text, detail text)
+-- and detail, and the members: RFC 9457 extension members carrying the
+-- values the sentence names (a balance, a price, a month), so that a
+-- client can say the refusal in its user's language without parsing the
+-- English. They travel as the error's HINT, a JSON object; vp_call (and,
+-- for a refusal raised outside it, daemon/api.c) merges them into the
+-- problem. doc/api.md lists every type with its members.
+CREATE OR REPLACE FUNCTION vp_refuse(status integer, slug text, detail text,
+    members jsonb DEFAULT NULL)
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+	IF members IS NULL OR members = '{}'::jsonb THEN
+		RAISE EXCEPTION USING ERRCODE = 'VP' || status::text,
+		    MESSAGE = slug, DETAIL = detail;
+	END IF;
 	RAISE EXCEPTION USING ERRCODE = 'VP' || status::text, MESSAGE = slug,
-	    DETAIL = detail;
+	    DETAIL = detail, HINT = jsonb_strip_nulls(members)::text;
 END
 $$;
 
--- An RFC 9457 problem body. (PL/pgSQL: jsonb_build_object is STABLE, so
--- as an IMMUTABLE LANGUAGE sql function this was never inlined, and was
--- planned on every call.)
-CREATE OR REPLACE FUNCTION vp_problem(status integer, slug text, detail text)
+-- An RFC 9457 problem body, with extension members when given. The
+-- members named by RFC 9457 itself (type, title, status, detail,
+-- instance) are the problem's own: a member of that name is dropped, never
+-- let overwrite them. (PL/pgSQL: jsonb_build_object is STABLE, so as an
+-- IMMUTABLE LANGUAGE sql function this was never inlined, and was planned
+-- on every call.)
+CREATE OR REPLACE FUNCTION vp_problem(status integer, slug text, detail text,
+    members jsonb DEFAULT NULL)
 RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
-	RETURN jsonb_build_object('type', 'urn:vpoints:problem:' || slug,
+	RETURN CASE WHEN jsonb_typeof(members) = 'object'
+	    THEN members - ARRAY['type', 'title', 'status', 'detail', 'instance']
+	    ELSE '{}'::jsonb END ||
+	    jsonb_build_object('type', 'urn:vpoints:problem:' || slug,
 	    'title', slug, 'status', status, 'detail', detail);
 END
 $$;
@@ -33,30 +50,41 @@ $$;
 CREATE OR REPLACE FUNCTION vp_db_problem(p_state text, OUT status integer,
     OUT body jsonb)
 LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	v_reason text;
 BEGIN
 	IF p_state IN ('23505', '23P01') THEN
 		status := 409;
 		body := vp_problem(409, 'conflict', 'A record like this exists '
-		    'already; nothing was changed.');
+		    'already; nothing was changed.',
+		    jsonb_build_object('reason', 'duplicate'));
 	ELSIF p_state = '23503' THEN
 		status := 409;
 		body := vp_problem(409, 'conflict', 'This names a record that '
 		    'does not exist, or one that others still name; nothing was '
-		    'changed.');
+		    'changed.', jsonb_build_object('reason', 'reference'));
 	ELSE
 		status := 422;
-		body := vp_problem(422, 'invalid-input', CASE
-		    WHEN p_state IN ('22007', '22008', '22009', '22015')
+		v_reason := CASE
+		    WHEN p_state IN ('22007', '22008', '22009', '22015') THEN 'date'
+		    WHEN p_state = '22003' THEN 'number'
+		    WHEN p_state = '22001' THEN 'text'
+		    WHEN p_state IN ('22004', '23502') THEN 'missing'
+		    WHEN p_state LIKE '23%' THEN 'rule'
+		    ELSE 'value' END;
+		body := vp_problem(422, 'invalid-input', CASE v_reason
+		    WHEN 'date'
 			THEN 'A date or time of the request is out of range or not valid.'
-		    WHEN p_state = '22003'
+		    WHEN 'number'
 			THEN 'A number of the request is out of range.'
-		    WHEN p_state = '22001'
+		    WHEN 'text'
 			THEN 'A text of the request is too long.'
-		    WHEN p_state IN ('22004', '23502')
+		    WHEN 'missing'
 			THEN 'A value the request needs is missing.'
-		    WHEN p_state LIKE '23%'
+		    WHEN 'rule'
 			THEN 'A value of the request is outside what the ledger accepts.'
-		    ELSE 'A value of the request is not valid.' END);
+		    ELSE 'A value of the request is not valid.' END,
+		    jsonb_build_object('reason', v_reason));
 	END IF;
 END
 $$;
@@ -69,11 +97,14 @@ DECLARE
 BEGIN
 	IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    format('"%s" is required', field));
+		    format('"%s" is required', field),
+		    jsonb_build_object('field', field, 'reason', 'required'));
 	END IF;
 	IF jsonb_typeof(v) <> want THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    format('"%s" must be a %s', field, want));
+		    format('"%s" must be a %s', field, want),
+		    jsonb_build_object('field', field, 'reason', 'type',
+		    'json_type', want));
 	END IF;
 	RETURN v;
 END
@@ -87,7 +118,9 @@ DECLARE
 BEGIN
 	IF v = '' OR length(v) > max_length THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    format('"%s" must have 1 to %s characters', field, max_length));
+		    format('"%s" must have 1 to %s characters', field, max_length),
+		    jsonb_build_object('field', field, 'reason', 'length',
+		    'min_length', 1, 'max_length', max_length));
 	END IF;
 	RETURN v;
 END
@@ -121,7 +154,9 @@ DECLARE
 BEGIN
 	IF NOT vp_is_integer(v) OR (v #>> '{}')::bigint NOT BETWEEN lo AND hi THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    format('"%s" must be an integer from %s to %s', field, lo, hi));
+		    format('"%s" must be an integer from %s to %s', field, lo, hi),
+		    jsonb_build_object('field', field, 'reason', 'range',
+		    'min', lo, 'max', hi));
 	END IF;
 	RETURN (v #>> '{}')::bigint;
 END
@@ -135,7 +170,9 @@ DECLARE
 BEGIN
 	IF v !~ '^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$' THEN
 		PERFORM vp_refuse(422, 'invalid-field', format('"%s" must be '
-		    'letters, digits, - and _ (at most 32)', field));
+		    'letters, digits, - and _ (at most 32)', field),
+		    jsonb_build_object('field', field, 'reason', 'code',
+		    'max_length', 32));
 	END IF;
 	RETURN v;
 END
@@ -163,12 +200,14 @@ BEGIN
 	END IF;
 	IF v !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    format('"%s" must be a date, YYYY-MM-DD', field));
+		    format('"%s" must be a date, YYYY-MM-DD', field),
+	    jsonb_build_object('field', field, 'reason', 'date'));
 	END IF;
 	RETURN v::date;
 EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
 	PERFORM vp_refuse(422, 'invalid-field',
-	    format('"%s" must be a date, YYYY-MM-DD', field));
+	    format('"%s" must be a date, YYYY-MM-DD', field),
+	    jsonb_build_object('field', field, 'reason', 'date'));
 END
 $$;
 
@@ -181,20 +220,21 @@ BEGIN
 	IF v IS NULL THEN
 		IF required THEN
 			PERFORM vp_refuse(422, 'invalid-field',
-			    format('"%s" is required', field));
+			    format('"%s" is required', field),
+			    jsonb_build_object('field', field, 'reason', 'required'));
 		END IF;
 		RETURN NULL;
 	END IF;
 	IF v !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|z|[+-][0-9]{2}:?[0-9]{2})$' THEN
 		PERFORM vp_refuse(422, 'invalid-field', format('"%s" must be '
 		    'an RFC 3339 time with offset, e.g. 2026-10-05T09:00:00+08:00',
-		    field));
+		    field), jsonb_build_object('field', field, 'reason', 'time'));
 	END IF;
 	RETURN v::timestamptz;
 EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format
     OR invalid_time_zone_displacement_value THEN
 	PERFORM vp_refuse(422, 'invalid-field', format('"%s" is not a valid time',
-	    field));
+	    field), jsonb_build_object('field', field, 'reason', 'time'));
 END
 $$;
 
@@ -209,7 +249,9 @@ BEGIN
 	END IF;
 	IF v !~ '^[0-9]{1,7}$' OR v::integer < 1 OR v::integer > max THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    format('"limit" must be from 1 to %s', max));
+		    format('"limit" must be from 1 to %s', max),
+		    jsonb_build_object('field', 'limit', 'reason', 'range',
+		    'min', 1, 'max', max));
 	END IF;
 	RETURN v::integer;
 END

@@ -13,9 +13,9 @@
 -- error it mapped to a problem type (vp_db_problem).
 --
 -- p_rules holds the date rules of the daemon's configuration,
--- {"programme_start": "YYYY-MM-DD", "back_entry_days": N}, and the
--- campaign's targets, {"approval_target": percent, "recruitment_target":
--- N}; a member left
+-- {"programme_start": "YYYY-MM-DD", "back_entry_days": N, "noshow_limit":
+-- N, "noshow_days": N}, and the campaign's targets, {"approval_target":
+-- percent, "recruitment_target": N}; a member left
 -- out keeps the session's setting (vpoints.programme_start,
 -- vpoints.back_entry_days), or else its default (sql/functions/months.sql).
 --
@@ -37,6 +37,7 @@ DECLARE
 	v_state text;
 	v_msg text;
 	v_detail text;
+	v_members text;
 BEGIN
 	SELECT * INTO k FROM station_keys WHERE keyid = p_keyid;
 	IF NOT FOUND OR k.revoked_at IS NOT NULL THEN
@@ -70,6 +71,15 @@ BEGIN
 	IF p_rules ? 'back_entry_days' THEN
 		PERFORM set_config('vpoints.back_entry_days',
 		    p_rules ->> 'back_entry_days', true);
+	END IF;
+	-- The no-show rule of sign-ups (sql/functions/events.sql).
+	IF p_rules ? 'noshow_limit' THEN
+		PERFORM set_config('vpoints.noshow_limit',
+		    p_rules ->> 'noshow_limit', true);
+	END IF;
+	IF p_rules ? 'noshow_days' THEN
+		PERFORM set_config('vpoints.noshow_days',
+		    p_rules ->> 'noshow_days', true);
 	END IF;
 	-- The campaign's targets (vp_approval_target, vp_recruitment_target).
 	IF p_rules ? 'approval_target' THEN
@@ -231,15 +241,46 @@ BEGIN
 			SELECT * INTO status, v_body FROM vp_op_evaluation_list(caller, p_args);
 		WHEN 'evaluation_reverse' THEN
 			SELECT * INTO status, v_body FROM vp_op_evaluation_reverse(caller, p_args);
+		WHEN 'import_volunteers' THEN
+			SELECT * INTO status, v_body FROM vp_op_import_volunteers(caller, p_args);
+		WHEN 'import_shifts' THEN
+			SELECT * INTO status, v_body FROM vp_op_import_shifts(caller, p_args);
+		WHEN 'export_national' THEN
+			SELECT * INTO status, v_body FROM vp_op_export_national(caller, p_args);
+		WHEN 'event_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_event_add(caller, p_args);
+		WHEN 'event_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_event_list(caller, p_args);
+		WHEN 'event_get' THEN
+			SELECT * INTO status, v_body FROM vp_op_event_get(caller, p_args);
+		WHEN 'event_cancel' THEN
+			SELECT * INTO status, v_body FROM vp_op_event_cancel(caller, p_args);
+		WHEN 'signup_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_signup_add(caller, p_args);
+		WHEN 'signup_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_signup_list(caller, p_args);
+		WHEN 'signup_cancel' THEN
+			SELECT * INTO status, v_body FROM vp_op_signup_cancel(caller, p_args);
+		WHEN 'volunteer_unblock' THEN
+			SELECT * INTO status, v_body FROM vp_op_volunteer_unblock(caller, p_args);
+		WHEN 'volunteer_link' THEN
+			SELECT * INTO status, v_body FROM vp_op_volunteer_link(caller, p_args);
+		WHEN 'station_link' THEN
+			SELECT * INTO status, v_body FROM vp_op_station_link(caller, p_args);
+		WHEN 'report_events' THEN
+			SELECT * INTO status, v_body FROM vp_op_report_events(caller, p_args);
 		ELSE
 			RAISE EXCEPTION 'vp_call: unknown operation %', p_op;
 		END CASE;
 	EXCEPTION
 	WHEN SQLSTATE 'VP000' THEN
 		GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE,
-		    v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+		    v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL,
+		    v_members = PG_EXCEPTION_HINT;
 		status := substr(v_state, 3)::integer;
-		v_body := vp_problem(status, v_msg, v_detail);
+		-- vp_refuse's members travel as the HINT (base.sql).
+		v_body := vp_problem(status, v_msg, v_detail,
+		    nullif(v_members, '')::jsonb);
 	WHEN data_exception OR integrity_constraint_violation THEN
 		-- A value no check of the operation caught: the client gets its
 		-- class, the daemon's log the database's words.

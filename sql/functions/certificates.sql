@@ -7,7 +7,7 @@
 -- POST /v1/certificates: {"volunteer","from","to"} or {"volunteer","year"}.
 -- The payload holds what the national rules have a certificate name: the
 -- volunteer, the period, the hours, the kinds of service (activities),
--- the issuing station, the number and the date; and, since schema 14, the
+-- the issuing station, the number and the date; and, since schema 15, the
 -- rest of the record of the period: training (sessions and hours, never
 -- service), the awards that stand, dated in it, and the summary of the
 -- evaluations of the volunteer's service recorded in it. (A certificate
@@ -29,7 +29,9 @@ DECLARE
 BEGIN
 	IF args ? 'year' THEN
 		IF vp_text(args, 'year', 4) !~ '^[0-9]{4}$' THEN
-			PERFORM vp_refuse(422, 'invalid-field', '"year" must be YYYY');
+			PERFORM vp_refuse(422, 'invalid-field', '"year" must be YYYY',
+			    jsonb_build_object('field', 'year', 'reason', 'format',
+			    'format', 'YYYY'));
 		END IF;
 		v_from := (args ->> 'year' || '-01-01')::date;
 		v_to := (v_from + interval '1 year')::date - 1;
@@ -38,7 +40,8 @@ BEGIN
 		v_to := vp_date_opt(args, 'to');
 		IF v_from IS NULL OR v_to IS NULL OR v_to < v_from THEN
 			PERFORM vp_refuse(422, 'invalid-field', 'Give "year", or '
-			    '"from" and "to" (dates, from not after to).');
+			    '"from" and "to" (dates, from not after to).',
+			    jsonb_build_object('field', 'year', 'reason', 'period'));
 		END IF;
 	END IF;
 	-- A certificate covers the programme's service: from its start to
@@ -47,7 +50,9 @@ BEGIN
 	    OR v_to > (date_trunc('year', now()) + interval '1 year')::date - 1 THEN
 		PERFORM vp_refuse(422, 'invalid-field', format('A certificate '
 		    'covers dates from the programme''s start, %s, to the end of '
-		    'this year.', vp_programme_start()));
+		    'this year.', vp_programme_start()),
+		    jsonb_build_object('field', 'year',
+		    'reason', 'range', 'programme_start', vp_programme_start()));
 	END IF;
 	-- The kinds of service: minutes and shifts of each activity, the
 	-- most minutes first.
@@ -113,11 +118,13 @@ BEGIN
 	SELECT * INTO c FROM certificates WHERE number = p_number;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(404, 'unknown-certificate',
-		    format('No certificate has number %s.', p_number));
+		    format('No certificate has number %s.', p_number),
+		    jsonb_build_object('certificate', p_number));
 	END IF;
 	IF caller.role <> 'admin' AND c.community_id <> caller.community_id THEN
 		PERFORM vp_refuse(403, 'outside-community',
-		    'That certificate was issued in another community.');
+		    'That certificate was issued in another community.',
+		    jsonb_build_object('certificate', p_number));
 	END IF;
 	RETURN c;
 END

@@ -29,12 +29,14 @@ DECLARE
 BEGIN
 	IF p_id !~ '^[0-9]{1,18}$' THEN
 		PERFORM vp_refuse(404, 'unknown-help-request',
-		    format('No help request has id %s.', p_id));
+		    format('No help request has id %s.', p_id),
+		    jsonb_build_object('help_request', p_id));
 	END IF;
 	SELECT * INTO h FROM help_requests WHERE id = p_id::bigint;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(404, 'unknown-help-request',
-		    format('No help request has id %s.', p_id));
+		    format('No help request has id %s.', p_id),
+		    jsonb_build_object('help_request', p_id));
 	END IF;
 	PERFORM vp_volunteer_get(caller, (SELECT number FROM volunteers
 	    WHERE id = h.requester_id), true);
@@ -49,7 +51,9 @@ LANGUAGE plpgsql AS $$
 BEGIN
 	IF h.status NOT IN ('open', 'accepted') THEN
 		PERFORM vp_refuse(409, 'help-resolved', format('Help request %s '
-		    'is %s already.', h.id, h.status));
+		    'is %s already.', h.id, h.status),
+		    jsonb_build_object('help_request', h.id,
+		    'help_status', h.status));
 	END IF;
 END
 $$;
@@ -85,18 +89,25 @@ DECLARE
 BEGIN
 	IF v.status <> 'active' THEN
 		PERFORM vp_refuse(409, 'volunteer-suspended', format('Volunteer %s '
-		    'is %s.', v.number, v.status));
+		    'is %s.', v.number, v.status),
+		    jsonb_build_object('volunteer', v.number,
+		    'volunteer_status', v.status));
 	END IF;
 	IF v_deadline IS NOT NULL AND (v_deadline <= now()
 	    OR v_deadline > now() + interval '1 year') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"deadline" must be in the future, at most a year ahead');
+		    '"deadline" must be in the future, at most a year ahead',
+		    jsonb_build_object('field', 'deadline', 'reason', 'deadline',
+		    'max_days', 366));
 	END IF;
 	SELECT * INTO v_account FROM accounts WHERE volunteer_id = v.id;
 	IF v_account.balance < v_points THEN
 		PERFORM vp_refuse(409, 'insufficient-points', format('%s has %s '
 		    'points and cannot offer %s.', v.number, v_account.balance,
-		    v_points));
+		    v_points),
+		    jsonb_build_object('volunteer', v.number, 'balance',
+		    v_account.balance, 'points', v_points,
+		    'needed', v_points - v_account.balance));
 	END IF;
 	INSERT INTO help_requests (community_id, requester_id, points,
 	    description, deadline, keyid)
@@ -120,7 +131,9 @@ DECLARE
 BEGIN
 	IF h.status <> 'open' THEN
 		PERFORM vp_refuse(409, 'help-resolved', format('Help request %s '
-		    'is %s, not open.', h.id, h.status));
+		    'is %s, not open.', h.id, h.status),
+		    jsonb_build_object('help_request', h.id,
+		    'help_status', h.status));
 	END IF;
 	IF helper.id = h.requester_id THEN
 		PERFORM vp_refuse(409, 'self-help',
@@ -128,11 +141,15 @@ BEGIN
 	END IF;
 	IF helper.community_id <> h.community_id THEN
 		PERFORM vp_refuse(403, 'outside-community', format('Volunteer %s '
-		    'is of another community than the request.', helper.number));
+		    'is of another community than the request.', helper.number),
+		    jsonb_build_object('volunteer',
+		    helper.number));
 	END IF;
 	IF helper.status <> 'active' THEN
 		PERFORM vp_refuse(409, 'volunteer-suspended', format('Volunteer %s '
-		    'is %s.', helper.number, helper.status));
+		    'is %s.', helper.number, helper.status),
+		    jsonb_build_object('volunteer',
+		    helper.number, 'volunteer_status', helper.status));
 	END IF;
 	UPDATE help_requests SET status = 'accepted', helper_id = helper.id,
 	    accepted_at = now()
@@ -164,7 +181,8 @@ BEGIN
 	IF v_id !~ '^[0-9]{1,18}$' OR NOT EXISTS (SELECT 1 FROM help_requests
 	    WHERE id = v_id::bigint) THEN
 		PERFORM vp_refuse(404, 'unknown-help-request',
-		    format('No help request has id %s.', v_id));
+		    format('No help request has id %s.', v_id),
+		    jsonb_build_object('help_request', v_id));
 	END IF;
 	-- Both volunteers are locked, in number order, before the request.
 	PERFORM vp_volunteer_get(caller, v.number, true)
@@ -175,7 +193,8 @@ BEGIN
 	PERFORM vp_help_unresolved(h);
 	IF h.status <> 'accepted' THEN
 		PERFORM vp_refuse(409, 'help-not-accepted', format('Help request '
-		    '%s has no helper yet.', h.id));
+		    '%s has no helper yet.', h.id),
+		    jsonb_build_object('help_request', h.id));
 	END IF;
 	SELECT * INTO helper FROM volunteers WHERE id = h.helper_id;
 	PERFORM vp_shift_check(helper, v_end - v_minutes * interval '1 minute',
@@ -229,7 +248,10 @@ BEGIN
 	IF args ? 'status' AND args ->> 'status' NOT IN ('open', 'accepted',
 	    'completed', 'cancelled', 'expired') THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"status" must be open, '
-		    'accepted, completed, cancelled or expired');
+		    'accepted, completed, cancelled or expired',
+		    jsonb_build_object('field', 'status', 'reason', 'choice',
+		    'choices', jsonb_build_array('open', 'accepted', 'completed',
+		    'cancelled', 'expired')));
 	END IF;
 	status := 200;
 	SELECT jsonb_build_object('help_requests', coalesce(jsonb_agg(

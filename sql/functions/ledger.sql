@@ -9,7 +9,7 @@
 -- transaction (one UPDATE for both accounts). The transfer names what
 -- caused it: a shift, a reversed transfer, a redemption or a help request.
 -- A shift's points count in reports at the shift's start, and so does
--- their reversal (value_at, sql/migrations/014_service_record.sql); the
+-- their reversal (value_at, sql/migrations/015_service_record.sql); the
 -- others when they are made.
 CREATE OR REPLACE FUNCTION vp_transfer(p_from bigint, p_to bigint, p_amount bigint,
     p_cause text, p_shift bigint, p_reversal_of bigint, p_memo text,

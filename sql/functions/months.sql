@@ -76,11 +76,15 @@ BEGIN
 	IF p_at < v_start::timestamptz THEN
 		PERFORM vp_refuse(422, 'date-before-start', format('%s (%s) is '
 		    'before the programme''s start, %s.', p_field,
-		    to_char(p_at, 'YYYY-MM-DD'), v_start));
+		    to_char(p_at, 'YYYY-MM-DD'), v_start),
+		    jsonb_build_object('field', p_field,
+		    'date', to_char(p_at, 'YYYY-MM-DD'), 'programme_start', v_start));
 	END IF;
 	IF p_at > now() + interval '60 seconds' THEN
 		PERFORM vp_refuse(422, 'date-in-future', format('%s (%s) is in '
-		    'the future.', p_field, to_char(p_at, 'YYYY-MM-DD')));
+		    'the future.', p_field, to_char(p_at, 'YYYY-MM-DD')),
+		    jsonb_build_object('field', p_field,
+		    'date', to_char(p_at, 'YYYY-MM-DD')));
 	END IF;
 	SELECT max(month) INTO v_latest FROM month_closes;
 	IF v_latest IS NOT NULL THEN
@@ -89,7 +93,11 @@ BEGIN
 			PERFORM vp_refuse(409, 'month-closed', format('%s is closed: '
 			    'nothing dated before %s can be recorded or changed. The '
 			    'open month is %s.', v_latest, to_char(v_open, 'YYYY-MM-DD'),
-			    to_char(v_open, 'YYYY-MM')));
+			    to_char(v_open, 'YYYY-MM')),
+			    jsonb_build_object('field', p_field,
+			    'date', to_char(p_at, 'YYYY-MM-DD'), 'closed_month', v_latest,
+			    'open_month', to_char(v_open, 'YYYY-MM'),
+			    'open_from', to_char(v_open, 'YYYY-MM-DD')));
 		END IF;
 	END IF;
 	IF current_setting('vpoints.role', true) = 'station' THEN
@@ -100,7 +108,11 @@ BEGIN
 			    'on (%s days back); an admin key can record earlier '
 			    'ones, back to %s.', p_field, to_char(p_at, 'YYYY-MM-DD'),
 			    v_from, vp_back_entry_days(),
-			    greatest(v_start, v_open::date)));
+			    greatest(v_start, v_open::date)),
+			    jsonb_build_object('field', p_field,
+			    'date', to_char(p_at, 'YYYY-MM-DD'), 'earliest', v_from,
+			    'back_entry_days', vp_back_entry_days(),
+			    'admin_earliest', greatest(v_start, v_open::date)));
 		END IF;
 	END IF;
 END
@@ -187,7 +199,9 @@ BEGIN
 	IF v_month IS NOT NULL THEN
 		PERFORM vp_refuse(409, 'month-closed', format('The report of '
 		    'closed month %s lists community %s: its code, name and '
-		    'population no longer change.', v_month, OLD.code));
+		    'population no longer change.', v_month, OLD.code),
+		    jsonb_build_object('month', v_month, 'community',
+		    OLD.code));
 	END IF;
 	RETURN NEW;
 END
@@ -237,7 +251,9 @@ DECLARE
 BEGIN
 	PERFORM vp_require_admin(caller);
 	IF v_month !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
-		PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM');
+		PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM',
+		    jsonb_build_object('field', 'month', 'reason', 'format',
+		    'format', 'YYYY-MM'));
 	END IF;
 	-- Wait for the writes in progress; hold off new ones until the close
 	-- commits (vp_months_enter).
@@ -245,12 +261,14 @@ BEGIN
 	PERFORM set_config('vpoints.closing', 'on', true);
 	IF EXISTS (SELECT 1 FROM month_closes WHERE month = v_month) THEN
 		PERFORM vp_refuse(409, 'month-closed',
-		    format('%s is closed already.', v_month));
+		    format('%s is closed already.', v_month),
+		    jsonb_build_object('month', v_month));
 	END IF;
 	v_end := (v_month || '-01')::date::timestamptz + interval '1 month';
 	IF v_end > now() THEN
 		PERFORM vp_refuse(409, 'month-not-over',
-		    format('%s is not over yet.', v_month));
+		    format('%s is not over yet.', v_month),
+		    jsonb_build_object('month', v_month));
 	END IF;
 	-- Their check-out would be a shift of a settled month, refused.
 	IF EXISTS (SELECT 1 FROM checkins WHERE closed_at IS NULL
@@ -259,7 +277,11 @@ BEGIN
 		    'started before %s are still open (%s): check them out first.',
 		    to_char(v_end, 'YYYY-MM-DD'), (SELECT string_agg(k.id::text,
 			', ' ORDER BY k.id) FROM checkins k
-			WHERE k.closed_at IS NULL AND k.started_at < v_end)));
+			WHERE k.closed_at IS NULL AND k.started_at < v_end)),
+			    jsonb_build_object('month', v_month,
+			    'before', to_char(v_end, 'YYYY-MM-DD'), 'checkins', (SELECT
+			    jsonb_agg(k.id ORDER BY k.id) FROM checkins k
+			    WHERE k.closed_at IS NULL AND k.started_at < v_end)));
 	END IF;
 	-- The close's time, after every write it sees committed: the report
 	-- reads the ledger as it stood then (vp_settled_at), now and when it

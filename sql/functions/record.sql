@@ -1,7 +1,7 @@
 -- The record of service beyond the service itself, as the national rules
 -- for volunteer service records name it: training and qualifications,
 -- awards and commendations, evaluations (sql/migrations/
--- 014_service_record.sql has the tables). Training is recorded apart
+-- 015_service_record.sql has the tables). Training is recorded apart
 -- from shifts and never counts as service hours.
 --
 -- A function file of sql/functions/: re-run as a whole whenever it

@@ -5,7 +5,7 @@
 -- replaced by its correction). So do its points, and their reversal when
 -- it is corrected (a transfer's value_at); every other transfer counts
 -- in the period in which it was made: redemptions, voids, help. (The
--- points of shifts of months closed before 014_service_record count as
+-- points of shifts of months closed before 015_service_record count as
 -- they were signed: when they were made.)
 --
 -- A report's cost follows the period and the scope, not the length of the
@@ -474,13 +474,17 @@ DECLARE
 BEGIN
 	IF p_kind = 'monthly' THEN
 		IF p_period !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
-			PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM');
+			PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM',
+			    jsonb_build_object('field', 'month', 'reason', 'format',
+			    'format', 'YYYY-MM'));
 		END IF;
 		v_from := (p_period || '-01')::date::timestamptz;
 		v_to := v_from + interval '1 month';
 	ELSIF p_kind = 'annual' THEN
 		IF p_period !~ '^[0-9]{4}$' THEN
-			PERFORM vp_refuse(422, 'invalid-field', '"year" must be YYYY');
+			PERFORM vp_refuse(422, 'invalid-field', '"year" must be YYYY',
+			    jsonb_build_object('field', 'year', 'reason', 'format',
+			    'format', 'YYYY'));
 		END IF;
 		v_from := (p_period || '-01-01')::date::timestamptz;
 		v_to := v_from + interval '1 year';
@@ -828,7 +832,10 @@ BEGIN
 	ELSE
 		PERFORM vp_refuse(422, 'invalid-field', '"level" must be '
 		    'volunteer, team, community, station, training, approval '
-		    'or recruitment');
+		    'or recruitment',
+		    jsonb_build_object('field', 'level', 'reason', 'choice',
+		    'choices', jsonb_build_array('volunteer', 'team', 'community',
+		    'station', 'training', 'approval', 'recruitment')));
 	END IF;
 
 	IF v_new_stars IS NULL THEN
@@ -919,13 +926,16 @@ BEGIN
 	PERFORM vp_require_admin(caller);
 	IF jsonb_typeof(v) IS DISTINCT FROM 'array' OR jsonb_array_length(v) <> 5 THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"levels" must list the hours of five star levels');
+		    '"levels" must list the hours of five star levels',
+		    jsonb_build_object('field', 'levels', 'reason', 'count',
+		    'count', 5));
 	END IF;
 	FOR i IN 0..4 LOOP
 		IF NOT vp_is_integer(v -> i) OR (v ->> i)::bigint NOT BETWEEN 1 AND 100000
 		    OR (i > 0 AND (v ->> i)::bigint <= (v ->> (i - 1))::bigint) THEN
 			PERFORM vp_refuse(422, 'invalid-field', '"levels" must be '
-			    'whole hours, strictly increasing');
+			    'whole hours, strictly increasing',
+			    jsonb_build_object('field', 'levels', 'reason', 'increasing'));
 		END IF;
 	END LOOP;
 	DELETE FROM star_levels;

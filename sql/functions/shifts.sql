@@ -17,7 +17,9 @@ DECLARE
 	w jsonb;
 BEGIN
 	IF jsonb_typeof(v) <> 'array' THEN
-		PERFORM vp_refuse(422, 'invalid-field', '"multipliers" must be a list');
+		PERFORM vp_refuse(422, 'invalid-field', '"multipliers" must be a list',
+		    jsonb_build_object('field', 'multipliers', 'reason', 'type',
+		    'json_type', 'array'));
 	END IF;
 	FOR w IN SELECT jsonb_array_elements(v) LOOP
 		PERFORM vp_text(w, 'name', 50);
@@ -28,7 +30,9 @@ BEGIN
 			    SELECT 1 FROM jsonb_array_elements_text(w -> 'dates') d
 			    WHERE d !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') THEN
 				PERFORM vp_refuse(422, 'invalid-field',
-				    '"dates" must be a list of YYYY-MM-DD');
+				    '"dates" must be a list of YYYY-MM-DD',
+				    jsonb_build_object('field', 'dates', 'reason', 'format',
+				    'format', 'YYYY-MM-DD'));
 			END IF;
 			PERFORM d::date FROM jsonb_array_elements_text(w -> 'dates') d;
 		ELSE
@@ -36,7 +40,8 @@ BEGIN
 			    vp_text(w, 'to', 5) !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' OR
 			    w ->> 'from' = w ->> 'to' THEN
 				PERFORM vp_refuse(422, 'invalid-field', 'a window needs '
-				    '"from" and "to" as HH:MM (different) or "dates"');
+				    '"from" and "to" as HH:MM (different) or "dates"',
+				    jsonb_build_object('field', 'from', 'reason', 'window'));
 			END IF;
 		END IF;
 	END LOOP;
@@ -72,7 +77,8 @@ BEGIN
 	ON CONFLICT (code) DO NOTHING RETURNING * INTO a;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(409, 'activity-exists',
-		    format('An activity with code %s exists already.', args ->> 'code'));
+		    format('An activity with code %s exists already.', args ->> 'code'),
+		    jsonb_build_object('activity', args ->> 'code'));
 	END IF;
 	INSERT INTO admin_actions (keyid, action, subject, detail)
 	VALUES (caller.keyid, 'activity-add', a.code, args);
@@ -101,7 +107,8 @@ BEGIN
 	SELECT * INTO a FROM activities WHERE code = p_code;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(422, 'unknown-activity',
-		    format('No activity has code %s.', p_code));
+		    format('No activity has code %s.', p_code),
+		    jsonb_build_object('activity', p_code));
 	END IF;
 	RETURN a;
 END
@@ -182,49 +189,77 @@ $$;
 CREATE OR REPLACE FUNCTION vp_shift_check(v volunteers, p_start timestamptz,
     p_end timestamptz, p_except bigint) RETURNS void
 LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	o record;
 BEGIN
 	IF v.status <> 'active' THEN
 		PERFORM vp_refuse(409, 'volunteer-suspended', format('Volunteer %s '
-		    'is %s: no shift can be recorded.', v.number, v.status));
+		    'is %s: no shift can be recorded.', v.number, v.status),
+		    jsonb_build_object('volunteer', v.number,
+		    'volunteer_status', v.status));
 	END IF;
 	IF p_start > now() + interval '60 seconds' THEN
 		PERFORM vp_refuse(422, 'start-in-future',
-		    'A shift cannot start in the future.');
+		    'A shift cannot start in the future.',
+		    jsonb_build_object('start', p_start));
 	END IF;
 	IF p_end IS NOT NULL THEN
 		IF p_end <= p_start THEN
 			PERFORM vp_refuse(422, 'end-before-start',
-			    'A shift must end after it starts.');
+			    'A shift must end after it starts.',
+			    jsonb_build_object('start', p_start, 'end', p_end));
 		END IF;
 		IF p_end > now() + interval '60 seconds' THEN
 			PERFORM vp_refuse(422, 'end-in-future',
-			    'A completed shift cannot end in the future.');
+			    'A completed shift cannot end in the future.',
+			    jsonb_build_object('end', p_end));
 		END IF;
 		IF p_end - p_start > interval '24 hours' THEN
 			PERFORM vp_refuse(422, 'shift-too-long',
-			    'A shift lasts at most 24 hours.');
+			    'A shift lasts at most 24 hours.',
+			    jsonb_build_object('start', p_start, 'end', p_end,
+			    'max_hours', 24));
 		END IF;
 		IF vp_minutes(p_start, p_end) < 1 THEN
 			PERFORM vp_refuse(422, 'shift-too-short',
-			    'A shift lasts at least one whole minute.');
+			    'A shift lasts at least one whole minute.',
+			    jsonb_build_object('start', p_start, 'end', p_end,
+			    'min_minutes', 1));
 		END IF;
 	END IF;
-	IF EXISTS (SELECT 1 FROM shifts s
-	    WHERE s.volunteer_id = v.id AND s.id IS DISTINCT FROM p_except
-	    AND s.started_at < coalesce(p_end, 'infinity') AND s.ended_at > p_start
-	    AND s.started_at > p_start - interval '24 hours'
-	    AND NOT EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = s.id))
-	OR EXISTS (SELECT 1 FROM shifts s
-	    WHERE s.volunteer_id = v.id AND s.ended_at - s.started_at > interval '24 hours'
-	    AND s.id IS DISTINCT FROM p_except
-	    AND s.started_at < coalesce(p_end, 'infinity') AND s.ended_at > p_start
-	    AND NOT EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = s.id))
-	OR EXISTS (SELECT 1 FROM checkins k
-	    WHERE k.volunteer_id = v.id AND k.closed_at IS NULL
-	    AND k.id IS DISTINCT FROM p_except
-	    AND k.started_at < coalesce(p_end, 'infinity')) THEN
+	-- The first record in the way, said in the refusal: a shift (the
+	-- two indexed lookups above) or an open check-in.
+	SELECT * INTO o FROM (
+		(SELECT 'shift' AS kind, s.id, s.started_at, s.ended_at
+		FROM shifts s
+		WHERE s.volunteer_id = v.id AND s.id IS DISTINCT FROM p_except
+		AND s.started_at < coalesce(p_end, 'infinity') AND s.ended_at > p_start
+		AND s.started_at > p_start - interval '24 hours'
+		AND NOT EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = s.id)
+		LIMIT 1)
+		UNION ALL
+		(SELECT 'shift', s.id, s.started_at, s.ended_at
+		FROM shifts s
+		WHERE s.volunteer_id = v.id
+		AND s.ended_at - s.started_at > interval '24 hours'
+		AND s.id IS DISTINCT FROM p_except
+		AND s.started_at < coalesce(p_end, 'infinity') AND s.ended_at > p_start
+		AND NOT EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = s.id)
+		LIMIT 1)
+		UNION ALL
+		(SELECT 'checkin', k.id, k.started_at, NULL::timestamptz
+		FROM checkins k
+		WHERE k.volunteer_id = v.id AND k.closed_at IS NULL
+		AND k.id IS DISTINCT FROM p_except
+		AND k.started_at < coalesce(p_end, 'infinity')
+		LIMIT 1)) x
+	LIMIT 1;
+	IF FOUND THEN
 		PERFORM vp_refuse(409, 'shift-overlap', format('Volunteer %s has '
-		    'another shift or an open check-in at that time.', v.number));
+		    'another shift or an open check-in at that time.', v.number),
+		    jsonb_build_object('volunteer', v.number, 'other_kind', o.kind,
+		    'other_id', o.id, 'other_start', o.started_at,
+		    'other_end', o.ended_at));
 	END IF;
 END
 $$;
@@ -294,10 +329,11 @@ BEGIN
 END
 $$;
 
--- POST /v1/shifts: a completed shift.
-CREATE OR REPLACE FUNCTION vp_op_shift_log(caller vp_caller, args jsonb,
-    OUT status integer, OUT body jsonb)
-LANGUAGE plpgsql AS $$
+-- Record a completed shift (POST /v1/shifts, and each row of an import,
+-- which gives the id it took for the row beforehand).
+CREATE OR REPLACE FUNCTION vp_shift_log(caller vp_caller, args jsonb,
+    p_id bigint DEFAULT NULL)
+RETURNS shifts LANGUAGE plpgsql AS $$
 DECLARE
 	v volunteers := vp_volunteer_get(caller, vp_text(args, 'volunteer', 32), true);
 	a activities := vp_activity_get(vp_text(args, 'activity', 32));
@@ -305,9 +341,18 @@ DECLARE
 	v_end timestamptz := vp_time(args, 'ended_at', true);
 BEGIN
 	PERFORM vp_shift_check(v, v_start, v_end, NULL);
+	RETURN vp_shift_record(caller, v, a, vp_shift_details(args),
+	    v_start, v_end, p_id, 'log', NULL, NULL);
+END
+$$;
+
+-- POST /v1/shifts: a completed shift.
+CREATE OR REPLACE FUNCTION vp_op_shift_log(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+BEGIN
 	status := 201;
-	body := vp_shift_json(vp_shift_record(caller, v, a, vp_shift_details(args),
-	    v_start, v_end, NULL, 'log', NULL, NULL));
+	body := vp_shift_json(vp_shift_log(caller, args));
 END
 $$;
 
@@ -322,29 +367,52 @@ LANGUAGE sql STABLE AS $$
 	    || k.details
 $$;
 
--- POST /v1/shifts/checkin: open a shift.
+-- POST /v1/shifts/checkin: open a shift. Against a sign-up
+-- (sql/functions/events.sql): the event named, or the volunteer's
+-- sign-up for an event running now; the shift is then the event's
+-- activity, title, place and lead, unless the request says otherwise.
 CREATE OR REPLACE FUNCTION vp_op_shift_checkin(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
 	v volunteers := vp_volunteer_get(caller, vp_text(args, 'volunteer', 32), true);
-	a activities := vp_activity_get(vp_text(args, 'activity', 32));
+	v_activity text := vp_text_opt(args, 'activity', 32);
 	v_start timestamptz := coalesce(vp_time(args, 'started_at', false), now());
+	v_details jsonb := vp_shift_details(args);
+	a activities;
+	s signups;
+	e events;
 	k checkins;
 BEGIN
 	IF caller.role = 'admin' AND caller.community_id IS NULL THEN
 		PERFORM vp_refuse(403, 'station-only', 'Check-ins happen at a '
 		    'station: use a station key.');
 	END IF;
+	IF v_activity IS NOT NULL THEN
+		a := vp_activity_get(v_activity);
+	END IF;
+	s := vp_checkin_signup(caller, v, vp_event_ref(args, 'event'),
+	    v_activity, v_start);
+	IF s.id IS NOT NULL THEN
+		SELECT * INTO e FROM events WHERE id = s.event_id;
+		SELECT * INTO a FROM activities WHERE id = e.activity_id;
+		v_details := jsonb_strip_nulls(jsonb_build_object(
+		    'activity_name', e.title, 'place', e.place, 'lead', e.lead))
+		    || v_details;
+	END IF;
 	PERFORM vp_shift_check(v, v_start, NULL, NULL);
 	PERFORM vp_activity_required(v, a, v_start);
 	INSERT INTO checkins (volunteer_id, community_id, station_id, keyid,
 	    activity_id, details, started_at)
 	VALUES (v.id, v.community_id, caller.station_id, caller.keyid, a.id,
-	    vp_shift_details(args), v_start)
+	    v_details, v_start)
 	RETURNING * INTO k;
+	IF s.id IS NOT NULL THEN
+		UPDATE signups SET shift_id = k.id WHERE id = s.id;
+	END IF;
 	status := 201;
-	body := vp_checkin_json(k);
+	body := vp_checkin_json(k) || jsonb_strip_nulls(jsonb_build_object(
+	    'event', e.id, 'signup', s.id, 'walk_in', s.walk_in));
 END
 $$;
 
@@ -359,22 +427,26 @@ DECLARE
 	v_id text := vp_text(args, 'id', 20);
 BEGIN
 	IF v_id !~ '^[0-9]{1,18}$' THEN
-		PERFORM vp_refuse(404, 'unknown-shift', format('No shift has id %s.', v_id));
+		PERFORM vp_refuse(404, 'unknown-shift', format('No shift has id %s.', v_id),
+		    jsonb_build_object('shift', v_id));
 	END IF;
 	SELECT * INTO k FROM checkins WHERE id = v_id::bigint;
 	IF NOT FOUND THEN
 		IF EXISTS (SELECT 1 FROM shifts WHERE id = v_id::bigint) THEN
 			PERFORM vp_refuse(409, 'shift-not-open',
-			    format('Shift %s is not an open check-in.', v_id));
+			    format('Shift %s is not an open check-in.', v_id),
+			    jsonb_build_object('shift', v_id));
 		END IF;
-		PERFORM vp_refuse(404, 'unknown-shift', format('No shift has id %s.', v_id));
+		PERFORM vp_refuse(404, 'unknown-shift', format('No shift has id %s.', v_id),
+		    jsonb_build_object('shift', v_id));
 	END IF;
 	v := vp_volunteer_get(caller, (SELECT number FROM volunteers
 	    WHERE id = k.volunteer_id), true);
 	SELECT * INTO k FROM checkins WHERE id = k.id FOR UPDATE;
 	IF k.closed_at IS NOT NULL THEN
 		PERFORM vp_refuse(409, 'shift-not-open',
-		    format('Shift %s was checked out already.', v_id));
+		    format('Shift %s was checked out already.', v_id),
+		    jsonb_build_object('shift', v_id));
 	END IF;
 	PERFORM vp_shift_check(v, k.started_at, v_end, k.id);
 	UPDATE checkins SET closed_at = now() WHERE id = k.id;
@@ -401,21 +473,25 @@ DECLARE
 	v_account bigint;
 BEGIN
 	IF v_id !~ '^[0-9]{1,18}$' THEN
-		PERFORM vp_refuse(404, 'unknown-shift', format('No shift has id %s.', v_id));
+		PERFORM vp_refuse(404, 'unknown-shift', format('No shift has id %s.', v_id),
+		    jsonb_build_object('shift', v_id));
 	END IF;
 	SELECT * INTO old FROM shifts WHERE id = v_id::bigint;
 	IF NOT FOUND THEN
 		IF EXISTS (SELECT 1 FROM checkins WHERE id = v_id::bigint) THEN
 			PERFORM vp_refuse(409, 'shift-not-open', format('Shift %s is '
-			    'an open check-in: check it out, then correct it.', v_id));
+			    'an open check-in: check it out, then correct it.', v_id),
+			    jsonb_build_object('shift', v_id));
 		END IF;
-		PERFORM vp_refuse(404, 'unknown-shift', format('No shift has id %s.', v_id));
+		PERFORM vp_refuse(404, 'unknown-shift', format('No shift has id %s.', v_id),
+		    jsonb_build_object('shift', v_id));
 	END IF;
 	v := vp_volunteer_get(caller, (SELECT number FROM volunteers
 	    WHERE id = old.volunteer_id), true);
 	IF EXISTS (SELECT 1 FROM shifts WHERE corrects = old.id) THEN
 		PERFORM vp_refuse(409, 'already-corrected', format('Shift %s was '
-		    'corrected already; correct the newest record.', v_id));
+		    'corrected already; correct the newest record.', v_id),
+		    jsonb_build_object('shift', v_id));
 	END IF;
 	a := CASE WHEN args ? 'activity' THEN vp_activity_get(vp_text(args, 'activity', 32))
 	    ELSE (SELECT x FROM activities x WHERE x.id = old.activity_id) END;
@@ -435,7 +511,10 @@ BEGIN
 		IF (SELECT balance FROM accounts WHERE id = v_account) < t.amount THEN
 			PERFORM vp_refuse(409, 'points-already-spent', format(
 			    'Volunteer %s has spent points of shift %s: the correction '
-			    'would take the balance below zero.', v.number, v_id));
+			    'would take the balance below zero.', v.number, v_id),
+			    jsonb_build_object('volunteer', v.number,
+			    'shift', v_id, 'balance', (SELECT balance FROM accounts
+			    WHERE id = v_account), 'points', t.amount));
 		END IF;
 		PERFORM vp_transfer(v_account, t.from_account, t.amount, 'reversal',
 		    old.id, t.id, v_reason);

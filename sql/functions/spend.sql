@@ -22,17 +22,20 @@ BEGIN
 	ELSE
 		IF caller.role <> 'admin' THEN
 			PERFORM vp_refuse(403, 'other-station', format('Station %s '
-			    'manages its own catalogue only.', caller.station_code));
+			    'manages its own catalogue only.', caller.station_code),
+			    jsonb_build_object('station', caller.station_code));
 		END IF;
 		SELECT * INTO s FROM stations WHERE code = v_code;
 		IF NOT FOUND THEN
 			PERFORM vp_refuse(404, 'unknown-station',
-			    format('No station has code %s.', v_code));
+			    format('No station has code %s.', v_code),
+			    jsonb_build_object('station', v_code));
 		END IF;
 	END IF;
 	IF s.community_id IS NULL THEN
 		PERFORM vp_refuse(422, 'invalid-field', 'A catalogue belongs to a '
-		    'station of a community: name one with "station".');
+		    'station of a community: name one with "station".',
+		    jsonb_build_object('field', 'station', 'reason', 'required'));
 	END IF;
 	RETURN s;
 END
@@ -62,7 +65,8 @@ BEGIN
 	END IF;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(404, 'unknown-item', format('This station''s '
-		    'catalogue has no item %s.', p_code));
+		    'catalogue has no item %s.', p_code),
+		    jsonb_build_object('item', p_code));
 	END IF;
 	RETURN i;
 END
@@ -79,7 +83,9 @@ DECLARE
 BEGIN
 	IF v_category NOT IN ('gift', 'book', 'service') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"category" must be gift, book or service');
+		    '"category" must be gift, book or service',
+		    jsonb_build_object('field', 'category', 'reason', 'choice',
+		    'choices', jsonb_build_array('gift', 'book', 'service')));
 	END IF;
 	INSERT INTO catalog_items (station_id, community_id, code, name,
 	    category, price, stock)
@@ -89,7 +95,9 @@ BEGIN
 	ON CONFLICT (station_id, code) DO NOTHING RETURNING * INTO i;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(409, 'item-exists', format('Station %s has an '
-		    'item %s already.', s.code, args ->> 'code'));
+		    'item %s already.', s.code, args ->> 'code'),
+		    jsonb_build_object('station', s.code,
+		    'item', args ->> 'code'));
 	END IF;
 	INSERT INTO catalog_restocks (item_id, quantity, note, keyid)
 	VALUES (i.id, i.stock, 'initial stock', caller.keyid);
@@ -109,14 +117,16 @@ BEGIN
 	IF v_code IS NULL THEN
 		IF caller.community_id IS NULL THEN
 			PERFORM vp_refuse(422, 'invalid-field', 'An admin key must '
-			    'name the "station" whose catalogue to list.');
+			    'name the "station" whose catalogue to list.',
+			    jsonb_build_object('field', 'station', 'reason', 'required'));
 		END IF;
 		v_station := caller.station_id;
 	ELSE
 		SELECT id INTO v_station FROM stations WHERE code = v_code;
 		IF NOT FOUND THEN
 			PERFORM vp_refuse(404, 'unknown-station',
-			    format('No station has code %s.', v_code));
+			    format('No station has code %s.', v_code),
+			    jsonb_build_object('station', v_code));
 		END IF;
 	END IF;
 	status := 200;
@@ -137,7 +147,10 @@ DECLARE
 	v_quantity integer := vp_int(args, 'quantity', 1, 1000000);
 BEGIN
 	IF i.stock::bigint + v_quantity > 1000000000 THEN
-		PERFORM vp_refuse(422, 'invalid-field', 'That much stock cannot be kept.');
+		PERFORM vp_refuse(422, 'invalid-field',
+		    'That much stock cannot be kept.', jsonb_build_object(
+		    'field', 'quantity', 'reason', 'stock', 'stock', i.stock,
+		    'quantity', v_quantity, 'max', 1000000000));
 	END IF;
 	UPDATE catalog_items SET stock = stock + v_quantity WHERE id = i.id
 	RETURNING * INTO i;
@@ -208,22 +221,32 @@ BEGIN
 	i := vp_item_get(caller.station_id, vp_text(args, 'item', 32), true);
 	IF v.status <> 'active' THEN
 		PERFORM vp_refuse(409, 'volunteer-suspended', format('Volunteer %s '
-		    'is %s and cannot redeem points.', v.number, v.status));
+		    'is %s and cannot redeem points.', v.number, v.status),
+		    jsonb_build_object('volunteer', v.number,
+		    'volunteer_status', v.status));
 	END IF;
 	IF NOT i.active THEN
 		PERFORM vp_refuse(409, 'item-inactive', format('%s (%s) is no '
-		    'longer in the catalogue.', i.name, i.code));
+		    'longer in the catalogue.', i.name, i.code),
+		    jsonb_build_object('item', i.code,
+		    'item_name', i.name));
 	END IF;
 	IF i.stock < v_quantity THEN
 		PERFORM vp_refuse(409, 'out-of-stock', format('%s: %s in stock, '
-		    '%s asked.', i.name, i.stock, v_quantity));
+		    '%s asked.', i.name, i.stock, v_quantity),
+		    jsonb_build_object('item', i.code,
+		    'item_name', i.name, 'stock', i.stock, 'quantity', v_quantity));
 	END IF;
 	v_cost := i.price::bigint * v_quantity;
 	SELECT * INTO v_account FROM accounts WHERE volunteer_id = v.id;
 	IF v_account.balance < v_cost THEN
 		PERFORM vp_refuse(409, 'insufficient-points', format('%s has %s '
 		    'points; %s × %s costs %s.', v.number, v_account.balance,
-		    v_quantity, i.name, v_cost));
+		    v_quantity, i.name, v_cost),
+		    jsonb_build_object('volunteer', v.number,
+		    'balance', v_account.balance, 'item', i.code, 'item_name', i.name,
+		    'quantity', v_quantity, 'price', i.price, 'cost', v_cost,
+		    'needed', v_cost - v_account.balance));
 	END IF;
 	UPDATE catalog_items SET stock = stock - v_quantity WHERE id = i.id;
 	INSERT INTO redemptions (station_id, community_id, item_id, volunteer_id,
@@ -251,16 +274,19 @@ DECLARE
 BEGIN
 	IF v_id !~ '^[0-9]{1,18}$' THEN
 		PERFORM vp_refuse(404, 'unknown-redemption',
-		    format('No redemption has id %s.', v_id));
+		    format('No redemption has id %s.', v_id),
+		    jsonb_build_object('redemption', v_id));
 	END IF;
 	SELECT * INTO r FROM redemptions WHERE id = v_id::bigint;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(404, 'unknown-redemption',
-		    format('No redemption has id %s.', v_id));
+		    format('No redemption has id %s.', v_id),
+		    jsonb_build_object('redemption', v_id));
 	END IF;
 	IF caller.role <> 'admin' AND r.station_id <> caller.station_id THEN
 		PERFORM vp_refuse(403, 'other-station', 'Only the station that '
-		    'made a redemption may void it.');
+		    'made a redemption may void it.', jsonb_build_object(
+		    'redemption', v_id));
 	END IF;
 	PERFORM vp_volunteer_get(caller, (SELECT number FROM volunteers
 	    WHERE id = r.volunteer_id), true);
@@ -269,7 +295,8 @@ BEGIN
 	VALUES (r.id, v_reason, caller.keyid) ON CONFLICT DO NOTHING;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(409, 'already-voided',
-		    format('Redemption %s was voided already.', v_id));
+		    format('Redemption %s was voided already.', v_id),
+		    jsonb_build_object('redemption', v_id));
 	END IF;
 	UPDATE catalog_items SET stock = stock + r.quantity WHERE id = r.item_id;
 	SELECT * INTO t FROM transfers WHERE redemption_id = r.id AND cause = 'redemption';

@@ -46,7 +46,8 @@ BEGIN
 	RETURNING * INTO c;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(409, 'community-exists', format(
-		    'A community with code %s exists already.', args ->> 'code'));
+		    'A community with code %s exists already.', args ->> 'code'),
+		    jsonb_build_object('community', args ->> 'code'));
 	END IF;
 	INSERT INTO admin_actions (keyid, action, subject, detail)
 	VALUES (caller.keyid, 'community-add', c.code, args);
@@ -75,19 +76,23 @@ BEGIN
 	IF v_code IS NULL THEN
 		IF caller.community_id IS NULL THEN
 			PERFORM vp_refuse(422, 'invalid-field',
-			    'An admin key must name the "community".');
+			    'An admin key must name the "community".',
+			    jsonb_build_object('field', 'community', 'reason', 'required'));
 		END IF;
 		RETURN caller.community_id;
 	END IF;
 	SELECT id INTO v_id FROM communities WHERE code = v_code;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(422, 'unknown-community',
-		    format('No community has code %s.', v_code));
+		    format('No community has code %s.', v_code),
+		    jsonb_build_object('community', v_code));
 	END IF;
 	IF caller.role <> 'admin' AND v_id <> caller.community_id THEN
 		PERFORM vp_refuse(403, 'outside-community', format('Station %s '
 		    'acts for its own community only, not %s.',
-		    caller.station_code, v_code));
+		    caller.station_code, v_code),
+		    jsonb_build_object('station', caller.station_code,
+		    'community', v_code));
 	END IF;
 	RETURN v_id;
 END
@@ -130,21 +135,26 @@ DECLARE
 BEGIN
 	IF role NOT IN ('station', 'admin') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"role" must be station or admin');
+		    '"role" must be station or admin',
+		    jsonb_build_object('field', 'role', 'reason', 'choice',
+		    'choices', jsonb_build_array('station', 'admin')));
 	END IF;
 	IF community IS NOT NULL THEN
 		SELECT id INTO v_community FROM communities c WHERE c.code = community;
 		IF NOT FOUND THEN
 			PERFORM vp_refuse(422, 'unknown-community',
-			    format('No community has code %s.', community));
+			    format('No community has code %s.', community),
+			    jsonb_build_object('community', community));
 		END IF;
 	ELSIF role = 'station' THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    'A station key needs a "community".');
+		    'A station key needs a "community".',
+		    jsonb_build_object('field', 'community', 'reason', 'required'));
 	END IF;
 	IF public_key !~ '^[A-Za-z0-9_-]{43}$' THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"public_key" must be an Ed25519 public key');
+		    '"public_key" must be an Ed25519 public key',
+		    jsonb_build_object('field', 'public_key', 'reason', 'key'));
 	END IF;
 	v_key := vp_b64url_decode(public_key);
 	IF EXISTS (SELECT 1 FROM station_keys k WHERE k.public_key = v_key) THEN
@@ -157,7 +167,8 @@ BEGIN
 	RETURNING id INTO v_station;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(409, 'station-exists',
-		    format('A station with code %s exists already.', code));
+		    format('A station with code %s exists already.', code),
+		    jsonb_build_object('station', code));
 	END IF;
 	INSERT INTO station_keys (keyid, station_id, public_key, created_by)
 	VALUES (vp_thumbprint(v_key), v_station, v_key, by_keyid);
@@ -209,7 +220,8 @@ BEGIN
 	SELECT * INTO s FROM stations WHERE code = p_code;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(404, 'unknown-station',
-		    format('No station has code %s.', p_code));
+		    format('No station has code %s.', p_code),
+		    jsonb_build_object('station', p_code));
 	END IF;
 	RETURN s;
 END
@@ -247,7 +259,8 @@ BEGIN
 	    AND k.revoked_at IS NULL) >= 2 THEN
 		PERFORM vp_refuse(409, 'too-many-keys', format('Station %s has '
 		    'two active keys already: revoke the old one before '
-		    'enrolling another.', s.code));
+		    'enrolling another.', s.code), jsonb_build_object('station',
+		    s.code, 'max_keys', 2));
 	END IF;
 	INSERT INTO station_keys (keyid, station_id, public_key, created_by)
 	VALUES (v_keyid, s.id, v_key, caller.keyid);
@@ -274,7 +287,8 @@ BEGIN
 	IF v_keyid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM station_keys k
 	    WHERE k.keyid = v_keyid AND k.station_id = s.id) THEN
 		PERFORM vp_refuse(404, 'unknown-key', format('Station %s has no '
-		    'key %s.', s.code, v_keyid));
+		    'key %s.', s.code, v_keyid), jsonb_build_object('station',
+		    s.code, 'key', v_keyid));
 	END IF;
 	-- Lock the admin keys so two revocations cannot both pass the check.
 	PERFORM 1 FROM station_keys k JOIN stations t ON t.id = k.station_id

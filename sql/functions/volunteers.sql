@@ -18,12 +18,15 @@ BEGIN
 	END IF;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(404, 'unknown-volunteer',
-		    format('No volunteer has number %s.', p_number));
+		    format('No volunteer has number %s.', p_number),
+		    jsonb_build_object('volunteer', p_number));
 	END IF;
 	IF caller.role <> 'admin' AND v.community_id <> caller.community_id THEN
 		PERFORM vp_refuse(403, 'outside-community', format('Volunteer %s '
 		    'is registered in another community; station %s acts for '
-		    'its own only.', p_number, caller.station_code));
+		    'its own only.', p_number, caller.station_code),
+		    jsonb_build_object('volunteer', p_number, 'station',
+		    caller.station_code));
 	END IF;
 	RETURN v;
 END
@@ -87,7 +90,7 @@ LANGUAGE sql STABLE AS $$
 	    'skills', to_jsonb(v.skills), 'party_member', v.party_member,
 	    'recruited_by', (SELECT r.number FROM volunteers r
 		WHERE r.id = v.recruited_by),
-	    'id_last4', v.id_last4))
+	    'id_last4', v.id_last4, 'platform_number', v.platform_number))
 	|| jsonb_build_object(
 	    'teams', coalesce((SELECT jsonb_agg(t.code ORDER BY t.code)
 		FROM team_members m JOIN teams t ON t.id = m.team_id
@@ -112,16 +115,22 @@ BEGIN
 	    SELECT 1 FROM jsonb_array_elements(v -> 'skills') e
 	    WHERE jsonb_typeof(e) <> 'string' OR length(e #>> '{}') NOT BETWEEN 1 AND 50)) THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"skills" must be a list of short strings');
+		    '"skills" must be a list of short strings',
+		    jsonb_build_object('field', 'skills', 'reason', 'list',
+		    'max_length', 50));
 	END IF;
 	IF v ? 'gender' AND v ->> 'gender' NOT IN ('female', 'male', 'other') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"gender" must be female, male or other');
+		    '"gender" must be female, male or other',
+		    jsonb_build_object('field', 'gender', 'reason', 'choice',
+		    'choices', jsonb_build_array('female', 'male', 'other')));
 	END IF;
 	IF v ? 'birth_month' AND (v ->> 'birth_month' !~ '^[0-9]{4}-(0[1-9]|1[0-2])$'
 	    OR v ->> 'birth_month' NOT BETWEEN '1900-01' AND to_char(now(), 'YYYY-MM')) THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"birth_month" must be YYYY-MM, from 1900-01 to this month');
+		    '"birth_month" must be YYYY-MM, from 1900-01 to this month',
+		    jsonb_build_object('field', 'birth_month', 'reason', 'range',
+		    'min', '1900-01', 'max', to_char(now(), 'YYYY-MM')));
 	END IF;
 	IF v <> '{}' AND NOT p_consent THEN
 		PERFORM vp_refuse(422, 'consent-required', 'Gender, birth month, '
@@ -183,12 +192,14 @@ BEGIN
 	SELECT * INTO t FROM teams WHERE code = p_team;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(404, 'unknown-team',
-		    format('No team has code %s.', p_team));
+		    format('No team has code %s.', p_team),
+		    jsonb_build_object('team', p_team));
 	END IF;
 	IF t.community_id IS NOT NULL AND t.community_id <> v.community_id THEN
 		PERFORM vp_refuse(403, 'outside-community', format('Team %s '
 		    'belongs to another community than volunteer %s.', p_team,
-		    v.number));
+		    v.number), jsonb_build_object('team', p_team,
+		    'volunteer', v.number));
 	END IF;
 	INSERT INTO team_members (team_id, volunteer_id) VALUES (t.id, v.id)
 	ON CONFLICT DO NOTHING;
@@ -218,39 +229,58 @@ $$;
 CREATE OR REPLACE TRIGGER volunteer_history AFTER INSERT OR UPDATE ON volunteers
 	FOR EACH ROW EXECUTE FUNCTION vp_volunteer_changed();
 
--- POST /v1/volunteers
-CREATE OR REPLACE FUNCTION vp_op_volunteer_add(caller vp_caller, args jsonb,
-    OUT status integer, OUT body jsonb)
+-- The volunteer's number on the national volunteer information system,
+-- checked; NULL when not given.
+CREATE OR REPLACE FUNCTION vp_platform_number(args jsonb) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	v text := vp_text_opt(args, 'platform_number', 32);
+BEGIN
+	IF v !~ '^[A-Za-z0-9][A-Za-z0-9-]{0,31}$' THEN
+		PERFORM vp_refuse(422, 'invalid-field', '"platform_number" '
+		    'must be letters, digits and - (at most 32, not starting '
+		    'with -)');
+	END IF;
+	RETURN v;
+END
+$$;
+
+-- Register a volunteer (POST /v1/volunteers, and each row of an import):
+-- the new row, or in refusal the problem of an ID number registered
+-- already (recorded for the city office, so not raised).
+CREATE OR REPLACE FUNCTION vp_volunteer_register(caller vp_caller,
+    args jsonb, OUT v volunteers, OUT refusal jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
-	v volunteers;
 	v_consent boolean := coalesce(vp_bool_opt(args, 'consent'), false);
 	v_personal jsonb := vp_personal(args, v_consent);
 	v_team jsonb;
 BEGIN
 	IF vp_text(args, 'number', 32) !~ '^[A-Za-z0-9][A-Za-z0-9-]{0,31}$' THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"number" must be letters, '
-		    'digits and - (at most 32, not starting with -)');
+		    'digits and - (at most 32, not starting with -)',
+		    jsonb_build_object('field', 'number', 'reason', 'number',
+		    'max_length', 32));
 	END IF;
 	-- Everything else is checked before the ID number, so that only a
 	-- registration that would have been taken counts as a refusal.
 	IF EXISTS (SELECT 1 FROM volunteers
 	    WHERE number = vp_text(args, 'number', 32)) THEN
 		PERFORM vp_refuse(409, 'volunteer-exists', format(
-		    'A volunteer with number %s exists already.', args ->> 'number'));
+		    'A volunteer with number %s exists already.', args ->> 'number'),
+		    jsonb_build_object('volunteer', args ->> 'number'));
 	END IF;
 	PERFORM vp_text(args, 'name', 100), vp_community_for(caller, args);
 	IF args ? 'id_hash' THEN
-		body := vp_id_number_check(caller, args, 'register',
+		refusal := vp_id_number_check(caller, args, 'register',
 		    args ->> 'number', NULL);
-		IF body IS NOT NULL THEN
-			status := 409;
+		IF refusal IS NOT NULL THEN
 			RETURN;
 		END IF;
 	END IF;
 	INSERT INTO volunteers (number, name, community_id, registered_on,
 	    consent, gender, birth_month, phone, skills, party_member,
-	    recruited_by, id_hash, id_last4)
+	    recruited_by, id_hash, id_last4, platform_number)
 	VALUES (vp_text(args, 'number', 32), vp_text(args, 'name', 100),
 	    vp_community_for(caller, args),
 	    coalesce(vp_date_opt(args, 'registered_on'), current_date),
@@ -259,12 +289,14 @@ BEGIN
 	    (SELECT array_agg(e) FROM jsonb_array_elements_text(v_personal -> 'skills') e),
 	    (v_personal ->> 'party_member')::boolean,
 	    vp_recruiter(args, NULL, args ->> 'number'),
-	    args ->> 'id_hash', args ->> 'id_last4')
+	    args ->> 'id_hash', args ->> 'id_last4',
+	    vp_platform_number(args))
 	ON CONFLICT (number) DO NOTHING
 	RETURNING * INTO v;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(409, 'volunteer-exists', format(
-		    'A volunteer with number %s exists already.', args ->> 'number'));
+		    'A volunteer with number %s exists already.', args ->> 'number'),
+		    jsonb_build_object('volunteer', args ->> 'number'));
 	END IF;
 	INSERT INTO accounts (kind, community_id, volunteer_id)
 	VALUES ('volunteer', v.community_id, v.id);
@@ -273,8 +305,28 @@ BEGIN
 			PERFORM vp_team_join(caller, v, v_team #>> '{}');
 		END LOOP;
 	ELSIF args ? 'teams' THEN
-		PERFORM vp_refuse(422, 'invalid-field', '"teams" must be a list of team codes');
+		PERFORM vp_refuse(422, 'invalid-field', '"teams" must be a list of team codes',
+		    jsonb_build_object('field', 'teams', 'reason', 'type',
+		    'json_type', 'array'));
 	END IF;
+END
+$$;
+
+-- POST /v1/volunteers
+CREATE OR REPLACE FUNCTION vp_op_volunteer_add(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	r record;
+	v volunteers;
+BEGIN
+	SELECT * INTO r FROM vp_volunteer_register(caller, args);
+	IF r.refusal IS NOT NULL THEN
+		status := 409;
+		body := r.refusal;
+		RETURN;
+	END IF;
+	v := r.v;
 	PERFORM vp_answer_about(v);
 	status := 201;
 	body := vp_volunteer_json(v) || jsonb_build_object('minutes', 0, 'star', 0);
@@ -294,11 +346,14 @@ DECLARE
 BEGIN
 	IF args ? 'community' THEN
 		PERFORM vp_refuse(422, 'invalid-field', 'A volunteer''s community '
-		    'does not change; register them in the new community.');
+		    'does not change; register them in the new community.',
+		    jsonb_build_object('field', 'community', 'reason', 'community'));
 	END IF;
 	IF v_status NOT IN ('active', 'suspended', 'left') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"status" must be active, suspended or left');
+		    '"status" must be active, suspended or left',
+		    jsonb_build_object('field', 'status', 'reason', 'choice',
+		    'choices', jsonb_build_array('active', 'suspended', 'left')));
 	END IF;
 	-- A volunteer who leaves keeps no consent. Consent withdrawn: the
 	-- personal fields go with it, here and everywhere else
@@ -307,7 +362,8 @@ BEGIN
 		IF vp_bool_opt(args, 'consent') THEN
 			PERFORM vp_refuse(422, 'invalid-field', 'A volunteer '
 			    'who has left keeps no consent; their personal '
-			    'fields are erased.');
+			    'fields are erased.', jsonb_build_object('field',
+			    'consent', 'reason', 'left'));
 		END IF;
 		v_consent := false;
 	END IF;
@@ -326,7 +382,8 @@ BEGIN
 		IF v.id_hash IS NOT NULL AND caller.role <> 'admin' THEN
 			PERFORM vp_refuse(403, 'admin-only', format('Volunteer '
 			    '%s has an ID number already; only the city office '
-			    '(an admin key) corrects it.', v.number));
+			    '(an admin key) corrects it.', v.number),
+			    jsonb_build_object('volunteer', v.number));
 		END IF;
 		body := vp_id_number_check(caller, args, 'update', v.number, v.id);
 		IF body IS NOT NULL THEN
@@ -351,6 +408,7 @@ BEGIN
 		THEN vp_recruiter(args, v.id, v.number) ELSE recruited_by END,
 	    id_hash = coalesce(args ->> 'id_hash', id_hash),
 	    id_last4 = coalesce(args ->> 'id_last4', id_last4),
+	    platform_number = coalesce(vp_platform_number(args), platform_number),
 	    updated_at = now()
 	WHERE id = v.id
 	RETURNING * INTO v;
@@ -358,7 +416,9 @@ BEGIN
 	IF args ? 'teams' THEN
 		IF jsonb_typeof(args -> 'teams') <> 'array' THEN
 			PERFORM vp_refuse(422, 'invalid-field',
-			    '"teams" must be a list of team codes');
+			    '"teams" must be a list of team codes',
+			    jsonb_build_object('field', 'teams', 'reason', 'type',
+			    'json_type', 'array'));
 		END IF;
 		PERFORM vp_team_join(caller, v, t #>> '{}')
 		FROM jsonb_array_elements(args -> 'teams') t;
@@ -436,7 +496,9 @@ BEGIN
 	PERFORM vp_require_admin(caller);
 	IF v_kind NOT IN ('standing', 'specialty') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"kind" must be standing or specialty');
+		    '"kind" must be standing or specialty',
+		    jsonb_build_object('field', 'kind', 'reason', 'choice',
+		    'choices', jsonb_build_array('standing', 'specialty')));
 	END IF;
 	IF args ? 'community' THEN
 		v_community := vp_community_for(caller, args);
@@ -446,7 +508,8 @@ BEGIN
 	ON CONFLICT (code) DO NOTHING RETURNING * INTO t;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(409, 'team-exists',
-		    format('A team with code %s exists already.', args ->> 'code'));
+		    format('A team with code %s exists already.', args ->> 'code'),
+		    jsonb_build_object('team', args ->> 'code'));
 	END IF;
 	INSERT INTO admin_actions (keyid, action, subject, detail)
 	VALUES (caller.keyid, 'team-add', t.code, args);
@@ -502,7 +565,8 @@ DECLARE
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM teams WHERE code = v_team) THEN
 		PERFORM vp_refuse(404, 'unknown-team',
-		    format('No team has code %s.', v_team));
+		    format('No team has code %s.', v_team),
+		    jsonb_build_object('team', v_team));
 	END IF;
 	DELETE FROM team_members m USING teams t
 	WHERE t.id = m.team_id AND t.code = v_team AND m.volunteer_id = v.id;
@@ -619,7 +683,9 @@ BEGIN
 		    'has %s ID numbers refused as already registered that the '
 		    'city office has not resolved; until an admin resolves '
 		    'them, writes with an ID number are refused.',
-		    vp_id_refusal_limit()));
+		    vp_id_refusal_limit()),
+		    jsonb_build_object('unresolved',
+		    vp_id_refusal_limit(), 'limit', vp_id_refusal_limit()));
 	END IF;
 	SELECT id INTO v_existing FROM volunteers
 	WHERE id_hash = v_hash AND id IS DISTINCT FROM p_self;
@@ -685,12 +751,14 @@ BEGIN
 	PERFORM vp_require_admin(caller);
 	IF v_id !~ '^[0-9]{1,18}$' THEN
 		PERFORM vp_refuse(404, 'unknown-duplicate',
-		    format('No suspected duplicate has id %s.', v_id));
+		    format('No suspected duplicate has id %s.', v_id),
+		    jsonb_build_object('duplicate', v_id));
 	END IF;
 	SELECT * INTO r FROM id_number_refusals WHERE id = v_id::bigint FOR UPDATE;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(404, 'unknown-duplicate',
-		    format('No suspected duplicate has id %s.', v_id));
+		    format('No suspected duplicate has id %s.', v_id),
+		    jsonb_build_object('duplicate', v_id));
 	END IF;
 	IF r.resolved_at IS NOT NULL THEN
 		status := 200;
@@ -788,6 +856,20 @@ BEGIN
 	    'evaluations', (SELECT coalesce(jsonb_agg(vp_evaluation_json(e)
 		ORDER BY e.id), '[]')
 		FROM evaluations e WHERE e.volunteer_id = v.id),
-	    'evaluation_summary', vp_evaluation_summary(v.id));
+	    'evaluation_summary', vp_evaluation_summary(v.id),
+	    -- Events (sql/functions/events.sql, pages.sql): the sign-ups,
+	    -- the links to the page (never a token or its hash) and what was
+	    -- done through them.
+	    'signups', (SELECT coalesce(jsonb_agg(vp_signup_json(s)
+		ORDER BY s.id), '[]')
+		FROM signups s WHERE s.volunteer_id = v.id),
+	    'links', (SELECT coalesce(jsonb_agg(jsonb_strip_nulls(
+		jsonb_build_object('id', l.id, 'created_at', l.created_at,
+		'revoked_at', l.revoked_at, 'actions', (SELECT coalesce(
+		    jsonb_agg(jsonb_build_object('at', a.at, 'action', a.action,
+		    'subject', a.subject, 'outcome', a.outcome) ORDER BY a.id),
+		    '[]') FROM page_actions a WHERE a.link_id = l.id)))
+		ORDER BY l.id), '[]')
+		FROM links l WHERE l.volunteer_id = v.id));
 END
 $$;

@@ -5,7 +5,8 @@
 # under libFuzzer.
 . "$top_srcdir/tests/lib.sh"
 
-for h in fuzz_head fuzz_sfv fuzz_signature fuzz_json fuzz_conf fuzz_keyfile; do
+for h in fuzz_head fuzz_sfv fuzz_signature fuzz_json fuzz_conf fuzz_keyfile \
+	fuzz_csvread fuzz_xlsxread; do
 	corpus="$top_srcdir/fuzz/corpus/$h"
 	want=$(find "$corpus" -maxdepth 1 -type f ! -name '.*' | wc -l)
 	out=$("$top_builddir/fuzz/${h}_replay" "$corpus" 2>"$T_DIR/$h.err")

@@ -54,6 +54,17 @@ if [ "$NGINX_IPV6" = yes ]; then
 else
 	echo "ok $((T_COUNT += 1)) # SKIP no IPv6 loopback on this machine"
 fi
+# A volunteer's page through the proxy: its forms name the prefix, and
+# no log holds its token.
+link=$(s1 --json volunteer link V-001)
+token=$(echo "$link" | jget token)
+page="https://localhost:$NGINX_PORT/vpoints$(echo "$link" | jget path)"
+is "the volunteer's page through the proxy: 200" \
+	"$(curl -s -o "$T_DIR/page" -w '%{http_code}' --cacert "$CA" "$page")" 200
+like "... its calendar link names the prefix" "$(cat "$T_DIR/page")" "href=\"/vpoints/p/$token/calendar.ics\""
+is "... its calendar through the proxy: 200" \
+	"$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" "$page/calendar.ics")" 200
+is "no access log holds the token" "$(cat "$T_DIR/nginx/access.log" "$DAEMON_LOG" | grep -c -- "$token")" 0
 ok "the sample config file is one vpoints reads" "$VPOINTS" --config "$top_srcdir/etc/vpoints.conf" outbox list
 ok "the config file's cacert = and server =" env VPOINTS_CONFIG=<(printf 'server = %s\ncacert = %s\n' "$URL" "$CA") \
 	"$VPOINTS" --key "$T_DIR/s1.key" balance V-001

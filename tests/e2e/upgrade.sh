@@ -5,9 +5,9 @@
 # sql/functions with nothing lost: its schema is that of a fresh database,
 # its data are what they were, and the old functions and the new ones give
 # the same answers to the same requests (but the members an issued
-# certificate and a ledger's transfers have gained since). Then the
-# function files: run again when they change, all in one transaction, and
-# refused when broken.
+# certificate, a ledger's transfers and the refusals have gained since).
+# Then the function files: run again when they change, all in one
+# transaction, and refused when broken.
 . "$top_srcdir/tests/lib.sh"
 
 fixture=$top_srcdir/tests/fixtures/legacy-008.sql
@@ -88,7 +88,7 @@ data, shape = blocks(sys.argv[1]), blocks(sys.argv[2])
 for table, (cols, _) in shape.items():
     have, rows = data.get(table, ([], []))
     print("COPY %s (%s)" % (table, ", ".join(cols)))
-    # In order of the rows' text: a migration that updates rows (014
+    # In order of the rows' text: a migration that updates rows (015
     # dates the transfers of shifts) moves them in the table's pages.
     for line in sorted("\t".join(row[have.index(c)] if c in have
                                   else "<missing>" for c in cols)
@@ -224,12 +224,17 @@ FROM unnest(ARRAY['volunteer_ledger', 'volunteer_get', 'shift_list']) op;
 -- An issued certificate as that release answered it: its payload has
 -- since gained the kinds of service and the station's name, and the rest
 -- of the record (training, awards, evaluations). A ledger: its transfers
--- have since gained the key that made each.
+-- have since gained the key that made each. A refusal: its extension
+-- members (the problem's own members stay).
 CREATE FUNCTION pg_temp.as_released(p_op text, p_body text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
 	b jsonb;
 BEGIN
+	IF p_body::jsonb ->> 'type' LIKE 'urn:vpoints:problem:%' THEN
+		RETURN (SELECT jsonb_object_agg(key, value) FROM jsonb_each(p_body::jsonb)
+		    WHERE key IN ('type', 'title', 'status', 'detail'))::text;
+	END IF;
 	IF p_op = 'volunteer_ledger' AND p_body::jsonb ? 'transfers' THEN
 		b := p_body::jsonb;
 		RETURN jsonb_set(b, '{transfers}', coalesce((SELECT jsonb_agg(t - 'keyid'
@@ -266,7 +271,7 @@ $$;
 SELECT * FROM pg_temp.answers();
 ROLLBACK;
 EOF
-# 014 counts a shift's points in the month of the shift (value_at), where
+# 015 counts a shift's points in the month of the shift (value_at), where
 # the release counted them when they were entered. Its backfill dated the
 # transfers of the shifts after the latest closed month (the fixture's
 # October), and of their reversals, by the shift's start; the others keep
@@ -274,7 +279,7 @@ EOF
 # digest signed. Then the new functions compare with the old on the
 # ledger's clock: value_at cleared, and cleared on the transfers the
 # requests write (a trigger of the rolled-back transaction).
-is "014 dated the transfers of shifts after the closed October, and their reversals, by the shift's start" \
+is "015 dated the transfers of shifts after the closed October, and their reversals, by the shift's start" \
 	"$(psql_db vpoints -At -c "SELECT count(*) FILTER (WHERE t.value_at = s.started_at) || '/' || count(*) FILTER (WHERE t.value_at IS NULL) || '/' || count(*) FROM transfers t LEFT JOIN shifts s ON s.id = t.shift_id AND t.cause IN ('shift', 'reversal')")" \
 	"$(psql_db legacy -At -c "SELECT count(*) FILTER (WHERE s.started_at >= '2026-11-01 00:00+08') || '/' || count(*) FILTER (WHERE s.started_at IS NULL OR s.started_at < '2026-11-01 00:00+08') || '/' || count(*) FROM transfers t LEFT JOIN shifts s ON s.id = t.shift_id AND t.cause IN ('shift', 'reversal')")"
 is "... and the closed months' reports are the ones their digests signed" \

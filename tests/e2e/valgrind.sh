@@ -73,6 +73,18 @@ fails "a refused request (unknown volunteer)" vp --key "$T_DIR/s1.key" shift log
 	--activity clean --start "$(t_at '-90 minutes')" --end "$(t_at '-30 minutes')"
 is "an unsigned request is refused" "$(http_status GET /v1/communities)" 401
 
+# The capability URLs (daemon/page.c): a link, the page, an action, the
+# calendar, a token that is none.
+d=$(t_date '+2 days' +%F)
+ok "event add" vp --key "$T_DIR/s1.key" event add --activity clean --title "路口 <&>" \
+	--start "$d 07:00" --end "$d 09:00" --places 1
+path=$(vp --key "$T_DIR/s1.key" --json volunteer link V-001 | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["path"])')
+is "the volunteer's page" "$(http_status GET "$path")" 200
+is "a sign-up on it" "$(http_status POST "$path/signup" --data event=1)" 201
+is "a refused one" "$(http_status POST "$path/cancel" --data signup=99)" 404
+is "the calendar" "$(http_status GET "$path/calendar.ics")" 200
+is "a token that opens nothing" "$(http_status GET /p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA)" 404
+
 # SIGHUP reloads, and the daemon serves on.
 daemon_config "max_body_size = 2048"
 kill -HUP "$DAEMON_PID"

@@ -160,7 +160,8 @@ START_TEST(table_is_well_formed)
 		ck_assert_int_eq(strstr(wire_routes[i].pattern, "{}") != NULL,
 		    wire_routes[i].param != NULL);
 		/* Only the unsigned routes run no operation. */
-		ck_assert_int_eq(wire_routes[i].access == WIRE_OPEN,
+		ck_assert_int_eq(wire_routes[i].access == WIRE_OPEN ||
+		    wire_routes[i].access == WIRE_PAGE,
 		    wire_routes[i].operation == NULL);
 		for (j = 0; j < i; j++) {
 			ck_assert(strcmp(wire_routes[i].method,
@@ -216,8 +217,13 @@ decode(enum wire_op op, const struct ops *ops, const char *query,
 
 	memset(p, 0, sizeof(*p));
 	args = args_decode(op, ops, &req, p);
-	if (args == NULL)
+	if (args == NULL) {
+		/* The members are an object when there are any. */
+		ck_assert(p->members == NULL || json_is_object(p->members));
+		json_decref(p->members);
+		p->members = NULL;
 		return NULL;
+	}
 	text = json_dumps(args, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(args);
 	ck_assert_ptr_nonnull(text);

@@ -99,6 +99,32 @@ START_TEST(spreadsheets_and_receipts)
 }
 END_TEST
 
+START_TEST(time_zone)
+{
+	struct settings_args args = { NULL, NULL, NULL, NULL };
+	struct settings s;
+	char err[256];
+
+	write_config("bom = no\n");
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), 0);
+	ck_assert_ptr_null(s.timezone);
+	settings_clear(&s);
+	write_config("timezone = America/New_York\n");
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), 0);
+	ck_assert_str_eq(s.timezone, "America/New_York");
+	settings_clear(&s);
+	/* A name glibc would take for UTC without a word is refused. */
+	write_config("timezone = Mars/Olympus\n");
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, ":1: timezone = Mars/Olympus: no "
+	    "such time zone"));
+	settings_clear(&s);
+	write_config("timezone = ../../etc/passwd\n");
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), -1);
+	settings_clear(&s);
+}
+END_TEST
+
 /* language = names the catalogue; without it, the environment's. */
 START_TEST(language)
 {
@@ -298,5 +324,5 @@ main(void)
 {
 	return unit_main("settings", setup, teardown, UNIT_TESTS(defaults,
 	    precedence, outbox_folder, bad_files, spreadsheets_and_receipts,
-	    language, server_addresses, tls_settings));
+	    time_zone, language, server_addresses, tls_settings));
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -103,10 +104,25 @@ START_TEST(hours_and_times)
 	assert_show(table_hours, "-90", "-1:30");
 	assert_show(table_hours, "null", "");
 	assert_show(table_hours, "\"90\"", "");
+	/* Times are shown in the local zone, the programme's (client/zone.c
+	 * makes it so), whatever the offset they came with. */
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
 	assert_show(table_time, "\"2026-10-05T09:00:00+08:00\"",
 	    "2026-10-05 09:00");
 	assert_show(table_time, "\"2026-10-05T09:00:59.123456+08:00\"",
 	    "2026-10-05 09:00");
+	assert_show(table_time, "\"2026-10-05T01:00:00Z\"",
+	    "2026-10-05 09:00");
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+	assert_show(table_time, "\"2026-10-05T09:00:00+08:00\"",
+	    "2026-10-04 21:00");
+	/* A report's period is shown in the zone it was written in. */
+	assert_show(table_time_given, "\"2026-10-05T09:00:00+08:00\"",
+	    "2026-10-05 09:00");
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
 	assert_show(table_time, "\"2026-10-05\"", "2026-10-05");
 	assert_show(table_time, "null", "");
 	ck_assert_str_eq(text = table_value(NULL, ","), "");

@@ -1,6 +1,7 @@
 /* Unit tests of client/when.c: RFC 3339 passes through, a local
- * "YYYY-MM-DD HH:MM" gets the offset of its time zone then, and what is
- * no real time is refused. */
+ * "YYYY-MM-DD HH:MM" (or "HH:MM", today) gets the offset of its time zone
+ * then, what is no real time is refused, and RFC 3339 reads back into an
+ * instant. */
 #include "config.h"
 
 #include <check.h>
@@ -129,10 +130,45 @@ START_TEST(instants)
 }
 END_TEST
 
+START_TEST(today)
+{
+	char out[WHEN_RFC3339_LEN], before[11], after[11];
+
+	/* "HH:MM" is today's in the local zone; the day is read around the
+	 * call, so that a midnight between is no failure. */
+	zone("Asia/Shanghai");
+	ck_assert_int_eq(when_date(time(NULL), before, sizeof(before)), 0);
+	ck_assert_int_eq(when_rfc3339("07:00", out, sizeof(out)), 0);
+	ck_assert_int_eq(when_date(time(NULL), after, sizeof(after)), 0);
+	ck_assert(strncmp(out, before, 10) == 0 ||
+	    strncmp(out, after, 10) == 0);
+	ck_assert_str_eq(out + 10, "T07:00:00+08:00");
+	assert_refused("7:00");
+	assert_refused("07:0");
+	assert_refused("24:00");
+	assert_refused("07:00 ");
+}
+END_TEST
+
+START_TEST(parsed)
+{
+	time_t t;
+
+	ck_assert_int_eq(when_parse("2026-10-05T09:00:00+08:00", &t), 0);
+	ck_assert_int_eq(t, 1791162000);
+	ck_assert_int_eq(when_parse("2026-10-04T21:02:03.5-04:00", &t), 0);
+	ck_assert_int_eq(t, 1791162123);
+	ck_assert_int_eq(when_parse("2026-10-05T01:02:03Z", &t), 0);
+	ck_assert_int_eq(t, 1791162123);
+	ck_assert_int_eq(when_parse("2026-10-05 09:00", &t), -1);
+	ck_assert_int_eq(when_parse("2026-10-05", &t), -1);
+}
+END_TEST
+
 /* Run the tests; the exit status says whether any failed. */
 int
 main(void)
 {
 	return unit_main("when", NULL, NULL, UNIT_TESTS(rfc3339_passes,
-	    local_times, summer_time, refusals, instants));
+	    local_times, summer_time, refusals, instants, today, parsed));
 }

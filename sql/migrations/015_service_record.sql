@@ -1,4 +1,4 @@
--- 014: the whole record of service, as the national rules name it
+-- 015: the whole record of service, as the national rules name it
 -- (basic information, service, training, awards, evaluation), and points
 -- counted in the month of the service.
 --
