@@ -7,8 +7,9 @@
  * pattern    the path; {} stands for one path segment
  * operation  the name vp_call dispatches on (sql/functions/), and the
  *            suffix of its SQL function vp_op_<operation>
- * access     WIRE_OPEN (unsigned), WIRE_READ (signed) or WIRE_WRITE
- *            (signed, with an Idempotency-Key)
+ * access     WIRE_OPEN (unsigned), WIRE_STATIC (unsigned, a file of the
+ *            browser console), WIRE_READ (signed) or WIRE_WRITE (signed,
+ *            with an Idempotency-Key)
  * param      the JSON field a {} segment becomes, or NULL
  *
  * The list is expanded (an X-macro) into the daemon's route table, the
@@ -24,6 +25,11 @@
 	R(HEALTHZ, "GET", "/healthz", NULL, WIRE_OPEN, NULL)		\
 	R(METRICS, "GET", "/metrics", NULL, WIRE_OPEN, NULL)		\
 	R(PUBLIC_KEY, "GET", "/v1/public-key", NULL, WIRE_OPEN, NULL)	\
+	R(CONSOLE_INDEX, "GET", "/console/", NULL, WIRE_STATIC, NULL)	\
+	R(CONSOLE_INDEX_HEAD, "HEAD", "/console/", NULL, WIRE_STATIC, NULL) \
+	R(CONSOLE_FILE, "GET", "/console/{}", NULL, WIRE_STATIC, "file") \
+	R(CONSOLE_FILE_HEAD, "HEAD", "/console/{}", NULL, WIRE_STATIC,	\
+	    "file")							\
 	R(COMMUNITY_ADD, "POST", "/v1/communities", "community_add",	\
 	    WIRE_WRITE, NULL)						\
 	R(COMMUNITY_LIST, "GET", "/v1/communities", "community_list",	\
@@ -108,9 +114,15 @@
 /* Who may call a route, and what it needs. */
 enum wire_access {
 	WIRE_OPEN,	/* no signature (health, metrics, the public key) */
+	WIRE_STATIC,	/* no signature: a file of the browser console, the
+			 * same bytes for everyone (daemon/console.c); never
+			 * data of the ledger */
 	WIRE_READ,	/* signed */
 	WIRE_WRITE	/* signed, with an Idempotency-Key */
 };
+
+/* Whether a route's requests must be signed. */
+#define WIRE_SIGNED(access)	((access) == WIRE_READ || (access) == WIRE_WRITE)
 
 enum wire_op {
 #define WIRE_ROUTE_ENUM(id, method, pattern, operation, access, param) \

@@ -61,6 +61,7 @@ static const struct conf_key conf_keys[] = {
 	KEY(back_entry_days, CONF_INT, "31", 0, 36500, true),
 	KEY(signing_key, CONF_STRING, VPOINTS_STATEDIR "/signing.key", 0, 0,
 	    false),
+	KEY(console_dir, CONF_STRING, VPOINTS_CONSOLEDIR, 0, 0, true),
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))

@@ -31,6 +31,8 @@ struct conf {
 	char		*programme_start;	/* no record dated before, YYYY-MM-DD */
 	int		 back_entry_days;	/* days back a station key may date */
 	char		*signing_key;		/* the daemon's own key file */
+	char		*console_dir;		/* the browser console's files;
+						 * "" serves none */
 };
 
 /* The longest authority (HOST:PORT) conf_authority writes, with its NUL. */

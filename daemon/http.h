@@ -47,6 +47,9 @@ const char	*http_request_method(const struct http_request *);
 const char	*http_request_path(const struct http_request *);
 const char	*http_request_query(const struct http_request *);
 const char	*http_request_param(const struct http_request *, int index);
+int		 http_request_nparams(const struct http_request *);
+void		 http_request_add_header(struct http_request *,
+		    const char *name, const char *value);
 const char	*http_request_header(const struct http_request *,
 		    const char *name);
 const char	*http_request_body(const struct http_request *, size_t *len);
