@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "client/client.h"
 #include "client/cmd.h"
@@ -60,6 +61,48 @@ const struct cmd_entry cmd_community_entry = {
 	.nverbs = CMD_NITEMS(community_verbs),
 };
 
+/*
+ * A public key as an RFC 8037 JWK ({"kty":"OKP","crv":"Ed25519","x"}),
+ * as the browser console shows its key, or inside {"jwk":...}: 0 with
+ * the key, -1 with err for a JWK that is not one, 1 for a file that is
+ * no JSON object (another format).
+ */
+static int
+station_jwk(const char *path, unsigned char *pk, char *err, size_t errlen)
+{
+	json_t *doc, *jwk;
+	const char *kty, *crv, *x;
+	size_t len;
+	int rc = -1;
+
+	doc = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
+	if (doc == NULL || !json_is_object(doc)) {
+		json_decref(doc);
+		return 1;
+	}
+	if ((jwk = json_object_get(doc, "jwk")) == NULL)
+		jwk = doc;
+	kty = json_string_value(json_object_get(jwk, "kty"));
+	crv = json_string_value(json_object_get(jwk, "crv"));
+	x = json_string_value(json_object_get(jwk, "x"));
+	if (json_object_get(jwk, "d") != NULL)
+		snprintf(err, errlen, "%s: the JWK holds a private key (\"d\"); "
+		    "give its public half only", path);
+	else if (kty == NULL || crv == NULL || strcmp(kty, "OKP") != 0 ||
+	    strcmp(crv, "Ed25519") != 0 || x == NULL)
+		snprintf(err, errlen, "%s: not an Ed25519 JWK (kty OKP, crv "
+		    "Ed25519, x)", path);
+	else if (sodium_base642bin(pk, SIG_PUBLICKEYBYTES, x, strlen(x), NULL,
+	    &len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    len != SIG_PUBLICKEYBYTES)
+		snprintf(err, errlen, "%s: the JWK's x is not base64url of 32 "
+		    "bytes", path);
+	else
+		rc = 0;
+	json_decref(doc);
+	return rc;
+}
+
 /* The public key of --pubkey FILE, base64url as the daemon takes it. */
 static int
 station_pubkey(const struct cmd *c, const struct cmd_option *o,
@@ -67,8 +110,14 @@ station_pubkey(const struct cmd *c, const struct cmd_option *o,
 {
 	unsigned char pk[SIG_PUBLICKEYBYTES];
 	char b64[64], err[512];
+	int rc;
 
-	if (keyfile_read_public(path, pk, err, sizeof(err)) != 0) {
+	rc = station_jwk(path, pk, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "vpoints: %s: %s\n", cmd_what(c), err);
+		return WIRE_EXIT_DATAERR;
+	}
+	if (rc > 0 && keyfile_read_public(path, pk, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vpoints: %s: %s\n", cmd_what(c), err);
 		return WIRE_EXIT_DATAERR;
 	}
