@@ -136,7 +136,7 @@ const zh = {
 	'When': '时间',
 	// Words of the ledger's values.
 	'active': '正常', 'suspended': '暂停', 'left': '已退出',
-	'open': '进行中', 'completed': '已完成', 'corrected': '已更正',
+	'open': '进行中', 'completed': '已完成', 'recorded': '已记录', 'corrected': '已更正',
 	'accepted': '已接受', 'cancelled': '已取消', 'expired': '已过期',
 	'accept': '已接受', 'complete': '已完成', 'cancel': '已取消',
 	'female': '女', 'male': '男', 'other': '其他',

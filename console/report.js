@@ -33,6 +33,17 @@ function chart(rows) {
 	return svg;
 }
 
+// A report's value as the desk reads it: decimals as two, yes as ✓.
+function cell(member, v) {
+	if (v === true)
+		return '✓';
+	if (v === false || v === null || v === undefined)
+		return '';
+	if (typeof v === 'number' && /hours|share|progress/.test(member))
+		return v.toFixed(2);
+	return v;
+}
+
 // The column heading of a report member.
 const heading = (c) => column(c);
 
@@ -57,7 +68,7 @@ export async function show(main) {
 			fill(out, h('h3', null, t(kind === 'monthly' ? 'Monthly report %{period}' : 'Annual report %{period}',
 			    { period: r.period })),
 			    r.rows.length > 0 ? chart(r.rows) : h('p', { class: 'muted' }, t('Nothing in this period.')),
-			    table(cols.map((c) => ({ label: heading(c), value: (row) => row[c] === true ? '✓' : row[c] === false ? '' : row[c] ?? '',
+			    table(cols.map((c) => ({ label: heading(c), value: (row) => cell(c, row[c]),
 				num: typeof (r.rows[0] || {})[c] === 'number' })), r.rows, { id: 'report-table' }));
 		} catch (e) {
 			failed(e);

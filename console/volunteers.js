@@ -120,7 +120,7 @@ async function page(main, number) {
 		{ label: 'Minutes', value: (s) => s.minutes, num: true },
 		{ label: 'Points', value: (s) => s.points, num: true },
 		{ label: 'Status', value: (s) => t(s.status) },
-		{ label: '', value: (s) => s.status === 'completed' ? h('button', { type: 'button',
+		{ label: '', value: (s) => s.status === 'recorded' ? h('button', { type: 'button',
 		    onclick: () => correct(main, v.number, s) }, t('Correct')) : '' },
 	    ], shifts.shifts || []),
 	    h('h3', null, t('Recent transfers')),
