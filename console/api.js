@@ -115,15 +115,33 @@ export function onOutbox(fn) {
 }
 
 // A signed write (POST or PATCH) of body; what says, for people, what it
-// was. With no answer (or a 5xx) it goes to the outbox: Queued is thrown.
-export async function write(method, path, body, what = '') {
+// was. With queue (as the client's outbox: registrations, paper records,
+// check-ins and check-outs, whose times are in the body) a write that
+// gets no answer (or a 5xx) goes to the outbox and Queued is thrown;
+// otherwise NoAnswer.
+export async function write(method, path, body, what = '', queue = false) {
 	const entry = { idem: crypto.randomUUID(), method, path,
 	    body: JSON.stringify(body || {}), what, at: new Date().toISOString() };
-	return send(entry, true);
+	return send(entry, true, queue);
+}
+
+// Whether an answer is final: not a 5xx, nor the same write still in
+// flight (409 request-in-flight), which a later attempt settles.
+async function final(resp) {
+	if (resp.status >= 500)
+		return false;
+	if (resp.status !== 409)
+		return true;
+	try {
+		const p = await resp.clone().json();
+		return p.type !== 'urn:vpoints:problem:request-in-flight';
+	} catch (e) {
+		return true;
+	}
 }
 
 // Send an entry; keep it in the outbox when it gets no final answer.
-async function send(entry, fresh) {
+async function send(entry, fresh, queue = true) {
 	let resp;
 	try {
 		resp = await exchange(entry.method, entry.path, '', entry.body,
@@ -132,7 +150,10 @@ async function send(entry, fresh) {
 		if (!(e instanceof NoAnswer))
 			throw e;
 	}
-	if (resp === undefined || resp.status >= 500) {
+	if (resp === undefined || !(await final(resp))) {
+		if (!queue)
+			throw new NoAnswer(resp === undefined ? 'no answer' :
+			    String(resp.status));
 		if (fresh) {
 			await store.put('outbox', entry);
 			changed();
@@ -152,9 +173,23 @@ export async function outbox() {
 	    a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
 }
 
+let flushing = false;
+
 // Send every waiting write again, in order; stop at the first that still
-// gets no answer. Each result (answer or Refusal) goes to report.
+// gets no answer. Each result (answer or Refusal) goes to report. One
+// flush at a time.
 export async function flush(report) {
+	if (flushing)
+		return false;
+	flushing = true;
+	try {
+		return await flushAll(report);
+	} finally {
+		flushing = false;
+	}
+}
+
+async function flushAll(report) {
 	for (const entry of await outbox()) {
 		try {
 			report(entry, await send(entry, false), null);

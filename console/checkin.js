@@ -31,7 +31,7 @@ async function activities() {
 async function checkout(row) {
 	const shift = await api.write('POST', '/v1/shifts/' +
 	    api.encode(row.id) + '/checkout', { ended_at: api.now() },
-	    t('Check out %{volunteer}', { volunteer: row.volunteer }));
+	    t('Check out %{volunteer}', { volunteer: row.volunteer }), true);
 	keep(board().filter((r) => r.id !== row.id));
 	notice(t('%{volunteer} checked out: %{minutes} minutes, %{points} points.',
 	    { volunteer: row.volunteer, minutes: shift.minutes,
@@ -40,16 +40,25 @@ async function checkout(row) {
 }
 
 // One scan: check in, or out when the volunteer has a check-in open.
+// With the daemon out of reach, a check-in at the scan's time is kept
+// in the outbox (its refusal, if any, is said when it is sent).
 async function scanned(number, activity) {
-	const open = (await api.get('/v1/shifts', { volunteer: number, limit: 1 })).open || [];
-	if (open.length > 0) {
-		await checkout({ id: open[0].id, volunteer: number });
-		return;
+	const started_at = api.now();
+	let v = { name: '' };
+	try {
+		const open = (await api.get('/v1/shifts', { volunteer: number, limit: 1 })).open || [];
+		if (open.length > 0) {
+			await checkout({ id: open[0].id, volunteer: number });
+			return;
+		}
+		v = await api.get('/v1/volunteers/' + api.encode(number));
+	} catch (e) {
+		if (!(e instanceof api.NoAnswer))
+			throw e;
 	}
-	const v = await api.get('/v1/volunteers/' + api.encode(number));
 	const c = await api.write('POST', '/v1/shifts/checkin',
-	    { volunteer: number, activity, started_at: api.now() },
-	    t('Check in %{volunteer}', { volunteer: number }));
+	    { volunteer: number, activity, started_at },
+	    t('Check in %{volunteer}', { volunteer: number }), true);
 	keep(board().filter((r) => r.id !== c.id).concat([{ id: c.id,
 	    volunteer: number, name: v.name, activity,
 	    started_at: c.started_at }]));
@@ -131,7 +140,7 @@ function paper(acts) {
 			    ended_at: local(v('ended_at')),
 			    place: v('place') || undefined,
 			    content: v('content') || undefined },
-			    t('Paper record of %{volunteer}', { volunteer: v('volunteer') }));
+			    t('Paper record of %{volunteer}', { volunteer: v('volunteer') }), true);
 			fill(out, t('Logged: %{minutes} minutes (%{hours} h), %{points} points.',
 			    { minutes: s.minutes, hours: hours(s.minutes), points: s.points }));
 			el.reset();

@@ -59,7 +59,7 @@ function register() {
 			body.id_number = v('id_number');
 		try {
 			const r = await api.write('POST', '/v1/volunteers', body,
-			    t('Register %{volunteer}', { volunteer: body.number }));
+			    t('Register %{volunteer}', { volunteer: body.number }), true);
 			notice(t('%{name} (%{volunteer}) is registered.',
 			    { name: r.name, volunteer: r.number }), 'ok');
 			location.hash = '#volunteer/' + encodeURIComponent(r.number);

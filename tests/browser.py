@@ -22,9 +22,12 @@ import argparse
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import time
+from datetime import datetime
 
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
@@ -326,6 +329,56 @@ def daily_job(desk, a):
     desk.shot("help")
 
 
+def listening(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def offline(desk, a):
+    """A check-in scanned while vpointsd is stopped is kept, and sent once
+    it is back, under the same Idempotency-Key, at the time of the scan."""
+    d = desk.d
+    desk.vp("volunteer", "add", "V003", "--name", "王五", "--community",
+            "C01")
+    desk.go("#checkin", "#scan")
+    os.kill(a.daemon_pid, signal.SIGTERM)
+    for _ in range(100):
+        if not listening(a.port):
+            break
+        time.sleep(0.1)
+    result(not listening(a.port), "vpointsd is stopped")
+    desk.scan("V003")
+    desk.notice_has("暂存", "the check-in kept")
+    foot = d.find_element(By.ID, "outbox")
+    desk.wait(lambda: "1 条记录等待发送" in foot.text, "the outbox")
+    like("the page shows what is waiting", foot.text, "签到 V003")
+    desk.shot("offline")
+    scanned_before = time.time()
+    with open(a.daemon_log, "a") as log:
+        p = subprocess.Popen([a.vpointsd, "-c", a.daemon_conf], stdout=log,
+                             stderr=log)
+    with open(a.pidfile, "w") as f:
+        f.write("%d\n" % p.pid)
+    for _ in range(100):
+        if listening(a.port):
+            break
+        time.sleep(0.1)
+    desk.wait(lambda: desk.vp("status", ok=False) != "", "vpointsd back")
+    foot.find_element(By.TAG_NAME, "button").click()
+    desk.wait(lambda: "所有记录均已送达" in d.find_element(By.ID, "outbox").text,
+              "the outbox sent")
+    s = desk.vpj("shift", "list", "V003")
+    is_("sent once: one check-in of V003", len(s["open"]), 1)
+    at = s["open"][0]["started_at"] if s["open"] else ""
+    result(at != "" and datetime.fromisoformat(at).timestamp() <=
+           scanned_before, "... at the time of the scan, before the daemon "
+           "came back", at)
+    like("the page says it was sent", desk.notice(), "签到 V003")
+
+
 def main():
     ap = argparse.ArgumentParser()
     for name in ("port",):
@@ -334,6 +387,9 @@ def main():
                  "chromium", "chromedriver", "profile"):
         ap.add_argument("--" + name, required=True)
     ap.add_argument("--price", type=int, required=True)
+    ap.add_argument("--daemon-pid", type=int, required=True)
+    for name in ("vpointsd", "daemon-conf", "daemon-log", "pidfile"):
+        ap.add_argument("--" + name, required=True)
     ap.add_argument("--stock", type=int, required=True)
     ap.add_argument("--shots")
     a = ap.parse_args()
@@ -344,12 +400,16 @@ def main():
         desk.collect_logs()
         daily_job(desk, a)
         desk.collect_logs()
+        offline(desk, a)
+        desk.collect_logs()
         # Refused requests show as failed loads (401 before the key was
-        # enrolled, 409 for the refused redemption); nothing else may
-        # reach the console: no script error, no policy violation.
+        # enrolled, 409 for the refused redemption, no connection while
+        # the daemon was stopped); nothing else may reach the console:
+        # no script error, no policy violation.
         bad = [e for e in desk.logs if e["level"] == "SEVERE" and not (
             e.get("source") == "network" and re.search(
-                r"status of (401|409) ", e["message"]))]
+                r"status of (401|409) |ERR_CONNECTION_REFUSED",
+                e["message"]))]
         is_("no error in the browser's console", bad, [])
     finally:
         desk.d.quit()

@@ -41,8 +41,13 @@ month=$(TZ=Asia/Shanghai date -d "@$(t_date '-120 minutes')" +%Y-%m)
 	--start "$start" --month "$month" --price 15 --stock 5 \
 	--chromium "$chromium" --chromedriver "$chromedriver" \
 	--profile "$T_DIR/chromium" ${SHOTS:+--shots "$SHOTS"} \
+	--daemon-pid "$DAEMON_PID" --vpointsd "$VPOINTSD" \
+	--daemon-conf "$DAEMON_CONF" --daemon-log "$DAEMON_LOG" \
+	--pidfile "$T_DIR/daemon.pid" \
 	>"$T_DIR/browser.tap" 2>"$T_DIR/browser.err"
 rc=$?
+# The daemon the test started again is the one to stop at the end.
+[ -s "$T_DIR/daemon.pid" ] && { wait "$DAEMON_PID" 2>/dev/null; DAEMON_PID=$(cat "$T_DIR/daemon.pid"); }
 tap_lines "$T_DIR/browser.tap"
 is "the browser test ran to its end" "$rc" 0
 [ "$rc" -ne 0 ] && sed 's/^/# /' "$T_DIR/browser.err" | tail -n 30
