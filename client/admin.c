@@ -18,8 +18,9 @@ static const char community_about[] =
 "the base of the 13 % registration share. Adding needs an admin key.\n";
 
 static const char station_about[] =
-"Enrol a station's public key (vpoints format, or PEM as openssl writes\n"
-"it) and print its key id; list stations; revoke every key of a station,\n"
+"Enrol a station's public key (vpoints format, PEM as openssl writes it,\n"
+"or a JWK as the browser console shows it) and print its key id; list\n"
+"stations; revoke every key of a station,\n"
 "which is refused from its next request on. All need an admin key. An\n"
 "admin station may leave out --community.\n";
 
