@@ -11,6 +11,7 @@ import * as keyScreen from './key.js';
 import * as checkin from './checkin.js';
 import * as volunteers from './volunteers.js';
 import * as redeem from './redeem.js';
+import * as catalog from './catalog.js';
 import * as help from './help.js';
 import * as report from './report.js';
 
@@ -18,6 +19,7 @@ const screens = [
 	['checkin', 'Check-in board', checkin],
 	['volunteers', 'Volunteers', volunteers],
 	['redeem', 'Redeem', redeem],
+	['catalog', 'Catalogue', catalog],
 	['help', 'Points for help', help],
 	['report', 'Reports', report],
 	['key', 'Station key', keyScreen],

@@ -130,7 +130,61 @@ async function page(main, number) {
 		{ label: 'Cause', value: (x) => t(x.cause) },
 		{ label: 'Memo', value: (x) => x.memo || '' },
 	    ], ledger.transfers || []),
-	    h('div', { id: 'correction' }));
+	    h('div', { id: 'correction' }), update(main, v));
+}
+
+// The update form: name, status, consent and the personal fields, which
+// open only with consent; withdrawing consent erases them (doc/api.md).
+function update(main, v) {
+	const personal = ['gender', 'birth_month', 'phone'];
+	const f = form({ id: 'update', class: 'grid' }, async (el) => {
+		const val = (n) => el.elements[n].value.trim();
+		const consent = el.elements.consent.checked;
+		const body = { name: val('name'), consent };
+		if (val('status') !== v.status) {
+			body.status = val('status');
+			body.reason = val('reason') || undefined;
+		}
+		if (consent) {
+			for (const p of personal)
+				if (val(p) !== '')
+					body[p] = val(p);
+		} else if (v.consent && !confirm(t('Withdrawing consent erases the personal details everywhere. Go on?'))) {
+			return;
+		}
+		try {
+			await api.write('PATCH', '/v1/volunteers/' + api.encode(v.number), body,
+			    t('Update %{volunteer}', { volunteer: v.number }));
+			notice(t('%{name} (%{volunteer}) is updated.', { name: body.name, volunteer: v.number }), 'ok');
+			main.replaceChildren();
+			page(main, v.number);
+		} catch (e) {
+			failed(e, { volunteer: v.number });
+		}
+	},
+	    h('label', { for: 'u-name' }, t('Name')),
+	    h('input', { id: 'u-name', name: 'name', value: v.name, required: true }),
+	    h('label', { for: 'u-status' }, t('Status')),
+	    h('select', { id: 'u-status', name: 'status' }, ['active', 'suspended', 'left'].map((s) =>
+		h('option', { value: s, selected: s === v.status }, t(s)))),
+	    h('label', { for: 'u-reason' }, t('Reason')),
+	    h('input', { id: 'u-reason', name: 'reason' }),
+	    h('label', { for: 'u-consent' }, t('Consents to keeping personal details')),
+	    h('input', { id: 'u-consent', name: 'consent', type: 'checkbox', checked: !!v.consent,
+		onchange: (ev) => {
+		    for (const p of personal)
+			    ev.target.form.elements[p].disabled = !ev.target.checked;
+		} }),
+	    h('label', { for: 'u-gender' }, t('Gender')),
+	    h('select', { id: 'u-gender', name: 'gender', disabled: !v.consent },
+		h('option', { value: '' }, ''),
+		['female', 'male', 'other'].map((g) => h('option', { value: g, selected: g === v.gender }, t(g)))),
+	    h('label', { for: 'u-birth' }, t('Birth month')),
+	    h('input', { id: 'u-birth', name: 'birth_month', type: 'month', value: v.birth_month || '', disabled: !v.consent }),
+	    h('label', { for: 'u-phone' }, t('Phone')),
+	    h('input', { id: 'u-phone', name: 'phone', type: 'tel', value: v.phone || '', disabled: !v.consent }),
+	    h('span'), h('button', null, t('Update')));
+	return h('section', null, h('h3', null, t('Update the registration')), f);
 }
 
 // The correction form of one shift: new times, and the reason.

@@ -289,6 +289,30 @@ def daily_job(desk, a):
     is_("... and the ledger is as it was",
         desk.vpj("balance", "V002")["points"], after)
 
+    # Void the redemption: the points and the stock come back.
+    d.find_element(By.ID, "void-reason").send_keys("登记错误" + Keys.ENTER)
+    desk.notice_has("已作废", "the void")
+    is_("voided: the balance is back", desk.vpj("balance", "V002")["points"],
+        points)
+    items = desk.vpj("catalog", "list", "--station", "S01")["items"]
+    is_("... and the stock", [i["stock"] for i in items if
+                              i["code"] == "T1"], [a.stock])
+
+    # Restock from the catalogue screen (the number asked in a prompt).
+    desk.go("#catalog", "#catalog-add")
+    desk.wait(lambda: d.find_elements(By.CSS_SELECTOR,
+                                      "#catalog-list tbody button"),
+              "the catalogue")
+    d.find_element(By.CSS_SELECTOR, "#catalog-list tbody button").click()
+    alert = d.switch_to.alert
+    alert.send_keys("3")
+    alert.accept()
+    desk.notice_has("库存 %d" % (a.stock + 3), "the restock")
+    items = desk.vpj("catalog", "list", "--station", "S01")["items"]
+    is_("restocked in the ledger", [i["stock"] for i in items if
+                                    i["code"] == "T1"], [a.stock + 3])
+    desk.shot("catalog")
+
     # The report, on screen as the command line has it.
     desk.go("#report", "#report-form")
     d.execute_script("document.getElementById('period').value = "
@@ -322,9 +346,27 @@ def daily_job(desk, a):
         csv.replace("\r\n", "\n"), cli.replace("\r\n", "\n"))
     desk.shot("report")
 
-    # Every request the page signed passed the daemon's signature check.
+    # Consent withdrawn on the volunteer's page: the phone is erased.
+    desk.go("#volunteer/V001", "#update")
+    d.find_element(By.ID, "u-consent").click()
+    d.find_element(By.CSS_SELECTOR, "#update button").click()
+    d.switch_to.alert.accept()
+    desk.notice_has("已更新", "the update")
+    v = desk.vpj("volunteer", "show", "V001")
+    is_("consent withdrawn in the ledger, the phone erased",
+        (v["consent"], "phone" in v), (False, False))
+
+    # English is a switch away; Chinese is the default.
     desk.go("#volunteer/V002", "#facts")
     desk.shot("volunteer")
+    d.find_element(By.ID, "lang").click()
+    desk.wait(lambda: "Check-in board" in d.find_element(By.ID, "nav").text,
+              "English")
+    like("English: the volunteer's page", d.find_element(
+        By.TAG_NAME, "main").text, "Service hours")
+    d.find_element(By.ID, "lang").click()
+    desk.wait(lambda: "签到台" in d.find_element(By.ID, "nav").text,
+              "Chinese again")
     desk.go("#help", "#help-new")
     desk.shot("help")
 
