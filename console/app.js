@@ -14,6 +14,7 @@ import * as redeem from './redeem.js';
 import * as catalog from './catalog.js';
 import * as help from './help.js';
 import * as report from './report.js';
+import * as print from './print.js';
 
 const screens = [
 	['checkin', 'Check-in board', checkin],
@@ -22,6 +23,7 @@ const screens = [
 	['catalog', 'Catalogue', catalog],
 	['help', 'Points for help', help],
 	['report', 'Reports', report],
+	['print', 'Certificates and cards', print],
 	['key', 'Station key', keyScreen],
 ];
 
@@ -47,6 +49,7 @@ async function route() {
 	document.title = t('Volunteer points station') + ' · ' + t(screen[1]);
 	fill(document.getElementById('title'), t('Volunteer points station'));
 	notice('');
+	delete document.body.dataset.print;
 	main.replaceChildren();
 	try {
 		await screen[2].show(main, { key, id, rest: rest.map(decodeURIComponent),

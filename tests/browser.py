@@ -27,6 +27,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from datetime import datetime
 
 from selenium import webdriver
@@ -148,6 +149,23 @@ class Desk:
     def shot(self, name):
         if self.a.shots:
             self.d.save_screenshot(os.path.join(self.a.shots, name + ".png"))
+
+
+def zbar(desk, sel, name):
+    """What zbarimg reads from the QR code the page drew at sel."""
+    path = os.path.join(desk.a.tmp, name + ".png")
+    # Four pixels a module, as a printer gives it at least.
+    desk.d.execute_script("""
+        const svg = document.querySelector(arguments[0]);
+        const n = svg.viewBox.baseVal.width * 4 + 'px';
+        svg.style.width = n;
+        svg.style.height = n;
+        svg.scrollIntoView();""", sel)
+    desk.css(sel).screenshot(path)
+    p = subprocess.run(["zbarimg", "--raw", "-q", "--nodbus",
+                        "-Sdisable", "-Sqrcode.enable", path],
+                       capture_output=True, text=True)
+    return p.stdout.rstrip("\n")
 
 
 def signer_vector(desk):
@@ -356,14 +374,45 @@ def daily_job(desk, a):
     is_("consent withdrawn in the ledger, the phone erased",
         (v["consent"], "phone" in v), (False, False))
 
+    # A certificate with its QR code, and a card: what a scanner reads.
+    desk.go("#print", "#cert-form")
+    is_("the certificate's volunteer field has the focus",
+        d.switch_to.active_element.get_attribute("id"), "cert-volunteer")
+    desk.scan("V002")
+    desk.wait(lambda: d.find_elements(By.CSS_SELECTOR,
+                                      "#certificate svg.qr"),
+              "the certificate")
+    number = re.search(r"C-\d{4}-\d+", d.find_element(
+        By.ID, "certificate").text)
+    jws = zbar(desk, "#certificate svg.qr", "cert")
+    path = os.path.join(a.tmp, "scanned.jws")
+    with open(path, "w") as f:
+        f.write(jws)
+    pub = os.path.join(a.tmp, "public-key.json")
+    with open(pub, "w") as f:
+        f.write(urllib.request.urlopen(
+            "http://127.0.0.1:%d/v1/public-key" % a.port).read().decode())
+    out = desk.vp("certificate", "verify", path, "--pubkey", pub, ok=False)
+    like("the certificate's QR code holds a JWS the client verifies",
+         out, number.group(0) if number else "(no number on the page)")
+    desk.shot("certificate")
+    desk.go("#print", "#card-form")
+    d.find_element(By.ID, "card-numbers").send_keys("V001, V002" +
+                                                      Keys.ENTER)
+    desk.wait(lambda: len(d.find_elements(By.CSS_SELECTOR,
+                                          "#cards svg.qr")) == 2, "the cards")
+    is_("a card's QR code holds the number alone",
+        zbar(desk, "#cards .card:nth-child(2) svg.qr", "card"), "V002")
+    desk.shot("cards")
+
     # English is a switch away; Chinese is the default.
     desk.go("#volunteer/V002", "#facts")
     desk.shot("volunteer")
     d.find_element(By.ID, "lang").click()
-    desk.wait(lambda: "Check-in board" in d.find_element(By.ID, "nav").text,
-              "English")
-    like("English: the volunteer's page", d.find_element(
-        By.TAG_NAME, "main").text, "Service hours")
+    desk.wait(lambda: "Service hours" in d.find_element(
+        By.TAG_NAME, "main").text, "the page in English")
+    like("English: the navigation", d.find_element(By.ID, "nav").text,
+         "Check-in board")
     d.find_element(By.ID, "lang").click()
     desk.wait(lambda: "签到台" in d.find_element(By.ID, "nav").text,
               "Chinese again")
