@@ -416,7 +416,29 @@ def daily_job(desk, a):
     d.find_element(By.ID, "lang").click()
     desk.wait(lambda: "签到台" in d.find_element(By.ID, "nav").text,
               "Chinese again")
+    # Points for help: asked, accepted, completed from the board.
     desk.go("#help", "#help-new")
+    d.find_element(By.ID, "h-requester").send_keys("V002")
+    d.find_element(By.ID, "h-points").send_keys("2")
+    d.find_element(By.ID, "h-description").send_keys("买菜" + Keys.ENTER)
+    desk.notice_has("已发布", "the help request")
+    for verb, answer in (("接受", "V001"), ("完成", "30")):
+        desk.wait(lambda: [b for b in d.find_elements(
+            By.CSS_SELECTOR, "#help-board button") if b.text == verb],
+            "the button " + verb)[0].click()
+        alert = d.switch_to.alert
+        alert.send_keys(answer)
+        alert.accept()
+        desk.notice_has("互助请求", verb)
+        desk.wait(lambda: not [b for b in d.find_elements(
+            By.CSS_SELECTOR, "#help-board button") if b.text == verb],
+            "the board after " + verb)
+    done = desk.vpj("help", "list", "--status", "completed")
+    is_("the help request is completed in the ledger: V001 helped",
+        [(r["requester"], r["helper"], r["points"]) for r in
+         done["help_requests"]], [("V002", "V001", 2)])
+    is_("... and was paid the points", desk.vpj("balance", "V001")["points"],
+        2)
     desk.shot("help")
 
 
