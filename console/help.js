@@ -16,11 +16,14 @@ export async function show(main) {
 			return failed(e);
 		}
 		const act = (r, verb, body, what) => async () => {
+			const b = body();
 			try {
-				await api.write('POST', '/v1/help-requests/' + api.encode(r.id) + '/' + verb, body(), what);
+				await api.write('POST', '/v1/help-requests/' + api.encode(r.id) + '/' + verb, b, what);
 				notice(t('Help request %{id}: %{status}.', { id: r.id, status: t(verb) }), 'ok');
 			} catch (e) {
-				failed(e, { volunteer: r.requester, points: r.points });
+				// Accepting and completing are about the helper.
+				failed(e, { volunteer: b.helper || r.helper || r.requester,
+				    points: r.points });
 			}
 			render();
 		};

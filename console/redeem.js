@@ -7,7 +7,7 @@ import { t } from './i18n.js';
 import { h, fill, notice, failed, form, when } from './ui.js';
 
 export async function show(main, ctx) {
-	const items = (await api.get('/v1/catalog')).items || [];
+	let items = [];
 	const who = h('p', { id: 'who', class: 'muted' });
 	const receipt = h('div', { id: 'receipt-box' });
 	let volunteer = null;
@@ -25,10 +25,18 @@ export async function show(main, ctx) {
 		}
 	};
 	const vin = h('input', { id: 'r-volunteer', name: 'volunteer', autofocus: true, autocomplete: 'off' });
-	const pick = h('select', { id: 'r-item', name: 'item' }, items.map((i) =>
-	    h('option', { value: i.code, disabled: i.stock < 1 },
-	    t('%{name}: %{price} points, %{stock} in stock',
-	    { name: i.name, price: i.price, stock: i.stock }))));
+	const pick = h('select', { id: 'r-item', name: 'item' });
+	// The catalogue with its stock as it is now.
+	const stock = async () => {
+		const chosen = pick.value;
+		items = (await api.get('/v1/catalog')).items || [];
+		fill(pick, items.map((i) =>
+		    h('option', { value: i.code, disabled: i.stock < 1,
+		    selected: i.code === chosen },
+		    t('%{name}: %{price} points, %{stock} in stock',
+		    { name: i.name, price: i.price, stock: i.stock }))));
+	};
+	await stock();
 	const qty = h('input', { id: 'r-quantity', name: 'quantity', type: 'number', min: 1, value: 1 });
 	main.append(h('h2', null, t('Redeem')),
 	    form({ id: 'redeem-who', class: 'scanbar' }, () => {
@@ -49,6 +57,7 @@ export async function show(main, ctx) {
 			    { quantity: r.quantity, item_name: r.name, points: r.points, balance: r.balance }), 'ok');
 			fill(receipt, slip(r, volunteer));
 			await look(number);
+			await stock();
 		} catch (e) {
 			failed(e, { volunteer: number, item: item.code,
 			    item_name: item.name, quantity, price: item.price,

@@ -31,7 +31,8 @@ import urllib.request
 from datetime import datetime
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import (StaleElementReferenceException,
+                                        TimeoutException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -149,6 +150,27 @@ class Desk:
     def shot(self, name):
         if self.a.shots:
             self.d.save_screenshot(os.path.join(self.a.shots, name + ".png"))
+
+
+def click_text(d, sel, text):
+    """Click the element of sel whose text is text; False while there is
+    none, or while the page redraws it under the click."""
+    try:
+        for el in d.find_elements(By.CSS_SELECTOR, sel):
+            if el.text == text:
+                el.click()
+                return True
+    except StaleElementReferenceException:
+        pass
+    return False
+
+
+def texts(d, sel):
+    """The texts of the elements of sel; None while the page redraws."""
+    try:
+        return [el.text for el in d.find_elements(By.CSS_SELECTOR, sel)]
+    except StaleElementReferenceException:
+        return None
 
 
 def zbar(desk, sel, name):
@@ -384,6 +406,7 @@ def daily_job(desk, a):
               "the certificate")
     number = re.search(r"C-\d{4}-\d+", d.find_element(
         By.ID, "certificate").text)
+    desk.shot("certificate")
     jws = zbar(desk, "#certificate svg.qr", "cert")
     path = os.path.join(a.tmp, "scanned.jws")
     with open(path, "w") as f:
@@ -395,15 +418,14 @@ def daily_job(desk, a):
     out = desk.vp("certificate", "verify", path, "--pubkey", pub, ok=False)
     like("the certificate's QR code holds a JWS the client verifies",
          out, number.group(0) if number else "(no number on the page)")
-    desk.shot("certificate")
     desk.go("#print", "#card-form")
     d.find_element(By.ID, "card-numbers").send_keys("V001, V002" +
                                                       Keys.ENTER)
     desk.wait(lambda: len(d.find_elements(By.CSS_SELECTOR,
                                           "#cards svg.qr")) == 2, "the cards")
+    desk.shot("cards")
     is_("a card's QR code holds the number alone",
         zbar(desk, "#cards .card:nth-child(2) svg.qr", "card"), "V002")
-    desk.shot("cards")
 
     # English is a switch away; Chinese is the default.
     desk.go("#volunteer/V002", "#facts")
@@ -417,27 +439,28 @@ def daily_job(desk, a):
     desk.wait(lambda: "签到台" in d.find_element(By.ID, "nav").text,
               "Chinese again")
     # Points for help: asked, accepted, completed from the board.
+    desk.vp("volunteer", "add", "V004", "--name", "赵六", "--community",
+            "C01")
     desk.go("#help", "#help-new")
     d.find_element(By.ID, "h-requester").send_keys("V002")
     d.find_element(By.ID, "h-points").send_keys("2")
     d.find_element(By.ID, "h-description").send_keys("买菜" + Keys.ENTER)
     desk.notice_has("已发布", "the help request")
-    for verb, answer in (("接受", "V001"), ("完成", "30")):
-        desk.wait(lambda: [b for b in d.find_elements(
-            By.CSS_SELECTOR, "#help-board button") if b.text == verb],
-            "the button " + verb)[0].click()
+    for verb, answer in (("接受", "V004"), ("完成", "30")):
+        desk.wait(lambda: click_text(d, "#help-board button", verb),
+                  "the button " + verb)
         alert = d.switch_to.alert
         alert.send_keys(answer)
         alert.accept()
         desk.notice_has("互助请求", verb)
-        desk.wait(lambda: not [b for b in d.find_elements(
-            By.CSS_SELECTOR, "#help-board button") if b.text == verb],
-            "the board after " + verb)
+        desk.wait(lambda: texts(d, "#help-board button") is not None and
+                  verb not in texts(d, "#help-board button"),
+                  "the board after " + verb)
     done = desk.vpj("help", "list", "--status", "completed")
-    is_("the help request is completed in the ledger: V001 helped",
+    is_("the help request is completed in the ledger: V004 helped",
         [(r["requester"], r["helper"], r["points"]) for r in
-         done["help_requests"]], [("V002", "V001", 2)])
-    is_("... and was paid the points", desk.vpj("balance", "V001")["points"],
+         done["help_requests"]], [("V002", "V004", 2)])
+    is_("... and was paid the points", desk.vpj("balance", "V004")["points"],
         2)
     desk.shot("help")
 
