@@ -200,6 +200,13 @@ const zh = {
 	'This station key is not enrolled, or has been revoked.': '此站点密钥未登记或已被撤销。',
 	'This help request is no longer open.': '此互助请求已结束。',
 	'The request was refused (%{status}).': '请求被拒绝（%{status}）。',
+	'The clock of this computer is off by more than a few minutes: set it right, then try again.': '本机时钟误差过大，请校准时间后重试。',
+	'The page was opened under a name the server does not answer to: open it by the server\'s own address.': '本页面的访问地址不是服务器登记的名称，请使用服务器的正式地址打开。',
+	'%{closed_month} is closed: nothing dated before %{open_from} can be recorded or changed. The open month is %{open_month}.': '%{closed_month} 已结账：%{open_from} 之前的记录不能再录入或更改。当前开放月份为 %{open_month}。',
+	'That month is closed: nothing dated in it can be recorded or changed.': '该月份已结账：不能再录入或更改该月的记录。',
+	'That date is too far back for a station key; an admin key can record it.': '日期太早，服务站密钥不能补录；请管理员补录。',
+	'A shift lasts at least one whole minute.': '一次服务至少一整分钟。',
+	'A time given is in the future.': '所填时间晚于当前时间。',
 };
 
 // Refusal templates by problem type slug, most specific first.
@@ -225,6 +232,18 @@ const refusals = {
 	'key-unknown': ['This station key is not enrolled, or has been revoked.'],
 	'key-revoked': ['This station key is not enrolled, or has been revoked.'],
 	'help-resolved': ['This help request is no longer open.'],
+	'signature-too-old': ['The clock of this computer is off by more than a few minutes: set it right, then try again.'],
+	'signature-in-future': ['The clock of this computer is off by more than a few minutes: set it right, then try again.'],
+	'signature-expired': ['The clock of this computer is off by more than a few minutes: set it right, then try again.'],
+	'wrong-authority': ['The page was opened under a name the server does not answer to: open it by the server\'s own address.'],
+	'month-closed': [
+	    '%{closed_month} is closed: nothing dated before %{open_from} can be recorded or changed. The open month is %{open_month}.',
+	    'That month is closed: nothing dated in it can be recorded or changed.'],
+	'back-entry-window': ['That date is too far back for a station key; an admin key can record it.'],
+	'shift-too-short': ['A shift lasts at least one whole minute.'],
+	'start-in-future': ['A time given is in the future.'],
+	'end-in-future': ['A time given is in the future.'],
+	'date-in-future': ['A time given is in the future.'],
 };
 
 // The report's columns (client/headings.c), [English, Chinese].

@@ -229,6 +229,34 @@ def signer_vector(desk):
         "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:")
 
 
+def sentences(desk):
+    """Refusals said from their type and RFC 9457 members (console/i18n.js):
+    the problem's members win over what the page knew of its request."""
+    got = desk.d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import('./i18n.js').then((i) => {
+            const p = { type: 'urn:vpoints:problem:insufficient-points',
+                status: 409, detail: 'V9 has 3 points; 2 x Towel costs 30.',
+                volunteer: 'V9', balance: 3, quantity: 2,
+                item_name: '毛巾', cost: 30 };
+            done([i.say(p, { balance: 99 }),
+                i.say({ type: 'urn:vpoints:problem:signature-too-old',
+                    status: 401 }),
+                i.say({ type: 'urn:vpoints:problem:teapot', status: 418,
+                    detail: 'Short and stout.' })]);
+        }, (e) => done(String(e)));
+    """)
+    is_("a refusal's members make its sentence, over the page's context",
+        got[0] if isinstance(got, list) else got,
+        "V9 现有 3 积分；2 × 毛巾 需要 30 积分。")
+    is_("a clock refusal says what to do",
+        got[1] if isinstance(got, list) else got,
+        "本机时钟误差过大，请校准时间后重试。")
+    is_("a type the console does not know: the status and the detail",
+        got[2] if isinstance(got, list) else got,
+        "请求被拒绝（418）。 Short and stout.")
+
+
 def daily_job(desk, a):
     d = desk.d
     # The key: made by the page, enrolled by the command line.
@@ -533,6 +561,7 @@ def main():
     try:
         desk.ready()
         signer_vector(desk)
+        sentences(desk)
         desk.collect_logs()
         daily_job(desk, a)
         desk.collect_logs()
