@@ -9,6 +9,7 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/i18n.h"
 #include "client/table.h"
 #include "keyfile.h"
 #include "wire.h"
@@ -87,17 +88,17 @@ station_jwk(const char *path, unsigned char *pk, char *err, size_t errlen)
 	crv = json_string_value(json_object_get(jwk, "crv"));
 	x = json_string_value(json_object_get(jwk, "x"));
 	if (json_object_get(jwk, "d") != NULL)
-		snprintf(err, errlen, "%s: the JWK holds a private key (\"d\"); "
-		    "give its public half only", path);
+		snprintf(err, errlen, _("%s: the JWK holds a private key "
+		    "(\"d\"); give its public half only"), path);
 	else if (kty == NULL || crv == NULL || strcmp(kty, "OKP") != 0 ||
 	    strcmp(crv, "Ed25519") != 0 || x == NULL)
-		snprintf(err, errlen, "%s: not an Ed25519 JWK (kty OKP, crv "
-		    "Ed25519, x)", path);
+		snprintf(err, errlen, _("%s: not an Ed25519 JWK (kty OKP, "
+		    "crv Ed25519, x)"), path);
 	else if (sodium_base642bin(pk, SIG_PUBLICKEYBYTES, x, strlen(x), NULL,
 	    &len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    len != SIG_PUBLICKEYBYTES)
-		snprintf(err, errlen, "%s: the JWK's x is not base64url of 32 "
-		    "bytes", path);
+		snprintf(err, errlen, _("%s: the JWK's x is not base64url of "
+		    "32 bytes"), path);
 	else
 		rc = 0;
 	json_decref(doc);

@@ -120,3 +120,15 @@ done
 s=$(http_status GET /console/added.js)
 is "... served after SIGHUP" "$s" 200
 is "... its bytes" "$(http_body)" 'export const added = 1;'
+
+# The page's key is enrolled as a JWK; the client refuses what is not a
+# public Ed25519 one, before sending anything (exit 65).
+x=$("$VPOINTS" keygen --out "$T_DIR/k.key" >/dev/null && sed -n 's/^public //p' "$T_DIR/k.key.pub")
+printf '{"kty":"OKP","crv":"Ed25519","x":"%s","d":"AAAA"}' "$x" >"$T_DIR/d.jwk"
+printf '{"kty":"OKP","crv":"X25519","x":"%s"}' "$x" >"$T_DIR/x.jwk"
+printf '{"kty":"OKP","crv":"Ed25519","x":"%s"}' "${x:0:20}" >"$T_DIR/short.jwk"
+for f in d x short; do
+	vp --key "$T_DIR/k.key" station add S9 --name S9 --community C9 --pubkey "$T_DIR/$f.jwk" 2>"$T_DIR/err"
+	is "station add refuses $f.jwk (65)" "$?" 65
+	like "... and says why" "$(cat "$T_DIR/err")" "$f.jwk: "
+done
