@@ -115,20 +115,36 @@ export function onOutbox(fn) {
 }
 
 // A signed write (POST or PATCH) of body; what says, for people, what it
-// was. With queue (as the client's outbox: registrations, paper records,
-// check-ins and check-outs, whose times are in the body) a write that
-// gets no answer (or a 5xx) goes to the outbox and Queued is thrown;
-// otherwise NoAnswer.
+// was. With queue, a write that gets no answer at all goes to the
+// outbox and Queued is thrown, by the rules of the client's outbox
+// (client/offline.c): only registrations, paper records, check-ins and
+// check-outs, whose times are in their bodies; never one with an ID
+// number, which no station keeps; an answer, even 5xx, is an answer.
+// Otherwise no answer throws NoAnswer.
 export async function write(method, path, body, what = '', queue = false) {
 	const entry = { idem: crypto.randomUUID(), method, path,
 	    body: JSON.stringify(body || {}), what, at: new Date().toISOString() };
-	return send(entry, true, queue);
+	let resp;
+	try {
+		resp = await exchange(method, path, '', entry.body, entry.idem,
+		    'application/json');
+	} catch (e) {
+		if (!(e instanceof NoAnswer) || !queue ||
+		    (body && body.id_number !== undefined))
+			throw e;
+		await store.put('outbox', entry);
+		changed();
+		throw new Queued(entry);
+	}
+	return answer(resp, 'application/json');
 }
 
-// Whether an answer is final: not a 5xx, nor the same write still in
-// flight (409 request-in-flight), which a later attempt settles.
-async function final(resp) {
-	if (resp.status >= 500)
+// Whether a kept write's answer settles it: not when there was none, nor
+// a 5xx, 429 or 409 request-in-flight (try later), nor a 401 (the key or
+// the clock: nothing later would pass until it is mended).
+async function settled(resp) {
+	if (resp === undefined || resp.status >= 500 || resp.status === 429 ||
+	    resp.status === 401)
 		return false;
 	if (resp.status !== 409)
 		return true;
@@ -140,8 +156,9 @@ async function final(resp) {
 	}
 }
 
-// Send an entry; keep it in the outbox when it gets no final answer.
-async function send(entry, fresh, queue = true) {
+// Send a kept write again, signed afresh, same Idempotency-Key and body;
+// Queued when it stays kept.
+async function resend(entry) {
 	let resp;
 	try {
 		resp = await exchange(entry.method, entry.path, '', entry.body,
@@ -150,20 +167,10 @@ async function send(entry, fresh, queue = true) {
 		if (!(e instanceof NoAnswer))
 			throw e;
 	}
-	if (resp === undefined || !(await final(resp))) {
-		if (!queue)
-			throw new NoAnswer(resp === undefined ? 'no answer' :
-			    String(resp.status));
-		if (fresh) {
-			await store.put('outbox', entry);
-			changed();
-		}
+	if (!(await settled(resp)))
 		throw new Queued(entry);
-	}
-	if (!fresh) {
-		await store.del('outbox', entry.idem);
-		changed();
-	}
+	await store.del('outbox', entry.idem);
+	changed();
 	return answer(resp, 'application/json');
 }
 
@@ -192,13 +199,11 @@ export async function flush(report) {
 async function flushAll(report) {
 	for (const entry of await outbox()) {
 		try {
-			report(entry, await send(entry, false), null);
+			report(entry, await resend(entry), null);
 		} catch (e) {
 			if (e instanceof Queued)
 				return false;
 			if (e instanceof Refusal) {
-				await store.del('outbox', entry.idem);
-				changed();
 				report(entry, null, e);
 				continue;
 			}

@@ -49,7 +49,10 @@ function register() {
 	const f = form({ id: 'register', class: 'grid' }, async (el) => {
 		const v = (n) => el.elements[n].value.trim();
 		const consent = el.elements.consent.checked;
-		const body = { number: v('number'), name: v('name'), consent };
+		// The registration's date from this machine's clock, so that a
+		// kept one keeps it.
+		const body = { number: v('number'), name: v('name'), consent,
+		    registered_on: api.now().slice(0, 10) };
 		if (consent) {
 			for (const p of personal)
 				if (v(p) !== '')

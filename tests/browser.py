@@ -520,6 +520,21 @@ def offline(desk, a):
     desk.wait(lambda: "1 条记录等待发送" in foot.text, "the outbox")
     like("the page shows what is waiting", foot.text, "签到 V003")
     desk.shot("offline")
+    # A registration with an ID number is never kept in the browser.
+    desk.go("#volunteers", "#register")
+    d.find_element(By.ID, "r-number").send_keys("V005")
+    d.find_element(By.ID, "r-name").send_keys("钱七")
+    d.find_element(By.ID, "r-id").send_keys("110101199003077777" + Keys.ENTER)
+    desk.notice_has("服务器没有应答", "the registration not kept")
+    foot = d.find_element(By.ID, "outbox")
+    like("... only the check-in waits", foot.text, "1 条记录等待发送")
+    kept = d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import('./api.js').then((api) => api.outbox()).then((o) =>
+            done(o.map((e) => e.body).join(' ')), (e) => done(String(e)));
+    """)
+    result("110101199003077777" not in kept and "V003" in kept,
+           "no ID number in the browser's outbox", kept)
     scanned_before = time.time()
     with open(a.daemon_log, "a") as log:
         p = subprocess.Popen([a.vpointsd, "-c", a.daemon_conf], stdout=log,
