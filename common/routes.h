@@ -74,6 +74,8 @@
 	    "shift_checkout", WIRE_WRITE, "id")				\
 	R(SHIFT_CORRECT, "POST", "/v1/shifts/{}/corrections",		\
 	    "shift_correct", WIRE_WRITE, "id")				\
+	R(CHECKIN_LIST, "GET", "/v1/checkins", "checkin_list",		\
+	    WIRE_READ, NULL)						\
 	R(CATALOG_ADD, "POST", "/v1/catalog", "catalog_add", WIRE_WRITE, NULL) \
 	R(CATALOG_LIST, "GET", "/v1/catalog", "catalog_list", WIRE_READ, NULL) \
 	R(CATALOG_RESTOCK, "POST", "/v1/catalog/{}/restock",		\

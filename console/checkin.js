@@ -1,25 +1,16 @@
 // The check-in board: scan (or type) a volunteer's number and press
 // Enter: an open check-in is checked out, otherwise one is opened. The
-// board lists the open check-ins made at this desk, each checked out with
-// one button; a paper record is logged below.
+// board lists the open check-ins of the station's community (every desk
+// sees them all), each checked out with one button; a paper record is
+// logged below.
 
 import * as api from './api.js';
 import { t } from './i18n.js';
 import { h, fill, notice, failed, form, table, when, hours } from './ui.js';
 
-const BOARD = 'vpoints-console-board';	// open check-ins made here
-
-// The board's rows as kept in this browser.
-function board() {
-	try {
-		return JSON.parse(localStorage.getItem(BOARD)) || [];
-	} catch (e) {
-		return [];
-	}
-}
-
-function keep(rows) {
-	localStorage.setItem(BOARD, JSON.stringify(rows));
+// The open check-ins of the station's community, oldest first.
+async function board() {
+	return (await api.get('/v1/checkins')).checkins || [];
 }
 
 // The activities to choose from.
@@ -32,7 +23,6 @@ async function checkout(row) {
 	const shift = await api.write('POST', '/v1/shifts/' +
 	    api.encode(row.id) + '/checkout', { ended_at: api.now() },
 	    t('Check out %{volunteer}', { volunteer: row.volunteer }), true);
-	keep(board().filter((r) => r.id !== row.id));
 	notice(t('%{volunteer} checked out: %{minutes} minutes, %{points} points.',
 	    { volunteer: row.volunteer, minutes: shift.minutes,
 	    points: shift.points }), 'ok');
@@ -56,12 +46,9 @@ async function scanned(number, activity) {
 		if (!(e instanceof api.NoAnswer))
 			throw e;
 	}
-	const c = await api.write('POST', '/v1/shifts/checkin',
+	await api.write('POST', '/v1/shifts/checkin',
 	    { volunteer: number, activity, started_at },
 	    t('Check in %{volunteer}', { volunteer: number }), true);
-	keep(board().filter((r) => r.id !== c.id).concat([{ id: c.id,
-	    volunteer: number, name: v.name, activity,
-	    started_at: c.started_at }]));
 	notice(t('%{name} (%{volunteer}) checked in.', { name: v.name,
 	    volunteer: number }), 'ok');
 }
@@ -73,10 +60,17 @@ export async function show(main) {
 	const list = h('div', { id: 'board' });
 	const scan = h('input', { id: 'scan', autofocus: true, autocomplete: 'off',
 	    inputmode: 'text', placeholder: t('Scan a card or type a number, then Enter') });
-	const render = () => {
-		const rows = board();
+	const render = async () => {
+		let rows;
+		try {
+			rows = await board();
+		} catch (e) {
+			if (e instanceof api.NoAnswer)
+				return;
+			return failed(e);
+		}
 		fill(list, rows.length === 0 ? h('p', { class: 'muted' },
-		    t('No open check-ins at this desk.')) :
+		    t('No open check-ins.')) :
 		    table([
 			{ label: 'Number', value: (r) => r.volunteer },
 			{ label: 'Name', value: (r) => r.name },
@@ -90,7 +84,7 @@ export async function show(main) {
 				} catch (e) {
 					failed(e, { volunteer: r.volunteer });
 				}
-				render();
+				await render();
 				scan.focus();
 			    } }, t('Check out')) },
 		    ], rows, { class: 'board' }));
@@ -106,25 +100,14 @@ export async function show(main) {
 		} catch (e) {
 			failed(e, { volunteer: number });
 		}
-		render();
+		await render();
 		scan.focus();
 	    }, h('label', { for: 'activity' }, t('Activity')), select,
 		h('label', { for: 'scan' }, t('Volunteer')), scan,
 		h('button', null, t('Check in / out'))),
 	    h('h3', null, t('Open check-ins')), list,
 	    paper(acts));
-	render();
-	// Drop rows another desk or the command line has checked out.
-	for (const r of board()) {
-		try {
-			const open = (await api.get('/v1/shifts', { volunteer: r.volunteer, limit: 1 })).open || [];
-			if (!open.some((o) => o.id === r.id))
-				keep(board().filter((x) => x.id !== r.id));
-		} catch (e) {
-			break;
-		}
-	}
-	render();
+	await render();
 }
 
 // The form of a paper record: a completed shift entered afterwards.

@@ -78,7 +78,7 @@ const zh = {
 	'Name': '姓名',
 	'No answer from the server. Try again in a moment.': '服务器没有应答，请稍后再试。',
 	'No answer from the server: the write is kept and will be sent again.': '服务器没有应答：记录已暂存，将自动重新发送。',
-	'No open check-ins at this desk.': '本服务台暂无未签退的签到。',
+	'No open check-ins.': '暂无未签退的签到。',
 	'No open requests.': '暂无进行中的求助。',
 	'Nobody has that number or name.': '没有此编号或姓名的志愿者。',
 	'Nothing in this period.': '此期间没有数据。',

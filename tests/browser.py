@@ -307,6 +307,10 @@ def daily_job(desk, a):
     desk.go("#checkin", "#scan")
     is_("the scan field has the focus",
         d.switch_to.active_element.get_attribute("id"), "scan")
+    desk.wait(lambda: "李四" in d.find_element(By.ID, "board").text,
+              "the board")
+    like("the board shows the check-in another desk made", d.find_element(
+        By.ID, "board").text, "V002")
     desk.scan("V001")
     desk.notice_has("已签到", "the check-in")
     opened = desk.vpj("shift", "list", "V001")["open"]

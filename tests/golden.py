@@ -719,6 +719,13 @@ class Script:
           "/console/index.html")
         r("a file the console does not have", None, "GET",
           "/console/nothing.js")
+        # The check-in board: the open check-ins of a community.
+        r("the open check-ins of the station's community", S1, "GET",
+          "/v1/checkins")
+        r("the open check-ins of C01, asked by the admin", A, "GET",
+          "/v1/checkins", query="community=C01")
+        r("the open check-ins of another community", S1, "GET",
+          "/v1/checkins", query="community=C02")
         self.out.close()
         return 0
 
