@@ -24,6 +24,7 @@ static const struct heading headings[] = {
 	{ "history", NULL, "History", "变更记录" },
 	{ "transfers", NULL, "Transfers", "积分明细" },
 	{ "shifts", NULL, "Shifts", "服务记录" },
+	{ "checkins", NULL, "Open check-ins", "未签退" },
 	{ "items", NULL, "Catalogue", "兑换物品" },
 	{ "teams", NULL, "Teams", "队伍" },
 	{ "team", NULL, "Teams", "队伍" },
@@ -47,6 +48,8 @@ static const struct heading headings[] = {
 
 	/* Columns that read differently in some sheets. */
 	{ "volunteers", "name", "Name", "姓名" },
+	{ "checkins", "name", "Name", "姓名" },
+	{ "checkins", "id", "Check-in", "签到号" },
 	{ "duplicates", "resolved_at", "Resolved at", "处理时间" },
 	{ "volunteer", "name", "Name", "姓名" },
 	{ "certificate", "name", "Name", "姓名" },

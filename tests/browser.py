@@ -173,6 +173,12 @@ def texts(d, sel):
         return None
 
 
+def gone(d, sel, text):
+    """Whether no element of sel shows text (not while the page redraws)."""
+    t = texts(d, sel)
+    return t is not None and text not in t
+
+
 def zbar(desk, sel, name):
     """What zbarimg reads from the QR code the page drew at sel."""
     path = os.path.join(desk.a.tmp, name + ".png")
@@ -315,6 +321,12 @@ def daily_job(desk, a):
     desk.notice_has("已签到", "the check-in")
     opened = desk.vpj("shift", "list", "V001")["open"]
     is_("a scan of V001 opened a check-in", len(opened), 1)
+    board = desk.vpj("--key", a.station_key, "shift", "open")["checkins"]
+    is_("vpoints shift open at the other desk lists both, oldest first",
+        [(c["volunteer"], c["name"]) for c in board],
+        [("V002", "李四"), ("V001", "张三")])
+    desk.wait(lambda: "V001" in (texts(d, "#board td") or []),
+              "the board after the scan")
     desk.scan("V002")
     desk.notice_has("已签退", "the check-out")
     desk.shot("checkin")
@@ -485,8 +497,7 @@ def daily_job(desk, a):
         alert.send_keys(answer)
         alert.accept()
         desk.notice_has("互助请求", verb)
-        desk.wait(lambda: texts(d, "#help-board button") is not None and
-                  verb not in texts(d, "#help-board button"),
+        desk.wait(lambda: gone(d, "#help-board button", verb),
                   "the board after " + verb)
     done = desk.vpj("help", "list", "--status", "completed")
     is_("the help request is completed in the ledger: V004 helped",
