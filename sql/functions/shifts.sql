@@ -320,7 +320,9 @@ $$;
 
 -- GET /v1/checkins: the open check-ins, oldest first, with the
 -- volunteer's name, for the check-in board: a station key's community's;
--- an admin's of every community, or of the one named.
+-- an admin's of every community, or of the one named. The partial index
+-- checkins_volunteer_id_idx holds the open ones only, however many
+-- closed ones pile up.
 CREATE OR REPLACE FUNCTION vp_op_checkin_list(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
