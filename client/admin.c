@@ -5,11 +5,9 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sodium.h>
 
 #include "client/client.h"
 #include "client/cmd.h"
-#include "client/i18n.h"
 #include "client/table.h"
 #include "keyfile.h"
 #include "wire.h"
@@ -20,10 +18,12 @@ static const char community_about[] =
 
 static const char station_about[] =
 "Enrol a station's public key (vpoints format, PEM as openssl writes it,\n"
-"or a JWK as the browser console shows it) and print its key id; list\n"
-"stations; revoke every key of a station,\n"
-"which is refused from its next request on. All need an admin key. An\n"
-"admin station may leave out --community.\n";
+"or a JWK) and print its key id; list stations; revoke every key of a\n"
+"station, or with --key the one key, which is refused from its next\n"
+"request on. rotate enrols a new key for a station: both keys sign until\n"
+"the old one is revoked (a station holds at most two); a lost key is\n"
+"revoked and replaced the same way. All need an admin key. An admin\n"
+"station may leave out --community.\n";
 
 /* Print the community the daemon added. */
 static int
@@ -63,48 +63,6 @@ const struct cmd_entry cmd_community_entry = {
 	.nverbs = CMD_NITEMS(community_verbs),
 };
 
-/*
- * A public key as an RFC 8037 JWK ({"kty":"OKP","crv":"Ed25519","x"}),
- * as the browser console shows its key, or inside {"jwk":...}: 0 with
- * the key, -1 with err for a JWK that is not one, 1 for a file that is
- * no JSON object (another format).
- */
-static int
-station_jwk(const char *path, unsigned char *pk, char *err, size_t errlen)
-{
-	json_t *doc, *jwk;
-	const char *kty, *crv, *x;
-	size_t len;
-	int rc = -1;
-
-	doc = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
-	if (doc == NULL || !json_is_object(doc)) {
-		json_decref(doc);
-		return 1;
-	}
-	if ((jwk = json_object_get(doc, "jwk")) == NULL)
-		jwk = doc;
-	kty = json_string_value(json_object_get(jwk, "kty"));
-	crv = json_string_value(json_object_get(jwk, "crv"));
-	x = json_string_value(json_object_get(jwk, "x"));
-	if (json_object_get(jwk, "d") != NULL)
-		snprintf(err, errlen, _("%s: the JWK holds a private key "
-		    "(\"d\"); give its public half only"), path);
-	else if (kty == NULL || crv == NULL || strcmp(kty, "OKP") != 0 ||
-	    strcmp(crv, "Ed25519") != 0 || x == NULL)
-		snprintf(err, errlen, _("%s: not an Ed25519 JWK (kty OKP, "
-		    "crv Ed25519, x)"), path);
-	else if (sodium_base642bin(pk, SIG_PUBLICKEYBYTES, x, strlen(x), NULL,
-	    &len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    len != SIG_PUBLICKEYBYTES)
-		snprintf(err, errlen, _("%s: the JWK's x is not base64url of "
-		    "32 bytes"), path);
-	else
-		rc = 0;
-	json_decref(doc);
-	return rc;
-}
-
 /* The public key of --pubkey FILE, base64url as the daemon takes it. */
 static int
 station_pubkey(const struct cmd *c, const struct cmd_option *o,
@@ -112,14 +70,8 @@ station_pubkey(const struct cmd *c, const struct cmd_option *o,
 {
 	unsigned char pk[SIG_PUBLICKEYBYTES];
 	char b64[64], err[512];
-	int rc;
 
-	rc = station_jwk(path, pk, err, sizeof(err));
-	if (rc < 0) {
-		fprintf(stderr, "vpoints: %s: %s\n", cmd_what(c), err);
-		return WIRE_EXIT_DATAERR;
-	}
-	if (rc > 0 && keyfile_read_public(path, pk, err, sizeof(err)) != 0) {
+	if (keyfile_read_public(path, pk, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vpoints: %s: %s\n", cmd_what(c), err);
 		return WIRE_EXIT_DATAERR;
 	}
@@ -153,9 +105,9 @@ station_print_added(struct client *cl, const struct cmd *c, json_t *added)
 		abort();
 	sig_keyid(pk, keyid);
 	if (strcmp(client_str(added, "keyid"), keyid) != 0) {
-		fprintf(stderr, "vpoints: station add: the daemon's key id %s "
-		    "is not the key's thumbprint %s\n", client_str(added,
-		    "keyid"), keyid);
+		fprintf(stderr, "vpoints: %s: the daemon's key id %s "
+		    "is not the key's thumbprint %s\n", cmd_what(c),
+		    client_str(added, "keyid"), keyid);
 		return WIRE_EXIT_SOFTWARE;
 	}
 	if (!cl->json)
@@ -234,19 +186,35 @@ static const struct cmd_option station_add_options[] = {
 	CMD_END
 };
 
+static const struct cmd_option station_rotate_options[] = {
+	{ "pubkey", CMD_CUSTOM, .field = "public_key", .value = "FILE",
+	    .flags = CMD_REQUIRED, .parse = station_pubkey },
+	CMD_END
+};
+
+static const struct cmd_option station_revoke_options[] = {
+	CMD_OPT("key", CMD_STRING, "keyid", "KEYID", 0),
+	CMD_END
+};
+
 static const struct cmd_verb station_verbs[] = {
 	{ .name = "add", .args = cmd_code, .options = station_add_options,
 	    .op = WIRE_OP_STATION_ADD, .flags = CMD_PRINT_JSON,
 	    .check = station_check, .print = station_print_added },
 	{ .name = "list", .op = WIRE_OP_STATION_LIST, .flags = CMD_TABLES,
 	    .print = station_print_list },
-	{ .name = "revoke", .args = cmd_code, .op = WIRE_OP_STATION_REVOKE,
+	{ .name = "rotate", .args = cmd_code,
+	    .options = station_rotate_options,
+	    .op = WIRE_OP_STATION_KEY_ADD, .flags = CMD_PRINT_JSON,
+	    .print = station_print_added },
+	{ .name = "revoke", .args = cmd_code,
+	    .options = station_revoke_options, .op = WIRE_OP_STATION_REVOKE,
 	    .print = station_print_revoked },
 };
 
 const struct cmd_entry cmd_station_entry = {
 	.name = "station",
-	.summary = "enrol, list and revoke stations (admin)",
+	.summary = "enrol stations; list, rotate and revoke their keys (admin)",
 	.about = station_about,
 	.verbs = station_verbs,
 	.nverbs = CMD_NITEMS(station_verbs),

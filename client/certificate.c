@@ -10,6 +10,7 @@
 #include "client/client.h"
 #include "client/cmd.h"
 #include "client/html.h"
+#include "client/i18n.h"
 #include "client/jws.h"
 #include "client/qr.h"
 #include "client/table.h"
@@ -29,10 +30,13 @@ static const char certificate_about[] =
 "of the signed certificate; --png FILE writes that QR code alone. The QR\n"
 "code holds the JWS itself, or when that is too long for one, the JWS in\n"
 "base45 (VPJ1:...), which verify reads as well.\n"
-"verify: checks a JWS offline, without the daemon, with KEY: the JSON of\n"
-"vpointsd --print-public-key (or of the daemon's public-key route), a\n"
-"bare JWK, a PEM public key or a vpoints public key file. FILE holds the\n"
-"JWS or what a scanner read from the QR code; - is standard input.\n"
+"verify: checks a JWS offline, without the daemon, with --keys SET: the\n"
+"JWK Set of the daemon's current and earlier signing keys (GET\n"
+"/v1/public-keys), of which the JWS's kid picks one; or with --pubkey\n"
+"KEY: the JSON of vpointsd --print-public-key (or of the daemon's\n"
+"public-key route), a bare JWK, a PEM public key or a vpoints public key\n"
+"file. FILE holds the JWS or what a scanner read from the QR code; - is\n"
+"standard input.\n"
 "Prints the certificate and exits 0, or says why not and exits 1.\n"
 "show: what the daemon recorded of a certificate, revoked or not.\n"
 "revoke: withdraw a certificate, with the reason.\n";
@@ -241,27 +245,64 @@ certificate_print(struct client *cl, json_t *payload)
 	free(cols);
 }
 
-/* vpoints certificate verify FILE --pubkey KEY: offline. */
+/* The key that verifies jws: the one of --pubkey, or the one of the
+ * --keys JWK Set that the JWS's kid names. 0, or -1 having said why. */
+static int
+certificate_key(const struct cmd *c, const char *jws, unsigned char *pk,
+    char *keyid)
+{
+	const char *keys = cmd_get(c, "keys"), *pubkey = cmd_get(c, "pubkey");
+	const char *path = keys != NULL ? keys : pubkey;
+	char err[300], *text, *kid = NULL;
+	int rc = -1, found;
+
+	if ((text = certificate_slurp(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "vpoints: certificate verify: %s\n", err);
+		return -1;
+	}
+	if (keys == NULL && !jws_is_set(text)) {
+		if (jws_public_key(text, pk, keyid, err, sizeof(err)) != 0)
+			goto bad;
+		rc = 0;
+		goto done;
+	}
+	if ((found = jws_set_key(text, NULL, pk, err, sizeof(err))) < 0)
+		goto bad;
+	if ((kid = jws_kid(jws)) == NULL) {
+		fprintf(stderr, _("vpoints: certificate verify: the JWS names "
+		    "no key (kid), so no key of %s can be chosen\n"), path);
+		goto done;
+	}
+	if ((found = jws_set_key(text, kid, pk, err, sizeof(err))) != 0) {
+		fprintf(stderr, _("vpoints: certificate verify: signed by key "
+		    "%.60s, which is none of the keys in %s\n"), kid, path);
+		goto done;
+	}
+	sig_keyid(pk, keyid);
+	rc = 0;
+	goto done;
+bad:
+	fprintf(stderr, "vpoints: certificate verify: %s: %s\n", path, err);
+done:
+	free(kid);
+	free(text);
+	return rc;
+}
+
+/* vpoints certificate verify FILE --keys SET | --pubkey KEY: offline. */
 static int
 certificate_verify(struct client *cl, struct cmd *c)
 {
 	unsigned char pk[SIG_PUBLICKEYBYTES];
-	char keyid[SIG_KEYID_LEN + 1], err[300], *key_text = NULL;
+	char keyid[SIG_KEYID_LEN + 1], err[300];
 	char *jws = NULL, *payload = NULL, *unpacked;
-	const char *pubkey = cmd_get(c, "pubkey"), *file = cmd_arg(c, 0);
+	const char *file = cmd_arg(c, 0);
 	enum jws_status st;
 	json_t *doc = NULL;
 	size_t len;
 	bool base45;
 	int rc = WIRE_EXIT_FAILURE;
 
-	if ((key_text = certificate_slurp(pubkey, err, sizeof(err))) == NULL)
-		goto fail;
-	if (jws_public_key(key_text, pk, keyid, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vpoints: certificate verify: %s: %s\n",
-		    pubkey, err);
-		goto done;
-	}
 	if ((jws = certificate_slurp(file, err, sizeof(err))) == NULL)
 		goto fail;
 	/* A file of one line: its line end is no part of the JWS, nor is
@@ -283,6 +324,8 @@ certificate_verify(struct client *cl, struct cmd *c)
 		free(jws);
 		jws = unpacked;
 	}
+	if (certificate_key(c, jws, pk, keyid) != 0)
+		goto done;
 	if ((st = jws_verify(jws, pk, &payload, &len)) != JWS_OK) {
 		fprintf(stderr, "vpoints: certificate verify: %s: %s\n",
 		    file, jws_status_text(st));
@@ -312,8 +355,16 @@ done:
 	json_decref(doc);
 	free(payload);
 	free(jws);
-	free(key_text);
 	return rc;
+}
+
+/* One source of keys: --keys or --pubkey. */
+static const char *
+certificate_verify_check(const struct cmd *c)
+{
+	if ((cmd_get(c, "keys") == NULL) == (cmd_get(c, "pubkey") == NULL))
+		return "wants --keys SET or --pubkey KEY";
+	return NULL;
 }
 
 static const struct cmd_option certificate_number[] = {
@@ -342,7 +393,8 @@ static const struct cmd_option certificate_verify_args[] = {
 };
 
 static const struct cmd_option certificate_verify_options[] = {
-	CMD_OPT("pubkey", CMD_STRING, NULL, "KEY", CMD_REQUIRED),
+	CMD_OPT("keys", CMD_STRING, NULL, "SET", 0),
+	CMD_OPT("pubkey", CMD_STRING, NULL, "KEY", 0),
 	CMD_END
 };
 
@@ -358,7 +410,7 @@ static const struct cmd_verb certificate_verbs[] = {
 	    .check = certificate_check, .print = certificate_print_issued },
 	{ .name = "verify", .args = certificate_verify_args,
 	    .options = certificate_verify_options, .flags = CMD_LOCAL,
-	    .run = certificate_verify },
+	    .check = certificate_verify_check, .run = certificate_verify },
 	{ .name = "show", .args = certificate_number,
 	    .op = WIRE_OP_CERTIFICATE_GET, CMD_RECORD(certificate_fields) },
 	{ .name = "revoke", .args = certificate_number,

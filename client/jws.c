@@ -14,7 +14,6 @@
 #include "xmalloc.h"
 
 #define JWS_ALG_EDDSA	"EdDSA"
-#define JWS_B64_32	43	/* unpadded base64url of 32 bytes */
 #define JWS_B45_BASE	45
 
 /* RFC 9285: the characters of a QR code's alphanumeric mode. */
@@ -294,82 +293,108 @@ jws_unbase45(const char *text, char **compact)
 	return JWS_OK;
 }
 
-/* A string member of a JSON object, or "". */
-static const char *
-jws_member(json_t *obj, const char *key)
-{
-	const char *s = json_string_value(json_object_get(obj, key));
-
-	return s != NULL ? s : "";
-}
-
-/* An Ed25519 JWK ({"kty":"OKP","crv":"Ed25519","x"}) into public_key. */
-static int
-jws_jwk(json_t *jwk, unsigned char *public_key, char *err, size_t errlen)
-{
-	const char *x = jws_member(jwk, "x");
-	size_t n;
-
-	if (strcmp(jws_member(jwk, "kty"), "OKP") != 0 ||
-	    strcmp(jws_member(jwk, "crv"), "Ed25519") != 0) {
-		snprintf(err, errlen, "not an Ed25519 JWK (kty OKP, crv "
-		    "Ed25519)");
-		return -1;
-	}
-	if (strlen(x) != JWS_B64_32 ||
-	    sodium_base642bin(public_key, SIG_PUBLICKEYBYTES, x, strlen(x),
-	    NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    n != SIG_PUBLICKEYBYTES) {
-		snprintf(err, errlen, "the JWK's x is not base64url of 32 "
-		    "bytes");
-		return -1;
-	}
-	return 0;
-}
-
 /* A public key from text: the JSON of the public-key route
- * (WIRE_OP_PUBLIC_KEY) or a bare JWK (a given keyid must be the key's
- * thumbprint), else vpoints' public key format, PEM or bare base64url.
- * keyid, when not NULL, receives the key's id (SIG_KEYID_LEN + 1
- * bytes). */
+ * (WIRE_OP_PUBLIC_KEY), a bare JWK, vpoints' public key format, PEM or
+ * bare base64url (keyfile_parse_public). keyid, when not NULL, receives
+ * the key's id (SIG_KEYID_LEN + 1 bytes). */
 int
 jws_public_key(const char *text, unsigned char *public_key, char *keyid,
     char *err, size_t errlen)
 {
-	char thumbprint[SIG_KEYID_LEN + 1];
-	json_t *doc, *jwk, *given;
-	int rc = -1;
-
-	text += strspn(text, " \t\r\n");
-	if (*text != '{') {
-		if (keyfile_parse_public(text, public_key, err, errlen) != 0)
-			return -1;
-		if (keyid != NULL)
-			sig_keyid(public_key, keyid);
-		return 0;
-	}
-	if ((doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL)) == NULL) {
-		snprintf(err, errlen, "not valid JSON");
+	if (keyfile_parse_public(text, public_key, err, errlen) != 0)
 		return -1;
-	}
-	jwk = json_object_get(doc, "jwk");
-	if (jwk == NULL)
-		jwk = doc;
-	if (jws_jwk(jwk, public_key, err, errlen) != 0)
-		goto done;
-	sig_keyid(public_key, thumbprint);
-	given = json_object_get(doc, "keyid");
-	if (given != NULL && (!json_is_string(given) ||
-	    strcmp(json_string_value(given), thumbprint) != 0)) {
-		snprintf(err, errlen, "keyid %s is not the key's thumbprint "
-		    "%s", json_is_string(given) ? json_string_value(given) :
-		    "(not a string)", thumbprint);
-		goto done;
-	}
 	if (keyid != NULL)
-		memcpy(keyid, thumbprint, sizeof(thumbprint));
-	rc = 0;
+		sig_keyid(public_key, keyid);
+	return 0;
+}
+
+/* The "kid" of a JWS's protected header, in a new string; NULL when the
+ * header is not a JSON object or names no key. The signature is not
+ * checked: this only picks the key to check it with. */
+char *
+jws_kid(const char *compact)
+{
+	unsigned char *header;
+	const char *dot = strchr(compact, '.');
+	size_t len;
+	json_t *doc;
+	char *kid = NULL;
+
+	if (dot == NULL || (header = jws_decode(compact,
+	    (size_t)(dot - compact), &len)) == NULL)
+		return NULL;
+	doc = json_loadb((const char *)header, len, JSON_REJECT_DUPLICATES,
+	    NULL);
+	if (json_is_string(json_object_get(doc, "kid")))
+		kid = xstrdup(json_string_value(json_object_get(doc, "kid")));
+	json_decref(doc);
+	free(header);
+	return kid;
+}
+
+/*
+ * The key that kid names in a JWK Set (RFC 7517, {"keys":[...]}, as GET
+ * /v1/public-keys gives it), into public_key: 0 when found, 1 when no key
+ * of the set has that kid, -1 with err when the text is not a JWK Set of
+ * Ed25519 keys each named by its thumbprint (keyfile_parse_public checks
+ * every key, so a set that names a key by another's id is refused as a
+ * whole). A NULL kid checks the set only.
+ */
+int
+jws_set_key(const char *text, const char *kid, unsigned char *public_key,
+    char *err, size_t errlen)
+{
+	unsigned char pk[SIG_PUBLICKEYBYTES];
+	char why[256], *one;
+	json_t *doc, *keys, *jwk;
+	size_t i;
+	int rc = 1;
+
+	doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	keys = json_object_get(doc, "keys");
+	if (!json_is_array(keys) || json_array_size(keys) == 0) {
+		snprintf(err, errlen, "not a JWK Set (a JSON object with a "
+		    "\"keys\" array)");
+		rc = -1;
+		goto done;
+	}
+	json_array_foreach(keys, i, jwk) {
+		if (!json_is_object(jwk) || json_object_get(jwk, "kid") ==
+		    NULL) {
+			snprintf(err, errlen, "key %zu of the set has no kid",
+			    i + 1);
+			rc = -1;
+			goto done;
+		}
+		if ((one = json_dumps(jwk, JSON_COMPACT)) == NULL)
+			abort();
+		if (keyfile_parse_public(one, pk, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "key %zu of the set: %s", i + 1,
+			    why);
+			free(one);
+			rc = -1;
+			goto done;
+		}
+		free(one);
+		if (kid != NULL && rc == 1 && strcmp(json_string_value(
+		    json_object_get(jwk, "kid")), kid) == 0) {
+			memcpy(public_key, pk, sizeof(pk));
+			rc = 0;
+		}
+	}
 done:
 	json_decref(doc);
 	return rc;
+}
+
+/* Whether text is a JWK Set rather than one key: a JSON object with
+ * "keys". */
+int
+jws_is_set(const char *text)
+{
+	json_t *doc = json_loads(text, 0, NULL);
+	int set = json_object_get(doc, "keys") != NULL;
+
+	json_decref(doc);
+	return set;
 }

@@ -4,8 +4,9 @@
  * "header.payload". Verification only: the daemon signs. Also reads the
  * daemon's public key as GET /v1/public-key and vpointsd
  * --print-public-key give it ({"keyid","jwk":{"kty":"OKP","crv":"Ed25519",
- * "x"}}), as a bare JWK, or as keyfile_parse_public reads it. Pure: no
- * files, no network, no clock.
+ * "x"}}), as a bare JWK, or as keyfile_parse_public reads it, and picks
+ * the key of a JWK Set (GET /v1/public-keys) that a JWS's kid names.
+ * Pure: no files, no network, no clock.
  *
  * The base45 form carries a JWS in a QR code's alphanumeric mode, in a
  * fifth fewer bits than its base64url in byte mode: JWS_BASE45_PREFIX and
@@ -44,5 +45,9 @@ char		*jws_base45(const char *compact);
 enum jws_status	 jws_unbase45(const char *text, char **compact);
 int		 jws_public_key(const char *text, unsigned char *public_key,
 		    char *keyid, char *err, size_t errlen);
+char		*jws_kid(const char *compact);
+int		 jws_set_key(const char *text, const char *kid,
+		    unsigned char *public_key, char *err, size_t errlen);
+int		 jws_is_set(const char *text);
 
 #endif

@@ -1,4 +1,5 @@
 #include "config.h"
+#include "version.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ main(int argc, char **argv)
 		rc = WIRE_EXIT_OK;
 		goto done;
 	case CMD_VERSION:
-		printf("vpoints %s\n", PACKAGE_VERSION);
+		printf("vpoints %s\n", VPOINTS_VERSION);
 		rc = WIRE_EXIT_OK;
 		goto done;
 	case CMD_BAD:

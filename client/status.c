@@ -37,9 +37,10 @@ status_run(struct client *cl, struct cmd *c)
 	}
 	body = json_loads(resp.body, 0, NULL);
 	if (resp.status == 200 && body != NULL) {
-		printf("vpointsd at %s: ok (database ok, schema %lld)\n",
-		    cl->settings.server, (long long)json_integer_value(
-		    json_object_get(body, "schema")));
+		printf("vpointsd at %s: ok (database ok, schema %lld, "
+		    "version %s)\n", cl->settings.server,
+		    (long long)json_integer_value(json_object_get(body,
+		    "schema")), client_str(body, "version"));
 		rc = WIRE_EXIT_OK;
 	} else if (resp.status == 503) {
 		printf("vpointsd at %s: unavailable (%s)\n",

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "keyfile.h"
@@ -279,7 +280,74 @@ keyfile_parse_pem(const char *text, unsigned char *pk)
 	return 0;
 }
 
-/* A public key from text: our format, PEM, or bare base64url. */
+/* A string member of a JSON object, or "". */
+static const char *
+keyfile_member(json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s != NULL ? s : "";
+}
+
+/*
+ * An Ed25519 public key as JSON: an RFC 8037 JWK ({"kty":"OKP",
+ * "crv":"Ed25519","x"}, as a browser's WebCrypto exports it), or the
+ * daemon's {"keyid","jwk":{...}}. A "kid" or "keyid" must be the key's
+ * RFC 7638 thumbprint, the one name vpoints knows a key by; a JWK with
+ * its private part ("d") is refused, lest it be sent or published.
+ */
+static int
+keyfile_parse_jwk(const char *text, unsigned char *pk, char *err,
+    size_t errlen)
+{
+	char thumbprint[SIG_KEYID_LEN + 1];
+	json_t *doc, *jwk, *given;
+	const char *x, *name;
+	int rc = -1;
+
+	if ((doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	    !json_is_object(doc)) {
+		snprintf(err, errlen, "not valid JSON");
+		goto done;
+	}
+	if ((jwk = json_object_get(doc, "jwk")) == NULL)
+		jwk = doc;
+	x = keyfile_member(jwk, "x");
+	if (strcmp(keyfile_member(jwk, "kty"), "OKP") != 0 ||
+	    strcmp(keyfile_member(jwk, "crv"), "Ed25519") != 0) {
+		snprintf(err, errlen, "not an Ed25519 JWK (kty OKP, crv "
+		    "Ed25519)");
+		goto done;
+	}
+	if (json_object_get(jwk, "d") != NULL) {
+		snprintf(err, errlen, "the JWK holds the private key (\"d\"): "
+		    "give the public key only");
+		goto done;
+	}
+	if (keyfile_b64_32(x, strlen(x), pk) != 0) {
+		snprintf(err, errlen, "the JWK's x is not base64url of 32 "
+		    "bytes");
+		goto done;
+	}
+	sig_keyid(pk, thumbprint);
+	name = "keyid";
+	if ((given = json_object_get(doc, name)) == NULL)
+		given = json_object_get(jwk, name = "kid");
+	if (given != NULL && (!json_is_string(given) ||
+	    strcmp(json_string_value(given), thumbprint) != 0)) {
+		snprintf(err, errlen, "%s %.60s is not the key's thumbprint "
+		    "%s", name, json_is_string(given) ?
+		    json_string_value(given) : "(not a string)", thumbprint);
+		goto done;
+	}
+	rc = 0;
+done:
+	json_decref(doc);
+	return rc;
+}
+
+/* A public key from text: our format, PEM, a JWK (or the daemon's JSON
+ * of its key), or bare base64url. */
 int
 keyfile_parse_public(const char *text, unsigned char *pk, char *err,
     size_t errlen)
@@ -287,6 +355,8 @@ keyfile_parse_public(const char *text, unsigned char *pk, char *err,
 	const char *v;
 	size_t len;
 
+	if (text[strspn(text, " \t\r\n")] == '{')
+		return keyfile_parse_jwk(text, pk, err, errlen);
 	if (strncmp(text, KEYFILE_PUBLIC_MAGIC "\n",
 	    strlen(KEYFILE_PUBLIC_MAGIC) + 1) == 0) {
 		if (keyfile_field(text, "public", &v, &len) == 0 &&
@@ -303,8 +373,8 @@ keyfile_parse_public(const char *text, unsigned char *pk, char *err,
 		    keyfile_b64_32(text, len, pk) == 0)
 			return 0;
 	}
-	snprintf(err, errlen, "not a public key (vpoints format, PEM, or "
-	    "base64url of 32 bytes)");
+	snprintf(err, errlen, "not a public key (vpoints format, PEM, JWK, "
+	    "or base64url of 32 bytes)");
 	return -1;
 }
 

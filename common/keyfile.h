@@ -9,7 +9,9 @@
  *	keyid <thumbprint>
  *	public <base64url, no padding, of the 32-byte Ed25519 public key>
  * Public keys are also read as PEM SubjectPublicKeyInfo ("BEGIN PUBLIC
- * KEY", as openssl pkey -pubout writes them) and as bare base64url. A
+ * KEY", as openssl pkey -pubout writes them), as an RFC 8037 JWK
+ * ({"kty":"OKP","crv":"Ed25519","x"}, alone or as the "jwk" of the
+ * daemon's {"keyid","jwk"}) and as bare base64url. A
  * secret is held in sodium_malloc memory and wiped when freed. */
 #ifndef VPOINTS_KEYFILE_H
 #define VPOINTS_KEYFILE_H

@@ -55,15 +55,55 @@ log_level_name(enum log_level level)
 	return log_names[level];
 }
 
+/*
+ * Copy text into out (outlen bytes) as one line: a line end or tab
+ * becomes \n, \r or \t, any other control byte \xNN, and a backslash
+ * \\, so that a message (libpq's end with a newline, and put DETAIL and
+ * HINT on lines of their own, indented by tabs) can neither break its
+ * event in two nor forge another, and can be read back as it was. Line
+ * ends and white space at the end are dropped.
+ */
+static void
+log_escape(const char *text, char *out, size_t outlen)
+{
+	size_t len = strlen(text), o = 0;
+	const unsigned char *p;
+	char esc[5];
+
+	while (len > 0 && strchr(" \t\r\n", text[len - 1]) != NULL)
+		len--;
+	for (p = (const unsigned char *)text; p < (const unsigned char *)text +
+	    len; p++) {
+		if (*p == '\n')
+			snprintf(esc, sizeof(esc), "\\n");
+		else if (*p == '\r')
+			snprintf(esc, sizeof(esc), "\\r");
+		else if (*p == '\t')
+			snprintf(esc, sizeof(esc), "\\t");
+		else if (*p == '\\')
+			snprintf(esc, sizeof(esc), "\\\\");
+		else if (*p < 0x20 || *p == 0x7f)
+			snprintf(esc, sizeof(esc), "\\x%02x", *p);
+		else {
+			esc[0] = (char)*p;
+			esc[1] = '\0';
+		}
+		if (o + strlen(esc) >= outlen)
+			break;
+		memcpy(out + o, esc, strlen(esc));
+		o += strlen(esc);
+	}
+	out[o] = '\0';
+}
+
 /* Write one line: UTC time with milliseconds, program, pid, level, text. */
 void
 log_msg(enum log_level level, const char *fmt, ...)
 {
-	char line[2048], stamp[32];
+	char line[2048], escaped[4096], stamp[32];
 	struct timeval tv;
 	struct tm tm;
 	va_list ap;
-	size_t i;
 
 	if (level < log_threshold)
 		return;
@@ -73,12 +113,9 @@ log_msg(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	/* One event, one line: a newline in a message must not forge another. */
-	for (i = 0; line[i] != '\0'; i++) {
-		if (line[i] == '\n' || line[i] == '\r')
-			line[i] = ' ';
-	}
+	/* One event, one line. */
+	log_escape(line, escaped, sizeof(escaped));
 	fprintf(stderr, "%s.%03ldZ %s[%ld] %s: %s\n", stamp,
 	    (long)(tv.tv_usec / 1000), log_program, (long)getpid(),
-	    log_names[level], line);
+	    log_names[level], escaped);
 }

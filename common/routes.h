@@ -25,6 +25,7 @@
 	R(HEALTHZ, "GET", "/healthz", NULL, WIRE_OPEN, NULL)		\
 	R(METRICS, "GET", "/metrics", NULL, WIRE_OPEN, NULL)		\
 	R(PUBLIC_KEY, "GET", "/v1/public-key", NULL, WIRE_OPEN, NULL)	\
+	R(PUBLIC_KEYS, "GET", "/v1/public-keys", NULL, WIRE_OPEN, NULL)	\
 	R(CONSOLE_INDEX, "GET", "/console/", NULL, WIRE_STATIC, NULL)	\
 	R(CONSOLE_INDEX_HEAD, "HEAD", "/console/", NULL, WIRE_STATIC, NULL) \
 	R(CONSOLE_FILE, "GET", "/console/{}", NULL, WIRE_STATIC, "file") \
@@ -38,6 +39,8 @@
 	    WIRE_WRITE, NULL)						\
 	R(STATION_LIST, "GET", "/v1/stations", "station_list",		\
 	    WIRE_READ, NULL)						\
+	R(STATION_KEY_ADD, "POST", "/v1/stations/{}/keys",		\
+	    "station_key_add", WIRE_WRITE, "code")			\
 	R(STATION_REVOKE, "POST", "/v1/stations/{}/revoke",		\
 	    "station_revoke", WIRE_WRITE, "code")			\
 	R(ACTIVITY_ADD, "POST", "/v1/activities", "activity_add",	\
@@ -115,7 +118,7 @@
 
 /* Who may call a route, and what it needs. */
 enum wire_access {
-	WIRE_OPEN,	/* no signature (health, metrics, the public key) */
+	WIRE_OPEN,	/* no signature (health, metrics, the public keys) */
 	WIRE_STATIC,	/* no signature: a file of the browser console, the
 			 * same bytes for everyone (daemon/console.c); never
 			 * data of the ledger */

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libpq-fe.h>
@@ -9,22 +10,31 @@
 #include "keyfile.h"
 #include "sig.h"
 
-/* POST /v1/stations: accept the public key in any form keyfile reads
- * (vpoints format, PEM, base64url) and pass it on as base64url. */
+/* POST /v1/stations and /v1/stations/{code}/keys: accept the public key
+ * in any form keyfile reads (vpoints format, PEM, a JWK as text or as a
+ * JSON object, base64url) and pass it on as base64url. */
 int
 admin_prepare_station(const struct ops *ops, json_t *args, char *detail,
     size_t len)
 {
 	unsigned char pk[SIG_PUBLICKEYBYTES];
-	char b64[64], why[128];
+	char b64[64], why[128], *jwk = NULL;
 	const char *text;
+	json_t *value = json_object_get(args, "public_key");
+	int rc;
 
-	text = json_string_value(json_object_get(args, "public_key"));
+	if (json_is_object(value))
+		text = jwk = json_dumps(value, JSON_COMPACT);
+	else
+		text = json_string_value(value);
 	if (text == NULL) {
-		snprintf(detail, len, "\"public_key\" must be a string");
+		snprintf(detail, len, "\"public_key\" must be a string or a "
+		    "JWK");
 		return -1;
 	}
-	if (keyfile_parse_public(text, pk, why, sizeof(why)) != 0) {
+	rc = keyfile_parse_public(text, pk, why, sizeof(why));
+	free(jwk);
+	if (rc != 0) {
 		snprintf(detail, len, "\"public_key\": %s", why);
 		return -1;
 	}

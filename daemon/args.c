@@ -22,6 +22,7 @@ typedef int (*args_prepare)(const struct ops *, json_t *args, char *detail,
 /* The routes whose arguments the daemon rewrites, by common/routes.h id. */
 static const args_prepare args_prepares[WIRE_OP_COUNT] = {
 	[WIRE_OP_STATION_ADD] = admin_prepare_station,
+	[WIRE_OP_STATION_KEY_ADD] = admin_prepare_station,
 	[WIRE_OP_VOLUNTEER_ADD] = volunteer_prepare,
 	[WIRE_OP_VOLUNTEER_UPDATE] = volunteer_prepare,
 };

@@ -16,6 +16,7 @@
 
 enum conf_type {
 	CONF_STRING,		/* a char * owned by the struct */
+	CONF_LIST,		/* the same, "" allowed: none */
 	CONF_INT,		/* an int within [min, max] */
 	CONF_LOG_LEVEL,	/* debug, info, warn or error */
 	CONF_KEY_HEX,	/* "" or 64 hex digits: a 32-byte secret */
@@ -38,7 +39,7 @@ struct conf_key {
 #define KEY(name, type, def, min, max, reload) \
 	{ #name, type, offsetof(struct conf, name), def, min, max, reload }
 
-/* Every key of the daemon; etc/vpointsd.conf documents each one. */
+/* Every key of the daemon; etc/vpointsd.conf.in documents each one. */
 static const struct conf_key conf_keys[] = {
 	KEY(listen, CONF_STRING, "127.0.0.1:8750", 0, 0, false),
 	KEY(db, CONF_STRING, "dbname=vpoints", 0, 0, false),
@@ -61,6 +62,7 @@ static const struct conf_key conf_keys[] = {
 	KEY(back_entry_days, CONF_INT, "31", 0, 36500, true),
 	KEY(signing_key, CONF_STRING, VPOINTS_STATEDIR "/signing.key", 0, 0,
 	    false),
+	KEY(previous_signing_keys, CONF_LIST, "", 0, 0, false),
 	KEY(console_dir, CONF_STRING, VPOINTS_CONSOLEDIR, 0, 0, true),
 };
 
@@ -226,7 +228,8 @@ conf_store(struct conf *cf, const struct conf_key *key,
 
 	switch (key->type) {
 	case CONF_STRING:
-		if (*value == '\0') {
+	case CONF_LIST:
+		if (*value == '\0' && key->type == CONF_STRING) {
 			snprintf(err, errlen, "%s: empty value", key->name);
 			return -1;
 		}

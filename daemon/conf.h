@@ -31,6 +31,8 @@ struct conf {
 	char		*programme_start;	/* no record dated before, YYYY-MM-DD */
 	int		 back_entry_days;	/* days back a station key may date */
 	char		*signing_key;		/* the daemon's own key file */
+	char		*previous_signing_keys;	/* public key files of the keys
+						 * that signed before it */
 	char		*console_dir;		/* the browser console's files;
 						 * "" serves none */
 };

@@ -1,4 +1,5 @@
 #include "config.h"
+#include "version.h"
 
 #include <stdlib.h>
 
@@ -7,7 +8,8 @@
 #include "daemon/health.h"
 #include "wire.h"
 
-/* The round trip ended: 200 with the schema version, or 503. */
+/* The round trip ended: 200 with the schema version and the build's
+ * (version.h), or 503. */
 static void
 health_done(const struct db_reply *r, void *arg)
 {
@@ -16,8 +18,8 @@ health_done(const struct db_reply *r, void *arg)
 	json_t *body;
 
 	if (db_reply_status(r) == DB_OK && schema != NULL) {
-		body = json_pack("{s:s, s:s, s:i}", "status", "ok", "db", "ok",
-		    "schema", atoi(schema));
+		body = json_pack("{s:s, s:s, s:i, s:s}", "status", "ok", "db",
+		    "ok", "schema", atoi(schema), "version", VPOINTS_VERSION);
 		http_reply_json(hr, 200, body);
 		return;
 	}

@@ -1,4 +1,5 @@
 #include "config.h"
+#include "version.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -308,7 +309,7 @@ main_options(struct vpointsd *d, int argc, char **argv)
 			d->print_public_key = 1;
 			break;
 		case 'V':
-			printf("vpointsd %s\n", PACKAGE_VERSION);
+			printf("vpointsd %s\n", VPOINTS_VERSION);
 			exit(0);
 		case 'h':
 			fputs(usage_text, stdout);
@@ -333,9 +334,13 @@ main_signer(const struct vpointsd *d)
 	struct signer *signer;
 	char err[512];
 
-	signer = signer_load(d->conf->signing_key, err, sizeof(err));
+	signer = signer_load(d->conf->signing_key,
+	    d->conf->previous_signing_keys, err, sizeof(err));
 	if (signer == NULL)
-		log_error("signing key: %s", err);
+		log_error("signing key: %s%s", err, strstr(err,
+		    "Permission denied") != NULL ? " (its folder must belong "
+		    "to the user vpointsd runs as, mode 0700: see "
+		    "vpointsd.conf(5), signing_key)" : "");
 	return signer;
 }
 
@@ -430,7 +435,7 @@ main(int argc, char **argv)
 	d.sigterm = main_signal(&d, SIGTERM, main_stop);
 	d.sigint = main_signal(&d, SIGINT, main_stop);
 	d.sighup = main_signal(&d, SIGHUP, main_reload);
-	log_info("vpointsd %s listening on %s", PACKAGE_VERSION,
+	log_info("vpointsd %s listening on %s", VPOINTS_VERSION,
 	    d.conf->listen);
 	d.probe_timer = evtimer_new(d.base, main_probe, &d);
 	if (d.probe_timer == NULL)

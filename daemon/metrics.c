@@ -1,4 +1,5 @@
 #include "config.h"
+#include "version.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -313,7 +314,7 @@ metrics_render(const struct metrics *m, const struct db_stats *pool,
 	metrics_family(&b, "build_info", "gauge",
 	    "The daemon's version, as a label; the value is always 1.");
 	buf_puts(&b, "vpointsd_build_info{version=\"");
-	metrics_label_value(&b, PACKAGE_VERSION);
+	metrics_label_value(&b, VPOINTS_VERSION);
 	buf_puts(&b, "\"} 1\n");
 	metrics_render_http(&b, m);
 	metrics_render_pool(&b, pool);

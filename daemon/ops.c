@@ -247,6 +247,9 @@ ops_open(struct ops *ops, enum wire_op op, void **arg)
 	case WIRE_OP_PUBLIC_KEY:
 		*arg = ops;
 		return reports_public_key;
+	case WIRE_OP_PUBLIC_KEYS:
+		*arg = ops;
+		return reports_public_keys;
 	case WIRE_OP_CONSOLE_INDEX:
 	case WIRE_OP_CONSOLE_INDEX_HEAD:
 	case WIRE_OP_CONSOLE_FILE:

@@ -192,3 +192,15 @@ reports_public_key(struct http_request *hr, void *arg)
 	http_reply(hr, 200, WIRE_TYPE_JSON, json, strlen(json));
 	free(json);
 }
+
+/* GET /v1/public-keys: the current and earlier signing keys, a JWK Set;
+ * no signature. */
+void
+reports_public_keys(struct http_request *hr, void *arg)
+{
+	const struct ops *ops = arg;
+	char *json = signer_jwks(ops->signer);
+
+	http_reply(hr, 200, WIRE_TYPE_JSON, json, strlen(json));
+	free(json);
+}

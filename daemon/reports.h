@@ -15,6 +15,7 @@ void	reports_certificate_finish(const struct ops *, struct http_request *,
 void	reports_month_close_finish(const struct ops *, struct http_request *,
 	    int status, const char *body);
 void	reports_public_key(struct http_request *, void *ops);
+void	reports_public_keys(struct http_request *, void *ops);
 char	*reports_csv(const char *body);
 
 #endif

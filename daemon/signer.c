@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "daemon/signer.h"
@@ -14,9 +15,24 @@
 #include "sig.h"
 #include "xmalloc.h"
 
+#define SIGNER_MAX_PREVIOUS	64	/* earlier keys published */
+#define SIGNER_MAX_FILE		8192	/* bytes of a public key file */
+
+/* An earlier signing key: its public half and, when its file is a JWK
+ * that gives them, when it began and ceased to sign (seconds since the
+ * epoch; 0 when not given). */
+struct signer_previous {
+	unsigned char	pk[SIG_PUBLICKEYBYTES];
+	char		keyid[SIG_KEYID_LEN + 1];
+	json_int_t	nbf;
+	json_int_t	exp;
+};
+
 struct signer {
 	struct keyfile_secret *key;
 	char		*header_b64;	/* the JWS protected header, encoded */
+	struct signer_previous previous[SIGNER_MAX_PREVIOUS];
+	size_t		 nprevious;
 };
 
 /* base64url without padding of len bytes, in a new string. */
@@ -32,9 +48,90 @@ signer_b64(const void *data, size_t len)
 	return out;
 }
 
-/* Load the key at path, making it first if there is none. */
+/* Read one earlier key's public key file (any form keyfile reads; a JWK
+ * may say "nbf" and "exp") into p. */
+static int
+signer_read_previous(const char *path, struct signer_previous *p, char *err,
+    size_t errlen)
+{
+	char text[SIGNER_MAX_FILE + 1], why[256];
+	json_t *doc, *jwk;
+	size_t len;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "previous_signing_keys: %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	len = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	if (keyfile_parse_public(text, p->pk, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "previous_signing_keys: %s: %s", path,
+		    why);
+		return -1;
+	}
+	sig_keyid(p->pk, p->keyid);
+	p->nbf = p->exp = 0;
+	if ((doc = json_loads(text, 0, NULL)) != NULL) {
+		jwk = json_object_get(doc, "jwk");
+		if (jwk == NULL)
+			jwk = doc;
+		p->nbf = json_integer_value(json_object_get(jwk, "nbf"));
+		p->exp = json_integer_value(json_object_get(jwk, "exp"));
+		json_decref(doc);
+	}
+	return 0;
+}
+
+/* The earlier keys of previous (files separated by white space or
+ * commas): none may be the current key or come twice. */
+static int
+signer_load_previous(struct signer *s, const char *previous, char *err,
+    size_t errlen)
+{
+	struct signer_previous *p;
+	char *list = xstrdup(previous), *path, *save = NULL;
+	size_t i;
+	int rc = -1;
+
+	for (path = strtok_r(list, ", \t", &save); path != NULL;
+	    path = strtok_r(NULL, ", \t", &save)) {
+		if (s->nprevious == SIGNER_MAX_PREVIOUS) {
+			snprintf(err, errlen, "previous_signing_keys: more "
+			    "than %d keys", SIGNER_MAX_PREVIOUS);
+			goto done;
+		}
+		p = &s->previous[s->nprevious];
+		if (signer_read_previous(path, p, err, errlen) != 0)
+			goto done;
+		if (strcmp(p->keyid, s->key->keyid) == 0) {
+			snprintf(err, errlen, "previous_signing_keys: %s is "
+			    "the current signing key", path);
+			goto done;
+		}
+		for (i = 0; i < s->nprevious; i++) {
+			if (strcmp(s->previous[i].keyid, p->keyid) == 0) {
+				snprintf(err, errlen, "previous_signing_keys: "
+				    "%s: key %s is listed twice", path,
+				    p->keyid);
+				goto done;
+			}
+		}
+		s->nprevious++;
+	}
+	rc = 0;
+done:
+	free(list);
+	return rc;
+}
+
+/* Load the key at path, making it first if there is none, and the
+ * earlier keys that previous lists. */
 struct signer *
-signer_load(const char *path, char *err, size_t errlen)
+signer_load(const char *path, const char *previous, char *err,
+    size_t errlen)
 {
 	struct signer *s;
 	char keyid[SIG_KEYID_LEN + 1], *header;
@@ -53,6 +150,10 @@ signer_load(const char *path, char *err, size_t errlen)
 	s->key = keyfile_read_secret(path, err, errlen);
 	if (s->key == NULL) {
 		free(s);
+		return NULL;
+	}
+	if (signer_load_previous(s, previous, err, errlen) != 0) {
+		signer_free(s);
 		return NULL;
 	}
 	header = xasprintf("{\"alg\":\"EdDSA\",\"kid\":\"%s\"}", s->key->keyid);
@@ -100,4 +201,46 @@ signer_public_json(const struct signer *s)
 	keyfile_public_b64(s->key->pk, x, sizeof(x));
 	return xasprintf("{\"keyid\":\"%s\",\"jwk\":{\"kty\":\"OKP\","
 	    "\"crv\":\"Ed25519\",\"x\":\"%s\"}}", s->key->keyid, x);
+}
+
+/* One key of the set: an RFC 8037 JWK with its RFC 7517 "kid", "use" and
+ * "alg", and vpoints' "status" (current or retired). */
+static json_t *
+signer_jwk(const unsigned char *pk, const char *keyid, const char *status)
+{
+	char x[64];
+
+	keyfile_public_b64(pk, x, sizeof(x));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "OKP",
+	    "crv", "Ed25519", "x", x, "kid", keyid, "use", "sig", "alg",
+	    "EdDSA", "status", status);
+}
+
+/* GET /v1/public-keys: {"keys":[the current key, then each earlier one
+ * with its "nbf" and "exp" when known]}. */
+char *
+signer_jwks(const struct signer *s)
+{
+	json_t *keys = json_array(), *jwk, *set;
+	char *text;
+	size_t i;
+
+	json_array_append_new(keys, signer_jwk(s->key->pk, s->key->keyid,
+	    "current"));
+	for (i = 0; i < s->nprevious; i++) {
+		jwk = signer_jwk(s->previous[i].pk, s->previous[i].keyid,
+		    "retired");
+		if (s->previous[i].nbf != 0)
+			json_object_set_new(jwk, "nbf",
+			    json_integer(s->previous[i].nbf));
+		if (s->previous[i].exp != 0)
+			json_object_set_new(jwk, "exp",
+			    json_integer(s->previous[i].exp));
+		json_array_append_new(keys, jwk);
+	}
+	set = json_pack("{s:o}", "keys", keys);
+	if ((text = json_dumps(set, JSON_COMPACT)) == NULL)
+		abort();
+	json_decref(set);
+	return text;
 }

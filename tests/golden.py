@@ -125,6 +125,8 @@ class Normaliser:
         """A JSON string token (quotes and escapes as sent)."""
         value = json.loads(token)
         key = path[-1] if path else None
+        if key == "version":
+            return '"<version>"'
         if JWS_RE.match(value):
             self.jws.append(value)
             return '"%s"' % self.ph("jws", value)
@@ -318,7 +320,7 @@ class Script:
         self.client = Client(a.server)
         self.norm = Normaliser()
         self.keys = {"admin": sigtool.load_key(a.admin_key)}
-        for name in ("S01", "S02", "stranger"):
+        for name in ("S01", "S01b", "S01c", "S02", "stranger"):
             self.keys[name] = Ed25519PrivateKey.generate()
         self.vars = {}
         self.n = 0
@@ -410,6 +412,8 @@ class Script:
         r("health", None, "GET", "/healthz")
         r("metrics: the families", None, "GET", "/metrics", metrics=True)
         r("the daemon's public key", None, "GET", "/v1/public-key")
+        r("the daemon's signing keys, a JWK Set", None, "GET",
+          "/v1/public-keys")
         r("no such route", None, "GET", "/no/such/route")
         r("a GET route posted to", None, "POST", "/healthz")
         r("PATCH on a GET and POST route", None, "PATCH", "/v1/communities")
@@ -456,6 +460,16 @@ class Script:
         r("a second station for one key", A, "POST", "/v1/stations",
           {"code": "S04", "name": "x", "community": "C01",
            "public_key": self.pub(S1)})
+        r("a second key for S01 (rotation)", A, "POST",
+          "/v1/stations/S01/keys", {"public_key": self.pub("S01b")})
+        r("a third key for S01, as a JWK", A, "POST", "/v1/stations/S01/keys",
+          {"public_key": {"kty": "OKP", "crv": "Ed25519",
+                          "x": self.pub("S01c")}})
+        r("a key for another station, asked by a station", S1, "POST",
+          "/v1/stations/S02/keys", {"public_key": self.pub("S01c")})
+        r("a key for a station that is not there", A, "POST",
+          "/v1/stations/S99/keys", {"public_key": self.pub("S01c")})
+        r("S01's second key signs", "S01b", "GET", "/v1/communities")
         r("the stations", A, "GET", "/v1/stations")
         r("the stations, asked by a station", S1, "GET", "/v1/stations")
         r("a community added by a station", S1, "POST", "/v1/communities",
@@ -690,6 +704,12 @@ class Script:
           {"status": "left", "reason": "moved away"})
 
         # Keys: revocation and the signature's refusals.
+        r("revoke S01's second key", A, "POST", "/v1/stations/S01/revoke",
+          {"keyid": sigtool.keyid_of(sigtool.public_raw(self.keys["S01b"]))})
+        r("S01's revoked second key", "S01b", "GET", "/v1/communities")
+        r("S01's first key after that", S1, "GET", "/v1/communities")
+        r("revoke a key S01 does not have", A, "POST",
+          "/v1/stations/S01/revoke", {"keyid": "no-such-key"})
         r("revoke S02", A, "POST", "/v1/stations/S02/revoke", {})
         r("S02 after its revocation", S2, "GET", "/v1/communities")
         r("revoke a station that is not there", A, "POST",

@@ -75,8 +75,11 @@ BEGIN
 	END IF;
 
 	IF p_idem_key IS NOT NULL THEN
+		-- An Idempotency-Key is the station's, whichever of its keys
+		-- signs: a request retried with the key that replaced the
+		-- one it was first sent with is the same request.
 		IF NOT pg_try_advisory_xact_lock(hashtextextended(
-		    p_keyid || ' ' || p_idem_key, 8750)) THEN
+		    caller.station_id || ' ' || p_idem_key, 8750)) THEN
 			status := 409;
 			body := vp_problem(409, 'request-in-flight', 'A request '
 			    'with this Idempotency-Key is still being processed; '
@@ -84,7 +87,9 @@ BEGIN
 			RETURN;
 		END IF;
 		SELECT * INTO r FROM idempotency i
-		WHERE i.keyid = p_keyid AND i.idem_key = p_idem_key;
+		WHERE i.keyid IN (SELECT keyid FROM station_keys
+		    WHERE station_id = caller.station_id)
+		AND i.idem_key = p_idem_key;
 		IF FOUND THEN
 			IF r.fingerprint <> p_fingerprint THEN
 				status := 422;
@@ -109,6 +114,8 @@ BEGIN
 			SELECT * INTO status, v_body FROM vp_op_station_add(caller, p_args);
 		WHEN 'station_list' THEN
 			SELECT * INTO status, v_body FROM vp_op_station_list(caller, p_args);
+		WHEN 'station_key_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_station_key_add(caller, p_args);
 		WHEN 'station_revoke' THEN
 			SELECT * INTO status, v_body FROM vp_op_station_revoke(caller, p_args);
 		WHEN 'activity_add' THEN

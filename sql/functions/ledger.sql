@@ -92,7 +92,7 @@ BEGIN
 		'id', t.id, 'at', t.at,
 		'amount', CASE WHEN t.to_account = v_account.id THEN t.amount ELSE -t.amount END,
 		'cause', t.cause, 'shift', t.shift_id, 'reversal_of', t.reversal_of,
-		'memo', t.memo) ORDER BY t.id DESC), '[]')
+		'memo', t.memo, 'keyid', t.keyid) ORDER BY t.id DESC), '[]')
 		FROM (SELECT * FROM transfers
 		    WHERE from_account = v_account.id OR to_account = v_account.id
 		    ORDER BY id DESC LIMIT v_limit) t));

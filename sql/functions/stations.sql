@@ -200,36 +200,102 @@ BEGIN
 END
 $$;
 
--- POST /v1/stations/{code}/revoke (admin): every key of the station.
+-- The station of a code, or a 404.
+CREATE OR REPLACE FUNCTION vp_station_get(p_code text) RETURNS stations
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	s stations;
+BEGIN
+	SELECT * INTO s FROM stations WHERE code = p_code;
+	IF NOT FOUND THEN
+		PERFORM vp_refuse(404, 'unknown-station',
+		    format('No station has code %s.', p_code));
+	END IF;
+	RETURN s;
+END
+$$;
+
+-- POST /v1/stations/{code}/keys (admin): enrol one more key for a
+-- station, to replace the one it has (vpoints station rotate). Both sign
+-- until the old one is revoked; a station holds at most two active keys,
+-- so that an overlap ends before the next one starts. A station whose
+-- keys were all revoked (a lost key) gets its new key the same way.
+CREATE OR REPLACE FUNCTION vp_op_station_key_add(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	s stations;
+	v_public text := vp_text(args, 'public_key', 64);
+	v_key bytea;
+	v_keyid text;
+BEGIN
+	PERFORM vp_require_admin(caller);
+	s := vp_station_get(vp_code(args, 'code'));
+	IF v_public !~ '^[A-Za-z0-9_-]{43}$' THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    '"public_key" must be an Ed25519 public key');
+	END IF;
+	v_key := vp_b64url_decode(v_public);
+	v_keyid := vp_thumbprint(v_key);
+	-- One rotation of a station at a time: the count below holds.
+	PERFORM 1 FROM stations WHERE id = s.id FOR UPDATE;
+	IF EXISTS (SELECT 1 FROM station_keys k WHERE k.keyid = v_keyid) THEN
+		PERFORM vp_refuse(409, 'key-exists',
+		    'This public key is enrolled already; each station has its own key.');
+	END IF;
+	IF (SELECT count(*) FROM station_keys k WHERE k.station_id = s.id
+	    AND k.revoked_at IS NULL) >= 2 THEN
+		PERFORM vp_refuse(409, 'too-many-keys', format('Station %s has '
+		    'two active keys already: revoke the old one before '
+		    'enrolling another.', s.code));
+	END IF;
+	INSERT INTO station_keys (keyid, station_id, public_key, created_by)
+	VALUES (v_keyid, s.id, v_key, caller.keyid);
+	INSERT INTO admin_actions (keyid, action, subject, detail)
+	VALUES (caller.keyid, 'station-key-add', s.code,
+	    jsonb_build_object('keyid', v_keyid));
+	status := 201;
+	body := vp_station_json(s.id) || jsonb_build_object('keyid', v_keyid);
+END
+$$;
+
+-- POST /v1/stations/{code}/revoke (admin): every key of the station, or
+-- the one "keyid" names.
 CREATE OR REPLACE FUNCTION vp_op_station_revoke(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
 	s stations;
+	v_keyid text := vp_text_opt(args, 'keyid', 64);
 	n integer;
 BEGIN
 	PERFORM vp_require_admin(caller);
-	SELECT * INTO s FROM stations WHERE code = vp_code(args, 'code');
-	IF NOT FOUND THEN
-		PERFORM vp_refuse(404, 'unknown-station',
-		    format('No station has code %s.', args ->> 'code'));
+	s := vp_station_get(vp_code(args, 'code'));
+	IF v_keyid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM station_keys k
+	    WHERE k.keyid = v_keyid AND k.station_id = s.id) THEN
+		PERFORM vp_refuse(404, 'unknown-key', format('Station %s has no '
+		    'key %s.', s.code, v_keyid));
 	END IF;
 	-- Lock the admin keys so two revocations cannot both pass the check.
 	PERFORM 1 FROM station_keys k JOIN stations t ON t.id = k.station_id
 	WHERE t.role = 'admin' AND k.revoked_at IS NULL FOR UPDATE OF k;
 	IF s.role = 'admin' AND NOT EXISTS (
 	    SELECT 1 FROM station_keys k JOIN stations t ON t.id = k.station_id
-	    WHERE t.role = 'admin' AND k.revoked_at IS NULL AND t.id <> s.id) THEN
+	    WHERE t.role = 'admin' AND k.revoked_at IS NULL
+	    AND CASE WHEN v_keyid IS NULL THEN t.id <> s.id
+		ELSE k.keyid <> v_keyid END) THEN
 		PERFORM vp_refuse(409, 'last-admin',
 		    'This is the last admin station; enrol another admin first.');
 	END IF;
 	UPDATE station_keys SET revoked_at = now(), revoked_by = caller.keyid
-	WHERE station_id = s.id AND revoked_at IS NULL;
+	WHERE station_id = s.id AND revoked_at IS NULL
+	AND (v_keyid IS NULL OR keyid = v_keyid);
 	GET DIAGNOSTICS n = ROW_COUNT;
 	IF n > 0 THEN
 		INSERT INTO admin_actions (keyid, action, subject, detail)
 		VALUES (caller.keyid, 'station-revoke', s.code,
-		    jsonb_build_object('keys', n));
+		    jsonb_strip_nulls(jsonb_build_object('keys', n,
+			'keyid', v_keyid)));
 	END IF;
 	status := CASE WHEN n > 0 THEN 201 ELSE 200 END;
 	body := vp_station_json(s.id) || jsonb_build_object('revoked_now', n);

@@ -7,15 +7,18 @@ daemon_start
 
 is "healthz answers 200" "$(http_status GET /healthz)" 200
 schema=$(schema_version)
-is "healthz says ok" "$(http_body)" "{\"status\":\"ok\",\"db\":\"ok\",\"schema\":$schema}"
+version=$("$VPOINTSD" --version | sed 's/^vpointsd //')
+is "healthz says ok, and the build's version as --version says it" "$(http_body)" \
+	"{\"status\":\"ok\",\"db\":\"ok\",\"schema\":$schema,\"version\":\"$version\"}"
 is "healthz is JSON" "$(http_header Content-Type)" "application/json"
 
 out=$(vp status); rc=$?
 is "vpoints status exits 0 when healthy" "$rc" 0
-like "vpoints status says ok" "$out" "ok (database ok, schema $schema)"
+like "vpoints status says ok" "$out" "ok (database ok, schema $schema, version $version)"
 is "vpoints --json status prints the daemon's JSON" "$(vp --json status)" \
-	"{\"status\":\"ok\",\"db\":\"ok\",\"schema\":$schema}"
+	"{\"status\":\"ok\",\"db\":\"ok\",\"schema\":$schema,\"version\":\"$version\"}"
 like "vpointsd --version" "$("$VPOINTSD" --version)" "vpointsd 0.1.0"
+is "vpoints --version says the same build" "$("$VPOINTS" --version)" "vpoints $version"
 like "vpoints --help documents the exit codes" "$("$VPOINTS" --help)" "77  signature rejected"
 like "vpoints status --help" "$("$VPOINTS" status --help)" "usage: vpoints status"
 "$VPOINTS" frobnicate >/dev/null 2>&1

@@ -1,5 +1,5 @@
 /* Unit tests of daemon/conf.c: defaults, bounds, files, reload rules, and
- * that the sample etc/vpointsd.conf documents every key. */
+ * that the sample etc/vpointsd.conf.in documents every key. */
 #include "config.h"
 
 #include <check.h>
@@ -145,7 +145,7 @@ END_TEST
 
 START_TEST(sample_documents_every_key)
 {
-	const char *path = TOP_SRCDIR "/etc/vpointsd.conf";
+	const char *path = TOP_SRCDIR "/etc/vpointsd.conf.in";
 	struct conf *cf = conf_new();
 	char err[256], line[512], want[128];
 	size_t i, n = conf_key_count();
@@ -165,7 +165,7 @@ START_TEST(sample_documents_every_key)
 				found = 1;
 		}
 		fclose(f);
-		ck_assert_msg(found, "etc/vpointsd.conf does not document %s",
+		ck_assert_msg(found, "etc/vpointsd.conf.in does not document %s",
 		    conf_key_name(i));
 	}
 	conf_free(cf);

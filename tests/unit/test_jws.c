@@ -461,6 +461,44 @@ START_TEST(base45_bad_forms)
 }
 END_TEST
 
+/* A JWK Set: the key a kid names, a kid the set lacks, a set that names a
+ * key by another's id or is no set; the kid of a JWS's header. */
+START_TEST(key_sets)
+{
+	static const char set[] = "{\"keys\":[{\"kty\":\"OKP\",\"crv\":"
+	    "\"Ed25519\",\"x\":\"" RFC8037_X "\",\"kid\":\"" RFC8037_KID
+	    "\",\"use\":\"sig\",\"status\":\"retired\"}]}";
+	unsigned char pk[32], rfc_pk[32];
+	char err[256], *kid;
+	size_t n;
+
+	sodium_base642bin(rfc_pk, 32, RFC8037_X, strlen(RFC8037_X), NULL, &n,
+	    NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	ck_assert_int_eq(jws_set_key(set, RFC8037_KID, pk, err, sizeof(err)),
+	    0);
+	ck_assert_mem_eq(pk, rfc_pk, 32);
+	ck_assert_int_eq(jws_set_key(set, "another", pk, err, sizeof(err)), 1);
+	ck_assert_int_eq(jws_set_key(set, NULL, pk, err, sizeof(err)), 1);
+	ck_assert_int_eq(jws_set_key("{\"keys\":[{\"kty\":\"OKP\",\"crv\":"
+	    "\"Ed25519\",\"x\":\"" RFC8037_X "\",\"kid\":\"abc\"}]}", "abc",
+	    pk, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "thumbprint"));
+	ck_assert_int_eq(jws_set_key("{\"keys\":[{\"kty\":\"OKP\",\"crv\":"
+	    "\"Ed25519\",\"x\":\"" RFC8037_X "\"}]}", NULL, pk, err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(jws_set_key("{\"keys\":[]}", NULL, pk, err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(jws_set_key("[]", NULL, pk, err, sizeof(err)), -1);
+	ck_assert_int_eq(jws_is_set(set), 1);
+	ck_assert_int_eq(jws_is_set("{\"kty\":\"OKP\"}"), 0);
+	kid = jws_kid("eyJhbGciOiJFZERTQSIsImtpZCI6ImFiYyJ9.cGF5bG9hZA.c2ln");
+	ck_assert_str_eq(kid, "abc");
+	free(kid);
+	ck_assert_ptr_null(jws_kid(RFC8037_JWS));
+	ck_assert_ptr_null(jws_kid("not a jws"));
+}
+END_TEST
+
 /* Run the tests; the exit status says whether any failed. */
 int
 main(void)
@@ -469,5 +507,5 @@ main(void)
 	    any_changed_byte_fails, changed_payload_is_bad_signature,
 	    wrong_key_fails, header_rules, bad_form_and_base64, rfc8037_a4,
 	    public_keys, base45_form, base45_verifies_and_any_change_fails,
-	    base45_bad_forms));
+	    base45_bad_forms, key_sets));
 }

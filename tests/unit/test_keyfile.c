@@ -145,6 +145,40 @@ START_TEST(public_formats)
 }
 END_TEST
 
+/* A JWK (RFC 8037), as WebCrypto exports it or with its thumbprint as
+ * kid; refused with its private part, another kid, or another curve. */
+START_TEST(public_jwk)
+{
+	unsigned char pk[SIG_PUBLICKEYBYTES], want[SIG_PUBLICKEYBYTES];
+	char err[256], b64[64], keyid[SIG_KEYID_LEN + 1], text[512];
+
+	ck_assert_int_eq(sodium_hex2bin(want, sizeof(want), rfc8410_hex,
+	    strlen(rfc8410_hex), NULL, NULL, NULL), 0);
+	keyfile_public_b64(want, b64, sizeof(b64));
+	sig_keyid(want, keyid);
+	snprintf(text, sizeof(text), " {\"crv\":\"Ed25519\",\"ext\":true,"
+	    "\"key_ops\":[\"verify\"],\"kty\":\"OKP\",\"x\":\"%s\"}\n", b64);
+	ck_assert_int_eq(keyfile_parse_public(text, pk, err, sizeof(err)), 0);
+	ck_assert_mem_eq(pk, want, sizeof(pk));
+	snprintf(text, sizeof(text), "{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
+	    "\"x\":\"%s\",\"kid\":\"%s\"}", b64, keyid);
+	ck_assert_int_eq(keyfile_parse_public(text, pk, err, sizeof(err)), 0);
+	snprintf(text, sizeof(text), "{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
+	    "\"x\":\"%s\",\"kid\":\"station-1\"}", b64);
+	ck_assert_int_eq(keyfile_parse_public(text, pk, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "thumbprint"));
+	snprintf(text, sizeof(text), "{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
+	    "\"x\":\"%s\",\"d\":\"%s\"}", b64, b64);
+	ck_assert_int_eq(keyfile_parse_public(text, pk, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "private"));
+	snprintf(text, sizeof(text), "{\"kty\":\"OKP\",\"crv\":\"X25519\","
+	    "\"x\":\"%s\"}", b64);
+	ck_assert_int_eq(keyfile_parse_public(text, pk, err, sizeof(err)), -1);
+	ck_assert_int_eq(keyfile_parse_public("{\"kty\":", pk, err,
+	    sizeof(err)), -1);
+}
+END_TEST
+
 /* Run the tests; the exit status says whether any failed. */
 int
 main(void)
@@ -153,5 +187,5 @@ main(void)
 		return 1;
 	return unit_main("keyfile", setup, teardown, UNIT_TESTS(
 	    generate_and_read, never_overwrites, loose_permissions_refused,
-	    damaged_files_refused, public_formats));
+	    damaged_files_refused, public_formats, public_jwk));
 }

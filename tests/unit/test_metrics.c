@@ -1,5 +1,6 @@
 /* Unit tests of daemon/metrics.c: the Prometheus text it writes. */
 #include "config.h"
+#include "version.h"
 
 #include <check.h>
 #include <stdbool.h>
@@ -110,7 +111,7 @@ START_TEST(every_family_has_help_and_type_first)
 	ck_assert(has_line(text, "vpointsd_up 1"));
 	ck_assert(has(text, "\nvpointsd_start_time_seconds 1"));
 	ck_assert(has_line(text, "vpointsd_build_info{version=\""
-	    PACKAGE_VERSION "\"} 1"));
+	    VPOINTS_VERSION "\"} 1"));
 	ck_assert(has_line(text, "# TYPE vpointsd_http_requests_total counter"));
 	ck_assert(has_line(text, "# TYPE vpointsd_http_request_duration_seconds "
 	    "histogram"));

@@ -344,7 +344,19 @@ START_TEST(station_key_is_prepared)
 	    NULL,
 	    "{\"public_key\":\"Gb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE\"}");
 	refused(WIRE_OP_STATION_ADD, &keyed, "", "{\"public_key\":3}", NULL,
-	    422, WIRE_P_INVALID_FIELD, "\"public_key\" must be a string");
+	    422, WIRE_P_INVALID_FIELD, "\"public_key\" must be a string or a "
+	    "JWK");
+	/* A JWK as a JSON object, for a station's second key. */
+	decodes(WIRE_OP_STATION_KEY_ADD, "",
+	    "{\"public_key\":{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":"
+	    "\"Gb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE\"}}", "S01",
+	    "{\"code\":\"S01\",\"public_key\":"
+	    "\"Gb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE\"}");
+	refused(WIRE_OP_STATION_KEY_ADD, &keyed, "", "{\"public_key\":{\"kty\":"
+	    "\"OKP\",\"crv\":\"Ed25519\",\"x\":\"Gb9ECWmEzf6FQbrBZ9w7lshQhqowtr"
+	    "bLDFw4rXAxZuE\",\"d\":\"x\"}}", "S01", 422, WIRE_P_INVALID_FIELD,
+	    "\"public_key\": the JWK holds the private key (\"d\"): give the "
+	    "public key only");
 }
 END_TEST
 
