@@ -44,4 +44,6 @@ rc=$?
 [ -s "$T_DIR/daemon.pid" ] && { wait "$DAEMON_PID" 2>/dev/null; DAEMON_PID=$(cat "$T_DIR/daemon.pid"); }
 tap_lines "$T_DIR/browser.tap"
 is "the browser test ran to its end" "$rc" 0
-[ "$rc" -ne 0 ] && sed 's/^/# /' "$T_DIR/browser.err" | tail -n 30
+if [ "$rc" -ne 0 ]; then
+	sed 's/^/# /' "$T_DIR/browser.err" | tail -n 30
+fi
