@@ -196,6 +196,15 @@ def zbar(desk, sel, name):
     return p.stdout.rstrip("\n")
 
 
+def d_fetch_header(desk, name):
+    """A header of the console's page as the browser received it."""
+    return desk.d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        fetch('./', { cache: 'no-store' }).then((r) =>
+            done(r.headers.get(arguments[0]) || ''), (e) => done(String(e)));
+    """, name)
+
+
 def signer_vector(desk):
     """RFC 9421 B.2.6 by console/sig.js, from test_sig.c's inputs."""
     m = c_macros(desk.a.test_sig)
@@ -590,6 +599,9 @@ def main():
     desk = Desk(a)
     try:
         desk.ready()
+        csp = d_fetch_header(desk, "content-security-policy")
+        like("the page came with the strict policy", csp,
+             "default-src 'self'; script-src 'self'")
         signer_vector(desk)
         sentences(desk)
         desk.collect_logs()
