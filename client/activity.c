@@ -8,19 +8,20 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/i18n.h"
 #include "client/table.h"
 #include "buf.h"
 #include "wire.h"
 #include "xmalloc.h"
 
 static const char activity_about[] =
-"An activity earns N points an hour of service, at most --daily-cap\n"
+N_("An activity earns N points an hour of service, at most --daily-cap\n"
 "points a day. A multiplier weighs the minutes between FROM and TO (HH:MM,\n"
 "every day; TO before FROM crosses midnight), a holiday those of its dates\n"
 "(YYYY-MM-DD), by PERCENT (100 to 1000); where windows overlap the\n"
 "highest counts. Example: --multiplier night,22:00,06:00,150\n"
 "--holiday \"national day,2026-10-01;2026-10-02,200\". Adding needs an\n"
-"admin key.\n";
+"admin key.\n");
 
 /* The multipliers of an activity in a few words. */
 static char *
@@ -54,11 +55,11 @@ activity_multipliers(json_t *multipliers)
 }
 
 static const struct table_column activity_rows[] = {
-	{ "code", "CODE", NULL, false },
-	{ "points_per_hour", "POINTS/HOUR", NULL, true },
-	{ "daily_cap", "DAILY CAP", NULL, true },
-	{ "name", "NAME", NULL, false },
-	{ "multipliers", "MULTIPLIERS", activity_multipliers, false },
+	{ "code", N_("CODE"), NULL, false },
+	{ "points_per_hour", N_("POINTS/HOUR"), NULL, true },
+	{ "daily_cap", N_("DAILY CAP"), NULL, true },
+	{ "name", N_("NAME"), NULL, false },
+	{ "multipliers", N_("MULTIPLIERS"), activity_multipliers, false },
 };
 
 /* Cut the text after the last comma off spec; NULL when there is none. */
@@ -91,8 +92,8 @@ activity_window(const struct cmd *c, const struct cmd_option *o,
 
 	/* Split at commas and semicolons, each part is UTF-8 if all is. */
 	if ((window = json_string(text)) == NULL) {
-		fprintf(stderr, "vpoints: %s: %s is not UTF-8; set the "
-		    "terminal to UTF-8\n", cmd_what(c), option);
+		fprintf(stderr, _("vpoints: %s: %s is not UTF-8; set the "
+		    "terminal to UTF-8\n"), cmd_what(c), option);
 		goto done;
 	}
 	json_decref(window);
@@ -101,7 +102,7 @@ activity_window(const struct cmd *c, const struct cmd_option *o,
 	    (!holiday && (to = activity_last_field(spec)) == NULL) ||
 	    (from = activity_last_field(spec)) == NULL || *spec == '\0' ||
 	    *from == '\0' || (to != NULL && *to == '\0')) {
-		fprintf(stderr, "vpoints: %s wants %s, not \"%s\"\n", option,
+		fprintf(stderr, _("vpoints: %s wants %s, not \"%s\"\n"), option,
 		    o->value, text);
 		goto done;
 	}
@@ -133,12 +134,12 @@ activity_print_added(struct client *cl, const struct cmd *c, json_t *added)
 	char *windows = activity_multipliers(json_object_get(added,
 	    "multipliers"));
 
-	printf("activity %s added: %s, %lld points an hour",
+	printf(_("activity %s added: %s, %lld points an hour"),
 	    client_str(added, "code"), client_str(added, "name"),
 	    (long long)json_integer_value(json_object_get(added,
 	    "points_per_hour")));
 	if (json_is_integer(json_object_get(added, "daily_cap")))
-		printf(", at most %lld a day", (long long)json_integer_value(
+		printf(_(", at most %lld a day"), (long long)json_integer_value(
 		    json_object_get(added, "daily_cap")));
 	printf("%s%s\n", *windows != '\0' ? "; " : "", windows);
 	free(windows);
@@ -170,7 +171,7 @@ static const struct cmd_verb activity_verbs[] = {
 
 const struct cmd_entry cmd_activity_entry = {
 	.name = "activity",
-	.summary = "add (admin) and list activities",
+	.summary = N_("add (admin) and list activities"),
 	.about = activity_about,
 	.verbs = activity_verbs,
 	.nverbs = CMD_NITEMS(activity_verbs),

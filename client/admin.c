@@ -8,28 +8,30 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/headings.h"
+#include "client/i18n.h"
 #include "client/table.h"
 #include "keyfile.h"
 #include "wire.h"
 
 static const char community_about[] =
-"Communities are the unit of registration: N is the resident population,\n"
-"the base of the 13 % registration share. Adding needs an admin key.\n";
+N_("Communities are the unit of registration: N is the resident population,\n"
+"the base of the 13 % registration share. Adding needs an admin key.\n");
 
 static const char station_about[] =
-"Enrol a station's public key (vpoints format, PEM as openssl writes it,\n"
+N_("Enrol a station's public key (vpoints format, PEM as openssl writes it,\n"
 "or a JWK) and print its key id; list stations; revoke every key of a\n"
 "station, or with --key the one key, which is refused from its next\n"
 "request on. rotate enrols a new key for a station: both keys sign until\n"
 "the old one is revoked (a station holds at most two); a lost key is\n"
 "revoked and replaced the same way. All need an admin key. An admin\n"
-"station may leave out --community.\n";
+"station may leave out --community.\n");
 
 /* Print the community the daemon added. */
 static int
 community_print_added(struct client *cl, const struct cmd *c, json_t *added)
 {
-	printf("community %s added: %s, population %lld\n",
+	printf(_("community %s added: %s, population %lld\n"),
 	    client_str(added, "code"), client_str(added, "name"),
 	    (long long)json_integer_value(json_object_get(added,
 	    "population")));
@@ -37,9 +39,9 @@ community_print_added(struct client *cl, const struct cmd *c, json_t *added)
 }
 
 static const struct table_column community_rows[] = {
-	{ "code", "CODE", NULL, false },
-	{ "population", "POPULATION", NULL, true },
-	{ "name", "NAME", NULL, false },
+	{ "code", N_("CODE"), NULL, false },
+	{ "population", N_("POPULATION"), NULL, true },
+	{ "name", N_("NAME"), NULL, false },
 };
 
 static const struct cmd_option community_add_options[] = {
@@ -57,7 +59,7 @@ static const struct cmd_verb community_verbs[] = {
 
 const struct cmd_entry cmd_community_entry = {
 	.name = "community",
-	.summary = "add and list communities (admin)",
+	.summary = N_("add and list communities (admin)"),
 	.about = community_about,
 	.verbs = community_verbs,
 	.nverbs = CMD_NITEMS(community_verbs),
@@ -86,7 +88,7 @@ station_check(const struct cmd *c)
 {
 	if (cmd_get(c, "community") == NULL &&
 	    strcmp(cmd_get(c, "role"), "station") == 0)
-		return "--community is required for a station";
+		return _("--community is required for a station");
 	return NULL;
 }
 
@@ -105,8 +107,8 @@ station_print_added(struct client *cl, const struct cmd *c, json_t *added)
 		abort();
 	sig_keyid(pk, keyid);
 	if (strcmp(client_str(added, "keyid"), keyid) != 0) {
-		fprintf(stderr, "vpoints: %s: the daemon's key id %s "
-		    "is not the key's thumbprint %s\n", cmd_what(c),
+		fprintf(stderr, _("vpoints: %s: the daemon's key id %s "
+		    "is not the key's thumbprint %s\n"), cmd_what(c),
 		    client_str(added, "keyid"), keyid);
 		return WIRE_EXIT_SOFTWARE;
 	}
@@ -118,12 +120,12 @@ station_print_added(struct client *cl, const struct cmd *c, json_t *added)
 /* A station as listed: its members, and of its keys whether any is
  * active ("key") and the newest ("keyid"). */
 static const struct table_column station_rows[] = {
-	{ "code", "CODE", NULL, false },
-	{ "role", "ROLE", NULL, false },
-	{ "community", "COMMUNITY", NULL, false },
-	{ "key", "KEY", NULL, false },
-	{ "keyid", "KEYID", NULL, false },
-	{ "name", "NAME", NULL, false },
+	{ "code", N_("CODE"), NULL, false },
+	{ "role", N_("ROLE"), NULL, false },
+	{ "community", N_("COMMUNITY"), NULL, false },
+	{ "key", N_("KEY"), NULL, false },
+	{ "keyid", N_("KEYID"), NULL, false },
+	{ "name", N_("NAME"), NULL, false },
 };
 
 /* Print the stations: a row each, with its newest key. */
@@ -135,8 +137,8 @@ station_print_list(struct client *cl, const struct cmd *c, json_t *list)
 	size_t i, k;
 
 	if (cl->format == CLIENT_TABLE)
-		printf("%-16s %-7s %-16s %-8s %-43s %s\n", "CODE", "ROLE",
-		    "COMMUNITY", "KEY", "KEYID", "NAME");
+		printf("%-16s %-7s %-16s %-8s %-43s %s\n", _("CODE"),
+		    _("ROLE"), _("COMMUNITY"), _("KEY"), _("KEYID"), _("NAME"));
 	json_array_foreach(json_object_get(list, "stations"), i, station) {
 		state = "revoked";
 		keyid = NULL;
@@ -148,10 +150,11 @@ station_print_list(struct client *cl, const struct cmd *c, json_t *list)
 		if (cl->format == CLIENT_TABLE)
 			printf("%-16s %-7s %-16s %-8s %-43s %s\n",
 			    client_str(station, "code"),
-			    client_str(station, "role"),
+			    heading_value("role", client_str(station, "role")),
 			    json_is_string(json_object_get(station,
 			    "community")) ? client_str(station, "community") :
-			    "-", state, keyid != NULL ? keyid : "-",
+			    "-", heading_value("key", state),
+			    keyid != NULL ? keyid : "-",
 			    client_str(station, "name"));
 		row = json_copy(station);
 		json_object_set_new(row, "key", json_string(state));
@@ -170,7 +173,7 @@ station_print_list(struct client *cl, const struct cmd *c, json_t *list)
 static int
 station_print_revoked(struct client *cl, const struct cmd *c, json_t *done)
 {
-	printf("station %s: %lld key(s) revoked now\n",
+	printf(_("station %s: %lld key(s) revoked now\n"),
 	    client_str(done, "code"), (long long)json_integer_value(
 	    json_object_get(done, "revoked_now")));
 	return WIRE_EXIT_OK;
@@ -214,7 +217,7 @@ static const struct cmd_verb station_verbs[] = {
 
 const struct cmd_entry cmd_station_entry = {
 	.name = "station",
-	.summary = "enrol stations; list, rotate and revoke their keys (admin)",
+	.summary = N_("enrol stations; list, rotate and revoke their keys (admin)"),
 	.about = station_about,
 	.verbs = station_verbs,
 	.nverbs = CMD_NITEMS(station_verbs),

@@ -7,20 +7,21 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/i18n.h"
 #include "client/table.h"
 #include "wire.h"
 
 static const char audit_about[] =
-"Check every invariant of the ledger: all accounts sum to zero, each\n"
+N_("Check every invariant of the ledger: all accounts sum to zero, each\n"
 "balance equals its transfers, no volunteer below zero, escrow equals the\n"
 "points of unresolved help requests, stock equals restocks minus\n"
 "redemptions, no transfer crosses communities, each shift and redemption\n"
 "paid exactly. Prints \"ledger consistent\" and exits 0, or each problem\n"
 "and exits 1. Needs an admin key. With --csv or --format xlsx, the\n"
-"problems, one a row.\n";
+"problems, one a row.\n");
 
 static const struct table_column audit_rows[] = {
-	{ "problem", "PROBLEM", NULL, false },
+	{ "problem", N_("PROBLEM"), NULL, false },
 };
 
 /* Print what the audit found (with --json, only the verdict); the exit
@@ -38,7 +39,7 @@ audit_print(struct client *cl, const struct cmd *c, json_t *audit)
 		return json_is_true(json_object_get(audit, "ok")) ?
 		    WIRE_EXIT_OK : WIRE_EXIT_FAILURE;
 	if (cl->format == CLIENT_TABLE && json_array_size(problems) > 0)
-		printf("ledger inconsistent:\n");
+		printf(_("ledger inconsistent:\n"));
 	rows = json_array();
 	json_array_foreach(problems, i, problem) {
 		text = table_value(problem, "; ");
@@ -55,10 +56,11 @@ audit_print(struct client *cl, const struct cmd *c, json_t *audit)
 	if (!json_is_true(json_object_get(audit, "ok")))
 		return WIRE_EXIT_FAILURE;
 	if (cl->format == CLIENT_TABLE) {
-		printf("ledger consistent");
+		printf(_("ledger consistent"));
 		json_object_foreach(checked, what, count) {
-			printf("%s%s %lld", n++ == 0 ? "; checked " : ", ",
-			    what, (long long)json_integer_value(count));
+			printf(n++ == 0 ? _("; checked %s %lld") :
+			    _(", %s %lld"), what,
+			    (long long)json_integer_value(count));
 		}
 		printf("\n");
 	}
@@ -72,7 +74,7 @@ static const struct cmd_verb audit_verbs[] = {
 
 const struct cmd_entry cmd_audit_entry = {
 	.name = "audit",
-	.summary = "check every invariant of the ledger (admin)",
+	.summary = N_("check every invariant of the ledger (admin)"),
 	.about = audit_about,
 	.verbs = audit_verbs,
 	.nverbs = CMD_NITEMS(audit_verbs),

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "client/call.h"
+#include "client/i18n.h"
 #include "keyfile.h"
 #include "sig.h"
 #include "uuid.h"
@@ -46,8 +47,9 @@ call_key(struct client *cl, struct net_response *resp)
 	if (cl->key != NULL)
 		return 0;
 	if (cl->settings.key == NULL) {
-		snprintf(resp->error, sizeof(resp->error), "no station key: "
-		    "give --key FILE, VPOINTS_KEY or key = in the config file");
+		snprintf(resp->error, sizeof(resp->error), _("no station key: "
+		    "give --key FILE, VPOINTS_KEY or key = in the config "
+		    "file"));
 		return -1;
 	}
 	cl->key = keyfile_read_secret(cl->settings.key, resp->error,
@@ -163,7 +165,7 @@ call_send(struct client *cl, const char *method, const char *path,
 	if (net_split_server(cl->settings.server, host, sizeof(host),
 	    &port) != 0) {
 		snprintf(resp->error, sizeof(resp->error),
-		    "server \"%s\" is not http://HOST[:PORT]",
+		    _("server \"%s\" is not http://HOST[:PORT]"),
 		    cl->settings.server);
 		return CALL_NOT_SENT;
 	}
@@ -252,7 +254,7 @@ call_answer(struct client *cl, const char *what, struct net_response *resp,
 	}
 	*result = json_loadb(resp->body, resp->len, 0, NULL);
 	if (*result == NULL) {
-		fprintf(stderr, "vpoints: %s: the daemon's answer is not JSON\n",
+		fprintf(stderr, _("vpoints: %s: the daemon's answer is not JSON\n"),
 		    what);
 		net_response_clear(resp);
 		return WIRE_EXIT_SOFTWARE;

@@ -10,13 +10,14 @@
 #include "client/client.h"
 #include "client/cmd.h"
 #include "client/html.h"
+#include "client/i18n.h"
 #include "wire.h"
 #include "xmalloc.h"
 
 #define CARD_LIMIT	"1000"	/* volunteers a list gives at most */
 
 static const char card_about[] =
-"print: an A4 page (HTML) of volunteer cards, ten to a sheet (two columns\n"
+N_("print: an A4 page (HTML) of volunteer cards, ten to a sheet (two columns\n"
 "of five, 85.6 by 54 mm, dashed lines to cut along), for the volunteers\n"
 "of a community (--community; a station's own without it), a team\n"
 "(--team), or those --volunteers names (numbers joined by commas, printed\n"
@@ -26,7 +27,7 @@ static const char card_about[] =
 "a QR code holding the number alone: a USB scanner at the station types\n"
 "it wherever the number is wanted (vpoints shift checkin NUMBER ...). No\n"
 "phone or ID number is printed. The page goes to --out FILE, else to\n"
-"standard output.\n";
+"standard output.\n");
 
 /* Named volunteers, or a list: not both. */
 static const char *
@@ -34,8 +35,8 @@ card_check(const struct cmd *c)
 {
 	if (cmd_get(c, "volunteers") != NULL && (cmd_get(c, "community") !=
 	    NULL || cmd_get(c, "team") != NULL || cmd_choice(c, "status") >= 0))
-		return "--volunteers, or --community, --team and --status, "
-		    "not both";
+		return _("--volunteers, or --community, --team and --status, "
+		    "not both");
 	return NULL;
 }
 
@@ -53,8 +54,8 @@ card_named(struct client *cl, struct cmd *c, json_t *volunteers)
 		if ((next = strchr(number, ',')) != NULL)
 			*next++ = '\0';
 		if (*number == '\0') {
-			fprintf(stderr, "vpoints: card print: --volunteers "
-			    "wants numbers joined by commas, not \"%s\"\n",
+			fprintf(stderr, _("vpoints: card print: --volunteers "
+			    "wants numbers joined by commas, not \"%s\"\n"),
 			    cmd_get(c, "volunteers"));
 			rc = WIRE_EXIT_USAGE;
 			break;
@@ -121,14 +122,14 @@ card_print(struct client *cl, struct cmd *c)
 	if (rc != WIRE_EXIT_OK)
 		goto done;
 	if ((n = json_array_size(volunteers)) == 0) {
-		fprintf(stderr, "vpoints: card print: no volunteers to print\n");
+		fprintf(stderr, _("vpoints: card print: no volunteers to print\n"));
 		rc = WIRE_EXIT_DATAERR;
 		goto done;
 	}
 	if (answer != NULL && limit != NULL && n == strtoul(limit, NULL, 10))
-		fprintf(stderr, "vpoints: card print: cards for the first %zu "
-		    "volunteers only (--limit); print the others by --team or "
-		    "--volunteers\n", n);
+		fprintf(stderr, _("vpoints: card print: cards for the first "
+		    "%zu volunteers only (--limit); print the others by --team "
+		    "or --volunteers\n"), n);
 	if ((rc = call_run(cl, cmd_what(c),
 	    wire_route(WIRE_OP_COMMUNITY_LIST)->method,
 	    wire_route(WIRE_OP_COMMUNITY_LIST)->pattern, NULL, NULL,
@@ -145,10 +146,11 @@ card_print(struct client *cl, struct cmd *c)
 	if ((rc = client_write(out, text, len)) != WIRE_EXIT_OK)
 		goto done;
 	if (out != NULL)
-		printf("card print: %zu cards on %zu A4 sheets: %s\n", n, sheets,
+		printf(_("card print: %zu cards on %zu A4 sheets: %s\n"), n, sheets,
 		    out);
 	else
-		fprintf(stderr, "card print: %zu cards on %zu A4 sheets\n", n,
+		fprintf(stderr, _("card print: %zu cards on %zu A4 sheets\n"),
+		    n,
 		    sheets);
 done:
 	free(text);
@@ -179,7 +181,7 @@ static const struct cmd_verb card_verbs[] = {
 
 const struct cmd_entry cmd_card_entry = {
 	.name = "card",
-	.summary = "print volunteer cards with a QR code of the number",
+	.summary = N_("print volunteer cards with a QR code of the number"),
 	.about = card_about,
 	.verbs = card_verbs,
 	.nverbs = CMD_NITEMS(card_verbs),

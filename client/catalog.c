@@ -7,25 +7,26 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/i18n.h"
 #include "client/table.h"
 #include "wire.h"
 
 static const char catalog_about[] =
-"What a station gives for points. CODE names an item within its station;\n"
+N_("What a station gives for points. CODE names an item within its station;\n"
 "the price is in points (at least 1), the stock the units on hand. A\n"
 "station key manages its own catalogue; an admin names --station. list:\n"
 "the active items, with --all the deactivated ones too. restock adds N\n"
 "units, recorded with the note; deactivate stops an item being redeemed,\n"
-"its history stays.\n";
+"its history stays.\n");
 
 static const struct table_column catalog_rows[] = {
-	{ "code", "CODE", NULL, false },
-	{ "name", "NAME", NULL, false },
-	{ "category", "CATEGORY", NULL, false },
-	{ "price", "PRICE", NULL, true },
-	{ "stock", "STOCK", NULL, true },
-	{ "active", "ACTIVE", NULL, false },
-	{ "station", "STATION", NULL, false },
+	{ "code", N_("CODE"), NULL, false },
+	{ "name", N_("NAME"), NULL, false },
+	{ "category", N_("CATEGORY"), NULL, false },
+	{ "price", N_("PRICE"), NULL, true },
+	{ "stock", N_("STOCK"), NULL, true },
+	{ "active", N_("ACTIVE"), NULL, false },
+	{ "station", N_("STATION"), NULL, false },
 };
 
 /* Print an item the daemon added or changed. */
@@ -33,24 +34,26 @@ static int
 catalog_print(struct client *cl, const struct cmd *c, json_t *item)
 {
 	static const char *const done[][2] = {
-		{ "add", "added" },
-		{ "restock", "restocked" },
-		{ "deactivate", "deactivated" },
+		{ "add", N_("added") },
+		{ "restock", N_("restocked") },
+		{ "deactivate", N_("deactivated") },
 	};
 	const char *what = "";
 	size_t i;
 
 	for (i = 0; i < CMD_NITEMS(done); i++) {
 		if (strcmp(cmd_sub(c), done[i][0]) == 0)
-			what = done[i][1];
+			what = _(done[i][1]);
 	}
-	printf("item %s %s: %s, %s, %lld points, %lld in stock, station %s%s\n",
+	printf(_("item %s %s: %s, %s, %lld points, %lld in stock, "
+	    "station %s%s\n"),
 	    client_str(item, "code"), what, client_str(item, "name"),
 	    client_str(item, "category"),
 	    (long long)json_integer_value(json_object_get(item, "price")),
 	    (long long)json_integer_value(json_object_get(item, "stock")),
 	    client_str(item, "station"),
-	    json_is_false(json_object_get(item, "active")) ? ", inactive" : "");
+	    json_is_false(json_object_get(item, "active")) ?
+	    _(", inactive") : "");
 	return WIRE_EXIT_OK;
 }
 
@@ -97,7 +100,7 @@ static const struct cmd_verb catalog_verbs[] = {
 
 const struct cmd_entry cmd_catalog_entry = {
 	.name = "catalog",
-	.summary = "a station's gifts, books and services",
+	.summary = N_("a station's gifts, books and services"),
 	.about = catalog_about,
 	.verbs = catalog_verbs,
 	.nverbs = CMD_NITEMS(catalog_verbs),

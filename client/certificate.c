@@ -23,12 +23,12 @@
 #define CERTIFICATE_PNG_SCALE	4	/* pixels a module of --png */
 
 static const char certificate_about[] =
-"issue: a certificate of the volunteer's hours of service in a year\n"
+N_("issue: a certificate of the volunteer's hours of service in a year\n"
 "(--year) or between two dates (--from and --to), signed by vpointsd as a\n"
 "JWS. The JWS (one line) goes to --out FILE, else to standard output;\n"
-"--html FILE writes a printable page for A4, in Chinese, with a QR code\n"
-"of the signed certificate; --png FILE writes that QR code alone. The QR\n"
-"code holds the JWS itself, or when that is too long for one, the JWS in\n"
+"--html FILE writes a printable page for A4, in the user's language,\n"
+"with a QR code of the signed certificate; --png FILE writes that QR code\n"
+"alone. The QR code holds the JWS itself, or when that is too long for one, the JWS in\n"
 "base45 (VPJ1:...), which verify reads as well.\n"
 "verify: checks a JWS offline, without the daemon, with --keys SET: the\n"
 "JWK Set of the daemon's current and earlier signing keys (GET\n"
@@ -39,7 +39,7 @@ static const char certificate_about[] =
 "standard input.\n"
 "Prints the certificate and exits 0, or says why not and exits 1.\n"
 "show: what the daemon recorded of a certificate, revoked or not.\n"
-"revoke: withdraw a certificate, with the reason.\n";
+"revoke: withdraw a certificate, with the reason.\n");
 
 /* The kinds of service: each activity's name and hours, "Cleaning 2:30,
  * Traffic 1:00". */
@@ -64,23 +64,23 @@ certificate_activities(json_t *activities)
 }
 
 static const struct table_column certificate_fields[] = {
-	{ "number", "NUMBER", NULL, false },
-	{ "volunteer", "VOLUNTEER", NULL, false },
-	{ "name", "NAME", NULL, false },
-	{ "from", "FROM", NULL, false },
-	{ "to", "TO", NULL, false },
-	{ "minutes", "HOURS", table_hours, true },
-	{ "shifts", "SHIFTS", NULL, true },
-	{ "activities", "ACTIVITIES", certificate_activities, false },
-	{ "stars", "STARS", NULL, true },
-	{ "community", "COMMUNITY", NULL, false },
-	{ "community_name", "COMMUNITY NAME", NULL, false },
-	{ "station", "STATION", NULL, false },
-	{ "station_name", "STATION NAME", NULL, false },
-	{ "sha256", "SHA-256", NULL, false },
-	{ "issued_at", "ISSUED", table_time, false },
-	{ "revoked_at", "REVOKED", table_time, false },
-	{ "revoke_reason", "REASON", NULL, false },
+	{ "number", NC_("certificate", "NUMBER"), NULL, false },
+	{ "volunteer", N_("VOLUNTEER"), NULL, false },
+	{ "name", NC_("person", "NAME"), NULL, false },
+	{ "from", N_("FROM"), NULL, false },
+	{ "to", N_("TO"), NULL, false },
+	{ "minutes", N_("HOURS"), table_hours, true },
+	{ "shifts", N_("SHIFTS"), NULL, true },
+	{ "activities", N_("ACTIVITIES"), certificate_activities, false },
+	{ "stars", N_("STARS"), NULL, true },
+	{ "community", N_("COMMUNITY"), NULL, false },
+	{ "community_name", N_("COMMUNITY NAME"), NULL, false },
+	{ "station", N_("STATION"), NULL, false },
+	{ "station_name", N_("STATION NAME"), NULL, false },
+	{ "sha256", N_("SHA-256"), NULL, false },
+	{ "issued_at", N_("ISSUED"), table_time, false },
+	{ "revoked_at", N_("REVOKED"), table_time, false },
+	{ "revoke_reason", N_("REASON"), NULL, false },
 };
 
 /* The QR code of a signed certificate: its JWS as it is, else its base45
@@ -112,9 +112,9 @@ certificate_print_page(const char *html, const char *png, json_t *cert,
 	int rc = WIRE_EXIT_OK;
 
 	if (qr == NULL)
-		fprintf(stderr, "vpoints: certificate issue: the certificate "
+		fprintf(stderr, _("vpoints: certificate issue: the certificate "
 		    "is too long for a QR code (%zu characters); the page "
-		    "has its JWS as text only\n", strlen(jws));
+		    "has its JWS as text only\n"), strlen(jws));
 	if (html != NULL) {
 		if ((f = open_memstream(&text, &len)) == NULL)
 			abort();
@@ -126,8 +126,8 @@ certificate_print_page(const char *html, const char *png, json_t *cert,
 	}
 	if (rc == WIRE_EXIT_OK && png != NULL) {
 		if (qr == NULL) {
-			fprintf(stderr, "vpoints: certificate issue: %s not "
-			    "written: no QR code\n", png);
+			fprintf(stderr, _("vpoints: certificate issue: %s not "
+			    "written: no QR code\n"), png);
 			rc = WIRE_EXIT_DATAERR;
 		} else {
 			text = qr_png(qr, CERTIFICATE_PNG_SCALE, &len);
@@ -147,7 +147,7 @@ certificate_check(const struct cmd *c)
 
 	if (year == (cmd_get(c, "from") != NULL || cmd_get(c, "to") != NULL) ||
 	    (!year && (cmd_get(c, "from") == NULL || cmd_get(c, "to") == NULL)))
-		return "wants --year, or --from and --to";
+		return _("wants --year, or --from and --to");
 	return NULL;
 }
 
@@ -165,8 +165,8 @@ certificate_print_issued(struct client *cl, const struct cmd *c,
 	int rc = WIRE_EXIT_OK;
 
 	if (jws == NULL || !json_is_object(cert)) {
-		fprintf(stderr, "vpoints: certificate issue: the answer has no "
-		    "jws or certificate\n");
+		fprintf(stderr, _("vpoints: certificate issue: the answer has "
+		    "no jws or certificate\n"));
 		return WIRE_EXIT_SOFTWARE;
 	}
 	line = xasprintf("%s\n", jws);
@@ -178,13 +178,13 @@ certificate_print_issued(struct client *cl, const struct cmd *c,
 	if (rc == WIRE_EXIT_OK && !cl->json) {
 		/* Without --out the JWS alone goes to standard output. */
 		hours = table_hours(json_object_get(cert, "minutes"));
-		fprintf(out != NULL ? stdout : stderr, "certificate %s issued: "
-		    "%s (%s), %s to %s, %s hours, %lld shifts%s%s\n",
+		fprintf(out != NULL ? stdout : stderr, _("certificate %s "
+		    "issued: %s (%s), %s to %s, %s hours, %lld shifts%s%s\n"),
 		    client_str(issued, "number"), client_str(cert, "name"),
 		    client_str(cert, "volunteer"), client_str(cert, "from"),
 		    client_str(cert, "to"), hours,
 		    (long long)json_integer_value(json_object_get(cert,
-		    "shifts")), out != NULL ? "; JWS in " : "",
+		    "shifts")), out != NULL ? _("; JWS in ") : "",
 		    out != NULL ? out : "");
 		free(hours);
 	}
@@ -209,7 +209,7 @@ certificate_slurp(const char *path, char *err, size_t errlen)
 	if (ferror(f) || len > CERTIFICATE_MAX_FILE || memchr(text, '\0',
 	    len) != NULL) {
 		snprintf(err, errlen, "%s: %s", path, ferror(f) ?
-		    strerror(errno) : "not a text file of at most 64 KiB");
+		    strerror(errno) : _("not a text file of at most 64 KiB"));
 		free(text);
 		text = NULL;
 	} else {
@@ -257,7 +257,7 @@ certificate_key(const struct cmd *c, const char *jws, unsigned char *pk,
 	int rc = -1, found;
 
 	if ((text = certificate_slurp(path, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "vpoints: certificate verify: %s\n", err);
+		fprintf(stderr, _("vpoints: certificate verify: %s\n"), err);
 		return -1;
 	}
 	if (keys == NULL && !jws_is_set(text)) {
@@ -282,7 +282,7 @@ certificate_key(const struct cmd *c, const char *jws, unsigned char *pk,
 	rc = 0;
 	goto done;
 bad:
-	fprintf(stderr, "vpoints: certificate verify: %s: %s\n", path, err);
+	fprintf(stderr, _("vpoints: certificate verify: %s: %s\n"), path, err);
 done:
 	free(kid);
 	free(text);
@@ -317,7 +317,8 @@ certificate_verify(struct client *cl, struct cmd *c)
 	 * form. */
 	if (base45) {
 		if ((st = jws_unbase45(jws, &unpacked)) != JWS_OK) {
-			fprintf(stderr, "vpoints: certificate verify: %s: %s\n",
+			fprintf(stderr,
+			    _("vpoints: certificate verify: %s: %s\n"),
 			    file, jws_status_text(st));
 			goto done;
 		}
@@ -327,30 +328,31 @@ certificate_verify(struct client *cl, struct cmd *c)
 	if (certificate_key(c, jws, pk, keyid) != 0)
 		goto done;
 	if ((st = jws_verify(jws, pk, &payload, &len)) != JWS_OK) {
-		fprintf(stderr, "vpoints: certificate verify: %s: %s\n",
+		fprintf(stderr, _("vpoints: certificate verify: %s: %s\n"),
 		    file, jws_status_text(st));
 		goto done;
 	}
 	doc = json_loadb(payload, len, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(doc)) {
-		fprintf(stderr, "vpoints: certificate verify: %s: signed, but "
-		    "what is signed is not a JSON object\n", file);
+		fprintf(stderr, _("vpoints: certificate verify: %s: signed, "
+		    "but what is signed is not a JSON object\n"), file);
 		goto done;
 	}
 	if (cl->json) {
 		printf("%s\n", payload);
 	} else {
 		if (!cl->csv)
-			printf("valid: signed by key %s\n", keyid);
+			printf(_("valid: signed by key %s\n"), keyid);
 		certificate_print(cl, doc);
 		if (!cl->csv && json_object_get(doc, "number") != NULL)
-			printf("(a revocation is not visible offline: vpoints "
-			    "certificate show %s)\n", client_str(doc, "number"));
+			printf(_("(a revocation is not visible offline: vpoints "
+			    "certificate show %s)\n"),
+			    client_str(doc, "number"));
 	}
 	rc = WIRE_EXIT_OK;
 	goto done;
 fail:
-	fprintf(stderr, "vpoints: certificate verify: %s\n", err);
+	fprintf(stderr, _("vpoints: certificate verify: %s\n"), err);
 done:
 	json_decref(doc);
 	free(payload);
@@ -363,7 +365,7 @@ static const char *
 certificate_verify_check(const struct cmd *c)
 {
 	if ((cmd_get(c, "keys") == NULL) == (cmd_get(c, "pubkey") == NULL))
-		return "wants --keys SET or --pubkey KEY";
+		return _("wants --keys SET or --pubkey KEY");
 	return NULL;
 }
 
@@ -421,7 +423,7 @@ static const struct cmd_verb certificate_verbs[] = {
 
 const struct cmd_entry cmd_certificate_entry = {
 	.name = "certificate",
-	.summary = "issue, verify (offline), show, revoke certificates",
+	.summary = N_("issue, verify (offline), show, revoke certificates"),
 	.about = certificate_about,
 	.verbs = certificate_verbs,
 	.nverbs = CMD_NITEMS(certificate_verbs),

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "client/client.h"
+#include "client/i18n.h"
 #include "client/xlsx.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -63,7 +64,7 @@ client_report_problem(const struct client *cl, const char *what,
 	} else {
 		title = json_string_value(json_object_get(p, "title"));
 		detail = json_string_value(json_object_get(p, "detail"));
-		fprintf(stderr, "vpoints: %s: %s%s%s (HTTP %d)\n", what,
+		fprintf(stderr, _("vpoints: %s: %s%s%s (HTTP %d)\n"), what,
 		    title != NULL ? title : "error",
 		    detail != NULL ? ": " : "", detail != NULL ? detail : "",
 		    resp->status);
@@ -97,8 +98,8 @@ client_whole(const char *option, const char *text, long long *n)
 	*n = strtoll(text, &end, 10);
 	if (*end != '\0' || end == text || *n < 0 || errno != 0 ||
 	    !isdigit((unsigned char)*text)) {
-		fprintf(stderr, "vpoints: %s wants a whole number, not "
-		    "\"%s\"\n", option, text);
+		fprintf(stderr, _("vpoints: %s wants a whole number, not "
+		    "\"%s\"\n"), option, text);
 		return WIRE_EXIT_DATAERR;
 	}
 	return 0;
@@ -132,7 +133,7 @@ client_write_mode(const char *path, const char *data, size_t len,
 	if (path == NULL) {
 		if (fwrite(data, 1, len, stdout) != len ||
 		    fflush(stdout) != 0) {
-			fprintf(stderr, "vpoints: standard output: %s\n",
+			fprintf(stderr, _("vpoints: standard output: %s\n"),
 			    strerror(errno));
 			return WIRE_EXIT_CANTCREAT;
 		}
@@ -187,12 +188,12 @@ client_output(struct client *cl)
 	const char *format = cl->settings.format;
 
 	if (cl->json && cl->csv) {
-		fprintf(stderr, "vpoints: --json or --csv, not both\n");
+		fprintf(stderr, _("vpoints: --json or --csv, not both\n"));
 		return WIRE_EXIT_USAGE;
 	}
 	if (cl->format_given != NULL && (cl->json || cl->csv) &&
 	    cl->format != (cl->json ? CLIENT_JSON : CLIENT_CSV)) {
-		fprintf(stderr, "vpoints: --format %s or --%s, not both\n",
+		fprintf(stderr, _("vpoints: --format %s or --%s, not both\n"),
 		    cl->format_given, cl->json ? "json" : "csv");
 		return WIRE_EXIT_USAGE;
 	}
@@ -208,8 +209,8 @@ client_output(struct client *cl)
 		else if (strcmp(format, "csv") == 0)
 			cl->format = CLIENT_CSV;
 		else {
-			fprintf(stderr, "vpoints: config: format = %s: want "
-			    "table, json or csv\n", format);
+			fprintf(stderr, _("vpoints: config: format = %s: want "
+			    "table, json or csv\n"), format);
 			return WIRE_EXIT_CONFIG;
 		}
 	}
@@ -235,7 +236,7 @@ client_redirect(int fd)
 	fflush(stdout);
 	if ((saved = dup(STDOUT_FILENO)) == -1 ||
 	    dup2(fd, STDOUT_FILENO) == -1) {
-		fprintf(stderr, "vpoints: standard output: %s\n",
+		fprintf(stderr, _("vpoints: standard output: %s\n"),
 		    strerror(errno));
 		abort();
 	}
@@ -266,9 +267,9 @@ client_begin(struct client *cl)
 	cl->stdout_saved = cl->prose_saved = -1;
 	if (cl->format == CLIENT_XLSX && cl->out == NULL &&
 	    isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "vpoints: --format xlsx writes a workbook, "
+		fprintf(stderr, _("vpoints: --format xlsx writes a workbook, "
 		    "not text for a terminal: name its file with --out FILE, "
-		    "or redirect standard output\n");
+		    "or redirect standard output\n"));
 		return WIRE_EXIT_USAGE;
 	}
 	if (cl->out != NULL) {
@@ -286,7 +287,7 @@ client_begin(struct client *cl)
 	}
 	if (cl->format == CLIENT_XLSX) {
 		if ((cl->book = xlsx_new(err, sizeof(err))) == NULL) {
-			fprintf(stderr, "vpoints: workbook: %s\n", err);
+			fprintf(stderr, _("vpoints: workbook: %s\n"), err);
 			return client_end(cl, WIRE_EXIT_CANTCREAT);
 		}
 		cl->prose_saved = client_redirect(STDERR_FILENO);
@@ -311,7 +312,8 @@ client_end(struct client *cl, int rc)
 		if (rc == WIRE_EXIT_OK || xlsx_sheets(cl->book) > 0) {
 			if (xlsx_write(cl->book, stdout, err,
 			    sizeof(err)) != 0) {
-				fprintf(stderr, "vpoints: workbook: %s\n", err);
+				fprintf(stderr,
+				    _("vpoints: workbook: %s\n"), err);
 				rc = WIRE_EXIT_CANTCREAT;
 			}
 		} else {

@@ -8,6 +8,7 @@
 
 #include "client/call.h"
 #include "client/cmd.h"
+#include "client/i18n.h"
 #include "client/offline.h"
 #include "client/when.h"
 #include "buf.h"
@@ -109,36 +110,40 @@ static const struct cmd_option cmd_globals[CMD_G_COUNT + 1] = {
 
 /* What vpoints --help says of each global option. */
 static const char *const cmd_globals_help[CMD_G_COUNT] = {
-	[CMD_G_SERVER] = "vpointsd address (else VPOINTS_SERVER, else the "
-	    "config\nfile, else " WIRE_DEFAULT_SERVER ")",
-	[CMD_G_KEY] = "the station's secret key (else VPOINTS_KEY, else "
-	    "the\nconfig file)",
-	[CMD_G_CONFIG] = "config file (else VPOINTS_CONFIG, else\n"
-	    "~/.config/vpoints/config when it exists)",
-	[CMD_G_JSON] = "machine output: the daemon's JSON as it came",
-	[CMD_G_CSV] = "lists, records and balances as CSV (RFC 4180, UTF-8,\n"
+	[CMD_G_SERVER] = NULL,	/* cmd_usage_globals: names the default */
+	[CMD_G_KEY] = N_("the station's secret key (else VPOINTS_KEY, else "
+	    "the\nconfig file)"),
+	[CMD_G_CONFIG] = N_("config file (else VPOINTS_CONFIG, else\n"
+	    "~/.config/vpoints/config when it exists)"),
+	[CMD_G_JSON] = N_("machine output: the daemon's JSON as it came"),
+	[CMD_G_CSV] = N_(
+	    "lists, records and balances as CSV (RFC 4180, UTF-8,\n"
 	    "a header row; the config file's format = csv|json|table\n"
-	    "sets the default)",
-	[CMD_G_FORMAT] = "table, csv, json (as --csv, --json), xlsx: lists,\n"
-	    "records and reports as an Excel workbook with Chinese\n"
-	    "headings, or html: a report as a page to print",
-	[CMD_G_OUT] = "write what would go to standard output to FILE\n"
-	    "(through FILE.tmp, renamed when whole)",
-	[CMD_G_BOM] = "start CSV with the byte-order mark that Excel and WPS\n"
+	    "sets the default)"),
+	[CMD_G_FORMAT] = N_(
+	    "table, csv, json (as --csv, --json), xlsx: lists,\n"
+	    "records and reports as an Excel workbook with headings\n"
+	    "in the user's language, or html: a report as a page to\n"
+	    "print"),
+	[CMD_G_OUT] = N_("write what would go to standard output to FILE\n"
+	    "(through FILE.tmp, renamed when whole)"),
+	[CMD_G_BOM] = N_(
+	    "start CSV with the byte-order mark that Excel and WPS\n"
 	    "need to read UTF-8 (the config file's bom = yes|no\n"
-	    "sets the default)",
-	[CMD_G_NO_BOM] = "CSV without it",
-	[CMD_G_TIMEOUT] = "give up on an exchange after SECS (default 10)",
-	[CMD_G_RETRIES] = "retry a call N times on no answer, 5xx or 409,\n"
-	    "re-signed, same Idempotency-Key (default 5)",
-	[CMD_G_IDEMPOTENCY_KEY] = "use KEY for the write instead of a new "
+	    "sets the default)"),
+	[CMD_G_NO_BOM] = N_("CSV without it"),
+	[CMD_G_TIMEOUT] = N_("give up on an exchange after SECS (default 10)"),
+	[CMD_G_RETRIES] = N_("retry a call N times on no answer, 5xx or 409,\n"
+	    "re-signed, same Idempotency-Key (default 5)"),
+	[CMD_G_IDEMPOTENCY_KEY] = N_("use KEY for the write instead of a new "
 	    "UUID, so that\nrunning the same command again cannot apply it "
-	    "twice",
-	[CMD_G_VERSION] = "print the version",
-	[CMD_G_HELP] = "print this help (vpoints COMMAND --help: a command's)",
+	    "twice"),
+	[CMD_G_VERSION] = N_("print the version"),
+	[CMD_G_HELP] = N_("print this help (vpoints COMMAND --help: a "
+	    "command's)"),
 };
 
-static const char cmd_usage_head[] =
+static const char cmd_usage_head[] = N_(
 "usage: vpoints [global options] COMMAND [args]\n"
 "       vpoints COMMAND --help\n"
 "\n"
@@ -146,9 +151,9 @@ static const char cmd_usage_head[] =
 "the station's key.\n"
 "\n"
 "Global options, before or after the command (vpoints --json balance V-1\n"
-"is vpoints balance V-1 --json):\n";
+"is vpoints balance V-1 --json):\n");
 
-static const char cmd_usage_tail[] =
+static const char cmd_usage_tail[] = N_(
 "\n"
 "Exit codes:\n"
 "   0  success\n"
@@ -161,9 +166,9 @@ static const char cmd_usage_tail[] =
 "  75  temporary failure: try again (still in flight, overloaded), or\n"
 "      the write was queued in the outbox\n"
 "  77  signature rejected or permission denied\n"
-"  78  configuration or key file error\n";
+"  78  configuration or key file error\n");
 
-static const char cmd_usage_offline[] =
+static const char cmd_usage_offline[] = N_(
 "\n"
 "Offline: when vpointsd gives no answer at all after the retries\n"
 "(connection refused, reset, timed out), shift log, checkin, checkout and\n"
@@ -171,7 +176,7 @@ static const char cmd_usage_offline[] =
 "503, is not \"unreachable\" (the daemon is up: the write fails as before).\n"
 "vpoints outbox --help says more; vpoints outbox flush sends them.\n"
 "\n"
-"Commands:\n";
+"Commands:\n");
 
 /* The command named name, or NULL. */
 static const struct cmd_entry *
@@ -273,7 +278,7 @@ cmd_set_global(enum cmd_global g, const char *text, struct client *cl,
 		break;
 	case CMD_G_FORMAT:
 		if ((i = cmd_choice_index(CLIENT_FORMATS, text)) < 0)
-			return xasprintf("--format wants %s, not \"%s\"",
+			return xasprintf(_("--format wants %s, not \"%s\""),
 			    CLIENT_FORMATS, text);
 		cl->format_given = text;
 		cl->format = (enum client_format)i;
@@ -290,13 +295,13 @@ cmd_set_global(enum cmd_global g, const char *text, struct client *cl,
 	case CMD_G_TIMEOUT:
 		n = strtol(text, &end, 10);
 		if (*end != '\0' || n < 1 || n > 3600)
-			return xstrdup("--timeout wants 1 to 3600 seconds");
+			return xstrdup(_("--timeout wants 1 to 3600 seconds"));
 		cl->timeout = (int)n;
 		break;
 	case CMD_G_RETRIES:
 		n = strtol(text, &end, 10);
 		if (*end != '\0' || n < 0 || n > 100)
-			return xstrdup("--retries wants 0 to 100");
+			return xstrdup(_("--retries wants 0 to 100"));
 		cl->retries = (int)n;
 		break;
 	case CMD_G_IDEMPOTENCY_KEY:
@@ -333,12 +338,13 @@ cmd_take_option(struct cmd *c, int argc, char **argv, int *i,
 			global = (o = cmd_find_option(cmd_globals, name, len,
 			    &ambiguous)) != NULL;
 		if (o == NULL) {
-			*cause = xasprintf("%s option --%.*s", ambiguous ?
-			    "ambiguous" : "unknown", (int)len, name);
+			*cause = xasprintf(ambiguous ?
+			    _("ambiguous option --%.*s") :
+			    _("unknown option --%.*s"), (int)len, name);
 			return CMD_BAD;
 		}
 		if (eq != NULL && o->type == CMD_FLAG) {
-			*cause = xasprintf("--%s takes no value", o->name);
+			*cause = xasprintf(_("--%s takes no value"), o->name);
 			return CMD_BAD;
 		}
 		if (eq != NULL)
@@ -348,7 +354,7 @@ cmd_take_option(struct cmd *c, int argc, char **argv, int *i,
 			global = (o = cmd_find_letter(cmd_globals,
 			    word[1])) != NULL;
 		if (o == NULL || (o->type == CMD_FLAG && word[2] != '\0')) {
-			*cause = xasprintf("unknown option %s", word);
+			*cause = xasprintf(_("unknown option %s"), word);
 			return CMD_BAD;
 		}
 		if (word[2] != '\0')
@@ -359,7 +365,7 @@ cmd_take_option(struct cmd *c, int argc, char **argv, int *i,
 	else if (text == NULL && *i + 1 < argc)
 		text = argv[++*i];
 	else if (text == NULL) {
-		*cause = xasprintf("--%s wants a value", o->name);
+		*cause = xasprintf(_("--%s wants a value"), o->name);
 		return CMD_BAD;
 	}
 	if (global && o == &cmd_globals[CMD_G_HELP])
@@ -384,7 +390,7 @@ cmd_verb_names(const struct cmd_entry *e)
 
 	for (i = 0; i < e->nverbs; i++) {
 		if (i > 0)
-			buf_puts(&b, i + 1 < e->nverbs ? ", " : " or ");
+			buf_puts(&b, i + 1 < e->nverbs ? _(", ") : _(" or "));
 		buf_puts(&b, e->verbs[i].name);
 	}
 	return b.data;
@@ -423,9 +429,9 @@ cmd_find_verb(struct cmd *c, int argc, char **argv, int *i,
 	}
 	names = cmd_verb_names(e);
 	if (*i < argc)
-		*cause = xasprintf("\"%s\" is not %s", argv[*i], names);
+		*cause = xasprintf(_("\"%s\" is not %s"), argv[*i], names);
 	else
-		*cause = xasprintf("wants %s", names);
+		*cause = xasprintf(_("wants %s"), names);
 	free(names);
 	return CMD_BAD;
 }
@@ -465,17 +471,17 @@ cmd_check(const struct cmd *c, char **cause)
 	const char *why;
 
 	if (c->nargs < want) {
-		*cause = xasprintf("%s is missing", v->args[c->nargs].name);
+		*cause = xasprintf(_("%s is missing"), v->args[c->nargs].name);
 		return CMD_BAD;
 	}
 	if (c->nargs > want) {
-		*cause = xasprintf("unexpected argument \"%s\"",
+		*cause = xasprintf(_("unexpected argument \"%s\""),
 		    c->args[want]);
 		return CMD_BAD;
 	}
 	for (o = v->options; o != NULL && o->name != NULL; o++) {
 		if ((o->flags & CMD_REQUIRED) && cmd_given_text(c, o) == NULL) {
-			*cause = xasprintf("--%s is required", o->name);
+			*cause = xasprintf(_("--%s is required"), o->name);
 			return CMD_BAD;
 		}
 	}
@@ -483,13 +489,14 @@ cmd_check(const struct cmd *c, char **cause)
 		o = c->given[i].option;
 		if (o->type == CMD_CHOICE &&
 		    cmd_choice_index(o->value, c->given[i].text) < 0) {
-			*cause = xasprintf("--%s wants %s, not \"%s\"", o->name,
+			*cause = xasprintf(_("--%s wants %s, not \"%s\""),
+			    o->name,
 			    o->value, c->given[i].text);
 			return CMD_BAD;
 		}
 	}
 	if ((v->flags & CMD_SOME) && c->ngiven == 0) {
-		*cause = xstrdup("wants at least one option");
+		*cause = xstrdup(_("wants at least one option"));
 		return CMD_BAD;
 	}
 	if (v->check != NULL && (why = v->check(c)) != NULL) {
@@ -510,12 +517,12 @@ cmd_check_format(const struct cmd *c, const struct client *cl, char **cause)
 		return CMD_PARSED;
 	if (cl->format == CLIENT_XLSX && v->columns == NULL &&
 	    !(v->flags & CMD_TABLES)) {
-		*cause = xstrdup("--format xlsx is for lists, records and "
-		    "reports; this command prints none");
+		*cause = xstrdup(_("--format xlsx is for lists, records and "
+		    "reports; this command prints none"));
 		return CMD_BAD;
 	}
 	if (cl->format == CLIENT_HTML && !(v->flags & CMD_PAGE)) {
-		*cause = xstrdup("--format html is for reports");
+		*cause = xstrdup(_("--format html is for reports"));
 		return CMD_BAD;
 	}
 	return CMD_PARSED;
@@ -547,11 +554,11 @@ cmd_parse(int argc, char **argv, struct client *cl, struct settings_args *sa,
 			return st;
 	}
 	if (i == argc) {
-		*cause = xstrdup("no command");
+		*cause = xstrdup(_("no command"));
 		return CMD_BAD;
 	}
 	if ((e = cmd_find(argv[i])) == NULL) {
-		*cause = xasprintf("unknown command \"%s\"", argv[i]);
+		*cause = xasprintf(_("unknown command \"%s\""), argv[i]);
 		return CMD_BAD;
 	}
 	c = *out = xcalloc(1, sizeof(*c));
@@ -627,12 +634,12 @@ cmd_wholes(const char *label, const char *text, json_t **value)
 
 /* What a value of each type must look like, as messages say it. */
 static const char *const cmd_shapes[] = {
-	[CMD_WHOLE] = "a whole number",
-	[CMD_WHOLES] = "a whole number",
+	[CMD_WHOLE] = N_("a whole number"),
+	[CMD_WHOLES] = N_("a whole number"),
 	[CMD_YEAR] = "YYYY",
 	[CMD_MONTH] = "YYYY-MM",
 	[CMD_DATE] = "YYYY-MM-DD",
-	[CMD_TIME] = "RFC 3339 or a real local \"YYYY-MM-DD HH:MM\"",
+	[CMD_TIME] = N_("RFC 3339 or a real local \"YYYY-MM-DD HH:MM\""),
 	[CMD_CUSTOM] = NULL
 };
 
@@ -701,12 +708,12 @@ cmd_value(const struct cmd *c, const struct cmd_option *o, const char *text,
 		abort();
 	}
 	if (!ok) {
-		fprintf(stderr, "vpoints: %s wants %s, not \"%s\"\n", label,
-		    cmd_shapes[o->type], text);
+		fprintf(stderr, _("vpoints: %s wants %s, not \"%s\"\n"), label,
+		    _(cmd_shapes[o->type]), text);
 		rc = WIRE_EXIT_DATAERR;
 	} else if ((*value = json_string(text)) == NULL) {
-		fprintf(stderr, "vpoints: %s: %s is not UTF-8; set the "
-		    "terminal to UTF-8\n", c->what, label);
+		fprintf(stderr, _("vpoints: %s: %s is not UTF-8; set the "
+		    "terminal to UTF-8\n"), c->what, label);
 		rc = WIRE_EXIT_DATAERR;
 	}
 done:
@@ -946,7 +953,9 @@ cmd_synopsis(FILE *f, const char *lead, const struct cmd_entry *e,
 		buf_puts(&b, " ");
 		buf_puts(&b, v->name);
 	}
-	indent = b.len + 1 < CMD_INDENT ? b.len + 1 : CMD_INDENT;
+	indent = table_width(b.data) + 1;	/* a translated lead */
+	if (indent > CMD_INDENT)
+		indent = CMD_INDENT;
 	for (o = v->args; o != NULL && o->name != NULL; o++)
 		cmd_word(f, &b, indent, xstrdup(o->name));
 	for (pass = 0; pass < 2; pass++) {
@@ -965,7 +974,7 @@ cmd_usage_globals(FILE *f)
 {
 	const struct cmd_option *o;
 	const char *help;
-	char *word;
+	char *word, *owned = NULL;
 	size_t i;
 
 	for (i = 0; i < CMD_G_COUNT; i++) {
@@ -976,12 +985,20 @@ cmd_usage_globals(FILE *f)
 			fprintf(f, "  %-*s", CMD_HELP_COLUMN - 2, word);
 		else
 			fprintf(f, "  %s\n%*s", word, CMD_HELP_COLUMN, "");
-		for (help = cmd_globals_help[i]; *help != '\0'; help++) {
+		if (i == CMD_G_SERVER)
+			help = owned = xasprintf(_("vpointsd address (else "
+			    "VPOINTS_SERVER, else the config\nfile, else %s)"),
+			    WIRE_DEFAULT_SERVER);
+		else
+			help = _(cmd_globals_help[i]);
+		for (; *help != '\0'; help++) {
 			fputc(*help, f);
 			if (*help == '\n')
 				fprintf(f, "%*s", CMD_HELP_COLUMN, "");
 		}
 		fputc('\n', f);
+		free(owned);
+		owned = NULL;
 		free(word);
 	}
 }
@@ -991,24 +1008,29 @@ void
 cmd_usage(FILE *f, const struct cmd *c)
 {
 	const struct cmd_entry *e;
+	const char *lead;
+	char *indent;
 	size_t i;
 
 	if (c == NULL) {
-		fputs(cmd_usage_head, f);
+		fputs(_(cmd_usage_head), f);
 		cmd_usage_globals(f);
-		fputs(cmd_usage_offline, f);
+		fputs(_(cmd_usage_offline), f);
 		for (i = 0; cmd_table[i] != NULL; i++)
 			fprintf(f, "  %-14s %s\n", cmd_table[i]->name,
-			    cmd_table[i]->summary);
-		fputs(cmd_usage_tail, f);
+			    _(cmd_table[i]->summary));
+		fputs(_(cmd_usage_tail), f);
 		return;
 	}
 	e = c->entry;
+	/* The lines after the first line up under its lead. */
+	lead = _("usage: ");
+	indent = xasprintf("%*s", (int)table_width(lead), "");
 	for (i = 0; i < e->nverbs; i++)
-		cmd_synopsis(f, i == 0 ? "usage: " : "       ", e,
-		    &e->verbs[i]);
+		cmd_synopsis(f, i == 0 ? lead : indent, e, &e->verbs[i]);
+	free(indent);
 	if (e->about != NULL)
-		fprintf(f, "\n%s", e->about);
+		fprintf(f, "\n%s", _(e->about));
 }
 
 /* Free a command and its request. */

@@ -1,225 +1,222 @@
-/* The words of the programme (志愿者, 志愿服务时长, 积分, 积分兑换, 星级,
- * 服务证明, 社区, 服务站, 队伍) as workbooks print them. */
+/* The headings of workbooks, pages and reports: each column named by its
+ * JSON member, each sheet by its name, in English and translated by the
+ * catalogue (po/zh_CN.po in the programme's words, po/glossary.md). A
+ * heading's context is "sheet" for a sheet's name, the sheet for a column
+ * that reads differently there, else "column". */
 #include "config.h"
 
 #include <stddef.h>
 #include <string.h>
 
 #include "client/headings.h"
+#include "client/i18n.h"
 
 /* A heading: in sheet (NULL: in any sheet without its own), the column of
  * JSON member key; or (key NULL) the name of sheet. */
 struct heading {
 	const char	*sheet;
 	const char	*key;
-	const char	*english;	/* the source string */
-	const char	*chinese;
+	const char	*text;		/* NC_(context, English) */
 };
 
 static const struct heading headings[] = {
 	/* Sheets: a command's rows member, a record's command, a report's
 	 * level and its other sheets. */
-	{ "volunteers", NULL, "Volunteers", "志愿者" },
-	{ "volunteer", NULL, "Volunteer", "志愿者" },
-	{ "history", NULL, "History", "变更记录" },
-	{ "transfers", NULL, "Transfers", "积分明细" },
-	{ "shifts", NULL, "Shifts", "服务记录" },
-	{ "checkins", NULL, "Open check-ins", "未签退" },
-	{ "items", NULL, "Catalogue", "兑换物品" },
-	{ "teams", NULL, "Teams", "队伍" },
-	{ "team", NULL, "Teams", "队伍" },
-	{ "activities", NULL, "Activities", "服务活动" },
-	{ "help_requests", NULL, "Help requests", "邻里互助" },
-	{ "levels", NULL, "Star levels", "星级标准" },
-	{ "months", NULL, "Closed months", "已结账月份" },
-	{ "month", NULL, "Month closed", "月度结账" },
-	{ "certificate", NULL, "Certificate of service", "服务证明" },
-	{ "communities", NULL, "Communities", "社区" },
-	{ "community", NULL, "Communities", "社区" },
-	{ "stations", NULL, "Stations", "服务站" },
-	{ "station", NULL, "Stations", "服务站" },
-	{ "problems", NULL, "Audit problems", "审计问题" },
-	{ "entries", NULL, "Outbox", "待发送" },
-	{ "failed", NULL, "Outbox: failed", "发送失败" },
-	{ "new_star_levels", NULL, "New star levels", "新晋星级" },
-	{ "about", NULL, "About the report", "报表信息" },
-	{ "redemption", NULL, "Redemption", "积分兑换" },
-	{ "duplicates", NULL, "Suspected duplicates", "疑似重复登记" },
+	{ "volunteers", NULL, NC_("sheet", "Volunteers") },
+	{ "volunteer", NULL, NC_("sheet", "Volunteer") },
+	{ "history", NULL, NC_("sheet", "History") },
+	{ "transfers", NULL, NC_("sheet", "Transfers") },
+	{ "shifts", NULL, NC_("sheet", "Shifts") },
+	{ "checkins", NULL, NC_("sheet", "Open check-ins") },
+	{ "items", NULL, NC_("sheet", "Catalogue") },
+	{ "teams", NULL, NC_("sheet", "Teams") },
+	{ "team", NULL, NC_("sheet", "Teams") },
+	{ "activities", NULL, NC_("sheet", "Activities") },
+	{ "help_requests", NULL, NC_("sheet", "Help requests") },
+	{ "levels", NULL, NC_("sheet", "Star levels") },
+	{ "months", NULL, NC_("sheet", "Closed months") },
+	{ "month", NULL, NC_("sheet", "Month closed") },
+	{ "certificate", NULL, NC_("sheet", "Certificate of service") },
+	{ "communities", NULL, NC_("sheet", "Communities") },
+	{ "community", NULL, NC_("sheet", "Communities") },
+	{ "stations", NULL, NC_("sheet", "Stations") },
+	{ "station", NULL, NC_("sheet", "Stations") },
+	{ "problems", NULL, NC_("sheet", "Audit problems") },
+	{ "entries", NULL, NC_("sheet", "Outbox") },
+	{ "failed", NULL, NC_("sheet", "Outbox: failed") },
+	{ "new_star_levels", NULL, NC_("sheet", "New star levels") },
+	{ "about", NULL, NC_("sheet", "About the report") },
+	{ "redemption", NULL, NC_("sheet", "Redemption") },
+	{ "duplicates", NULL, NC_("sheet", "Suspected duplicates") },
 
 	/* Columns that read differently in some sheets. */
-	{ "volunteers", "name", "Name", "姓名" },
-	{ "checkins", "name", "Name", "姓名" },
-	{ "checkins", "id", "Check-in", "签到号" },
-	{ "duplicates", "resolved_at", "Resolved at", "处理时间" },
-	{ "volunteer", "name", "Name", "姓名" },
-	{ "certificate", "name", "Name", "姓名" },
-	{ "new_star_levels", "name", "Name", "姓名" },
-	{ "redemption", "name", "Item", "物品名称" },
-	{ "redemption", "points", "Points spent", "消耗积分" },
-	{ "items", "code", "Item code", "物品代码" },
-	{ "items", "name", "Item", "物品名称" },
-	{ "teams", "code", "Team code", "队伍代码" },
-	{ "teams", "name", "Team", "队伍名称" },
-	{ "teams", "kind", "Kind of team", "队伍类型" },
-	{ "team", "code", "Team code", "队伍代码" },
-	{ "team", "name", "Team", "队伍名称" },
-	{ "team", "kind", "Kind of team", "队伍类型" },
-	{ "activities", "code", "Activity code", "活动代码" },
-	{ "activities", "name", "Activity", "活动名称" },
-	{ "communities", "code", "Community code", "社区代码" },
-	{ "communities", "name", "Community", "社区名称" },
-	{ "community", "code", "Community code", "社区代码" },
-	{ "community", "name", "Community", "社区名称" },
-	{ "stations", "code", "Station code", "服务站代码" },
-	{ "stations", "name", "Station", "服务站名称" },
-	{ "station", "code", "Station code", "服务站代码" },
-	{ "station", "name", "Station", "服务站名称" },
-	{ "station", "community", "Community", "所属社区" },
-	{ "community", "active", "Volunteers who served", "参加服务志愿者人数" },
-	{ "levels", "hours", "Hours needed", "所需服务时长（小时）" },
-	{ "help_requests", "points", "Points offered", "悬赏积分" },
-	{ "transfers", "amount", "Points", "积分变动" },
-	{ "transfers", "id", "Transfer", "流水号" },
-	{ "shifts", "id", "Shift", "服务记录号" },
-	{ "shifts", "points", "Points earned", "获得积分" },
-	{ "help_requests", "id", "Request", "互助编号" },
-	{ "about", "kind", "Report", "报表类型" },
-	{ "about", "registration_share", "Target registration share",
-	    "注册率目标" },
-	{ "about", "from", "From", "起始时间" },
-	{ "about", "to", "To (not included)", "截止时间（不含）" },
+	{ "volunteers", "name", NC_("volunteers", "Name") },
+	{ "checkins", "name", NC_("checkins", "Name") },
+	{ "checkins", "id", NC_("checkins", "Check-in") },
+	{ "duplicates", "resolved_at", NC_("duplicates", "Resolved at") },
+	{ "volunteer", "name", NC_("volunteer", "Name") },
+	{ "certificate", "name", NC_("certificate", "Name") },
+	{ "new_star_levels", "name", NC_("new_star_levels", "Name") },
+	{ "redemption", "name", NC_("redemption", "Item") },
+	{ "redemption", "points", NC_("redemption", "Points spent") },
+	{ "items", "code", NC_("items", "Item code") },
+	{ "items", "name", NC_("items", "Item") },
+	{ "teams", "code", NC_("teams", "Team code") },
+	{ "teams", "name", NC_("teams", "Team") },
+	{ "teams", "kind", NC_("teams", "Kind of team") },
+	{ "team", "code", NC_("team", "Team code") },
+	{ "team", "name", NC_("team", "Team") },
+	{ "team", "kind", NC_("team", "Kind of team") },
+	{ "activities", "code", NC_("activities", "Activity code") },
+	{ "activities", "name", NC_("activities", "Activity") },
+	{ "communities", "code", NC_("communities", "Community code") },
+	{ "communities", "name", NC_("communities", "Community") },
+	{ "community", "code", NC_("community", "Community code") },
+	{ "community", "name", NC_("community", "Community") },
+	{ "stations", "code", NC_("stations", "Station code") },
+	{ "stations", "name", NC_("stations", "Station") },
+	{ "station", "code", NC_("station", "Station code") },
+	{ "station", "name", NC_("station", "Station") },
+	{ "station", "community", NC_("station", "Community") },
+	{ "community", "active", NC_("community", "Volunteers who served") },
+	{ "levels", "hours", NC_("levels", "Hours needed") },
+	{ "help_requests", "points", NC_("help_requests", "Points offered") },
+	{ "transfers", "amount", NC_("transfers", "Points") },
+	{ "transfers", "id", NC_("transfers", "Transfer") },
+	{ "shifts", "id", NC_("shifts", "Shift") },
+	{ "shifts", "points", NC_("shifts", "Points earned") },
+	{ "help_requests", "id", NC_("help_requests", "Request") },
+	{ "about", "kind", NC_("about", "Report") },
+	{ "about", "registration_share", NC_("about",
+	    "Target registration share") },
+	{ "about", "from", NC_("about", "From") },
+	{ "about", "to", NC_("about", "To (not included)") },
 
 	/* Columns, by their JSON member. */
-	{ NULL, "id", "ID", "序号" },
-	{ NULL, "number", "Volunteer number", "志愿者编号" },
-	{ NULL, "volunteer", "Volunteer number", "志愿者编号" },
-	{ NULL, "name", "Name", "名称" },
-	{ NULL, "code", "Code", "代码" },
-	{ NULL, "community", "Community", "社区" },
-	{ NULL, "community_name", "Community name", "社区名称" },
-	{ NULL, "station", "Station", "服务站" },
-	{ NULL, "status", "Status", "状态" },
-	{ NULL, "registered_on", "Registered on", "注册日期" },
-	{ NULL, "teams", "Teams", "所属队伍" },
-	{ NULL, "minutes", "Hours of service", "志愿服务时长（小时）" },
-	{ NULL, "hours", "Hours of service", "志愿服务时长（小时）" },
-	{ NULL, "minutes_ytd", "Hours of service this year",
-	    "本年累计服务时长（小时）" },
-	{ NULL, "hours_ytd", "Hours of service this year",
-	    "本年累计服务时长（小时）" },
-	{ NULL, "average_hours", "Average hours of service",
-	    "人均服务时长（小时）" },
-	{ NULL, "points", "Points", "积分" },
-	{ NULL, "star", "Star level", "星级" },
-	{ NULL, "stars", "Star level", "星级" },
-	{ NULL, "consent", "Consent to keep personal data",
-	    "同意保存个人信息" },
-	{ NULL, "gender", "Gender", "性别" },
-	{ NULL, "birth_month", "Birth month", "出生年月" },
-	{ NULL, "phone", "Phone", "联系电话" },
-	{ NULL, "skills", "Skills", "技能特长" },
-	{ NULL, "id_last4", "ID number ends", "身份证号后四位" },
-	{ NULL, "at", "Time", "时间" },
-	{ NULL, "action", "Action", "操作" },
-	{ NULL, "keyid", "Key ID", "密钥标识" },
-	{ NULL, "reason", "Reason", "原因" },
-	{ NULL, "changes", "Changes", "变更内容" },
-	{ NULL, "data", "Record", "记录内容" },
-	{ NULL, "amount", "Amount", "数额" },
-	{ NULL, "cause", "Cause", "事由" },
-	{ NULL, "shift", "Shift", "服务记录号" },
-	{ NULL, "reversal_of", "Reverses", "冲正流水号" },
-	{ NULL, "memo", "Memo", "备注" },
-	{ NULL, "started_at", "Start", "开始时间" },
-	{ NULL, "ended_at", "End", "结束时间" },
-	{ NULL, "activity", "Activity code", "活动代码" },
-	{ NULL, "corrects", "Corrects", "更正的记录号" },
-	{ NULL, "activity_name", "Service", "服务项目" },
-	{ NULL, "place", "Place", "服务地点" },
-	{ NULL, "served", "Served", "服务对象" },
-	{ NULL, "content", "Content", "服务内容" },
-	{ NULL, "lead", "Led by", "负责人" },
-	{ NULL, "recorder", "Recorded by", "记录人" },
-	{ NULL, "source", "Source", "来源" },
-	{ NULL, "recorded_at", "Recorded at", "记录时间" },
-	{ NULL, "category", "Category", "类别" },
-	{ NULL, "price", "Price in points", "兑换所需积分" },
-	{ NULL, "stock", "Stock", "库存" },
-	{ NULL, "active", "Active", "有效" },
-	{ NULL, "kind", "Kind", "类型" },
-	{ NULL, "members", "Members", "成员人数" },
-	{ NULL, "points_per_hour", "Points an hour", "每小时积分" },
-	{ NULL, "daily_cap", "Daily cap of points", "每日积分上限" },
-	{ NULL, "multipliers", "Multipliers", "积分倍率" },
-	{ NULL, "requester", "Requester", "求助志愿者" },
-	{ NULL, "helper", "Helper", "帮助志愿者" },
-	{ NULL, "deadline", "Deadline", "截止时间" },
-	{ NULL, "operation", "Operation", "操作类型" },
-	{ NULL, "existing", "Registered as", "已登记为" },
-	{ NULL, "existing_community", "In community", "所在社区" },
-	{ NULL, "note", "Note", "处理说明" },
-	{ NULL, "resolved_by", "Resolved by", "处理人密钥" },
-	{ NULL, "station_name", "Station name", "服务站名称" },
-	{ "certificate", "activities", "Kinds of service", "服务类别" },
-	{ NULL, "description", "Description", "求助内容" },
-	{ NULL, "created_at", "Created at", "创建时间" },
-	{ NULL, "accepted_at", "Accepted at", "接受时间" },
-	{ NULL, "resolved_at", "Resolved at", "结束时间" },
-	{ NULL, "month", "Month", "月份" },
-	{ NULL, "closed_at", "Closed at", "结账时间" },
-	{ NULL, "digest", "Digest (SHA-256)", "摘要（SHA-256）" },
-	{ NULL, "jws", "Signature (JWS)", "签名（JWS）" },
-	{ NULL, "from", "From", "起始日期" },
-	{ NULL, "to", "To", "截止日期" },
-	{ NULL, "shifts", "Shifts", "服务次数" },
-	{ NULL, "sha256", "Digest (SHA-256)", "证书摘要（SHA-256）" },
-	{ NULL, "issued_at", "Issued at", "出具时间" },
-	{ NULL, "revoked_at", "Revoked at", "撤销时间" },
-	{ NULL, "revoke_reason", "Reason revoked", "撤销原因" },
-	{ NULL, "receipt", "Receipt", "凭证号" },
-	{ NULL, "item", "Item code", "物品代码" },
-	{ NULL, "quantity", "Quantity", "数量" },
-	{ NULL, "balance", "Points left", "积分余额" },
-	{ NULL, "voided_at", "Voided at", "作废时间" },
-	{ NULL, "void_reason", "Reason voided", "作废原因" },
-	{ NULL, "population", "Population", "常住人口" },
-	{ NULL, "role", "Role", "角色" },
-	{ NULL, "key", "Key", "密钥状态" },
-	{ NULL, "problem", "Problem", "问题" },
-	{ NULL, "queued_at", "Queued at", "暂存时间" },
-	{ NULL, "what", "Command", "命令" },
-	{ NULL, "method", "Method", "请求方法" },
-	{ NULL, "path", "Path", "请求路径" },
-	{ NULL, "idempotency_key", "Idempotency key", "幂等键" },
-	{ NULL, "body", "Request", "请求内容" },
-	{ NULL, "refusal", "Refusal", "拒绝原因" },
-	{ NULL, "answer", "Answer", "应答内容" },
-	{ NULL, "registered", "Registered volunteers", "注册志愿者人数" },
-	{ NULL, "registration_share", "Registration share", "注册率" },
-	{ NULL, "share_target_met", "Registration target met",
-	    "注册率达标" },
-	{ NULL, "on_track", "Volunteers on track", "时长进度达标人数" },
-	{ NULL, "points_issued", "Points issued", "发放积分" },
-	{ NULL, "points_redeemed", "Points redeemed", "兑换积分" },
-	{ NULL, "gifts", "Gifts handed out", "兑换物品件数" },
-	{ NULL, "help_completed", "Help completed", "完成互助次数" },
-	{ NULL, "progress", "Progress to the year's target (%)",
-	    "年度时长目标进度（%）" },
-	{ NULL, "points_earned", "Points earned", "获得积分" },
-	{ NULL, "points_spent", "Points spent", "兑换使用积分" },
-	{ NULL, "volunteers", "Volunteers", "志愿者人数" },
-	{ NULL, "redemptions", "Redemptions", "积分兑换次数" },
-	{ NULL, "period", "Period", "统计期间" },
-	{ NULL, "level", "By", "统计层级" },
-	{ NULL, "timezone", "Time zone", "时区" },
-	{ NULL, "hours_per_year", "Target hours a year",
-	    "年度服务时长目标（小时）" },
-	{ NULL, "total", "Total", "合计" },
+	{ NULL, "id", NC_("column", "ID") },
+	{ NULL, "number", NC_("column", "Volunteer number") },
+	{ NULL, "volunteer", NC_("column", "Volunteer number") },
+	{ NULL, "name", NC_("column", "Name") },
+	{ NULL, "code", NC_("column", "Code") },
+	{ NULL, "community", NC_("column", "Community") },
+	{ NULL, "community_name", NC_("column", "Community name") },
+	{ NULL, "station", NC_("column", "Station") },
+	{ NULL, "status", NC_("column", "Status") },
+	{ NULL, "registered_on", NC_("column", "Registered on") },
+	{ NULL, "teams", NC_("column", "Teams") },
+	{ NULL, "minutes", NC_("column", "Hours of service") },
+	{ NULL, "hours", NC_("column", "Hours of service") },
+	{ NULL, "minutes_ytd", NC_("column", "Hours of service this year") },
+	{ NULL, "hours_ytd", NC_("column", "Hours of service this year") },
+	{ NULL, "average_hours", NC_("column", "Average hours of service") },
+	{ NULL, "points", NC_("column", "Points") },
+	{ NULL, "star", NC_("column", "Star level") },
+	{ NULL, "stars", NC_("column", "Star level") },
+	{ NULL, "consent", NC_("column", "Consent to keep personal data") },
+	{ NULL, "gender", NC_("column", "Gender") },
+	{ NULL, "birth_month", NC_("column", "Birth month") },
+	{ NULL, "phone", NC_("column", "Phone") },
+	{ NULL, "skills", NC_("column", "Skills") },
+	{ NULL, "id_last4", NC_("column", "ID number ends") },
+	{ NULL, "at", NC_("column", "Time") },
+	{ NULL, "action", NC_("column", "Action") },
+	{ NULL, "keyid", NC_("column", "Key ID") },
+	{ NULL, "reason", NC_("column", "Reason") },
+	{ NULL, "changes", NC_("column", "Changes") },
+	{ NULL, "data", NC_("column", "Record") },
+	{ NULL, "amount", NC_("column", "Amount") },
+	{ NULL, "cause", NC_("column", "Cause") },
+	{ NULL, "shift", NC_("column", "Shift") },
+	{ NULL, "reversal_of", NC_("column", "Reverses") },
+	{ NULL, "memo", NC_("column", "Memo") },
+	{ NULL, "started_at", NC_("column", "Start") },
+	{ NULL, "ended_at", NC_("column", "End") },
+	{ NULL, "activity", NC_("column", "Activity code") },
+	{ NULL, "corrects", NC_("column", "Corrects") },
+	{ NULL, "activity_name", NC_("column", "Service") },
+	{ NULL, "place", NC_("column", "Place") },
+	{ NULL, "served", NC_("column", "Served") },
+	{ NULL, "content", NC_("column", "Content") },
+	{ NULL, "lead", NC_("column", "Led by") },
+	{ NULL, "recorder", NC_("column", "Recorded by") },
+	{ NULL, "source", NC_("column", "Source") },
+	{ NULL, "recorded_at", NC_("column", "Recorded at") },
+	{ NULL, "category", NC_("column", "Category") },
+	{ NULL, "price", NC_("column", "Price in points") },
+	{ NULL, "stock", NC_("column", "Stock") },
+	{ NULL, "active", NC_("column", "Active") },
+	{ NULL, "kind", NC_("column", "Kind") },
+	{ NULL, "members", NC_("column", "Members") },
+	{ NULL, "points_per_hour", NC_("column", "Points an hour") },
+	{ NULL, "daily_cap", NC_("column", "Daily cap of points") },
+	{ NULL, "multipliers", NC_("column", "Multipliers") },
+	{ NULL, "requester", NC_("column", "Requester") },
+	{ NULL, "helper", NC_("column", "Helper") },
+	{ NULL, "deadline", NC_("column", "Deadline") },
+	{ NULL, "operation", NC_("column", "Operation") },
+	{ NULL, "existing", NC_("column", "Registered as") },
+	{ NULL, "existing_community", NC_("column", "In community") },
+	{ NULL, "note", NC_("column", "Note") },
+	{ NULL, "resolved_by", NC_("column", "Resolved by") },
+	{ NULL, "station_name", NC_("column", "Station name") },
+	{ "certificate", "activities", NC_("certificate", "Kinds of service") },
+	{ NULL, "description", NC_("column", "Description") },
+	{ NULL, "created_at", NC_("column", "Created at") },
+	{ NULL, "accepted_at", NC_("column", "Accepted at") },
+	{ NULL, "resolved_at", NC_("column", "Resolved at") },
+	{ NULL, "month", NC_("column", "Month") },
+	{ NULL, "closed_at", NC_("column", "Closed at") },
+	{ NULL, "digest", NC_("column", "Digest (SHA-256)") },
+	{ NULL, "jws", NC_("column", "Signature (JWS)") },
+	{ NULL, "from", NC_("column", "From") },
+	{ NULL, "to", NC_("column", "To") },
+	{ NULL, "shifts", NC_("column", "Shifts") },
+	{ NULL, "sha256", NC_("column", "Certificate digest (SHA-256)") },
+	{ NULL, "issued_at", NC_("column", "Issued at") },
+	{ NULL, "revoked_at", NC_("column", "Revoked at") },
+	{ NULL, "revoke_reason", NC_("column", "Reason revoked") },
+	{ NULL, "receipt", NC_("column", "Receipt") },
+	{ NULL, "item", NC_("column", "Item code") },
+	{ NULL, "quantity", NC_("column", "Quantity") },
+	{ NULL, "balance", NC_("column", "Points left") },
+	{ NULL, "voided_at", NC_("column", "Voided at") },
+	{ NULL, "void_reason", NC_("column", "Reason voided") },
+	{ NULL, "population", NC_("column", "Population") },
+	{ NULL, "role", NC_("column", "Role") },
+	{ NULL, "key", NC_("column", "Key") },
+	{ NULL, "problem", NC_("column", "Problem") },
+	{ NULL, "queued_at", NC_("column", "Queued at") },
+	{ NULL, "what", NC_("column", "Command") },
+	{ NULL, "method", NC_("column", "Method") },
+	{ NULL, "path", NC_("column", "Path") },
+	{ NULL, "idempotency_key", NC_("column", "Idempotency key") },
+	{ NULL, "body", NC_("column", "Request") },
+	{ NULL, "refusal", NC_("column", "Refusal") },
+	{ NULL, "answer", NC_("column", "Answer") },
+	{ NULL, "registered", NC_("column", "Registered volunteers") },
+	{ NULL, "registration_share", NC_("column", "Registration share") },
+	{ NULL, "share_target_met", NC_("column", "Registration target met") },
+	{ NULL, "on_track", NC_("column", "Volunteers on track") },
+	{ NULL, "points_issued", NC_("column", "Points issued") },
+	{ NULL, "points_redeemed", NC_("column", "Points redeemed") },
+	{ NULL, "gifts", NC_("column", "Gifts handed out") },
+	{ NULL, "help_completed", NC_("column", "Help completed") },
+	{ NULL, "progress", NC_("column",
+	    "Progress to the year's target (%)") },
+	{ NULL, "points_earned", NC_("column", "Points earned") },
+	{ NULL, "points_spent", NC_("column", "Points spent") },
+	{ NULL, "volunteers", NC_("column", "Volunteers") },
+	{ NULL, "redemptions", NC_("column", "Redemptions") },
+	{ NULL, "period", NC_("column", "Period") },
+	{ NULL, "level", NC_("column", "By") },
+	{ NULL, "timezone", NC_("column", "Time zone") },
+	{ NULL, "hours_per_year", NC_("column", "Target hours a year") },
+	{ NULL, "total", NC_("column", "Total") },
 };
 
-/* The heading of the column of JSON member key in sheet, or NULL. */
-const char *
-heading_column(const char *sheet, const char *key)
+/* The row of the column of JSON member key in sheet, or NULL. */
+static const struct heading *
+heading_find(const char *sheet, const char *key)
 {
 	const struct heading *h, *any = NULL;
 	size_t i;
@@ -232,9 +229,30 @@ heading_column(const char *sheet, const char *key)
 			any = h;
 		else if (h->sheet != NULL && sheet != NULL &&
 		    strcmp(h->sheet, sheet) == 0)
-			return h->chinese;
+			return h;
 	}
-	return any != NULL ? any->chinese : NULL;
+	return any;
+}
+
+/* The heading of the column of JSON member key in sheet, or NULL. */
+const char *
+heading_column(const char *sheet, const char *key)
+{
+	const struct heading *h = heading_find(sheet, key);
+
+	return h != NULL ? i18n_gettext(h->text) : NULL;
+}
+
+/* The heading of the column of key in sheet when the catalogue translates
+ * it, else NULL: the English pages and tables keep their own words. */
+const char *
+heading_translated(const char *sheet, const char *key)
+{
+	const struct heading *h = heading_find(sheet, key);
+
+	if (h == NULL || gettext(h->text) == h->text)
+		return NULL;
+	return gettext(h->text);
 }
 
 /* The name of sheet in a workbook, or NULL. */
@@ -246,7 +264,7 @@ heading_sheet(const char *sheet)
 	for (i = 0; i < sizeof(headings) / sizeof(headings[0]); i++) {
 		if (headings[i].key == NULL &&
 		    strcmp(headings[i].sheet, sheet) == 0)
-			return headings[i].chinese;
+			return i18n_gettext(headings[i].text);
 	}
 	return NULL;
 }
@@ -256,4 +274,84 @@ const char *
 heading_total(void)
 {
 	return heading_column(NULL, "total");
+}
+
+/* A report's level (community, station, team, volunteer) as its titles
+ * say it: "by community". Another level is shown as it came. */
+const char *
+heading_level(const char *level)
+{
+	static const char *const levels[] = {
+		NC_("level", "community"), NC_("level", "station"),
+		NC_("level", "team"), NC_("level", "volunteer")
+	};
+	const char *text;
+	size_t i;
+
+	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		text = strchr(levels[i], '\004') + 1;
+		if (strcmp(text, level) == 0)
+			return i18n_gettext(levels[i]);
+	}
+	return level;
+}
+
+/* Words the daemon sends as values (a status, a kind, a role) as people
+ * read them: a column's key and its value, context "<key> value". */
+static const struct {
+	const char	*key;
+	const char	*text;
+} heading_values[] = {
+	{ "status", NC_("status value", "active") },
+	{ "status", NC_("status value", "suspended") },
+	{ "status", NC_("status value", "left") },
+	{ "status", NC_("status value", "open") },
+	{ "status", NC_("status value", "recorded") },
+	{ "status", NC_("status value", "corrected") },
+	{ "status", NC_("status value", "accepted") },
+	{ "status", NC_("status value", "completed") },
+	{ "status", NC_("status value", "cancelled") },
+	{ "status", NC_("status value", "expired") },
+	{ "kind", NC_("kind value", "standing") },
+	{ "kind", NC_("kind value", "specialty") },
+	{ "role", NC_("role value", "station") },
+	{ "role", NC_("role value", "admin") },
+	{ "key", NC_("key value", "active") },
+	{ "key", NC_("key value", "revoked") },
+	{ "cause", NC_("cause value", "shift") },
+	{ "cause", NC_("cause value", "reversal") },
+	{ "cause", NC_("cause value", "redemption") },
+	{ "cause", NC_("cause value", "help") },
+	{ "category", NC_("category value", "gift") },
+	{ "category", NC_("category value", "book") },
+	{ "category", NC_("category value", "service") },
+};
+
+/* Value as people read it in the column of key: translated when it is
+ * one of the words above, else as it came. A yes or no (JSON true or
+ * false) is shown by heading_boolean. */
+const char *
+heading_value(const char *key, const char *value)
+{
+	const char *text;
+	size_t i;
+
+	if (key == NULL || value == NULL)
+		return value;
+	for (i = 0; i < sizeof(heading_values) / sizeof(heading_values[0]);
+	    i++) {
+		text = strchr(heading_values[i].text, '\004') + 1;
+		if (strcmp(heading_values[i].key, key) == 0 &&
+		    strcmp(text, value) == 0)
+			return i18n_gettext(heading_values[i].text);
+	}
+	return value;
+}
+
+/* A JSON true or false as a table for people shows it: "true" and
+ * "false" in English, as the CSV has them. */
+const char *
+heading_boolean(int yes)
+{
+	return yes ? C_("boolean", "true") : C_("boolean", "false");
 }

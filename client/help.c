@@ -7,11 +7,13 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/headings.h"
+#include "client/i18n.h"
 #include "client/table.h"
 #include "wire.h"
 
 static const char help_about[] =
-"Points for help between neighbours. request: VOLUNTEER offers N of their\n"
+N_("Points for help between neighbours. request: VOLUNTEER offers N of their\n"
 "points for the help described; the points are held until the request\n"
 "resolves, and go back if TIME passes first. accept names the helper,\n"
 "another volunteer of the same community. complete, at a station, pays\n"
@@ -19,16 +21,16 @@ static const char help_about[] =
 "activity help (or A), earning no points of its own. cancel gives the\n"
 "points back. TIME is RFC 3339 (2026-10-05T18:00:00+08:00) or\n"
 "\"YYYY-MM-DD HH:MM\" in the local time zone. list: oldest first, 100\n"
-"unless --limit.\n";
+"unless --limit.\n");
 
 static const struct table_column help_rows[] = {
-	{ "id", "ID", NULL, true },
-	{ "status", "STATUS", NULL, false },
-	{ "requester", "REQUESTER", NULL, false },
-	{ "helper", "HELPER", NULL, false },
-	{ "points", "POINTS", NULL, true },
-	{ "deadline", "DEADLINE", table_time, false },
-	{ "description", "DESCRIPTION", NULL, false },
+	{ "id", N_("ID"), NULL, true },
+	{ "status", N_("STATUS"), NULL, false },
+	{ "requester", N_("REQUESTER"), NULL, false },
+	{ "helper", N_("HELPER"), NULL, false },
+	{ "points", N_("POINTS"), NULL, true },
+	{ "deadline", N_("DEADLINE"), table_time, false },
+	{ "description", N_("DESCRIPTION"), NULL, false },
 	{ "community", NULL, NULL, false },
 	{ "created_at", NULL, table_time, false },
 	{ "accepted_at", NULL, table_time, false },
@@ -43,19 +45,19 @@ help_print(struct client *cl, const struct cmd *c, json_t *h)
 {
 	char *deadline = table_time(json_object_get(h, "deadline"));
 
-	printf("help request %lld %s: %lld points, requester %s",
+	printf(_("help request %lld %s: %lld points, requester %s"),
 	    (long long)json_integer_value(json_object_get(h, "id")),
-	    client_str(h, "status"),
+	    heading_value("status", client_str(h, "status")),
 	    (long long)json_integer_value(json_object_get(h, "points")),
 	    client_str(h, "requester"));
 	if (json_is_string(json_object_get(h, "helper")))
-		printf(", helper %s", client_str(h, "helper"));
+		printf(_(", helper %s"), client_str(h, "helper"));
 	if (json_is_integer(json_object_get(h, "shift")))
-		printf(", shift %lld", (long long)json_integer_value(
+		printf(_(", shift %lld"), (long long)json_integer_value(
 		    json_object_get(h, "shift")));
 	if (*deadline != '\0' && !json_is_string(json_object_get(h,
 	    "resolved_at")))
-		printf(", deadline %s", deadline);
+		printf(_(", deadline %s"), deadline);
 	printf("\n");
 	free(deadline);
 	return WIRE_EXIT_OK;
@@ -120,7 +122,7 @@ static const struct cmd_verb help_verbs[] = {
 
 const struct cmd_entry cmd_help_entry = {
 	.name = "help",
-	.summary = "points for help between volunteers",
+	.summary = N_("points for help between volunteers"),
 	.about = help_about,
 	.verbs = help_verbs,
 	.nverbs = CMD_NITEMS(help_verbs),

@@ -6,7 +6,9 @@
 
 #include <jansson.h>
 
+#include "client/headings.h"
 #include "client/html.h"
+#include "client/i18n.h"
 #include "client/qr.h"
 #include "client/table.h"
 #include "buf.h"
@@ -148,11 +150,10 @@ static const char html_cards_css[] =
 "@media print{body{background:none;padding:0}.sheet{margin:0}"
 ".card .title{print-color-adjust:exact;-webkit-print-color-adjust:exact}}\n";
 
-/* The words of the printed certificate and the volunteer cards: the
- * English source (what gettext will take as the msgid) and the Chinese
- * the pages print, in the programme's terms. In a sentence, %N$s stands
- * for its Nth value (html_fill), so that a language puts the values in
- * its own order. */
+/* The words of the printed certificate and the volunteer cards, in
+ * English, printed in the user's language (po/zh_CN.po has the
+ * programme's terms). In a sentence, %N$s stands for its Nth value
+ * (html_fill), so that a language puts the values in its own order. */
 enum html_word {
 	HTML_W_CERTIFICATE,
 	HTML_W_CERTIFICATE_TITLE,
@@ -186,59 +187,53 @@ enum html_word {
 	HTML_W_COUNT
 };
 
-static const struct {
-	const char	*en;
-	const char	*zh;
-} html_words[HTML_W_COUNT] = {
-	[HTML_W_CERTIFICATE] = { "Certificate of Volunteer Service",
-	    "志愿服务证明" },
-	[HTML_W_CERTIFICATE_TITLE] = { "Certificate of volunteer service %1$s",
-	    "志愿服务证明 %1$s" },
-	[HTML_W_CLAIM] = { "This certifies that %1$s, volunteer number %2$s, "
+static const char *const html_words[HTML_W_COUNT] = {
+	[HTML_W_CERTIFICATE] = NC_("page", "Certificate of Volunteer Service"),
+	[HTML_W_CERTIFICATE_TITLE] = NC_("page",
+	    "Certificate of volunteer service %1$s"),
+
+	[HTML_W_CLAIM] = NC_("page",
+	    "This certifies that %1$s, volunteer number %2$s, "
 	    "a registered volunteer of %3$s, took part in volunteer service "
-	    "from %4$s to %5$s: %6$s hours of volunteer service in all.",
-	    "兹证明%1$s（志愿者编号：%2$s）系%3$s注册志愿者，于%4$s至%5$s期间"
-	    "参加志愿服务，累计志愿服务时长%6$s小时。" },
-	[HTML_W_NAME] = { "Name", "姓名" },
-	[HTML_W_NUMBER] = { "Volunteer number", "志愿者编号" },
-	[HTML_W_COMMUNITY] = { "Community", "所属社区" },
-	[HTML_W_PERIOD] = { "Period of service", "服务期间" },
-	[HTML_W_PERIOD_VALUE] = { "%1$s to %2$s", "%1$s至%2$s" },
-	[HTML_W_HOURS] = { "Hours of volunteer service", "志愿服务时长" },
-	[HTML_W_HOURS_VALUE] = { "%1$s hours (%2$s shifts)",
-	    "%1$s小时（共%2$s次）" },
-	[HTML_W_KINDS] = { "Kinds of service", "服务类别" },
-	[HTML_W_KIND_VALUE] = { "%1$s: %2$s hours (%3$s shifts)",
-	    "%1$s：%2$s小时（%3$s次）" },
-	[HTML_W_KIND_SEPARATOR] = { "; ", "；" },
-	[HTML_W_NO_SERVICE] = { "no service recorded in this period",
-	    "本期间无志愿服务记录" },
-	[HTML_W_STARS] = { "Star level", "星级" },
-	[HTML_W_STARS_VALUE] = { "%1$s stars", "%1$s星" },
-	[HTML_W_CERTIFICATE_NUMBER] = { "Certificate number", "证明编号" },
-	[HTML_W_ISSUER] = { "Issued by: %1$s", "出具单位：%1$s" },
-	[HTML_W_ISSUED] = { "Date of issue: %1$s", "出具日期：%1$s" },
-	[HTML_W_DATE] = { "%1$s-%2$s-%3$s", "%1$s年%4$s月%5$s日" },
-	[HTML_W_SEAL] = { "(seal)", "（盖章）" },
-	[HTML_W_VERIFY] = { "Verification", "真伪验证" },
-	[HTML_W_VERIFY_HOW] = { "The QR code holds this certificate as "
+	    "from %4$s to %5$s: %6$s hours of volunteer service in all."),
+	[HTML_W_NAME] = NC_("page", "Name"),
+	[HTML_W_NUMBER] = NC_("page", "Volunteer number"),
+	[HTML_W_COMMUNITY] = NC_("page", "Community"),
+	[HTML_W_PERIOD] = NC_("page", "Period of service"),
+	[HTML_W_PERIOD_VALUE] = NC_("page", "%1$s to %2$s"),
+	[HTML_W_HOURS] = NC_("page", "Hours of volunteer service"),
+	[HTML_W_HOURS_VALUE] = NC_("page", "%1$s hours (%2$s shifts)"),
+	[HTML_W_KINDS] = NC_("page", "Kinds of service"),
+	[HTML_W_KIND_VALUE] = NC_("page", "%1$s: %2$s hours (%3$s shifts)"),
+	[HTML_W_KIND_SEPARATOR] = NC_("page", "; "),
+	[HTML_W_NO_SERVICE] = NC_("page", "no service recorded in this period"),
+	[HTML_W_STARS] = NC_("page", "Star level"),
+	[HTML_W_STARS_VALUE] = NC_("page", "%1$s stars"),
+	[HTML_W_CERTIFICATE_NUMBER] = NC_("page", "Certificate number"),
+	[HTML_W_ISSUER] = NC_("page", "Issued by: %1$s"),
+	[HTML_W_ISSUED] = NC_("page", "Date of issue: %1$s"),
+	/* TRANSLATORS: a date; %1$s is the year, %2$s and %3$s the month
+	 * and day with a leading zero, %4$s and %5$s without one. */
+	/* xgettext:no-c-format */
+	[HTML_W_DATE] = NC_("page", "%1$s-%2$s-%3$s"),
+	[HTML_W_SEAL] = NC_("page", "(seal)"),
+	[HTML_W_VERIFY] = NC_("page", "Verification"),
+	[HTML_W_VERIFY_HOW] = NC_("page",
+	    "The QR code holds this certificate as "
 	    "vpointsd signed it (Ed25519, JWS). To check it without a "
 	    "network, save what a scanner reads from it in a file and run "
 	    "this command with the key that vpointsd --print-public-key "
-	    "prints:",
-	    "二维码内含经 vpointsd 数字签名（Ed25519，JWS）的本证明内容。"
-	    "离线验证：将扫码所得文本保存为文件，使用 vpointsd "
-	    "--print-public-key 输出的公钥运行以下命令：" },
-	[HTML_W_VERIFY_COMMAND] = { "vpoints certificate verify FILE --pubkey "
-	    "KEY", "vpoints certificate verify 文件 --pubkey 公钥" },
-	[HTML_W_NO_QR] = { "This certificate is too long for a QR code: "
-	    "verify the signed text below.",
-	    "本证明内容过长，无法生成二维码，请用下方签名文本验证。" },
-	[HTML_W_SIGNED_TEXT] = { "Signed text (JWS)", "签名文本（JWS）" },
-	[HTML_W_CARDS_TITLE] = { "Volunteer cards", "志愿者服务卡" },
-	[HTML_W_CARD] = { "Volunteer card", "志愿者服务卡" },
-	[HTML_W_CARD_SCAN] = { "Scan at the station to check in",
-	    "服务站扫码签到" },
+	    "prints:"),
+	[HTML_W_VERIFY_COMMAND] = NC_("page",
+	    "vpoints certificate verify FILE --pubkey "
+	    "KEY"),
+	[HTML_W_NO_QR] = NC_("page",
+	    "This certificate is too long for a QR code: "
+	    "verify the signed text below."),
+	[HTML_W_SIGNED_TEXT] = NC_("page", "Signed text (JWS)"),
+	[HTML_W_CARDS_TITLE] = NC_("page", "Volunteer cards"),
+	[HTML_W_CARD] = NC_("page", "Volunteer card"),
+	[HTML_W_CARD_SCAN] = NC_("page", "Scan at the station to check in"),
 };
 
 /* Write len bytes of text for HTML text and attribute values: &, <, >,
@@ -335,8 +330,8 @@ html_chart(FILE *f, const char *title, const struct html_bar *bars,
 	html_escape(f, title);
 	fprintf(f, "\" font-size=\"%d\">\n", HTML_FONT_SIZE);
 	if (nbars == 0)
-		fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"#666\">no hours "
-		    "in this period</text>\n", HTML_BAR_LEFT, HTML_BASELINE);
+		fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"#666\">%s</text>\n",
+		    HTML_BAR_LEFT, HTML_BASELINE, _("no hours in this period"));
 	for (i = 0; i < nbars; i++) {
 		width = max > 0 && bars[i].value > 0 ?
 		    bars[i].value / max * HTML_BAR_MAX : 0;
@@ -359,9 +354,12 @@ html_chart(FILE *f, const char *title, const struct html_bar *bars,
 static void
 html_head(FILE *f, const char *title, const char *css)
 {
-	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
+	/* TRANSLATORS: the language of the pages, as HTML's lang attribute
+	 * says it (BCP 47): zh-CN. */
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
-	    "content=\"width=device-width, initial-scale=1\">\n<title>", f);
+	    "content=\"width=device-width, initial-scale=1\">\n<title>",
+	    _("en"));
 	html_escape(f, title);
 	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
 }
@@ -383,7 +381,7 @@ html_cell(const char *column, json_t *value)
 	if (json_is_real(value))
 		return table_fixed(value, html_places(column));
 	if (json_is_boolean(value))
-		return xstrdup(json_is_true(value) ? "yes" : "no");
+		return xstrdup(json_is_true(value) ? _("yes") : _("no"));
 	if (strcmp(column, "stars") == 0 && json_is_integer(value) &&
 	    (n = json_integer_value(value)) >= 0 && n <= HTML_MAX_STARS)
 		return xasprintf("%.*s", (int)n * 3, html_black_stars);
@@ -398,9 +396,11 @@ html_hidden(const char *column)
 	    strcmp(column, "minutes_ytd") == 0;
 }
 
-/* A column's heading: the member name with spaces, capitalized. */
+/* A column's heading in a report of level (its rows): the catalogue's
+ * (client/headings.c, as the workbook's sheet of that level), else in
+ * English the member name with spaces, capitalized. */
 static void
-html_heading(FILE *f, const char *column)
+html_heading(FILE *f, const char *level, const char *column)
 {
 	static const struct {
 		const char	*column;
@@ -414,9 +414,14 @@ html_heading(FILE *f, const char *column)
 		{ "average_hours", "Hours each" },
 		{ "on_track", "On track" },
 	};
+	const char *translated;
 	char *text, *p;
 	size_t i;
 
+	if ((translated = heading_translated(level, column)) != NULL) {
+		html_escape(f, translated);
+		return;
+	}
 	for (i = 0; i < sizeof(headings) / sizeof(headings[0]); i++) {
 		if (strcmp(column, headings[i].column) == 0) {
 			html_escape(f, headings[i].heading);
@@ -471,7 +476,8 @@ html_rows(FILE *f, json_t *report)
 		sample = json_object_get(json_array_get(rows, 0), name);
 		fputs(json_is_number(sample) ? "<th class=\"num\">" : "<th>",
 		    f);
-		html_heading(f, name);
+		html_heading(f, json_string_value(json_object_get(report,
+		    "level")), name);
 		fputs("</th>", f);
 	}
 	fputs("</tr></thead>\n<tbody>\n", f);
@@ -485,9 +491,9 @@ html_rows(FILE *f, json_t *report)
 		fputs("</tr>\n", f);
 	}
 	if (json_array_size(rows) == 0)
-		fprintf(f, "<tr><td class=\"none\" colspan=\"%zu\">nothing "
-		    "recorded in this period</td></tr>\n",
-		    json_array_size(columns));
+		fprintf(f, "<tr><td class=\"none\" colspan=\"%zu\">%s"
+		    "</td></tr>\n", json_array_size(columns),
+		    _("nothing recorded in this period"));
 	fputs("</tbody>\n", f);
 	if (json_is_object(totals)) {
 		fputs("<tfoot><tr>", f);
@@ -497,7 +503,7 @@ html_rows(FILE *f, json_t *report)
 			if (name == NULL || html_hidden(name))
 				continue;
 			if (first)
-				fputs("<td>Total</td>", f);
+				fprintf(f, "<td>%s</td>", _("Total"));
 			else
 				html_td(f, name, json_object_get(totals, name));
 			first = 0;
@@ -516,15 +522,18 @@ html_stars(FILE *f, json_t *report)
 	json_t *levels = json_object_get(report, "new_star_levels"), *level;
 	size_t i, c;
 
-	fputs("<h2>New star levels</h2>\n", f);
+	fprintf(f, "<h2>%s</h2>\n", _("New star levels"));
 	if (json_array_size(levels) == 0) {
-		fputs("<p class=\"none\">No volunteer reached a new star level "
-		    "in this period.</p>\n", f);
+		fprintf(f, "<p class=\"none\">%s</p>\n", _("No volunteer "
+		    "reached a new star level in this period."));
 		return;
 	}
-	fputs("<table class=\"stars-table\">\n<thead><tr><th>Volunteer</th>"
-	    "<th>Name</th><th>Community</th><th>Stars</th>"
-	    "<th class=\"num\">Hours</th></tr></thead>\n<tbody>\n", f);
+	fprintf(f, "<table class=\"stars-table\">\n<thead><tr><th>%s</th>"
+	    "<th>%s</th><th>%s</th><th>%s</th>"
+	    "<th class=\"num\">%s</th></tr></thead>\n<tbody>\n",
+	    C_("star table", "Volunteer"), C_("star table", "Name"),
+	    C_("star table", "Community"), C_("star table", "Stars"),
+	    C_("star table", "Hours"));
 	json_array_foreach(levels, i, level) {
 		fputs("<tr>", f);
 		for (c = 0; c < sizeof(columns) / sizeof(columns[0]); c++)
@@ -582,10 +591,10 @@ html_report_chart(FILE *f, json_t *report, const char *level)
 	if (strcmp(level, "volunteer") == 0) {
 		if (n > HTML_TOP_VOLUNTEERS)
 			n = HTML_TOP_VOLUNTEERS;
-		title = xasprintf("Hours by volunteer (top %d)",
+		title = xasprintf(_("Hours by volunteer (top %d)"),
 		    HTML_TOP_VOLUNTEERS);
 	} else {
-		title = xasprintf("Hours by %s", level);
+		title = xasprintf(_("Hours by %s"), heading_level(level));
 	}
 	html_chart(f, title, bars, n);
 	free(title);
@@ -604,49 +613,49 @@ html_report(FILE *f, json_t *report)
 	const char *community = json_string_value(json_object_get(report,
 	    "community"));
 	json_t *targets = json_object_get(report, "targets");
-	char *title, *from, *to;
+	char *title, *from, *to, *text;
 
 	if (kind == NULL)
 		kind = "";
 	if (level == NULL)
 		level = "";
-	title = xasprintf("%s report %s, by %s",
-	    strcmp(kind, "annual") == 0 ? "Annual" : "Monthly",
-	    period != NULL ? period : "", level);
+	title = xasprintf(strcmp(kind, "annual") == 0 ?
+	    _("Annual report %s, by %s") : _("Monthly report %s, by %s"),
+	    period != NULL ? period : "", heading_level(level));
 	html_head(f, title, html_report_css);
 	fputs("<header>\n<h1>", f);
 	html_escape(f, title);
 	fputs("</h1>\n<p class=\"meta\">", f);
-	if (community != NULL) {
-		fputs("Community ", f);
-		html_escape(f, community);
-		fputs(" &middot; ", f);
-	} else {
-		fputs("All communities &middot; ", f);
-	}
+	if (community != NULL)
+		text = xasprintf(_("Community %s"), community);
+	else
+		text = xstrdup(_("All communities"));
+	html_escape(f, text);
+	free(text);
+	fputs(" &middot; ", f);
 	from = table_time(json_object_get(report, "from"));
 	to = table_time(json_object_get(report, "to"));
-	html_escape(f, from);
-	fputs(" to ", f);
-	html_escape(f, to);
-	fputs(" (", f);
-	html_escape(f, json_string_value(json_object_get(report,
-	    "timezone")));
-	fputs("); a shift counts in the period in which it started</p>\n",
-	    f);
-	fprintf(f, "<p class=\"targets\">Targets: %g hours of service per "
-	    "volunteer a year; %g %% of the residents registered as "
-	    "volunteers.</p>\n</header>\n",
+	text = xasprintf(_("%s to %s (%s); a shift counts in the period in "
+	    "which it started"), from, to, json_string_value(json_object_get(
+	    report, "timezone")));
+	html_escape(f, text);
+	free(text);
+	fputs("</p>\n<p class=\"targets\">", f);
+	text = xasprintf(_("Targets: %g hours of service per volunteer a "
+	    "year; %g %% of the residents registered as volunteers."),
 	    json_number_value(json_object_get(targets, "hours_per_year")),
 	    json_number_value(json_object_get(targets,
 	    "registration_share")) * 100.0);
+	html_escape(f, text);
+	free(text);
+	fputs("</p>\n</header>\n", f);
 	fputs("<div class=\"layout\">\n", f);
 	html_report_chart(f, report, level);
 	fputs("<section class=\"tables\">\n", f);
 	html_rows(f, report);
 	html_stars(f, report);
-	fputs("</section>\n</div>\n<footer>Made by vpoints from the ledger of vpointsd."
-	    "</footer>\n</body>\n</html>\n", f);
+	fprintf(f, "</section>\n</div>\n<footer>%s</footer>\n</body>\n"
+	    "</html>\n", _("Made by vpoints from the ledger of vpointsd."));
 	free(from);
 	free(to);
 	free(title);
@@ -658,7 +667,7 @@ html_word(enum html_word w)
 {
 	if ((unsigned)w >= HTML_W_COUNT)
 		abort();
-	return html_words[w].zh;
+	return i18n_gettext(html_words[w]);
 }
 
 /* The value a placeholder "%N$s" at p stands for (N from 1 to 9, at
@@ -818,10 +827,10 @@ html_either(json_t *object, const char *key, const char *fallback)
 	return *s != '\0' ? s : html_str(object, fallback);
 }
 
-/* A printable certificate of service, in Chinese, for A4: the facts the
- * national rules name, the issuer with room for its seal, the QR code
- * that carries the signed certificate (qr, or NULL when it is too long
- * for one) and the JWS as text. */
+/* A printable certificate of service for A4, in the user's language: the
+ * facts the national rules name, the issuer with room for its seal, the
+ * QR code that carries the signed certificate (qr, or NULL when it is too
+ * long for one) and the JWS as text. */
 void
 html_certificate(FILE *f, json_t *cert, const char *jws, const struct qr *qr)
 {

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "client/i18n.h"
 #include "client/jws.h"
 #include "buf.h"
 #include "keyfile.h"
@@ -127,25 +128,27 @@ jws_status_text(enum jws_status st)
 {
 	switch (st) {
 	case JWS_OK:
-		return "the signature is valid";
+		return _("the signature is valid");
 	case JWS_MALFORMED:
-		return "not a JWS in compact form (three base64url parts "
-		    "joined by dots, a 64-byte signature)";
+		return _("not a JWS in compact form (three base64url parts "
+		    "joined by dots, a 64-byte signature)");
 	case JWS_BAD_BASE64:
-		return "a part is not unpadded base64url";
+		return _("a part is not unpadded base64url");
 	case JWS_BAD_HEADER:
-		return "the protected header is not a plain JSON object";
+		return _("the protected header is not a plain JSON object");
 	case JWS_ALG:
-		return "the header's alg is not EdDSA";
+		return _("the header's alg is not EdDSA");
 	case JWS_KID_MISMATCH:
-		return "signed by another key (the header's kid is not this "
-		    "key's id)";
+		return _("signed by another key (the header's kid is not this "
+		    "key's id)");
 	case JWS_BAD_SIGNATURE:
-		return "the signature does not match: the text was changed "
-		    "or another key signed it";
+		return _("the signature does not match: the text was changed "
+		    "or another key signed it");
 	case JWS_BAD_BASE45:
-		return "not the base45 form of a JWS (" JWS_BASE45_PREFIX
-		    " and base45 of a header, a signature and a payload)";
+		/* A message is one literal for xgettext: it spells out
+		 * JWS_BASE45_PREFIX. */
+		return _("not the base45 form of a JWS (VPJ1: and base45 of a "
+		    "header, a signature and a payload)");
 	default:
 		abort();
 	}
@@ -353,15 +356,15 @@ jws_set_key(const char *text, const char *kid, unsigned char *public_key,
 	doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
 	keys = json_object_get(doc, "keys");
 	if (!json_is_array(keys) || json_array_size(keys) == 0) {
-		snprintf(err, errlen, "not a JWK Set (a JSON object with a "
-		    "\"keys\" array)");
+		snprintf(err, errlen, _("not a JWK Set (a JSON object with a "
+		    "\"keys\" array)"));
 		rc = -1;
 		goto done;
 	}
 	json_array_foreach(keys, i, jwk) {
 		if (!json_is_object(jwk) || json_object_get(jwk, "kid") ==
 		    NULL) {
-			snprintf(err, errlen, "key %zu of the set has no kid",
+			snprintf(err, errlen, _("key %zu of the set has no kid"),
 			    i + 1);
 			rc = -1;
 			goto done;
@@ -369,7 +372,7 @@ jws_set_key(const char *text, const char *kid, unsigned char *public_key,
 		if ((one = json_dumps(jwk, JSON_COMPACT)) == NULL)
 			abort();
 		if (keyfile_parse_public(one, pk, why, sizeof(why)) != 0) {
-			snprintf(err, errlen, "key %zu of the set: %s", i + 1,
+			snprintf(err, errlen, _("key %zu of the set: %s"), i + 1,
 			    why);
 			free(one);
 			rc = -1;

@@ -4,14 +4,15 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/i18n.h"
 #include "keyfile.h"
 #include "wire.h"
 
 static const char keygen_about[] =
-"Make an Ed25519 key pair for a station: the secret key in FILE (mode\n"
+N_("Make an Ed25519 key pair for a station: the secret key in FILE (mode\n"
 "0600), the public key in FILE.pub; print the key id (the RFC 7638\n"
 "thumbprint). Existing files are never overwritten. Give FILE.pub to the\n"
-"administrator, who enrols it with vpoints station add.\n";
+"administrator, who enrols it with vpoints station add.\n");
 
 /* vpoints keygen --out FILE */
 static int
@@ -21,7 +22,7 @@ keygen_run(struct client *cl, struct cmd *c)
 	const char *out = cmd_get(c, "out");
 
 	if (keyfile_generate(out, keyid, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vpoints: keygen: %s\n", err);
+		fprintf(stderr, _("vpoints: keygen: %s\n"), err);
 		return WIRE_EXIT_CONFIG;
 	}
 	if (cl->json)
@@ -44,7 +45,7 @@ static const struct cmd_verb keygen_verbs[] = {
 
 const struct cmd_entry cmd_keygen_entry = {
 	.name = "keygen",
-	.summary = "make a station key pair",
+	.summary = N_("make a station key pair"),
 	.about = keygen_about,
 	.verbs = keygen_verbs,
 	.nverbs = CMD_NITEMS(keygen_verbs),

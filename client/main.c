@@ -1,6 +1,7 @@
 #include "config.h"
 #include "version.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,9 @@ main(int argc, char **argv)
 	struct settings_args args = { NULL, NULL, NULL };
 	struct client cl;
 	struct cmd *c;
+	enum cmd_parsed parsed;
 	char err[512], *cause;
+	bool configured;
 	int rc;
 
 	i18n_init();
@@ -30,7 +33,22 @@ main(int argc, char **argv)
 	cl.started = time(NULL);
 	cl.timeout = 10;
 	cl.retries = 5;
-	switch (cmd_parse(argc, argv, &cl, &args, &c, &cause)) {
+	parsed = cmd_parse(argc, argv, &cl, &args, &c, &cause);
+	/* The config file's language = speaks in the usage too; a bad
+	 * config file matters only to a command that runs. */
+	configured = settings_resolve(&cl.settings, &args, err,
+	    sizeof(err)) == 0;
+	if (configured && cl.settings.language != NULL) {
+		i18n_language(cl.settings.language);
+		/* The line was judged before the language was known: say
+		 * what is wrong with it again, in that language. */
+		if (parsed == CMD_BAD) {
+			free(cause);
+			cmd_free(c);
+			parsed = cmd_parse(argc, argv, &cl, &args, &c, &cause);
+		}
+	}
+	switch (parsed) {
 	case CMD_PARSED:
 		break;
 	case CMD_HELP:
@@ -54,12 +72,12 @@ main(int argc, char **argv)
 		abort();
 	}
 	if (sodium_init() < 0) {
-		fprintf(stderr, "vpoints: libsodium cannot start\n");
+		fprintf(stderr, "vpoints: %s\n", _("libsodium cannot start"));
 		rc = WIRE_EXIT_SOFTWARE;
 		goto done;
 	}
-	if (settings_resolve(&cl.settings, &args, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vpoints: config: %s\n", err);
+	if (!configured) {
+		fprintf(stderr, "vpoints: %s: %s\n", _("config"), err);
 		rc = WIRE_EXIT_CONFIG;
 		goto done;
 	}

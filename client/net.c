@@ -8,6 +8,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+#include "client/i18n.h"
 #include "client/net.h"
 #include "buf.h"
 #include "wire.h"
@@ -68,8 +69,8 @@ net_done(struct evhttp_request *req, void *arg)
 	if (req == NULL || evhttp_request_get_response_code(req) == 0) {
 		if (resp->error[0] == '\0')
 			snprintf(resp->error, sizeof(resp->error),
-			    "no answer (connection refused, reset or timed "
-			    "out)");
+			    _("no answer (connection refused, reset or timed "
+			    "out)"));
 		return;
 	}
 	resp->status = evhttp_request_get_response_code(req);
@@ -121,7 +122,7 @@ net_request(const char *server, const char *method, const char *target,
 	memset(resp, 0, sizeof(*resp));
 	if (net_split_server(server, host, sizeof(host), &port) != 0) {
 		snprintf(resp->error, sizeof(resp->error),
-		    "server \"%s\" is not http://HOST[:PORT]", server);
+		    _("server \"%s\" is not http://HOST[:PORT]"), server);
 		return -1;
 	}
 	if (net_method(method, &cmd) != 0)
@@ -152,7 +153,7 @@ net_request(const char *server, const char *method, const char *target,
 	/* On failure evhttp_make_request frees req itself. */
 	if (evhttp_make_request(conn, req, cmd, target) != 0) {
 		snprintf(resp->error, sizeof(resp->error),
-		    "cannot send the request");
+		    _("cannot send the request"));
 		goto done;
 	}
 	event_base_dispatch(base);

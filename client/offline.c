@@ -14,6 +14,7 @@
 #include "client/call.h"
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/i18n.h"
 #include "client/offline.h"
 #include "client/outbox.h"
 #include "client/table.h"
@@ -22,7 +23,7 @@
 #include "xmalloc.h"
 
 static const char offline_about[] =
-"When vpointsd cannot be reached, shift log, shift checkin, shift checkout\n"
+N_("When vpointsd cannot be reached, shift log, shift checkin, shift checkout\n"
 "and volunteer add are queued in the outbox instead of failing: vpoints\n"
 "says so with the entry's ID and exits 75. Unreachable means no answer at\n"
 "all after every retry: connection refused, reset or timed out. Any\n"
@@ -54,7 +55,7 @@ static const char offline_about[] =
 "twice. Exit 0 when all were sent, 1 when some were refused.\n"
 "\n"
 "The outbox is VPOINTS_OUTBOX, else outbox = DIR in the config file, else\n"
-"$XDG_STATE_HOME/vpoints/outbox, else ~/.local/state/vpoints/outbox.\n";
+"$XDG_STATE_HOME/vpoints/outbox, else ~/.local/state/vpoints/outbox.\n");
 
 /* What flush makes of the daemon's answer to an entry. */
 enum offline_verdict {
@@ -64,25 +65,25 @@ enum offline_verdict {
 };
 
 static const struct table_column offline_rows[] = {
-	{ "id", "ID", NULL, false },
-	{ "queued_at", "QUEUED", table_time, false },
-	{ "what", "COMMAND", NULL, false },
+	{ "id", N_("ID"), NULL, false },
+	{ "queued_at", N_("QUEUED"), table_time, false },
+	{ "what", N_("COMMAND"), NULL, false },
 	{ "method", NULL, NULL, false },
-	{ "path", "PATH", NULL, false },
+	{ "path", N_("PATH"), NULL, false },
 	{ "idempotency_key", NULL, NULL, false },
-	{ "body", "BODY", NULL, false },
+	{ "body", N_("BODY"), NULL, false },
 };
 
 static const struct table_column offline_failed_rows[] = {
-	{ "id", "ID", NULL, false },
-	{ "queued_at", "QUEUED", table_time, false },
-	{ "what", "COMMAND", NULL, false },
+	{ "id", N_("ID"), NULL, false },
+	{ "queued_at", N_("QUEUED"), table_time, false },
+	{ "what", N_("COMMAND"), NULL, false },
 	{ "method", NULL, NULL, false },
-	{ "path", "PATH", NULL, false },
+	{ "path", N_("PATH"), NULL, false },
 	{ "idempotency_key", NULL, NULL, false },
 	{ "body", NULL, NULL, false },
-	{ "status", "STATUS", NULL, true },
-	{ "refusal", "REFUSAL", NULL, false },
+	{ "status", N_("STATUS"), NULL, true },
+	{ "refusal", N_("REFUSAL"), NULL, false },
 	{ "answer", NULL, NULL, false },
 };
 
@@ -110,19 +111,19 @@ offline_queue(struct client *cl, const char *what, const char *method,
 	char queued_at[WHEN_RFC3339_LEN], err[512];
 	int rc;
 
-	fprintf(stderr, "vpoints: %s: vpointsd at %s did not answer: %s\n",
+	fprintf(stderr, _("vpoints: %s: vpointsd at %s did not answer: %s\n"),
 	    what, cl->settings.server, why);
 	if (outbox_has_id_number(body)) {
-		fprintf(stderr, "vpoints: %s: not queued: an ID number is "
+		fprintf(stderr, _("vpoints: %s: not queued: an ID number is "
 		    "never kept on this machine; run the command again once "
 		    "vpointsd answers, or register now without --id-number "
 		    "and give it online later (vpoints volunteer update "
-		    "NUMBER --id-number -)\n", what);
+		    "NUMBER --id-number -)\n"), what);
 		return WIRE_EXIT_UNAVAILABLE;
 	}
 	if (cl->settings.outbox == NULL) {
-		fprintf(stderr, "vpoints: %s: not queued: no outbox folder "
-		    "(set VPOINTS_OUTBOX or outbox = in the config file)\n",
+		fprintf(stderr, _("vpoints: %s: not queued: no outbox folder "
+		    "(set VPOINTS_OUTBOX or outbox = in the config file)\n"),
 		    what);
 		return WIRE_EXIT_UNAVAILABLE;
 	}
@@ -136,11 +137,11 @@ offline_queue(struct client *cl, const char *what, const char *method,
 	e->idempotency_key = xstrdup(idempotency_key);
 	e->body = xstrdup(body);
 	if (outbox_add(cl->settings.outbox, e, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vpoints: %s: not queued: %s\n", what, err);
+		fprintf(stderr, _("vpoints: %s: not queued: %s\n"), what, err);
 		rc = WIRE_EXIT_UNAVAILABLE;
 	} else {
-		fprintf(stderr, "vpoints: %s: queued in the outbox as %s; "
-		    "vpoints outbox flush sends it\n", what, e->id);
+		fprintf(stderr, _("vpoints: %s: queued in the outbox as %s; "
+		    "vpoints outbox flush sends it\n"), what, e->id);
 		rc = WIRE_EXIT_TEMPFAIL;
 	}
 	outbox_entries_free(e, 1);
@@ -223,8 +224,8 @@ static const char *
 offline_folder(const struct client *cl)
 {
 	if (cl->settings.outbox == NULL)
-		fprintf(stderr, "vpoints: outbox: no folder: set "
-		    "VPOINTS_OUTBOX or outbox = in the config file\n");
+		fprintf(stderr, _("vpoints: outbox: no folder: set "
+		    "VPOINTS_OUTBOX or outbox = in the config file\n"));
 	return cl->settings.outbox;
 }
 
@@ -244,7 +245,7 @@ offline_list(struct client *cl, struct cmd *c)
 	dir = failed ? xasprintf("%s/%s", outbox, OUTBOX_FAILED) :
 	    xstrdup(outbox);
 	if (outbox_list(dir, &entries, &n, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vpoints: outbox list: %s\n", err);
+		fprintf(stderr, _("vpoints: outbox list: %s\n"), err);
 		free(dir);
 		return WIRE_EXIT_DATAERR;
 	}
@@ -301,12 +302,12 @@ offline_print_done(const struct client *cl, const struct outbox_entry *e,
 		return;
 	}
 	answer = json_loadb(resp->body, resp->len, 0, NULL);
-	printf("%s %s: done (HTTP %d)", e->id, e->what, resp->status);
+	printf(_("%s %s: done (HTTP %d)"), e->id, e->what, resp->status);
 	if (json_is_integer(json_object_get(answer, "id")))
-		printf(", id %lld", (long long)json_integer_value(
+		printf(_(", id %lld"), (long long)json_integer_value(
 		    json_object_get(answer, "id")));
 	else if (json_is_string(json_object_get(answer, "number")))
-		printf(", number %s", client_str(answer, "number"));
+		printf(_(", number %s"), client_str(answer, "number"));
 	printf("\n");
 	json_decref(answer);
 }
@@ -320,12 +321,12 @@ offline_settle(struct client *cl, const char *dir,
 	char err[512], *label;
 	int rc = 0;
 
-	label = xasprintf("outbox %s (%s)", e->id, e->what);
+	label = xasprintf(_("outbox %s (%s)"), e->id, e->what);
 	switch (offline_verdict(resp)) {
 	case OFFLINE_DONE:
 		offline_print_done(cl, e, resp);
 		if (outbox_remove(dir, e->id, err, sizeof(err)) != 0) {
-			fprintf(stderr, "vpoints: %s: sent, but %s\n", label,
+			fprintf(stderr, _("vpoints: %s: sent, but %s\n"), label,
 			    err);
 			rc = WIRE_EXIT_CANTCREAT;
 		}
@@ -338,7 +339,7 @@ offline_settle(struct client *cl, const char *dir,
 			rc = WIRE_EXIT_CANTCREAT;
 			break;
 		}
-		fprintf(stderr, "vpoints: %s: refused; moved to %s/%s/%s\n",
+		fprintf(stderr, _("vpoints: %s: refused; moved to %s/%s/%s\n"),
 		    label, dir, OUTBOX_FAILED, e->id);
 		(*refused)++;
 		break;
@@ -373,21 +374,21 @@ offline_flush(struct client *cl, struct cmd *c)
 	if ((lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT) {
 			if (!cl->json)
-				printf("outbox: nothing to send\n");
+				printf(_("outbox: nothing to send\n"));
 			return WIRE_EXIT_OK;
 		}
-		fprintf(stderr, "vpoints: outbox flush: %s: %s\n", dir,
+		fprintf(stderr, _("vpoints: outbox flush: %s: %s\n"), dir,
 		    strerror(errno));
 		return WIRE_EXIT_CONFIG;
 	}
 	if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
-		fprintf(stderr, "vpoints: outbox flush: another flush of %s "
-		    "is running\n", dir);
+		fprintf(stderr, _("vpoints: outbox flush: another flush of %s "
+		    "is running\n"), dir);
 		close(lock);
 		return WIRE_EXIT_TEMPFAIL;
 	}
 	if (outbox_list(dir, &entries, &n, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vpoints: outbox flush: %s\n", err);
+		fprintf(stderr, _("vpoints: outbox flush: %s\n"), err);
 		close(lock);
 		return WIRE_EXIT_DATAERR;
 	}
@@ -406,13 +407,13 @@ offline_flush(struct client *cl, struct cmd *c)
 			    &refused);
 			break;
 		case CALL_NO_ANSWER:
-			fprintf(stderr, "vpoints: outbox %s (%s): vpointsd at "
-			    "%s did not answer: %s\n", entries[i].id,
+			fprintf(stderr, _("vpoints: outbox %s (%s): vpointsd "
+			    "at %s did not answer: %s\n"), entries[i].id,
 			    entries[i].what, cl->settings.server, resp.error);
 			rc = WIRE_EXIT_TEMPFAIL;
 			break;
 		case CALL_NOT_SENT:
-			fprintf(stderr, "vpoints: outbox flush: %s\n",
+			fprintf(stderr, _("vpoints: outbox flush: %s\n"),
 			    resp.error);
 			rc = cl->key == NULL ? WIRE_EXIT_CONFIG :
 			    WIRE_EXIT_UNAVAILABLE;
@@ -425,10 +426,11 @@ offline_flush(struct client *cl, struct cmd *c)
 	if (rc != 0)
 		i--;	/* the entry that stopped the flush stays */
 	if (!cl->json)
-		printf("outbox: %zu sent, %zu refused, %zu kept\n", i - refused,
+		printf(_("outbox: %zu sent, %zu refused, %zu kept\n"),
+		    i - refused,
 		    refused, n - i);
 	else if (rc != 0)
-		fprintf(stderr, "vpoints: outbox flush: stopped; %zu kept\n",
+		fprintf(stderr, _("vpoints: outbox flush: stopped; %zu kept\n"),
 		    n - i);
 	outbox_entries_free(entries, n);
 	close(lock);
@@ -450,7 +452,8 @@ static const struct cmd_verb offline_verbs[] = {
 
 const struct cmd_entry cmd_outbox_entry = {
 	.name = "outbox",
-	.summary = "writes queued while vpointsd was unreachable: list, flush",
+	.summary = N_("writes queued while vpointsd was unreachable: list, "
+	    "flush"),
 	.about = offline_about,
 	.verbs = offline_verbs,
 	.nverbs = CMD_NITEMS(offline_verbs),

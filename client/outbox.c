@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "client/i18n.h"
 #include "client/outbox.h"
 #include "xmalloc.h"
 
@@ -40,7 +41,7 @@ outbox_mkdir(const char *dir, char *err, size_t errlen)
 	int rc = 0;
 
 	if (*dir == '\0') {
-		snprintf(err, errlen, "the outbox folder is an empty name");
+		snprintf(err, errlen, _("the outbox folder is an empty name"));
 		return -1;
 	}
 	path = xstrdup(dir);
@@ -266,7 +267,7 @@ outbox_next(const char *dir, char *id, size_t idlen, char *err,
 		rc = outbox_max(failed, &max, err, errlen);
 	free(failed);
 	if (rc == 0 && max >= OUTBOX_ID_MAX) {
-		snprintf(err, errlen, "%s: the outbox is full", dir);
+		snprintf(err, errlen, _("%s: the outbox is full"), dir);
 		rc = -1;
 	}
 	if (rc == 0)
@@ -283,11 +284,12 @@ outbox_add(const char *dir, struct outbox_entry *e, char *err, size_t errlen)
 	int rc = -1;
 
 	if (e->body != NULL && outbox_has_id_number(e->body)) {
-		snprintf(err, errlen, "an entry may not hold an ID number");
+		snprintf(err, errlen, _("an entry may not hold an ID number"));
 		return -1;
 	}
 	if ((text = outbox_text(e, 0, NULL)) == NULL) {
-		snprintf(err, errlen, "an entry needs every field, in UTF-8");
+		snprintf(err, errlen,
+		    _("an entry needs every field, in UTF-8"));
 		return -1;
 	}
 	if (outbox_mkdir(dir, err, errlen) != 0 ||
@@ -350,7 +352,7 @@ outbox_read(const char *dir, const char *id, struct outbox_entry *e,
 		/* No NUL inside: the body is sent as a C string. */
 		if (!json_is_string(value) || strlen(json_string_value(value)) !=
 		    json_string_length(value)) {
-			snprintf(err, errlen, "%s: not an outbox entry (%s)",
+			snprintf(err, errlen, _("%s: not an outbox entry (%s)"),
 			    path, names[i]);
 			goto fail;
 		}
@@ -407,7 +409,7 @@ outbox_remove(const char *dir, const char *id, char *err, size_t errlen)
 	int rc;
 
 	if (!outbox_is_id(id)) {
-		snprintf(err, errlen, "\"%s\" is no outbox entry", id);
+		snprintf(err, errlen, _("\"%s\" is no outbox entry"), id);
 		return -1;
 	}
 	path = xasprintf("%s/%s", dir, id);
@@ -430,7 +432,7 @@ outbox_fail(const char *dir, const struct outbox_entry *e, int status,
 
 	if (e->id == NULL || !outbox_is_id(e->id) ||
 	    (text = outbox_text(e, status, answer)) == NULL) {
-		snprintf(err, errlen, "not an outbox entry");
+		snprintf(err, errlen, _("not an outbox entry"));
 		goto fail;
 	}
 	if (outbox_mkdir(failed, err, errlen) != 0 ||

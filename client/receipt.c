@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "client/i18n.h"
 #include "client/receipt.h"
 #include "client/table.h"
 #include "buf.h"
@@ -164,8 +165,9 @@ receipt_print(FILE *f, enum receipt_paper paper, const char *title,
 	free(lead);
 	receipt_rule(f, '=', width);
 	for (c = 0; c < ncols; c++) {
-		if (cols[c].title != NULL && table_width(cols[c].title) > label)
-			label = table_width(cols[c].title);
+		if (cols[c].title != NULL &&
+		    table_width(i18n_gettext(cols[c].title)) > label)
+			label = table_width(i18n_gettext(cols[c].title));
 	}
 	label += RECEIPT_GAP;
 	if (label > width / 2)
@@ -178,15 +180,17 @@ receipt_print(FILE *f, enum receipt_paper paper, const char *title,
 			continue;
 		text = cols[c].show != NULL ? cols[c].show(value) :
 		    table_value(value, ", ");
-		w = table_width(cols[c].title);
+		w = table_width(i18n_gettext(cols[c].title));
 		if (w + RECEIPT_GAP <= label) {
-			lead = xasprintf("%s%*s", cols[c].title,
+			lead = xasprintf("%s%*s",
+			    i18n_gettext(cols[c].title),
 			    (int)(label - w), "");
 			receipt_wrap(f, lead, indent, text, width - label);
 		} else {
 			/* A label wider than the paper's half: on a line of
 			 * its own, the value below it. */
-			receipt_wrap(f, "", "", cols[c].title, width);
+			receipt_wrap(f, "", "", i18n_gettext(cols[c].title),
+			    width);
 			lead = xstrdup(indent);
 			receipt_wrap(f, lead, indent, text, width - label);
 		}

@@ -9,12 +9,13 @@
 #include "client/call.h"
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/i18n.h"
 #include "client/receipt.h"
 #include "client/table.h"
 #include "wire.h"
 
 static const char redeem_about[] =
-"Spend a volunteer's points on N units (1 unless --qty) of ITEM, a code of\n"
+N_("Spend a volunteer's points on N units (1 unless --qty) of ITEM, a code of\n"
 "this station's catalogue, and print the receipt to hand over: its number,\n"
 "when, where, who (the volunteer's number and name), what, the points spent\n"
 "and the points left. Refused,\n"
@@ -22,43 +23,43 @@ static const char redeem_about[] =
 "too few units. --receipt 58mm prints it 32 columns wide for a 58 mm\n"
 "receipt printer, a4 (the default, unless the config file's receipt =\n"
 "58mm says otherwise) 80 wide for a page; a value too wide for the paper\n"
-"is wrapped. With --csv, the receipt as one record.\n";
+"is wrapped. With --csv, the receipt as one record.\n");
 
 static const char redemption_about[] =
-"Undo redemption ID (or the receipt number, R-<station>-ID): the\n"
+N_("Undo redemption ID (or the receipt number, R-<station>-ID): the\n"
 "points go back to the volunteer and the units back in stock. Only the\n"
-"station that made it, or an admin, may void it, and only once.\n";
+"station that made it, or an admin, may void it, and only once.\n");
 
 /* A redemption as its receipt; the CSV columns are every member. */
 static const struct table_column redemption_record[] = {
 	{ "id", NULL, NULL, false },
-	{ "receipt", "receipt", NULL, false },
-	{ "at", "date", table_time, false },
-	{ "station", "station", NULL, false },
-	{ "volunteer", "volunteer", NULL, false },
+	{ "receipt", N_("receipt"), NULL, false },
+	{ "at", N_("date"), table_time, false },
+	{ "station", N_("station"), NULL, false },
+	{ "volunteer", N_("volunteer"), NULL, false },
 	{ "item", NULL, NULL, false },
-	{ "name", "item", NULL, false },
+	{ "name", N_("item"), NULL, false },
 	{ "category", NULL, NULL, false },
-	{ "quantity", "quantity", NULL, false },
-	{ "points", "points spent", NULL, false },
-	{ "balance", "points left", NULL, false },
-	{ "voided_at", "voided", table_time, false },
-	{ "void_reason", "void reason", NULL, false },
+	{ "quantity", N_("quantity"), NULL, false },
+	{ "points", N_("points spent"), NULL, false },
+	{ "balance", N_("points left"), NULL, false },
+	{ "voided_at", N_("voided"), table_time, false },
+	{ "void_reason", N_("void reason"), NULL, false },
 };
 
 /* The receipt handed over: the redemption, and the volunteer's name. */
 static const struct table_column redeem_receipt[] = {
-	{ "receipt", "receipt", NULL, false },
-	{ "at", "date", table_time, false },
-	{ "station", "station", NULL, false },
-	{ "volunteer", "volunteer", NULL, false },
-	{ "volunteer_name", "name", NULL, false },
-	{ "name", "item", NULL, false },
-	{ "quantity", "quantity", NULL, false },
-	{ "points", "points spent", NULL, false },
-	{ "balance", "points left", NULL, false },
-	{ "voided_at", "voided", table_time, false },
-	{ "void_reason", "void reason", NULL, false },
+	{ "receipt", N_("receipt"), NULL, false },
+	{ "at", N_("date"), table_time, false },
+	{ "station", N_("station"), NULL, false },
+	{ "volunteer", N_("volunteer"), NULL, false },
+	{ "volunteer_name", N_("name"), NULL, false },
+	{ "name", N_("item"), NULL, false },
+	{ "quantity", N_("quantity"), NULL, false },
+	{ "points", N_("points spent"), NULL, false },
+	{ "balance", N_("points left"), NULL, false },
+	{ "voided_at", N_("voided"), table_time, false },
+	{ "void_reason", N_("void reason"), NULL, false },
 };
 
 /* The paper of the receipt: --receipt, else the config file's receipt,
@@ -86,7 +87,7 @@ redeem_volunteer_name(struct client *cl, json_t *redemption)
 	    "volunteer"));
 	json_t *volunteer = NULL, *name = NULL;
 
-	if (call_run(cl, "redeem: the volunteer's name for the receipt",
+	if (call_run(cl, _("redeem: the volunteer's name for the receipt"),
 	    wire_route(WIRE_OP_VOLUNTEER_GET)->method, path, NULL, NULL,
 	    &volunteer) == WIRE_EXIT_OK &&
 	    json_is_string(json_object_get(volunteer, "name")))
@@ -111,7 +112,8 @@ redeem_print(struct client *cl, const struct cmd *c, json_t *redemption)
 	receipt = json_copy(redemption);
 	if ((name = redeem_volunteer_name(cl, redemption)) != NULL)
 		json_object_set_new(receipt, "volunteer_name", name);
-	receipt_print(stdout, redeem_paper(cl, c), "POINTS REDEMPTION RECEIPT",
+	receipt_print(stdout, redeem_paper(cl, c),
+	    _("POINTS REDEMPTION RECEIPT"),
 	    redeem_receipt, CMD_NITEMS(redeem_receipt), receipt);
 	json_decref(receipt);
 	return WIRE_EXIT_OK;
@@ -137,7 +139,7 @@ static const struct cmd_verb redeem_verbs[] = {
 
 const struct cmd_entry cmd_redeem_entry = {
 	.name = "redeem",
-	.summary = "spend a volunteer's points; print a receipt",
+	.summary = N_("spend a volunteer's points; print a receipt"),
 	.about = redeem_about,
 	.verbs = redeem_verbs,
 	.nverbs = CMD_NITEMS(redeem_verbs),
@@ -170,8 +172,8 @@ redemption_print_voided(struct client *cl, const struct cmd *c,
 		    CMD_NITEMS(redemption_record), redemption);
 		return WIRE_EXIT_OK;
 	}
-	printf("redemption %s voided: %lld points back to volunteer %s, "
-	    "%lld of %s back in stock\n", client_str(redemption, "receipt"),
+	printf(_("redemption %s voided: %lld points back to volunteer %s, "
+	    "%lld of %s back in stock\n"), client_str(redemption, "receipt"),
 	    (long long)json_integer_value(json_object_get(redemption,
 	    "points")), client_str(redemption, "volunteer"),
 	    (long long)json_integer_value(json_object_get(redemption,
@@ -197,7 +199,7 @@ static const struct cmd_verb redemption_verbs[] = {
 
 const struct cmd_entry cmd_redemption_entry = {
 	.name = "redemption",
-	.summary = "void a redemption",
+	.summary = N_("void a redemption"),
 	.about = redemption_about,
 	.verbs = redemption_verbs,
 	.nverbs = CMD_NITEMS(redemption_verbs),

@@ -10,7 +10,9 @@
 #include "client/call.h"
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/headings.h"
 #include "client/html.h"
+#include "client/i18n.h"
 #include "client/table.h"
 #include "client/xlsx.h"
 #include "wire.h"
@@ -19,7 +21,7 @@
 #define REPORT_ACCEPT_CSV	"text/csv"
 
 static const char report_about[] =
-"Hours, points and registrations of a month or a year, a row for each\n"
+N_("Hours, points and registrations of a month or a year, a row for each\n"
 "volunteer, team, community or station, their totals, and the volunteers\n"
 "who reached a new star level. A shift counts in the period in which it\n"
 "started. An admin sees the whole city, or the community it names; a\n"
@@ -30,10 +32,10 @@ static const char report_about[] =
 "otherwise): aligned columns for people. csv: the daemon's CSV, byte for\n"
 "byte (with --bom after the byte-order mark). json: the daemon's JSON as\n"
 "it came. html: a self-contained page to print on A4, with a bar chart of\n"
-"the hours. xlsx: a workbook with Chinese headings, the rows and their\n"
-"totals, a sheet of the new star levels and one of what the report\n"
-"covers. --out FILE writes FILE (through FILE.tmp, renamed) instead of\n"
-"standard output.\n";
+"the hours. xlsx: a workbook with headings in the user's language, the\n"
+"rows and their totals, a sheet of the new star levels and one of what\n"
+"the report covers. --out FILE writes FILE (through FILE.tmp, renamed)\n"
+"instead of standard output.\n");
 
 /* A fraction with two decimals. */
 static char *
@@ -54,16 +56,16 @@ static char *
 report_yes_no(json_t *value)
 {
 	if (json_is_boolean(value))
-		return xstrdup(json_is_true(value) ? "yes" : "no");
+		return xstrdup(json_is_true(value) ? _("yes") : _("no"));
 	return table_value(value, ", ");
 }
 
 static const struct table_column report_star_rows[] = {
-	{ "volunteer", "VOLUNTEER", NULL, false },
-	{ "name", "NAME", NULL, false },
-	{ "community", "COMMUNITY", NULL, false },
-	{ "stars", "STARS", NULL, true },
-	{ "hours", "HOURS", report_hundredths, true },
+	{ "volunteer", N_("VOLUNTEER"), NULL, false },
+	{ "name", NC_("person", "NAME"), NULL, false },
+	{ "community", N_("COMMUNITY"), NULL, false },
+	{ "stars", N_("STARS"), NULL, true },
+	{ "hours", N_("HOURS"), report_hundredths, true },
 };
 
 /* The table columns of a report: the daemon's columns but minutes
@@ -76,7 +78,7 @@ report_columns(json_t *report, size_t *ncols)
 	json_t *sample, *first = json_array_get(json_object_get(report,
 	    "rows"), 0), *totals = json_object_get(report, "totals");
 	struct table_column *cols;
-	const char *name;
+	const char *name, *heading;
 	char *title, *p;
 	size_t i;
 
@@ -87,9 +89,16 @@ report_columns(json_t *report, size_t *ncols)
 		if (name == NULL || strcmp(name, "minutes") == 0 ||
 		    strcmp(name, "minutes_ytd") == 0)
 			continue;
-		title = xstrdup(name);
-		for (p = title; *p != '\0'; p++)
-			*p = (char)toupper((unsigned char)*p);
+		/* The catalogue's heading of the column, else its name
+		 * in capitals. */
+		if ((heading = heading_translated(client_str(report, "level"),
+		    name)) != NULL)
+			title = xstrdup(heading);
+		else {
+			title = xstrdup(name);
+			for (p = title; *p != '\0'; p++)
+				*p = (char)toupper((unsigned char)*p);
+		}
 		sample = json_object_get(first, name);
 		if (sample == NULL || json_is_null(sample))
 			sample = json_object_get(totals, name);
@@ -139,22 +148,26 @@ report_table(FILE *f, json_t *report)
 	json_t *levels = json_object_get(report, "new_star_levels");
 	json_t *rows, *totals;
 	struct table_column *cols;
-	char *from, *to;
+	char *from, *to, *scope;
 	size_t ncols;
 
 	from = table_time(json_object_get(report, "from"));
 	to = table_time(json_object_get(report, "to"));
-	fprintf(f, "%s report %s by %s, %s%s\n%s to %s (%s)\n"
-	    "Targets: %g hours per volunteer a year; %g%% of the residents "
-	    "registered\n\n", strcmp(client_str(report, "kind"), "annual") ==
-	    0 ? "Annual" : "Monthly", client_str(report, "period"),
-	    client_str(report, "level"),
-	    json_is_string(json_object_get(report, "community")) ?
-	    "community " : "all communities", client_str(report, "community"),
-	    from, to, client_str(report, "timezone"),
+	scope = json_is_string(json_object_get(report, "community")) ?
+	    xasprintf(_("community %s"), client_str(report, "community")) :
+	    xstrdup(_("all communities"));
+	fprintf(f, strcmp(client_str(report, "kind"), "annual") == 0 ?
+	    _("Annual report %s by %s, %s\n") :
+	    _("Monthly report %s by %s, %s\n"), client_str(report, "period"),
+	    heading_level(client_str(report, "level")), scope);
+	fprintf(f, _("%s to %s (%s)\n"), from, to,
+	    client_str(report, "timezone"));
+	fprintf(f, _("Targets: %g hours per volunteer a year; %g%% of the "
+	    "residents registered\n\n"),
 	    json_number_value(json_object_get(targets, "hours_per_year")),
 	    json_number_value(json_object_get(targets,
 	    "registration_share")) * 100.0);
+	free(scope);
 	cols = report_columns(report, &ncols);
 	rows = json_copy(json_object_get(report, "rows"));
 	if (!json_is_array(rows)) {
@@ -163,14 +176,15 @@ report_table(FILE *f, json_t *report)
 	}
 	if (json_is_object(json_object_get(report, "totals")) && ncols > 0) {
 		totals = json_copy(json_object_get(report, "totals"));
-		json_object_set_new(totals, cols[0].key, json_string("TOTAL"));
+		json_object_set_new(totals, cols[0].key,
+		    json_string(_("TOTAL")));
 		json_array_append_new(rows, totals);
 	}
 	table_rows(f, TABLE_TEXT, cols, ncols, rows);
 	if (json_array_size(levels) == 0) {
-		fputs("\nNo new star levels.\n", f);
+		fputs(_("\nNo new star levels.\n"), f);
 	} else {
-		fputs("\nNew star levels:\n", f);
+		fputs(_("\nNew star levels:\n"), f);
 		table_rows(f, TABLE_TEXT, report_star_rows,
 		    sizeof(report_star_rows) / sizeof(report_star_rows[0]),
 		    levels);
@@ -221,8 +235,8 @@ report_render(struct client *cl, const struct net_response *resp)
 	int rc;
 
 	if (!json_is_object(report)) {
-		fprintf(stderr, "vpoints: report: the daemon's answer is not "
-		    "a JSON object\n");
+		fprintf(stderr, _("vpoints: report: the daemon's answer is not "
+		    "a JSON object\n"));
 		json_decref(report);
 		return WIRE_EXIT_SOFTWARE;
 	}
@@ -257,17 +271,18 @@ report_verbatim(struct client *cl, const struct net_response *resp)
 		if (resp->content_type == NULL ||
 		    strncmp(resp->content_type, REPORT_ACCEPT_CSV,
 		    strlen(REPORT_ACCEPT_CSV)) != 0) {
-			fprintf(stderr, "vpoints: report: the daemon answered "
-			    "%s, not CSV\n", resp->content_type != NULL ?
-			    resp->content_type : "without a Content-Type");
+			fprintf(stderr, _("vpoints: report: the daemon "
+			    "answered %s, not CSV\n"),
+			    resp->content_type != NULL ?
+			    resp->content_type : _("without a Content-Type"));
 			return WIRE_EXIT_SOFTWARE;
 		}
 		client_bom(cl);
 		return client_write(NULL, resp->body, resp->len);
 	}
 	if ((check = json_loadb(resp->body, resp->len, 0, NULL)) == NULL) {
-		fprintf(stderr, "vpoints: report: the daemon's answer is not "
-		    "JSON\n");
+		fprintf(stderr, _("vpoints: report: the daemon's answer is not "
+		    "JSON\n"));
 		return WIRE_EXIT_SOFTWARE;
 	}
 	json_decref(check);
@@ -337,7 +352,8 @@ static const struct cmd_verb report_verbs[] = {
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.summary = "monthly and annual reports: table, CSV, JSON, HTML, xlsx",
+	.summary = N_("monthly and annual reports: table, CSV, JSON, HTML, "
+	    "xlsx"),
 	.about = report_about,
 	.verbs = report_verbs,
 	.nverbs = CMD_NITEMS(report_verbs),

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client/i18n.h"
 #include "client/settings.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -36,7 +37,7 @@ settings_line(void *arg, const char *section, const char *name,
 	struct settings *s = f->settings;
 
 	if (*section != '\0') {
-		snprintf(f->err, f->errlen, "unknown section [%s]", section);
+		snprintf(f->err, f->errlen, _("unknown section [%s]"), section);
 		f->failed = 1;
 		return 0;
 	}
@@ -50,23 +51,26 @@ settings_line(void *arg, const char *section, const char *name,
 		settings_put(&s->format, value);
 	else if (strcmp(name, "outbox") == 0)
 		settings_put(&s->outbox, value);
+	else if (strcmp(name, "language") == 0)
+		settings_put(&s->language, value);
 	else if (strcmp(name, "bom") == 0 && (strcmp(value, "yes") == 0 ||
 	    strcmp(value, "no") == 0))
 		s->bom = strcmp(value, "yes") == 0;
 	else if (strcmp(name, "bom") == 0) {
-		snprintf(f->err, f->errlen, "bom = %s: want yes or no", value);
+		snprintf(f->err, f->errlen, _("bom = %s: want yes or no"),
+		    value);
 		f->failed = 1;
 		return 0;
 	} else if (strcmp(name, "receipt") == 0 &&
 	    (strcmp(value, "58mm") == 0 || strcmp(value, "a4") == 0))
 		settings_put(&s->receipt, value);
 	else if (strcmp(name, "receipt") == 0) {
-		snprintf(f->err, f->errlen, "receipt = %s: want 58mm or a4",
+		snprintf(f->err, f->errlen, _("receipt = %s: want 58mm or a4"),
 		    value);
 		f->failed = 1;
 		return 0;
 	} else {
-		snprintf(f->err, f->errlen, "unknown key \"%s\"", name);
+		snprintf(f->err, f->errlen, _("unknown key \"%s\""), name);
 		f->failed = 1;
 		return 0;
 	}
@@ -140,7 +144,8 @@ settings_resolve(struct settings *s, const struct settings_args *args,
 			return -1;
 		}
 		if (rc > 0) {
-			snprintf(err, errlen, "%s:%d: not a name = value line",
+			snprintf(err, errlen,
+			    _("%s:%d: not a name = value line"),
 			    s->config_path, rc);
 			return -1;
 		}
@@ -172,6 +177,7 @@ settings_clear(struct settings *s)
 	free(s->format);
 	free(s->outbox);
 	free(s->receipt);
+	free(s->language);
 	free(s->config_path);
 	memset(s, 0, sizeof(*s));
 }

@@ -17,6 +17,8 @@ struct settings {
 	char	*outbox;	/* folder of queued writes; NULL without HOME */
 	bool	 bom;		/* bom = yes: CSV starts with a byte-order mark */
 	char	*receipt;	/* receipt = 58mm or a4, or NULL */
+	char	*language;	/* language = zh_CN, en …: the catalogue,
+				 * over LANG; or NULL */
 	char	*config_path;	/* the file read, or NULL */
 };
 

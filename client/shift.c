@@ -8,11 +8,13 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/headings.h"
+#include "client/i18n.h"
 #include "client/table.h"
 #include "wire.h"
 
 static const char shift_about[] =
-"log records a shift done (a paper record entered later); checkin opens\n"
+N_("log records a shift done (a paper record entered later); checkin opens\n"
 "one (from now unless --start) and prints its ID, which checkout closes\n"
 "(now unless --end), awarding the points. correct replaces a recorded\n"
 "shift with a new record: the old one stays, its points reversed; what is\n"
@@ -25,21 +27,21 @@ static const char shift_about[] =
 "every community, or of --community), oldest first: the check-in board.\n"
 "When vpointsd cannot be reached, log, checkin and checkout are queued in\n"
 "the outbox (exit 75; see vpoints outbox --help); so \"now\" is this\n"
-"machine's clock when the command runs.\n";
+"machine's clock when the command runs.\n");
 
 static const struct table_column shift_rows[] = {
-	{ "id", "ID", NULL, true },
+	{ "id", N_("ID"), NULL, true },
 	{ "volunteer", NULL, NULL, false },
-	{ "status", "STATUS", NULL, false },
-	{ "started_at", "START", table_time, false },
-	{ "ended_at", "END", table_time, false },
-	{ "minutes", "HOURS", table_hours, true },
-	{ "points", "POINTS", NULL, true },
-	{ "activity", "ACTIVITY", NULL, false },
-	{ "corrects", "CORRECTS", NULL, true },
-	{ "station", "STATION", NULL, false },
+	{ "status", N_("STATUS"), NULL, false },
+	{ "started_at", N_("START"), table_time, false },
+	{ "ended_at", N_("END"), table_time, false },
+	{ "minutes", N_("HOURS"), table_hours, true },
+	{ "points", N_("POINTS"), NULL, true },
+	{ "activity", N_("ACTIVITY"), NULL, false },
+	{ "corrects", N_("CORRECTS"), NULL, true },
+	{ "station", N_("STATION"), NULL, false },
 	{ "reason", NULL, NULL, false },
-	{ "activity_name", "SERVICE", NULL, false },
+	{ "activity_name", N_("SERVICE"), NULL, false },
 	{ "place", NULL, NULL, false },
 	{ "served", NULL, NULL, false },
 	{ "content", NULL, NULL, false },
@@ -67,17 +69,18 @@ shift_print(struct client *cl, const struct cmd *c, json_t *s)
 	char *end = table_time(json_object_get(s, "ended_at"));
 	char *hours = table_hours(json_object_get(s, "minutes"));
 
-	printf("shift %lld", (long long)json_integer_value(json_object_get(s,
+	printf(_("shift %lld"), (long long)json_integer_value(json_object_get(s,
 	    "id")));
 	if (json_is_integer(json_object_get(s, "corrects")))
-		printf(" (corrects %lld)", (long long)json_integer_value(
+		printf(_(" (corrects %lld)"), (long long)json_integer_value(
 		    json_object_get(s, "corrects")));
-	printf(" %s: volunteer %s, %s, ", client_str(s, "status"),
+	printf(_(" %s: volunteer %s, %s, "),
+	    heading_value("status", client_str(s, "status")),
 	    client_str(s, "volunteer"), client_str(s, "activity"));
 	if (strcmp(client_str(s, "status"), "open") == 0)
-		printf("from %s\n", start);
+		printf(_("from %s\n"), start);
 	else
-		printf("%s to %s, %s hours, %lld points\n", start,
+		printf(_("%s to %s, %s hours, %lld points\n"), start,
 		    strncmp(start, end, 11) == 0 ? end + 11 : end, hours,
 		    (long long)json_integer_value(json_object_get(s,
 		    "points")));
@@ -184,7 +187,7 @@ static const struct cmd_verb shift_verbs[] = {
 
 const struct cmd_entry cmd_shift_entry = {
 	.name = "shift",
-	.summary = "log, check in and out, correct, list shifts",
+	.summary = N_("log, check in and out, correct, list shifts"),
 	.about = shift_about,
 	.verbs = shift_verbs,
 	.nverbs = CMD_NITEMS(shift_verbs),

@@ -5,16 +5,17 @@
 #include <jansson.h>
 
 #include "client/cmd.h"
+#include "client/i18n.h"
 #include "client/table.h"
 
 static const char stars_about[] =
-"The cumulative hours of service a volunteer needs for one to five stars.\n"
+N_("The cumulative hours of service a volunteer needs for one to five stars.\n"
 "--set (admin) replaces them with five whole numbers of hours, strictly\n"
-"increasing, e.g. --set 100,300,600,1000,1500.\n";
+"increasing, e.g. --set 100,300,600,1000,1500.\n");
 
 static const struct table_column stars_rows[] = {
-	{ "stars", "STARS", NULL, true },
-	{ "hours", "HOURS", NULL, true },
+	{ "stars", N_("STARS"), NULL, true },
+	{ "hours", N_("HOURS"), NULL, true },
 };
 
 static const struct cmd_option stars_options[] = {
@@ -30,7 +31,7 @@ static const struct cmd_verb stars_verbs[] = {
 
 const struct cmd_entry cmd_star_levels_entry = {
 	.name = "star-levels",
-	.summary = "the hours for one to five stars",
+	.summary = N_("the hours for one to five stars"),
 	.about = stars_about,
 	.verbs = stars_verbs,
 	.nverbs = CMD_NITEMS(stars_verbs),

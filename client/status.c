@@ -7,11 +7,12 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/i18n.h"
 #include "wire.h"
 
 static const char status_about[] =
-"Ask vpointsd whether it is up and reaches its database.\n"
-"Exit 0 when healthy, 69 when the daemon or its database is unavailable.\n";
+N_("Ask vpointsd whether it is up and reaches its database.\n"
+"Exit 0 when healthy, 69 when the daemon or its database is unavailable.\n");
 
 /* vpoints status: ask the health route, unsigned, and say what it means. */
 static int
@@ -23,7 +24,7 @@ status_run(struct client *cl, struct cmd *c)
 
 	if (net_request(cl->settings.server, "GET", cmd_path(c), NULL, 0,
 	    NULL, 0, cl->timeout, &resp) != 0) {
-		fprintf(stderr, "vpoints: cannot reach vpointsd at %s: %s\n",
+		fprintf(stderr, _("vpoints: cannot reach vpointsd at %s: %s\n"),
 		    cl->settings.server, resp.error);
 		net_response_clear(&resp);
 		return WIRE_EXIT_UNAVAILABLE;
@@ -37,17 +38,17 @@ status_run(struct client *cl, struct cmd *c)
 	}
 	body = json_loads(resp.body, 0, NULL);
 	if (resp.status == 200 && body != NULL) {
-		printf("vpointsd at %s: ok (database ok, schema %lld, "
-		    "version %s)\n", cl->settings.server,
+		printf(_("vpointsd at %s: ok (database ok, schema %lld, "
+		    "version %s)\n"), cl->settings.server,
 		    (long long)json_integer_value(json_object_get(body,
 		    "schema")), client_str(body, "version"));
 		rc = WIRE_EXIT_OK;
 	} else if (resp.status == 503) {
-		printf("vpointsd at %s: unavailable (%s)\n",
+		printf(_("vpointsd at %s: unavailable (%s)\n"),
 		    cl->settings.server, body != NULL &&
 		    json_is_string(json_object_get(body, "detail")) ?
 		    json_string_value(json_object_get(body, "detail")) :
-		    "no detail");
+		    _("no detail"));
 		rc = WIRE_EXIT_UNAVAILABLE;
 	} else {
 		rc = client_report_problem(cl, "status", &resp);
@@ -63,7 +64,7 @@ static const struct cmd_verb status_verbs[] = {
 
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
-	.summary = "is vpointsd up and its database reachable",
+	.summary = N_("is vpointsd up and its database reachable"),
 	.about = status_about,
 	.verbs = status_verbs,
 	.nverbs = CMD_NITEMS(status_verbs),

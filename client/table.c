@@ -8,6 +8,8 @@
 #include <jansson.h>
 
 #include "csv.h"
+#include "client/headings.h"
+#include "client/i18n.h"
 #include "client/table.h"
 #include "buf.h"
 #include "xmalloc.h"
@@ -155,7 +157,15 @@ table_cell(const struct table_column *col, json_t *object)
 	json_t *value = json_object_get(object, col->key);
 	char *text, *p;
 
-	text = col->show != NULL ? col->show(value) : table_value(value, ", ");
+	if (col->show != NULL)
+		text = col->show(value);
+	else if (json_is_string(value))	/* "active" in the user's words */
+		text = xstrdup(heading_value(col->key,
+		    json_string_value(value)));
+	else if (json_is_boolean(value))
+		text = xstrdup(heading_boolean(json_is_true(value)));
+	else
+		text = table_value(value, ", ");
 	for (p = text; *p != '\0'; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
@@ -238,7 +248,7 @@ table_rows(FILE *f, enum table_format format, const struct table_column *cols,
 	for (c = 0; c < ncols; c++) {
 		if (cols[c].title == NULL)
 			continue;
-		width[c] = table_width(cols[c].title);
+		width[c] = table_width(i18n_gettext(cols[c].title));
 		for (r = 0; r < nrows; r++) {
 			cells[r * ncols + c] = table_cell(&cols[c],
 			    json_array_get(objects, r));
@@ -252,7 +262,7 @@ table_rows(FILE *f, enum table_format format, const struct table_column *cols,
 				continue;
 			if (shown++ > 0)
 				buf_puts(&line, TABLE_GAP);
-			table_pad(&line, r == 0 ? cols[c].title :
+			table_pad(&line, r == 0 ? i18n_gettext(cols[c].title) :
 			    cells[(r - 1) * ncols + c], width[c],
 			    cols[c].right);
 		}
@@ -282,8 +292,9 @@ table_record(FILE *f, enum table_format format,
 		return;
 	}
 	for (c = 0; c < ncols; c++) {
-		if (cols[c].title != NULL && table_width(cols[c].title) > width)
-			width = table_width(cols[c].title);
+		if (cols[c].title != NULL &&
+		    table_width(i18n_gettext(cols[c].title)) > width)
+			width = table_width(i18n_gettext(cols[c].title));
 	}
 	for (c = 0; c < ncols; c++) {
 		value = json_object_get(object, cols[c].key);
@@ -291,7 +302,7 @@ table_record(FILE *f, enum table_format format,
 		    json_is_null(value))
 			continue;
 		text = table_cell(&cols[c], object);
-		table_pad(&line, cols[c].title, width, false);
+		table_pad(&line, i18n_gettext(cols[c].title), width, false);
 		buf_puts(&line, TABLE_GAP);
 		buf_puts(&line, text);
 		table_line(f, &line);

@@ -7,31 +7,34 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/headings.h"
+#include "client/i18n.h"
 #include "client/table.h"
 #include "wire.h"
 
 static const char team_about[] =
-"A team is standing (a community's own) or specialty (skills); without\n"
+N_("A team is standing (a community's own) or specialty (skills); without\n"
 "--community it is city-wide. Adding needs an admin key. join and leave\n"
 "put a volunteer, named by number, in or out of a team. list: the teams\n"
-"of community C and the city-wide ones, or all.\n";
+"of community C and the city-wide ones, or all.\n");
 
 static const struct table_column team_rows[] = {
-	{ "code", "CODE", NULL, false },
-	{ "kind", "KIND", NULL, false },
-	{ "community", "COMMUNITY", NULL, false },
-	{ "members", "MEMBERS", NULL, true },
-	{ "name", "NAME", NULL, false },
+	{ "code", N_("CODE"), NULL, false },
+	{ "kind", N_("KIND"), NULL, false },
+	{ "community", N_("COMMUNITY"), NULL, false },
+	{ "members", N_("MEMBERS"), NULL, true },
+	{ "name", N_("NAME"), NULL, false },
 };
 
 /* Print the team the daemon added. */
 static int
 team_print_added(struct client *cl, const struct cmd *c, json_t *team)
 {
-	printf("team %s added: %s, %s, %s\n", client_str(team, "code"),
-	    client_str(team, "name"), client_str(team, "kind"),
+	printf(_("team %s added: %s, %s, %s\n"), client_str(team, "code"),
+	    client_str(team, "name"),
+	    heading_value("kind", client_str(team, "kind")),
 	    json_is_string(json_object_get(team, "community")) ?
-	    client_str(team, "community") : "city-wide");
+	    client_str(team, "community") : _("city-wide"));
 	return WIRE_EXIT_OK;
 }
 
@@ -41,8 +44,8 @@ team_print_member(struct client *cl, const struct cmd *c, json_t *v)
 {
 	char *teams = table_value(json_object_get(v, "teams"), ", ");
 
-	printf("volunteer %s (%s): teams %s\n", client_str(v, "number"),
-	    client_str(v, "name"), *teams != '\0' ? teams : "none");
+	printf(_("volunteer %s (%s): teams %s\n"), client_str(v, "number"),
+	    client_str(v, "name"), *teams != '\0' ? teams : _("none"));
 	free(teams);
 	return WIRE_EXIT_OK;
 }
@@ -79,7 +82,7 @@ static const struct cmd_verb team_verbs[] = {
 
 const struct cmd_entry cmd_team_entry = {
 	.name = "team",
-	.summary = "add and list teams; put volunteers in and out",
+	.summary = N_("add and list teams; put volunteers in and out"),
 	.about = team_about,
 	.verbs = team_verbs,
 	.nverbs = CMD_NITEMS(team_verbs),

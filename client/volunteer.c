@@ -13,13 +13,15 @@
 
 #include "client/client.h"
 #include "client/cmd.h"
+#include "client/headings.h"
+#include "client/i18n.h"
 #include "client/table.h"
 #include "buf.h"
 #include "wire.h"
 #include "xmalloc.h"
 
 static const char volunteer_about[] =
-"NUMBER is the volunteer's public number, as on the card. Gender, birth\n"
+N_("NUMBER is the volunteer's public number, as on the card. Gender, birth\n"
 "month, phone and skills are kept only with --consent; --no-consent\n"
 "withdraws it, and they go. The ID number is never stored: the daemon\n"
 "keeps a keyed hash and its last four characters. A station registers in\n"
@@ -47,40 +49,40 @@ static const char volunteer_about[] =
 "export: everything held about one volunteer, as JSON (to FILE, made\n"
 "readable by its owner only, with --out).\n"
 "duplicates (admin): the suspected duplicates, unresolved ones unless\n"
-"--all; resolve ID: mark one dealt with, with a --note.\n";
+"--all; resolve ID: mark one dealt with, with a --note.\n");
 
 static const char balance_about[] =
-"A volunteer's points, hours of service (hours:minutes) and the newest\n"
+N_("A volunteer's points, hours of service (hours:minutes) and the newest\n"
 "transfers of points in and out of the account (20 unless --limit).\n"
-"With --csv, the transfers.\n";
+"With --csv, the transfers.\n");
 
 /* A volunteer as one record (show) and as list rows. */
 static const struct table_column volunteer_record[] = {
-	{ "number", "number", NULL, false },
-	{ "name", "name", NULL, false },
-	{ "community", "community", NULL, false },
-	{ "status", "status", NULL, false },
-	{ "registered_on", "registered", NULL, false },
-	{ "teams", "teams", NULL, false },
-	{ "minutes", "hours", table_hours, false },
-	{ "points", "points", NULL, false },
-	{ "star", "star", NULL, false },
-	{ "consent", "consent", NULL, false },
-	{ "gender", "gender", NULL, false },
-	{ "birth_month", "birth month", NULL, false },
-	{ "phone", "phone", NULL, false },
-	{ "skills", "skills", NULL, false },
-	{ "id_last4", "ID number ends", NULL, false },
+	{ "number", N_("number"), NULL, false },
+	{ "name", N_("name"), NULL, false },
+	{ "community", N_("community"), NULL, false },
+	{ "status", N_("status"), NULL, false },
+	{ "registered_on", N_("registered"), NULL, false },
+	{ "teams", N_("teams"), NULL, false },
+	{ "minutes", N_("hours"), table_hours, false },
+	{ "points", N_("points"), NULL, false },
+	{ "star", N_("star"), NULL, false },
+	{ "consent", N_("consent"), NULL, false },
+	{ "gender", N_("gender"), NULL, false },
+	{ "birth_month", N_("birth month"), NULL, false },
+	{ "phone", N_("phone"), NULL, false },
+	{ "skills", N_("skills"), NULL, false },
+	{ "id_last4", N_("ID number ends"), NULL, false },
 };
 
 static const struct table_column volunteer_rows[] = {
-	{ "number", "NUMBER", NULL, false },
-	{ "name", "NAME", NULL, false },
-	{ "community", "COMMUNITY", NULL, false },
-	{ "status", "STATUS", NULL, false },
-	{ "points", "POINTS", NULL, true },
-	{ "registered_on", "REGISTERED", NULL, false },
-	{ "teams", "TEAMS", NULL, false },
+	{ "number", NC_("volunteer", "NUMBER"), NULL, false },
+	{ "name", NC_("person", "NAME"), NULL, false },
+	{ "community", N_("COMMUNITY"), NULL, false },
+	{ "status", N_("STATUS"), NULL, false },
+	{ "points", N_("POINTS"), NULL, true },
+	{ "registered_on", N_("REGISTERED"), NULL, false },
+	{ "teams", N_("TEAMS"), NULL, false },
 	{ "consent", NULL, NULL, false },
 	{ "gender", NULL, NULL, false },
 	{ "birth_month", NULL, NULL, false },
@@ -99,35 +101,35 @@ volunteer_keyid(json_t *keyid)
 }
 
 static const struct table_column volunteer_history_rows[] = {
-	{ "at", "AT", table_time, false },
-	{ "action", "ACTION", NULL, false },
-	{ "keyid", "BY", volunteer_keyid, false },
-	{ "reason", "REASON", NULL, false },
-	{ "changes", "CHANGES", NULL, false },
+	{ "at", N_("AT"), table_time, false },
+	{ "action", N_("ACTION"), NULL, false },
+	{ "keyid", N_("BY"), volunteer_keyid, false },
+	{ "reason", N_("REASON"), NULL, false },
+	{ "changes", N_("CHANGES"), NULL, false },
 	{ "data", NULL, NULL, false },
 };
 
 static const struct table_column volunteer_transfer_rows[] = {
-	{ "id", "ID", NULL, true },
-	{ "at", "AT", table_time, false },
-	{ "amount", "AMOUNT", NULL, true },
-	{ "cause", "CAUSE", NULL, false },
-	{ "shift", "SHIFT", NULL, true },
-	{ "reversal_of", "REVERSES", NULL, true },
-	{ "memo", "MEMO", NULL, false },
+	{ "id", N_("ID"), NULL, true },
+	{ "at", N_("AT"), table_time, false },
+	{ "amount", N_("AMOUNT"), NULL, true },
+	{ "cause", N_("CAUSE"), NULL, false },
+	{ "shift", N_("SHIFT"), NULL, true },
+	{ "reversal_of", N_("REVERSES"), NULL, true },
+	{ "memo", N_("MEMO"), NULL, false },
 };
 
 static const struct table_column duplicate_rows[] = {
-	{ "id", "ID", NULL, true },
-	{ "at", "AT", table_time, false },
-	{ "station", "STATION", NULL, false },
-	{ "operation", "OPERATION", NULL, false },
-	{ "volunteer", "VOLUNTEER", NULL, false },
-	{ "existing", "REGISTERED AS", NULL, false },
-	{ "existing_community", "IN", NULL, false },
-	{ "id_last4", "ID ENDS", NULL, false },
-	{ "resolved_at", "RESOLVED", table_time, false },
-	{ "note", "NOTE", NULL, false },
+	{ "id", N_("ID"), NULL, true },
+	{ "at", N_("AT"), table_time, false },
+	{ "station", N_("STATION"), NULL, false },
+	{ "operation", N_("OPERATION"), NULL, false },
+	{ "volunteer", N_("VOLUNTEER"), NULL, false },
+	{ "existing", N_("REGISTERED AS"), NULL, false },
+	{ "existing_community", N_("IN"), NULL, false },
+	{ "id_last4", N_("ID ENDS"), NULL, false },
+	{ "resolved_at", N_("RESOLVED"), table_time, false },
+	{ "note", N_("NOTE"), NULL, false },
 	{ "keyid", NULL, NULL, false },
 	{ "resolved_by", NULL, NULL, false },
 };
@@ -144,7 +146,7 @@ volunteer_read_id(void)
 	ssize_t n;
 
 	if (tty) {
-		fprintf(stderr, "ID number: ");
+		fprintf(stderr, _("ID number: "));
 		if (tcgetattr(STDIN_FILENO, &old) != 0)
 			tty = false;
 	}
@@ -160,8 +162,8 @@ volunteer_read_id(void)
 	}
 	if (n <= 0) {
 		free(line);
-		fprintf(stderr, "vpoints: --id-number -: no ID number on "
-		    "standard input\n");
+		fprintf(stderr, _("vpoints: --id-number -: no ID number on "
+		    "standard input\n"));
 		return NULL;
 	}
 	line[strcspn(line, "\r\n")] = '\0';
@@ -189,7 +191,7 @@ volunteer_id_number(const struct cmd *c, const struct cmd_option *o,
 		free(line);
 	}
 	if (*value == NULL) {
-		fprintf(stderr, "vpoints: %s: --id-number is not UTF-8\n",
+		fprintf(stderr, _("vpoints: %s: --id-number is not UTF-8\n"),
 		    cmd_what(c));
 		return WIRE_EXIT_DATAERR;
 	}
@@ -212,7 +214,7 @@ volunteer_print_export(struct client *cl, const struct cmd *c, json_t *export)
 	line = xasprintf("%s\n", text);
 	rc = client_write_private(out, line, strlen(line));
 	if (rc == WIRE_EXIT_OK && out != NULL && !cl->json)
-		printf("volunteer %s: everything held written to %s\n",
+		printf(_("volunteer %s: everything held written to %s\n"),
 		    cmd_arg(c, 0), out);
 	free(text);
 	free(line);
@@ -223,10 +225,12 @@ volunteer_print_export(struct client *cl, const struct cmd *c, json_t *export)
 static int
 volunteer_print_saved(struct client *cl, const struct cmd *c, json_t *v)
 {
-	printf("volunteer %s %s: %s, %s, community %s, %lld points\n",
-	    client_str(v, "number"), strcmp(cmd_sub(c), "add") == 0 ?
-	    "registered" : "updated", client_str(v, "name"),
-	    client_str(v, "status"), client_str(v, "community"),
+	printf(strcmp(cmd_sub(c), "add") == 0 ?
+	    _("volunteer %s registered: %s, %s, community %s, %lld points\n") :
+	    _("volunteer %s updated: %s, %s, community %s, %lld points\n"),
+	    client_str(v, "number"), client_str(v, "name"),
+	    heading_value("status", client_str(v, "status")),
+	    client_str(v, "community"),
 	    (long long)json_integer_value(json_object_get(v, "points")));
 	return WIRE_EXIT_OK;
 }
@@ -300,7 +304,7 @@ volunteer_print_show(struct client *cl, const struct cmd *c, json_t *v)
 	if (!with_history)
 		return WIRE_EXIT_OK;
 	if (cl->format == CLIENT_TABLE)
-		printf("\nhistory:\n");
+		printf(_("\nhistory:\n"));
 	history = volunteer_history(json_object_get(v, "history"));
 	client_rows(cl, "history", volunteer_history_rows,
 	    CMD_NITEMS(volunteer_history_rows), history);
@@ -317,7 +321,7 @@ volunteer_print_balance(struct client *cl, const struct cmd *c,
 
 	if (cl->format == CLIENT_TABLE) {
 		hours = table_hours(json_object_get(ledger, "minutes"));
-		printf("volunteer  %s\npoints     %lld\nhours      %s\n\n",
+		printf(_("volunteer  %s\npoints     %lld\nhours      %s\n\n"),
 		    client_str(ledger, "volunteer"), (long long)
 		    json_integer_value(json_object_get(ledger, "points")),
 		    hours);
@@ -429,7 +433,7 @@ static const struct cmd_verb volunteer_verbs[] = {
 
 const struct cmd_entry cmd_volunteer_entry = {
 	.name = "volunteer",
-	.summary = "register, show, update, list and export volunteers",
+	.summary = N_("register, show, update, list and export volunteers"),
 	.about = volunteer_about,
 	.verbs = volunteer_verbs,
 	.nverbs = CMD_NITEMS(volunteer_verbs),
@@ -453,7 +457,7 @@ static const struct cmd_verb balance_verbs[] = {
 
 const struct cmd_entry cmd_balance_entry = {
 	.name = "balance",
-	.summary = "a volunteer's points, hours, transfers",
+	.summary = N_("a volunteer's points, hours, transfers"),
 	.about = balance_about,
 	.verbs = balance_verbs,
 	.nverbs = CMD_NITEMS(balance_verbs),

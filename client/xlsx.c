@@ -11,6 +11,7 @@
 #include <xlsxwriter.h>
 
 #include "client/headings.h"
+#include "client/i18n.h"
 #include "client/table.h"
 #include "client/xlsx.h"
 #include "xmalloc.h"
@@ -64,7 +65,8 @@ xlsx_new(char *err, size_t errlen)
 		goto fail;
 	}
 	if ((x->book = workbook_new(x->path)) == NULL) {
-		snprintf(err, errlen, "libxlsxwriter cannot make a workbook");
+		snprintf(err, errlen,
+		    _("libxlsxwriter cannot make a workbook"));
 		goto fail;
 	}
 	x->heading = workbook_add_format(x->book);
@@ -282,7 +284,7 @@ xlsx_write(struct xlsx *x, FILE *f, char *err, size_t errlen)
 	int rc = -1;
 
 	if (x->error != LXW_NO_ERROR) {
-		snprintf(err, errlen, "a cell cannot be written: %s",
+		snprintf(err, errlen, _("a cell cannot be written: %s"),
 		    lxw_strerror(x->error));
 		goto done;
 	}
@@ -296,7 +298,8 @@ xlsx_write(struct xlsx *x, FILE *f, char *err, size_t errlen)
 		goto fail;
 	while ((n = read(x->fd, buf, sizeof(buf))) > 0) {
 		if (fwrite(buf, 1, (size_t)n, f) != (size_t)n) {
-			snprintf(err, errlen, "cannot write the workbook: %s",
+			snprintf(err, errlen,
+			    _("cannot write the workbook: %s"),
 			    strerror(errno));
 			goto done;
 		}
@@ -304,7 +307,7 @@ xlsx_write(struct xlsx *x, FILE *f, char *err, size_t errlen)
 	if (n < 0)
 		goto fail;
 	if (fflush(f) != 0) {
-		snprintf(err, errlen, "cannot write the workbook: %s",
+		snprintf(err, errlen, _("cannot write the workbook: %s"),
 		    strerror(errno));
 		goto done;
 	}

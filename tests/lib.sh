@@ -37,6 +37,19 @@ export T_NOW
 unset VPOINTS_SERVER VPOINTS_KEY VPOINTS_CONFIG VPOINTS_OUTBOX
 export XDG_CONFIG_HOME="$T_DIR/xdg-config" XDG_STATE_HOME="$T_DIR/xdg-state"
 
+# The client speaks English in the tests, whatever the locale of whoever
+# runs them, from the catalogues make built (po/ of the build tree, so
+# that no make install is needed). zh COMMAND... runs the client in
+# Chinese (LC_ALL=zh_CN.UTF-8 for the client alone: the shell keeps its
+# locale, which may not be installed).
+export VPOINTS_LOCALEDIR="$top_builddir/po"
+if [ -n "${LC_ALL:-}" ]; then
+	export LANG="$LC_ALL"	# its character set stays
+fi
+unset LANGUAGE LC_ALL
+export LC_MESSAGES=C
+zh() { VP_LOCALE=zh_CN.UTF-8 "$@"; }
+
 # Sanitizer reports (a build with --enable-asan): every sanitized program
 # this test starts writes its report to $T_DIR/sanitizer.<pid> rather than
 # to its stderr, where a command expected to fail would hide it;
@@ -256,7 +269,7 @@ daemon_stop() {
 
 # The vpoints client against the test daemon.
 vp() {
-	"$VPOINTS" --server "$DAEMON_URL" "$@"
+	env ${VP_LOCALE:+LC_ALL="$VP_LOCALE"} "$VPOINTS" --server "$DAEMON_URL" "$@"
 }
 
 # Sanitizer reports: one failed result naming every report of a program

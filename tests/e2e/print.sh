@@ -85,12 +85,13 @@ s01 shift log V-001 --activity clean --start "$(t_at '-9 days')" \
 s01 shift log V-001 --activity traffic --start "$(t_at '-8 days')" \
 	--end "$(t_at '-8 days +60 minutes')" >/dev/null
 
-# The certificate: its JWS, page and QR code.
-out=$(s01 certificate issue V-001 --from "$from" --to "$to" \
+# The certificate: its JWS, page and QR code, in Chinese as a station
+# prints it (the pages speak the client's language).
+out=$(zh s01 certificate issue V-001 --from "$from" --to "$to" \
 	--out "$T_DIR/c.jws" --html "$T_DIR/c.html" --png "$T_DIR/c.png"); rc=$?
 is "certificate issue --out --html --png exits 0" "$rc" 0
-number=$(sed -n 's/^certificate \(C-[0-9]*-[0-9]*\) issued: .*/\1/p' <<<"$out")
-like "... and says what it issued" "$out" "张三 (V-001), $from to $to, 4:30 hours, 3 shifts"
+number=$(sed -n 's/^服务证明 \(C-[0-9]*-[0-9]*\) 已出具：.*/\1/p' <<<"$out")
+like "... and says what it issued" "$out" "张三（V-001），$from 至 $to，4:30 小时，3 次服务"
 jws=$(cat "$T_DIR/c.jws")
 is "the PNG is a PNG" "$(head -c 8 "$T_DIR/c.png" | od -An -tx1 | tr -d ' \n')" \
 	89504e470d0a1a0a
@@ -179,19 +180,19 @@ for a in long3 long4; do
 		--start "$(t_at "-$day days")" --end "$(t_at "-$day days +30 minutes")" >/dev/null
 	day=$((day - 1))
 done
-err=$(VPOINTS_KEY="$T_DIR/s03.key" vp certificate issue V-L1 --from "$from" \
+err=$(VPOINTS_KEY="$T_DIR/s03.key" zh vp certificate issue V-L1 --from "$from" \
 	--to "$to" --out "$T_DIR/longer.jws" --html "$T_DIR/longer.html" \
 	--png "$T_DIR/longer.png" 2>&1 >/dev/null); rc=$?
 is "a certificate too long for any QR code: exit 65 (no PNG to write)" "$rc" 65
-like "... says so" "$err" "too long for a QR code"
+like "... says so" "$err" "证明内容过长"
 is "... no PNG" "$([ -e "$T_DIR/longer.png" ] && echo yes || echo no)" no
 like "... the page says to verify the text" "$(cat "$T_DIR/longer.html")" "无法生成二维码"
 ok "... whose JWS verifies" vp certificate verify "$T_DIR/longer.jws" --pubkey "$pubkey"
 
 # Volunteer cards of a community: the active ones, ten to a sheet.
-out=$(vp card print --community C01 --out "$T_DIR/cards.html"); rc=$?
+out=$(zh vp card print --community C01 --out "$T_DIR/cards.html"); rc=$?
 is "card print --community C01 exits 0" "$rc" 0
-is "... 11 cards on 2 sheets" "$out" "card print: 11 cards on 2 A4 sheets: $T_DIR/cards.html"
+is "... 11 cards on 2 sheets" "$out" "card print: 11 张服务卡，共 2 张 A4 纸：$T_DIR/cards.html"
 page=$(cat "$T_DIR/cards.html")
 is "... 11 cards in the page" "$(grep -c '<div class="card">' <<<"$page")" 11
 is "... 2 sheets" "$(grep -c '<section class="sheet">' <<<"$page")" 2
@@ -217,7 +218,7 @@ is "... V-002 is checked in" "$(pgc_psql "$T_PG" -At -c "SELECT v.number FROM ch
 	JOIN volunteers v ON v.id = c.volunteer_id WHERE c.closed_at IS NULL")" V-002
 
 # A team, named numbers, a station's own community.
-vp card print --team T1 --out "$T_DIR/team.html" >/dev/null
+zh vp card print --team T1 --out "$T_DIR/team.html" >/dev/null
 is "card print --team T1: its members, both communities" \
 	"$(grep -o '<span class="number">[^<]*\|<span class="label">所属社区</span>[^<]*' "$T_DIR/team.html" |
 	sed 's/.*>//' | tr '\n' ' ')" "V-002 东湖社区 V-003 西湖社区 "

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Spreadsheets and receipts through the real client: every list and
-# report as a workbook (--format xlsx), read back by openpyxl
-# (tests/xlsx_check.py) and compared cell by cell with the JSON answer of
-# the same request; CSV with and without the byte-order mark; --out; and
-# the redemption receipt for a 58 mm receipt printer and for A4.
+# report as a workbook (--format xlsx, made in Chinese: zh), read back by
+# openpyxl (tests/xlsx_check.py) and compared cell by cell with the JSON
+# answer of the same request; CSV with and without the byte-order mark;
+# --out; and the redemption receipt for a 58 mm receipt printer and for
+# A4.
 . "$top_srcdir/tests/lib.sh"
 
 harness_db
@@ -56,7 +57,7 @@ xlsx_same() {
 	rm -f "$T_DIR/book.xlsx"
 	"$who" "$@" --json >"$T_DIR/book.json" 2>"$T_DIR/book.err" &&
 		"$who" "$@" --csv >"$T_DIR/book.csv" 2>>"$T_DIR/book.err" &&
-		"$who" "$@" --format xlsx --out "$T_DIR/book.xlsx" 2>>"$T_DIR/book.err"
+		zh "$who" "$@" --format xlsx --out "$T_DIR/book.xlsx" 2>>"$T_DIR/book.err"
 	rc=$?
 	if [ "$rc" = 0 ]; then
 		out=$(/usr/bin/python3 "$top_srcdir/tests/xlsx_check.py" "$kind" \
@@ -97,7 +98,7 @@ is "two writes queued in the outbox" "$(ls "$VPOINTS_OUTBOX" | grep -c .)" 2
 xlsx_same list entries vp outbox list
 vp volunteer show V-001 --history --json >"$T_DIR/history.json"
 vp volunteer show V-001 --history --csv >"$T_DIR/history.csv"
-vp volunteer show V-001 --history --format xlsx --out "$T_DIR/history.xlsx"
+zh vp volunteer show V-001 --history --format xlsx --out "$T_DIR/history.xlsx"
 out=$(/usr/bin/python3 "$top_srcdir/tests/xlsx_check.py" list "$T_DIR/history.xlsx" \
 	"$T_DIR/history.json" "$T_DIR/history.csv" history 1 2>&1)
 is "volunteer show --history: its second sheet is the history, cell by cell" "$?" 0
@@ -110,7 +111,7 @@ for level in volunteer team community station; do
 		# shellcheck disable=SC2086
 		vp report $period --level "$level" --json >"$T_DIR/report.json"
 		# shellcheck disable=SC2086
-		vp report $period --level "$level" --format xlsx --out "$T_DIR/report.xlsx"
+		zh vp report $period --level "$level" --format xlsx --out "$T_DIR/report.xlsx"
 		out=$(/usr/bin/python3 "$top_srcdir/tests/xlsx_check.py" report \
 			"$T_DIR/report.xlsx" "$T_DIR/report.json" 2>&1)
 		rc=$?

@@ -556,7 +556,7 @@ START_TEST(tables_agree_with_routes)
 				for (p = v->options; p != o; p++)
 					ck_assert_str_ne(p->name, o->name);
 			}
-			/* Every column has a Chinese heading in the sheet
+			/* Every column has a heading in the sheet
 			 * of its rows (or record), and the sheet a name. */
 			sheet = v->rows != NULL ? v->rows : e->name;
 			if (v->columns != NULL)

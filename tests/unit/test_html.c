@@ -15,6 +15,7 @@
 
 #include "tests/unit/unit.h"
 #include "client/html.h"
+#include "client/i18n.h"
 #include "client/qr.h"
 #include "xmalloc.h"
 
@@ -324,9 +325,22 @@ certificate_html(const char *json, const char *jws, bool with_qr)
 	return out;
 }
 
+/* The pages speak the user's language: the certificate and the cards in
+ * Chinese. */
+static void
+chinese(void)
+{
+	unit_catalogue();
+	i18n_init();
+	i18n_language("zh_CN");
+}
+
 START_TEST(certificate_page)
 {
-	char *out = certificate_html("{\"number\":\"C-2026-000001\","
+	char *out;
+
+	chinese();
+	out = certificate_html("{\"number\":\"C-2026-000001\","
 	    "\"volunteer\":\"12\",\"name\":\"张三 <b>\","
 	    "\"from\":\"2026-01-01\",\"to\":\"2026-12-31\",\"minutes\":1530,"
 	    "\"hours\":25.5,\"shifts\":12,\"activities\":["
@@ -371,10 +385,34 @@ START_TEST(certificate_page)
 }
 END_TEST
 
+/* Without a catalogue the certificate is in English, and says so. */
+START_TEST(certificate_page_english)
+{
+	char *out = certificate_html("{\"number\":\"C-2026-000003\","
+	    "\"volunteer\":\"12\",\"name\":\"Li Si\",\"from\":\"2026-03-01\","
+	    "\"to\":\"2026-03-31\",\"minutes\":90,\"shifts\":1,"
+	    "\"activities\":[],\"stars\":0,\"community\":\"east\","
+	    "\"station\":\"east-1\","
+	    "\"issued_at\":\"2026-04-01T09:00:00+08:00\"}",
+	    "aGVhZGVy.cGF5bG9hZA.c2ln", true);
+
+	ck_assert_ptr_nonnull(strstr(out, "<html lang=\"en\">"));
+	ck_assert_ptr_nonnull(strstr(out, "<h1>Certificate of Volunteer "
+	    "Service</h1>"));
+	ck_assert_ptr_nonnull(strstr(out, "<th>Period of service</th><td>"
+	    "2026-03-01 to 2026-03-31</td>"));
+	ck_assert_ptr_nonnull(strstr(out, "Date of issue: 2026-04-01"));
+	free(out);
+}
+END_TEST
+
 /* A payload of before activities and station names; no QR code. */
 START_TEST(certificate_page_older)
 {
-	char *out = certificate_html("{\"number\":\"C-2025-000007\","
+	char *out;
+
+	chinese();
+	out = certificate_html("{\"number\":\"C-2025-000007\","
 	    "\"volunteer\":\"12\",\"name\":\"李四\",\"from\":\"2025-03-01\","
 	    "\"to\":\"2025-03-31\",\"minutes\":0,\"hours\":0,\"shifts\":0,"
 	    "\"stars\":0,\"community\":\"east\",\"station\":\"east-1\","
@@ -397,7 +435,10 @@ END_TEST
 /* A period without service: the kinds of service say so. */
 START_TEST(certificate_page_no_service)
 {
-	char *out = certificate_html("{\"number\":\"C-2026-000002\","
+	char *out;
+
+	chinese();
+	out = certificate_html("{\"number\":\"C-2026-000002\","
 	    "\"volunteer\":\"12\",\"name\":\"李四\",\"from\":\"2026-03-01\","
 	    "\"to\":\"2026-03-31\",\"minutes\":0,\"hours\":0,\"shifts\":0,"
 	    "\"activities\":[],\"stars\":0,\"community\":\"east\","
@@ -419,6 +460,7 @@ START_TEST(cards_sheets)
 	size_t len, i;
 	FILE *f;
 
+	chinese();
 	for (i = 1; i <= 12; i++) {
 		snprintf(one, sizeof(one), "V-%02zu", i);
 		json_array_append_new(cards, json_pack("{s:s, s:s, s:s}",
@@ -468,6 +510,7 @@ main(void)
 {
 	return unit_main("html", NULL, NULL, UNIT_TESTS(escape,
 	    bars_proportional, bars_labels, report_community,
-	    report_volunteers_top30, certificate_page, certificate_page_older,
+	    report_volunteers_top30, certificate_page_english, certificate_page,
+	    certificate_page_older,
 	    certificate_page_no_service, cards_sheets));
 }

@@ -98,6 +98,24 @@ START_TEST(spreadsheets_and_receipts)
 }
 END_TEST
 
+/* language = names the catalogue; without it, the environment's. */
+START_TEST(language)
+{
+	struct settings_args args = { NULL, NULL, NULL };
+	struct settings s;
+	char err[256];
+
+	write_config("language = zh_CN\n");
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), 0);
+	ck_assert_str_eq(s.language, "zh_CN");
+	settings_clear(&s);
+	write_config("server = http://127.0.0.1:1\n");
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), 0);
+	ck_assert_ptr_null(s.language);
+	settings_clear(&s);
+}
+END_TEST
+
 START_TEST(precedence)
 {
 	struct settings_args args = { NULL, NULL, NULL };
@@ -202,5 +220,5 @@ main(void)
 {
 	return unit_main("settings", setup, teardown, UNIT_TESTS(defaults,
 	    precedence, outbox_folder, bad_files, spreadsheets_and_receipts,
-	    server_addresses));
+	    language, server_addresses));
 }

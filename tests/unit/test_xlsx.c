@@ -14,6 +14,7 @@
 
 #include "tests/unit/unit.h"
 #include "client/headings.h"
+#include "client/i18n.h"
 #include "client/table.h"
 #include "client/xlsx.h"
 
@@ -33,8 +34,27 @@ static const char volunteers[] =
 "{\"number\":\"V2\",\"name\":null,\"minutes\":605,\"at\":\"soon\","
 "\"teams\":[{\"code\":\"T1\"}]}]";
 
+/* Headings speak the user's language: English without a catalogue. */
+START_TEST(headings_english)
+{
+	ck_assert_str_eq(heading_column("volunteers", "name"), "Name");
+	ck_assert_str_eq(heading_column(NULL, "name"), "Name");
+	ck_assert_str_eq(heading_column("shifts", "minutes"),
+	    "Hours of service");
+	ck_assert_str_eq(heading_sheet("volunteers"), "Volunteers");
+	ck_assert_str_eq(heading_total(), "Total");
+	ck_assert_ptr_null(heading_translated(NULL, "points"));
+	ck_assert_str_eq(heading_value("status", "active"), "active");
+	ck_assert_str_eq(heading_level("community"), "community");
+}
+END_TEST
+
+/* In Chinese, the programme's words (po/zh_CN.po, po/glossary.md). */
 START_TEST(headings)
 {
+	unit_catalogue();
+	i18n_init();
+	i18n_language("zh_CN");
 	ck_assert_str_eq(heading_column("volunteers", "name"), "姓名");
 	ck_assert_str_eq(heading_column("items", "name"), "物品名称");
 	ck_assert_str_eq(heading_column("teams", "name"), "队伍名称");
@@ -47,6 +67,10 @@ START_TEST(headings)
 	ck_assert_str_eq(heading_sheet("new_star_levels"), "新晋星级");
 	ck_assert_ptr_null(heading_sheet("no_such_sheet"));
 	ck_assert_str_eq(heading_total(), "合计");
+	ck_assert_str_eq(heading_translated(NULL, "points"), "积分");
+	ck_assert_str_eq(heading_value("status", "active"), "有效");
+	ck_assert_str_eq(heading_value("status", "unheard-of"), "unheard-of");
+	ck_assert_str_eq(heading_level("community"), "社区");
 }
 END_TEST
 
@@ -143,6 +167,6 @@ END_TEST
 int
 main(void)
 {
-	return unit_main("xlsx", NULL, NULL, UNIT_TESTS(headings, workbook,
+	return unit_main("xlsx", NULL, NULL, UNIT_TESTS(headings_english, headings, workbook,
 	    too_long_for_a_cell, freed_unwritten));
 }

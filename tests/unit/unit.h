@@ -7,6 +7,20 @@
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* The client's catalogues as make builds them, in the build tree's po/
+ * (VPOINTS_LOCALEDIR), so that a test may speak a language without make
+ * install: unit_catalogue(); i18n_init(); i18n_language("zh_CN"). */
+static inline void
+unit_catalogue(void)
+{
+	const char *top = getenv("top_builddir");
+	char dir[4096];
+
+	snprintf(dir, sizeof(dir), "%s/po", top != NULL ? top : ".");
+	setenv("VPOINTS_LOCALEDIR", dir, 1);
+}
 
 /* A NULL-terminated list of tests: the names START_TEST defines. */
 #define UNIT_TESTS(...)	((const TTest *const []){ __VA_ARGS__, NULL })

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The client's catalogues (po/): the template holds every message the
+# sources mark, po/zh_CN.po translates every one of them (no untranslated
+# or fuzzy message, formats that agree), and po/POTFILES names every
+# client source. A message marked in client/*.c without its Chinese fails
+# here; doc/hacking.md ("Adding a message") says how to fix it: make
+# update-po, translate in po/zh_CN.po after po/glossary.md.
+. "$top_srcdir/tests/lib.sh"
+
+po="$top_srcdir/po"
+
+# po/POTFILES: every client source, and nothing else.
+listed=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$po/POTFILES" | sort)
+present=$(cd "$top_srcdir" && ls client/*.c | sort)
+is "po/POTFILES names every client/*.c" \
+	"$(comm -3 <(echo "$listed") <(echo "$present") | tr -d '\t' | tr '\n' ' ')" ""
+
+# The messages as the sources mark them now, with the flags make
+# update-po uses.
+# shellcheck disable=SC2086
+(cd "$top_srcdir" && xgettext ${PO_XGETTEXT_FLAGS:?run through make check} \
+	-f po/POTFILES -o "$T_DIR/fresh.pot") 2>"$T_DIR/xgettext.err"
+is "xgettext extracts the messages of the sources" "$?" 0
+ok "... and there are some" grep -q '^msgid "CODE"$' "$T_DIR/fresh.pot"
+
+# The template is up to date: the same messages both ways (comments,
+# locations and dates aside).
+out=$(msgcmp --use-untranslated "$po/vpoints.pot" "$T_DIR/fresh.pot" 2>&1)
+is "po/vpoints.pot holds every message the sources mark (else: make update-po)" "$?" 0
+[ -z "$out" ] || echo "$out" | head -n 20 | sed 's/^/#   /'
+out=$(msgcmp --use-untranslated "$T_DIR/fresh.pot" "$po/vpoints.pot" 2>&1)
+is "... and none they no longer mark (else: make update-po)" "$?" 0
+[ -z "$out" ] || echo "$out" | head -n 20 | sed 's/^/#   /'
+
+# zh_CN is whole: every message the sources mark is translated there,
+# none untranslated or fuzzy, and msgfmt --check likes its formats.
+out=$(msgcmp "$po/zh_CN.po" "$T_DIR/fresh.pot" 2>&1)
+is "po/zh_CN.po translates every message the sources mark" "$?" 0
+[ -z "$out" ] || echo "$out" | head -n 20 | sed 's/^/#   /'
+stats=$(msgfmt --check --statistics -o /dev/null "$po/zh_CN.po" 2>&1)
+is "msgfmt --check accepts po/zh_CN.po" "$?" 0
+is "... all its messages translated ($stats)" "${stats#* }" "translated messages."
+for what in untranslated only-fuzzy; do
+	left=$(msgattrib --$what --no-obsolete "$po/zh_CN.po" | grep -c '^msgid ')
+	is "... no ${what#only-} message" "$left" 0
+	[ "$left" = 0 ] || msgattrib --$what --no-obsolete "$po/zh_CN.po" |
+		grep -A1 '^msgid ' | head -n 20 | sed 's/^/#   /'
+done
+ok "msgfmt --check accepts po/en.po" msgfmt --check -o /dev/null "$po/en.po"
+
+# The words of the glossary: what it fixes, the catalogue says.
+for pair in "志愿者编号:volunteer number" "志愿服务时长:Hours of service" \
+	"积分兑换凭证:POINTS REDEMPTION RECEIPT" "签到:check in" "补录:log records"; do
+	ok "po/zh_CN.po says ${pair%%:*} (po/glossary.md)" grep -q "${pair%%:*}" "$po/zh_CN.po"
+done
+
+# The usage in Chinese fits a terminal of 80 columns, as the English
+# does (a CJK character is two columns wide).
+wide=$(for c in "" $("$VPOINTS" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }'); do
+	# shellcheck disable=SC2086
+	env -u LC_MESSAGES LC_ALL=zh_CN.UTF-8 "$VPOINTS" $c --help
+done | /usr/bin/python3 -c '
+import sys, unicodedata
+cols = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+print(" ".join(f"{cols(l)}:{l[:20]}" for l in sys.stdin.read().splitlines() if cols(l) > 79))')
+is "every line of vpoints --help and of each command's, in Chinese, fits 79 columns" "$wide" ""
+is "... and is Chinese" "$(env -u LC_MESSAGES LC_ALL=zh_CN.UTF-8 "$VPOINTS" shift --help | head -n 1 | cut -c1-9)" "用法："
