@@ -46,6 +46,7 @@ call_key(struct client *cl, struct net_response *resp)
 {
 	if (cl->key != NULL)
 		return 0;
+	resp->failure = NET_BAD_SETTING;
 	if (cl->settings.key == NULL) {
 		snprintf(resp->error, sizeof(resp->error), _("no station key: "
 		    "give --key FILE, VPOINTS_KEY or key = in the config "
@@ -71,20 +72,21 @@ call_backoff(int n)
 	nanosleep(&ts, NULL);
 }
 
-/* One signed attempt. */
+/* One signed attempt. The signature covers the authority and the path
+ * (its prefix included) of the URL the request goes to: a proxy in front
+ * of vpointsd must pass both on as they are (doc/operations.md). */
 static int
 call_once(struct client *cl, const char *method, const char *path,
-    const char *query, const char *target, const char *accept,
-    const char *text, const char *digest, const char *idem,
-    struct net_response *resp)
+    const char *query, const char *accept, const char *text,
+    const char *digest, const char *idem, struct net_response *resp)
 {
-	char authority[300], *sig_input = NULL, *signature = NULL;
+	char *signed_path, *sig_input = NULL, *signature = NULL;
 	struct call_headers hs = { .n = 0 };
 	struct sig_request req;
 	int64_t now;
 	int rc;
 
-	net_authority(cl->settings.server, authority, sizeof(authority));
+	signed_path = xasprintf("%s%s", net_prefix(cl->net), path);
 	hs.h[hs.n++] = (struct net_header){ "Accept", accept };
 	if (text != NULL) {
 		hs.h[hs.n++] = (struct net_header){ WIRE_HDR_CONTENT_TYPE,
@@ -97,8 +99,8 @@ call_once(struct client *cl, const char *method, const char *path,
 		    idem };
 	memset(&req, 0, sizeof(req));
 	req.method = method;
-	req.authority = authority;
-	req.path = path;
+	req.authority = net_authority(cl->net);
+	req.path = signed_path;
 	req.query = query;
 	req.header = call_header;
 	req.arg = &hs;
@@ -110,8 +112,9 @@ call_once(struct client *cl, const char *method, const char *path,
 	hs.h[hs.n++] = (struct net_header){ WIRE_HDR_SIGNATURE_INPUT,
 	    sig_input };
 	hs.h[hs.n++] = (struct net_header){ WIRE_HDR_SIGNATURE, signature };
-	rc = net_request(cl->settings.server, method, target, hs.h, hs.n, text,
-	    text != NULL ? strlen(text) : 0, cl->timeout, resp);
+	rc = net_request(cl->net, method, path, query, hs.h, hs.n, text,
+	    text != NULL ? strlen(text) : 0, resp);
+	free(signed_path);
 	free(sig_input);
 	free(signature);
 	return rc;
@@ -156,37 +159,31 @@ call_send(struct client *cl, const char *method, const char *path,
     const char *query, const char *accept, const char *body,
     const char *idempotency_key, struct net_response *resp)
 {
-	char host[256], *digest = NULL, *target;
-	int attempt, port, rc = -1;
+	char *digest = NULL;
+	int attempt, rc = -1;
 
 	memset(resp, 0, sizeof(*resp));
-	if (call_key(cl, resp) != 0)
+	if (call_key(cl, resp) != 0 || client_net(cl, resp) == NULL)
 		return CALL_NOT_SENT;
-	if (net_split_server(cl->settings.server, host, sizeof(host),
-	    &port) != 0) {
-		snprintf(resp->error, sizeof(resp->error),
-		    _("server \"%s\" is not http://HOST[:PORT]"),
-		    cl->settings.server);
-		return CALL_NOT_SENT;
-	}
 	if (body != NULL)
 		digest = sig_digest_header(body, strlen(body));
-	target = query != NULL && *query != '\0' ?
-	    xasprintf("%s?%s", path, query) : xstrdup(path);
 	for (attempt = 0; attempt <= cl->retries; attempt++) {
 		if (attempt > 0) {
 			call_backoff(attempt);
 			net_response_clear(resp);
 		}
-		rc = call_once(cl, method, path, query, target,
+		rc = call_once(cl, method, path, query,
 		    accept != NULL ? accept : WIRE_TYPE_JSON, body, digest,
 		    idempotency_key, resp);
-		if (rc == 0 && !call_retryable(resp))
+		if (rc == 0 ? !call_retryable(resp) :
+		    resp->failure != NET_UNREACHABLE)
 			break;
 	}
-	free(target);
 	free(digest);
-	return rc == 0 ? CALL_ANSWERED : CALL_NO_ANSWER;
+	if (rc == 0)
+		return CALL_ANSWERED;
+	return resp->failure == NET_UNREACHABLE ? CALL_NO_ANSWER :
+	    CALL_NOT_SENT;
 }
 
 /* Send a signed request asking for the media type accept (NULL: JSON),
@@ -225,7 +222,7 @@ call_fetch(struct client *cl, const char *what, const char *method,
 
 	if (call_api(cl, method, path, query, accept, body, resp) != 0) {
 		fprintf(stderr, "vpoints: %s: %s\n", what, resp->error);
-		rc = cl->key == NULL ? WIRE_EXIT_CONFIG : WIRE_EXIT_UNAVAILABLE;
+		rc = net_exit_code(resp);
 		net_response_clear(resp);
 		return rc;
 	}

@@ -20,7 +20,9 @@
 enum call_outcome {
 	CALL_ANSWERED,		/* the daemon answered; any status */
 	CALL_NO_ANSWER,		/* none after every attempt: unreachable */
-	CALL_NOT_SENT		/* never tried: no key, a bad server address */
+	CALL_NOT_SENT		/* not sent, nor worth another try: no key, a
+				 * bad setting, an untrusted certificate
+				 * (resp->failure says which) */
 };
 
 enum call_outcome call_send(struct client *, const char *method,

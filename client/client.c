@@ -24,6 +24,27 @@
 #include "wire.h"
 #include "xmalloc.h"
 
+/* The connection to vpointsd, opened on first use from the settings;
+ * NULL with resp->error when a setting is wrong. */
+struct net *
+client_net(struct client *cl, struct net_response *resp)
+{
+	struct net_options o = {
+		.server = cl->settings.server,
+		.cacert = cl->settings.cacert,
+		.pin = cl->settings.pin,
+		.proxy = cl->settings.proxy,
+		.insecure_http = cl->settings.insecure_http,
+		.connect_timeout = cl->settings.connect_timeout,
+		.timeout = cl->timeout,
+	};
+
+	if (cl->net == NULL && (cl->net = net_open(&o, resp->error,
+	    sizeof(resp->error))) == NULL)
+		resp->failure = NET_BAD_SETTING;
+	return cl->net;
+}
+
 /* The exit code that an HTTP error status stands for. */
 int
 client_exit_code(int status)

@@ -47,9 +47,11 @@ struct client {
 	int		 retries;	/* further attempts after the first */
 	const char	*idempotency_key; /* given, else one per operation */
 	struct keyfile_secret *key;	/* loaded on the first signed call */
+	struct net	*net;		/* opened on the first call */
 	time_t		 started;	/* when the command was run */
 };
 
+struct net *client_net(struct client *, struct net_response *);
 int	client_exit_code(int http_status);
 int	client_report_problem(const struct client *, const char *what,
 	    const struct net_response *);

@@ -75,6 +75,7 @@ enum cmd_global {
 	CMD_G_SERVER,
 	CMD_G_KEY,
 	CMD_G_CONFIG,
+	CMD_G_CACERT,
 	CMD_G_JSON,
 	CMD_G_CSV,
 	CMD_G_FORMAT,
@@ -93,6 +94,7 @@ static const struct cmd_option cmd_globals[CMD_G_COUNT + 1] = {
 	[CMD_G_SERVER] = CMD_OPT("server", CMD_STRING, NULL, "URL", 0),
 	[CMD_G_KEY] = CMD_OPT("key", CMD_STRING, NULL, "FILE", 0),
 	[CMD_G_CONFIG] = CMD_OPT("config", CMD_STRING, NULL, "FILE", 0),
+	[CMD_G_CACERT] = CMD_OPT("cacert", CMD_STRING, NULL, "FILE", 0),
 	[CMD_G_JSON] = CMD_OPT("json", CMD_FLAG, NULL, NULL, 0),
 	[CMD_G_CSV] = CMD_OPT("csv", CMD_FLAG, NULL, NULL, 0),
 	[CMD_G_FORMAT] = CMD_OPT("format", CMD_CHOICE, NULL, "FORMAT", 0),
@@ -115,6 +117,9 @@ static const char *const cmd_globals_help[CMD_G_COUNT] = {
 	    "the\nconfig file)"),
 	[CMD_G_CONFIG] = N_("config file (else VPOINTS_CONFIG, else\n"
 	    "~/.config/vpoints/config when it exists)"),
+	[CMD_G_CACERT] = N_("trust only the CA certificates in FILE (PEM) for an\n"
+	    "https:// server (else the config file's cacert =, else\n"
+	    "the system's)"),
 	[CMD_G_JSON] = N_("machine output: the daemon's JSON as it came"),
 	[CMD_G_CSV] = N_(
 	    "lists, records and balances as CSV (RFC 4180, UTF-8,\n"
@@ -165,15 +170,18 @@ static const char cmd_usage_tail[] = N_(
 "  73  cannot write an output file\n"
 "  75  temporary failure: try again (still in flight, overloaded), or\n"
 "      the write was queued in the outbox\n"
-"  77  signature rejected or permission denied\n"
+"  77  signature rejected or permission denied, or the server's TLS\n"
+"      certificate refused (CA, host name or pin)\n"
 "  78  configuration or key file error\n");
 
 static const char cmd_usage_offline[] = N_(
 "\n"
 "Offline: when vpointsd gives no answer at all after the retries\n"
-"(connection refused, reset, timed out), shift log, checkin, checkout and\n"
-"volunteer add are queued in a local outbox and exit 75; an answer, even\n"
-"503, is not \"unreachable\" (the daemon is up: the write fails as before).\n"
+"(connection refused, reset, timed out, or a proxy in front of it answers\n"
+"502 or 504), shift log, checkin, checkout and volunteer add are queued in\n"
+"a local outbox and exit 75; an answer, even 503, is not \"unreachable\"\n"
+"(the daemon is up: the write fails as before), nor is a TLS certificate\n"
+"refused (77).\n"
 "vpoints outbox --help says more; vpoints outbox flush sends them.\n"
 "\n"
 "Commands:\n");
@@ -269,6 +277,9 @@ cmd_set_global(enum cmd_global g, const char *text, struct client *cl,
 		break;
 	case CMD_G_CONFIG:
 		sa->config = text;
+		break;
+	case CMD_G_CACERT:
+		sa->cacert = text;
 		break;
 	case CMD_G_JSON:
 		cl->json = true;

@@ -20,7 +20,7 @@
 int
 main(int argc, char **argv)
 {
-	struct settings_args args = { NULL, NULL, NULL };
+	struct settings_args args = { NULL, NULL, NULL, NULL };
 	struct client cl;
 	struct cmd *c;
 	enum cmd_parsed parsed;
@@ -87,6 +87,7 @@ done:
 	free(cause);
 	cmd_free(c);
 	keyfile_secret_free(cl.key);
+	net_close(cl.net);
 	settings_clear(&cl.settings);
 	return rc;
 }

@@ -111,8 +111,7 @@ offline_queue(struct client *cl, const char *what, const char *method,
 	char queued_at[WHEN_RFC3339_LEN], err[512];
 	int rc;
 
-	fprintf(stderr, _("vpoints: %s: vpointsd at %s did not answer: %s\n"),
-	    what, cl->settings.server, why);
+	fprintf(stderr, _("vpoints: %s: %s\n"), what, why);
 	if (outbox_has_id_number(body)) {
 		fprintf(stderr, _("vpoints: %s: not queued: an ID number is "
 		    "never kept on this machine; run the command again once "
@@ -174,7 +173,7 @@ offline_run(struct client *cl, const char *what, const char *method,
 		break;
 	case CALL_NOT_SENT:
 		fprintf(stderr, "vpoints: %s: %s\n", what, resp.error);
-		rc = cl->key == NULL ? WIRE_EXIT_CONFIG : WIRE_EXIT_UNAVAILABLE;
+		rc = net_exit_code(&resp);
 		break;
 	default:
 		abort();
@@ -407,16 +406,14 @@ offline_flush(struct client *cl, struct cmd *c)
 			    &refused);
 			break;
 		case CALL_NO_ANSWER:
-			fprintf(stderr, _("vpoints: outbox %s (%s): vpointsd "
-			    "at %s did not answer: %s\n"), entries[i].id,
-			    entries[i].what, cl->settings.server, resp.error);
+			fprintf(stderr, _("vpoints: outbox %s (%s): %s\n"),
+			    entries[i].id, entries[i].what, resp.error);
 			rc = WIRE_EXIT_TEMPFAIL;
 			break;
 		case CALL_NOT_SENT:
 			fprintf(stderr, _("vpoints: outbox flush: %s\n"),
 			    resp.error);
-			rc = cl->key == NULL ? WIRE_EXIT_CONFIG :
-			    WIRE_EXIT_UNAVAILABLE;
+			rc = net_exit_code(&resp);
 			break;
 		default:
 			abort();

@@ -18,16 +18,16 @@ N_("Ask vpointsd whether it is up and reaches its database.\n"
 static int
 status_run(struct client *cl, struct cmd *c)
 {
-	struct net_response resp;
+	struct net_response resp = { .status = 0 };
 	json_t *body = NULL;
 	int rc;
 
-	if (net_request(cl->settings.server, "GET", cmd_path(c), NULL, 0,
-	    NULL, 0, cl->timeout, &resp) != 0) {
-		fprintf(stderr, _("vpoints: cannot reach vpointsd at %s: %s\n"),
-		    cl->settings.server, resp.error);
+	if (client_net(cl, &resp) == NULL || net_request(cl->net, "GET",
+	    cmd_path(c), NULL, NULL, 0, NULL, 0, &resp) != 0) {
+		fprintf(stderr, _("vpoints: status: %s\n"), resp.error);
+		rc = net_exit_code(&resp);
 		net_response_clear(&resp);
-		return WIRE_EXIT_UNAVAILABLE;
+		return rc;
 	}
 	if (cl->json) {
 		printf("%s\n", resp.body);

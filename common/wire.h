@@ -7,6 +7,11 @@
 #define WIRE_DEFAULT_LISTEN	"127.0.0.1:8750"
 #define WIRE_DEFAULT_SERVER	"http://127.0.0.1:8750"
 
+/* What a path prefix (a server URL's path, vpointsd's path_prefix) may
+ * hold: the bytes of a path that never need percent-encoding. */
+#define WIRE_PREFIX_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \
+				"0123456789-._~/"
+
 /* Routes: common/routes.h. */
 
 /* Headers. */

@@ -185,7 +185,7 @@ auth_finish(struct auth *auth, struct http_request *hr, struct sig_input *in,
 	struct sig_request req = {
 		.method = http_request_method(hr),
 		.authority = http_request_header(hr, "Host"),
-		.path = http_request_path(hr),
+		.path = http_request_path_sent(hr),
 		.query = http_request_query(hr),
 		.target_uri = NULL,
 		.header = auth_header,

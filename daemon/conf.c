@@ -12,6 +12,7 @@
 
 #include "daemon/conf.h"
 #include "log.h"
+#include "wire.h"
 #include "xmalloc.h"
 
 enum conf_type {
@@ -23,7 +24,9 @@ enum conf_type {
 	CONF_TIMEZONE,	/* a zone of the system's time zone database */
 	CONF_NAMES,	/* "" or HOST[:PORT] names, stored normalized and
 			 * separated by one space (conf_authority) */
-	CONF_DATE	/* YYYY-MM-DD, a day of the years min to max */
+	CONF_DATE,	/* YYYY-MM-DD, a day of the years min to max */
+	CONF_PREFIX	/* "" or a path "/a[/b...]" of letters, digits and
+			 * "-._~", stored without a trailing "/" */
 };
 
 struct conf_key {
@@ -53,6 +56,7 @@ static const struct conf_key conf_keys[] = {
 	KEY(request_timeout, CONF_INT, "20", 1, 3600, true),
 	KEY(max_connections, CONF_INT, "1000", 1, 1000000, true),
 	KEY(server_names, CONF_NAMES, "", 0, 0, true),
+	KEY(path_prefix, CONF_PREFIX, "", 0, 0, true),
 	KEY(shutdown_timeout, CONF_INT, "10", 0, 300, true),
 	KEY(log_level, CONF_LOG_LEVEL, "info", 0, 0, true),
 	KEY(timezone, CONF_TIMEZONE, "Asia/Shanghai", 0, 0, true),
@@ -115,7 +119,9 @@ conf_zone_file(const char *path)
  * (letters, digits, "-", ".", "_", "~") or an IP address (IPv6 in
  * brackets), and an optional port, 1 to 65535. Written to out (outlen
  * bytes) in the form two names are compared in: lowercase, without the
- * default port 80 of http. -1 if in[0..len) is none.
+ * default ports 80 of http and 443 of https (a client leaves its own
+ * out; the daemon behind a proxy cannot tell which was used). -1 if
+ * in[0..len) is none.
  */
 int
 conf_authority(const char *in, size_t len, char *out, size_t outlen)
@@ -161,7 +167,7 @@ conf_authority(const char *in, size_t len, char *out, size_t outlen)
 	}
 	for (i = 0; i < hostlen; i++)
 		out[i] = (char)tolower((unsigned char)in[i]);
-	if (colon != NULL && port != 80)
+	if (colon != NULL && port != 80 && port != 443)
 		snprintf(out + hostlen, outlen - hostlen, ":%ld", port);
 	else
 		out[hostlen] = '\0';
@@ -224,6 +230,7 @@ conf_store(struct conf *cf, const struct conf_key *key,
 	char *field = (char *)cf + key->offset;
 	enum log_level level;
 	char *end, *path, *names;
+	size_t len;
 	long n;
 
 	switch (key->type) {
@@ -288,6 +295,23 @@ conf_store(struct conf *cf, const struct conf_key *key,
 		}
 		free(*(char **)field);
 		*(char **)field = xstrdup(value);
+		return 0;
+	case CONF_PREFIX:
+		len = strlen(value);
+		while (len > 1 && value[len - 1] == '/')
+			len--;
+		if (*value != '\0' && (*value != '/' || strspn(value,
+		    WIRE_PREFIX_CHARS) != strlen(value) ||
+		    strstr(value, "//") != NULL)) {
+			snprintf(err, errlen, "%s: \"%s\" is not a path "
+			    "/NAME[/NAME...] of letters, digits and \"-._~\"",
+			    key->name, value);
+			return -1;
+		}
+		if (len == 1)
+			len = 0;	/* "/" is no prefix */
+		free(*(char **)field);
+		*(char **)field = xasprintf("%.*s", (int)len, value);
 		return 0;
 	case CONF_NAMES:
 		if ((names = conf_names(key->name, value, err, errlen)) ==

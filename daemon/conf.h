@@ -23,6 +23,8 @@ struct conf {
 	int		 max_connections;	/* connections open at once */
 	char		*server_names;		/* names signed requests may be for;
 						 * "" for those of listen */
+	char		*path_prefix;		/* "" or "/vpoints": the path a proxy
+						 * serves vpointsd under */
 	int		 shutdown_timeout;	/* seconds to finish requests on stop */
 	enum log_level	 log_level;		/* least level written to the log */
 	char		*timezone;		/* time zone of reports */

@@ -39,6 +39,7 @@ struct http_server {
 	void		*drained_arg;
 	http_observer	 observe;	/* told of every reply, or NULL */
 	void		*observe_arg;
+	char		*path_prefix;	/* "" or "/vpoints" (path_prefix) */
 };
 
 /* The server whose error pages http_error_page reports when it is given
@@ -61,7 +62,8 @@ struct http_request {
 	bool		 gone;		/* the peer has gone */
 	bool		 close;		/* close the connection after the reply */
 	const char	*method;
-	char		*path;
+	char		*path_sent;	/* the path as it came */
+	const char	*path;		/* in path_sent, the prefix skipped */
 	char		*query;
 	char		*body;
 	size_t		 body_len;
@@ -69,6 +71,20 @@ struct http_request {
 	char		 keyid[64];
 	struct timespec	 start;		/* CLOCK_MONOTONIC */
 };
+
+/* path without the server's path_prefix: "/vpoints/v1/x" is routed as
+ * "/v1/x". A path without the prefix is routed as it is: the signature
+ * covers the path as sent, so neither form passes for the other. */
+static const char *
+http_unprefixed(const struct http_server *server, const char *path)
+{
+	size_t len = strlen(server->path_prefix);
+
+	if (len > 0 && strncmp(path, server->path_prefix, len) == 0 &&
+	    path[len] == '/')
+		return path + len;
+	return path;
+}
 
 /* The method as a string, or NULL for one we do not serve. */
 static const char *
@@ -150,10 +166,10 @@ http_reply(struct http_request *hr, int status, const char *content_type,
 		server->observe(hr->match.route != NULL ?
 		    hr->match.route->pattern : NULL, hr->method, status,
 		    ms / 1e3, server->observe_arg);
-	log_info("%s %s %d %.1fms key=%s%s", hr->method, hr->path, status, ms,
-	    hr->keyid[0] != '\0' ? hr->keyid : "-",
+	log_info("%s %s %d %.1fms key=%s%s", hr->method, hr->path_sent, status,
+	    ms, hr->keyid[0] != '\0' ? hr->keyid : "-",
 	    hr->gone ? " (client gone)" : "");
-	free(hr->path);
+	free(hr->path_sent);
 	free(hr->query);
 	free(hr->body);
 	free(hr);
@@ -227,7 +243,8 @@ http_error_observed(struct http_server *server, struct evhttp_request *req,
 		path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	}
 	if (method != NULL && path != NULL && route_find(server->routes,
-	    server->nroutes, method, path, &match) == ROUTE_FOUND)
+	    server->nroutes, method, http_unprefixed(server, path),
+	    &match) == ROUTE_FOUND)
 		route = match.route->pattern;
 	server->observe(route, method != NULL ? method : "?", status, -1,
 	    server->observe_arg);
@@ -295,7 +312,8 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	hr->method = http_method_name(evhttp_request_get_command(req));
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
-	hr->path = xstrdup(path != NULL && *path != '\0' ? path : "/");
+	hr->path_sent = xstrdup(path != NULL && *path != '\0' ? path : "/");
+	hr->path = http_unprefixed(server, hr->path_sent);
 	hr->query = xstrdup(query != NULL ? query : "");
 	if (hr->method == NULL)
 		hr->method = "?";
@@ -482,6 +500,9 @@ http_server_configure(struct http_server *server, const struct conf *cf)
 	evhttp_set_max_body_size(server->evhttp, cf->max_body_size);
 	evhttp_set_max_headers_size(server->evhttp, cf->max_header_size);
 	evhttp_set_timeout(server->evhttp, cf->idle_timeout);
+	/* A request in flight keeps the path it was routed on. */
+	free(server->path_prefix);
+	server->path_prefix = xstrdup(cf->path_prefix);
 }
 
 /* Add a route; patterns and their order are fixed at start-up. */
@@ -549,6 +570,7 @@ http_server_free(struct http_server *server)
 	if (server->evhttp != NULL)
 		evhttp_free(server->evhttp);
 	conn_guard_free(server->guard);
+	free(server->path_prefix);
 	if (http_error_server == server)
 		http_error_server = NULL;
 	free(server);
@@ -561,11 +583,20 @@ http_request_method(const struct http_request *hr)
 	return hr->method;
 }
 
-/* The path as sent, without the query. */
+/* The path the request was routed on: as sent, without the query and
+ * without the path_prefix. */
 const char *
 http_request_path(const struct http_request *hr)
 {
 	return hr->path;
+}
+
+/* The path as sent, prefix and all: what the signature's "@path"
+ * covers. */
+const char *
+http_request_path_sent(const struct http_request *hr)
+{
+	return hr->path_sent;
 }
 
 /* The query as sent, without "?"; "" when there is none. */

@@ -35,6 +35,9 @@ export T_NOW
 # What the client reads and writes stays here too: not the config,
 # variables or offline outbox of whoever runs the tests.
 unset VPOINTS_SERVER VPOINTS_KEY VPOINTS_CONFIG VPOINTS_OUTBOX
+# Nor the proxies of whoever runs them: vpoints (libcurl) and curl would
+# take the loopback daemon's requests there.
+unset http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 export XDG_CONFIG_HOME="$T_DIR/xdg-config" XDG_STATE_HOME="$T_DIR/xdg-state"
 
 # The client speaks English in the tests, whatever the locale of whoever
@@ -272,6 +275,113 @@ vp() {
 	env ${VP_LOCALE:+LC_ALL="$VP_LOCALE"} "$VPOINTS" --server "$DAEMON_URL" "$@"
 }
 
+# The test's own certificates, made with openssl under $T_DIR/tls: a CA
+# (ca.pem), a server certificate it signed for localhost, 127.0.0.1 and
+# ::1 (server.pem, server.key), and another CA that signed nothing here
+# (other-ca.pem).
+tls_certs() {
+	local d="$T_DIR/tls"
+	mkdir -p "$d"
+	(
+		cd "$d" || exit 1
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+			-keyout ca.key -out ca.pem -days 2 -subj "/CN=vpoints test CA" || exit 1
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+			-keyout other-ca.key -out other-ca.pem -days 2 -subj "/CN=another CA" || exit 1
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+			-keyout server.key -out server.csr -subj "/CN=localhost" || exit 1
+		printf '%s\n' "subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1" \
+			"extendedKeyUsage = serverAuth" >server.ext
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+			-days 2 -extfile server.ext -out server.pem || exit 1
+	) >"$d/openssl.log" 2>&1
+}
+
+# The pin of a PEM key or certificate's public key: sha256//BASE64.
+tls_pin() {
+	local pub
+	case $(head -n 1 "$1") in
+	*CERTIFICATE*) pub=$(openssl x509 -in "$1" -pubkey -noout) ;;
+	*) pub=$(openssl pkey -in "$1" -pubout) ;;
+	esac
+	echo "sha256//$(echo "$pub" | openssl pkey -pubin -outform der |
+		openssl dgst -sha256 -binary | base64)"
+}
+
+# A real nginx as the TLS reverse proxy in front of the test's vpointsd,
+# running etc/nginx-vpoints.conf as shipped, with only the lines it marks
+# "yours" pointed at this test: it listens on NGINX_PORT of 127.0.0.1,
+# 127.0.0.2 and [::1] and serves tls_certs' server certificate. It runs
+# as the user running the test, with its config, pid, logs and temporary
+# files in $T_DIR/nginx. Pick NGINX_PORT with harness_free_port before
+# daemon_start when the daemon's server_names must name it.
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+NGINX_PID=
+NGINX_PORT=
+# Whether this machine has the IPv6 loopback, for nginx to listen on.
+NGINX_IPV6=no
+grep -q ' lo$' /proc/net/if_inet6 2>/dev/null && NGINX_IPV6=yes
+nginx_config() {
+	local d="$T_DIR/nginx" site="$top_srcdir/etc/nginx-vpoints.conf" n v6listen
+	mkdir -p "$d"
+	[ -n "$NGINX_PORT" ] || NGINX_PORT=$(harness_free_port)
+	v6listen="listen [::1]:$NGINX_PORT ssl;"
+	[ "$NGINX_IPV6" = yes ] || v6listen="# no IPv6 loopback here"
+	sed -e "s|^\( *server \)127\.0\.0\.1:8750;|\1127.0.0.1:$DAEMON_PORT;|" \
+		-e "s|^\( *\)listen 443 ssl;|\1listen 127.0.0.1:$NGINX_PORT ssl; listen 127.0.0.2:$NGINX_PORT ssl;|" \
+		-e "s|^\( *\)listen \[::\]:443 ssl;|\1$v6listen|" \
+		-e "s|/etc/ssl/vpoints/fullchain\.pem|$T_DIR/tls/server.pem|" \
+		-e "s|/etc/ssl/vpoints/privkey\.pem|$T_DIR/tls/server.key|" \
+		"$site" >"$d/site.conf"
+	# Each line marked "yours" but the name changed: the file and this
+	# helper still agree.
+	n=$(diff "$site" "$d/site.conf" | grep -c '^>')
+	[ "$n" = 5 ] || { echo "# $site: $n of its 5 lines for the test changed"; return 1; }
+	{
+		[ "$(id -u)" = 0 ] && echo "user $(id -un) $(id -gn);"
+		echo "worker_processes 1;"
+		echo "daemon off;"
+		echo "pid $d/nginx.pid;"
+		echo "error_log $d/error.log info;"
+		echo "events { worker_connections 64; }"
+		echo "http {"
+		echo "    access_log $d/access.log;"
+		for t in client_body proxy fastcgi uwsgi scgi; do
+			echo "    ${t}_temp_path $d/$t;"
+		done
+		echo "    include $d/site.conf;"
+		echo "}"
+	} >"$d/nginx.conf"
+}
+
+# Start nginx (after daemon_start, and nginx_config or nginx_stop) and
+# wait until it answers /vpoints/healthz over TLS. Not in a subshell: it
+# records the pid.
+nginx_start() {
+	[ -x "$NGINX" ] || { echo "Bail out! nginx not found: install the Debian package nginx"; exit 1; }
+	[ -f "$T_DIR/nginx/nginx.conf" ] || nginx_config || return 1
+	"$NGINX" -e "$T_DIR/nginx/error.log" -p "$T_DIR/nginx" -c "$T_DIR/nginx/nginx.conf" \
+		>>"$T_DIR/nginx/stderr.log" 2>&1 &
+	NGINX_PID=$!
+	for _ in $(seq 1 100); do
+		[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$T_DIR/tls/ca.pem" \
+			"https://localhost:$NGINX_PORT/vpoints/healthz")" = 200 ] && return 0
+		kill -0 "$NGINX_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "# nginx did not start:"
+	tail -n 20 "$T_DIR/nginx/error.log" "$T_DIR/nginx/stderr.log" 2>/dev/null | sed 's/^/# /'
+	return 1
+}
+
+# Stop nginx (SIGQUIT: it finishes what is in flight) and wait for it.
+nginx_stop() {
+	[ -n "$NGINX_PID" ] || return 0
+	kill -QUIT "$NGINX_PID" 2>/dev/null
+	wait "$NGINX_PID" 2>/dev/null
+	NGINX_PID=
+}
+
 # Sanitizer reports: one failed result naming every report of a program
 # the test started (files from log_path above, and the daemons' logs).
 harness_sanitizers() {
@@ -298,6 +408,7 @@ harness_sanitizers() {
 harness_end() {
 	local pid pids=("${EXTRA_PIDS[@]}")
 	[ -n "$DAEMON_PID" ] && pids+=("$DAEMON_PID")
+	[ -n "$NGINX_PID" ] && pids+=("$NGINX_PID")
 	if [ ${#pids[@]} -gt 0 ]; then
 		kill -TERM "${pids[@]}" 2>/dev/null
 		# Up to 10 s to exit on their own, so that their reports at

@@ -10,7 +10,8 @@
 # commented defaults name the configured paths, a daemon whose state
 # folder is not its user's stops with 78 and says why, libpq's
 # multi-line errors reach the log as one line, and the installed
-# programs, /healthz and the build say one version. Needs root (useradd,
+# programs, /healthz and the build say one version; then a station
+# through nginx with TLS, as the guide's TLS section says. Needs root (useradd,
 # runuser); skipped otherwise. The database is the test's own cluster,
 # not the system's PostgreSQL.
 if [ "$(id -u)" != 0 ]; then
@@ -70,6 +71,12 @@ is "... and the upgrade check the guide gives hides id_hash_key" \
 	"$(sed -i 's/^id_hash_key =.*/id_hash_key = 5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7/' "$conf";
 	   diff "$sample" "$conf" | sed 's/^\([<>] *id_hash_key *=\).*/\1 (secret, not shown)/' | grep -c 5ec7e)" 0
 
+# Behind the TLS proxy, as the guide's TLS section says: the names the
+# daemon answers for and the path prefix nginx passes on.
+NGINX_PORT=$(harness_free_port)
+printf '%s\n' "server_names = localhost:$NGINX_PORT, 127.0.0.1:$DAEMON_PORT" \
+	"path_prefix = /vpoints" >>"$conf"
+
 # Before the state folder is the user's: 78, saying why.
 out=$(runuser -u "$user" -- "$vpointsd" -c "$conf" --print-public-key 2>&1); rc=$?
 is "a state folder that is not the daemon user's stops vpointsd: 78" "$rc" 78
@@ -110,9 +117,6 @@ is "... and so is the installed vpoints" "$("$vpoints" --version)" "vpoints ${ve
 like "... and /healthz says the same" "$(curl -s "$DAEMON_URL/healthz")" "\"version\":\"${version#vpointsd }\""
 
 # The admin at work: the installed client, plain HTTP on loopback.
-# (The TLS leg goes here: the same commands through the test's nginx
-# proxy with its CA, --server https://... --cacert, once that harness is
-# in tests/lib.sh.)
 export VPOINTS_KEY="$T_DIR/admin.key"
 ivp() { "$vpoints" --server "$DAEMON_URL" "$@"; }
 ivp community add C01 --name East --population 5000 >/dev/null
@@ -123,6 +127,18 @@ is "vpoints station add" "$(ivp station add S01 --name 'East station' --communit
 like "vpoints station list" "$(ivp station list)" "S01              station C01              active"
 VPOINTS_KEY="$T_DIR/s01.key" ivp activity list >/dev/null
 is "the station's key signs" "$?" 0
+
+# A station over the internet: through nginx (etc/nginx-vpoints.conf, as
+# installed) with TLS, the certificate checked against the test's CA.
+tls_certs && nginx_start
+is "nginx in front of the installed vpointsd" "$?" 0
+VPOINTS_KEY="$T_DIR/s01.key" "$vpoints" --server "https://localhost:$NGINX_PORT/vpoints/" \
+	--cacert "$T_DIR/tls/ca.pem" volunteer add V-001 --name "张三" >/dev/null
+is "the station registers a volunteer through the TLS proxy" "$?" 0
+like "... and the admin sees it through the proxy too" \
+	"$("$vpoints" --server "https://localhost:$NGINX_PORT/vpoints/" \
+		--cacert "$T_DIR/tls/ca.pem" volunteer list --csv)" "V-001"
+nginx_stop
 
 # runuser passes SIGTERM on to the daemon (and itself says 143).
 daemon_stop

@@ -186,6 +186,23 @@ START_TEST(server_names)
 	    sizeof(err)), 0);
 	ck_assert_str_eq(cf->server_names,
 	    "points.example.org 127.0.0.1:8750 [::1]:8750 api");
+	ck_assert_int_eq(conf_set(cf, "server_names", "secure:443", err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(cf->server_names, "secure");
+	/* The path a proxy serves the daemon under. */
+	ck_assert_str_eq(cf->path_prefix, "");
+	ck_assert_int_eq(conf_set(cf, "path_prefix", "/city/vpoints/", err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(cf->path_prefix, "/city/vpoints");
+	ck_assert_int_eq(conf_set(cf, "path_prefix", "/", err, sizeof(err)),
+	    0);
+	ck_assert_str_eq(cf->path_prefix, "");
+	ck_assert_int_eq(conf_set(cf, "path_prefix", "vpoints", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "path_prefix", "/a b", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(conf_set(cf, "path_prefix", "/a//b", err,
+	    sizeof(err)), -1);
 	ck_assert_int_eq(conf_set(cf, "server_names", "", err, sizeof(err)),
 	    0);
 	ck_assert_str_eq(cf->server_names, "");

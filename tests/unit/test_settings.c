@@ -1,8 +1,9 @@
 /* Unit tests of client/settings.c (order of precedence) and of the server
- * address check in client/net.c. */
+ * URL check in client/net.c. */
 #include "config.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,7 @@ write_config(const char *text)
 
 START_TEST(defaults)
 {
-	struct settings_args args = { NULL, NULL, NULL };
+	struct settings_args args = { NULL, NULL, NULL, NULL };
 	struct settings s;
 	char err[256];
 
@@ -72,7 +73,7 @@ END_TEST
 
 START_TEST(spreadsheets_and_receipts)
 {
-	struct settings_args args = { NULL, NULL, NULL };
+	struct settings_args args = { NULL, NULL, NULL, NULL };
 	struct settings s;
 	char err[256];
 
@@ -101,7 +102,7 @@ END_TEST
 /* language = names the catalogue; without it, the environment's. */
 START_TEST(language)
 {
-	struct settings_args args = { NULL, NULL, NULL };
+	struct settings_args args = { NULL, NULL, NULL, NULL };
 	struct settings s;
 	char err[256];
 
@@ -118,7 +119,7 @@ END_TEST
 
 START_TEST(precedence)
 {
-	struct settings_args args = { NULL, NULL, NULL };
+	struct settings_args args = { NULL, NULL, NULL, NULL };
 	struct settings s;
 	char err[256];
 
@@ -149,7 +150,7 @@ END_TEST
 
 START_TEST(outbox_folder)
 {
-	struct settings_args args = { NULL, NULL, NULL };
+	struct settings_args args = { NULL, NULL, NULL, NULL };
 	struct settings s;
 	char err[256], want[128];
 
@@ -177,7 +178,7 @@ END_TEST
 
 START_TEST(bad_files)
 {
-	struct settings_args args = { NULL, NULL, NULL };
+	struct settings_args args = { NULL, NULL, NULL, NULL };
 	struct settings s;
 	char err[256];
 
@@ -193,24 +194,101 @@ START_TEST(bad_files)
 }
 END_TEST
 
+/* Open a connection to server with insecure_http as given; its authority
+ * and prefix, or NULL when net_open refused (err says why). */
+static struct net *
+open_server(const char *server, bool insecure_http, char *err, size_t len)
+{
+	struct net_options o = { .server = server, .timeout = 10,
+	    .connect_timeout = 5, .insecure_http = insecure_http };
+
+	err[0] = '\0';
+	return net_open(&o, err, len);
+}
+
 START_TEST(server_addresses)
 {
-	char host[64];
-	int port;
+	static const struct {
+		const char	*url;
+		const char	*authority;	/* NULL: refused */
+		const char	*prefix;
+	} cases[] = {
+		{ "http://127.0.0.1:8750", "127.0.0.1:8750", "" },
+		{ "http://127.0.0.1:80/", "127.0.0.1", "" },
+		{ "http://localhost:8750/", "localhost:8750", "" },
+		{ "http://[::1]:8750", "[::1]:8750", "" },
+		{ "https://example.org", "example.org", "" },
+		{ "https://example.org:443/vpoints/", "example.org",
+		    "/vpoints" },
+		{ "https://example.org:8443/city/vpoints", "example.org:8443",
+		    "/city/vpoints" },
+		{ "https://[2001:db8::1]/vpoints/", "[2001:db8::1]",
+		    "/vpoints" },
+		{ "http://example.org/", NULL, NULL },	/* clear text */
+		{ "http://10.0.0.1:8750", NULL, NULL },
+		{ "ftp://example.org", NULL, NULL },
+		{ "127.0.0.1:8750", NULL, NULL },
+		{ "https://example.org/?a=1", NULL, NULL },
+		{ "https://user@example.org/", NULL, NULL },
+		{ "https://example.org/a%20b/", NULL, NULL },
+	};
+	struct net *n;
+	char err[512];
+	size_t i;
 
-	ck_assert_int_eq(net_split_server("http://127.0.0.1:8750", host,
-	    sizeof(host), &port), 0);
-	ck_assert_str_eq(host, "127.0.0.1");
-	ck_assert_int_eq(port, 8750);
-	ck_assert_int_eq(net_split_server("http://example.org/", host,
-	    sizeof(host), &port), 0);
-	ck_assert_int_eq(port, 80);
-	ck_assert_int_eq(net_split_server("https://example.org", host,
-	    sizeof(host), &port), -1);
-	ck_assert_int_eq(net_split_server("http://example.org/v1", host,
-	    sizeof(host), &port), -1);
-	ck_assert_int_eq(net_split_server("127.0.0.1:8750", host,
-	    sizeof(host), &port), -1);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = open_server(cases[i].url, false, err, sizeof(err));
+		if (cases[i].authority == NULL) {
+			ck_assert_msg(n == NULL, "%s: accepted", cases[i].url);
+			ck_assert_ptr_nonnull(strstr(err, "server \""));
+			continue;
+		}
+		ck_assert_msg(n != NULL, "%s: %s", cases[i].url, err);
+		ck_assert_str_eq(net_authority(n), cases[i].authority);
+		ck_assert_str_eq(net_prefix(n), cases[i].prefix);
+		net_close(n);
+	}
+	n = open_server("http://example.org:8750/", true, err, sizeof(err));
+	ck_assert_ptr_nonnull(n);
+	ck_assert_str_eq(net_authority(n), "example.org:8750");
+	net_close(n);
+	n = open_server("http://example.org/", false, err, sizeof(err));
+	ck_assert_ptr_null(n);
+	ck_assert_ptr_nonnull(strstr(err, "insecure_http = yes"));
+}
+END_TEST
+
+/* The config file's TLS keys, and --cacert over cacert =. */
+START_TEST(tls_settings)
+{
+	struct settings_args args = { NULL, NULL, NULL, NULL };
+	struct settings s;
+	char err[256];
+
+	write_config("server = https://points.example/vpoints/\n"
+	    "cacert = /etc/vpoints/ca.pem\npin = sha256//AAAA\n"
+	    "proxy = none\ninsecure_http = no\nconnect_timeout = 3\n");
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), 0);
+	ck_assert_str_eq(s.cacert, "/etc/vpoints/ca.pem");
+	ck_assert_str_eq(s.pin, "sha256//AAAA");
+	ck_assert_str_eq(s.proxy, "none");
+	ck_assert(!s.insecure_http);
+	ck_assert_int_eq(s.connect_timeout, 3);
+	settings_clear(&s);
+	args.cacert = "given.pem";
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), 0);
+	ck_assert_str_eq(s.cacert, "given.pem");
+	settings_clear(&s);
+	write_config("connect_timeout = 0\n");
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, ":1: connect_timeout = 0: want 1 "
+	    "to 3600 seconds"));
+	settings_clear(&s);
+	write_config("insecure_http = maybe\n");
+	ck_assert_int_eq(settings_resolve(&s, &args, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "insecure_http = maybe: want yes "
+	    "or no"));
+	settings_clear(&s);
 }
 END_TEST
 
@@ -220,5 +298,5 @@ main(void)
 {
 	return unit_main("settings", setup, teardown, UNIT_TESTS(defaults,
 	    precedence, outbox_folder, bad_files, spreadsheets_and_receipts,
-	    language, server_addresses));
+	    language, server_addresses, tls_settings));
 }
