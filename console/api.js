@@ -9,6 +9,10 @@ import * as store from './store.js';
 
 const enc = new TextEncoder();
 let station = null;
+// The API's place: where the console is, less "/console/...". Behind a
+// proxy that serves vpointsd under a prefix (path_prefix), the page is at
+// /prefix/console/ and signs /prefix/v1/..., the path as sent.
+const prefix = location.pathname.replace(/\/console\/[^/]*$/, '');
 const listeners = new Set();
 
 // The key requests are signed with ({privateKey, keyid}).
@@ -65,15 +69,15 @@ async function exchange(method, path, q, bodyText, idem, accept) {
 	}
 	if (idem !== null)
 		headers['idempotency-key'] = idem;
-	const req = { method, authority: location.host, path, query: q,
-	    headers };
+	const req = { method, authority: location.host, path: prefix + path,
+	    query: q, headers };
 	const created = Math.floor(Date.now() / 1000);
 	const s = await sig.signProfile(station.privateKey, station.keyid, req,
 	    created, bytes !== null, idem !== null);
 	headers['signature-input'] = s.signatureInput;
 	headers['signature'] = s.signature;
 	try {
-		return await fetch(path + (q ? '?' + q : ''), { method, headers,
+		return await fetch(prefix + path + (q ? '?' + q : ''), { method, headers,
 		    body: bytes, cache: 'no-store', credentials: 'omit',
 		    redirect: 'error' });
 	} catch (e) {

@@ -84,7 +84,7 @@ class Desk:
 
     def __init__(self, a):
         self.a = a
-        self.base = "http://localhost:%d/console/" % a.port
+        self.base = "http://localhost:%d/vpoints/console/" % a.port
         opts = webdriver.ChromeOptions()
         opts.binary_location = a.chromium
         for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",

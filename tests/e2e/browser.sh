@@ -15,9 +15,11 @@ if [ -z "$chromium" ] || [ -z "$chromedriver" ] ||
 fi
 
 harness_db
-daemon_start "console_dir = $top_srcdir/console"
 # The page is at http://localhost:PORT, a secure context for Web
 # Crypto; the daemon's default server_names has localhost on its port.
+# It is opened under a prefix, as a reverse proxy serves it
+# (path_prefix): every request it signs carries the prefix.
+daemon_start "console_dir = $top_srcdir/console" "path_prefix = /vpoints"
 harness_admin || { echo "Bail out! no admin key"; exit 1; }
 ok "a community" vp community add C01 --name 东湖社区 --population 1000
 ok "an activity, 10 points an hour" vp activity add A1 --name 交通引导 --points-per-hour 10
@@ -43,6 +45,8 @@ rc=$?
 # The daemon the test started again is the one to stop at the end.
 [ -s "$T_DIR/daemon.pid" ] && { wait "$DAEMON_PID" 2>/dev/null; DAEMON_PID=$(cat "$T_DIR/daemon.pid"); }
 tap_lines "$T_DIR/browser.tap"
+is "the page signed its requests under the prefix" \
+	"$(grep -c ' POST /vpoints/v1/redemptions ' "$DAEMON_LOG")" 2
 is "the browser test ran to its end" "$rc" 0
 if [ "$rc" -ne 0 ]; then
 	sed 's/^/# /' "$T_DIR/browser.err" | tail -n 30
