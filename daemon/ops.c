@@ -310,11 +310,11 @@ ops_route_all(struct http_server *server, struct ops *ops)
 		wr = wire_route((enum wire_op)i);
 		ops_routes[i].ops = ops;
 		ops_routes[i].op = (enum wire_op)i;
-		if (!WIRE_SIGNED(wr->access)) {
-			handler = ops_open(ops, (enum wire_op)i, &arg);
-		} else if (wr->access == WIRE_PAGE) {
+		if (wr->access == WIRE_PAGE) {
 			handler = ops_page;
 			arg = &ops_routes[i];
+		} else if (!WIRE_SIGNED(wr->access)) {
+			handler = ops_open(ops, (enum wire_op)i, &arg);
 		} else {
 			handler = ops_handle;
 			arg = &ops_routes[i];
