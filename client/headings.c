@@ -27,6 +27,7 @@ static const struct heading headings[] = {
 	{ "history", NULL, NC_("sheet", "History") },
 	{ "transfers", NULL, NC_("sheet", "Transfers") },
 	{ "shifts", NULL, NC_("sheet", "Shifts") },
+	{ "checkins", NULL, NC_("sheet", "Open check-ins") },
 	{ "items", NULL, NC_("sheet", "Catalogue") },
 	{ "teams", NULL, NC_("sheet", "Teams") },
 	{ "team", NULL, NC_("sheet", "Teams") },
@@ -82,6 +83,8 @@ static const struct heading headings[] = {
 
 	/* Columns that read differently in some sheets. */
 	{ "volunteers", "name", NC_("volunteers", "Name") },
+	{ "checkins", "name", NC_("checkins", "Name") },
+	{ "checkins", "id", NC_("checkins", "Check-in") },
 	{ "duplicates", "resolved_at", NC_("duplicates", "Resolved at") },
 	{ "volunteer", "name", NC_("volunteer", "Name") },
 	{ "certificate", "name", NC_("certificate", "Name") },

@@ -28,6 +28,8 @@ N_("log records a shift done (a paper record entered later); checkin opens\n"
 "place and lead; --event E names the event, and checks in a walk-in\n"
 "without a sign-up while places are free.\n"
 "list: newest first, open check-ins on top, 100 unless --limit.\n"
+"open: the open check-ins of the station's community (an admin's: of\n"
+"every community, or of --community), oldest first: the check-in board.\n"
 "When vpointsd cannot be reached, log, checkin and checkout are queued in\n"
 "the outbox (exit 75; see vpoints outbox --help); so \"now\" is this\n"
 "machine's clock when the command runs.\n");
@@ -52,6 +54,16 @@ static const struct table_column shift_rows[] = {
 	{ "recorder", NULL, NULL, false },
 	{ "source", NULL, NULL, false },
 	{ "recorded_at", NULL, table_time, false },
+};
+
+/* The check-in board: the open check-ins of a community. */
+static const struct table_column shift_open_rows[] = {
+	{ "id", "ID", NULL, true },
+	{ "volunteer", NULL, NULL, false },
+	{ "name", "NAME", NULL, false },
+	{ "activity", "ACTIVITY", NULL, false },
+	{ "started_at", "START", table_time, false },
+	{ "station", "STATION", NULL, false },
 };
 
 /* Print the shift the daemon recorded or opened. */
@@ -153,6 +165,12 @@ static const struct cmd_option shift_list_options[] = {
 	CMD_END
 };
 
+static const struct cmd_option shift_open_options[] = {
+	CMD_OPT("community", CMD_STRING, "community", "C", 0),
+	CMD_OPT("limit", CMD_WHOLE, "limit", "N", 0),
+	CMD_END
+};
+
 static const struct cmd_verb shift_verbs[] = {
 	{ .name = "log", .args = shift_volunteer,
 	    .options = shift_log_options, .op = WIRE_OP_SHIFT_LOG,
@@ -169,6 +187,8 @@ static const struct cmd_verb shift_verbs[] = {
 	{ .name = "list", .args = shift_volunteer,
 	    .options = shift_list_options, .op = WIRE_OP_SHIFT_LIST,
 	    .flags = CMD_TABLES, .print = shift_print_list },
+	{ .name = "open", .options = shift_open_options,
+	    .op = WIRE_OP_CHECKIN_LIST, CMD_ROWS("checkins", shift_open_rows) },
 };
 
 const struct cmd_entry cmd_shift_entry = {

@@ -7,10 +7,11 @@
  * pattern    the path; {} stands for one path segment
  * operation  the name vp_call dispatches on (sql/functions/), and the
  *            suffix of its SQL function vp_op_<operation>
- * access     WIRE_OPEN (unsigned), WIRE_READ (signed), WIRE_WRITE
- *            (signed, with an Idempotency-Key) or WIRE_PAGE (a
- *            volunteer's page or a calendar: the token in the path is
- *            the only authority; no operation of vp_call)
+ * access     WIRE_OPEN (unsigned), WIRE_STATIC (unsigned, a file of the
+ *            browser console), WIRE_READ (signed), WIRE_WRITE (signed,
+ *            with an Idempotency-Key) or WIRE_PAGE (a volunteer's page or
+ *            a calendar: the token in the path is the only authority; no
+ *            operation of vp_call)
  * param      the JSON field a {} segment becomes, or NULL
  *
  * The list is expanded (an X-macro) into the daemon's route table, the
@@ -28,6 +29,11 @@
 	R(PUBLIC_KEY, "GET", "/v1/public-key", NULL, WIRE_OPEN, NULL)	\
 	R(PUBLIC_KEYS, "GET", "/v1/public-keys", NULL, WIRE_OPEN, NULL)	\
 	R(SETTINGS, "GET", "/v1/settings", NULL, WIRE_OPEN, NULL)	\
+	R(CONSOLE_INDEX, "GET", "/console/", NULL, WIRE_STATIC, NULL)	\
+	R(CONSOLE_INDEX_HEAD, "HEAD", "/console/", NULL, WIRE_STATIC, NULL) \
+	R(CONSOLE_FILE, "GET", "/console/{}", NULL, WIRE_STATIC, "file") \
+	R(CONSOLE_FILE_HEAD, "HEAD", "/console/{}", NULL, WIRE_STATIC,	\
+	    "file")							\
 	R(COMMUNITY_ADD, "POST", "/v1/communities", "community_add",	\
 	    WIRE_WRITE, NULL)						\
 	R(COMMUNITY_LIST, "GET", "/v1/communities", "community_list",	\
@@ -74,6 +80,8 @@
 	    "shift_checkout", WIRE_WRITE, "id")				\
 	R(SHIFT_CORRECT, "POST", "/v1/shifts/{}/corrections",		\
 	    "shift_correct", WIRE_WRITE, "id")				\
+	R(CHECKIN_LIST, "GET", "/v1/checkins", "checkin_list",		\
+	    WIRE_READ, NULL)						\
 	R(CATALOG_ADD, "POST", "/v1/catalog", "catalog_add", WIRE_WRITE, NULL) \
 	R(CATALOG_LIST, "GET", "/v1/catalog", "catalog_list", WIRE_READ, NULL) \
 	R(CATALOG_RESTOCK, "POST", "/v1/catalog/{}/restock",		\
@@ -164,11 +172,17 @@
 /* Who may call a route, and what it needs. */
 enum wire_access {
 	WIRE_OPEN,	/* no signature (health, metrics, the public keys) */
+	WIRE_STATIC,	/* no signature: a file of the browser console, the
+			 * same bytes for everyone (daemon/console.c); never
+			 * data of the ledger */
 	WIRE_READ,	/* signed */
 	WIRE_WRITE,	/* signed, with an Idempotency-Key */
 	WIRE_PAGE	/* unsigned: a capability URL, its token the {}
 			 * segment (daemon/page.c); never a station's */
 };
+
+/* Whether a route's requests must be signed. */
+#define WIRE_SIGNED(access)	((access) == WIRE_READ || (access) == WIRE_WRITE)
 
 enum wire_op {
 #define WIRE_ROUTE_ENUM(id, method, pattern, operation, access, param) \

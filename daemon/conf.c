@@ -72,6 +72,7 @@ static const struct conf_key conf_keys[] = {
 	KEY(signing_key, CONF_STRING, VPOINTS_STATEDIR "/signing.key", 0, 0,
 	    false),
 	KEY(previous_signing_keys, CONF_LIST, "", 0, 0, false),
+	KEY(console_dir, CONF_STRING, VPOINTS_CONSOLEDIR, 0, 0, true),
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))

@@ -41,6 +41,8 @@ struct conf {
 	char		*signing_key;		/* the daemon's own key file */
 	char		*previous_signing_keys;	/* public key files of the keys
 						 * that signed before it */
+	char		*console_dir;		/* the browser console's files;
+						 * "" serves none */
 };
 
 /* The longest authority (HOST:PORT) conf_authority writes, with its NUL. */

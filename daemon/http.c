@@ -144,7 +144,9 @@ http_reply(struct http_request *hr, int status, const char *content_type,
 			conn_request_answered(hr->conn);
 		headers = evhttp_request_get_output_headers(hr->req);
 		evhttp_add_header(headers, WIRE_HDR_CONTENT_TYPE, content_type);
-		evhttp_add_header(headers, "Cache-Control", "no-store");
+		if (evhttp_find_header(headers, "Cache-Control") == NULL)
+			evhttp_add_header(headers, "Cache-Control",
+			    "no-store");
 		if (hr->close)
 			evhttp_add_header(headers, "Connection", "close");
 		if (status == 405)
@@ -643,6 +645,25 @@ http_request_param(const struct http_request *hr, int index)
 	return hr->match.params[index];
 }
 
+/* How many {} segments the route captured. */
+int
+http_request_nparams(const struct http_request *hr)
+{
+	return hr->match.nparams;
+}
+
+/* Add a header to the reply to come (nothing once the peer has gone);
+ * a Cache-Control added here replaces http_reply's "no-store". */
+void
+http_request_add_header(struct http_request *hr, const char *name,
+    const char *value)
+{
+	if (hr->req == NULL)
+		return;
+	evhttp_add_header(evhttp_request_get_output_headers(hr->req), name,
+	    value);
+}
+
 /* A request header, or NULL (also once the peer has gone). */
 const char *
 http_request_header(const struct http_request *hr, const char *name)
@@ -688,12 +709,3 @@ http_request_redact(struct http_request *hr, const char *path)
 	hr->path = sent + skip;
 }
 
-/* Add a header to the reply (before http_reply). */
-void
-http_request_add_header(struct http_request *hr, const char *name,
-    const char *value)
-{
-	if (hr->req != NULL)
-		evhttp_add_header(evhttp_request_get_output_headers(hr->req),
-		    name, value);
-}

@@ -48,6 +48,9 @@ const char	*http_request_path_sent(const struct http_request *);
 const char	*http_request_path(const struct http_request *);
 const char	*http_request_query(const struct http_request *);
 const char	*http_request_param(const struct http_request *, int index);
+int		 http_request_nparams(const struct http_request *);
+void		 http_request_add_header(struct http_request *,
+		    const char *name, const char *value);
 const char	*http_request_header(const struct http_request *,
 		    const char *name);
 const char	*http_request_body(const struct http_request *, size_t *len);
@@ -55,8 +58,6 @@ bool		 http_request_cancelled(const struct http_request *);
 void		 http_request_set_keyid(struct http_request *, const char *);
 const char	*http_request_keyid(const struct http_request *);
 void		 http_request_redact(struct http_request *, const char *path);
-void		 http_request_add_header(struct http_request *, const char *name,
-		    const char *value);
 
 void		 http_reply(struct http_request *, int status,
 		    const char *content_type, const char *body, size_t len);

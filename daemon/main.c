@@ -19,6 +19,7 @@
 #include "daemon/auth.h"
 #include "daemon/chores.h"
 #include "daemon/conf.h"
+#include "daemon/console.h"
 #include "daemon/db.h"
 #include "daemon/http.h"
 #include "daemon/metrics.h"
@@ -46,6 +47,7 @@ struct vpointsd {
 	struct chores	*chores;
 	struct ops	 ops;
 	struct metrics	*metrics;
+	struct console	*console;	/* the browser console's files */
 	struct http_server *http;
 	struct event	*sigterm;
 	struct event	*sigint;
@@ -151,6 +153,22 @@ main_probe(evutil_socket_t fd, short what, void *arg)
 	db_query(d->db, "SELECT 1", 0, NULL, main_probe_done, d);
 }
 
+/* Read the console's files; a folder that cannot be read leaves the
+ * files served so far (none at start): the API does not need them. */
+static void
+main_console(struct vpointsd *d)
+{
+	char err[512];
+
+	if (console_load(d->console, d->conf->console_dir, err,
+	    sizeof(err)) != 0)
+		log_warn("console: %s; %zu files served", err,
+		    console_count(d->console));
+	else if (*d->conf->console_dir != '\0')
+		log_info("console: %zu files of %s served at /console/",
+		    console_count(d->console), d->conf->console_dir);
+}
+
 /* SIGHUP: load the file anew; keep the running config if it is bad. */
 static void
 main_reload_conf(struct vpointsd *d)
@@ -177,6 +195,7 @@ main_reload_conf(struct vpointsd *d)
 	    d->conf->db_reconnect_max);
 	chores_configure(d->chores, d->conf);
 	auth_configure(d->auth, d->conf);
+	main_console(d);
 	log_info("reload: configuration from %s in force", d->conf_path);
 }
 
@@ -409,6 +428,9 @@ main(int argc, char **argv)
 	d.ops.conf = &d.conf;
 	d.ops.signer = d.signer;
 	d.ops.metrics = d.metrics;
+	d.console = console_create();
+	main_console(&d);
+	d.ops.console = d.console;
 	ops_route_all(d.http, &d.ops);
 	d.sigterm = main_signal(&d, SIGTERM, main_stop);
 	d.sigint = main_signal(&d, SIGINT, main_stop);
@@ -431,6 +453,7 @@ done:
 	auth_free(d.auth);
 	http_server_free(d.http);
 	metrics_free(d.metrics);
+	console_free(d.console);
 	if (d.sigterm != NULL) {
 		event_free(d.sigterm);
 		event_free(d.sigint);

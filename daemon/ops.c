@@ -9,6 +9,7 @@
 
 #include "daemon/api.h"
 #include "daemon/args.h"
+#include "daemon/console.h"
 #include "daemon/health.h"
 #include "daemon/metrics.h"
 #include "daemon/ops.h"
@@ -277,6 +278,12 @@ ops_open(struct ops *ops, enum wire_op op, void **arg)
 	case WIRE_OP_PUBLIC_KEYS:
 		*arg = ops;
 		return reports_public_keys;
+	case WIRE_OP_CONSOLE_INDEX:
+	case WIRE_OP_CONSOLE_INDEX_HEAD:
+	case WIRE_OP_CONSOLE_FILE:
+	case WIRE_OP_CONSOLE_FILE_HEAD:
+		*arg = ops->console;
+		return console_get;
 	default:
 		abort();
 	}
@@ -292,8 +299,8 @@ ops_page(struct http_request *hr, void *arg)
 }
 
 /* Add every route of common/routes.h to the server, in its order: the
- * unsigned ones to their handlers, the capability URLs to page.c, the
- * others to the signed operation handler. */
+ * unsigned ones (open and static) to their handlers, the capability URLs
+ * to page.c, the others to the signed operation handler. */
 void
 ops_route_all(struct http_server *server, struct ops *ops)
 {
@@ -306,11 +313,11 @@ ops_route_all(struct http_server *server, struct ops *ops)
 		wr = wire_route((enum wire_op)i);
 		ops_routes[i].ops = ops;
 		ops_routes[i].op = (enum wire_op)i;
-		if (wr->access == WIRE_OPEN) {
-			handler = ops_open(ops, (enum wire_op)i, &arg);
-		} else if (wr->access == WIRE_PAGE) {
+		if (wr->access == WIRE_PAGE) {
 			handler = ops_page;
 			arg = &ops_routes[i];
+		} else if (!WIRE_SIGNED(wr->access)) {
+			handler = ops_open(ops, (enum wire_op)i, &arg);
 		} else {
 			handler = ops_handle;
 			arg = &ops_routes[i];

@@ -1,5 +1,6 @@
 /* The routes of the API (common/routes.h) on the daemon's side. The
- * unsigned ones go to their handlers (health, metrics, the public key);
+ * unsigned ones go to their handlers (health, metrics, the public key,
+ * the console's files);
  * every other names one operation that vp_call runs in one transaction.
  * Its handler requires an Idempotency-Key on writes, checks the signature
  * (auth.c), makes the operation's arguments (args.c) and replies with the
@@ -13,6 +14,7 @@
 #include "daemon/db.h"
 #include "daemon/http.h"
 
+struct console;
 struct metrics;
 struct ops;
 
@@ -28,6 +30,7 @@ struct ops {
 	struct conf	**conf;		/* the configuration in force */
 	struct signer	*signer;	/* the daemon's own key */
 	struct metrics	*metrics;	/* what GET /metrics serves */
+	struct console	*console;	/* the browser console's files */
 };
 
 void	ops_route_all(struct http_server *, struct ops *);

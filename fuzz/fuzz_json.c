@@ -48,7 +48,7 @@ init_routes(void)
 	if (nroutes != 0)
 		return;
 	for (i = 0; i < WIRE_OP_COUNT; i++) {
-		if (wire_routes[i].operation == NULL)
+		if (!WIRE_SIGNED(wire_routes[i].access))
 			continue;
 		ops_of[nroutes] = (enum wire_op)i;
 		routes[nroutes].method = wire_routes[i].method;

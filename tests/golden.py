@@ -929,6 +929,20 @@ class Script:
                  "POST /v1/communities (Content-Length: 2, 40)",
                  b"POST /v1/communities HTTP/1.1\r\nHost: x\r\n"
                  b"Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}")
+        # The browser console's files: unsigned, the same for everyone.
+        r("the console's index", None, "GET", "/console/")
+        r("the console's index, its head", None, "HEAD", "/console/")
+        r("a file of the console, its head", None, "HEAD",
+          "/console/index.html")
+        r("a file the console does not have", None, "GET",
+          "/console/nothing.js")
+        # The check-in board: the open check-ins of a community.
+        r("the open check-ins of the station's community", S1, "GET",
+          "/v1/checkins")
+        r("the open check-ins of C01, asked by the admin", A, "GET",
+          "/v1/checkins", query="community=C01")
+        r("the open check-ins of another community", S1, "GET",
+          "/v1/checkins", query="community=C02")
         self.out.close()
         return 0
 

@@ -177,6 +177,8 @@ BEGIN
 			SELECT * INTO status, v_body FROM vp_op_shift_checkout(caller, p_args);
 		WHEN 'shift_correct' THEN
 			SELECT * INTO status, v_body FROM vp_op_shift_correct(caller, p_args);
+		WHEN 'checkin_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_checkin_list(caller, p_args);
 		WHEN 'catalog_add' THEN
 			SELECT * INTO status, v_body FROM vp_op_catalog_add(caller, p_args);
 		WHEN 'catalog_list' THEN

@@ -367,6 +367,30 @@ LANGUAGE sql STABLE AS $$
 	    || k.details
 $$;
 
+-- GET /v1/checkins: the open check-ins, oldest first, with the
+-- volunteer's name, for the check-in board: a station key's community's;
+-- an admin's of every community, or of the one named. The partial index
+-- checkins_volunteer_id_idx holds the open ones only, however many
+-- closed ones pile up.
+CREATE OR REPLACE FUNCTION vp_op_checkin_list(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_community bigint := vp_community_scope(caller, args);
+	v_limit integer := vp_limit(args, 100, 1000);
+BEGIN
+	status := 200;
+	SELECT jsonb_build_object('checkins', coalesce(jsonb_agg(
+	    vp_checkin_json(x.k) || jsonb_build_object('name', x.name)
+	    ORDER BY (x.k).started_at, (x.k).id), '[]')) INTO body
+	FROM (SELECT k, v.name FROM checkins k
+	    JOIN volunteers v ON v.id = k.volunteer_id
+	    WHERE k.closed_at IS NULL
+	    AND (v_community IS NULL OR k.community_id = v_community)
+	    ORDER BY k.started_at, k.id LIMIT v_limit) x;
+END
+$$;
+
 -- POST /v1/shifts/checkin: open a shift. Against a sign-up
 -- (sql/functions/events.sql): the event named, or the volunteer's
 -- sign-up for an event running now; the shift is then the event's

@@ -13,7 +13,7 @@ got="$T_DIR/answers.txt"
 harness_db
 # The script's stations record shifts of June 2024, whatever the date.
 daemon_start "id_hash_key = 6f1d0c5e2b7a49d3a8e4f6b2c1d0e9f87a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d" \
-	"back_entry_days = 36500"
+	"back_entry_days = 36500" "console_dir = $top_srcdir/tests/fixtures/console"
 
 # An OpenSSL key, enrolled as admin by its PEM public key.
 openssl genpkey -algorithm ed25519 -out "$T_DIR/admin.pem" 2>/dev/null
@@ -33,7 +33,7 @@ import re, sys
 routes = re.findall(r'R\(\w+,\s*"(\w+)",\s*"([^"]+)"', open(sys.argv[1]).read())
 asked = set()
 for line in open(sys.argv[2], encoding="utf-8"):
-    m = re.match(r"(GET|POST|PATCH|PUT|DELETE) (/[^?\s]*)", line)
+    m = re.match(r"(GET|HEAD|POST|PATCH|PUT|DELETE) (/[^?\s]*)", line)
     if m:
         asked.add((m.group(1), tuple(m.group(2).split("/"))))
 def covered(method, pattern):

@@ -58,11 +58,16 @@ like "the history keeps every change" "$(s1 --json volunteer show V-001 --histor
 # Check in and out: 60 minutes at 10 points an hour.
 id=$(s1 --json shift checkin V-001 --activity clean --start "$(t_at '-3 hours')" | jget id)
 ok "check-in gives a shift id" test -n "$id"
+like "the board of C01 lists it" "$(s1 --csv shift open)" "$id,V-001,"
+is "... the board of C02 does not" "$(s2 --csv shift open | wc -l)" 1
+is "... nor may S02 read C01's (77)" "$(s2 shift open --community C01 >/dev/null 2>&1; echo $?)" 77
+like "... an admin reads C01's" "$(vp --csv shift open --community C01)" "$id,V-001,"
 shift_json=$(s1 --json shift checkout "$id" --end "$(t_at '-2 hours')")
 is "check-out records 60 minutes" "$(echo "$shift_json" | jget minutes)" 60
 is "... and 10 points" "$(echo "$shift_json" | jget points)" 10
 s1 shift checkout "$id" >/dev/null 2>&1
 is "a second check-out is refused (1)" "$?" 1
+is "the board is empty again" "$(s1 --csv shift open | wc -l)" 1
 
 # A paper record: 59 minutes earn 9 points (fractions dropped).
 logged=$(s1 --json shift log V-001 --activity clean --start "$(t_at '-90 minutes')" --end "$(t_at '-31 minutes')" --place "Main St")

@@ -12,6 +12,7 @@ mkdir -p "$tree/tests" "$tree/var" "$T_DIR/bin"
 cp "$top_srcdir/quickstart" "$tree/"
 cp "$top_srcdir/tests/pgcluster.sh" "$tree/tests/"
 ln -s "$(cd "$top_srcdir/sql" && pwd)" "$tree/sql"
+ln -s "$(cd "$top_srcdir/console" && pwd)" "$tree/console"
 ln -s "$VPOINTSD" "$tree/vpointsd"
 ln -s "$VPOINTS" "$tree/vpoints"
 touch -d '-2 minutes' "$tree/configure.ac" "$tree/Makefile.am"
@@ -57,6 +58,9 @@ is "... readable by its owner only" "$(stat -c %a "$tree/var/id_hash.key")" 600
 is "the daemon's config holds it, and is 0600 too" \
 	"$(grep -c "^id_hash_key = $(cat "$tree/var/id_hash.key")$" "$tree/var/vpointsd.conf") $(stat -c %a "$tree/var/vpointsd.conf")" "1 600"
 key=$(cat "$tree/var/id_hash.key")
+is "the browser console is served from the tree, at localhost too" \
+	"$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "http://localhost:${QS_URL##*:}/console/")" \
+	"200 text/html; charset=utf-8"
 ok "community C01" qvp community add C01 --name East --population 12000
 ok "a volunteer registers with an ID number" \
 	qvp volunteer add V-001 --community C01 --name "张三" --id-number 110101199003077777

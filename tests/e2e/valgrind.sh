@@ -43,7 +43,7 @@ harness_admin
 for try in 1 2 3; do
 	DAEMON_PORT=$(harness_free_port)
 	DAEMON_URL="http://127.0.0.1:$DAEMON_PORT"
-	daemon_config
+	daemon_config "console_dir = $top_srcdir/console"
 	# Not through vg: $! must be valgrind itself, which gets the signals.
 	"${VALGRIND[@]}" --log-file="$T_DIR/vpointsd.vg.log" "$VPOINTSD" \
 		-c "$DAEMON_CONF" >>"$DAEMON_LOG" 2>&1 &
@@ -72,6 +72,11 @@ ok "shift log" vp --key "$T_DIR/s1.key" shift log V-001 --activity clean \
 fails "a refused request (unknown volunteer)" vp --key "$T_DIR/s1.key" shift log V-404 \
 	--activity clean --start "$(t_at '-90 minutes')" --end "$(t_at '-30 minutes')"
 is "an unsigned request is refused" "$(http_status GET /v1/communities)" 401
+is "the console's index" "$(http_status GET /console/)" 200
+etag=$(http_header ETag)
+is "... 304 for its ETag" "$(http_status GET /console/ -H "If-None-Match: $etag")" 304
+is "... its head" "$(http_status HEAD /console/app.js --head)" 200
+is "... no such file" "$(http_status GET /console/nothing.js)" 404
 
 # The capability URLs (daemon/page.c): a link, the page, an action, the
 # calendar, a token that is none.
@@ -85,8 +90,9 @@ is "a refused one" "$(http_status POST "$path/cancel" --data signup=99)" 404
 is "the calendar" "$(http_status GET "$path/calendar.ics")" 200
 is "a token that opens nothing" "$(http_status GET /p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA)" 404
 
-# SIGHUP reloads, and the daemon serves on.
-daemon_config "max_body_size = 2048"
+# SIGHUP reloads (the console's files read again), and the daemon serves
+# on.
+daemon_config "max_body_size = 2048" "console_dir = $top_srcdir/console"
 kill -HUP "$DAEMON_PID"
 for _ in $(seq 1 100); do
 	grep -q "reload: configuration" "$DAEMON_LOG" && break
@@ -94,6 +100,7 @@ for _ in $(seq 1 100); do
 done
 like "SIGHUP reloads the config" "$(cat "$DAEMON_LOG")" "reload: configuration from $DAEMON_CONF in force"
 like "signed requests after the reload" "$(vp community list)" "东城社区"
+is "the console after the reload" "$(http_status GET /console/sig.js)" 200
 
 # The client under valgrind: its exit status, then its log.
 vg_ok() { # desc log program args...
@@ -107,6 +114,10 @@ vg_ok "vpoints keygen" keygen.vg.log "$VPOINTS" keygen --out "$T_DIR/s2.key"
 vg_ok "a signed call (community list)" list.vg.log "$VPOINTS" --server "$DAEMON_URL" community list
 vg_ok "a signed write (activity add)" write.vg.log "$VPOINTS" --server "$DAEMON_URL" \
 	activity add patrol --name "Patrol" --points-per-hour 10
+printf '{"kty":"OKP","crv":"Ed25519","x":"%s"}\n' \
+	"$(sed -n 's/^public //p' "$T_DIR/s2.key.pub")" >"$T_DIR/s2.jwk"
+vg_ok "station add --pubkey a JWK" jwk.vg.log "$VPOINTS" --server "$DAEMON_URL" \
+	station add S02 --community C01 --name "Browser desk" --pubkey "$T_DIR/s2.jwk"
 vg "refused.vg.log" "$VPOINTS" --server "$DAEMON_URL" activity add patrol \
 	--name "Again" --points-per-hour 10 >/dev/null 2>&1
 is "a refused call under valgrind exits 1 (not 99)" "$?" 1

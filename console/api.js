@@ -1,0 +1,229 @@
+// The one module that signs and sends: every request to the API is
+// signed with the station key by the RFC 9421 profile of sig.js, exactly
+// as the command-line client signs (client/call.c). A write that gets no
+// answer is kept in the outbox (IndexedDB) and sent again later under
+// the same Idempotency-Key with the same body, so it is done once.
+
+import * as sig from './sig.js';
+import * as store from './store.js';
+
+const enc = new TextEncoder();
+let station = null;
+// The API's place: where the console is, less "/console/...". Behind a
+// proxy that serves vpointsd under a prefix (path_prefix), the page is at
+// /prefix/console/ and signs /prefix/v1/..., the path as sent.
+const prefix = location.pathname.replace(/\/console\/[^/]*$/, '');
+const listeners = new Set();
+
+// The key requests are signed with ({privateKey, keyid}).
+export function useKey(key) {
+	station = key;
+}
+
+// A refusal: the status and the RFC 9457 problem the daemon sent.
+export class Refusal extends Error {
+	constructor(status, problem) {
+		super(problem.detail || problem.title || String(status));
+		this.status = status;
+		this.problem = problem;
+	}
+}
+
+// No answer came (the daemon or the network is down).
+export class NoAnswer extends Error {}
+
+// A write kept in the outbox, to be sent when the daemon answers again.
+export class Queued extends Error {
+	constructor(entry) {
+		super('queued');
+		this.entry = entry;
+	}
+}
+
+// Percent-encode all but RFC 3986 unreserved characters, as the client's
+// net_encode does, for a path segment or a query value.
+export function encode(s) {
+	return Array.from(enc.encode(String(s)), (b) => {
+		const c = String.fromCharCode(b);
+		return /[A-Za-z0-9._~-]/.test(c) ? c :
+		    '%' + b.toString(16).toUpperCase().padStart(2, '0');
+	}).join('');
+}
+
+// "a=1&b=2" of the defined values of an object.
+export function query(params) {
+	return Object.entries(params || {})
+	    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+	    .map(([k, v]) => k + '=' + encode(v)).join('&');
+}
+
+// One signed exchange; the Response, or NoAnswer.
+async function exchange(method, path, q, bodyText, idem, accept) {
+	if (station === null)
+		throw new Error('no station key');
+	const bytes = bodyText === null ? null : enc.encode(bodyText);
+	const headers = { accept };
+	if (bytes !== null) {
+		headers['content-type'] = 'application/json';
+		headers['content-digest'] = await sig.contentDigest(bytes);
+	}
+	if (idem !== null)
+		headers['idempotency-key'] = idem;
+	const req = { method, authority: location.host, path: prefix + path,
+	    query: q, headers };
+	const created = Math.floor(Date.now() / 1000);
+	const s = await sig.signProfile(station.privateKey, station.keyid, req,
+	    created, bytes !== null, idem !== null);
+	headers['signature-input'] = s.signatureInput;
+	headers['signature'] = s.signature;
+	try {
+		return await fetch(prefix + path + (q ? '?' + q : ''), { method, headers,
+		    body: bytes, cache: 'no-store', credentials: 'omit',
+		    redirect: 'error' });
+	} catch (e) {
+		throw new NoAnswer(e.message);
+	}
+}
+
+// The answer's body: JSON, text (CSV), or a Refusal thrown.
+async function answer(resp, accept) {
+	const text = await resp.text();
+	if (resp.status >= 400) {
+		let problem;
+		try {
+			problem = JSON.parse(text);
+		} catch (e) {
+			problem = { status: resp.status, title: text };
+		}
+		throw new Refusal(resp.status, problem);
+	}
+	return accept === 'application/json' ? JSON.parse(text) : text;
+}
+
+// A signed read: GET path?query, the parsed JSON (or text for accept).
+export async function get(path, params, accept = 'application/json') {
+	const resp = await exchange('GET', path, query(params), null, null,
+	    accept);
+	return answer(resp, accept);
+}
+
+// Tell listeners that the outbox changed.
+function changed() {
+	for (const fn of listeners)
+		fn();
+}
+
+// Be told when the outbox changes.
+export function onOutbox(fn) {
+	listeners.add(fn);
+}
+
+// A signed write (POST or PATCH) of body; what says, for people, what it
+// was. With queue, a write that gets no answer at all goes to the
+// outbox and Queued is thrown, by the rules of the client's outbox
+// (client/offline.c): only registrations, paper records, check-ins and
+// check-outs, whose times are in their bodies; never one with an ID
+// number, which no station keeps; an answer, even 5xx, is an answer.
+// Otherwise no answer throws NoAnswer.
+export async function write(method, path, body, what = '', queue = false) {
+	const entry = { idem: crypto.randomUUID(), method, path,
+	    body: JSON.stringify(body || {}), what, at: new Date().toISOString() };
+	let resp;
+	try {
+		resp = await exchange(method, path, '', entry.body, entry.idem,
+		    'application/json');
+	} catch (e) {
+		if (!(e instanceof NoAnswer) || !queue ||
+		    (body && body.id_number !== undefined))
+			throw e;
+		await store.put('outbox', entry);
+		changed();
+		throw new Queued(entry);
+	}
+	return answer(resp, 'application/json');
+}
+
+// Whether a kept write's answer settles it: not when there was none, nor
+// a 5xx, 429 or 409 request-in-flight (try later), nor a 401 (the key or
+// the clock: nothing later would pass until it is mended).
+async function settled(resp) {
+	if (resp === undefined || resp.status >= 500 || resp.status === 429 ||
+	    resp.status === 401)
+		return false;
+	if (resp.status !== 409)
+		return true;
+	try {
+		const p = await resp.clone().json();
+		return p.type !== 'urn:vpoints:problem:request-in-flight';
+	} catch (e) {
+		return true;
+	}
+}
+
+// Send a kept write again, signed afresh, same Idempotency-Key and body;
+// Queued when it stays kept.
+async function resend(entry) {
+	let resp;
+	try {
+		resp = await exchange(entry.method, entry.path, '', entry.body,
+		    entry.idem, 'application/json');
+	} catch (e) {
+		if (!(e instanceof NoAnswer))
+			throw e;
+	}
+	if (!(await settled(resp)))
+		throw new Queued(entry);
+	await store.del('outbox', entry.idem);
+	changed();
+	return answer(resp, 'application/json');
+}
+
+// The writes waiting in the outbox, oldest first.
+export async function outbox() {
+	return (await store.all('outbox')).sort((a, b) =>
+	    a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
+}
+
+let flushing = false;
+
+// Send every waiting write again, in order; stop at the first that still
+// gets no answer. Each result (answer or Refusal) goes to report. One
+// flush at a time.
+export async function flush(report) {
+	if (flushing)
+		return false;
+	flushing = true;
+	try {
+		return await flushAll(report);
+	} finally {
+		flushing = false;
+	}
+}
+
+async function flushAll(report) {
+	for (const entry of await outbox()) {
+		try {
+			report(entry, await resend(entry), null);
+		} catch (e) {
+			if (e instanceof Queued)
+				return false;
+			if (e instanceof Refusal) {
+				report(entry, null, e);
+				continue;
+			}
+			throw e;
+		}
+	}
+	return true;
+}
+
+// Now as RFC 3339 in the browser's offset, to the second.
+export function now() {
+	const d = new Date();
+	const off = -d.getTimezoneOffset();
+	const p = (n) => String(Math.trunc(Math.abs(n))).padStart(2, '0');
+	return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' +
+	    p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes()) +
+	    ':' + p(d.getSeconds()) + (off >= 0 ? '+' : '-') + p(off / 60) +
+	    ':' + p(off % 60);
+}

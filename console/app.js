@@ -1,0 +1,120 @@
+// The console's frame: the station key first (key.js), then the screens
+// of the daily job by the hash of the address (#checkin, #volunteers,
+// #volunteer/N, #redeem, #help, #report), the language switch and the
+// outbox of writes waiting to be sent.
+
+import * as api from './api.js';
+import * as keys from './keys.js';
+import { t, lang, setLang } from './i18n.js';
+import { h, fill, notice } from './ui.js';
+import * as keyScreen from './key.js';
+import * as checkin from './checkin.js';
+import * as volunteers from './volunteers.js';
+import * as redeem from './redeem.js';
+import * as catalog from './catalog.js';
+import * as help from './help.js';
+import * as report from './report.js';
+import * as print from './print.js';
+
+const screens = [
+	['checkin', 'Check-in board', checkin],
+	['volunteers', 'Volunteers', volunteers],
+	['redeem', 'Redeem', redeem],
+	['catalog', 'Catalogue', catalog],
+	['help', 'Points for help', help],
+	['report', 'Reports', report],
+	['print', 'Certificates and cards', print],
+	['key', 'Station key', keyScreen],
+];
+
+let key = null;
+
+// The navigation, in the order of the daily job.
+function nav(current) {
+	fill(document.getElementById('nav'), screens.map(([id, label]) =>
+	    h('a', { href: '#' + id, class: id === current ? 'here' : null },
+	    t(label))));
+}
+
+// Show the screen the address names.
+async function route() {
+	const main = document.getElementById('main');
+	const [id, ...rest] = location.hash.slice(1).split('/');
+	let screen = screens.find(([s]) => s === id);
+	if (key === null || screen === undefined)
+		screen = key === null ? screens[screens.length - 1] : screens[0];
+	if (id === 'volunteer' && key !== null)
+		screen = ['volunteers', 'Volunteers', volunteers];
+	nav(screen[0]);
+	document.title = t('Volunteer points station') + ' · ' + t(screen[1]);
+	fill(document.getElementById('title'), t('Volunteer points station'));
+	notice('');
+	delete document.body.dataset.print;
+	main.replaceChildren();
+	try {
+		await screen[2].show(main, { key, id, rest: rest.map(decodeURIComponent),
+		    setKey: (k) => { key = k; api.useKey(k); } });
+	} catch (e) {
+		notice(String(e.message || e), 'error');
+		console.warn(e);
+	}
+	const first = main.querySelector('[autofocus]');
+	if (first)
+		first.focus();
+}
+
+// The footer: how many writes wait to be sent.
+async function outbox() {
+	const waiting = await api.outbox();
+	const foot = document.getElementById('outbox');
+	if (waiting.length === 0) {
+		fill(foot, t('Every write has been answered.'));
+		return;
+	}
+	fill(foot, h('span', { class: 'queued' },
+	    t('%{n} writes wait to be sent:', { n: waiting.length })), ' ',
+	    waiting.map((w) => h('span', { class: 'chip' }, w.what || w.path)),
+	    ' ', h('button', { type: 'button', onclick: send }, t('Send now')));
+}
+
+// Send the outbox again; say how each write ended.
+async function send() {
+	try {
+		await api.flush((entry, body, refusal) => {
+			if (refusal)
+				notice(t('A kept write was refused: %{what}', { what: entry.what }) +
+				    ' ' + refusal.message, 'error');
+			else
+				notice(t('A kept write was sent: %{what}', { what: entry.what }), 'ok');
+		});
+	} catch (e) {
+		console.warn(e);
+	}
+	outbox();
+}
+
+async function start() {
+	document.getElementById('lang').addEventListener('click', () => {
+		setLang(lang() === 'zh' ? 'en' : 'zh');
+		fill(document.getElementById('lang'), lang() === 'zh' ? 'English' : '中文');
+		route();
+		outbox();
+	});
+	fill(document.getElementById('lang'), lang() === 'zh' ? 'English' : '中文');
+	document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
+	const why = await keys.support();
+	if (why === null) {
+		key = await keys.load();
+		if (key !== null)
+			api.useKey(key);
+	}
+	api.onOutbox(outbox);
+	window.addEventListener('hashchange', route);
+	window.addEventListener('online', send);
+	setInterval(send, 30000);
+	await route();
+	await outbox();
+	document.body.dataset.ready = why === null ? 'yes' : why;
+}
+
+start();

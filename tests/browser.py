@@ -1,0 +1,627 @@
+#!/usr/bin/python3
+"""The browser console in a real browser: headless Chromium driven by
+Selenium against a real vpointsd (tests/e2e/browser.sh starts it). One
+browser session:
+
+ 1. the page's signer (console/sig.js) reproduces RFC 9421 Appendix
+    B.2.6, its signature base and signature byte for byte, from the
+    inputs tests/unit/test_sig.c gives common/sig.c (the fixed test key
+    is imported, extractable, by this harness only);
+ 2. the page makes its key; the command line enrols its JWK; the page
+    registers a volunteer, checks in and out by a number typed into the
+    focused field as a scanner types it (keys, then Enter), redeems with
+    a receipt, is refused a redemption in a Chinese sentence with the
+    numbers, and runs a report; each result is checked with the
+    command-line client, not only on the page; no console error;
+ 3. with SHOTS=DIR, screenshots of the main screens at 1366x768.
+
+Each check prints "ok<TAB>description" or "fail<TAB>description"; the
+shell turns them into TAP.
+"""
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime
+
+from selenium import webdriver
+from selenium.common.exceptions import (StaleElementReferenceException,
+                                        TimeoutException)
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+failed = 0
+
+
+def result(good, desc, diag=""):
+    global failed
+    print("%s\t%s" % ("ok" if good else "fail", desc))
+    if not good:
+        failed += 1
+        for line in str(diag).splitlines():
+            print("#   " + line)
+    sys.stdout.flush()
+
+
+def is_(desc, got, want):
+    result(got == want, desc, "got:      %r\nexpected: %r" % (got, want))
+
+
+def like(desc, got, part):
+    result(part in got, desc, "got:      %r\nexpected to contain: %r" %
+           (got, part))
+
+
+def c_macros(path):
+    """The string macros of a C file: #define NAME "..." "..." OTHER,
+    concatenated, escapes undone, earlier macros expanded."""
+    text = open(path, encoding="utf-8").read().replace("\\\n", " ")
+    macros = {}
+    for m in re.finditer(r"^#define\s+(\w+)\s+(.*)$", text, re.M):
+        out, ok = "", True
+        for tok in re.finditer(r'"((?:[^"\\]|\\.)*)"|(\w+)', m.group(2)):
+            if tok.group(1) is not None:
+                out += tok.group(1).encode().decode("unicode_escape")
+            elif tok.group(2) in macros:
+                out += macros[tok.group(2)]
+            else:
+                ok = False
+        if ok:
+            macros[m.group(1)] = out
+    return macros
+
+
+class Desk:
+    """The browser, the daemon's address and the command-line client."""
+
+    def __init__(self, a):
+        self.a = a
+        self.base = "http://localhost:%d/vpoints/console/" % a.port
+        opts = webdriver.ChromeOptions()
+        opts.binary_location = a.chromium
+        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                    "--disable-dev-shm-usage", "--window-size=1366,768",
+                    "--lang=zh-CN", "--no-first-run",
+                    "--user-data-dir=" + a.profile):
+            opts.add_argument(arg)
+        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        self.d = webdriver.Chrome(service=Service(a.chromedriver),
+                                  options=opts)
+        self.d.set_script_timeout(30)
+        self.logs = []
+
+    def vp(self, *args, ok=True):
+        """The vpoints client, as the admin; its standard output."""
+        p = subprocess.run([self.a.vpoints, "--server",
+                            "http://127.0.0.1:%d" % self.a.port] +
+                           list(args), capture_output=True, text=True)
+        if ok and p.returncode != 0:
+            raise RuntimeError("vpoints %s: %s" % (" ".join(args), p.stderr))
+        return p.stdout
+
+    def vpj(self, *args):
+        return json.loads(self.vp("--json", *args))
+
+    def wait(self, cond, what, timeout=15):
+        try:
+            return WebDriverWait(self.d, timeout).until(lambda d: cond())
+        except TimeoutException:
+            result(False, "waiting for " + what, self.notice())
+            return None
+
+    def css(self, sel):
+        return self.d.find_element(By.CSS_SELECTOR, sel)
+
+    def notice(self):
+        return self.d.find_element(By.ID, "notice").text
+
+    def ready(self):
+        """Open the console and wait until it has started."""
+        self.d.get(self.base)
+        self.wait(lambda: self.d.execute_script(
+            "return document.body.dataset.ready"), "the console to start")
+
+    def go(self, hash_, sel):
+        self.d.get(self.base + hash_)
+        self.wait(lambda: self.d.find_elements(By.CSS_SELECTOR, sel),
+                  "screen " + hash_)
+
+    def scan(self, text):
+        """Type into the focused field as a USB scanner does: the
+        characters, then Enter."""
+        act = webdriver.ActionChains(self.d)
+        act.send_keys(text + Keys.ENTER).perform()
+
+    def notice_has(self, part, what):
+        got = self.wait(lambda: part in self.notice(), what)
+        return got is not None
+
+    def collect_logs(self):
+        self.logs += self.d.get_log("browser")
+
+    def shot(self, name):
+        if self.a.shots:
+            self.d.save_screenshot(os.path.join(self.a.shots, name + ".png"))
+
+
+def click_text(d, sel, text):
+    """Click the element of sel whose text is text; False while there is
+    none, or while the page redraws it under the click."""
+    try:
+        for el in d.find_elements(By.CSS_SELECTOR, sel):
+            if el.text == text:
+                el.click()
+                return True
+    except StaleElementReferenceException:
+        pass
+    return False
+
+
+def texts(d, sel):
+    """The texts of the elements of sel; None while the page redraws."""
+    try:
+        return [el.text for el in d.find_elements(By.CSS_SELECTOR, sel)]
+    except StaleElementReferenceException:
+        return None
+
+
+def gone(d, sel, text):
+    """Whether no element of sel shows text (not while the page redraws)."""
+    t = texts(d, sel)
+    return t is not None and text not in t
+
+
+def zbar(desk, sel, name):
+    """What zbarimg reads from the QR code the page drew at sel."""
+    path = os.path.join(desk.a.tmp, name + ".png")
+    # Four pixels a module, as a printer gives it at least.
+    desk.d.execute_script("""
+        const svg = document.querySelector(arguments[0]);
+        const n = svg.viewBox.baseVal.width * 4 + 'px';
+        svg.style.width = n;
+        svg.style.height = n;
+        svg.scrollIntoView();""", sel)
+    desk.css(sel).screenshot(path)
+    p = subprocess.run(["zbarimg", "--raw", "-q", "--nodbus",
+                        "-Sdisable", "-Sqrcode.enable", path],
+                       capture_output=True, text=True)
+    return p.stdout.rstrip("\n")
+
+
+def d_fetch_header(desk, name):
+    """A header of the console's page as the browser received it."""
+    return desk.d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        fetch('./', { cache: 'no-store' }).then((r) =>
+            done(r.headers.get(arguments[0]) || ''), (e) => done(String(e)));
+    """, name)
+
+
+def signer_vector(desk):
+    """RFC 9421 B.2.6 by console/sig.js, from test_sig.c's inputs."""
+    m = c_macros(desk.a.test_sig)
+    got = desk.d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const [pem, created, keyid] = arguments;
+        (async () => {
+            const sig = await import('./sig.js');
+            const key = await crypto.subtle.importKey('pkcs8',
+                sig.unb64(pem), { name: 'Ed25519' }, true, ['sign']);
+            const components = ['date', '@method', '@path', '@authority',
+                'content-type', 'content-length'];
+            const params = sig.serializeParams(components,
+                { created, keyid });
+            const req = { method: 'POST', authority: 'example.com',
+                path: '/foo', query: 'param=Value&Pet=dog', headers: {
+                date: 'Tue, 20 Apr 2021 02:07:55 GMT',
+                'content-type': 'application/json',
+                'content-length': '18' } };
+            const base = sig.signatureBase(req, components, params);
+            const s = await sig.signBase(key, base);
+            const digest = await sig.contentDigest(
+                new TextEncoder().encode('{"hello": "world"}'));
+            return { params, base, signature: sig.b64(s), digest };
+        })().then(done, (e) => done({ error: String(e) }));
+    """, m["RFC_PRIVATE_PEM"], 1618884473, "test-key-ed25519")
+    if "error" in got:
+        result(False, "the signer ran", got["error"])
+        return
+    is_("B.2.6: @signature-params as common/sig.c", got["params"],
+        m["B26_PARAMS"])
+    is_("B.2.6: the signature base, byte for byte", got["base"],
+        m["B26_BASE"])
+    is_("B.2.6: the Ed25519 signature", got["signature"],
+        m["B26_SIGNATURE"])
+    is_("Content-Digest of RFC 9530's example body", got["digest"],
+        "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:")
+
+
+def sentences(desk):
+    """Refusals said from their type and RFC 9457 members (console/i18n.js):
+    the problem's members win over what the page knew of its request."""
+    got = desk.d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import('./i18n.js').then((i) => {
+            const p = { type: 'urn:vpoints:problem:insufficient-points',
+                status: 409, detail: 'V9 has 3 points; 2 x Towel costs 30.',
+                volunteer: 'V9', balance: 3, quantity: 2,
+                item_name: '毛巾', cost: 30 };
+            done([i.say(p, { balance: 99 }),
+                i.say({ type: 'urn:vpoints:problem:signature-too-old',
+                    status: 401 }),
+                i.say({ type: 'urn:vpoints:problem:teapot', status: 418,
+                    detail: 'Short and stout.' })]);
+        }, (e) => done(String(e)));
+    """)
+    is_("a refusal's members make its sentence, over the page's context",
+        got[0] if isinstance(got, list) else got,
+        "V9 现有 3 积分；2 × 毛巾 需要 30 积分。")
+    is_("a clock refusal says what to do",
+        got[1] if isinstance(got, list) else got,
+        "本机时钟误差过大，请校准时间后重试。")
+    is_("a type the console does not know: the status and the detail",
+        got[2] if isinstance(got, list) else got,
+        "请求被拒绝（418）。 Short and stout.")
+
+
+def daily_job(desk, a):
+    d = desk.d
+    # The key: made by the page, enrolled by the command line.
+    desk.go("#key", "#make-key")
+    d.find_element(By.ID, "make-key").click()
+    desk.wait(lambda: d.find_elements(By.ID, "jwk"), "the public key")
+    desk.shot("key")
+    jwk = json.loads(d.find_element(By.ID, "jwk").text)
+    keyid = d.find_element(By.ID, "keyid").text
+    is_("the page's key is an Ed25519 JWK with no private part",
+        sorted(jwk), ["crv", "kty", "x"])
+    extractable = d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import('./keys.js').then((k) => k.load()).then((key) =>
+            done([key.privateKey.extractable, key.privateKey.type,
+            key.privateKey.algorithm.name]), (e) => done(String(e)));
+    """)
+    is_("its private key is kept non-extractable", extractable,
+        [False, "private", "Ed25519"])
+    path = os.path.join(a.tmp, "station.jwk")
+    with open(path, "w") as f:
+        json.dump(jwk, f)
+    out = desk.vp("station", "add", "S01", "--name", "Desk",
+                  "--community", "C01", "--pubkey", path)
+    like("vpoints station add --pubkey takes the JWK: the same key id",
+         out, keyid)
+    desk.vp("catalog", "add", "T1", "--name", "毛巾", "--category", "gift",
+            "--price", str(a.price), "--stock", str(a.stock), "--station",
+            "S01")
+
+    # Register a volunteer.
+    desk.go("#volunteers", "#register")
+    d.find_element(By.ID, "r-number").send_keys("V001")
+    d.find_element(By.ID, "r-name").send_keys("张三")
+    d.find_element(By.ID, "r-consent").click()
+    d.find_element(By.ID, "r-phone").send_keys("13800000000")
+    d.find_element(By.CSS_SELECTOR, "#register button").click()
+    desk.wait(lambda: d.find_elements(By.ID, "facts"), "the volunteer page")
+    v = desk.vpj("volunteer", "show", "V001")
+    is_("registered in the ledger", (v["name"], v["consent"], v["phone"]),
+        ("张三", True, "13800000000"))
+
+    # The check-in board: a scan checks in, a scan checks out.
+    desk.vp("volunteer", "add", "V002", "--name", "李四",
+            "--community", "C01")
+    desk.vp("--key", a.station_key, "shift", "checkin", "V002", "--activity", "A1", "--start",
+            a.start)
+    desk.go("#checkin", "#scan")
+    is_("the scan field has the focus",
+        d.switch_to.active_element.get_attribute("id"), "scan")
+    desk.wait(lambda: "李四" in d.find_element(By.ID, "board").text,
+              "the board")
+    like("the board shows the check-in another desk made", d.find_element(
+        By.ID, "board").text, "V002")
+    desk.scan("V001")
+    desk.notice_has("已签到", "the check-in")
+    opened = desk.vpj("shift", "list", "V001")["open"]
+    is_("a scan of V001 opened a check-in", len(opened), 1)
+    board = desk.vpj("--key", a.station_key, "shift", "open")["checkins"]
+    is_("vpoints shift open at the other desk lists both, oldest first",
+        [(c["volunteer"], c["name"]) for c in board],
+        [("V002", "李四"), ("V001", "张三")])
+    desk.wait(lambda: "V001" in (texts(d, "#board td") or []),
+              "the board after the scan")
+    desk.scan("V002")
+    desk.notice_has("已签退", "the check-out")
+    desk.shot("checkin")
+    s = desk.vpj("shift", "list", "V002")
+    is_("a scan of V002 checked it out", (len(s["open"]),
+        s["shifts"][0]["status"] if s["shifts"] else None),
+        (0, "recorded"))
+    like("... its minutes and points on the page", desk.notice(),
+         "%d 分钟" % s["shifts"][0]["minutes"])
+
+    # Redeem with a receipt; the stock and the balance move.
+    points = desk.vpj("balance", "V002")["points"]
+    desk.go("#redeem/V002", "#redeem")
+    desk.wait(lambda: "V002" in d.find_element(By.ID, "who").text,
+              "the volunteer's balance")
+    Select(d.find_element(By.ID, "r-item")).select_by_value("T1")
+    d.find_element(By.ID, "redeem-go").click()
+    desk.wait(lambda: d.find_elements(By.ID, "receipt"), "the receipt")
+    receipt = d.find_element(By.ID, "receipt").text
+    after = desk.vpj("balance", "V002")["points"]
+    is_("the ledger took the price", points - after, a.price)
+    like("the receipt shows the balance left", receipt, str(after))
+    items = desk.vpj("catalog", "list", "--station", "S01")["items"]
+    is_("the stock dropped", [i["stock"] for i in items if
+                              i["code"] == "T1"], [a.stock - 1])
+    # The receipt on a 58 mm roll: alone, 54 mm wide.
+    d.execute_script("document.body.dataset.print = '58'")
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    width = d.execute_script(
+        "return [document.getElementById('receipt').getBoundingClientRect()"
+        ".width, getComputedStyle(document.querySelector('.bar')).display]")
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    result(abs(width[0] - 54 * 96 / 25.4) < 2 and width[1] == "none",
+           "printed, the receipt is 54 mm wide and alone", width)
+    desk.shot("redeem")
+
+    # A refusal in Chinese, with its numbers; nothing changed.
+    d.find_element(By.ID, "redeem-go").click()
+    desk.wait(lambda: "积分" in desk.notice() and "需要" in desk.notice(),
+              "the refusal")
+    want = "V002 现有 %d 积分；1 × 毛巾 需要 %d 积分。" % (after, a.price)
+    is_("a refused redemption is said in Chinese with its numbers",
+        desk.notice(), want)
+    is_("... and the ledger is as it was",
+        desk.vpj("balance", "V002")["points"], after)
+
+    # Void the redemption: the points and the stock come back.
+    d.find_element(By.ID, "void-reason").send_keys("登记错误" + Keys.ENTER)
+    desk.notice_has("已作废", "the void")
+    is_("voided: the balance is back", desk.vpj("balance", "V002")["points"],
+        points)
+    items = desk.vpj("catalog", "list", "--station", "S01")["items"]
+    is_("... and the stock", [i["stock"] for i in items if
+                              i["code"] == "T1"], [a.stock])
+
+    # Restock from the catalogue screen (the number asked in a prompt).
+    desk.go("#catalog", "#catalog-add")
+    desk.wait(lambda: d.find_elements(By.CSS_SELECTOR,
+                                      "#catalog-list tbody button"),
+              "the catalogue")
+    d.find_element(By.CSS_SELECTOR, "#catalog-list tbody button").click()
+    alert = d.switch_to.alert
+    alert.send_keys("3")
+    alert.accept()
+    desk.notice_has("库存 %d" % (a.stock + 3), "the restock")
+    items = desk.vpj("catalog", "list", "--station", "S01")["items"]
+    is_("restocked in the ledger", [i["stock"] for i in items if
+                                    i["code"] == "T1"], [a.stock + 3])
+    desk.shot("catalog")
+
+    # The report, on screen as the command line has it.
+    desk.go("#report", "#report-form")
+    d.execute_script("document.getElementById('period').value = "
+                     "arguments[0]", a.month)
+    Select(d.find_element(By.ID, "level")).select_by_value("volunteer")
+    d.find_element(By.ID, "report-go").click()
+    desk.wait(lambda: d.find_elements(By.CSS_SELECTOR,
+                                      "#report-table tbody tr"),
+              "the report")
+    rows = desk.vpj("report", "monthly", "--month", a.month, "--level",
+                    "volunteer")["rows"]
+    want = [[str(r["minutes"]), "%.2f" % r["hours"]] for r in rows
+            if r["number"] == "V002"]
+    cells = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+             for tr in d.find_elements(By.CSS_SELECTOR,
+                                       "#report-table tbody tr")]
+    got = [c[3:5] for c in cells if c and c[0] == "V002"]
+    is_("the monthly report shows V002's minutes and hours as the client "
+        "does", got, want)
+    result(len(d.find_elements(By.CSS_SELECTOR, ".chart rect")) ==
+           min(len(rows), 15), "a bar for each volunteer")
+    csv = d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import('./api.js').then((api) => api.get('/v1/reports/monthly',
+            { month: arguments[0], level: 'volunteer' }, 'text/csv'))
+            .then(done, (e) => done(String(e)));
+    """, a.month)
+    cli = desk.vp("--csv", "--no-bom", "report", "monthly", "--month",
+                  a.month, "--level", "volunteer")
+    is_("the page's signed CSV is the client's",
+        csv.replace("\r\n", "\n"), cli.replace("\r\n", "\n"))
+    desk.shot("report")
+
+    # Consent withdrawn on the volunteer's page: the phone is erased.
+    desk.go("#volunteer/V001", "#update")
+    d.find_element(By.ID, "u-consent").click()
+    d.find_element(By.CSS_SELECTOR, "#update button").click()
+    d.switch_to.alert.accept()
+    desk.notice_has("已更新", "the update")
+    v = desk.vpj("volunteer", "show", "V001")
+    is_("consent withdrawn in the ledger, the phone erased",
+        (v["consent"], "phone" in v), (False, False))
+
+    # A certificate with its QR code, and a card: what a scanner reads.
+    desk.go("#print", "#cert-form")
+    is_("the certificate's volunteer field has the focus",
+        d.switch_to.active_element.get_attribute("id"), "cert-volunteer")
+    desk.scan("V002")
+    desk.wait(lambda: d.find_elements(By.CSS_SELECTOR,
+                                      "#certificate svg.qr"),
+              "the certificate")
+    number = re.search(r"C-\d{4}-\d+", d.find_element(
+        By.ID, "certificate").text)
+    desk.shot("certificate")
+    jws = zbar(desk, "#certificate svg.qr", "cert")
+    path = os.path.join(a.tmp, "scanned.jws")
+    with open(path, "w") as f:
+        f.write(jws)
+    pub = os.path.join(a.tmp, "public-key.json")
+    with open(pub, "w") as f:
+        f.write(urllib.request.urlopen(
+            "http://127.0.0.1:%d/v1/public-key" % a.port).read().decode())
+    out = desk.vp("certificate", "verify", path, "--pubkey", pub, ok=False)
+    like("the certificate's QR code holds a JWS the client verifies",
+         out, number.group(0) if number else "(no number on the page)")
+    desk.go("#print", "#card-form")
+    d.find_element(By.ID, "card-numbers").send_keys("V001, V002" +
+                                                      Keys.ENTER)
+    desk.wait(lambda: len(d.find_elements(By.CSS_SELECTOR,
+                                          "#cards svg.qr")) == 2, "the cards")
+    desk.shot("cards")
+    is_("a card's QR code holds the number alone",
+        zbar(desk, "#cards .card:nth-child(2) svg.qr", "card"), "V002")
+
+    # English is a switch away; Chinese is the default.
+    desk.go("#volunteer/V002", "#facts")
+    desk.shot("volunteer")
+    d.find_element(By.ID, "lang").click()
+    desk.wait(lambda: "Service hours" in d.find_element(
+        By.TAG_NAME, "main").text, "the page in English")
+    like("English: the navigation", d.find_element(By.ID, "nav").text,
+         "Check-in board")
+    d.find_element(By.ID, "lang").click()
+    desk.wait(lambda: "签到台" in d.find_element(By.ID, "nav").text,
+              "Chinese again")
+    # Points for help: asked, accepted, completed from the board.
+    desk.vp("volunteer", "add", "V004", "--name", "赵六", "--community",
+            "C01")
+    desk.go("#help", "#help-new")
+    d.find_element(By.ID, "h-requester").send_keys("V002")
+    d.find_element(By.ID, "h-points").send_keys("2")
+    d.find_element(By.ID, "h-description").send_keys("买菜" + Keys.ENTER)
+    desk.notice_has("已发布", "the help request")
+    for verb, answer in (("接受", "V004"), ("完成", "30")):
+        desk.wait(lambda: click_text(d, "#help-board button", verb),
+                  "the button " + verb)
+        alert = d.switch_to.alert
+        alert.send_keys(answer)
+        alert.accept()
+        desk.notice_has("互助请求", verb)
+        desk.wait(lambda: gone(d, "#help-board button", verb),
+                  "the board after " + verb)
+    done = desk.vpj("help", "list", "--status", "completed")
+    is_("the help request is completed in the ledger: V004 helped",
+        [(r["requester"], r["helper"], r["points"]) for r in
+         done["help_requests"]], [("V002", "V004", 2)])
+    is_("... and was paid the points", desk.vpj("balance", "V004")["points"],
+        2)
+    desk.shot("help")
+
+
+def listening(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def offline(desk, a):
+    """A check-in scanned while vpointsd is stopped is kept, and sent once
+    it is back, under the same Idempotency-Key, at the time of the scan."""
+    d = desk.d
+    desk.vp("volunteer", "add", "V003", "--name", "王五", "--community",
+            "C01")
+    desk.go("#checkin", "#scan")
+    os.kill(a.daemon_pid, signal.SIGTERM)
+    for _ in range(100):
+        if not listening(a.port):
+            break
+        time.sleep(0.1)
+    result(not listening(a.port), "vpointsd is stopped")
+    desk.scan("V003")
+    desk.notice_has("暂存", "the check-in kept")
+    foot = d.find_element(By.ID, "outbox")
+    desk.wait(lambda: "1 条记录等待发送" in foot.text, "the outbox")
+    like("the page shows what is waiting", foot.text, "签到 V003")
+    desk.shot("offline")
+    # A registration with an ID number is never kept in the browser.
+    desk.go("#volunteers", "#register")
+    d.find_element(By.ID, "r-number").send_keys("V005")
+    d.find_element(By.ID, "r-name").send_keys("钱七")
+    d.find_element(By.ID, "r-id").send_keys("110101199003077777" + Keys.ENTER)
+    desk.notice_has("服务器没有应答", "the registration not kept")
+    foot = d.find_element(By.ID, "outbox")
+    like("... only the check-in waits", foot.text, "1 条记录等待发送")
+    kept = d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import('./api.js').then((api) => api.outbox()).then((o) =>
+            done(o.map((e) => e.body).join(' ')), (e) => done(String(e)));
+    """)
+    result("110101199003077777" not in kept and "V003" in kept,
+           "no ID number in the browser's outbox", kept)
+    scanned_before = time.time()
+    with open(a.daemon_log, "a") as log:
+        p = subprocess.Popen([a.vpointsd, "-c", a.daemon_conf], stdout=log,
+                             stderr=log)
+    with open(a.pidfile, "w") as f:
+        f.write("%d\n" % p.pid)
+    for _ in range(100):
+        if listening(a.port):
+            break
+        time.sleep(0.1)
+    desk.wait(lambda: desk.vp("status", ok=False) != "", "vpointsd back")
+    foot.find_element(By.TAG_NAME, "button").click()
+    desk.wait(lambda: "所有记录均已送达" in d.find_element(By.ID, "outbox").text,
+              "the outbox sent")
+    s = desk.vpj("shift", "list", "V003")
+    is_("sent once: one check-in of V003", len(s["open"]), 1)
+    at = s["open"][0]["started_at"] if s["open"] else ""
+    result(at != "" and datetime.fromisoformat(at).timestamp() <=
+           scanned_before, "... at the time of the scan, before the daemon "
+           "came back", at)
+    like("the page says it was sent", desk.notice(), "签到 V003")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for name in ("port",):
+        ap.add_argument("--" + name, type=int, required=True)
+    for name in ("vpoints", "tmp", "test-sig", "station-key", "start", "month",
+                 "chromium", "chromedriver", "profile"):
+        ap.add_argument("--" + name, required=True)
+    ap.add_argument("--price", type=int, required=True)
+    ap.add_argument("--daemon-pid", type=int, required=True)
+    for name in ("vpointsd", "daemon-conf", "daemon-log", "pidfile"):
+        ap.add_argument("--" + name, required=True)
+    ap.add_argument("--stock", type=int, required=True)
+    ap.add_argument("--shots")
+    a = ap.parse_args()
+    desk = Desk(a)
+    try:
+        desk.ready()
+        csp = d_fetch_header(desk, "content-security-policy")
+        like("the page came with the strict policy", csp,
+             "default-src 'self'; script-src 'self'")
+        signer_vector(desk)
+        sentences(desk)
+        desk.collect_logs()
+        daily_job(desk, a)
+        desk.collect_logs()
+        offline(desk, a)
+        desk.collect_logs()
+        # Refused requests show as failed loads (401 before the key was
+        # enrolled, 409 for the refused redemption, no connection while
+        # the daemon was stopped); nothing else may reach the console:
+        # no script error, no policy violation.
+        bad = [e for e in desk.logs if e["level"] == "SEVERE" and not (
+            e.get("source") == "network" and re.search(
+                r"status of (401|409) |ERR_CONNECTION_REFUSED",
+                e["message"]))]
+        is_("no error in the browser's console", bad, [])
+    finally:
+        desk.d.quit()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
