@@ -18,8 +18,9 @@
 static const char event_about[] =
 N_("An event is an occurrence of activity A that volunteers sign up\n"
 "for: a title, a place, its start and end, a number of places, and\n"
-"optionally a team its volunteers must be in. A station's events are its\n"
-"community's; an admin's without --community are city-wide. Sign-up is\n"
+"optionally a team its volunteers must be in and a qualification\n"
+"(--requires) they must hold on the event's day. A station's events\n"
+"are its community's; an admin's without --community are city-wide. Sign-up is\n"
 "open from --opens (default: now) until --closes (default: the start);\n"
 "a cancellation from --cancel-by on (default: 24 hours before the start)\n"
 "counts as a no-show. --every DAY --until DATE adds a series (DAY: day,\n"
@@ -34,8 +35,8 @@ static const char signup_about[] =
 N_("add signs volunteer V up for event E: a place while places are free,\n"
 "else the waiting list, which moves up in order when a place frees.\n"
 "Refused outside the sign-up window, for a suspended volunteer, one not\n"
-"in the event's team, one signed up for or serving at an overlapping\n"
-"time, and one blocked for no-shows (see vpoints volunteer unblock).\n"
+"in the event's team or without its qualification on the event's day,\n"
+"one signed up for or serving at an overlapping time, and one blocked for no-shows (see vpoints volunteer unblock).\n"
 "cancel ID frees the place (after the deadline it counts as a no-show).\n"
 "list: a volunteer's sign-ups (--volunteer) or an event's (--event).\n"
 "At the event, vpoints shift checkin V finds the sign-up.\n");
@@ -51,6 +52,7 @@ static const struct table_column event_rows[] = {
 	{ "taken", N_("TAKEN"), NULL, true },
 	{ "waiting", N_("WAITING"), NULL, true },
 	{ "status", N_("STATUS"), NULL, false },
+	{ "requires", N_("REQUIRES"), NULL, false },
 	{ "place", NULL, NULL, false },
 	{ "team", NULL, NULL, false },
 	{ "free", NULL, NULL, false },
@@ -250,6 +252,7 @@ static const struct cmd_option event_add_options[] = {
 	CMD_OPT("place", CMD_STRING, "place", "TEXT", 0),
 	CMD_OPT("community", CMD_STRING, "community", "C", 0),
 	CMD_OPT("team", CMD_STRING, "team", "T", 0),
+	CMD_OPT("requires", CMD_STRING, "requires", "QUALIFICATION", 0),
 	CMD_OPT("opens", CMD_TIME, "opens_at", "TIME", 0),
 	CMD_OPT("closes", CMD_TIME, "closes_at", "TIME", 0),
 	CMD_OPT("cancel-by", CMD_TIME, "cancel_by", "TIME", 0),

@@ -324,6 +324,7 @@ static const struct heading headings[] = {
 	{ NULL, "party_member", NC_("column", "Party member") },
 	{ "activities", "requires", NC_("activities",
 	    "Qualification required") },
+	{ "events", "requires", NC_("events", "Qualification required") },
 	{ NULL, "recruited_by", NC_("column", "Recruited by") },
 	{ NULL, "recruited_per_party_member", NC_("column",
 	    "Target: volunteers per party member") },

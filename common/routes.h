@@ -164,6 +164,8 @@
 	R(PAGE_GET, "GET", "/p/{}", NULL, WIRE_PAGE, "token")		\
 	R(PAGE_SIGNUP, "POST", "/p/{}/signup", NULL, WIRE_PAGE, "token") \
 	R(PAGE_CANCEL, "POST", "/p/{}/cancel", NULL, WIRE_PAGE, "token") \
+	R(PAGE_EVALUATE, "POST", "/p/{}/evaluate", NULL, WIRE_PAGE,	\
+	    "token")							\
 	R(PAGE_CALENDAR, "GET", "/p/{}/calendar.ics", NULL, WIRE_PAGE,	\
 	    "token")							\
 	R(STATION_CALENDAR, "GET", "/s/{}/calendar.ics", NULL, WIRE_PAGE, \

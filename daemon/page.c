@@ -44,6 +44,8 @@ enum page_op {
 	PAGE_VIEW,	/* GET /p/{token} */
 	PAGE_SIGNUP,	/* POST /p/{token}/signup, event=ID */
 	PAGE_CANCEL,	/* POST /p/{token}/cancel, signup=ID */
+	PAGE_EVALUATE,	/* POST /p/{token}/evaluate, help_request=ID,
+			 * score=1..5, comment=TEXT */
 	PAGE_CALENDAR,	/* GET /p/{token}/calendar.ics */
 	PAGE_STATION	/* GET /s/{token}/calendar.ics */
 };
@@ -54,6 +56,7 @@ enum page_word {
 	W_NOSHOWS, W_SIGNUPS, W_NONE, W_CANCEL, W_LATE, W_WAITING, W_PLACE,
 	W_EVENTS, W_FREE, W_FULL, W_SIGNUP, W_SHIFTS, W_CERTS, W_CALENDAR,
 	W_DONE, W_REFUSED, W_BADLINK, W_BUSY, W_ERROR, W_MINUTES, W_CANCELBY,
+	W_EVALUATE, W_SCORE, W_COMMENT, W_RATE, W_COMPLETED,
 	W_COUNT
 };
 
@@ -90,6 +93,11 @@ static const char *const page_words[W_COUNT][2] = {
 	[W_ERROR] = { "服务暂时不可用，请稍后再试。", "The service is unavailable; try again later." },
 	[W_MINUTES] = { "分钟", "minutes" },
 	[W_CANCELBY] = { "取消期限", "cancel by" },
+	[W_EVALUATE] = { "评价我得到的帮助", "Evaluate the help you received" },
+	[W_SCORE] = { "评分（1–5）", "Score (1–5)" },
+	[W_COMMENT] = { "意见（可不填）", "Comment (optional)" },
+	[W_RATE] = { "提交评价", "Evaluate" },
+	[W_COMPLETED] = { "完成于", "completed" },
 };
 
 /* Requests of each bucket of tokens in the current window. */
@@ -341,6 +349,34 @@ page_form(struct buf *b, const struct page_call *call, const char *action,
 	    (long long)json_integer_value(id), label);
 }
 
+/* One completed help request to evaluate, with its form: a score of 1
+ * to 5 and an optional comment. */
+static void
+page_evaluate_form(struct buf *b, const struct page_call *call, json_t *x)
+{
+	const int en = call->en;
+	int score;
+
+	buf_puts(b, "<li data-help-request=\"");
+	page_val(b, x, "id");
+	buf_puts(b, "\">");
+	page_val(b, x, "description");
+	page_printf(b, " (%s ", page_words[W_COMPLETED][en]);
+	page_val(b, x, "completed");
+	page_printf(b, ")<br><form method=\"post\" action=\"%s/p/%s/evaluate%s\">"
+	    "<input type=\"hidden\" name=\"help_request\" value=\"%lld\">"
+	    "<label>%s <select name=\"score\">", call->base, call->token,
+	    en ? "?lang=en" : "",
+	    (long long)json_integer_value(json_object_get(x, "id")),
+	    page_words[W_SCORE][en]);
+	for (score = 5; score >= 1; score--)
+		page_printf(b, "<option value=\"%d\">%d</option>", score, score);
+	page_printf(b, "</select></label> <label>%s <input type=\"text\" "
+	    "name=\"comment\" maxlength=\"1000\"></label> "
+	    "<button type=\"submit\">%s</button></form></li>\n",
+	    page_words[W_COMMENT][en], page_words[W_RATE][en]);
+}
+
 /* The volunteer's page. notice: what the action did, or NULL. */
 static void
 page_render(struct page_call *call, int status, json_t *page, json_t *notice)
@@ -459,6 +495,15 @@ page_render(struct page_call *call, int status, json_t *page, json_t *notice)
 		buf_puts(&b, "</li>\n");
 	}
 	buf_puts(&b, "</ul>\n");
+
+	list = json_object_get(page, "evaluate");
+	if (json_array_size(list) > 0) {
+		page_printf(&b, "<h2>%s</h2>\n<ul id=\"evaluate\">\n",
+		    page_words[W_EVALUATE][en]);
+		json_array_foreach(list, i, x)
+			page_evaluate_form(&b, call, x);
+		buf_puts(&b, "</ul>\n");
+	}
 
 	page_printf(&b, "<h2>%s</h2>\n<table id=\"shifts\">\n",
 	    page_words[W_SHIFTS][en]);
@@ -625,6 +670,7 @@ page_done(const struct db_reply *r, void *arg)
 		break;
 	case PAGE_SIGNUP:
 	case PAGE_CANCEL:
+	case PAGE_EVALUATE:
 		page_render(call, code, json_object_get(j, "page"),
 		    json_object_get(j, "notice"));
 		break;
@@ -642,14 +688,17 @@ done:
 	free(call);
 }
 
-/* The one field of a page's form, digits only; "" when missing. */
+/* The fields of a page's form: each of fields digits only ("" when
+ * missing); text, when not NULL, a field of free text (at most 4000
+ * bytes of UTF-8; left out when missing, empty or not UTF-8). */
 static json_t *
-page_form_args(struct http_request *hr, const char *field)
+page_form_args(struct http_request *hr, const char *const *fields,
+    const char *text)
 {
 	struct evkeyvalq params;
 	const char *body, *v;
-	json_t *args = json_object();
-	size_t len;
+	json_t *args = json_object(), *t;
+	size_t len, i;
 	char *copy;
 
 	body = http_request_body(hr, &len);
@@ -657,15 +706,25 @@ page_form_args(struct http_request *hr, const char *field)
 	memcpy(copy, body, len);
 	copy[len] = '\0';
 	if (evhttp_parse_query_str(copy, &params) == 0) {
-		v = evhttp_find_header(&params, field);
-		if (v != NULL && strlen(v) <= 18 && strspn(v, "0123456789") ==
-		    strlen(v))
-			json_object_set_new(args, field, json_string(v));
+		for (i = 0; fields[i] != NULL; i++) {
+			v = evhttp_find_header(&params, fields[i]);
+			if (v != NULL && strlen(v) <= 18 &&
+			    strspn(v, "0123456789") == strlen(v))
+				json_object_set_new(args, fields[i],
+				    json_string(v));
+		}
+		v = text != NULL ? evhttp_find_header(&params, text) : NULL;
+		/* json_string refuses what is not UTF-8. */
+		if (v != NULL && *v != '\0' && strlen(v) <= 4000 &&
+		    (t = json_string(v)) != NULL)
+			json_object_set_new(args, text, t);
 		evhttp_clear_headers(&params);
 	}
 	free(copy);
-	if (json_object_get(args, field) == NULL)
-		json_object_set_new(args, field, json_string(""));
+	for (i = 0; fields[i] != NULL; i++) {
+		if (json_object_get(args, fields[i]) == NULL)
+			json_object_set_new(args, fields[i], json_string(""));
+	}
 	return args;
 }
 
@@ -674,7 +733,10 @@ void
 page_handle(struct http_request *hr, const struct ops *ops, enum wire_op op)
 {
 	static const char *const names[] = { "view", "signup", "cancel",
-	    "calendar", "calendar" };
+	    "evaluate", "calendar", "calendar" };
+	static const char *const event[] = { "event", NULL };
+	static const char *const signup[] = { "signup", NULL };
+	static const char *const evaluate[] = { "help_request", "score", NULL };
 	const struct conf *cf = *ops->conf;
 	struct page_call *call = xcalloc(1, sizeof(*call));
 	const char *token = http_request_param(hr, 0), *params[6];
@@ -690,6 +752,7 @@ page_handle(struct http_request *hr, const struct ops *ops, enum wire_op op)
 	case WIRE_OP_PAGE_GET:		call->op = PAGE_VIEW; break;
 	case WIRE_OP_PAGE_SIGNUP:	call->op = PAGE_SIGNUP; break;
 	case WIRE_OP_PAGE_CANCEL:	call->op = PAGE_CANCEL; break;
+	case WIRE_OP_PAGE_EVALUATE:	call->op = PAGE_EVALUATE; break;
 	case WIRE_OP_PAGE_CALENDAR:	call->op = PAGE_CALENDAR; break;
 	case WIRE_OP_STATION_CALENDAR:	call->op = PAGE_STATION; break;
 	default:			abort();
@@ -729,9 +792,11 @@ page_handle(struct http_request *hr, const struct ops *ops, enum wire_op op)
 		return;
 	}
 	if (call->op == PAGE_SIGNUP)
-		args = page_form_args(hr, "event");
+		args = page_form_args(hr, event, NULL);
 	else if (call->op == PAGE_CANCEL)
-		args = page_form_args(hr, "signup");
+		args = page_form_args(hr, signup, NULL);
+	else if (call->op == PAGE_EVALUATE)
+		args = page_form_args(hr, evaluate, "comment");
 	else
 		args = json_object();
 	text = json_dumps(args, JSON_COMPACT);

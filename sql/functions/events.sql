@@ -59,26 +59,50 @@ LANGUAGE sql STABLE AS $$
 	SELECT to_char(p, 'YYYY-MM-DD HH24:MI')
 $$;
 
--- What keeps a volunteer from an event's requirements, as a sentence, or
--- NULL when they meet them all. THE HOOK for requirements: a team today;
--- a qualification (the training and qualifications of the volunteer's
--- whole record, sql/functions/record.sql) is one more clause here,
--- reading a column that its migration adds to events (say requires, a
--- qualification's code, as activities.requires), e.g.
---   IF e.requires IS NOT NULL AND NOT vp_volunteer_qualified(v.id,
---       e.requires, e.starts_at::date) THEN RETURN '...'; END IF;
--- Every sign-up (station, page, walk-in) and the page's list of events
--- a volunteer may sign up for go through this function.
-CREATE OR REPLACE FUNCTION vp_event_unmet(v volunteers, e events) RETURNS text
+-- What keeps a volunteer from an event's requirements, or NULL when they
+-- meet them all: the problem's members, its sentence as "detail". THE
+-- HOOK for requirements: the event's team, and the qualification it
+-- requires (events.requires), held on the event's day (in the daemon's
+-- zone) by the volunteer's record (vp_volunteer_qualified,
+-- sql/functions/record.sql), so an expired one does not count. Every
+-- sign-up (station, page, walk-in), every check-in against an event
+-- (vp_event_require) and the page's list of events a volunteer may sign
+-- up for go through this function.
+CREATE OR REPLACE FUNCTION vp_event_unmet(v volunteers, e events) RETURNS jsonb
 LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_team text;
 BEGIN
 	IF e.team_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM team_members m
 	    WHERE m.team_id = e.team_id AND m.volunteer_id = v.id) THEN
-		RETURN format('Event %s is for members of team %s; volunteer %s '
-		    'is not one.', e.id, (SELECT code FROM teams
-		    WHERE id = e.team_id), v.number);
+		SELECT code INTO v_team FROM teams WHERE id = e.team_id;
+		RETURN jsonb_build_object('detail', format('Event %s is for '
+		    'members of team %s; volunteer %s is not one.', e.id, v_team,
+		    v.number), 'event', e.id, 'volunteer', v.number,
+		    'team', v_team);
+	END IF;
+	IF e.requires IS NOT NULL AND NOT vp_volunteer_qualified(v.id,
+	    e.requires, e.starts_at::date) THEN
+		RETURN jsonb_build_object('detail', format('Event %s requires '
+		    'qualification %s, which volunteer %s does not hold on %s.',
+		    e.id, e.requires, v.number, e.starts_at::date),
+		    'event', e.id, 'volunteer', v.number,
+		    'qualification', e.requires, 'on', e.starts_at::date);
 	END IF;
 	RETURN NULL;
+END
+$$;
+
+-- Refuse a volunteer who does not meet an event's requirements.
+CREATE OR REPLACE FUNCTION vp_event_require(v volunteers, e events)
+RETURNS void LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_unmet jsonb := vp_event_unmet(v, e);
+BEGIN
+	IF v_unmet IS NOT NULL THEN
+		PERFORM vp_refuse(409, 'requirement-unmet', v_unmet ->> 'detail',
+		    v_unmet - 'detail');
+	END IF;
 END
 $$;
 
@@ -107,6 +131,7 @@ BEGIN
 	    'waiting', (SELECT count(*) FROM signups
 		WHERE event_id = e.id AND state = 'waiting'),
 	    'team', (SELECT code FROM teams WHERE id = e.team_id),
+	    'requires', e.requires,
 	    'opens_at', e.opens_at, 'closes_at', e.closes_at,
 	    'cancel_by', e.cancel_by, 'lead', e.lead,
 	    'status', CASE WHEN e.cancelled_at IS NOT NULL THEN 'cancelled'
@@ -202,7 +227,6 @@ CREATE OR REPLACE FUNCTION vp_signup_make(v volunteers, e events, p_keyid text,
 LANGUAGE plpgsql AS $$
 DECLARE
 	s signups;
-	v_unmet text;
 	v_limit integer := vp_noshow_limit();
 BEGIN
 	IF e.cancelled_at IS NOT NULL THEN
@@ -228,10 +252,7 @@ BEGIN
 		PERFORM vp_refuse(409, 'already-signed-up', format('Volunteer %s '
 		    'is signed up for event %s already.', v.number, e.id));
 	END IF;
-	v_unmet := vp_event_unmet(v, e);
-	IF v_unmet IS NOT NULL THEN
-		PERFORM vp_refuse(409, 'requirement-unmet', v_unmet);
-	END IF;
+	PERFORM vp_event_require(v, e);
 	IF NOT p_walk_in AND v_limit > 0 AND vp_noshows(v.id) >= v_limit THEN
 		PERFORM vp_refuse(409, 'signup-blocked', format('Volunteer %s did '
 		    'not come %s times in the last %s days: new sign-ups are '
@@ -348,6 +369,7 @@ DECLARE
 	    v_start - interval '24 hours');
 	v_every text := vp_text_opt(args, 'every', 10);
 	v_until date := vp_date_opt(args, 'until');
+	v_requires text := vp_qualification_code(args, 'requires');
 	v_community bigint;
 	v_team bigint;
 	v_series bigint;
@@ -415,14 +437,14 @@ BEGIN
 		CONTINUE WHEN v_at + (v_end - v_start) <= now();
 		INSERT INTO events (series_id, activity_id, title, place,
 		    community_id, station_id, keyid, starts_at, ends_at, places,
-		    team_id, opens_at, closes_at, cancel_by, lead)
+		    team_id, opens_at, closes_at, cancel_by, lead, requires)
 		VALUES (v_series, a.id, vp_text(args, 'title'),
 		    vp_text_opt(args, 'place'), v_community, caller.station_id,
 		    caller.keyid, v_at, v_at + (v_end - v_start),
 		    vp_int(args, 'places', 1, 10000), v_team,
 		    coalesce(v_at + (v_opens - v_start), now()),
 		    v_at + (v_closes - v_start), v_at + (v_cancel - v_start),
-		    vp_text_opt(args, 'lead', 100))
+		    vp_text_opt(args, 'lead', 100), v_requires)
 		RETURNING * INTO e;
 		v_events := v_events || vp_event_json(e);
 		v_count := v_count + 1;
@@ -663,6 +685,7 @@ BEGIN
 		END IF;
 		SELECT * INTO e FROM events WHERE id = s.event_id FOR UPDATE;
 		SELECT * INTO s FROM signups WHERE id = s.id;
+		PERFORM vp_event_require(v, e);
 		RETURN s;
 	END IF;
 	e := vp_event_get(caller, p_event, true);
@@ -685,6 +708,7 @@ BEGIN
 		    'checked in to event %s already (shift %s).', v.number, e.id,
 		    s.shift_id));
 	END IF;
+	PERFORM vp_event_require(v, e);
 	IF s.state = 'waiting' THEN
 		IF vp_event_taken(e.id) >= e.places THEN
 			PERFORM vp_refuse(409, 'event-full', format('Event %s has no '

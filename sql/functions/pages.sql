@@ -93,7 +93,9 @@ $$;
 
 -- What a volunteer's page shows: hours this year against the 20 a year,
 -- points, star level, no-shows and the block, upcoming sign-ups, recent
--- shifts and certificates, and the events they may sign up for now.
+-- shifts and certificates, the events they may sign up for now, and the
+-- completed help they asked for that they have not evaluated (as the
+-- resident served; one evaluation stands per role, vp_op_evaluation_add).
 -- Times are local text (the page prints them as they are).
 CREATE OR REPLACE FUNCTION vp_page_view(v volunteers) RETURNS jsonb
 LANGUAGE plpgsql STABLE AS $$
@@ -153,7 +155,18 @@ BEGIN
 		    AND NOT EXISTS (SELECT 1 FROM signups s WHERE s.event_id = e2.id
 			AND s.volunteer_id = v.id AND s.state IN ('place', 'waiting'))
 		    ORDER BY e2.starts_at, e2.id LIMIT 50) e
-		WHERE vp_event_unmet(v, e) IS NULL), '[]'));
+		WHERE vp_event_unmet(v, e) IS NULL), '[]'),
+	    'evaluate', coalesce((SELECT jsonb_agg(jsonb_build_object(
+		'id', h.id, 'description', left(h.description, 200),
+		'completed', vp_local(h.resolved_at))
+		ORDER BY h.resolved_at DESC, h.id DESC)
+		FROM (SELECT * FROM help_requests h2
+		    WHERE h2.requester_id = v.id AND h2.status = 'completed'
+		    AND NOT EXISTS (SELECT 1 FROM evaluations x
+			WHERE x.help_request_id = h2.id AND x.role = 'resident'
+			AND NOT EXISTS (SELECT 1 FROM evaluation_reversals r
+			    WHERE r.evaluation_id = x.id))
+		    ORDER BY h2.resolved_at DESC, h2.id DESC LIMIT 20) h), '[]'));
 END
 $$;
 
@@ -187,7 +200,8 @@ $$;
 
 -- The one entry point of the page routes. p_hash: the SHA-256 (hex) of
 -- the token in the path; p_kind: 'volunteer' (/p/...) or 'station'
--- (/s/...); p_op: view, signup {"event"}, cancel {"signup"}, calendar.
+-- (/s/...); p_op: view, signup {"event"}, cancel {"signup"}, evaluate
+-- {"help_request", "score", "comment"}, calendar.
 -- An unknown, revoked or other kind's token is 404, the same answer
 -- for each. A refused action changes nothing but its line in
 -- page_actions. Returns the status, the body, the link's id (for the
@@ -201,6 +215,7 @@ DECLARE
 	v volunteers;
 	e events;
 	s signups;
+	h help_requests;
 	v_subject text;
 	v_slug text := 'ok';
 	v_detail text;
@@ -236,11 +251,12 @@ BEGIN
 		    ELSE vp_page_calendar(v.id, NULL) END::text;
 		RETURN;
 	END IF;
-	IF p_op NOT IN ('signup', 'cancel') THEN
+	IF p_op NOT IN ('signup', 'cancel', 'evaluate') THEN
 		RAISE EXCEPTION 'vp_page: unknown operation %', p_op;
 	END IF;
 	v_subject := left(coalesce(p_args ->> CASE p_op WHEN 'signup'
-	    THEN 'event' ELSE 'signup' END, ''), 40);
+	    THEN 'event' WHEN 'cancel' THEN 'signup' ELSE 'help_request' END,
+	    ''), 40);
 	status := 200;
 	BEGIN
 		-- At most 30 actions in 10 minutes through one link.
@@ -257,6 +273,28 @@ BEGIN
 			s := vp_signup_make(v, e, NULL, l.id, false);
 			v_result := vp_signup_json(s);
 			status := 201;
+		ELSIF p_op = 'evaluate' THEN
+			-- Only help the volunteer asked for: another's is as
+			-- unknown. The rules are the evaluation's own, as the
+			-- resident served, recorded with the link.
+			IF v_subject ~ '^[0-9]{1,18}$' THEN
+				SELECT * INTO h FROM help_requests
+				WHERE id = v_subject::bigint AND requester_id = v.id;
+			END IF;
+			IF h.id IS NULL THEN
+				PERFORM vp_refuse(404, 'unknown-help-request',
+				    format('No help request you asked for has id %s.',
+				    v_subject));
+			END IF;
+			PERFORM set_config('vpoints.link', l.id::text, true);
+			SELECT x.status, x.body INTO status, v_result
+			FROM vp_op_evaluation_add(ROW(NULL, NULL, NULL, 'station',
+			    h.community_id)::vp_caller, jsonb_strip_nulls(
+			    jsonb_build_object('help_request', h.id::text,
+			    'role', 'resident', 'score', CASE WHEN p_args ->> 'score'
+				~ '^[0-9]{1,2}$' THEN to_jsonb((p_args ->> 'score')::integer)
+				ELSE p_args -> 'score' END,
+			    'comment', nullif(p_args ->> 'comment', '')))) x;
 		ELSE
 			IF v_subject !~ '^[0-9]{1,18}$' THEN
 				PERFORM vp_refuse(404, 'unknown-signup',

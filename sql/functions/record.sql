@@ -476,6 +476,7 @@ LANGUAGE sql STABLE AS $$
 	    'activity', (SELECT code FROM activities WHERE id = e.activity_id),
 	    'role', e.role, 'score', e.score, 'comment', e.comment,
 	    'station', (SELECT code FROM stations WHERE id = e.station_id),
+	    'via', CASE WHEN e.link_id IS NOT NULL THEN 'page' ELSE 'station' END,
 	    'recorded_at', e.at,
 	    'reversed', (SELECT jsonb_build_object('at', r.at, 'reason', r.reason)
 		FROM evaluation_reversals r WHERE r.evaluation_id = e.id)))

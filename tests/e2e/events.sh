@@ -138,6 +138,30 @@ ok "a city-wide event takes any community's volunteers" s2 signup add V-900 "$ci
 ok "... and others" s1 signup add V-050 "$city"
 is "... V-050 has a place" "$(s1 --json signup list --volunteer V-050 | jget signups.0.status)" place
 
+# An event that requires a qualification, held on the event's day: V-060
+# holds first-aid for good; V-061's expires before the event.
+qday=$(t_date '+12 days' +%F)
+qev=$(s1 --json event add --activity clean --title "First-aid post" --start "$qday 09:00" \
+	--end "$qday 11:00" --places 5 --requires first-aid | jget events.0.id)
+is "the event requires first-aid" "$(s1 --json event show "$qev" | jget requires)" first-aid
+like "... and the list says so" "$(s1 event list --from "$qday" --to "$qday")" "first-aid"
+s1 qualification grant V-060 first-aid --issued-on "$(t_date '-100 days' +%F)" >/dev/null
+s1 qualification grant V-061 first-aid --issued-on "$(t_date '-300 days' +%F)" \
+	--expires-on "$(t_date '+11 days' +%F)" >/dev/null
+ok "a qualified volunteer signs up" s1 signup add V-060 "$qev"
+refused "one whose qualification expires before the event's day is refused" \
+	requirement-unmet s1 signup add V-061 "$qev"
+is "... the refusal names the qualification and the day" \
+	"$(s1 --json signup add V-061 "$qev" 2>&1 | /usr/bin/python3 -c 'import json, sys
+t = sys.stdin.read(); p = json.loads(t[t.find("{"):])
+print(p.get("qualification"), p.get("on"))')" "first-aid $qday"
+is "... and changes nothing" "$(count "SELECT count(*) FROM signups WHERE event_id = $qev")" 1
+ok "a station renews V-061's first-aid" s1 qualification grant V-061 first-aid \
+	--issued-on "$(t_date '+0 days' +%F)" --expires-on "$(t_date '+2 years' +%F)"
+ok "... and V-061 signs up" s1 signup add V-061 "$qev"
+fails "an event cannot require a qualification that is no code" s1 event add --activity clean \
+	--title "Bad" --start "$qday 12:00" --end "$qday 13:00" --places 1 --requires "First Aid"
+
 # No-shows: two late cancellations (the deadline has passed) reach the
 # limit of 2; a third sign-up is refused until a station lifts the block.
 late_event() {
