@@ -106,6 +106,35 @@ is "every action is logged with the link's id, refused ones too" \
 is "cancelling its own sign-up: 200" "$(page POST "$url/cancel" --data "signup=$mine")" 200
 is "... cancelled" "$(s1 --json signup list --volunteer V-001 | jget signups.0.status)" cancelled
 
+# The requester of completed help evaluates it from the page, as the
+# resident served: once, and only their own.
+outcome() { sed -n 's/.*data-outcome="\([^"]*\)".*/\1/p' "$T_DIR/body"; }
+hid=$(s1 --json help request V-001 --points 5 --description "Carry the shopping" | jget id)
+s1 help accept "$hid" --helper V-002 >/dev/null
+s1 help complete "$hid" --minutes 30 >/dev/null
+page GET "$url" >/dev/null
+like "the page offers to evaluate the completed help V-001 asked for" "$(cat "$T_DIR/body")" "data-help-request=\"$hid\""
+ok "... with a form that posts, no script" test "$(grep -c "action=\"/p/$token/evaluate\"" "$T_DIR/body")/$(grep -ci "<script" "$T_DIR/body")" = 1/0
+u2e="$DAEMON_URL$(s1 --json volunteer link V-002 | jget path)"
+is "V-002's page cannot evaluate help V-001 asked for: 404" "$(page POST "$u2e/evaluate" --data "help_request=$hid&score=1")" 404
+is "... as an unknown help request" "$(outcome)" unknown-help-request
+is "a score of 6 is refused" "$(page POST "$url/evaluate" --data "help_request=$hid&score=6")" 422
+is "V-001 evaluates it from the page: 201" \
+	"$(page POST "$url/evaluate" --data "help_request=$hid&score=4&comment=%E5%BE%88%E5%A5%BD+thanks")" 201
+is "... done" "$(outcome)" ok
+is "the evaluation is listed: the resident's, by the page, score and comment" \
+	"$(s1 --json evaluation list --help-request "$hid" | /usr/bin/python3 -c 'import json, sys
+e = json.load(sys.stdin)["evaluations"]
+print(len(e), e[0]["role"], e[0]["via"], e[0]["score"], e[0]["comment"], e[0]["volunteer"])')" \
+	"1 resident page 4 很好 thanks V-002"
+ok "... and the page offers it no more" test "$(grep -c "data-help-request=\"$hid\"" "$T_DIR/body")" = 0
+is "a second evaluation is refused: 409" "$(page POST "$url/evaluate" --data "help_request=$hid&score=5")" 409
+is "... already-evaluated" "$(outcome)" already-evaluated
+is "one evaluation stands" "$(count "SELECT count(*) FROM evaluations WHERE help_request_id = $hid")" 1
+is "the evaluations through the pages are logged with their links" \
+	"$(count "SELECT string_agg(v.number || ':' || outcome, ',' ORDER BY a.id) FROM page_actions a JOIN links l ON l.id = a.link_id JOIN volunteers v ON v.id = l.volunteer_id WHERE a.action = 'evaluate'")" \
+	"V-002:unknown-help-request,V-001:invalid-field,V-001:ok,V-001:already-evaluated"
+
 # No-shows: a late cancellation through the page reaches the limit of 1.
 page POST "$url/signup" --data "event=$late" >/dev/null
 lateid=$(s1 --json signup list --volunteer V-001 | /usr/bin/python3 -c 'import json,sys
