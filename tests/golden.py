@@ -815,6 +815,9 @@ class Script:
           text="event=1")
         r("a cancellation through a page with a short token", None,
           "POST", "/p/short/cancel", text="signup=1")
+        r("an evaluation through a page with a token that is not one", None,
+          "POST", "/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/evaluate",
+          text="help_request=1&score=5")
         r("a station calendar with a token that is not one", None, "GET",
           "/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/calendar.ics")
         r("S01 cancels the event", S1, "POST", "/v1/events/{e1}/cancel",
