@@ -143,6 +143,14 @@ static const struct refusal_template refusal_templates[] = {
 	{ "self-help", N_("Nobody helps themselves: the helper is another "
 	    "volunteer.") },
 
+	/* An event's requirements (vp_event_unmet): the qualification row
+	 * before the team's, each needing its own members. */
+	{ "requirement-unmet", N_("Event %{event} requires qualification "
+	    "%{qualification}, which volunteer %{volunteer} does not hold on "
+	    "%{on}.") },
+	{ "requirement-unmet", N_("Event %{event} is for members of team "
+	    "%{team}; volunteer %{volunteer} is not one.") },
+
 	/* Communities, stations, keys, certificates. */
 	{ "admin-only", N_("Volunteer %{volunteer} has an ID number already; "
 	    "only the city office (an admin key) corrects it.") },
