@@ -207,6 +207,16 @@ refused "an attended sign-up cannot be cancelled" already-checked-in \
 out=$(s1 --json shift checkout "$shift_id")
 is "check-out records the shift with the event's place" "$(echo "$out" | jget place)" "朗州路口"
 ok "a plain check-in by activity still works" s1 shift checkin V-050 --activity clean --start "$(t_at '-2 hours')"
+ladder=$(s1 --json event add --activity traffic --title "Ladder work" --start "$(t_at '-30 minutes')" \
+	--end "$(t_at '+90 minutes')" --places 2 --opens "$(t_at '-1 day')" --closes "$(t_at '+60 minutes')" \
+	--requires ladder | jget events.0.id)
+refused "a check-in against an event without its qualification is refused" requirement-unmet \
+	s1 shift checkin V-060 --event "$ladder"
+# A sign-up the rules did not check (written into the database) is
+# checked at check-in, the event named or found by the sign-up.
+count "INSERT INTO signups (event_id, volunteer_id, state, keyid) SELECT $ladder, v.id, 'place', e.keyid FROM volunteers v, events e WHERE v.number = 'V-060' AND e.id = $ladder" >/dev/null
+refused "... a sign-up without it too" requirement-unmet s1 shift checkin V-060 --event "$ladder"
+refused "... found by the sign-up" requirement-unmet s1 shift checkin V-060
 
 # Cancelling an event.
 refused "a station cannot cancel a city-wide event" admin-only s1 event cancel "$city" --reason x
