@@ -100,8 +100,7 @@ volunteer_prepare(const struct ops *ops, json_t *args, char *detail,
 /* POST /v1/import/volunteers: each row's "id_number" becomes "id_hash"
  * and "id_last4" as for one registration. A row whose ID number cannot
  * be hashed is not the batch's fault: it gets "id_number_refused" with
- * the reason (and "id_number_refused_members", the refusal's members),
- * which refuses that row only (sql/functions/import.sql). */
+ * the reason, which refuses that row only (sql/functions/import.sql). */
 int
 volunteer_prepare_rows(const struct ops *ops, json_t *args, char *detail,
     size_t len, json_t **members)
@@ -116,7 +115,6 @@ volunteer_prepare_rows(const struct ops *ops, json_t *args, char *detail,
 		if (!json_is_object(row))
 			continue;
 		json_object_del(row, "id_number_refused");
-		json_object_del(row, "id_number_refused_members");
 		why[0] = '\0';
 		why_members = NULL;
 		if (volunteer_prepare(ops, row, why, sizeof(why),
@@ -124,12 +122,6 @@ volunteer_prepare_rows(const struct ops *ops, json_t *args, char *detail,
 			json_object_del(row, "id_number");
 			json_object_set_new(row, "id_number_refused",
 			    json_string(why));
-			/* The refusal's members, for the row's sentence. */
-			if (why_members != NULL) {
-				json_object_set_new(row,
-				    "id_number_refused_members", why_members);
-				why_members = NULL;
-			}
 		}
 		json_decref(why_members);
 	}

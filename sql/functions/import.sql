@@ -51,8 +51,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v_row integer := (r ->> 'row')::integer;
 	v_key text := r ->> 'key';
-	v_args jsonb := r - 'row' - 'key' - 'id_number_refused'
-	    - 'id_number_refused_members';
+	v_args jsonb := r - 'row' - 'key' - 'id_number_refused';
 	v_subject text;
 	v_refusal jsonb;
 BEGIN
@@ -70,9 +69,7 @@ BEGIN
 		    WHERE keyid = caller.keyid AND row_key = v_key));
 	END IF;
 	IF r ? 'id_number_refused' THEN
-		PERFORM vp_refuse(422, 'invalid-field', r ->> 'id_number_refused',
-		    CASE WHEN jsonb_typeof(r -> 'id_number_refused_members')
-		    = 'object' THEN r -> 'id_number_refused_members' END);
+		PERFORM vp_refuse(422, 'invalid-field', r ->> 'id_number_refused');
 	END IF;
 	-- What POST /v1/volunteers and POST /v1/shifts do, without making
 	-- their answers.
