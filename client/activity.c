@@ -20,8 +20,9 @@ N_("An activity earns N points an hour of service, at most --daily-cap\n"
 "every day; TO before FROM crosses midnight), a holiday those of its dates\n"
 "(YYYY-MM-DD), by PERCENT (100 to 1000); where windows overlap the\n"
 "highest counts. Example: --multiplier night,22:00,06:00,150\n"
-"--holiday \"national day,2026-10-01;2026-10-02,200\". Adding needs an\n"
-"admin key.\n");
+"--holiday \"national day,2026-10-01;2026-10-02,200\". --requires Q:\n"
+"only volunteers holding qualification Q on the day (see vpoints\n"
+"qualification) may serve in it. Adding needs an admin key.\n");
 
 /* The multipliers of an activity in a few words. */
 static char *
@@ -60,6 +61,7 @@ static const struct table_column activity_rows[] = {
 	{ "daily_cap", N_("DAILY CAP"), NULL, true },
 	{ "name", N_("NAME"), NULL, false },
 	{ "multipliers", N_("MULTIPLIERS"), activity_multipliers, false },
+	{ "requires", N_("REQUIRES"), NULL, false },
 };
 
 /* Cut the text after the last comma off spec; NULL when there is none. */
@@ -159,6 +161,7 @@ static const struct cmd_option activity_add_options[] = {
 	    .value = "NAME,DATE[;DATE...],PERCENT", .flags = CMD_LIST,
 	    .parse = activity_window },
 	CMD_OPT("daily-cap", CMD_WHOLE, "daily_cap", "N", 0),
+	CMD_OPT("requires", CMD_STRING, "requires", "QUALIFICATION", 0),
 	CMD_END
 };
 

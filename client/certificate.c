@@ -63,6 +63,62 @@ certificate_activities(json_t *activities)
 	return b.data != NULL ? b.data : xstrdup("");
 }
 
+/* Training of the period: "2 sessions, 3:30" (never service hours). */
+static char *
+certificate_training(json_t *training)
+{
+	char *hours, *text;
+
+	if (!json_is_object(training))
+		return xstrdup("");
+	hours = table_hours(json_object_get(training, "minutes"));
+	text = xasprintf(_("%lld sessions, %s"), (long long)json_integer_value(
+	    json_object_get(training, "sessions")), hours);
+	free(hours);
+	return text;
+}
+
+/* The awards of the period: "Title (level, date); ...". */
+static char *
+certificate_awards(json_t *awards)
+{
+	struct buf b = { NULL, 0, 0 };
+	json_t *a;
+	char *one;
+	size_t i;
+
+	json_array_foreach(awards, i, a) {
+		if (i > 0)
+			buf_puts(&b, "; ");
+		one = xasprintf("%s (%s, %s, %s)", client_str(a, "title"),
+		    client_str(a, "level"), client_str(a, "issuer"),
+		    client_str(a, "awarded_on"));
+		buf_puts(&b, one);
+		free(one);
+	}
+	return b.data != NULL ? b.data : xstrdup("");
+}
+
+/* The evaluations of the period, summed: "3 evaluations, 2 scoring 4 or
+ * 5, average 4.33". */
+static char *
+certificate_evaluations(json_t *summary)
+{
+	char *average, *text;
+
+	if (!json_is_object(summary))
+		return xstrdup("");
+	if (json_integer_value(json_object_get(summary, "evaluations")) == 0)
+		return xstrdup(_("none"));
+	average = table_fixed(json_object_get(summary, "average_score"), 2);
+	text = xasprintf(_("%lld evaluations, %lld scoring 4 or 5, average %s"),
+	    (long long)json_integer_value(json_object_get(summary,
+	    "evaluations")), (long long)json_integer_value(
+	    json_object_get(summary, "approving")), average);
+	free(average);
+	return text;
+}
+
 static const struct table_column certificate_fields[] = {
 	{ "number", NC_("certificate", "NUMBER"), NULL, false },
 	{ "volunteer", N_("VOLUNTEER"), NULL, false },
@@ -77,6 +133,9 @@ static const struct table_column certificate_fields[] = {
 	{ "community_name", N_("COMMUNITY NAME"), NULL, false },
 	{ "station", N_("STATION"), NULL, false },
 	{ "station_name", N_("STATION NAME"), NULL, false },
+	{ "training", N_("TRAINING"), certificate_training, false },
+	{ "awards", N_("AWARDS"), certificate_awards, false },
+	{ "evaluations", N_("EVALUATIONS"), certificate_evaluations, false },
 	{ "sha256", N_("SHA-256"), NULL, false },
 	{ "issued_at", N_("ISSUED"), table_time, false },
 	{ "revoked_at", N_("REVOKED"), table_time, false },

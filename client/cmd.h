@@ -173,6 +173,10 @@ extern const struct cmd_entry cmd_star_levels_entry;
 extern const struct cmd_entry cmd_station_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_team_entry;
+extern const struct cmd_entry cmd_training_entry;
+extern const struct cmd_entry cmd_qualification_entry;
+extern const struct cmd_entry cmd_award_entry;
+extern const struct cmd_entry cmd_evaluation_entry;
 extern const struct cmd_entry cmd_volunteer_entry;
 
 enum cmd_parsed cmd_parse(int argc, char **argv, struct client *,

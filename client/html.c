@@ -172,6 +172,12 @@ enum html_word {
 	HTML_W_STARS,
 	HTML_W_STARS_VALUE,
 	HTML_W_CERTIFICATE_NUMBER,
+	HTML_W_TRAINING,
+	HTML_W_TRAINING_VALUE,
+	HTML_W_AWARDS,
+	HTML_W_AWARD_VALUE,
+	HTML_W_EVALUATIONS,
+	HTML_W_EVALUATIONS_VALUE,
 	HTML_W_ISSUER,
 	HTML_W_ISSUED,
 	HTML_W_DATE,
@@ -210,6 +216,15 @@ static const char *const html_words[HTML_W_COUNT] = {
 	[HTML_W_STARS] = NC_("page", "Star level"),
 	[HTML_W_STARS_VALUE] = NC_("page", "%1$s stars"),
 	[HTML_W_CERTIFICATE_NUMBER] = NC_("page", "Certificate number"),
+	/* The rest of the record the rules name; training is never service. */
+	[HTML_W_TRAINING] = NC_("page", "Training"),
+	[HTML_W_TRAINING_VALUE] = NC_("page",
+	    "%1$s sessions, %2$s hours (not service)"),
+	[HTML_W_AWARDS] = NC_("page", "Awards and commendations"),
+	[HTML_W_AWARD_VALUE] = NC_("page", "%1$s (%2$s level, %3$s, %4$s)"),
+	[HTML_W_EVALUATIONS] = NC_("page", "Evaluations"),
+	[HTML_W_EVALUATIONS_VALUE] = NC_("page",
+	    "%1$s evaluations, %2$s scoring 4 or 5, average %3$s"),
 	[HTML_W_ISSUER] = NC_("page", "Issued by: %1$s"),
 	[HTML_W_ISSUED] = NC_("page", "Date of issue: %1$s"),
 	/* TRANSLATORS: a date; %1$s is the year, %2$s and %3$s the month
@@ -566,6 +581,22 @@ html_bar_order(const void *a, const void *b)
 	return strcmp(x->label, y->label);
 }
 
+/* Whether a report has column name (levels without hours, approval and
+ * recruitment, have no chart of them). */
+static int
+html_has_column(json_t *report, const char *name)
+{
+	json_t *column;
+	size_t i;
+
+	json_array_foreach(json_object_get(report, "columns"), i, column) {
+		if (json_is_string(column) &&
+		    strcmp(json_string_value(column), name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* The chart of a report: hours by the rows of its level, the top
  * HTML_TOP_VOLUNTEERS at the volunteer level. */
 static void
@@ -651,7 +682,8 @@ html_report(FILE *f, json_t *report)
 	free(text);
 	fputs("</p>\n</header>\n", f);
 	fputs("<div class=\"layout\">\n", f);
-	html_report_chart(f, report, level);
+	if (html_has_column(report, "minutes"))
+		html_report_chart(f, report, level);
 	fputs("<section class=\"tables\">\n", f);
 	html_rows(f, report);
 	html_stars(f, report);
@@ -828,6 +860,89 @@ html_either(json_t *object, const char *key, const char *fallback)
 	return *s != '\0' ? s : html_str(object, fallback);
 }
 
+/* The level of an award as the certificate says it. */
+static const char *
+html_award_level(const char *level)
+{
+	static const char *const levels[] = {
+		NC_("award level", "community"), NC_("award level", "street"),
+		NC_("award level", "district"), NC_("award level", "city"),
+		NC_("award level", "province"), NC_("award level", "national"),
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		if (strcmp(strchr(levels[i], '\004') + 1, level) == 0)
+			return i18n_gettext(levels[i]);
+	}
+	return level;
+}
+
+/* The training, awards and evaluations of a certificate, when it has
+ * them (those signed before schema 15 have not). */
+static void
+html_record(FILE *f, json_t *cert)
+{
+	json_t *training = json_object_get(cert, "training");
+	json_t *awards = json_object_get(cert, "awards");
+	json_t *summary = json_object_get(cert, "evaluations"), *a;
+	struct buf b = { NULL, 0, 0 };
+	const char *values[4];
+	char *sessions, *hours, *text, *date, *count, *approving, *average;
+	size_t i;
+
+	if (json_is_object(training) && json_integer_value(
+	    json_object_get(training, "sessions")) > 0) {
+		sessions = table_value(json_object_get(training, "sessions"),
+		    ", ");
+		hours = html_hours(json_object_get(training, "minutes"),
+		    json_object_get(training, "hours"));
+		values[0] = sessions;
+		values[1] = hours;
+		text = html_expand(HTML_W_TRAINING_VALUE, values, 2);
+		html_fact(f, HTML_W_TRAINING, text);
+		free(text);
+		free(hours);
+		free(sessions);
+	}
+	if (json_array_size(awards) > 0) {
+		json_array_foreach(awards, i, a) {
+			date = html_date(json_string_value(json_object_get(a,
+			    "awarded_on")));
+			values[0] = html_str(a, "title");
+			values[1] = html_award_level(html_str(a, "level"));
+			values[2] = html_str(a, "issuer");
+			values[3] = date;
+			text = html_expand(HTML_W_AWARD_VALUE, values, 4);
+			if (i > 0)
+				buf_puts(&b, html_word(HTML_W_KIND_SEPARATOR));
+			buf_puts(&b, text);
+			free(text);
+			free(date);
+		}
+		html_fact(f, HTML_W_AWARDS, b.data);
+		free(b.data);
+	}
+	if (json_is_object(summary) && json_integer_value(
+	    json_object_get(summary, "evaluations")) > 0) {
+		count = table_value(json_object_get(summary, "evaluations"),
+		    ", ");
+		approving = table_value(json_object_get(summary, "approving"),
+		    ", ");
+		average = table_fixed(json_object_get(summary,
+		    "average_score"), 2);
+		values[0] = count;
+		values[1] = approving;
+		values[2] = average;
+		text = html_expand(HTML_W_EVALUATIONS_VALUE, values, 3);
+		html_fact(f, HTML_W_EVALUATIONS, text);
+		free(text);
+		free(average);
+		free(approving);
+		free(count);
+	}
+}
+
 /* A printable certificate of service for A4, in the user's language: the
  * facts the national rules name, the issuer with room for its seal, the
  * QR code that carries the signed certificate (qr, or NULL when it is too
@@ -897,6 +1012,7 @@ html_certificate(FILE *f, json_t *cert, const char *jws, const struct qr *qr)
 		free(text);
 		free(count);
 	}
+	html_record(f, cert);
 	html_fact(f, HTML_W_CERTIFICATE_NUMBER, number);
 	fputs("</table>\n<div class=\"issuer\">\n<p>", f);
 	values[0] = issuer;

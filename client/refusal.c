@@ -185,8 +185,8 @@ static const struct refusal_template refusal_templates[] = {
 	    "another community.") },
 	{ "unknown-team", N_("No team has code %{team}.") },
 	{ "team-exists", N_("A team with code %{team} exists already.") },
-	{ "consent-required", N_("Gender, birth month, phone and skills are "
-	    "kept only with the volunteer's consent.") },
+	{ "consent-required", N_("Gender, birth month, phone, skills and "
+	    "party membership are kept only with the volunteer's consent.") },
 	{ "id-number-locked", N_("This key has %{unresolved} ID numbers "
 	    "refused as already registered that the city office has not "
 	    "resolved; until an admin resolves them, writes with an ID number "

@@ -22,10 +22,16 @@
 
 static const char report_about[] =
 N_("Hours, points and registrations of a month or a year, a row for each\n"
-"volunteer, team, community or station, their totals, and the volunteers\n"
-"who reached a new star level. A shift counts in the period in which it\n"
-"started. An admin sees the whole city, or the community it names; a\n"
-"station sees its own community.\n"
+"volunteer, team, community or station (LEVEL: volunteer, team,\n"
+"community, station, training, approval or recruitment), their totals,\n"
+"and the volunteers who reached a new star level. A shift counts in the\n"
+"period in which it started, and so do its points, whenever it was\n"
+"entered; redemptions, voids and help count when they happen. The level\n"
+"training gives each volunteer's training hours (never service);\n"
+"approval the share of evaluations scoring 4 or 5 per community and\n"
+"activity, against its target (90 %); recruitment the volunteers each\n"
+"party member brought (target 3). An admin sees the whole city, or the\n"
+"community it names; a station sees its own community.\n"
 "\n"
 "--format (a global option) says what it is printed as. table (the\n"
 "default, unless --json, --csv or the config file's format say\n"
@@ -139,6 +145,12 @@ static const struct table_column report_about_fields[] = {
 	{ "registration_share", NULL, NULL, false },
 };
 
+/* The targets only some levels judge by, in that sheet when they do. */
+static const struct table_column report_about_targets[] = {
+	{ "approval_share", NULL, NULL, false },
+	{ "recruited_per_party_member", NULL, NULL, false },
+};
+
 /* The report for people: what it covers, its rows, a TOTAL row, and the
  * new star levels. */
 static void
@@ -164,10 +176,21 @@ report_table(FILE *f, json_t *report)
 	fprintf(f, _("%s to %s (%s)\n"), from, to,
 	    client_str(report, "timezone"));
 	fprintf(f, _("Targets: %g hours per volunteer a year; %g%% of the "
-	    "residents registered\n\n"),
+	    "residents registered"),
 	    json_number_value(json_object_get(targets, "hours_per_year")),
 	    json_number_value(json_object_get(targets,
 	    "registration_share")) * 100.0);
+	/* The targets only the approval and recruitment levels judge by. */
+	if (json_is_number(json_object_get(targets, "approval_share")))
+		fprintf(f, _("; %g%% of evaluations scoring 4 or 5"),
+		    json_number_value(json_object_get(targets,
+		    "approval_share")) * 100.0);
+	if (json_is_number(json_object_get(targets,
+	    "recruited_per_party_member")))
+		fprintf(f, _("; %g volunteers brought by each party member"),
+		    json_number_value(json_object_get(targets,
+		    "recruited_per_party_member")));
+	fputs("\n\n", f);
 	free(scope);
 	cols = report_columns(report, &ncols);
 	rows = json_copy(json_object_get(report, "rows"));
@@ -203,8 +226,9 @@ static void
 report_xlsx(struct client *cl, json_t *report)
 {
 	json_t *about = json_copy(report), *targets;
-	struct table_column *cols;
-	size_t ncols;
+	struct table_column *cols, fields[CMD_NITEMS(report_about_fields) +
+	    CMD_NITEMS(report_about_targets)];
+	size_t ncols, nfields, i;
 
 	cols = report_columns(report, &ncols);
 	xlsx_sheet(cl->book, client_str(report, "level"), cols, ncols,
@@ -219,8 +243,17 @@ report_xlsx(struct client *cl, json_t *report)
 	    "hours_per_year"));
 	json_object_set(about, "registration_share", json_object_get(targets,
 	    "registration_share"));
-	xlsx_sheet(cl->book, "about", report_about_fields,
-	    CMD_NITEMS(report_about_fields), about, NULL);
+	memcpy(fields, report_about_fields, sizeof(report_about_fields));
+	nfields = CMD_NITEMS(report_about_fields);
+	for (i = 0; i < CMD_NITEMS(report_about_targets); i++) {
+		if (json_object_get(targets, report_about_targets[i].key) ==
+		    NULL)
+			continue;
+		json_object_set(about, report_about_targets[i].key,
+		    json_object_get(targets, report_about_targets[i].key));
+		fields[nfields++] = report_about_targets[i];
+	}
+	xlsx_sheet(cl->book, "about", fields, nfields, about, NULL);
 	json_decref(about);
 }
 
@@ -327,8 +360,9 @@ report_run(struct client *cl, struct cmd *c)
 
 /* The options of both reports after the period. */
 #define REPORT_OPTIONS							\
-	CMD_OPT("level", CMD_CHOICE, "level",				\
-	    "volunteer|team|community|station", CMD_REQUIRED),		\
+	/* Seven levels: too many for the usage's line; the daemon says	\
+	 * which there are. */						\
+	CMD_OPT("level", CMD_STRING, "level", "LEVEL", CMD_REQUIRED),	\
 	CMD_OPT("community", CMD_STRING, "community", "C", 0),		\
 	CMD_END
 

@@ -22,16 +22,19 @@
 
 static const char volunteer_about[] =
 N_("NUMBER is the volunteer's public number, as on the card. Gender, birth\n"
-"month, phone and skills are kept only with --consent; --no-consent\n"
-"withdraws it, and they go. The ID number is never stored: the daemon\n"
-"keeps a keyed hash and its last four characters. A station registers in\n"
-"its own community; an admin names --community. update changes only what\n"
-"it is given; --skill replaces the list (--skill \"\" empties it); every\n"
-"change is kept with --reason in the history that show --history prints.\n"
-"list: 100 volunteers unless --limit (at most 1000). With --csv, show\n"
-"--history writes the history rows. add is queued in the outbox when\n"
-"vpointsd cannot be reached (exit 75; see vpoints outbox --help); so it\n"
-"registers on this machine's date unless --registered-on.\n"
+"month, phone, skills and party membership (--party-member) are kept\n"
+"only with --consent; --no-consent withdraws it, and they go.\n"
+"--recruited-by N names the volunteer who brought this one in (of any\n"
+"community of the city; not oneself, and no cycle; \"\" clears it). The\n"
+"ID number is never stored: the daemon keeps a keyed hash and its last\n"
+"four characters. A station registers in its own community; an admin\n"
+"names --community. update changes only what it is given; --skill\n"
+"replaces the list (--skill \"\" empties it); every change is kept with\n"
+"--reason in the history that show --history prints. list: 100\n"
+"volunteers unless --limit (at most 1000). With --csv, show --history\n"
+"writes the history rows. add is queued in the outbox when vpointsd\n"
+"cannot be reached (exit 75; see vpoints outbox --help); so it registers\n"
+"on this machine's date unless --registered-on.\n"
 "\n"
 "ID numbers: --id-number - reads it from standard input (without echo\n"
 "on a terminal), so that it stays out of the shell's history. It is never\n"
@@ -44,8 +47,9 @@ N_("NUMBER is the volunteer's public number, as on the card. Gender, birth\n"
 "no more writes with an ID number (exit 75) until it does.\n"
 "\n"
 "--no-consent withdraws consent, and status left ends it: gender, birth\n"
-"month, phone and skills are erased from the volunteer, its history and\n"
-"the daemon's stored answers. Service records stay, under the number.\n"
+"month, phone, skills and party membership are erased from the\n"
+"volunteer, its history and the daemon's stored answers. Service records\n"
+"stay, under the number.\n"
 "export: everything held about one volunteer, as JSON (to FILE, made\n"
 "readable by its owner only, with --out).\n"
 "duplicates (admin): the suspected duplicates, unresolved ones unless\n"
@@ -77,6 +81,8 @@ static const struct table_column volunteer_record[] = {
 	{ "birth_month", N_("birth month"), NULL, false },
 	{ "phone", N_("phone"), NULL, false },
 	{ "skills", N_("skills"), NULL, false },
+	{ "party_member", N_("party member"), NULL, false },
+	{ "recruited_by", N_("recruited by"), NULL, false },
 	{ "id_last4", N_("ID number ends"), NULL, false },
 	{ "platform_number", N_("platform number"), NULL, false },
 };
@@ -353,6 +359,8 @@ static const struct cmd_option volunteer_number[] = {
 	{ "id-number", CMD_CUSTOM, .field = "id_number", .value = "ID|-", \
 	    .parse = volunteer_id_number },				\
 	CMD_OPT("consent", CMD_FLAG, "consent", NULL, 0),		\
+	CMD_OPT("party-member", CMD_FLAG, "party_member", NULL, 0),	\
+	CMD_OPT("recruited-by", CMD_STRING, "recruited_by", "N", 0),	\
 	CMD_OPT("team", CMD_STRING, "teams", "T", CMD_LIST),		\
 	CMD_OPT("platform-number", CMD_STRING, "platform_number", "N", 0)
 
@@ -371,6 +379,8 @@ static const struct cmd_option volunteer_update_options[] = {
 	CMD_OPT("name", CMD_STRING, "name", "NAME", 0),
 	VOLUNTEER_FIELDS,
 	CMD_OPT("no-consent", CMD_FLAG, "consent", NULL, CMD_FALSE),
+	CMD_OPT("not-party-member", CMD_FLAG, "party_member", NULL,
+	    CMD_FALSE),
 	CMD_OPT("registered-on", CMD_STRING, "registered_on", "YYYY-MM-DD",
 	    0),
 	CMD_OPT("status", CMD_CHOICE, "status", "active|suspended|left", 0),

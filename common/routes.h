@@ -118,6 +118,26 @@
 	R(MONTH_CLOSE, "POST", "/v1/months/{}/close", "month_close",	\
 	    WIRE_WRITE, "month")					\
 	R(MONTH_LIST, "GET", "/v1/months", "month_list", WIRE_READ, NULL) \
+	R(TRAINING_ADD, "POST", "/v1/trainings", "training_add",	\
+	    WIRE_WRITE, NULL)						\
+	R(TRAINING_LIST, "GET", "/v1/trainings", "training_list",	\
+	    WIRE_READ, NULL)						\
+	R(TRAINING_ATTEND, "POST", "/v1/trainings/{}/attend",		\
+	    "training_attend", WIRE_WRITE, "id")			\
+	R(QUALIFICATION_GRANT, "POST", "/v1/qualifications",		\
+	    "qualification_grant", WIRE_WRITE, NULL)			\
+	R(QUALIFICATION_LIST, "GET", "/v1/qualifications",		\
+	    "qualification_list", WIRE_READ, NULL)			\
+	R(AWARD_ADD, "POST", "/v1/awards", "award_add", WIRE_WRITE, NULL) \
+	R(AWARD_LIST, "GET", "/v1/awards", "award_list", WIRE_READ, NULL) \
+	R(AWARD_CORRECT, "POST", "/v1/awards/{}/corrections",		\
+	    "award_correct", WIRE_WRITE, "id")				\
+	R(EVALUATION_ADD, "POST", "/v1/evaluations", "evaluation_add",	\
+	    WIRE_WRITE, NULL)						\
+	R(EVALUATION_LIST, "GET", "/v1/evaluations", "evaluation_list",	\
+	    WIRE_READ, NULL)						\
+	R(EVALUATION_REVERSE, "POST", "/v1/evaluations/{}/reverse",	\
+	    "evaluation_reverse", WIRE_WRITE, "id")			\
 	R(IMPORT_VOLUNTEERS, "POST", "/v1/import/volunteers",		\
 	    "import_volunteers", WIRE_WRITE, NULL)			\
 	R(IMPORT_SHIFTS, "POST", "/v1/import/shifts", "import_shifts",	\

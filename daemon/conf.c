@@ -65,6 +65,8 @@ static const struct conf_key conf_keys[] = {
 	KEY(help_expiry_interval, CONF_INT, "10", 1, 3600, true),
 	KEY(programme_start, CONF_DATE, "2000-01-01", 1990, 2099, true),
 	KEY(back_entry_days, CONF_INT, "31", 0, 36500, true),
+	KEY(approval_target, CONF_INT, "90", 1, 100, true),
+	KEY(recruitment_target, CONF_INT, "3", 1, 1000, true),
 	KEY(noshow_limit, CONF_INT, "3", 0, 1000, true),
 	KEY(noshow_days, CONF_INT, "90", 1, 3650, true),
 	KEY(signing_key, CONF_STRING, VPOINTS_STATEDIR "/signing.key", 0, 0,

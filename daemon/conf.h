@@ -34,6 +34,8 @@ struct conf {
 	int		 help_expiry_interval;	/* seconds between deadline checks */
 	char		*programme_start;	/* no record dated before, YYYY-MM-DD */
 	int		 back_entry_days;	/* days back a station key may date */
+	int		 approval_target;	/* percent of evaluations 4 or 5 */
+	int		 recruitment_target;	/* volunteers a party member brings */
 	int		 noshow_limit;		/* no-shows that block sign-ups; 0 never */
 	int		 noshow_days;		/* days a no-show counts */
 	char		*signing_key;		/* the daemon's own key file */

@@ -179,7 +179,7 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 	const struct wire_route *wr = wire_route(route->op);
 	const struct conf *cf = *route->ops->conf;
 	const char *idem = NULL, *params[8];
-	char fingerprint[2 * crypto_hash_sha256_BYTES + 1], rules[160];
+	char fingerprint[2 * crypto_hash_sha256_BYTES + 1], rules[256];
 	struct ops_call *call;
 	json_t *args;
 	char *text;
@@ -205,12 +205,15 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 	params[4] = fingerprint;
 	params[5] = text;
 	params[6] = cf->timezone;
-	/* The date rules the ledger enforces (sql/functions/months.sql);
-	 * conf.c checked both values. */
+	/* The date rules the ledger enforces (sql/functions/months.sql)
+	 * and the campaign's targets its reports judge by; conf.c checked
+	 * every value. */
 	snprintf(rules, sizeof(rules), "{\"programme_start\":\"%s\","
 	    "\"back_entry_days\":%d,\"noshow_limit\":%d,"
-	    "\"noshow_days\":%d}", cf->programme_start,
-	    cf->back_entry_days, cf->noshow_limit, cf->noshow_days);
+	    "\"noshow_days\":%d,\"approval_target\":%d,"
+	    "\"recruitment_target\":%d}", cf->programme_start,
+	    cf->back_entry_days, cf->noshow_limit, cf->noshow_days,
+	    cf->approval_target, cf->recruitment_target);
 	params[7] = rules;
 	call = xcalloc(1, sizeof(*call));
 	call->hr = hr;

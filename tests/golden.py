@@ -69,16 +69,22 @@ TOKEN_RE = re.compile(r'\s+|[{}\[\]:,]|"(?:[^"\\]|\\.)*"|'
 # by the list it is in, or at the top by the route's first segment).
 ID_KEYS = {"shift": "shift", "corrects": "shift", "corrected_by": "shift",
            "reversal_of": "transfer", "redemption": "redemption",
-           "help_request": "help", "duplicate": "duplicate"}
+           "help_request": "help", "duplicate": "duplicate",
+           "training": "training"}
 ID_LISTS = {"shifts": "shift", "transfers": "transfer",
             "stations": "station", "communities": "community",
             "help_requests": "help", "items": "item",
             "volunteers": "volunteer", "redemptions": "redemption",
-            "duplicates": "duplicate", "suspected_duplicates": "duplicate"}
+            "duplicates": "duplicate", "suspected_duplicates": "duplicate",
+            "trainings": "training", "training": "training",
+            "awards": "award", "evaluations": "evaluation",
+            "qualifications": "grant"}
 ID_ROUTES = {"shifts": "shift", "redemptions": "redemption",
              "help-requests": "help", "communities": "community",
              "stations": "station", "volunteers": "volunteer",
-             "catalog": "item", "duplicates": "duplicate"}
+             "catalog": "item", "duplicates": "duplicate",
+             "trainings": "training", "awards": "award",
+             "evaluations": "evaluation", "qualifications": "grant"}
 
 
 class Normaliser:
@@ -171,6 +177,8 @@ class Normaliser:
                 kind = ID_ROUTES.get(route)
             else:
                 kind = ID_LISTS.get(holder[-1], holder[-1])
+        elif key == "corrects" and (route == "awards" or "awards" in path):
+            kind = "award"
         elif key in ID_KEYS:
             kind = ID_KEYS[key]
         elif key and key.endswith("_id"):
@@ -592,7 +600,8 @@ class Script:
           save={"log2": "id"})
         r("the night, capped: 21:00-02:00", S1, "POST", "/v1/shifts",
           {"volunteer": "V-002", "activity": "night",
-           "started_at": t(15, "21:00"), "ended_at": t(16, "02:00")})
+           "started_at": t(15, "21:00"), "ended_at": t(16, "02:00")},
+          save={"night": "id"})
         r("a check-in", S1, "POST", "/v1/shifts/checkin",
           {"volunteer": "V-002", "activity": "clean",
            "started_at": t(25, "08:00")}, save={"checkin": "id"})
@@ -686,6 +695,82 @@ class Script:
         r("star levels that fall", A, "POST", "/v1/star-levels",
           {"levels": [5, 3, 1, 0, 0]})
 
+        # The rest of the record: training, qualifications, awards,
+        # evaluations; party membership and recruiters.
+        r("a first-aid training of 2.5 hours", S1, "POST", "/v1/trainings",
+          {"course": "First aid", "held_on": "2024-06-18", "hours": "2.5",
+           "trainer": "Dr Wang", "place": "Hall", "qualification": "first-aid",
+           "valid_months": 24}, save={"tr1": "id"})
+        r("a training of 25 hours", S1, "POST", "/v1/trainings",
+          {"course": "Long", "held_on": "2024-06-18", "hours": 25})
+        r("a training for another community", S1, "POST", "/v1/trainings",
+          {"course": "Long", "held_on": "2024-06-18", "hours": 1,
+           "community": "C02"})
+        r("V-001 attended it", S1, "POST", "/v1/trainings/{tr1}/attend",
+          {"volunteer": "V-001"})
+        r("V-001 attended it again", S1, "POST", "/v1/trainings/{tr1}/attend",
+          {"volunteer": "V-001"})
+        r("S02 records attendance at S01's training", S2, "POST",
+          "/v1/trainings/{tr1}/attend", {"volunteer": "V-003"})
+        r("the trainings", S1, "GET", "/v1/trainings")
+        r("V-001's trainings", S1, "GET", "/v1/trainings",
+          query="volunteer=V-001")
+        r("V-002 may drive until 2025", S1, "POST", "/v1/qualifications",
+          {"volunteer": "V-002", "qualification": "driving",
+           "issued_on": "2020-01-01", "expires_on": "2025-01-01"})
+        r("a qualification of no code", S1, "POST", "/v1/qualifications",
+          {"volunteer": "V-002", "qualification": "Driving Licence",
+           "issued_on": "2020-01-01"})
+        r("V-001's qualifications", S1, "GET", "/v1/qualifications",
+          query="volunteer=V-001")
+        r("qualifications expiring within 30 days", S1, "GET",
+          "/v1/qualifications", query="expiring_within=30")
+        r("an award for V-001", S1, "POST", "/v1/awards",
+          {"volunteer": "V-001", "title": "优秀志愿者", "level": "district",
+           "awarded_on": "2024-06-20", "issuer": "区文明办",
+           "reason": "防汛"}, save={"aw1": "id"})
+        r("an award of no known level", S1, "POST", "/v1/awards",
+          {"volunteer": "V-001", "title": "x", "level": "galaxy",
+           "awarded_on": "2024-06-20", "issuer": "y"})
+        r("the award corrected: a city award", S1, "POST",
+          "/v1/awards/{aw1}/corrections",
+          {"correction": "the city gave it", "level": "city"})
+        r("the award corrected again, the old record", S1, "POST",
+          "/v1/awards/{aw1}/corrections", {"correction": "again"})
+        r("V-001's awards", S1, "GET", "/v1/awards", query="volunteer=V-001")
+        r("V-001's award records", S1, "GET", "/v1/awards",
+          query="volunteer=V-001&all=1")
+        r("the resident evaluates V-002's night shift", S1, "POST",
+          "/v1/evaluations", {"shift": self.vars["night"], "role": "resident",
+                              "score": 5,
+                              "comment": "准时"}, save={"ev1": "id"})
+        r("the resident again", S1, "POST", "/v1/evaluations",
+          {"shift": self.vars["night"], "role": "resident", "score": 1})
+        r("a score of 0", S1, "POST", "/v1/evaluations",
+          {"shift": self.vars["night"], "role": "lead", "score": 0})
+        r("an evaluation of the help request", S1, "POST", "/v1/evaluations",
+          {"help_request": self.vars["h1"], "role": "resident",
+           "score": 4})
+        r("the resident's evaluation reversed", S1, "POST",
+          "/v1/evaluations/{ev1}/reverse", {"reason": "wrong shift"})
+        r("V-002's evaluations", S1, "GET", "/v1/evaluations",
+          query="volunteer=V-002")
+        r("V-002 is a party member", S1, "PATCH", "/v1/volunteers/V-002",
+          {"consent": True, "party_member": True})
+        r("V-001 was brought by V-002", S1, "PATCH", "/v1/volunteers/V-001",
+          {"recruited_by": "V-002"})
+        r("V-002 brought by V-001: a cycle", S1, "PATCH",
+          "/v1/volunteers/V-002", {"recruited_by": "V-001"})
+        r("V-002 brought by V-002", S1, "PATCH", "/v1/volunteers/V-002",
+          {"recruited_by": "V-002"})
+        r("June 2024's training", A, "GET", "/v1/reports/monthly",
+          query="month=2024-06&level=training")
+        r("June 2024's approval", A, "GET", "/v1/reports/monthly",
+          query="month=2024-06&level=approval")
+        r("June 2024's recruitment", A, "GET", "/v1/reports/monthly",
+          query="month=2024-06&level=recruitment")
+        r("a level that is not there", A, "GET", "/v1/reports/monthly",
+          query="month=2024-06&level=planet")
         # Events to sign up for, sign-ups, the no-show block, links.
         day = T_NOW + 3 * 86400
         ev = {"activity": "clean", "title": "交通引导", "place": "人民路口",

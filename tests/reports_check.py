@@ -10,7 +10,10 @@ it in Python, and computes from it, without the daemon's SQL, what the
 reports must say (doc/api.md, "Reports"): the monthly report at all four
 levels for three months (the month with the 23:30 edge, the next one and
 the current one) and the annual report, each field of each row, the
-totals, the new star levels, and the same rows as CSV. Then it issues a
+totals, the new star levels, and the same rows as CSV; residents' and
+leads' evaluations (some reversed) and party members with the volunteers
+they brought, and from them the approval and recruitment reports of the
+three months, city-wide and per community. Then it issues a
 certificate and checks its JWS with the `cryptography` package, closes a
 month and checks its digest and JWS, and that the closed month refuses
 shifts.
@@ -311,9 +314,12 @@ class Transfer:
     """Accounts are ("vol", number), ("iss", community), ("st", station,
     community), ("esc", community)."""
 
-    def __init__(self, at, frm, to, amount, cause):
+    def __init__(self, at, frm, to, amount, cause, value=None):
         self.at, self.frm, self.to = at, frm, to
         self.amount, self.cause = amount, cause
+        # When it counts in reports: a shift's points and their reversal
+        # at the shift's start, the others when made.
+        self.value = value if value is not None else at
 
 
 class Model:
@@ -341,19 +347,19 @@ class Model:
     def busy(self, vol, start, end):
         return any(s.start < end and s.end > start for s in self.current(vol))
 
-    # -- points on the ledger's clock --
+    # -- points in the month of the service, the rest on the ledger's clock --
 
     def vol_points(self, n, pf, pt):
         me = ("vol", n)
         earned = spent = balance = 0
         for t in self.transfers:
-            if t.at >= pt:
+            if t.value >= pt:
                 continue
             if t.to == me:
                 balance += t.amount
             elif t.frm == me:
                 balance -= t.amount
-            if t.at < pf:
+            if t.value < pf:
                 continue
             rev = t.cause == "reversal"
             if t.to == me and not rev:
@@ -369,7 +375,7 @@ class Model:
     def community_points(self, c, pf, pt):
         issued = redeemed = 0
         for t in self.transfers:
-            if not pf <= t.at < pt:
+            if not pf <= t.value < pt:
                 continue
             if t.frm == ("iss", c):
                 issued += t.amount
@@ -741,7 +747,8 @@ class Run:
         v = self.m.vols[number]
         if points:
             self.m.transfers.append(Transfer(at, ("iss", v.community),
-                                             ("vol", number), points, "shift"))
+                                             ("vol", number), points, "shift",
+                                             start))
             v.balance += points
         return s
 
@@ -762,7 +769,7 @@ class Run:
         if old.points:
             self.m.transfers.append(Transfer(s.recorded_at, ("vol", old.vol),
                                              ("iss", v.community), old.points,
-                                             "reversal"))
+                                             "reversal", old.start))
             v.balance -= old.points
         return s
 
@@ -1027,7 +1034,184 @@ class Run:
                 m.vols[n].left_at = datetime.now(TZ)
             self.special[status + n] = n
 
+    def evaluations(self):
+        """Residents and leads evaluate current shifts (recorded now, so
+        in the current month); some are reversed, and some of those
+        evaluated again."""
+        m, rng = self.m, self.rng
+        m.evaluations = []
+        shifts = sorted((s for s in m.current()), key=lambda s: s.id)
+        for s in rng.sample(shifts, min(len(shifts), 40)):
+            c = m.vols[s.vol].community
+            for role in rng.sample(["resident", "lead"], rng.choice([1, 2])):
+                score = rng.choice([1, 2, 3, 4, 4, 5, 5, 5, 5, 5])
+                b = self.api.must(self.station_key(c), "POST",
+                                  "/v1/evaluations",
+                                  {"shift": s.id, "role": role,
+                                   "score": score})
+                e = {"id": b["id"], "vol": s.vol, "community": c,
+                     "act": s.act, "score": score, "reversed": False,
+                     "at": parse_time(b["recorded_at"])}
+                m.evaluations.append(e)
+                if rng.random() < 0.2:
+                    self.api.must(self.station_key(c), "POST",
+                                  "/v1/evaluations/%d/reverse" % e["id"],
+                                  {"reason": "记错了"})
+                    e["reversed"] = True
+                    if rng.random() < 0.5:
+                        score = rng.choice([3, 4, 5])
+                        b = self.api.must(self.station_key(c), "POST",
+                                          "/v1/evaluations",
+                                          {"shift": s.id, "role": role,
+                                           "score": score})
+                        m.evaluations.append(
+                            {"id": b["id"], "vol": s.vol, "community": c,
+                             "act": s.act, "score": score, "reversed": False,
+                             "at": parse_time(b["recorded_at"])})
+
+    def recruitment(self):
+        """Party members (with consent) and the volunteers each brought:
+        recruits are no party members, so no cycle; a cycle and
+        self-recruitment are refused."""
+        m, rng = self.m, self.rng
+        staying = [n for n in sorted(m.vols) if m.vols[n].status != "left"]
+        members = rng.sample(staying, min(len(staying), 6))
+        for n in members:
+            self.api.must(self.station_key(m.vols[n].community), "PATCH",
+                          "/v1/volunteers/" + n,
+                          {"consent": True, "party_member": True})
+            m.vols[n].party_member = True
+        others = [n for n in sorted(m.vols) if n not in members]
+        for n in rng.sample(others, min(len(others), 25)):
+            # The member who brought n: often the first, to reach 3.
+            r = members[0] if rng.random() < 0.4 else rng.choice(members)
+            self.api.must(self.station_key(m.vols[n].community), "PATCH",
+                          "/v1/volunteers/" + n, {"recruited_by": r})
+            m.vols[n].recruited_by = r
+        n = next(n for n in sorted(m.vols)
+                 if getattr(m.vols[n], "recruited_by", None) in members)
+        r = m.vols[n].recruited_by
+        s, b, _ = self.api.call(self.admin, "PATCH", "/v1/volunteers/" + r,
+                                body={"recruited_by": n})
+        self.is_((s, b.get("type")), (409, PROBLEM + "recruitment-cycle"),
+                 "%s brought %s: %s cannot be %s's recruiter" % (r, n, n, r))
+        s, b, _ = self.api.call(self.admin, "PATCH", "/v1/volunteers/" + r,
+                                body={"recruited_by": r})
+        self.is_((s, b.get("type")), (422, PROBLEM + "self-recruitment"),
+                 "%s cannot recruit themself" % r)
+
     # -- checking the reports --
+
+    def approval_rows(self, pf, pt, scope):
+        """Per community and activity: the evaluations recorded in the
+        period that stand, those scoring 4 or 5, their share (percent)."""
+        groups = {}
+        for e in self.m.evaluations:
+            if e["reversed"] or not pf <= e["at"] < pt:
+                continue
+            if scope is not None and e["community"] != scope:
+                continue
+            g = groups.setdefault((e["community"], e["act"]), [0, 0])
+            g[0] += 1
+            g[1] += e["score"] >= 4
+        return [{"community": c, "activity": a, "evaluations": n,
+                 "approving": k,
+                 "approval_share": round_half_up(Fraction(100 * k, n), 2),
+                 "target_met": Fraction(100 * k, n) >= 90}
+                for (c, a), (n, k) in sorted(groups.items())]
+
+    def recruitment_rows(self, pf, pt, scope):
+        """Per party member registered by the period's end and not left
+        by then: the volunteers they brought (likewise registered and not
+        left) and of those the ones with a current shift in the period."""
+        m = self.m
+        end = pt.astimezone(TZ).date()
+
+        def there(v):
+            return v.registered_on < end and not (
+                v.left_at is not None and v.left_at < pt)
+        rows = []
+        for n in sorted(m.vols, key=lambda n: (m.vols[n].community, n)):
+            v = m.vols[n]
+            if not getattr(v, "party_member", False) or not there(v):
+                continue
+            if scope is not None and v.community != scope:
+                continue
+            brought = [r for r in m.vols.values()
+                       if getattr(r, "recruited_by", None) == n and there(r)]
+            active = [r for r in brought
+                      if any(pf <= s.start < pt for s in m.current(r.number))]
+            rows.append({"number": n, "name": v.name,
+                         "community": v.community,
+                         "teams": " ".join(sorted(v.teams)),
+                         "recruited": len(brought), "active": len(active),
+                         "target_met": len(brought) >= 3})
+        return rows
+
+    def evaluation_summary(self, x, pf, pt):
+        mine = [e["score"] for e in self.m.evaluations
+                if e["vol"] == x and not e["reversed"] and pf <= e["at"] < pt]
+        return {"evaluations": len(mine),
+                "approving": sum(1 for s in mine if s >= 4),
+                "average_score": round_half_up(Fraction(sum(mine), len(mine)), 2)
+                if mine else None}
+
+    def check_record_report(self, level, period, scope, exp_rows, exp_totals,
+                            targets):
+        desc = "monthly report %s, level %s%s" % (
+            period, level, ", community " + scope if scope else "")
+        query = "month=%s&level=%s" % (period, level)
+        if scope:
+            query += "&community=" + scope
+        s, ctype, raw = self.api.raw(self.admin, "GET", "/v1/reports/monthly",
+                                     query)
+        if s != 200:
+            self.result(False, desc, ["status %d: %s" % (s, raw[:300])])
+            return
+        body = json.loads(raw, parse_float=Decimal)
+        diffs = []
+        if not same(body.get("targets"), targets):
+            diffs.append("targets: expected %s, got %s" % (
+                show(targets), show(body.get("targets"))))
+        got = body.get("rows") or []
+        if len(got) != len(exp_rows):
+            diffs.append("rows: %d, expected %d" % (len(got), len(exp_rows)))
+        for i, (g, e) in enumerate(zip(got, exp_rows)):
+            if not same(g, e):
+                diffs.append("row %d: expected %s, got %s" % (i, show(e),
+                                                              show(g)))
+        if not same(body.get("columns"), list(exp_rows[0]) if exp_rows
+                    else body.get("columns")):
+            diffs.append("columns %s, rows' members %s" % (
+                body.get("columns"), list(exp_rows[0])))
+        if not same(body.get("totals"), exp_totals):
+            diffs.append("totals: expected %s, got %s" % (
+                show(exp_totals), show(body.get("totals"))))
+        self.result(not diffs, desc + ": rows and totals as computed", diffs)
+
+    def check_approval(self, period, scope):
+        ym = (int(period[:4]), int(period[5:7]))
+        pf, pt = month_start(ym), month_start(add_month(ym, 1))
+        rows = self.approval_rows(pf, pt, scope)
+        n = sum(r["evaluations"] for r in rows)
+        k = sum(r["approving"] for r in rows)
+        totals = {"evaluations": n, "approving": k, "approval_share":
+                  round_half_up(Fraction(100 * k, n), 2) if n else None}
+        self.check_record_report("approval", period, scope, rows, totals, {
+            "hours_per_year": 20, "registration_share": Decimal("0.13"),
+            "approval_share": Decimal("0.9")})
+
+    def check_recruitment(self, period, scope):
+        ym = (int(period[:4]), int(period[5:7]))
+        pf, pt = month_start(ym), month_start(add_month(ym, 1))
+        rows = self.recruitment_rows(pf, pt, scope)
+        totals = {"recruited": sum(r["recruited"] for r in rows),
+                  "active": sum(r["active"] for r in rows),
+                  "party_members": len(rows),
+                  "target_met": sum(r["target_met"] for r in rows)}
+        self.check_record_report("recruitment", period, scope, rows, totals, {
+            "hours_per_year": 20, "registration_share": Decimal("0.13"),
+            "recruited_per_party_member": 3})
 
     def fetch(self, kind, period, level, scope=None, accept=None):
         q = ("month=%s" if kind == "monthly" else "year=%s") % period
@@ -1411,7 +1595,12 @@ class Run:
                 "community": v.community,
                 "community_name": m.communities[v.community][0],
                 "station": st.station,
-                "station_name": m.stations[st.station][0]}
+                "station_name": m.stations[st.station][0],
+                # The rest of the record of the year: no training or
+                # awards in this data set; the evaluations that stand.
+                "training": {"sessions": 0, "minutes": 0, "hours": hours(0)},
+                "awards": [],
+                "evaluations": self.evaluation_summary(x, yf, yt)}
         got = {k: cert.get(k) for k in want}
         self.is_(got, want, "the certificate's payload: volunteer, period, "
                  "minutes, hours, shifts, activities, stars, community, "
@@ -1641,6 +1830,8 @@ class Run:
         self.spending()
         self.help()
         self.statuses()
+        self.evaluations()
+        self.recruitment()
         built = time.time() - t0
         print("# data: %d communities, %d stations, %d volunteers, %d shift "
               "records (%d current), %d transfers, %d redemptions; star levels "
@@ -1654,6 +1845,10 @@ class Run:
         self.is_(audit.get("problems"), [], "the ledger audit finds nothing wrong")
         raws = self.check_months()
         self.check_annual()
+        for ym in (self.e, self.e1, self.cm):
+            for scope in [None] + sorted(self.m.communities):
+                self.check_approval(month_text(ym), scope)
+                self.check_recruitment(month_text(ym), scope)
         if self.csv_formats:
             self.note("CSV spells some decimals unlike the JSON (same value): "
                       + ", ".join(sorted(self.csv_formats)))

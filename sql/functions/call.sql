@@ -14,7 +14,8 @@
 --
 -- p_rules holds the date rules of the daemon's configuration,
 -- {"programme_start": "YYYY-MM-DD", "back_entry_days": N, "noshow_limit":
--- N, "noshow_days": N}; a member left
+-- N, "noshow_days": N}, and the campaign's targets, {"approval_target":
+-- percent, "recruitment_target": N}; a member left
 -- out keeps the session's setting (vpoints.programme_start,
 -- vpoints.back_entry_days), or else its default (sql/functions/months.sql).
 --
@@ -79,6 +80,15 @@ BEGIN
 	IF p_rules ? 'noshow_days' THEN
 		PERFORM set_config('vpoints.noshow_days',
 		    p_rules ->> 'noshow_days', true);
+	END IF;
+	-- The campaign's targets (vp_approval_target, vp_recruitment_target).
+	IF p_rules ? 'approval_target' THEN
+		PERFORM set_config('vpoints.approval_target',
+		    p_rules ->> 'approval_target', true);
+	END IF;
+	IF p_rules ? 'recruitment_target' THEN
+		PERFORM set_config('vpoints.recruitment_target',
+		    p_rules ->> 'recruitment_target', true);
 	END IF;
 	-- Every write but a close holds the months lock shared.
 	IF p_idem_key IS NOT NULL AND p_op <> 'month_close' THEN
@@ -211,6 +221,28 @@ BEGIN
 			SELECT * INTO status, v_body FROM vp_op_month_close(caller, p_args);
 		WHEN 'month_list' THEN
 			SELECT * INTO status, v_body FROM vp_op_month_list(caller, p_args);
+		WHEN 'training_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_training_add(caller, p_args);
+		WHEN 'training_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_training_list(caller, p_args);
+		WHEN 'training_attend' THEN
+			SELECT * INTO status, v_body FROM vp_op_training_attend(caller, p_args);
+		WHEN 'qualification_grant' THEN
+			SELECT * INTO status, v_body FROM vp_op_qualification_grant(caller, p_args);
+		WHEN 'qualification_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_qualification_list(caller, p_args);
+		WHEN 'award_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_award_add(caller, p_args);
+		WHEN 'award_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_award_list(caller, p_args);
+		WHEN 'award_correct' THEN
+			SELECT * INTO status, v_body FROM vp_op_award_correct(caller, p_args);
+		WHEN 'evaluation_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_evaluation_add(caller, p_args);
+		WHEN 'evaluation_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_evaluation_list(caller, p_args);
+		WHEN 'evaluation_reverse' THEN
+			SELECT * INTO status, v_body FROM vp_op_evaluation_reverse(caller, p_args);
 		WHEN 'import_volunteers' THEN
 			SELECT * INTO status, v_body FROM vp_op_import_volunteers(caller, p_args);
 		WHEN 'import_shifts' THEN

@@ -7,7 +7,11 @@
 -- POST /v1/certificates: {"volunteer","from","to"} or {"volunteer","year"}.
 -- The payload holds what the national rules have a certificate name: the
 -- volunteer, the period, the hours, the kinds of service (activities),
--- the issuing station, the number and the date. The daemon signs the
+-- the issuing station, the number and the date; and, since schema 15, the
+-- rest of the record of the period: training (sessions and hours, never
+-- service), the awards that stand, dated in it, and the summary of the
+-- evaluations of the volunteer's service recorded in it. (A certificate
+-- signed before keeps its payload, and verifies as it did.) The daemon signs the
 -- payload this returns (Ed25519 is deterministic, so a retry gets the
 -- same JWS).
 CREATE OR REPLACE FUNCTION vp_op_certificate_issue(caller vp_caller, args jsonb,
@@ -73,6 +77,14 @@ BEGIN
 	    'community_name', (SELECT name FROM communities WHERE id = v.community_id),
 	    'station', caller.station_code,
 	    'station_name', (SELECT name FROM stations WHERE id = caller.station_id),
+	    'training', vp_training_summary(v.id, v_from, v_to),
+	    'awards', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+		'title', a.title, 'level', a.level, 'awarded_on', a.awarded_on,
+		'issuer', a.issuer) ORDER BY a.awarded_on, a.id), '[]')
+		FROM vp_awards_of(v.id) a
+		WHERE a.awarded_on BETWEEN v_from AND v_to),
+	    'evaluations', vp_evaluation_summary(v.id,
+		v_from::timestamptz, (v_to + 1)::timestamptz),
 	    'issued_at', date_trunc('second', now()));
 	INSERT INTO certificates (number, volunteer_id, community_id, station_id,
 	    keyid, from_date, to_date, payload, sha256)

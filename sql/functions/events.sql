@@ -62,10 +62,11 @@ $$;
 -- What keeps a volunteer from an event's requirements, as a sentence, or
 -- NULL when they meet them all. THE HOOK for requirements: a team today;
 -- a qualification (the training and qualifications of the volunteer's
--- whole record) is one more clause here, reading a column that its
--- migration adds to events (say qualification_id), e.g.
---   IF e.qualification_id IS NOT NULL AND NOT vp_qualified(v.id,
---       e.qualification_id, e.starts_at) THEN RETURN '...'; END IF;
+-- whole record, sql/functions/record.sql) is one more clause here,
+-- reading a column that its migration adds to events (say requires, a
+-- qualification's code, as activities.requires), e.g.
+--   IF e.requires IS NOT NULL AND NOT vp_volunteer_qualified(v.id,
+--       e.requires, e.starts_at::date) THEN RETURN '...'; END IF;
 -- Every sign-up (station, page, walk-in) and the page's list of events
 -- a volunteer may sign up for go through this function.
 CREATE OR REPLACE FUNCTION vp_event_unmet(v volunteers, e events) RETURNS text

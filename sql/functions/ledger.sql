@@ -8,6 +8,9 @@
 -- Move points: one transfer row and both balances, in the caller's
 -- transaction (one UPDATE for both accounts). The transfer names what
 -- caused it: a shift, a reversed transfer, a redemption or a help request.
+-- A shift's points count in reports at the shift's start, and so does
+-- their reversal (value_at, sql/migrations/015_service_record.sql); the
+-- others when they are made.
 CREATE OR REPLACE FUNCTION vp_transfer(p_from bigint, p_to bigint, p_amount bigint,
     p_cause text, p_shift bigint, p_reversal_of bigint, p_memo text,
     p_redemption bigint DEFAULT NULL, p_help bigint DEFAULT NULL)
@@ -19,10 +22,15 @@ BEGIN
 	    CASE WHEN id = p_to THEN p_amount ELSE -p_amount END
 	WHERE id IN (p_from, p_to);
 	INSERT INTO transfers (from_account, to_account, amount, cause,
-	    shift_id, reversal_of, keyid, memo, redemption_id, help_request_id)
+	    shift_id, reversal_of, keyid, memo, redemption_id, help_request_id,
+	    value_at)
 	VALUES (p_from, p_to, p_amount, p_cause, p_shift, p_reversal_of,
 	    nullif(current_setting('vpoints.keyid', true), ''), p_memo,
-	    p_redemption, p_help)
+	    p_redemption, p_help,
+	    CASE WHEN p_cause = 'shift' THEN (SELECT s.started_at FROM shifts s
+		WHERE s.id = p_shift)
+	    WHEN p_cause = 'reversal' THEN (SELECT o.value_at FROM transfers o
+		WHERE o.id = p_reversal_of) END)
 	RETURNING id INTO v_id;
 	RETURN v_id;
 END

@@ -2,8 +2,11 @@
 --
 -- A shift counts in the month and year in which it started, in the
 -- daemon's time zone; only current records count (a corrected shift is
--- replaced by its correction). Points are counted on the ledger's own
--- clock: a transfer counts in the period in which it was made.
+-- replaced by its correction). So do its points, and their reversal when
+-- it is corrected (a transfer's value_at); every other transfer counts
+-- in the period in which it was made: redemptions, voids, help. (The
+-- points of shifts of months closed before 015_service_record count as
+-- they were signed: when they were made.)
 --
 -- A report's cost follows the period and the scope, not the length of the
 -- history:
@@ -30,8 +33,10 @@
 --   C  the scope's corrections, all of them (few),
 --   T  the transfers of the scope's volunteer accounts since the period's
 --      start (one community: by account; the city: the city's, by time),
---   Tp the period's transfers of the scope's issuance and station
---      accounts,
+--   Tp the transfers of the scope's issuance and station accounts since
+--      the period's start (a shift's points count at its start, which
+--      is earlier than the transfer: those made after the period count
+--      in it when their shift started in it),
 --   R  the city's redemptions and completed help requests of the period,
 --   L  the history entries of the volunteers who ever left:
 -- - volunteer: O(V + Y + C + T), and a sort of V rows by number;
@@ -184,21 +189,34 @@ LANGUAGE sql STABLE AS $$
 	    sum(CASE WHEN m.inflow = m.reversal THEN -m.signed ELSE 0 END)
 		FILTER (WHERE m.at < p_to),
 	    sum(m.signed) FILTER (WHERE m.at >= p_to)
-	FROM (SELECT v.id AS volunteer_id, t.at, true AS inflow,
-		t.cause = 'reversal' AS reversal, t.amount AS signed
+	FROM (SELECT v.id AS volunteer_id, coalesce(t.value_at, t.at) AS at,
+		true AS inflow, t.cause = 'reversal' AS reversal,
+		t.amount AS signed
 	    FROM volunteers v
 	    JOIN accounts a ON a.volunteer_id = v.id
 	    JOIN transfers t ON t.to_account = a.id
 	    WHERE (p_community IS NULL OR v.community_id = p_community)
-	    AND t.at >= p_from
+	    AND t.at >= p_from - vp_value_lead()
+	    AND coalesce(t.value_at, t.at) >= p_from
 	    UNION ALL
-	    SELECT v.id, t.at, false, t.cause = 'reversal', -t.amount
+	    SELECT v.id, coalesce(t.value_at, t.at), false,
+		t.cause = 'reversal', -t.amount
 	    FROM volunteers v
 	    JOIN accounts a ON a.volunteer_id = v.id
 	    JOIN transfers t ON t.from_account = a.id
 	    WHERE (p_community IS NULL OR v.community_id = p_community)
-	    AND t.at >= p_from) m
+	    AND t.at >= p_from - vp_value_lead()
+	    AND coalesce(t.value_at, t.at) >= p_from) m
 	GROUP BY m.volunteer_id
+$$;
+
+-- How far a transfer's value time may be after its own: a shift may
+-- start a minute ahead of the clock (vp_dated), no more; every other
+-- value time is at or before the transfer. So the transfers that count
+-- from p_from on were all made from p_from less this on (by index).
+CREATE OR REPLACE FUNCTION vp_value_lead() RETURNS interval
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT interval '2 minutes'
 $$;
 
 -- Per volunteer of the scope registered before p_to: the status then, as
@@ -254,6 +272,36 @@ LANGUAGE sql STABLE AS $$
 		FROM (SELECT z.hours FROM star_level_sets z WHERE z.at < p_at
 		    ORDER BY z.at DESC, z.id DESC LIMIT 1) y,
 		    unnest(y.hours) WITH ORDINALITY x(h, n)) l) l
+$$;
+
+-- The campaign's targets the reports judge by: the share of evaluations
+-- scoring 4 or 5, in percent, and how many volunteers each party member
+-- is to bring. vp_call sets them from the daemon's configuration
+-- (approval_target, recruitment_target); other callers get the defaults.
+CREATE OR REPLACE FUNCTION vp_approval_target() RETURNS integer
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN coalesce(nullif(current_setting('vpoints.approval_target', true),
+	    '')::integer, 90);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION vp_recruitment_target() RETURNS integer
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN coalesce(nullif(current_setting('vpoints.recruitment_target',
+	    true), '')::integer, 3);
+END
+$$;
+
+-- A volunteer's row at p_at, as the last registration or update before it
+-- recorded it in the history (NULL: none).
+CREATE OR REPLACE FUNCTION vp_volunteer_at(p_volunteer bigint, p_at timestamptz)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+	SELECT h.data FROM volunteer_history h
+	WHERE h.volunteer_id = p_volunteer
+	AND h.action IN ('register', 'update') AND h.at < p_at
+	ORDER BY h.id DESC LIMIT 1
 $$;
 
 -- A volunteer's name at p_at, for the report of a settled period: as the
@@ -534,10 +582,14 @@ BEGIN
 			CROSS JOIN LATERAL (SELECT
 			    coalesce((SELECT sum(t.amount) FROM transfers t
 				WHERE t.from_account = a.id
-				AND t.at >= v_from AND t.at < v_to), 0) AS outflow,
+				AND t.at >= v_from - vp_value_lead()
+				AND coalesce(t.value_at, t.at) >= v_from
+				AND coalesce(t.value_at, t.at) < v_to), 0) AS outflow,
 			    coalesce((SELECT sum(t.amount) FROM transfers t
 				WHERE t.to_account = a.id
-				AND t.at >= v_from AND t.at < v_to), 0) AS inflow) x
+				AND t.at >= v_from - vp_value_lead()
+				AND coalesce(t.value_at, t.at) >= v_from
+				AND coalesce(t.value_at, t.at) < v_to), 0) AS inflow) x
 			WHERE a.kind IN ('issuance', 'station')
 			AND (p_community IS NULL OR a.community_id = p_community)
 			GROUP BY a.community_id
@@ -667,12 +719,123 @@ BEGIN
 		) y ON true
 		WHERE (p_community IS NULL OR st.community_id = p_community)
 		AND (v_asof IS NULL OR st.created_at < v_asof);
+	ELSIF p_level = 'training' THEN
+		-- Training is never service: its own rows, from trainings and
+		-- attendance only (dated by the training: vp_dated).
+		v_columns := ARRAY['number', 'name', 'community', 'sessions',
+		    'minutes', 'hours'];
+		v_sum := ARRAY['sessions', 'minutes', 'hours'];
+		SELECT coalesce(jsonb_agg(jsonb_build_object(
+		    'number', v.number, 'name', CASE WHEN v_asof IS NULL THEN v.name
+			ELSE vp_volunteer_name_at(v.id, v.name, v_asof) END,
+		    'community', c.code, 'sessions', x.sessions,
+		    'minutes', x.minutes, 'hours', vp_hours(x.minutes))
+		    ORDER BY v.number), '[]') INTO v_rows
+		FROM (SELECT a.volunteer_id, count(*) AS sessions,
+			sum(t.minutes) AS minutes
+		    FROM trainings t
+		    JOIN training_attendance a ON a.training_id = t.id
+		    WHERE t.held_on >= v_from::date AND t.held_on < v_to::date
+		    AND (p_community IS NULL OR t.community_id = p_community)
+		    AND (v_asof IS NULL OR a.at < v_asof)
+		    GROUP BY a.volunteer_id) x
+		JOIN volunteers v ON v.id = x.volunteer_id
+		JOIN communities c ON c.id = v.community_id;
+	ELSIF p_level = 'approval' THEN
+		-- Evaluations count in the period they were recorded in; a
+		-- reversed one counts nowhere (its reversal is dated by it:
+		-- vp_dated).
+		v_columns := ARRAY['community', 'activity', 'evaluations',
+		    'approving', 'approval_share', 'target_met'];
+		v_sum := ARRAY['evaluations', 'approving'];
+		SELECT coalesce(jsonb_agg(jsonb_build_object(
+		    'community', c.code, 'activity', a.code,
+		    'evaluations', x.evaluations, 'approving', x.approving,
+		    'approval_share', round(100.0 * x.approving / x.evaluations, 2),
+		    'target_met', 100.0 * x.approving / x.evaluations
+			>= vp_approval_target())
+		    ORDER BY c.code, a.code), '[]') INTO v_rows
+		FROM (SELECT e.community_id, e.activity_id, count(*) AS evaluations,
+			count(*) FILTER (WHERE e.score >= 4) AS approving
+		    FROM evaluations e
+		    WHERE e.at >= v_from AND e.at < v_to
+		    AND (p_community IS NULL OR e.community_id = p_community)
+		    AND (v_asof IS NULL OR e.at < v_asof)
+		    AND NOT EXISTS (SELECT 1 FROM evaluation_reversals r
+			WHERE r.evaluation_id = e.id
+			AND (v_asof IS NULL OR r.at < v_asof))
+		    GROUP BY e.community_id, e.activity_id) x
+		JOIN communities c ON c.id = x.community_id
+		JOIN activities a ON a.id = x.activity_id;
+		v_totals := vp_report_totals(v_rows, v_sum);
+		v_totals := v_totals || jsonb_build_object('approval_share',
+		    CASE WHEN (v_totals ->> 'evaluations')::numeric = 0 THEN NULL
+		    ELSE round(100.0 * (v_totals ->> 'approving')::numeric
+			/ (v_totals ->> 'evaluations')::numeric, 2) END);
+	ELSIF p_level = 'recruitment' THEN
+		-- Every party member of the scope (registered by the period's
+		-- end), with the volunteers they brought: registered by the
+		-- period's end and not left by then, and of those the ones who
+		-- served in the period. (Party membership and who recruited
+		-- whom are read as they are now, or, for a settled period, as
+		-- the volunteers' history had them at the close.)
+		v_columns := ARRAY['number', 'name', 'community', 'teams',
+		    'recruited', 'active', 'target_met'];
+		v_sum := ARRAY['recruited', 'active'];
+		WITH people AS MATERIALIZED (
+			SELECT v.id, v.number, v.name, v.community_id,
+			    CASE WHEN v_asof IS NULL THEN v.party_member
+				ELSE (vp_volunteer_at(v.id, v_asof) ->> 'party_member')::boolean
+				END AS party_member,
+			    CASE WHEN v_asof IS NULL THEN v.recruited_by
+				ELSE (vp_volunteer_at(v.id, v_asof) ->> 'recruited_by')::bigint
+				END AS recruited_by
+			FROM volunteers v
+			WHERE (v.party_member OR v.recruited_by IS NOT NULL
+			    OR v_asof IS NOT NULL)
+			AND v.registered_on < v_to::date
+			AND NOT EXISTS (SELECT 1 FROM vp_report_left(v_to) l
+			    WHERE l.volunteer_id = v.id)
+		), brought AS (
+			SELECT p.recruited_by AS member, count(*) AS recruited,
+			    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM shifts s
+				WHERE s.volunteer_id = p.id
+				AND s.started_at >= v_from AND s.started_at < v_to
+				AND NOT EXISTS (SELECT 1 FROM shifts k
+				    WHERE k.corrects = s.id))) AS active
+			FROM people p WHERE p.recruited_by IS NOT NULL
+			GROUP BY p.recruited_by
+		)
+		SELECT coalesce(jsonb_agg(jsonb_build_object(
+		    'number', m.number, 'name', CASE WHEN v_asof IS NULL THEN m.name
+			ELSE vp_volunteer_name_at(m.id, m.name, v_asof) END,
+		    'community', c.code,
+		    'teams', (SELECT coalesce(string_agg(t.code, ' ' ORDER BY t.code), '')
+			FROM teams t WHERE t.id IN (SELECT tm.team_id FROM team_members tm
+			    WHERE v_asof IS NULL AND tm.volunteer_id = m.id
+			    UNION ALL
+			    SELECT a.team_id FROM vp_teams_at(m.id, v_asof) a(team_id)
+			    WHERE v_asof IS NOT NULL)),
+		    'recruited', coalesce(b.recruited, 0),
+		    'active', coalesce(b.active, 0),
+		    'target_met', coalesce(b.recruited, 0) >= vp_recruitment_target())
+		    ORDER BY c.code, m.number), '[]') INTO v_rows
+		FROM people m
+		JOIN communities c ON c.id = m.community_id
+		LEFT JOIN brought b ON b.member = m.id
+		WHERE m.party_member
+		AND (p_community IS NULL OR m.community_id = p_community);
+		v_totals := vp_report_totals(v_rows, v_sum) || jsonb_build_object(
+		    'party_members', jsonb_array_length(v_rows),
+		    'target_met', (SELECT count(*) FROM jsonb_array_elements(v_rows) r
+			WHERE (r ->> 'target_met')::boolean));
 	ELSE
-		PERFORM vp_refuse(422, 'invalid-field',
-		    '"level" must be volunteer, team, community or station',
+		PERFORM vp_refuse(422, 'invalid-field', '"level" must be '
+		    'volunteer, team, community, station, training, approval '
+		    'or recruitment',
 		    jsonb_build_object('field', 'level', 'reason', 'choice',
 		    'choices', jsonb_build_array('volunteer', 'team', 'community',
-		    'station')));
+		    'station', 'training', 'approval', 'recruitment')));
 	END IF;
 
 	IF v_new_stars IS NULL THEN
@@ -704,7 +867,14 @@ BEGIN
 	    'community', (SELECT code FROM communities WHERE id = p_community),
 	    'timezone', current_setting('timezone'), 'from', v_from, 'to', v_to,
 	    'targets', jsonb_build_object('hours_per_year', 20,
-		'registration_share', 0.13),
+		'registration_share', 0.13)
+		-- (only where they judge: the community level's report is
+		-- digested when its month closes, and stays as signed)
+		|| CASE p_level WHEN 'approval' THEN jsonb_build_object(
+		    'approval_share', round(vp_approval_target() / 100.0, 2))
+		WHEN 'recruitment' THEN jsonb_build_object(
+		    'recruited_per_party_member', vp_recruitment_target())
+		ELSE '{}' END,
 	    'columns', to_jsonb(v_columns), 'rows', v_rows,
 	    'totals', coalesce(v_totals, vp_report_totals(v_rows, v_sum)),
 	    'new_star_levels', v_new_stars);

@@ -55,6 +55,8 @@ LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object('code', a.code, 'name', a.name,
 	    'points_per_hour', a.points_per_hour, 'daily_cap', a.daily_cap,
 	    'multipliers', a.multipliers)
+	    || CASE WHEN a.requires IS NULL THEN '{}'
+		ELSE jsonb_build_object('requires', a.requires) END
 $$;
 
 -- POST /v1/activities (admin)
@@ -65,12 +67,13 @@ DECLARE
 	a activities;
 BEGIN
 	PERFORM vp_require_admin(caller);
-	INSERT INTO activities (code, name, points_per_hour, daily_cap, multipliers)
+	INSERT INTO activities (code, name, points_per_hour, daily_cap, multipliers,
+	    requires)
 	VALUES (vp_code(args, 'code'), vp_text(args, 'name'),
 	    vp_int(args, 'points_per_hour', 0, 10000),
 	    CASE WHEN coalesce(jsonb_typeof(args -> 'daily_cap'), 'null') = 'null'
 		THEN NULL ELSE vp_int(args, 'daily_cap', 1, 1000000) END,
-	    vp_multipliers(args))
+	    vp_multipliers(args), vp_qualification_code(args, 'requires'))
 	ON CONFLICT (code) DO NOTHING RETURNING * INTO a;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(409, 'activity-exists',
@@ -290,6 +293,7 @@ RETURNS shifts LANGUAGE plpgsql AS $$
 DECLARE
 	s shifts;
 BEGIN
+	PERFORM vp_activity_required(v, a, p_start);
 	INSERT INTO shifts (id, volunteer_id, community_id, station_id, keyid,
 	    activity_id, activity_name, place, served, content, lead,
 	    started_at, ended_at, minutes, points, source, corrects, reason)
@@ -421,6 +425,7 @@ BEGIN
 		    || v_details;
 	END IF;
 	PERFORM vp_shift_check(v, v_start, NULL, NULL);
+	PERFORM vp_activity_required(v, a, v_start);
 	INSERT INTO checkins (volunteer_id, community_id, station_id, keyid,
 	    activity_id, details, started_at)
 	VALUES (v.id, v.community_id, caller.station_id, caller.keyid, a.id,

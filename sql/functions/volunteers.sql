@@ -87,8 +87,10 @@ LANGUAGE sql STABLE AS $$
 	    'registered_on', v.registered_on, 'status', v.status,
 	    'consent', v.consent, 'gender', v.gender,
 	    'birth_month', v.birth_month, 'phone', v.phone,
-	    'skills', to_jsonb(v.skills), 'id_last4', v.id_last4,
-	    'platform_number', v.platform_number))
+	    'skills', to_jsonb(v.skills), 'party_member', v.party_member,
+	    'recruited_by', (SELECT r.number FROM volunteers r
+		WHERE r.id = v.recruited_by),
+	    'id_last4', v.id_last4, 'platform_number', v.platform_number))
 	|| jsonb_build_object(
 	    'teams', coalesce((SELECT jsonb_agg(t.code ORDER BY t.code)
 		FROM team_members m JOIN teams t ON t.id = m.team_id
@@ -106,7 +108,8 @@ DECLARE
 	    'gender', vp_text_opt(args, 'gender', 10),
 	    'birth_month', vp_text_opt(args, 'birth_month', 7),
 	    'phone', vp_text_opt(args, 'phone', 32),
-	    'skills', args -> 'skills'));
+	    'skills', args -> 'skills',
+	    'party_member', vp_bool_opt(args, 'party_member')));
 BEGIN
 	IF v ? 'skills' AND (jsonb_typeof(v -> 'skills') <> 'array' OR EXISTS (
 	    SELECT 1 FROM jsonb_array_elements(v -> 'skills') e
@@ -131,10 +134,51 @@ BEGIN
 	END IF;
 	IF v <> '{}' AND NOT p_consent THEN
 		PERFORM vp_refuse(422, 'consent-required', 'Gender, birth month, '
-		    'phone and skills are kept only with the volunteer''s '
-		    'consent ("consent": true).');
+		    'phone, skills and party membership are kept only with the '
+		    'volunteer''s consent ("consent": true).');
 	END IF;
 	RETURN v;
+END
+$$;
+
+-- The volunteer who recruited the one registered or updated (p_id; NULL
+-- while being registered, numbered p_number): "recruited_by" names
+-- another volunteer of the city (null or "": none). Refused: oneself, and a
+-- recruiter recruited, however indirectly, by this volunteer (a cycle).
+-- Changes of recruiters are serialised, so that two at once cannot close
+-- a cycle neither saw.
+CREATE OR REPLACE FUNCTION vp_recruiter(args jsonb, p_id bigint, p_number text)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	v_number text;
+	v_id bigint;
+BEGIN
+	IF coalesce(args ->> 'recruited_by', '') = '' THEN
+		RETURN NULL;
+	END IF;
+	v_number := vp_text(args, 'recruited_by', 32);
+	IF v_number = p_number THEN
+		PERFORM vp_refuse(422, 'self-recruitment', format('Volunteer %s '
+		    'cannot be their own recruiter.', v_number));
+	END IF;
+	PERFORM pg_advisory_xact_lock(8750, hashtext('recruitment'));
+	SELECT id INTO v_id FROM volunteers WHERE number = v_number;
+	IF NOT FOUND THEN
+		PERFORM vp_refuse(422, 'unknown-recruiter',
+		    format('No volunteer has number %s.', v_number));
+	END IF;
+	IF p_id IS NOT NULL AND EXISTS (WITH RECURSIVE up(id, depth) AS (
+		SELECT v_id, 0
+		UNION ALL
+		SELECT r.recruited_by, u.depth + 1 FROM up u
+		JOIN volunteers r ON r.id = u.id
+		WHERE r.recruited_by IS NOT NULL AND u.depth < 100000)
+	    SELECT 1 FROM up WHERE id = p_id) THEN
+		PERFORM vp_refuse(409, 'recruitment-cycle', format('Volunteer %s '
+		    'was brought in, directly or not, by %s: %s cannot be %s''s '
+		    'recruiter.', v_number, p_number, v_number, p_number));
+	END IF;
+	RETURN v_id;
 END
 $$;
 
@@ -235,14 +279,16 @@ BEGIN
 		END IF;
 	END IF;
 	INSERT INTO volunteers (number, name, community_id, registered_on,
-	    consent, gender, birth_month, phone, skills, id_hash, id_last4,
-	    platform_number)
+	    consent, gender, birth_month, phone, skills, party_member,
+	    recruited_by, id_hash, id_last4, platform_number)
 	VALUES (vp_text(args, 'number', 32), vp_text(args, 'name', 100),
 	    vp_community_for(caller, args),
 	    coalesce(vp_date_opt(args, 'registered_on'), current_date),
 	    v_consent, v_personal ->> 'gender', v_personal ->> 'birth_month',
 	    v_personal ->> 'phone',
 	    (SELECT array_agg(e) FROM jsonb_array_elements_text(v_personal -> 'skills') e),
+	    (v_personal ->> 'party_member')::boolean,
+	    vp_recruiter(args, NULL, args ->> 'number'),
 	    args ->> 'id_hash', args ->> 'id_last4',
 	    vp_platform_number(args))
 	ON CONFLICT (number) DO NOTHING
@@ -326,7 +372,8 @@ BEGIN
 	ELSE
 		v_personal := jsonb_build_object('gender', v.gender,
 		    'birth_month', v.birth_month, 'phone', v.phone,
-		    'skills', to_jsonb(v.skills)) || vp_personal(args, true);
+		    'skills', to_jsonb(v.skills),
+		    'party_member', v.party_member) || vp_personal(args, true);
 	END IF;
 	IF args ? 'id_hash' THEN
 		-- A station gives an ID number once; correcting one is the
@@ -356,6 +403,9 @@ BEGIN
 	    skills = (SELECT array_agg(e) FROM jsonb_array_elements_text(
 		CASE jsonb_typeof(v_personal -> 'skills') WHEN 'array'
 		THEN v_personal -> 'skills' ELSE '[]' END) e),
+	    party_member = (v_personal ->> 'party_member')::boolean,
+	    recruited_by = CASE WHEN args ? 'recruited_by'
+		THEN vp_recruiter(args, v.id, v.number) ELSE recruited_by END,
 	    id_hash = coalesce(args ->> 'id_hash', id_hash),
 	    id_last4 = coalesce(args ->> 'id_last4', id_last4),
 	    platform_number = coalesce(vp_platform_number(args), platform_number),
@@ -535,7 +585,7 @@ $$;
 -- everywhere when consent is withdrawn or the volunteer leaves.
 CREATE OR REPLACE FUNCTION vp_personal_fields() RETURNS text[]
 LANGUAGE sql IMMUTABLE AS $$
-	SELECT ARRAY['gender', 'birth_month', 'phone', 'skills']
+	SELECT ARRAY['gender', 'birth_month', 'phone', 'skills', 'party_member']
 $$;
 
 -- A history row's data with each personal field it holds set to null.
@@ -729,7 +779,9 @@ $$;
 -- volunteer, for their right of access: the volunteer with its personal
 -- fields, history, teams, shifts (corrected ones too) and open
 -- check-ins, transfers, redemptions, help requests (asked or given),
--- certificates, and the suspected duplicates of its ID number. The ID
+-- certificates, the suspected duplicates of its ID number, and the rest
+-- of the record of service: training attended, qualifications, awards
+-- (every record, corrections too) and evaluations, with their summaries. The ID
 -- number itself is not held: only a keyed hash, and its last four
 -- characters.
 CREATE OR REPLACE FUNCTION vp_op_volunteer_export(caller vp_caller, args jsonb,
@@ -788,6 +840,23 @@ BEGIN
 		jsonb_strip_nulls(jsonb_build_object('id', r.id, 'at', r.at,
 		'resolved_at', r.resolved_at)) ORDER BY r.id), '[]')
 		FROM id_number_refusals r WHERE r.existing_id = v.id),
+	    'training', (SELECT coalesce(jsonb_agg(vp_training_json(t) - 'attendees'
+		ORDER BY t.held_on, t.id), '[]')
+		FROM trainings t JOIN training_attendance a ON a.training_id = t.id
+		WHERE a.volunteer_id = v.id),
+	    'training_summary', vp_training_summary(v.id),
+	    'qualifications', (SELECT coalesce(jsonb_agg(vp_grant_json(g)
+		ORDER BY g.id), '[]')
+		FROM qualification_grants g WHERE g.volunteer_id = v.id),
+	    'awards', (SELECT coalesce(jsonb_agg(vp_award_json(a)
+		|| jsonb_build_object('stands', EXISTS (SELECT 1
+		    FROM vp_awards_of(v.id) s WHERE s.id = a.id))
+		ORDER BY a.id), '[]')
+		FROM awards a WHERE a.volunteer_id = v.id),
+	    'evaluations', (SELECT coalesce(jsonb_agg(vp_evaluation_json(e)
+		ORDER BY e.id), '[]')
+		FROM evaluations e WHERE e.volunteer_id = v.id),
+	    'evaluation_summary', vp_evaluation_summary(v.id),
 	    -- Events (sql/functions/events.sql, pages.sql): the sign-ups,
 	    -- the links to the page (never a token or its hash) and what was
 	    -- done through them.

@@ -91,6 +91,13 @@ UPDATE catalog_items SET stock = stock - 1 WHERE code = 'mug';
 COMMIT;
 SQL
 old_redemption=$(count "SELECT id FROM redemptions WHERE at < '$M3-01'")
+# The rest of the record: a training of M2 that V1 attended, V2 a party
+# member who brought V1 in.
+must S01 POST /v1/trainings "{\"course\":\"First aid\",\"held_on\":\"$M2-15\",\"hours\":2}"
+m2_training=$(field id)
+must S01 POST "/v1/trainings/$m2_training/attend" '{"volunteer":"V1"}'
+must S01 PATCH /v1/volunteers/V2 '{"consent":true,"party_member":true}'
+must S01 PATCH /v1/volunteers/V1 '{"recruited_by":"V2"}'
 must A GET /v1/audit
 is "the city is consistent before the closes" "$(field ok)" true
 
@@ -103,7 +110,7 @@ is "two months are closed" "$(count "SELECT string_agg(month, ' ' ORDER BY month
 reports() {
 	local m level scope
 	for m in $M1 $M2; do
-		for level in volunteer team community station; do
+		for level in volunteer team community station training approval recruitment; do
 			for scope in "" "&community=C01" "&community=C02"; do
 				call A GET /v1/reports/monthly "month=$m&level=$level$scope"
 				echo "== $m $level$scope: $STATUS"
@@ -114,7 +121,7 @@ reports() {
 	done
 }
 reports >"$T_DIR/reports.before"
-ok "the closed months' reports answer" test "$(grep -c ': 200$' "$T_DIR/reports.before")" = 24
+ok "the closed months' reports answer" test "$(grep -c ': 200$' "$T_DIR/reports.before")" = 42
 
 # The writes. Refused, whoever asks: anything dated in a closed month or
 # before the latest one's end.
@@ -135,6 +142,8 @@ refused "V4's registration moved into $M2" S01 PATCH /v1/volunteers/V4 '{"regist
 refused "V2's registration moved out of $M2" S01 PATCH /v1/volunteers/V2 '{"registered_on":"'"$M3-02"'"}'
 refused "an admin moving V2's registration out of $M2" A PATCH /v1/volunteers/V2 '{"registered_on":"'"$M3-02"'"}'
 refused "voiding the redemption of $M2" S01 POST "/v1/redemptions/$old_redemption/void" '{"reason":"returned"}'
+refused "a training of $M2" S01 POST /v1/trainings "{\"course\":\"Late\",\"held_on\":\"$M2-20\",\"hours\":1}"
+refused "attending the training of $M2" S01 POST "/v1/trainings/$m2_training/attend" '{"volunteer":"V2"}'
 is "... none of them wrote anything" "$(count "SELECT (SELECT count(*) FROM shifts) || '/' || (SELECT count(*) FROM checkins) || '/' || (SELECT count(*) FROM volunteers) || '/' || (SELECT count(*) FROM redemption_voids) || '/' || (SELECT string_agg(registered_on::text, ',' ORDER BY number) FROM volunteers)")" \
 	"8/0/5/0/$M0-20,$M2-03,$M0-05,$M3-05,$M2-20"
 
@@ -166,6 +175,8 @@ taken "a correction within $M3" S01 POST "/v1/shifts/$m3_shift/corrections" '{"r
 taken "a registration dated in $M3" S02 POST /v1/volunteers '{"number":"V6","name":"Zhou Ba","registered_on":"'"$M3-03"'"}'
 taken "V4's registration moved within the open months" S01 PATCH /v1/volunteers/V4 '{"registered_on":"'"$M3-06"'"}'
 taken "an admin's shift of $M3" A POST /v1/shifts "$(shift_body V5 "$M3-20" 09:00 10:00)"
+taken "V4 brought in by V2" S01 PATCH /v1/volunteers/V4 '{"recruited_by":"V2"}'
+taken "V1 a party member too" S01 PATCH /v1/volunteers/V1 '{"consent":true,"party_member":true}'
 
 # The open month follows the writes.
 call A GET /v1/reports/monthly "month=$M3&level=community&community=C02"
@@ -259,6 +270,19 @@ for i in $(seq 0 $((n - 1))); do
 	is "$m: its digest is the SHA-256 of its community-level report, computed again" \
 		"$(sha256sum <"$T_DIR/body" | cut -c 1-64)" "$digest"
 done
+
+# One exception, by design: party membership is a personal field, and
+# its erasure (consent withdrawn) reaches the history a settled period
+# reads it from. V2 is then no party member in the closed months either;
+# nothing else of them changes.
+call A GET /v1/reports/monthly "month=$M2&level=recruitment"
+is "$M2's recruitment: V2, a party member who brought V1" "$(field rows.0.number)/$(field rows.0.recruited)" V2/1
+taken "V2 withdraws consent" S01 PATCH /v1/volunteers/V2 '{"consent":false}'
+call A GET /v1/reports/monthly "month=$M2&level=recruitment"
+is "... and is no party member in $M2's report any more" "$(field rows)" "[]"
+reports >"$T_DIR/reports.erased"
+is "... the only change to the closed months' reports" \
+	"$(diff "$T_DIR/reports.after" "$T_DIR/reports.erased" | grep -c '^<')" 2
 
 must A GET /v1/audit
 is "the ledger is consistent" "$(field ok)" true

@@ -241,7 +241,12 @@ START_TEST(repository_migrations_are_valid)
 	for (i = 0; i < n; i++) {
 		/* Each file runs inside the transaction migrate_apply opens. */
 		ck_assert_ptr_null(strstr(list[i].sql, "COMMIT"));
-		ck_assert_int_eq(list[i].version, (int)i + 8);
+		/* In order, from the baseline's 8; numbers are handed out
+		 * ahead of merges, so one may stay unused (012). */
+		if (i == 0)
+			ck_assert_int_eq(list[i].version, 8);
+		else
+			ck_assert_int_gt(list[i].version, list[i - 1].version);
 		/* Triggers and views live in sql/functions/: a migration
 		 * may drop them, or switch a table's off for a backfill. */
 		ck_assert_msg(!makes_object(list[i].sql, "TRIGGER ") &&
