@@ -97,6 +97,8 @@ static const struct refusal_template refusal_templates[] = {
 	{ "shift-not-open", N_("Shift %{shift} is not an open check-in.") },
 	{ "already-corrected", N_("Shift %{shift} was corrected already; "
 	    "correct the newest record.") },
+	{ "already-corrected", N_("Award %{award} was corrected or withdrawn "
+	    "already; correct the newest record.") },
 	{ "unknown-activity", N_("No activity has code %{activity}.") },
 	{ "activity-exists", N_("An activity with code %{activity} exists "
 	    "already.") },
@@ -161,12 +163,42 @@ static const struct refusal_template refusal_templates[] = {
 	{ "unknown-link", N_("This link is not valid, or it was replaced by "
 	    "a new one.") },
 
+	/* Training, qualifications, awards, evaluations. */
+	{ "qualification-required", N_("Activity %{activity} requires "
+	    "qualification %{qualification}, which volunteer %{volunteer} did "
+	    "not hold on %{date}.") },
+	{ "unknown-training", N_("No training of this community has id "
+	    "%{training}.") },
+	{ "already-attended", N_("Volunteer %{volunteer} is recorded at "
+	    "training %{training} already.") },
+	{ "unknown-award", N_("No award has id %{award}.") },
+	{ "unknown-evaluation", N_("No evaluation of this community has id "
+	    "%{evaluation}.") },
+	{ "already-reversed", N_("Evaluation %{evaluation} was reversed "
+	    "already.") },
+	{ "already-evaluated", N_("The %{role} of shift %{shift} has "
+	    "evaluated it already; reverse that evaluation to record "
+	    "another.") },
+	{ "already-evaluated", N_("The %{role} of help request "
+	    "%{help_request} has evaluated it already; reverse that evaluation "
+	    "to record another.") },
+	{ "help-not-completed", N_("Help request %{help_request} is "
+	    "%{help_status}: only completed help is evaluated.") },
+
 	/* Volunteers and teams. */
 	{ "unknown-volunteer", N_("No volunteer has number %{volunteer}.") },
 	{ "volunteer-exists", N_("A volunteer with number %{volunteer} exists "
 	    "already.") },
+	{ "unknown-recruiter", N_("No volunteer has number %{recruiter}.") },
+	{ "self-recruitment", N_("Volunteer %{volunteer} cannot be their own "
+	    "recruiter.") },
+	{ "recruitment-cycle", N_("Volunteer %{recruiter} was brought in, "
+	    "directly or not, by %{volunteer}: %{recruiter} cannot be "
+	    "%{volunteer}'s recruiter.") },
 	{ "volunteer-suspended", N_("Volunteer %{volunteer} is "
 	    "%{volunteer_status}.") },
+	{ "outside-community", N_("Volunteer %{volunteer} is registered in "
+	    "another community than training %{training}.") },
 	{ "outside-community", N_("Event %{event} is for the volunteers of "
 	    "another community than volunteer %{volunteer}'s.") },
 	{ "outside-community", N_("Event %{event} belongs to another "
@@ -288,6 +320,14 @@ static const struct refusal_template refusal_templates[] = {
 	    "YYYY-MM-DD, \"to\" not before \"from\".") },
 	{ "invalid-field/span", N_("A period covers at most %{max_days} "
 	    "days.") },
+	{ "invalid-field/lower-code", N_("\"%{field}\" must be a code of "
+	    "lower-case letters, digits, - and _ (at most %{max_length}), such "
+	    "as first-aid.") },
+	{ "invalid-field/hours", N_("\"%{field}\" must be a number of hours "
+	    "above 0 and at most %{max}, to two decimals.") },
+	{ "invalid-field/needs", N_("\"%{field}\" needs \"%{needs}\".") },
+	{ "invalid-field/after", N_("\"%{field}\" must be after "
+	    "\"%{after}\".") },
 
 	/* The daemon's own: signatures, the body, the database. */
 	{ "invalid-input/date", N_("A date or time of the request is out of "
@@ -382,6 +422,8 @@ static const struct refusal_template refusal_templates[] = {
 static const char *const refusal_words[] = {
 	N_("active"), N_("suspended"), N_("left"), N_("open"),
 	N_("accepted"), N_("completed"), N_("cancelled"), N_("expired"),
+	/* An evaluation's role: a resident served, or the shift's lead. */
+	N_("resident"), N_("lead"),
 };
 
 /* A member's value as the sentence says it, or NULL when it has none. */
