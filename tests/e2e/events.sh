@@ -156,6 +156,9 @@ is "... the refusal names the qualification and the day" \
 t = sys.stdin.read(); p = json.loads(t[t.find("{"):])
 print(p.get("qualification"), p.get("on"))')" "first-aid $qday"
 is "... and changes nothing" "$(count "SELECT count(*) FROM signups WHERE event_id = $qev")" 1
+like "the client says which qualification, held on which day" "$(s1 signup add V-061 "$qev" 2>&1)" \
+	"requires qualification first-aid, which volunteer V-061 does not hold on $qday."
+like "... in Chinese too" "$(zh s1 signup add V-061 "$qev" 2>&1)" "要求资质 first-aid，志愿者 V-061 在 $qday 不持有该资质"
 ok "a station renews V-061's first-aid" s1 qualification grant V-061 first-aid \
 	--issued-on "$(t_date '+0 days' +%F)" --expires-on "$(t_date '+2 years' +%F)"
 ok "... and V-061 signs up" s1 signup add V-061 "$qev"
