@@ -689,8 +689,9 @@ done:
 }
 
 /* The fields of a page's form: each of fields digits only ("" when
- * missing); text, when not NULL, a field of free text (at most 4000
- * bytes of UTF-8; left out when missing, empty or not UTF-8). */
+ * missing); text, when not NULL, a field of free text (left out when
+ * missing, empty or not UTF-8; its length is the database's to judge,
+ * the body's size bounds it here). */
 static json_t *
 page_form_args(struct http_request *hr, const char *const *fields,
     const char *text)
@@ -715,8 +716,7 @@ page_form_args(struct http_request *hr, const char *const *fields,
 		}
 		v = text != NULL ? evhttp_find_header(&params, text) : NULL;
 		/* json_string refuses what is not UTF-8. */
-		if (v != NULL && *v != '\0' && strlen(v) <= 4000 &&
-		    (t = json_string(v)) != NULL)
+		if (v != NULL && *v != '\0' && (t = json_string(v)) != NULL)
 			json_object_set_new(args, text, t);
 		evhttp_clear_headers(&params);
 	}

@@ -119,6 +119,8 @@ u2e="$DAEMON_URL$(s1 --json volunteer link V-002 | jget path)"
 is "V-002's page cannot evaluate help V-001 asked for: 404" "$(page POST "$u2e/evaluate" --data "help_request=$hid&score=1")" 404
 is "... as an unknown help request" "$(outcome)" unknown-help-request
 is "a score of 6 is refused" "$(page POST "$url/evaluate" --data "help_request=$hid&score=6")" 422
+is "a comment of 1001 characters is refused" \
+	"$(page POST "$url/evaluate" --data "help_request=$hid&score=3&comment=$(printf '%1001s' | tr ' ' x)")" 422
 is "V-001 evaluates it from the page: 201" \
 	"$(page POST "$url/evaluate" --data "help_request=$hid&score=4&comment=%E5%BE%88%E5%A5%BD+thanks")" 201
 is "... done" "$(outcome)" ok
@@ -133,7 +135,7 @@ is "... already-evaluated" "$(outcome)" already-evaluated
 is "one evaluation stands" "$(count "SELECT count(*) FROM evaluations WHERE help_request_id = $hid")" 1
 is "the evaluations through the pages are logged with their links" \
 	"$(count "SELECT string_agg(v.number || ':' || outcome, ',' ORDER BY a.id) FROM page_actions a JOIN links l ON l.id = a.link_id JOIN volunteers v ON v.id = l.volunteer_id WHERE a.action = 'evaluate'")" \
-	"V-002:unknown-help-request,V-001:invalid-field,V-001:ok,V-001:already-evaluated"
+	"V-002:unknown-help-request,V-001:invalid-field,V-001:invalid-field,V-001:ok,V-001:already-evaluated"
 
 # No-shows: a late cancellation through the page reaches the limit of 1.
 page POST "$url/signup" --data "event=$late" >/dev/null
