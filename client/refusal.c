@@ -160,9 +160,9 @@ static const struct refusal_template refusal_templates[] = {
 	    "%{ends_at}.") },
 	{ "empty-series", N_("The series has no occurrence up to %{until} "
 	    "that has not ended.") },
-	{ "too-many-actions", N_("Too many sign-ups and cancellations in a "
-	    "short time (at most %{limit} in %{minutes} minutes); wait a few "
-	    "minutes.") },
+	{ "too-many-actions", N_("Too many sign-ups, cancellations and "
+	    "evaluations in a short time (at most %{limit} in %{minutes} "
+	    "minutes); wait a few minutes.") },
 	{ "unknown-link", N_("This link is not valid, or it was replaced by "
 	    "a new one.") },
 

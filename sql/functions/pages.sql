@@ -266,8 +266,8 @@ BEGIN
 		IF (SELECT count(*) FROM page_actions a WHERE a.link_id = l.id
 		    AND a.at > now() - interval '10 minutes') >= 30 THEN
 			PERFORM vp_refuse(429, 'too-many-actions', 'Too many '
-			    'sign-ups and cancellations in a short time; wait a '
-			    'few minutes.', jsonb_build_object('limit', 30,
+			    'sign-ups, cancellations and evaluations in a short '
+			    'time; wait a few minutes.', jsonb_build_object('limit', 30,
 			    'minutes', 10));
 		END IF;
 		SELECT * INTO v FROM volunteers WHERE id = l.volunteer_id FOR UPDATE;
