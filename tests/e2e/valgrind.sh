@@ -87,6 +87,8 @@ path=$(vp --key "$T_DIR/s1.key" --json volunteer link V-001 | /usr/bin/python3 -
 is "the volunteer's page" "$(http_status GET "$path")" 200
 is "a sign-up on it" "$(http_status POST "$path/signup" --data event=1)" 201
 is "a refused one" "$(http_status POST "$path/cancel" --data signup=99)" 404
+is "an evaluation with a comment, refused" "$(http_status POST "$path/evaluate" --data "help_request=99&score=5&comment=%E5%BE%88%E5%A5%BD")" 404
+is "... one with a comment that is not UTF-8" "$(http_status POST "$path/evaluate" --data "help_request=99&score=5&comment=%FF")" 404
 is "the calendar" "$(http_status GET "$path/calendar.ics")" 200
 is "a token that opens nothing" "$(http_status GET /p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA)" 404
 
