@@ -17,7 +17,8 @@ DROP FUNCTION IF EXISTS vp_event_unmet(volunteers, events);
 -- (vpoints.link), so that function's INSERT records it as it is.
 ALTER TABLE evaluations ALTER COLUMN station_id DROP NOT NULL;
 ALTER TABLE evaluations ALTER COLUMN keyid DROP NOT NULL;
-ALTER TABLE evaluations ADD COLUMN link_id bigint REFERENCES links
+ALTER TABLE evaluations ADD COLUMN link_id bigint
+	CONSTRAINT evaluations_link_id_fkey REFERENCES links
 	DEFAULT nullif(current_setting('vpoints.link', true), '')::bigint;
 ALTER TABLE evaluations ADD CONSTRAINT evaluations_recorded_by
 	CHECK ((station_id IS NOT NULL AND keyid IS NOT NULL)
