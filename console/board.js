@@ -31,7 +31,7 @@ async function list(main, from) {
 	}
 	const pick = h('input', { id: 'board-from', name: 'from', type: 'date',
 	    value: from });
-	main.append(h('h2', null, t('Event board')),
+	main.append(...h('div', null, h('h2', null, t('Event board')),
 	    form({ id: 'board-form', class: 'scanbar' }, (f) => {
 		location.hash = '#board/from/' + f.elements.from.value;
 	    }, h('label', { for: 'board-from' }, t('From')), pick,
@@ -51,7 +51,7 @@ async function list(main, from) {
 		    { label: 'Free', value: (e) => e.free, num: true },
 		    { label: 'Waiting', value: (e) => e.waiting, num: true },
 		    { label: 'Status', value: (e) => t(e.status) },
-		], events, { class: 'events' }))));
+		], events, { class: 'events' })))).childNodes);
 }
 
 // An event's page: its numbers, the scan bar, its sign-ups.

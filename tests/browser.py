@@ -93,9 +93,17 @@ class Desk:
                     "--user-data-dir=" + a.profile):
             opts.add_argument(arg)
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        # Downloads go to a folder of the test, unasked.
+        self.downloads = os.path.join(a.tmp, "downloads")
+        os.makedirs(self.downloads, exist_ok=True)
+        opts.add_experimental_option("prefs", {
+            "download.default_directory": self.downloads,
+            "download.prompt_for_download": False})
         self.d = webdriver.Chrome(service=Service(a.chromedriver),
                                   options=opts)
         self.d.set_script_timeout(30)
+        self.d.execute_cdp_cmd("Page.setDownloadBehavior", {
+            "behavior": "allow", "downloadPath": self.downloads})
         self.logs = []
 
     def vp(self, *args, ok=True):
@@ -437,6 +445,7 @@ def daily_job(desk, a):
                   a.month, "--level", "volunteer")
     is_("the page's signed CSV is the client's",
         csv.replace("\r\n", "\n"), cli.replace("\r\n", "\n"))
+    xlsx(desk, a)
     desk.shot("report")
 
     # Consent withdrawn on the volunteer's page: the phone is erased.
@@ -517,6 +526,103 @@ def daily_job(desk, a):
     desk.shot("help")
 
 
+def xlsx(desk, a):
+    """The XLSX the page writes, read by openpyxl: the JSON report's
+    rows, numbers as numbers, hours shown with two decimals, the header
+    row frozen."""
+    import openpyxl
+    name = "vpoints-monthly-%s-volunteer.xlsx" % a.month
+    path = os.path.join(desk.downloads, name)
+    desk.d.find_element(By.ID, "report-xlsx").click()
+    desk.wait(lambda: os.path.exists(path) and os.path.getsize(path) > 0,
+              "the XLSX download")
+    if not os.path.exists(path):
+        return
+    report = desk.vpj("report", "monthly", "--month", a.month, "--level",
+                      "volunteer")
+    ws = openpyxl.load_workbook(path).active
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    cols = [c for c in report["columns"]]
+    head = cells[0] if cells else []
+    is_("the XLSX's header row: the report's columns, in Chinese",
+        head[:2], ["志愿者编号", "名称"])
+    got = [dict(zip(cols, row)) for row in cells[1:]]
+    want = [{c: r.get(c) for c in cols} for r in report["rows"]]
+    is_("the XLSX's rows are the JSON report's, numbers as numbers",
+        [{c: g.get(c) for c in ("number", "minutes", "hours", "balance")}
+         for g in got],
+        [{c: w.get(c) for c in ("number", "minutes", "hours", "balance")}
+         for w in want])
+    fmt = [ws.cell(row=i + 2, column=cols.index("hours") + 1).number_format
+           for i in range(len(got))]
+    is_("hours are shown with two decimals", set(fmt), {"0.00"})
+    is_("the header row is frozen", ws.freeze_panes, "A2")
+
+
+def signup_rows(d):
+    """The first three cells of the rows of an event's sign-ups; [] while
+    the page redraws."""
+    try:
+        return [[td.text for td in tr.find_elements(By.TAG_NAME, "td")][:3]
+                for tr in d.find_elements(By.CSS_SELECTOR,
+                                          "#signup-table tbody tr")]
+    except StaleElementReferenceException:
+        return []
+
+
+def event_board(desk, a):
+    """An event of one place: two volunteers sign up from the board (a
+    place, a wait), the first cancels, the second takes the place; a
+    volunteer blocked for no-shows is let sign up again."""
+    d = desk.d
+    ev = desk.vpj("event", "add", "--activity", "A1", "--title", "路口引导",
+                  "--place", "人民路口", "--start", a.event_day + " 09:00",
+                  "--end", a.event_day + " 11:00", "--places", "1",
+                  "--community", "C01")["events"][0]["id"]
+    desk.go("#board/from/" + a.event_day, "#board-form")
+    if desk.wait(lambda: click_text(d, "a.event", "路口引导"),
+                 "the event") is None:
+        print("# " + d.find_element(By.ID, "main").text.replace("\n", " | "))
+        print("# " + json.dumps(d.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            import('./api.js').then((api) => api.get('/v1/events',
+                { from: arguments[0] })).then(done, (e) => done(String(e)));
+        """, a.event_day), ensure_ascii=False))
+    desk.wait(lambda: d.find_elements(By.ID, "signup-scan"),
+              "the event's page")
+    is_("the sign-up field has the focus",
+        d.switch_to.active_element.get_attribute("id"), "signup-scan")
+    desk.scan("V001")
+    desk.notice_has("获得名额", "the first sign-up")
+    desk.wait(lambda: "V001" in (texts(d, "#signup-table td") or []),
+              "the sign-ups after the first")
+    desk.scan("V002")
+    desk.notice_has("候补第 1 位", "the second sign-up")
+    desk.wait(lambda: "V002" in (texts(d, "#signup-table td") or []),
+              "the sign-ups after the second")
+    rows = signup_rows(d)
+    is_("the board: V001 has the place, V002 waits first",
+        rows, [["", "V001", "已获名额"], ["1", "V002", "候补"]])
+    like("... the event's numbers", d.find_element(By.ID,
+         "event-facts").text, "已报名 1 个，空余 0 个，候补 1 人")
+    desk.shot("board")
+    desk.wait(lambda: click_text(d, "#signup-table button.signup-cancel",
+                                 "取消"), "the cancel button")
+    desk.notice_has("递补", "the cancel")
+    like("the page says who took the place", desk.notice(), "V002")
+    s = {x["volunteer"]: x["state"] for x in
+         desk.vpj("signup", "list", "--event", str(ev))["signups"]}
+    is_("vpoints signup list: V001 cancelled, V002 promoted to the place",
+        s, {"V001": "cancelled", "V002": "place"})
+    # A refused sign-up is said as a sentence: V002 has a place already.
+    desk.wait(lambda: ["", "V002", "已获名额"] in signup_rows(d),
+              "the board redrawn: V002 has the place")
+    desk.scan("V002")
+    desk.wait(lambda: "已经报名" in desk.notice(), "the refusal")
+    is_("a refused sign-up is a Chinese sentence", desk.notice(),
+        "志愿者 V002 已经报名此活动。")
+
+
 def listening(port):
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -587,6 +693,7 @@ def main():
     for name in ("port",):
         ap.add_argument("--" + name, type=int, required=True)
     for name in ("vpoints", "tmp", "test-sig", "station-key", "start", "month",
+                 "event-day",
                  "chromium", "chromedriver", "profile"):
         ap.add_argument("--" + name, required=True)
     ap.add_argument("--price", type=int, required=True)
@@ -606,6 +713,8 @@ def main():
         sentences(desk)
         desk.collect_logs()
         daily_job(desk, a)
+        desk.collect_logs()
+        event_board(desk, a)
         desk.collect_logs()
         offline(desk, a)
         desk.collect_logs()

@@ -30,11 +30,14 @@ ok "a station key for the command line" vp station add S02 --name 东湖二站 -
 # month in the daemon's zone is the report's.
 start=$(t_at '-120 minutes')
 month=$(TZ=Asia/Shanghai date -d "@$(t_date '-120 minutes')" +%Y-%m)
+# The board's event, two days on in the daemon's zone: open for sign-up.
+event_day=$(TZ=Asia/Shanghai date -d "@$(t_date '+2 days')" +%F)
 
 /usr/bin/python3 "$top_srcdir/tests/browser.py" --port "$DAEMON_PORT" \
 	--vpoints "$VPOINTS" --tmp "$T_DIR" --station-key "$T_DIR/s02.key" \
 	--test-sig "$top_srcdir/tests/unit/test_sig.c" \
-	--start "$start" --month "$month" --price 15 --stock 5 \
+	--start "$start" --month "$month" --event-day "$event_day" \
+	--price 15 --stock 5 \
 	--chromium "$chromium" --chromedriver "$chromedriver" \
 	--profile "$T_DIR/chromium" ${SHOTS:+--shots "$SHOTS"} \
 	--daemon-pid "$DAEMON_PID" --vpointsd "$VPOINTSD" \
