@@ -97,20 +97,116 @@ static const struct refusal_template refusal_templates[] = {
 	{ "shift-not-open", N_("Shift %{shift} is not an open check-in.") },
 	{ "already-corrected", N_("Shift %{shift} was corrected already; "
 	    "correct the newest record.") },
+	{ "already-corrected", N_("Award %{award} was corrected or withdrawn "
+	    "already; correct the newest record.") },
 	{ "unknown-activity", N_("No activity has code %{activity}.") },
 	{ "activity-exists", N_("An activity with code %{activity} exists "
 	    "already.") },
 	{ "station-only", N_("This is done at a station: use a station "
 	    "key.") },
 
+	/* Events and sign-ups. */
+	{ "unknown-event", N_("No event has id %{event}.") },
+	{ "event-cancelled", N_("Event %{event} (%{event_title}) was "
+	    "cancelled.") },
+	{ "event-over", N_("Event %{event} (%{event_title}) is over: it ended at "
+	    "%{ends_at}.") },
+	{ "signup-closed", N_("Sign-up for event %{event} (%{event_title}) is open "
+	    "from %{opens_at} until %{closes_at}.") },
+	{ "already-signed-up", N_("Volunteer %{volunteer} is signed up for "
+	    "event %{event} (%{event_title}) already: sign-up %{signup}.") },
+	{ "requirement-unmet", N_("Event %{event} (%{event_title}) is for members "
+	    "of team %{team}; volunteer %{volunteer} is not one.") },
+	{ "signup-blocked", N_("Volunteer %{volunteer} did not come "
+	    "%{noshows} times in the last %{noshow_days} days (the limit is "
+	    "%{noshow_limit}): new sign-ups are refused until a station lifts "
+	    "the block.") },
+	{ "not-blocked", N_("Volunteer %{volunteer} may sign up (%{noshows} "
+	    "no-shows, the limit is %{noshow_limit}): nothing to lift.") },
+	{ "signup-overlap", N_("Volunteer %{volunteer} is signed up for "
+	    "another event at that time: event %{other_event} "
+	    "(%{other_title}), %{other_start} to %{other_end}.") },
+	{ "signup-overlap", N_("Volunteer %{volunteer} has a shift at that "
+	    "time: shift %{other_id}, %{other_start} to %{other_end}.") },
+	{ "signup-overlap", N_("Volunteer %{volunteer} has an open check-in "
+	    "at that time: check-in %{other_id}, since %{other_start}.") },
+	{ "event-full/waiting", N_("Event %{event} (%{event_title}) is full "
+	    "(places: %{places}); volunteer %{volunteer} is on its waiting "
+	    "list.") },
+	{ "event-full/walk-in", N_("Event %{event} (%{event_title}) is full "
+	    "(places: %{places}): there is none left for a walk-in.") },
+	{ "event-full", N_("Event %{event} has no free place.") },
+	{ "unknown-signup", N_("No sign-up has id %{signup}.") },
+	{ "signup-not-live", N_("Sign-up %{signup} was cancelled "
+	    "already.") },
+	{ "already-checked-in", N_("Volunteer %{volunteer} checked in to "
+	    "event %{event} (%{event_title}) already (shift %{shift}).") },
+	{ "already-checked-in", N_("Sign-up %{signup} was checked in (shift "
+	    "%{shift}); it can no longer be cancelled.") },
+	{ "no-signup", N_("Volunteer %{volunteer} has no sign-up for an "
+	    "event now: name the activity or the event.") },
+	{ "event-not-now", N_("Event %{event} (%{event_title}) runs from "
+	    "%{starts_at} to %{ends_at}: check in during it.") },
+	{ "invalid-times", N_("An event ends after it starts, within "
+	    "%{max_hours} hours (%{starts_at} to %{ends_at}).") },
+	{ "event-in-past", N_("An event is published before it ends "
+	    "(%{ends_at}).") },
+	{ "invalid-window", N_("Sign-up opens before it closes, and closes "
+	    "and the cancellation deadline come before the event ends: opens "
+	    "%{opens_at}, closes %{closes_at}, cancel by %{cancel_by}, ends "
+	    "%{ends_at}.") },
+	{ "empty-series", N_("The series has no occurrence up to %{until} "
+	    "that has not ended.") },
+	{ "too-many-actions", N_("Too many sign-ups and cancellations in a "
+	    "short time (at most %{limit} in %{minutes} minutes); wait a few "
+	    "minutes.") },
+	{ "unknown-link", N_("This link is not valid, or it was replaced by "
+	    "a new one.") },
+
+	/* Training, qualifications, awards, evaluations. */
+	{ "qualification-required", N_("Activity %{activity} requires "
+	    "qualification %{qualification}, which volunteer %{volunteer} did "
+	    "not hold on %{date}.") },
+	{ "unknown-training", N_("No training of this community has id "
+	    "%{training}.") },
+	{ "already-attended", N_("Volunteer %{volunteer} is recorded at "
+	    "training %{training} already.") },
+	{ "unknown-award", N_("No award has id %{award}.") },
+	{ "unknown-evaluation", N_("No evaluation of this community has id "
+	    "%{evaluation}.") },
+	{ "already-reversed", N_("Evaluation %{evaluation} was reversed "
+	    "already.") },
+	{ "already-evaluated", N_("The %{role} of shift %{shift} has "
+	    "evaluated it already; reverse that evaluation to record "
+	    "another.") },
+	{ "already-evaluated", N_("The %{role} of help request "
+	    "%{help_request} has evaluated it already; reverse that evaluation "
+	    "to record another.") },
+	{ "help-not-completed", N_("Help request %{help_request} is "
+	    "%{help_status}: only completed help is evaluated.") },
+
 	/* Volunteers and teams. */
 	{ "unknown-volunteer", N_("No volunteer has number %{volunteer}.") },
 	{ "volunteer-exists", N_("A volunteer with number %{volunteer} exists "
 	    "already.") },
+	{ "unknown-recruiter", N_("No volunteer has number %{recruiter}.") },
+	{ "self-recruitment", N_("Volunteer %{volunteer} cannot be their own "
+	    "recruiter.") },
+	{ "recruitment-cycle", N_("Volunteer %{recruiter} was brought in, "
+	    "directly or not, by %{volunteer}: %{recruiter} cannot be "
+	    "%{volunteer}'s recruiter.") },
 	{ "volunteer-suspended", N_("Volunteer %{volunteer} is "
 	    "%{volunteer_status}.") },
+	{ "outside-community", N_("Volunteer %{volunteer} is registered in "
+	    "another community than training %{training}.") },
+	{ "outside-community", N_("Event %{event} is for the volunteers of "
+	    "another community than volunteer %{volunteer}'s.") },
+	{ "outside-community", N_("Event %{event} belongs to another "
+	    "community; station %{station} acts for its own only.") },
 	{ "outside-community", N_("Station %{station} acts for its own "
 	    "community only, not %{community}.") },
+	{ "outside-community", N_("Station %{station} acts for its own "
+	    "community only.") },
 	{ "outside-community", N_("Volunteer %{volunteer} is registered in "
 	    "another community; station %{station} acts for its own only.") },
 	{ "outside-community", N_("Team %{team} belongs to another community "
@@ -121,8 +217,8 @@ static const struct refusal_template refusal_templates[] = {
 	    "another community.") },
 	{ "unknown-team", N_("No team has code %{team}.") },
 	{ "team-exists", N_("A team with code %{team} exists already.") },
-	{ "consent-required", N_("Gender, birth month, phone and skills are "
-	    "kept only with the volunteer's consent.") },
+	{ "consent-required", N_("Gender, birth month, phone, skills and "
+	    "party membership are kept only with the volunteer's consent.") },
 	{ "id-number-locked", N_("This key has %{unresolved} ID numbers "
 	    "refused as already registered that the city office has not "
 	    "resolved; until an admin resolves them, writes with an ID number "
@@ -211,6 +307,27 @@ static const struct refusal_template refusal_templates[] = {
 	    "change; register them in the new community.") },
 	{ "invalid-field/left", N_("A volunteer who has left keeps no "
 	    "consent; their personal fields are erased.") },
+	{ "invalid-field/either", N_("Name exactly one of: %{fields}.") },
+	{ "invalid-field/not-sent", N_("\"%{field}\" is made by the server "
+	    "and cannot be sent.") },
+	{ "invalid-field/objects", N_("\"%{field}\" must be a list of "
+	    "objects.") },
+	{ "invalid-field/hex", N_("\"%{field}\" must be %{min_length} to "
+	    "%{max_length} lower-case hex digits.") },
+	{ "invalid-field/size", N_("\"%{field}\" must hold %{min} to %{max} "
+	    "rows.") },
+	{ "invalid-field/dates", N_("\"from\" and \"to\" are required, "
+	    "YYYY-MM-DD, \"to\" not before \"from\".") },
+	{ "invalid-field/span", N_("A period covers at most %{max_days} "
+	    "days.") },
+	{ "invalid-field/lower-code", N_("\"%{field}\" must be a code of "
+	    "lower-case letters, digits, - and _ (at most %{max_length}), such "
+	    "as first-aid.") },
+	{ "invalid-field/hours", N_("\"%{field}\" must be a number of hours "
+	    "above 0 and at most %{max}, to two decimals.") },
+	{ "invalid-field/needs", N_("\"%{field}\" needs \"%{needs}\".") },
+	{ "invalid-field/after", N_("\"%{field}\" must be after "
+	    "\"%{after}\".") },
 
 	/* The daemon's own: signatures, the body, the database. */
 	{ "invalid-input/date", N_("A date or time of the request is out of "
@@ -305,6 +422,8 @@ static const struct refusal_template refusal_templates[] = {
 static const char *const refusal_words[] = {
 	N_("active"), N_("suspended"), N_("left"), N_("open"),
 	N_("accepted"), N_("completed"), N_("cancelled"), N_("expired"),
+	/* An evaluation's role: a resident served, or the shift's lead. */
+	N_("resident"), N_("lead"),
 };
 
 /* A member's value as the sentence says it, or NULL when it has none. */

@@ -139,7 +139,8 @@ DECLARE
 	e events;
 BEGIN
 	IF p_id !~ '^[0-9]{1,18}$' THEN
-		PERFORM vp_refuse(404, 'unknown-event', format('No event has id %s.', p_id));
+		PERFORM vp_refuse(404, 'unknown-event', format('No event has id %s.', p_id),
+		    jsonb_build_object('event', p_id));
 	END IF;
 	IF p_lock THEN
 		SELECT * INTO e FROM events WHERE id = p_id::bigint FOR UPDATE;
@@ -147,13 +148,15 @@ BEGIN
 		SELECT * INTO e FROM events WHERE id = p_id::bigint;
 	END IF;
 	IF NOT FOUND THEN
-		PERFORM vp_refuse(404, 'unknown-event', format('No event has id %s.', p_id));
+		PERFORM vp_refuse(404, 'unknown-event', format('No event has id %s.', p_id),
+		    jsonb_build_object('event', p_id));
 	END IF;
 	IF caller.role <> 'admin' AND e.community_id IS NOT NULL
 	    AND e.community_id <> caller.community_id THEN
 		PERFORM vp_refuse(403, 'outside-community', format('Event %s '
 		    'belongs to another community; station %s acts for its own '
-		    'only.', p_id, caller.station_code));
+		    'only.', p_id, caller.station_code),
+		    jsonb_build_object('event', e.id, 'station', caller.station_code));
 	END IF;
 	RETURN e;
 END
@@ -202,59 +205,97 @@ CREATE OR REPLACE FUNCTION vp_signup_make(v volunteers, e events, p_keyid text,
 LANGUAGE plpgsql AS $$
 DECLARE
 	s signups;
+	o record;
 	v_unmet text;
 	v_limit integer := vp_noshow_limit();
+	v_noshows integer;
 BEGIN
 	IF e.cancelled_at IS NOT NULL THEN
 		PERFORM vp_refuse(409, 'event-cancelled',
-		    format('Event %s was cancelled.', e.id));
+		    format('Event %s was cancelled.', e.id),
+		    jsonb_build_object('event', e.id, 'event_title', e.title));
 	END IF;
 	IF v.status <> 'active' THEN
 		PERFORM vp_refuse(409, 'volunteer-suspended', format('Volunteer %s '
-		    'is %s: no sign-up can be recorded.', v.number, v.status));
+		    'is %s: no sign-up can be recorded.', v.number, v.status),
+		    jsonb_build_object('volunteer', v.number,
+		    'volunteer_status', v.status));
 	END IF;
 	IF e.community_id IS NOT NULL AND e.community_id <> v.community_id THEN
 		PERFORM vp_refuse(403, 'outside-community', format('Event %s is '
 		    'for the volunteers of another community than %s''s.',
-		    e.id, v.number));
+		    e.id, v.number),
+		    jsonb_build_object('event', e.id, 'volunteer', v.number));
 	END IF;
 	IF NOT p_walk_in AND (now() < e.opens_at OR now() >= e.closes_at) THEN
 		PERFORM vp_refuse(409, 'signup-closed', format('Sign-up for event '
 		    '%s is open from %s until %s.', e.id, vp_local(e.opens_at),
-		    vp_local(e.closes_at)));
+		    vp_local(e.closes_at)),
+		    jsonb_build_object('event', e.id, 'event_title', e.title,
+		    'opens_at', e.opens_at, 'closes_at', e.closes_at));
 	END IF;
-	IF EXISTS (SELECT 1 FROM signups WHERE event_id = e.id
-	    AND volunteer_id = v.id AND state IN ('place', 'waiting')) THEN
+	SELECT * INTO o FROM signups WHERE event_id = e.id
+	AND volunteer_id = v.id AND state IN ('place', 'waiting');
+	IF FOUND THEN
 		PERFORM vp_refuse(409, 'already-signed-up', format('Volunteer %s '
-		    'is signed up for event %s already.', v.number, e.id));
+		    'is signed up for event %s already.', v.number, e.id),
+		    jsonb_build_object('volunteer', v.number, 'event', e.id,
+		    'event_title', e.title, 'signup', o.id, 'state', o.state));
 	END IF;
 	v_unmet := vp_event_unmet(v, e);
 	IF v_unmet IS NOT NULL THEN
-		PERFORM vp_refuse(409, 'requirement-unmet', v_unmet);
+		PERFORM vp_refuse(409, 'requirement-unmet', v_unmet,
+		    jsonb_build_object('event', e.id, 'event_title', e.title,
+		    'volunteer', v.number, 'team', (SELECT code FROM teams
+		    WHERE id = e.team_id)));
 	END IF;
-	IF NOT p_walk_in AND v_limit > 0 AND vp_noshows(v.id) >= v_limit THEN
+	v_noshows := vp_noshows(v.id);
+	IF NOT p_walk_in AND v_limit > 0 AND v_noshows >= v_limit THEN
 		PERFORM vp_refuse(409, 'signup-blocked', format('Volunteer %s did '
 		    'not come %s times in the last %s days: new sign-ups are '
 		    'refused until a station lifts the block.', v.number,
-		    vp_noshows(v.id), vp_noshow_days()));
+		    v_noshows, vp_noshow_days()),
+		    jsonb_build_object('volunteer', v.number, 'noshows', v_noshows,
+		    'noshow_limit', v_limit, 'noshow_days', vp_noshow_days()));
 	END IF;
-	IF EXISTS (SELECT 1 FROM signups o JOIN events x ON x.id = o.event_id
-	    WHERE o.volunteer_id = v.id AND o.state IN ('place', 'waiting')
-	    AND x.cancelled_at IS NULL AND x.id <> e.id
-	    AND x.starts_at < e.ends_at AND x.ends_at > e.starts_at) THEN
+	-- The first record in the way, named in the refusal.
+	SELECT o2.id, x.id AS event, x.title, x.starts_at, x.ends_at INTO o
+	FROM signups o2 JOIN events x ON x.id = o2.event_id
+	WHERE o2.volunteer_id = v.id AND o2.state IN ('place', 'waiting')
+	AND x.cancelled_at IS NULL AND x.id <> e.id
+	AND x.starts_at < e.ends_at AND x.ends_at > e.starts_at
+	ORDER BY x.starts_at, o2.id LIMIT 1;
+	IF FOUND THEN
 		PERFORM vp_refuse(409, 'signup-overlap', format('Volunteer %s is '
-		    'signed up for another event at that time.', v.number));
+		    'signed up for another event at that time.', v.number),
+		    jsonb_build_object('volunteer', v.number, 'other_kind', 'signup',
+		    'other_id', o.id, 'other_event', o.event,
+		    'other_title', o.title, 'other_start', o.starts_at,
+		    'other_end', o.ends_at));
 	END IF;
-	IF NOT p_walk_in AND (EXISTS (SELECT 1 FROM shifts x
-	    WHERE x.volunteer_id = v.id AND x.started_at < e.ends_at
-	    AND x.ended_at > e.starts_at
-	    AND x.started_at > e.starts_at - interval '24 hours'
-	    AND NOT EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = x.id))
-	    OR EXISTS (SELECT 1 FROM checkins k WHERE k.volunteer_id = v.id
-	    AND k.closed_at IS NULL AND k.started_at < e.ends_at
-	    AND k.started_at > e.starts_at - interval '24 hours')) THEN
-		PERFORM vp_refuse(409, 'signup-overlap', format('Volunteer %s has '
-		    'a shift at that time.', v.number));
+	IF NOT p_walk_in THEN
+		SELECT * INTO o FROM (
+			(SELECT 'shift' AS kind, x.id, x.started_at, x.ended_at
+			FROM shifts x
+			WHERE x.volunteer_id = v.id AND x.started_at < e.ends_at
+			AND x.ended_at > e.starts_at
+			AND x.started_at > e.starts_at - interval '24 hours'
+			AND NOT EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = x.id)
+			LIMIT 1)
+			UNION ALL
+			(SELECT 'checkin', k.id, k.started_at, NULL::timestamptz
+			FROM checkins k WHERE k.volunteer_id = v.id
+			AND k.closed_at IS NULL AND k.started_at < e.ends_at
+			AND k.started_at > e.starts_at - interval '24 hours'
+			LIMIT 1)) y
+		LIMIT 1;
+		IF FOUND THEN
+			PERFORM vp_refuse(409, 'signup-overlap', format('Volunteer %s '
+			    'has a shift at that time.', v.number),
+			    jsonb_build_object('volunteer', v.number,
+			    'other_kind', o.kind, 'other_id', o.id,
+			    'other_start', o.started_at, 'other_end', o.ended_at));
+		END IF;
 	END IF;
 	IF vp_event_taken(e.id) < e.places THEN
 		INSERT INTO signups (event_id, volunteer_id, state, walk_in,
@@ -263,7 +304,10 @@ BEGIN
 		RETURNING * INTO s;
 	ELSIF p_walk_in THEN
 		PERFORM vp_refuse(409, 'event-full', format('Event %s has no '
-		    'free place for a walk-in.', e.id));
+		    'free place for a walk-in.', e.id),
+		    jsonb_build_object('reason', 'walk-in', 'event', e.id,
+		    'event_title', e.title, 'places', e.places,
+		    'volunteer', v.number));
 	ELSE
 		INSERT INTO signups (event_id, volunteer_id, state, keyid, link_id)
 		VALUES (e.id, v.id, 'waiting', p_keyid, p_link)
@@ -308,19 +352,26 @@ DECLARE
 BEGIN
 	IF s.state NOT IN ('place', 'waiting') THEN
 		PERFORM vp_refuse(409, 'signup-not-live', format('Sign-up %s was '
-		    'cancelled already.', s.id));
+		    'cancelled already.', s.id),
+		    jsonb_build_object('signup', s.id, 'event', e.id,
+		    'state', s.state));
 	END IF;
 	IF s.shift_id IS NOT NULL THEN
 		PERFORM vp_refuse(409, 'already-checked-in', format('Sign-up %s '
-		    'was checked in (shift %s).', s.id, s.shift_id));
+		    'was checked in (shift %s).', s.id, s.shift_id),
+		    jsonb_build_object('signup', s.id, 'event', e.id,
+		    'shift', s.shift_id));
 	END IF;
 	IF e.cancelled_at IS NOT NULL THEN
 		PERFORM vp_refuse(409, 'event-cancelled',
-		    format('Event %s was cancelled.', e.id));
+		    format('Event %s was cancelled.', e.id),
+		    jsonb_build_object('event', e.id, 'event_title', e.title));
 	END IF;
 	IF now() >= e.ends_at THEN
 		PERFORM vp_refuse(409, 'event-over', format('Event %s is over: '
-		    'its sign-ups can no longer change.', e.id));
+		    'its sign-ups can no longer change.', e.id),
+		    jsonb_build_object('event', e.id, 'event_title', e.title,
+		    'ends_at', e.ends_at));
 	END IF;
 	v_state := CASE WHEN s.state = 'place' AND now() >= e.cancel_by
 	    THEN 'late' ELSE 'cancelled' END;
@@ -369,36 +420,50 @@ BEGIN
 		IF NOT FOUND THEN
 			PERFORM vp_refuse(422, 'unknown-team', format('No team %s '
 			    'is city-wide or of the event''s community.',
-			    args ->> 'team'));
+			    args ->> 'team'),
+			    jsonb_build_object('team', args ->> 'team'));
 		END IF;
 	END IF;
 	IF v_end <= v_start OR v_end - v_start > interval '24 hours' THEN
 		PERFORM vp_refuse(422, 'invalid-times', 'An event ends after it '
-		    'starts, within 24 hours.');
+		    'starts, within 24 hours.',
+		    jsonb_build_object('starts_at', v_start, 'ends_at', v_end,
+		    'max_hours', 24));
 	END IF;
 	IF v_end <= now() THEN
 		PERFORM vp_refuse(422, 'event-in-past', 'An event is published '
-		    'before it ends.');
+		    'before it ends.', jsonb_build_object('ends_at', v_end));
 	END IF;
 	IF v_closes > v_end OR v_closes <= coalesce(v_opens, now())
 	    OR v_cancel > v_end THEN
 		PERFORM vp_refuse(422, 'invalid-window', 'Sign-up opens before it '
 		    'closes, and closes and the cancellation deadline come before '
-		    'the event ends.');
+		    'the event ends.',
+		    jsonb_build_object('opens_at', coalesce(v_opens, now()),
+		    'closes_at', v_closes, 'cancel_by', v_cancel,
+		    'ends_at', v_end));
 	END IF;
 	IF (v_every IS NULL) <> (v_until IS NULL) THEN
 		PERFORM vp_refuse(422, 'invalid-field', 'A series needs both '
-		    '"every" and "until".');
+		    '"every" and "until".', jsonb_build_object('field',
+		    CASE WHEN v_every IS NULL THEN 'every' ELSE 'until' END,
+		    'reason', 'required'));
 	END IF;
 	IF v_every IS NOT NULL THEN
 		IF v_every NOT IN ('day', 'week', 'monday', 'tuesday', 'wednesday',
 		    'thursday', 'friday', 'saturday', 'sunday') THEN
 			PERFORM vp_refuse(422, 'invalid-field', '"every" must be day, '
-			    'week, or a day of the week (monday ... sunday)');
+			    'week, or a day of the week (monday ... sunday)',
+			    jsonb_build_object('field', 'every', 'reason', 'choice',
+			    'choices', jsonb_build_array('day', 'week', 'monday',
+			    'tuesday', 'wednesday', 'thursday', 'friday',
+			    'saturday', 'sunday')));
 		END IF;
 		IF v_until < v_start::date OR v_until > v_start::date + 400 THEN
 			PERFORM vp_refuse(422, 'invalid-field', '"until" must be a day '
-			    'from the first start to 400 days after it.');
+			    'from the first start to 400 days after it.',
+			    jsonb_build_object('field', 'until', 'reason', 'range',
+			    'min', v_start::date, 'max', v_start::date + 400));
 		END IF;
 		INSERT INTO event_series (every, until, keyid)
 		VALUES (v_every, v_until, caller.keyid) RETURNING id INTO v_series;
@@ -429,7 +494,8 @@ BEGIN
 	END LOOP;
 	IF v_count = 0 THEN
 		PERFORM vp_refuse(422, 'empty-series', 'The series has no '
-		    'occurrence that has not ended.');
+		    'occurrence that has not ended.',
+		    jsonb_build_object('every', v_every, 'until', v_until));
 	END IF;
 	INSERT INTO admin_actions (keyid, action, subject, detail)
 	VALUES (caller.keyid, 'event-add', coalesce('series ' || v_series,
@@ -497,11 +563,14 @@ BEGIN
 	END IF;
 	IF e.cancelled_at IS NOT NULL THEN
 		PERFORM vp_refuse(409, 'event-cancelled',
-		    format('Event %s was cancelled already.', e.id));
+		    format('Event %s was cancelled already.', e.id),
+		    jsonb_build_object('event', e.id, 'event_title', e.title));
 	END IF;
 	IF now() >= e.ends_at THEN
 		PERFORM vp_refuse(409, 'event-over',
-		    format('Event %s is over.', e.id));
+		    format('Event %s is over.', e.id),
+		    jsonb_build_object('event', e.id, 'event_title', e.title,
+		    'ends_at', e.ends_at));
 	END IF;
 	WITH c AS (
 		UPDATE events SET cancelled_at = now(), cancel_reason = v_reason
@@ -542,11 +611,13 @@ CREATE OR REPLACE FUNCTION vp_signup_lock(caller vp_caller, p_id text,
 LANGUAGE plpgsql AS $$
 BEGIN
 	IF p_id !~ '^[0-9]{1,18}$' THEN
-		PERFORM vp_refuse(404, 'unknown-signup', format('No sign-up has id %s.', p_id));
+		PERFORM vp_refuse(404, 'unknown-signup', format('No sign-up has id %s.', p_id),
+		    jsonb_build_object('signup', p_id));
 	END IF;
 	SELECT * INTO s FROM signups WHERE id = p_id::bigint;
 	IF NOT FOUND THEN
-		PERFORM vp_refuse(404, 'unknown-signup', format('No sign-up has id %s.', p_id));
+		PERFORM vp_refuse(404, 'unknown-signup', format('No sign-up has id %s.', p_id),
+		    jsonb_build_object('signup', p_id));
 	END IF;
 	PERFORM vp_volunteer_get(caller, (SELECT number FROM volunteers
 	    WHERE id = s.volunteer_id), true);
@@ -581,7 +652,9 @@ BEGIN
 	status := 200;
 	IF args ? 'volunteer' = args ? 'event' THEN
 		PERFORM vp_refuse(422, 'invalid-field', 'Name either "volunteer" '
-		    'or "event".');
+		    'or "event".', jsonb_build_object('field', 'volunteer',
+		    'reason', 'either', 'fields',
+		    jsonb_build_array('volunteer', 'event')));
 	END IF;
 	IF args ? 'volunteer' THEN
 		v := vp_volunteer_get(caller, vp_text(args, 'volunteer', 32), false);
@@ -618,7 +691,9 @@ DECLARE
 BEGIN
 	IF NOT vp_signup_blocked(v.id) THEN
 		PERFORM vp_refuse(409, 'not-blocked', format('Volunteer %s may '
-		    'sign up: nothing to lift.', v.number));
+		    'sign up: nothing to lift.', v.number),
+		    jsonb_build_object('volunteer', v.number, 'noshows', v_before,
+		    'noshow_limit', vp_noshow_limit()));
 	END IF;
 	INSERT INTO noshow_unblocks (volunteer_id, keyid, reason)
 	VALUES (v.id, caller.keyid, v_reason);
@@ -657,7 +732,9 @@ BEGIN
 			IF p_activity IS NULL THEN
 				PERFORM vp_refuse(422, 'no-signup', format('Volunteer %s '
 				    'has no sign-up for an event now: name the activity '
-				    'or the event.', v.number));
+				    'or the event.', v.number),
+				    jsonb_build_object('volunteer', v.number,
+				    'start', p_start));
 			END IF;
 			RETURN NULL;
 		END IF;
@@ -668,12 +745,16 @@ BEGIN
 	e := vp_event_get(caller, p_event, true);
 	IF e.cancelled_at IS NOT NULL THEN
 		PERFORM vp_refuse(409, 'event-cancelled',
-		    format('Event %s was cancelled.', e.id));
+		    format('Event %s was cancelled.', e.id),
+		    jsonb_build_object('event', e.id, 'event_title', e.title));
 	END IF;
 	IF p_start < e.starts_at - interval '1 hour' OR p_start >= e.ends_at THEN
 		PERFORM vp_refuse(409, 'event-not-now', format('Event %s runs from '
 		    '%s to %s: check in during it.', e.id, vp_local(e.starts_at),
-		    vp_local(e.ends_at)));
+		    vp_local(e.ends_at)),
+		    jsonb_build_object('event', e.id, 'event_title', e.title,
+		    'starts_at', e.starts_at, 'ends_at', e.ends_at,
+		    'start', p_start));
 	END IF;
 	SELECT * INTO s FROM signups WHERE event_id = e.id AND volunteer_id = v.id
 	AND state IN ('place', 'waiting');
@@ -683,13 +764,18 @@ BEGIN
 	IF s.shift_id IS NOT NULL THEN
 		PERFORM vp_refuse(409, 'already-checked-in', format('Volunteer %s '
 		    'checked in to event %s already (shift %s).', v.number, e.id,
-		    s.shift_id));
+		    s.shift_id),
+		    jsonb_build_object('volunteer', v.number, 'event', e.id,
+		    'event_title', e.title, 'shift', s.shift_id));
 	END IF;
 	IF s.state = 'waiting' THEN
 		IF vp_event_taken(e.id) >= e.places THEN
 			PERFORM vp_refuse(409, 'event-full', format('Event %s has no '
 			    'free place; volunteer %s is on its waiting list.',
-			    e.id, v.number));
+			    e.id, v.number),
+			    jsonb_build_object('reason', 'waiting', 'event', e.id,
+			    'event_title', e.title, 'places', e.places,
+			    'volunteer', v.number));
 		END IF;
 		UPDATE signups SET state = 'place', promoted_at = now()
 		WHERE id = s.id RETURNING * INTO s;
@@ -714,7 +800,9 @@ DECLARE
 	v_from timestamptz;
 BEGIN
 	IF v_month !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
-		PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM');
+		PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM',
+		    jsonb_build_object('field', 'month', 'reason', 'format',
+		    'format', 'YYYY-MM'));
 	END IF;
 	v_from := (v_month || '-01')::date::timestamptz;
 	status := 200;

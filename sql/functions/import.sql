@@ -27,12 +27,15 @@ LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
 	IF jsonb_typeof(r) <> 'object' THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"rows" must be a list of objects');
+		    '"rows" must be a list of objects',
+		    jsonb_build_object('field', 'rows', 'reason', 'objects'));
 	END IF;
 	PERFORM vp_int(r, 'row', 1, 100000000);
 	IF vp_text(r, 'key', 64) !~ '^[0-9a-f]{32,64}$' THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"key" must be 32 to 64 lower-case hex digits');
+		    '"key" must be 32 to 64 lower-case hex digits',
+		    jsonb_build_object('field', 'key', 'reason', 'hex',
+		    'min_length', 32, 'max_length', 64, 'row', r -> 'row'));
 	END IF;
 END
 $$;
@@ -203,7 +206,9 @@ DECLARE
 BEGIN
 	IF jsonb_array_length(v_rows) NOT BETWEEN 1 AND vp_import_batch_max() THEN
 		PERFORM vp_refuse(422, 'invalid-field', format('"rows" must '
-		    'hold 1 to %s rows', vp_import_batch_max()));
+		    'hold 1 to %s rows', vp_import_batch_max()),
+		    jsonb_build_object('field', 'rows', 'reason', 'size',
+		    'min', 1, 'max', vp_import_batch_max()));
 	END IF;
 	PERFORM vp_import_check(x) FROM jsonb_array_elements(v_rows) x;
 	BEGIN
@@ -272,11 +277,15 @@ DECLARE
 BEGIN
 	IF v_from IS NULL OR v_to IS NULL OR v_to < v_from THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"from" and "to" are '
-		    'required, YYYY-MM-DD, "to" not before "from"');
+		    'required, YYYY-MM-DD, "to" not before "from"',
+		    jsonb_build_object('field', CASE WHEN v_from IS NULL
+		    THEN 'from' ELSE 'to' END, 'reason', 'dates'));
 	END IF;
 	IF v_to - v_from > 366 THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    'An export covers at most 366 days.');
+		    'An export covers at most 366 days.',
+		    jsonb_build_object('field', 'to', 'reason', 'span',
+		    'max_days', 366));
 	END IF;
 	IF caller.community_id IS NOT NULL THEN
 		v_community := caller.community_id;
@@ -284,7 +293,8 @@ BEGIN
 		    <> caller.community_id THEN
 			PERFORM vp_refuse(403, 'outside-community', format(
 			    'Station %s exports its own community only.',
-			    caller.station_code));
+			    caller.station_code),
+			    jsonb_build_object('station', caller.station_code));
 		END IF;
 	ELSIF args ? 'community' THEN
 		v_community := vp_community_for(caller, args);

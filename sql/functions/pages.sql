@@ -15,7 +15,9 @@ LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
 	IF coalesce(args ->> 'token_hash', '') !~ '^[0-9a-f]{64}$' THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"token_hash" is made by the daemon and cannot be sent.');
+		    '"token_hash" is made by the daemon and cannot be sent.',
+		    jsonb_build_object('field', 'token_hash',
+		    'reason', 'not-sent'));
 	END IF;
 	RETURN args ->> 'token_hash';
 END
@@ -75,7 +77,8 @@ BEGIN
 	SELECT id INTO v_station FROM stations WHERE code = v_code FOR UPDATE;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(404, 'unknown-station',
-		    format('No station has code %s.', v_code));
+		    format('No station has code %s.', v_code),
+		    jsonb_build_object('station', v_code));
 	END IF;
 	IF caller.role <> 'admin' AND caller.station_id <> v_station THEN
 		PERFORM vp_refuse(403, 'admin-only', 'A station links its own '
@@ -248,7 +251,8 @@ BEGIN
 		    AND a.at > now() - interval '10 minutes') >= 30 THEN
 			PERFORM vp_refuse(429, 'too-many-actions', 'Too many '
 			    'sign-ups and cancellations in a short time; wait a '
-			    'few minutes.');
+			    'few minutes.', jsonb_build_object('limit', 30,
+			    'minutes', 10));
 		END IF;
 		SELECT * INTO v FROM volunteers WHERE id = l.volunteer_id FOR UPDATE;
 		IF p_op = 'signup' THEN
@@ -260,14 +264,16 @@ BEGIN
 		ELSE
 			IF v_subject !~ '^[0-9]{1,18}$' THEN
 				PERFORM vp_refuse(404, 'unknown-signup',
-				    format('No sign-up has id %s.', v_subject));
+				    format('No sign-up has id %s.', v_subject),
+				    jsonb_build_object('signup', v_subject));
 			END IF;
 			-- Only the volunteer's own: another's is as unknown.
 			SELECT * INTO s FROM signups WHERE id = v_subject::bigint
 			AND volunteer_id = v.id;
 			IF NOT FOUND THEN
 				PERFORM vp_refuse(404, 'unknown-signup',
-				    format('No sign-up has id %s.', v_subject));
+				    format('No sign-up has id %s.', v_subject),
+				    jsonb_build_object('signup', v_subject));
 			END IF;
 			SELECT * INTO e FROM events WHERE id = s.event_id FOR UPDATE;
 			SELECT * INTO s FROM signups WHERE id = s.id;

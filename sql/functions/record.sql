@@ -17,11 +17,13 @@ DECLARE
 BEGIN
 	IF v IS NULL AND p_required THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    format('"%s" is required', p_field));
+		    format('"%s" is required', p_field),
+		    jsonb_build_object('field', p_field, 'reason', 'required'));
 	END IF;
 	IF v > current_date THEN
 		PERFORM vp_refuse(422, 'date-in-future', format('%s (%s) is in '
-		    'the future.', p_field, v));
+		    'the future.', p_field, v),
+		    jsonb_build_object('field', p_field, 'date', v));
 	END IF;
 	RETURN v;
 END
@@ -36,7 +38,9 @@ BEGIN
 	IF v IS NOT NULL AND v !~ '^[a-z0-9][a-z0-9_-]{0,31}$' THEN
 		PERFORM vp_refuse(422, 'invalid-field', format('"%s" must be a '
 		    'code of lower-case letters, digits, - and _, such as '
-		    'first-aid', p_field));
+		    'first-aid', p_field),
+		    jsonb_build_object('field', p_field, 'reason', 'lower-code',
+		    'max_length', 32));
 	END IF;
 	RETURN v;
 END
@@ -67,7 +71,9 @@ BEGIN
 	    a.requires, p_start::date) THEN
 		PERFORM vp_refuse(409, 'qualification-required', format('Activity '
 		    '%s requires qualification %s, which volunteer %s did not '
-		    'hold on %s.', a.code, a.requires, v.number, p_start::date));
+		    'hold on %s.', a.code, a.requires, v.number, p_start::date),
+		    jsonb_build_object('activity', a.code, 'qualification',
+		    a.requires, 'volunteer', v.number, 'date', p_start::date));
 	END IF;
 END
 $$;
@@ -157,15 +163,20 @@ BEGIN
 	IF v_hours IS NULL OR v_hours !~ '^[0-9]{1,2}(\.[0-9]{1,2})?$'
 	    OR v_hours::numeric <= 0 OR v_hours::numeric > 24 THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"hours" must be a '
-		    'number of hours above 0 and at most 24, to two decimals');
+		    'number of hours above 0 and at most 24, to two decimals',
+		    jsonb_build_object('field', 'hours', 'reason', 'hours',
+		    'max', 24));
 	END IF;
 	IF v_held IS NULL THEN
-		PERFORM vp_refuse(422, 'invalid-field', '"held_on" is required');
+		PERFORM vp_refuse(422, 'invalid-field', '"held_on" is required',
+		    jsonb_build_object('field', 'held_on', 'reason', 'required'));
 	END IF;
 	IF args ? 'valid_months' THEN
 		IF v_qual IS NULL THEN
 			PERFORM vp_refuse(422, 'invalid-field', '"valid_months" '
-			    'needs the "qualification" the training grants');
+			    'needs the "qualification" the training grants',
+			    jsonb_build_object('field', 'valid_months',
+			    'reason', 'needs', 'needs', 'qualification'));
 		END IF;
 		v_valid := vp_int(args, 'valid_months', 1, 1200);
 	END IF;
@@ -199,18 +210,21 @@ BEGIN
 	IF t.id IS NULL OR (caller.role <> 'admin'
 	    AND t.community_id <> caller.community_id) THEN
 		PERFORM vp_refuse(404, 'unknown-training',
-		    format('No training of this community has id %s.', v_id));
+		    format('No training of this community has id %s.', v_id),
+		    jsonb_build_object('training', v_id));
 	END IF;
 	v := vp_volunteer_get(caller, vp_text(args, 'volunteer', 32), true);
 	IF v.community_id <> t.community_id THEN
 		PERFORM vp_refuse(409, 'outside-community', format('Volunteer %s '
 		    'is registered in another community than training %s.',
-		    v.number, t.id));
+		    v.number, t.id),
+		    jsonb_build_object('volunteer', v.number, 'training', t.id));
 	END IF;
 	IF EXISTS (SELECT 1 FROM training_attendance a
 	    WHERE a.training_id = t.id AND a.volunteer_id = v.id) THEN
 		PERFORM vp_refuse(409, 'already-attended', format('Volunteer %s '
-		    'is recorded at training %s already.', v.number, t.id));
+		    'is recorded at training %s already.', v.number, t.id),
+		    jsonb_build_object('volunteer', v.number, 'training', t.id));
 	END IF;
 	INSERT INTO training_attendance (training_id, volunteer_id, keyid)
 	VALUES (t.id, v.id, caller.keyid);
@@ -282,11 +296,15 @@ DECLARE
 	v_expires date := vp_date_opt(args, 'expires_on');
 BEGIN
 	IF v_qual IS NULL THEN
-		PERFORM vp_refuse(422, 'invalid-field', '"qualification" is required');
+		PERFORM vp_refuse(422, 'invalid-field', '"qualification" is required',
+		    jsonb_build_object('field', 'qualification',
+		    'reason', 'required'));
 	END IF;
 	IF v_expires <= v_issued THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"expires_on" must be after "issued_on"');
+		    '"expires_on" must be after "issued_on"',
+		    jsonb_build_object('field', 'expires_on', 'reason', 'after',
+		    'after', 'issued_on'));
 	END IF;
 	INSERT INTO qualification_grants (volunteer_id, qualification,
 	    issued_on, expires_on, keyid, note)
@@ -324,7 +342,9 @@ BEGIN
 	IF args ? 'expiring_within' THEN
 		IF (args ->> 'expiring_within') !~ '^[0-9]{1,4}$' THEN
 			PERFORM vp_refuse(422, 'invalid-field',
-			    '"expiring_within" must be a number of days, 0 to 9999');
+			    '"expiring_within" must be a number of days, 0 to 9999',
+			    jsonb_build_object('field', 'expiring_within',
+			    'reason', 'range', 'min', 0, 'max', 9999));
 		END IF;
 		v_days := (args ->> 'expiring_within')::bigint;
 	END IF;
@@ -378,7 +398,10 @@ BEGIN
 	IF (v IS NULL AND p_required) OR v NOT IN ('community', 'street',
 	    'district', 'city', 'province', 'national') THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"level" must be '
-		    'community, street, district, city, province or national');
+		    'community, street, district, city, province or national',
+		    jsonb_build_object('field', 'level', 'reason', 'choice',
+		    'choices', jsonb_build_array('community', 'street',
+		    'district', 'city', 'province', 'national')));
 	END IF;
 	RETURN v;
 END
@@ -419,14 +442,15 @@ BEGIN
 	END IF;
 	IF old.id IS NULL THEN
 		PERFORM vp_refuse(404, 'unknown-award',
-		    format('No award has id %s.', v_id));
+		    format('No award has id %s.', v_id),
+		    jsonb_build_object('award', v_id));
 	END IF;
 	PERFORM vp_volunteer_get(caller, (SELECT number FROM volunteers
 	    WHERE id = old.volunteer_id), true);
 	IF old.withdrawn OR EXISTS (SELECT 1 FROM awards WHERE corrects = old.id) THEN
 		PERFORM vp_refuse(409, 'already-corrected', format('Award %s was '
 		    'corrected or withdrawn already; correct the newest record.',
-		    v_id));
+		    v_id), jsonb_build_object('award', v_id));
 	END IF;
 	INSERT INTO awards (volunteer_id, title, level, awarded_on, issuer,
 	    reason, corrects, correction, withdrawn, keyid)
@@ -499,11 +523,15 @@ DECLARE
 BEGIN
 	IF v_role NOT IN ('resident', 'lead') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"role" must be resident or lead');
+		    '"role" must be resident or lead',
+		    jsonb_build_object('field', 'role', 'reason', 'choice',
+		    'choices', jsonb_build_array('resident', 'lead')));
 	END IF;
 	IF (args ? 'shift') = (args ? 'help_request') THEN
 		PERFORM vp_refuse(422, 'invalid-field', 'An evaluation is of '
-		    'one "shift" or one "help_request".');
+		    'one "shift" or one "help_request".',
+		    jsonb_build_object('field', 'shift', 'reason', 'either',
+		    'fields', jsonb_build_array('shift', 'help_request')));
 	END IF;
 	IF args ? 'shift' THEN
 		v_kind := 'shift';
@@ -514,11 +542,13 @@ BEGIN
 		IF s.id IS NULL OR (caller.role <> 'admin'
 		    AND s.community_id <> caller.community_id) THEN
 			PERFORM vp_refuse(404, 'unknown-shift', format('No shift '
-			    'of this community has id %s.', v_ref));
+			    'of this community has id %s.', v_ref),
+			    jsonb_build_object('shift', v_ref));
 		END IF;
 		IF EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = s.id) THEN
 			PERFORM vp_refuse(409, 'already-corrected', format('Shift %s '
-			    'was corrected; evaluate the newest record.', v_ref));
+			    'was corrected; evaluate the newest record.', v_ref),
+			    jsonb_build_object('shift', v_ref));
 		END IF;
 		-- One writer per record at a time: "one stands" stays true.
 		PERFORM pg_advisory_xact_lock(hashtext('evaluation shift'),
@@ -533,12 +563,15 @@ BEGIN
 		IF h.id IS NULL OR (caller.role <> 'admin'
 		    AND h.community_id <> caller.community_id) THEN
 			PERFORM vp_refuse(404, 'unknown-help-request', format('No '
-			    'help request of this community has id %s.', v_ref));
+			    'help request of this community has id %s.', v_ref),
+			    jsonb_build_object('help_request', v_ref));
 		END IF;
 		IF h.status <> 'completed' THEN
 			PERFORM vp_refuse(409, 'help-not-completed', format('Help '
 			    'request %s is %s: only completed help is evaluated.',
-			    v_ref, h.status));
+			    v_ref, h.status),
+			    jsonb_build_object('help_request', v_ref,
+			    'help_status', h.status));
 		END IF;
 	END IF;
 	IF EXISTS (SELECT 1 FROM evaluations x
@@ -547,7 +580,9 @@ BEGIN
 		FROM evaluation_reversals r WHERE r.evaluation_id = x.id)) THEN
 		PERFORM vp_refuse(409, 'already-evaluated', format('The %s of %s '
 		    '%s has evaluated it already; reverse that evaluation to '
-		    'record another.', v_role, v_kind, v_ref));
+		    'record another.', v_role, v_kind, v_ref),
+		    jsonb_build_object('role', v_role, CASE v_kind WHEN 'shift'
+		    THEN 'shift' ELSE 'help_request' END, v_ref));
 	END IF;
 	INSERT INTO evaluations (shift_id, help_request_id, community_id,
 	    activity_id, volunteer_id, role, score, comment, station_id, keyid)
@@ -576,7 +611,8 @@ BEGIN
 	IF e.id IS NULL OR (caller.role <> 'admin'
 	    AND e.community_id <> caller.community_id) THEN
 		PERFORM vp_refuse(404, 'unknown-evaluation', format('No '
-		    'evaluation of this community has id %s.', v_id));
+		    'evaluation of this community has id %s.', v_id),
+		    jsonb_build_object('evaluation', v_id));
 	END IF;
 	IF e.shift_id IS NOT NULL THEN
 		PERFORM pg_advisory_xact_lock(hashtext('evaluation shift'),
@@ -586,7 +622,8 @@ BEGIN
 	END IF;
 	IF EXISTS (SELECT 1 FROM evaluation_reversals WHERE evaluation_id = e.id) THEN
 		PERFORM vp_refuse(409, 'already-reversed', format('Evaluation %s '
-		    'was reversed already.', v_id));
+		    'was reversed already.', v_id),
+		    jsonb_build_object('evaluation', v_id));
 	END IF;
 	INSERT INTO evaluation_reversals (evaluation_id, reason, keyid)
 	VALUES (e.id, vp_text(args, 'reason', 500), caller.keyid);
@@ -632,7 +669,9 @@ BEGIN
 		v_help := (args ->> 'help_request')::bigint;
 	ELSE
 		PERFORM vp_refuse(422, 'invalid-field', 'Name a "volunteer", a '
-		    '"shift" or a "help_request".');
+		    '"shift" or a "help_request".', jsonb_build_object(
+		    'field', 'volunteer', 'reason', 'either', 'fields',
+		    jsonb_build_array('volunteer', 'shift', 'help_request')));
 	END IF;
 	status := 200;
 	SELECT jsonb_build_object('evaluations', coalesce(jsonb_agg(

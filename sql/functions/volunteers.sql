@@ -159,13 +159,15 @@ BEGIN
 	v_number := vp_text(args, 'recruited_by', 32);
 	IF v_number = p_number THEN
 		PERFORM vp_refuse(422, 'self-recruitment', format('Volunteer %s '
-		    'cannot be their own recruiter.', v_number));
+		    'cannot be their own recruiter.', v_number),
+		    jsonb_build_object('volunteer', v_number));
 	END IF;
 	PERFORM pg_advisory_xact_lock(8750, hashtext('recruitment'));
 	SELECT id INTO v_id FROM volunteers WHERE number = v_number;
 	IF NOT FOUND THEN
 		PERFORM vp_refuse(422, 'unknown-recruiter',
-		    format('No volunteer has number %s.', v_number));
+		    format('No volunteer has number %s.', v_number),
+		    jsonb_build_object('recruiter', v_number));
 	END IF;
 	IF p_id IS NOT NULL AND EXISTS (WITH RECURSIVE up(id, depth) AS (
 		SELECT v_id, 0
@@ -176,7 +178,9 @@ BEGIN
 	    SELECT 1 FROM up WHERE id = p_id) THEN
 		PERFORM vp_refuse(409, 'recruitment-cycle', format('Volunteer %s '
 		    'was brought in, directly or not, by %s: %s cannot be %s''s '
-		    'recruiter.', v_number, p_number, v_number, p_number));
+		    'recruiter.', v_number, p_number, v_number, p_number),
+		    jsonb_build_object('volunteer', p_number,
+		    'recruiter', v_number));
 	END IF;
 	RETURN v_id;
 END

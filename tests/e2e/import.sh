@@ -47,7 +47,7 @@ s1 import volunteers "$T_DIR/vols.csv" >"$T_DIR/out" 2>"$T_DIR/err"
 is "the CSV (UTF-8, BOM) of volunteers: exit 65, some rows refused" "$?" 65
 is "... every bad row reported with its row and reason, then the counts" \
 	"$(sed 's/^\(row 12: [^:]*: "registered_on"\).*/\1/' "$T_DIR/out")" \
-"row 4: consent-required: Gender, birth month, phone and skills are kept only with the volunteer's consent (\"consent\": true).
+"row 4: consent-required: Gender, birth month, phone, skills and party membership are kept only with the volunteer's consent (\"consent\": true).
 row 6: volunteer-exists: A volunteer with number V001 exists already.
 row 7: invalid-field: \"gender\" must be female, male or other
 row 8: invalid-field: \"2026-02-30\" is not a date (YYYY-MM-DD)
@@ -165,8 +165,9 @@ s1 import shifts "$T_DIR/shifts.xlsx" >"$T_DIR/out" 2>&1
 is "the workbook of shifts" "$(cat "$T_DIR/out")" \
 "row 4: shift-overlap: Volunteer X002 has another shift or an open check-in at that time.
 3 rows: 2 imported, 0 imported before, 1 refused."
+# Read in the programme's zone (the daemon's Asia/Shanghai), whatever this machine's.
 is "... its times read right" \
-	"$(q "SET timezone TO '$(date +%Z)'; SELECT string_agg(v.number || ':' || to_char(s.started_at, 'YYYY-MM-DD HH24:MI') || ':' || s.minutes, ' ' ORDER BY v.number) FROM shifts s JOIN volunteers v ON v.id = s.volunteer_id WHERE v.number LIKE 'X%'" | tail -n 1)" \
+	"$(q "SET timezone TO 'Asia/Shanghai'; SELECT string_agg(v.number || ':' || to_char(s.started_at, 'YYYY-MM-DD HH24:MI') || ':' || s.minutes, ' ' ORDER BY v.number) FROM shifts s JOIN volunteers v ON v.id = s.volunteer_id WHERE v.number LIKE 'X%'" | tail -n 1)" \
 	"X001:$D2 13:00:90 X002:$D2 13:00:45"
 
 # An import killed halfway, then run again: every row exactly once. 60

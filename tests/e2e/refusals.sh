@@ -111,6 +111,28 @@ STATUS=$code
 answered "a head over max_header_size: 400 bad-request" 400 bad-request "larger than the server takes"
 member "... limit" limit 8192
 
+# Sign-ups: a refusal names the event, its window and its places.
+d5=$(TZ=Asia/Shanghai t_date '+5 days' +%F)
+d10=$(TZ=Asia/Shanghai t_date '+10 days' +%F)
+must S01 POST /v1/events "{\"activity\":\"clean\",\"title\":\"Riverside\",\"starts_at\":\"${d10}T09:00:00+08:00\",\"ends_at\":\"${d10}T11:00:00+08:00\",\"opens_at\":\"${d5}T09:00:00+08:00\",\"places\":3}"
+later=$(field events.0.id)
+call S01 POST /v1/signups "{\"volunteer\":\"V1\",\"event\":\"$later\"}"
+answered "a sign-up before the window opens: 409 signup-closed" 409 signup-closed
+member "... event" event "$later"
+member "... its title (the problem's own title stays)" event_title Riverside
+member "... opens_at, in the programme's zone" opens_at "${d5}T09:00:00+08:00"
+member "... closes_at (the start, by default)" closes_at "${d10}T09:00:00+08:00"
+must S01 POST /v1/volunteers '{"number":"V2","name":"Li Si"}'
+must S01 POST /v1/events "{\"activity\":\"clean\",\"title\":\"Now\",\"starts_at\":\"$(t_at '-30 minutes')\",\"ends_at\":\"$(t_at '+90 minutes')\",\"opens_at\":\"$(t_at '-1 day')\",\"closes_at\":\"$(t_at '+60 minutes')\",\"places\":1}"
+running=$(field events.0.id)
+must S01 POST /v1/shifts/checkin "{\"volunteer\":\"V1\",\"event\":\"$running\"}"
+call S01 POST /v1/shifts/checkin "{\"volunteer\":\"V2\",\"event\":\"$running\"}"
+answered "a second walk-in to one place: 409 event-full" 409 event-full
+member "... reason" reason walk-in
+member "... places" places 1
+member "... event" event "$running"
+member "... volunteer" volunteer V2
+
 # The client says them from type and members, with the numbers.
 "$VPOINTS" keygen --out "$T_DIR/S02.key" >/dev/null
 vp station add S02 --community C01 --name "East two" --pubkey "$T_DIR/S02.key.pub" >/dev/null
@@ -129,6 +151,15 @@ like "client: the overlap names the other shift and its times" "$out" \
 	"Volunteer V1 has another shift at that time: shift $shift_id, $(TZ=Asia/Shanghai t_date '-3 hours' '+%Y-%m-%d %H:%M') to $(TZ=Asia/Shanghai t_date '-2 hours' '+%Y-%m-%d %H:%M'). (HTTP 409)"
 out=$(vp --key "$T_DIR/S02.key" catalog add y --name Y --category gift --price 0 --stock 1 2>&1)
 like "client: a field out of range, with its bounds" "$out" '"price" must be from 1 to 1000000. (HTTP 422)'
+out=$(vp --key "$T_DIR/S02.key" signup add V2 "$later" 2>&1)
+like "client: a closed sign-up names the event and its window" "$out" \
+	"signup-closed: Sign-up for event $later (Riverside) is open from $d5 09:00 until $d10 09:00. (HTTP 409)"
+out=$(zh vp --key "$T_DIR/S02.key" signup add V2 "$later" 2>&1)
+like "client, zh_CN: the same in Chinese, with the times" "$out" \
+	"活动 $later（Riverside）的报名时间为 $d5 09:00 至 $d10 09:00。"
+out=$(vp --key "$T_DIR/S02.key" shift checkin V2 --event "$running" 2>&1)
+like "client: a full event says its places" "$out" \
+	"event-full: Event $running (Now) is full (places: 1): there is none left for a walk-in. (HTTP 409)"
 
 # Every problem type the daemon or the ledger sends is in doc/api.md's
 # table, and the client has a sentence for it.
