@@ -610,17 +610,18 @@ def event_board(desk, a):
                                  "取消"), "the cancel button")
     desk.notice_has("递补", "the cancel")
     like("the page says who took the place", desk.notice(), "V002")
-    s = {x["volunteer"]: x["state"] for x in
-         desk.vpj("signup", "list", "--event", str(ev))["signups"]}
+    signups = desk.vpj("signup", "list", "--event", str(ev))["signups"]
+    s = {x["volunteer"]: x["state"] for x in signups}
     is_("vpoints signup list: V001 cancelled, V002 promoted to the place",
         s, {"V001": "cancelled", "V002": "place"})
     # A refused sign-up is said as a sentence: V002 has a place already.
     desk.wait(lambda: ["", "V002", "已获名额"] in signup_rows(d),
               "the board redrawn: V002 has the place")
     desk.scan("V002")
-    desk.wait(lambda: "已经报名" in desk.notice(), "the refusal")
+    desk.wait(lambda: "已报名活动" in desk.notice(), "the refusal")
     is_("a refused sign-up is a Chinese sentence", desk.notice(),
-        "志愿者 V002 已经报名此活动。")
+        "志愿者 V002 已报名活动 %s（路口引导）：报名 %s。" % (ev, "".join(
+            str(x["id"]) for x in signups if x["volunteer"] == "V002")))
 
 
 def listening(port):
