@@ -572,13 +572,15 @@ def signup_rows(d):
 
 def event_board(desk, a):
     """An event of one place: two volunteers sign up from the board (a
-    place, a wait), the first cancels, the second takes the place; a
-    volunteer blocked for no-shows is let sign up again."""
+    place, a wait), the first cancels, the second takes the place. The
+    cancellation deadline is past, so the cancel is late, a no-show, and
+    (noshow_limit = 1) the first is refused the next sign-up until the
+    block is lifted from the board."""
     d = desk.d
     ev = desk.vpj("event", "add", "--activity", "A1", "--title", "路口引导",
                   "--place", "人民路口", "--start", a.event_day + " 09:00",
                   "--end", a.event_day + " 11:00", "--places", "1",
-                  "--community", "C01")["events"][0]["id"]
+                  "--cancel-by", a.start, "--community", "C01")["events"][0]["id"]
     desk.go("#board/from/" + a.event_day, "#board-form")
     if desk.wait(lambda: click_text(d, "a.event", "路口引导"),
                  "the event") is None:
@@ -612,8 +614,10 @@ def event_board(desk, a):
     like("the page says who took the place", desk.notice(), "V002")
     signups = desk.vpj("signup", "list", "--event", str(ev))["signups"]
     s = {x["volunteer"]: x["state"] for x in signups}
-    is_("vpoints signup list: V001 cancelled, V002 promoted to the place",
-        s, {"V001": "cancelled", "V002": "place"})
+    is_("vpoints signup list: V001 cancelled late, V002 promoted to the "
+        "place", s, {"V001": "late", "V002": "place"})
+    like("... the page says the late cancel is a no-show", desk.notice(),
+         "记为一次爽约")
     # A refused sign-up is said as a sentence: V002 has a place already.
     desk.wait(lambda: ["", "V002", "已获名额"] in signup_rows(d),
               "the board redrawn: V002 has the place")
@@ -622,6 +626,25 @@ def event_board(desk, a):
     is_("a refused sign-up is a Chinese sentence", desk.notice(),
         "志愿者 V002 已报名活动 %s（路口引导）：报名 %s。" % (ev, "".join(
             str(x["id"]) for x in signups if x["volunteer"] == "V002")))
+    # V001's no-show blocks it; the board lifts the block, then it waits.
+    desk.scan("V001")
+    desk.wait(lambda: d.find_elements(By.ID, "unblock"),
+              "the button that lifts the block")
+    like("a blocked sign-up says the no-shows and the limit", desk.notice(),
+         "志愿者 V001 近 90 天内未到 1 次（上限 1 次）")
+    d.find_element(By.ID, "unblock").click()
+    alert = d.switch_to.alert
+    alert.send_keys("已说明原因")
+    alert.accept()
+    desk.notice_has("限制已解除", "the block lifted")
+    is_("vpoints signup list: V001 is no longer blocked",
+        desk.vpj("signup", "list", "--volunteer", "V001").get("blocked"),
+        False)
+    desk.scan("V001")
+    desk.notice_has("候补第 1 位", "the sign-up after the block")
+    is_("... and V001 waits for the place", [x["state"] for x in desk.vpj(
+        "signup", "list", "--volunteer", "V001")["signups"]],
+        ["waiting", "late"])
 
 
 def listening(port):
