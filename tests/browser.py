@@ -12,7 +12,9 @@ browser session:
     focused field as a scanner types it (keys, then Enter), redeems with
     a receipt, is refused a redemption in a Chinese sentence with the
     numbers, and runs a report; each result is checked with the
-    command-line client, not only on the page; no console error;
+    command-line client, not only on the page; downloads the report as
+    XLSX and reads it with openpyxl; signs up and cancels from the event
+    board, and lifts a no-show block there; no console error;
  3. with SHOTS=DIR, screenshots of the main screens at 1366x768.
 
 Each check prints "ok<TAB>description" or "fail<TAB>description"; the
