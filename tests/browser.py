@@ -127,6 +127,17 @@ class Desk:
             result(False, "waiting for " + what, self.notice())
             return None
 
+    def focused(self, id_, timeout=15):
+        """The id of the element with the focus, once it is id_ or the
+        timeout passed: a screen sets the focus after it has drawn, so the
+        field may exist a moment before it has the focus."""
+        try:
+            WebDriverWait(self.d, timeout).until(
+                lambda d: d.switch_to.active_element.get_attribute("id") == id_)
+        except TimeoutException:
+            pass
+        return self.d.switch_to.active_element.get_attribute("id")
+
     def css(self, sel):
         return self.d.find_element(By.CSS_SELECTOR, sel)
 
@@ -331,7 +342,7 @@ def daily_job(desk, a):
             a.start)
     desk.go("#checkin", "#scan")
     is_("the scan field has the focus",
-        d.switch_to.active_element.get_attribute("id"), "scan")
+        desk.focused("scan"), "scan")
     desk.wait(lambda: "李四" in d.find_element(By.ID, "board").text,
               "the board")
     like("the board shows the check-in another desk made", d.find_element(
@@ -463,7 +474,7 @@ def daily_job(desk, a):
     # A certificate with its QR code, and a card: what a scanner reads.
     desk.go("#print", "#cert-form")
     is_("the certificate's volunteer field has the focus",
-        d.switch_to.active_element.get_attribute("id"), "cert-volunteer")
+        desk.focused("cert-volunteer"), "cert-volunteer")
     desk.scan("V002")
     desk.wait(lambda: d.find_elements(By.CSS_SELECTOR,
                                       "#certificate svg.qr"),
@@ -595,7 +606,7 @@ def event_board(desk, a):
     desk.wait(lambda: d.find_elements(By.ID, "signup-scan"),
               "the event's page")
     is_("the sign-up field has the focus",
-        d.switch_to.active_element.get_attribute("id"), "signup-scan")
+        desk.focused("signup-scan"), "signup-scan")
     desk.scan("V001")
     desk.notice_has("获得名额", "the first sign-up")
     desk.wait(lambda: "V001" in (texts(d, "#signup-table td") or []),
