@@ -18,6 +18,7 @@
 #include "client/cmd.h"
 #include "client/csvread.h"
 #include "client/i18n.h"
+#include "client/refusal.h"
 #include "client/when.h"
 #include "client/xlsxread.h"
 #include "uuid.h"
@@ -750,7 +751,7 @@ import_send(struct import *im)
 {
 	struct net_response resp;
 	json_t *answer, *rows, *o;
-	char idem[UUID_TEXT_LEN], *body;
+	char idem[UUID_TEXT_LEN], *body, *sentence;
 	const char *outcome;
 	size_t i;
 	int rc;
@@ -792,10 +793,15 @@ import_send(struct import *im)
 			im->imported++;
 		else if (outcome != NULL && strcmp(outcome, "already") == 0)
 			im->already++;
-		else
+		else {
+			/* The daemon's refusal, said in the user's words
+			 * from its type and members (client/refusal.c). */
+			sentence = refusal_sentence(o);
 			import_refuse(im, (size_t)json_integer_value(
 			    json_object_get(o, "row")), client_str(o, "type"),
-			    client_str(o, "detail"));
+			    sentence != NULL ? sentence : "");
+			free(sentence);
+		}
 	}
 	im->done += im->inbatch;
 	im->inbatch = 0;

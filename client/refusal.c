@@ -69,10 +69,10 @@ static const struct refusal_template refusal_templates[] = {
 	{ "month-not-over", N_("%{month} is not over yet.") },
 	{ "checkins-open", N_("Check-ins that started before %{before} are "
 	    "still open (%{checkins}): check them out first.") },
-	{ "date-before-start", N_("%{field} (%{date}) is before the "
+	{ "date-before-start", N_("\"%{field}\" (%{date}) is before the "
 	    "programme's start, %{programme_start}.") },
-	{ "date-in-future", N_("%{field} (%{date}) is in the future.") },
-	{ "back-entry-window", N_("%{field} (%{date}) is too far back: a "
+	{ "date-in-future", N_("\"%{field}\" (%{date}) is in the future.") },
+	{ "back-entry-window", N_("\"%{field}\" (%{date}) is too far back: a "
 	    "station key records dates from %{earliest} on "
 	    "(%{back_entry_days} days back); an admin key can record earlier "
 	    "ones, back to %{admin_earliest}.") },

@@ -1,6 +1,6 @@
 // The console's frame: the station key first (key.js), then the screens
-// of the daily job by the hash of the address (#checkin, #volunteers,
-// #volunteer/N, #redeem, #help, #report), the language switch and the
+// of the daily job by the hash of the address (#checkin, #board,
+// #board/ID, #volunteers, #volunteer/N, #redeem, #help, #report), the language switch and the
 // outbox of writes waiting to be sent.
 
 import * as api from './api.js';
@@ -14,10 +14,12 @@ import * as redeem from './redeem.js';
 import * as catalog from './catalog.js';
 import * as help from './help.js';
 import * as report from './report.js';
+import * as board from './board.js';
 import * as print from './print.js';
 
 const screens = [
 	['checkin', 'Check-in board', checkin],
+	['board', 'Event board', board],
 	['volunteers', 'Volunteers', volunteers],
 	['redeem', 'Redeem', redeem],
 	['catalog', 'Catalogue', catalog],

@@ -1,9 +1,11 @@
 // Monthly and annual reports on screen: the rows, a bar chart of the
-// hours (SVG), print, and the CSV the daemon writes.
+// hours (SVG), print, the CSV the daemon writes, and an XLSX written
+// here (xlsx.js) from the JSON report.
 
 import * as api from './api.js';
 import { t, column } from './i18n.js';
 import { h, fill, failed, form, table } from './ui.js';
+import { workbook } from './xlsx.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -47,6 +49,19 @@ function cell(member, v) {
 // The column heading of a report member.
 const heading = (c) => column(c);
 
+// The columns of a report the desk is shown.
+const shown = (r) => r.columns.filter((c) =>
+    !/_ytd$|^progress$/.test(c) || r.level === 'volunteer');
+
+// Hand the browser a file to save.
+function save(blob, name) {
+	const a = h('a', { href: URL.createObjectURL(blob), download: name });
+	document.body.append(a);
+	a.click();
+	a.remove();
+	setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+}
+
 export async function show(main) {
 	const out = h('div', { id: 'report-out' });
 	const d = new Date();
@@ -64,7 +79,7 @@ export async function show(main) {
 		const [kind, p] = params(el);
 		try {
 			const r = await api.get('/v1/reports/' + kind, p);
-			const cols = r.columns.filter((c) => !/_ytd$|^progress$/.test(c) || r.level === 'volunteer');
+			const cols = shown(r);
 			fill(out, h('h3', null, t(kind === 'monthly' ? 'Monthly report %{period}' : 'Annual report %{period}',
 			    { period: r.period })),
 			    r.rows.length > 0 ? chart(r.rows) : h('p', { class: 'muted' }, t('Nothing in this period.')),
@@ -89,14 +104,24 @@ export async function show(main) {
 		const [kind, p] = params(f);
 		try {
 			const csv = await api.get('/v1/reports/' + kind, p, 'text/csv');
-			const a = h('a', { href: URL.createObjectURL(new Blob([csv], { type: 'text/csv' })),
-			    download: `vpoints-${kind}-${p.month || p.year}-${p.level}.csv` });
-			document.body.append(a);
-			a.click();
-			a.remove();
+			save(new Blob([csv], { type: 'text/csv' }),
+			    `vpoints-${kind}-${p.month || p.year}-${p.level}.csv`);
 		} catch (e) {
 			failed(e);
 		}
-	    } }, t('Download CSV')));
+	    } }, t('Download CSV')),
+	    h('button', { type: 'button', id: 'report-xlsx', onclick: async () => {
+		const [kind, p] = params(f);
+		try {
+			const r = await api.get('/v1/reports/' + kind, p);
+			const cols = shown(r);
+			save(workbook(r.period + ' ' + p.level, cols.map(heading),
+			    r.rows.map((row) => cols.map((c) => row[c])),
+			    (i) => /hours|share|progress/.test(cols[i])),
+			    `vpoints-${kind}-${p.month || p.year}-${p.level}.xlsx`);
+		} catch (e) {
+			failed(e);
+		}
+	    } }, t('Download XLSX')));
 	main.append(h('h2', null, t('Reports')), f, out);
 }

@@ -12,7 +12,9 @@ browser session:
     focused field as a scanner types it (keys, then Enter), redeems with
     a receipt, is refused a redemption in a Chinese sentence with the
     numbers, and runs a report; each result is checked with the
-    command-line client, not only on the page; no console error;
+    command-line client, not only on the page; downloads the report as
+    XLSX and reads it with openpyxl; signs up and cancels from the event
+    board, and lifts a no-show block there; no console error;
  3. with SHOTS=DIR, screenshots of the main screens at 1366x768.
 
 Each check prints "ok<TAB>description" or "fail<TAB>description"; the
@@ -93,9 +95,17 @@ class Desk:
                     "--user-data-dir=" + a.profile):
             opts.add_argument(arg)
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        # Downloads go to a folder of the test, unasked.
+        self.downloads = os.path.join(a.tmp, "downloads")
+        os.makedirs(self.downloads, exist_ok=True)
+        opts.add_experimental_option("prefs", {
+            "download.default_directory": self.downloads,
+            "download.prompt_for_download": False})
         self.d = webdriver.Chrome(service=Service(a.chromedriver),
                                   options=opts)
         self.d.set_script_timeout(30)
+        self.d.execute_cdp_cmd("Page.setDownloadBehavior", {
+            "behavior": "allow", "downloadPath": self.downloads})
         self.logs = []
 
     def vp(self, *args, ok=True):
@@ -116,6 +126,17 @@ class Desk:
         except TimeoutException:
             result(False, "waiting for " + what, self.notice())
             return None
+
+    def focused(self, id_, timeout=15):
+        """The id of the element with the focus, once it is id_ or the
+        timeout passed: a screen sets the focus after it has drawn, so the
+        field may exist a moment before it has the focus."""
+        try:
+            WebDriverWait(self.d, timeout).until(
+                lambda d: d.switch_to.active_element.get_attribute("id") == id_)
+        except TimeoutException:
+            pass
+        return self.d.switch_to.active_element.get_attribute("id")
 
     def css(self, sel):
         return self.d.find_element(By.CSS_SELECTOR, sel)
@@ -321,7 +342,7 @@ def daily_job(desk, a):
             a.start)
     desk.go("#checkin", "#scan")
     is_("the scan field has the focus",
-        d.switch_to.active_element.get_attribute("id"), "scan")
+        desk.focused("scan"), "scan")
     desk.wait(lambda: "李四" in d.find_element(By.ID, "board").text,
               "the board")
     like("the board shows the check-in another desk made", d.find_element(
@@ -437,6 +458,7 @@ def daily_job(desk, a):
                   a.month, "--level", "volunteer")
     is_("the page's signed CSV is the client's",
         csv.replace("\r\n", "\n"), cli.replace("\r\n", "\n"))
+    xlsx(desk, a)
     desk.shot("report")
 
     # Consent withdrawn on the volunteer's page: the phone is erased.
@@ -452,7 +474,7 @@ def daily_job(desk, a):
     # A certificate with its QR code, and a card: what a scanner reads.
     desk.go("#print", "#cert-form")
     is_("the certificate's volunteer field has the focus",
-        d.switch_to.active_element.get_attribute("id"), "cert-volunteer")
+        desk.focused("cert-volunteer"), "cert-volunteer")
     desk.scan("V002")
     desk.wait(lambda: d.find_elements(By.CSS_SELECTOR,
                                       "#certificate svg.qr"),
@@ -515,6 +537,127 @@ def daily_job(desk, a):
     is_("... and was paid the points", desk.vpj("balance", "V004")["points"],
         2)
     desk.shot("help")
+
+
+def xlsx(desk, a):
+    """The XLSX the page writes, read by openpyxl: the JSON report's
+    rows, numbers as numbers, hours shown with two decimals, the header
+    row frozen."""
+    import openpyxl
+    name = "vpoints-monthly-%s-volunteer.xlsx" % a.month
+    path = os.path.join(desk.downloads, name)
+    desk.d.find_element(By.ID, "report-xlsx").click()
+    desk.wait(lambda: os.path.exists(path) and os.path.getsize(path) > 0,
+              "the XLSX download")
+    if not os.path.exists(path):
+        return
+    report = desk.vpj("report", "monthly", "--month", a.month, "--level",
+                      "volunteer")
+    ws = openpyxl.load_workbook(path).active
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    cols = [c for c in report["columns"]]
+    head = cells[0] if cells else []
+    is_("the XLSX's header row: the report's columns, in Chinese",
+        head[:2], ["志愿者编号", "名称"])
+    got = [dict(zip(cols, row)) for row in cells[1:]]
+    want = [{c: r.get(c) for c in cols} for r in report["rows"]]
+    is_("the XLSX's rows are the JSON report's, numbers as numbers",
+        [{c: g.get(c) for c in ("number", "minutes", "hours", "balance")}
+         for g in got],
+        [{c: w.get(c) for c in ("number", "minutes", "hours", "balance")}
+         for w in want])
+    fmt = [ws.cell(row=i + 2, column=cols.index("hours") + 1).number_format
+           for i in range(len(got))]
+    is_("hours are shown with two decimals", set(fmt), {"0.00"})
+    is_("the header row is frozen", ws.freeze_panes, "A2")
+
+
+def signup_rows(d):
+    """The first three cells of the rows of an event's sign-ups; [] while
+    the page redraws."""
+    try:
+        return [[td.text for td in tr.find_elements(By.TAG_NAME, "td")][:3]
+                for tr in d.find_elements(By.CSS_SELECTOR,
+                                          "#signup-table tbody tr")]
+    except StaleElementReferenceException:
+        return []
+
+
+def event_board(desk, a):
+    """An event of one place: two volunteers sign up from the board (a
+    place, a wait), the first cancels, the second takes the place. The
+    cancellation deadline is past, so the cancel is late, a no-show, and
+    (noshow_limit = 1) the first is refused the next sign-up until the
+    block is lifted from the board."""
+    d = desk.d
+    ev = desk.vpj("event", "add", "--activity", "A1", "--title", "路口引导",
+                  "--place", "人民路口", "--start", a.event_day + " 09:00",
+                  "--end", a.event_day + " 11:00", "--places", "1",
+                  "--cancel-by", a.start, "--community", "C01")["events"][0]["id"]
+    desk.go("#board/from/" + a.event_day, "#board-form")
+    if desk.wait(lambda: click_text(d, "a.event", "路口引导"),
+                 "the event") is None:
+        print("# " + d.find_element(By.ID, "main").text.replace("\n", " | "))
+        print("# " + json.dumps(d.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            import('./api.js').then((api) => api.get('/v1/events',
+                { from: arguments[0] })).then(done, (e) => done(String(e)));
+        """, a.event_day), ensure_ascii=False))
+    desk.wait(lambda: d.find_elements(By.ID, "signup-scan"),
+              "the event's page")
+    is_("the sign-up field has the focus",
+        desk.focused("signup-scan"), "signup-scan")
+    desk.scan("V001")
+    desk.notice_has("获得名额", "the first sign-up")
+    desk.wait(lambda: "V001" in (texts(d, "#signup-table td") or []),
+              "the sign-ups after the first")
+    desk.scan("V002")
+    desk.notice_has("候补第 1 位", "the second sign-up")
+    desk.wait(lambda: "V002" in (texts(d, "#signup-table td") or []),
+              "the sign-ups after the second")
+    rows = signup_rows(d)
+    is_("the board: V001 has the place, V002 waits first",
+        rows, [["", "V001", "已获名额"], ["1", "V002", "候补"]])
+    like("... the event's numbers", d.find_element(By.ID,
+         "event-facts").text, "已报名 1 个，空余 0 个，候补 1 人")
+    desk.shot("board")
+    desk.wait(lambda: click_text(d, "#signup-table button.signup-cancel",
+                                 "取消"), "the cancel button")
+    desk.notice_has("递补", "the cancel")
+    like("the page says who took the place", desk.notice(), "V002")
+    signups = desk.vpj("signup", "list", "--event", str(ev))["signups"]
+    s = {x["volunteer"]: x["state"] for x in signups}
+    is_("vpoints signup list: V001 cancelled late, V002 promoted to the "
+        "place", s, {"V001": "late", "V002": "place"})
+    like("... the page says the late cancel is a no-show", desk.notice(),
+         "记为一次爽约")
+    # A refused sign-up is said as a sentence: V002 has a place already.
+    desk.wait(lambda: ["", "V002", "已获名额"] in signup_rows(d),
+              "the board redrawn: V002 has the place")
+    desk.scan("V002")
+    desk.wait(lambda: "已报名活动" in desk.notice(), "the refusal")
+    is_("a refused sign-up is a Chinese sentence", desk.notice(),
+        "志愿者 V002 已报名活动 %s（路口引导）：报名 %s。" % (ev, "".join(
+            str(x["id"]) for x in signups if x["volunteer"] == "V002")))
+    # V001's no-show blocks it; the board lifts the block, then it waits.
+    desk.scan("V001")
+    desk.wait(lambda: d.find_elements(By.ID, "unblock"),
+              "the button that lifts the block")
+    like("a blocked sign-up says the no-shows and the limit", desk.notice(),
+         "志愿者 V001 近 90 天内未到 1 次（上限 1 次）")
+    d.find_element(By.ID, "unblock").click()
+    alert = d.switch_to.alert
+    alert.send_keys("已说明原因")
+    alert.accept()
+    desk.notice_has("限制已解除", "the block lifted")
+    is_("vpoints signup list: V001 is no longer blocked",
+        desk.vpj("signup", "list", "--volunteer", "V001").get("blocked"),
+        False)
+    desk.scan("V001")
+    desk.notice_has("候补第 1 位", "the sign-up after the block")
+    is_("... and V001 waits for the place", [x["state"] for x in desk.vpj(
+        "signup", "list", "--volunteer", "V001")["signups"]],
+        ["waiting", "late"])
 
 
 def listening(port):
@@ -587,6 +730,7 @@ def main():
     for name in ("port",):
         ap.add_argument("--" + name, type=int, required=True)
     for name in ("vpoints", "tmp", "test-sig", "station-key", "start", "month",
+                 "event-day",
                  "chromium", "chromedriver", "profile"):
         ap.add_argument("--" + name, required=True)
     ap.add_argument("--price", type=int, required=True)
@@ -606,6 +750,8 @@ def main():
         sentences(desk)
         desk.collect_logs()
         daily_job(desk, a)
+        desk.collect_logs()
+        event_board(desk, a)
         desk.collect_logs()
         offline(desk, a)
         desk.collect_logs()

@@ -93,12 +93,14 @@ $$;
 -- The outcome of a row refused by an error: the problem the single
 -- operation would answer (vp_call's mapping).
 CREATE OR REPLACE FUNCTION vp_import_refused(p_row integer, p_state text,
-    p_msg text, p_detail text) RETURNS jsonb
+    p_msg text, p_detail text, p_members text) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
+	-- vp_refuse's members travel as the HINT (base.sql), as in vp_call.
 	RETURN jsonb_build_object('row', p_row, 'outcome', 'refused') ||
 	    CASE WHEN p_state LIKE 'VP%'
-		THEN vp_problem(substr(p_state, 3)::integer, p_msg, p_detail)
+		THEN vp_problem(substr(p_state, 3)::integer, p_msg, p_detail,
+		    nullif(p_members, '')::jsonb)
 		ELSE (SELECT p.body FROM vp_db_problem(p_state) p) END;
 END
 $$;
@@ -111,14 +113,16 @@ DECLARE
 	v_state text;
 	v_msg text;
 	v_detail text;
+	v_members text;
 BEGIN
 	RETURN vp_import_apply(caller, p_kind, r);
 EXCEPTION WHEN SQLSTATE 'VP000' OR data_exception OR
     integrity_constraint_violation THEN
 	GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE,
-	    v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+	    v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL,
+	    v_members = PG_EXCEPTION_HINT;
 	RETURN vp_import_refused((r ->> 'row')::integer, v_state, v_msg,
-	    v_detail);
+	    v_detail, v_members);
 END
 $$;
 
@@ -147,6 +151,7 @@ DECLARE
 	v_state text;
 	v_msg text;
 	v_detail text;
+	v_members text;
 BEGIN
 	WHILE i < n LOOP
 		j := i;
@@ -162,9 +167,10 @@ BEGIN
 		EXCEPTION WHEN SQLSTATE 'VP000' OR data_exception OR
 		    integrity_constraint_violation THEN
 			GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE,
-			    v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+			    v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL,
+			    v_members = PG_EXCEPTION_HINT;
 			v_fail := vp_import_refused((p_rows -> j ->> 'row')::integer,
-			    v_state, v_msg, v_detail);
+			    v_state, v_msg, v_detail, v_members);
 			IF j > i THEN
 				v_tmp := '[]';
 				BEGIN

@@ -77,13 +77,13 @@ BEGIN
 		PERFORM vp_refuse(422, 'date-before-start', format('%s (%s) is '
 		    'before the programme''s start, %s.', p_field,
 		    to_char(p_at, 'YYYY-MM-DD'), v_start),
-		    jsonb_build_object('field', p_field,
+		    jsonb_build_object('field', btrim(p_field, '"'),
 		    'date', to_char(p_at, 'YYYY-MM-DD'), 'programme_start', v_start));
 	END IF;
 	IF p_at > now() + interval '60 seconds' THEN
 		PERFORM vp_refuse(422, 'date-in-future', format('%s (%s) is in '
 		    'the future.', p_field, to_char(p_at, 'YYYY-MM-DD')),
-		    jsonb_build_object('field', p_field,
+		    jsonb_build_object('field', btrim(p_field, '"'),
 		    'date', to_char(p_at, 'YYYY-MM-DD')));
 	END IF;
 	SELECT max(month) INTO v_latest FROM month_closes;
@@ -94,7 +94,7 @@ BEGIN
 			    'nothing dated before %s can be recorded or changed. The '
 			    'open month is %s.', v_latest, to_char(v_open, 'YYYY-MM-DD'),
 			    to_char(v_open, 'YYYY-MM')),
-			    jsonb_build_object('field', p_field,
+			    jsonb_build_object('field', btrim(p_field, '"'),
 			    'date', to_char(p_at, 'YYYY-MM-DD'), 'closed_month', v_latest,
 			    'open_month', to_char(v_open, 'YYYY-MM'),
 			    'open_from', to_char(v_open, 'YYYY-MM-DD')));
@@ -109,7 +109,7 @@ BEGIN
 			    'ones, back to %s.', p_field, to_char(p_at, 'YYYY-MM-DD'),
 			    v_from, vp_back_entry_days(),
 			    greatest(v_start, v_open::date)),
-			    jsonb_build_object('field', p_field,
+			    jsonb_build_object('field', btrim(p_field, '"'),
 			    'date', to_char(p_at, 'YYYY-MM-DD'), 'earliest', v_from,
 			    'back_entry_days', vp_back_entry_days(),
 			    'admin_earliest', greatest(v_start, v_open::date)));

@@ -19,7 +19,9 @@ harness_db
 # Crypto; the daemon's default server_names has localhost on its port.
 # It is opened under a prefix, as a reverse proxy serves it
 # (path_prefix): every request it signs carries the prefix.
-daemon_start "console_dir = $top_srcdir/console" "path_prefix = /vpoints"
+# One no-show blocks sign-ups, so the board's lifting of a block is tried.
+daemon_start "console_dir = $top_srcdir/console" "path_prefix = /vpoints" \
+	"noshow_limit = 1"
 harness_admin || { echo "Bail out! no admin key"; exit 1; }
 ok "a community" vp community add C01 --name 东湖社区 --population 1000
 ok "an activity, 10 points an hour" vp activity add A1 --name 交通引导 --points-per-hour 10
@@ -30,11 +32,14 @@ ok "a station key for the command line" vp station add S02 --name 东湖二站 -
 # month in the daemon's zone is the report's.
 start=$(t_at '-120 minutes')
 month=$(TZ=Asia/Shanghai date -d "@$(t_date '-120 minutes')" +%Y-%m)
+# The board's event, two days on in the daemon's zone: open for sign-up.
+event_day=$(TZ=Asia/Shanghai date -d "@$(t_date '+2 days')" +%F)
 
 /usr/bin/python3 "$top_srcdir/tests/browser.py" --port "$DAEMON_PORT" \
 	--vpoints "$VPOINTS" --tmp "$T_DIR" --station-key "$T_DIR/s02.key" \
 	--test-sig "$top_srcdir/tests/unit/test_sig.c" \
-	--start "$start" --month "$month" --price 15 --stock 5 \
+	--start "$start" --month "$month" --event-day "$event_day" \
+	--price 15 --stock 5 \
 	--chromium "$chromium" --chromedriver "$chromedriver" \
 	--profile "$T_DIR/chromium" ${SHOTS:+--shots "$SHOTS"} \
 	--daemon-pid "$DAEMON_PID" --vpointsd "$VPOINTSD" \

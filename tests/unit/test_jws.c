@@ -468,27 +468,27 @@ START_TEST(key_sets)
 	static const char set[] = "{\"keys\":[{\"kty\":\"OKP\",\"crv\":"
 	    "\"Ed25519\",\"x\":\"" RFC8037_X "\",\"kid\":\"" RFC8037_KID
 	    "\",\"use\":\"sig\",\"status\":\"retired\"}]}";
-	unsigned char pk[32], rfc_pk[32];
+	unsigned char found[32], rfc_pk[32];
 	char err[256], *kid;
 	size_t n;
 
 	sodium_base642bin(rfc_pk, 32, RFC8037_X, strlen(RFC8037_X), NULL, &n,
 	    NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	ck_assert_int_eq(jws_set_key(set, RFC8037_KID, pk, err, sizeof(err)),
+	ck_assert_int_eq(jws_set_key(set, RFC8037_KID, found, err, sizeof(err)),
 	    0);
-	ck_assert_mem_eq(pk, rfc_pk, 32);
-	ck_assert_int_eq(jws_set_key(set, "another", pk, err, sizeof(err)), 1);
-	ck_assert_int_eq(jws_set_key(set, NULL, pk, err, sizeof(err)), 1);
+	ck_assert_mem_eq(found, rfc_pk, 32);
+	ck_assert_int_eq(jws_set_key(set, "another", found, err, sizeof(err)), 1);
+	ck_assert_int_eq(jws_set_key(set, NULL, found, err, sizeof(err)), 1);
 	ck_assert_int_eq(jws_set_key("{\"keys\":[{\"kty\":\"OKP\",\"crv\":"
 	    "\"Ed25519\",\"x\":\"" RFC8037_X "\",\"kid\":\"abc\"}]}", "abc",
-	    pk, err, sizeof(err)), -1);
+	    found, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "thumbprint"));
 	ck_assert_int_eq(jws_set_key("{\"keys\":[{\"kty\":\"OKP\",\"crv\":"
-	    "\"Ed25519\",\"x\":\"" RFC8037_X "\"}]}", NULL, pk, err,
+	    "\"Ed25519\",\"x\":\"" RFC8037_X "\"}]}", NULL, found, err,
 	    sizeof(err)), -1);
-	ck_assert_int_eq(jws_set_key("{\"keys\":[]}", NULL, pk, err,
+	ck_assert_int_eq(jws_set_key("{\"keys\":[]}", NULL, found, err,
 	    sizeof(err)), -1);
-	ck_assert_int_eq(jws_set_key("[]", NULL, pk, err, sizeof(err)), -1);
+	ck_assert_int_eq(jws_set_key("[]", NULL, found, err, sizeof(err)), -1);
 	ck_assert_int_eq(jws_is_set(set), 1);
 	ck_assert_int_eq(jws_is_set("{\"kty\":\"OKP\"}"), 0);
 	kid = jws_kid("eyJhbGciOiJFZERTQSIsImtpZCI6ImFiYyJ9.cGF5bG9hZA.c2ln");

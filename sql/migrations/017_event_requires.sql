@@ -1,4 +1,4 @@
--- 016: an event may require a qualification of whoever signs up for it
+-- 017: an event may require a qualification of whoever signs up for it
 -- or checks in against it, held on the event's day (vp_event_unmet,
 -- sql/functions/events.sql; vp_volunteer_qualified, record.sql). Like
 -- activities.requires, a qualification's code.
