@@ -38,6 +38,7 @@ DECLARE
 	v_msg text;
 	v_detail text;
 	v_members text;
+	v_rule text;
 BEGIN
 	SELECT * INTO k FROM station_keys WHERE keyid = p_keyid;
 	IF NOT FOUND OR k.revoked_at IS NOT NULL THEN
@@ -62,34 +63,19 @@ BEGIN
 	PERFORM set_config('timezone', p_timezone, true);
 	PERFORM set_config('datestyle', 'ISO, YMD', true);
 	PERFORM set_config('vpoints.keyid', p_keyid, true);
-	-- The date rules (vp_dated) read these.
+	-- The date rules (vp_dated) read the caller's role.
 	PERFORM set_config('vpoints.role', caller.role, true);
-	IF p_rules ? 'programme_start' THEN
-		PERFORM set_config('vpoints.programme_start',
-		    p_rules ->> 'programme_start', true);
-	END IF;
-	IF p_rules ? 'back_entry_days' THEN
-		PERFORM set_config('vpoints.back_entry_days',
-		    p_rules ->> 'back_entry_days', true);
-	END IF;
-	-- The no-show rule of sign-ups (sql/functions/events.sql).
-	IF p_rules ? 'noshow_limit' THEN
-		PERFORM set_config('vpoints.noshow_limit',
-		    p_rules ->> 'noshow_limit', true);
-	END IF;
-	IF p_rules ? 'noshow_days' THEN
-		PERFORM set_config('vpoints.noshow_days',
-		    p_rules ->> 'noshow_days', true);
-	END IF;
-	-- The campaign's targets (vp_approval_target, vp_recruitment_target).
-	IF p_rules ? 'approval_target' THEN
-		PERFORM set_config('vpoints.approval_target',
-		    p_rules ->> 'approval_target', true);
-	END IF;
-	IF p_rules ? 'recruitment_target' THEN
-		PERFORM set_config('vpoints.recruitment_target',
-		    p_rules ->> 'recruitment_target', true);
-	END IF;
+	-- The date rules (vp_dated), the no-show rule of sign-ups
+	-- (events.sql) and the campaign's targets (record.sql) read the
+	-- daemon's settings as vpoints.<name>.
+	FOREACH v_rule IN ARRAY ARRAY['programme_start', 'back_entry_days',
+	    'noshow_limit', 'noshow_days', 'approval_target',
+	    'recruitment_target'] LOOP
+		IF p_rules ? v_rule THEN
+			PERFORM set_config('vpoints.' || v_rule,
+			    p_rules ->> v_rule, true);
+		END IF;
+	END LOOP;
 	-- Every write but a close holds the months lock shared.
 	IF p_idem_key IS NOT NULL AND p_op <> 'month_close' THEN
 		PERFORM vp_months_enter();
