@@ -15,6 +15,14 @@ BEGIN
 END
 $$;
 
+-- Whether a caller acts for a community: an admin for every one, a
+-- station for its own. Every check of a caller against a community's
+-- rows goes through this one function.
+CREATE OR REPLACE FUNCTION vp_covers(caller vp_caller, community bigint)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+	SELECT caller.role = 'admin' OR caller.community_id = community
+$$;
+
 -- Every community, ordered by code.
 CREATE OR REPLACE FUNCTION vp_community_list() RETURNS jsonb
 LANGUAGE sql STABLE AS $$
