@@ -59,6 +59,8 @@ ops_done(const struct db_reply *r, void *arg)
 	int code;
 
 	free(call);
+	metrics_db(route->ops->metrics, wire_route(route->op)->operation,
+	    db_reply_seconds(r));
 	if (db_reply_status(r) != DB_OK) {
 		api_reply_db_failure(hr, r);
 		return;
