@@ -198,8 +198,8 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 		page_link_args(route->ops, route->op, ok->keyid, idem, args);
 	/* A write's body that nothing added to or rewrote goes to the
 	 * database as it came: ops_args parsed it whole (a JSON object, no
-	 * name twice), and writing it out again would cost a shift write
-	 * a sixth of the daemon's own work. */
+	 * name twice), and writing it out again cost a shift write about
+	 * 5 % of the daemon's instructions besides the Ed25519 verify. */
 	body = http_request_body(hr, &len);
 	if (wr->access == WIRE_WRITE && len > 0 && wr->param == NULL &&
 	    !args_rewritten(route->op) && route->op != WIRE_OP_VOLUNTEER_LINK &&
