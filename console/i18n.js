@@ -7,9 +7,10 @@
 // (kept in localStorage).
 //
 // A refusal is said from its RFC 9457 type and members, never from the
-// English detail: the client's sentences, the first whose members are
-// all known, then the page's own (words.js); the members of the problem
-// win over what the page knew of its request.
+// English detail: the page's own first where its reader acts otherwise
+// (words.js, refusalsFirst), then the client's sentences, the first whose
+// members are all known, then the page's own (words.js); the members of
+// the problem win over what the page knew of its request.
 
 import { zh, refusals, columns } from './messages.js';
 import * as own from './words.js';
@@ -68,7 +69,7 @@ export function column(member) {
 export function say(problem, context = {}) {
 	const type = String(problem.type || '').replace(/^urn:vpoints:problem:/, '');
 	const values = Object.assign({}, context, problem);
-	const tried = [].concat(
+	const tried = [].concat(own.refusalsFirst[type] || [],
 	    problem.reason ? refusals[type + '/' + problem.reason] || [] : [],
 	    refusals[type] || [], own.refusals[type] || []);
 	for (const template of tried) {

@@ -300,6 +300,7 @@ export const zh = {
 	"The daemon does not know this key yet.": "服务器尚未登记此密钥，请管理员登记。",
 	"The key is enrolled: this browser is a station.": "密钥已登记：此浏览器可作为服务站使用。",
 	"The ledger cannot be reached; retry in a moment.": "无法连接账本；请稍后重试。",
+	"The page was opened under a name the server does not answer to: open it by the server's own address.": "本页面的访问地址不是服务器登记的名称，请使用服务器的正式地址打开。",
 	"The place goes to %{volunteers}.": "名额已递补给 %{volunteers}。",
 	"The private key never leaves this browser. An admin enrols the public key:": "私钥只保存在此浏览器中。请管理员登记下面的公钥：",
 	"The report of closed month %{month} lists community %{community}: its code, name and population no longer change.": "已月结月份 %{month} 的报表列有社区 %{community}：其代码、名称和常住人口不能再修改。",

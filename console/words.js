@@ -35,6 +35,13 @@ export const words = [
 	NC_('value', 'event-cancelled'),
 ];
 
+// What the page says of a refusal before the client's sentences: where
+// the page's reader acts otherwise than a station's command line (a page
+// opened under another name is opened again, not reconfigured).
+export const refusalsFirst = {
+	'wrong-authority': [N_('The page was opened under a name the server does not answer to: open it by the server\'s own address.')],
+};
+
 // What the page says of a refusal whose problem lacks the members of the
 // client's sentences (client/refusal.c, in messages.js): members the page
 // knew of its request fill these, after those sentences, by type.
