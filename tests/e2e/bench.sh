@@ -12,7 +12,8 @@ ok "bench/run --smoke completes" env TMPDIR="$T_DIR" "$top_srcdir/bench/run" \
 [ -s "$out" ] || { echo "# no $out"; sed 's/^/# /' "$T_DIR/last.out" | tail -n 30; }
 
 # One check per line of output: "name<TAB>value".
-python3 - "$out" >"$T_DIR/checks" <<'EOF'
+checks_made=1
+python3 - "$out" >"$T_DIR/checks" <<'EOF' || checks_made=0
 import json, sys
 d = json.load(open(sys.argv[1]))
 def out(name, value): print(f"{name}\t{value}")
@@ -52,3 +53,5 @@ while IFS=$'\t' read -r name value; do
 	esac
 done <"$T_DIR/checks"
 [ -s "$T_DIR/checks" ] || t_result fail "the JSON could be read"
+# A check that could not be made (a member missing) fails, not vanishes.
+[ $checks_made = 1 ] || t_result fail "every check of the JSON could be made"
