@@ -52,7 +52,8 @@
 	R(ACTIVITY_LIST, "GET", "/v1/activities", "activity_list",	\
 	    WIRE_LAGGED, NULL)						\
 	R(TEAM_ADD, "POST", "/v1/teams", "team_add", WIRE_WRITE, NULL)	\
-	R(TEAM_LIST, "GET", "/v1/teams", "team_list", WIRE_LAGGED, NULL)	\
+	R(TEAM_LIST, "GET", "/v1/teams", "team_list",			\
+	    WIRE_LAGGED, NULL)						\
 	R(TEAM_JOIN, "POST", "/v1/teams/{}/join", "team_join",		\
 	    WIRE_WRITE, "code")						\
 	R(TEAM_LEAVE, "POST", "/v1/teams/{}/leave", "team_leave",	\
@@ -84,7 +85,8 @@
 	R(CHECKIN_LIST, "GET", "/v1/checkins", "checkin_list",		\
 	    WIRE_LAGGED, NULL)						\
 	R(CATALOG_ADD, "POST", "/v1/catalog", "catalog_add", WIRE_WRITE, NULL) \
-	R(CATALOG_LIST, "GET", "/v1/catalog", "catalog_list", WIRE_LAGGED, NULL) \
+	R(CATALOG_LIST, "GET", "/v1/catalog", "catalog_list",		\
+	    WIRE_LAGGED, NULL)						\
 	R(CATALOG_RESTOCK, "POST", "/v1/catalog/{}/restock",		\
 	    "catalog_restock", WIRE_WRITE, "code")			\
 	R(CATALOG_DEACTIVATE, "POST", "/v1/catalog/{}/deactivate",	\
@@ -94,14 +96,16 @@
 	    "redemption_void", WIRE_WRITE, "id")			\
 	R(HELP_REQUEST, "POST", "/v1/help-requests", "help_request",	\
 	    WIRE_WRITE, NULL)						\
-	R(HELP_LIST, "GET", "/v1/help-requests", "help_list", WIRE_LAGGED, NULL) \
+	R(HELP_LIST, "GET", "/v1/help-requests", "help_list",		\
+	    WIRE_LAGGED, NULL)						\
 	R(HELP_ACCEPT, "POST", "/v1/help-requests/{}/accept",		\
 	    "help_accept", WIRE_WRITE, "id")				\
 	R(HELP_COMPLETE, "POST", "/v1/help-requests/{}/complete",	\
 	    "help_complete", WIRE_WRITE, "id")				\
 	R(HELP_CANCEL, "POST", "/v1/help-requests/{}/cancel",		\
 	    "help_cancel", WIRE_WRITE, "id")				\
-	R(AUDIT, "GET", "/v1/audit", "audit", WIRE_LAGGED, NULL)		\
+	R(AUDIT, "GET", "/v1/audit", "audit",				\
+	    WIRE_LAGGED, NULL)						\
 	R(REPORT_MONTHLY, "GET", "/v1/reports/monthly", "report_monthly", \
 	    WIRE_LAGGED, NULL)						\
 	R(REPORT_ANNUAL, "GET", "/v1/reports/annual", "report_annual",	\
