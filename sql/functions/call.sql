@@ -56,7 +56,8 @@ BEGIN
 		    'This signature was used before: sign every request anew.')::text;
 		RETURN;
 	END IF;
-	SELECT k.keyid, s.id, s.code, s.role, s.community_id INTO caller
+	SELECT k.keyid, s.id, s.code, s.role, s.community_id, s.region_id
+	INTO caller
 	FROM stations s WHERE s.id = k.station_id;
 	-- Dates, days and months of this transaction are those of the
 	-- daemon's time zone; history rows name the key.
@@ -257,6 +258,18 @@ BEGIN
 			SELECT * INTO status, v_body FROM vp_op_station_link(caller, p_args);
 		WHEN 'report_events' THEN
 			SELECT * INTO status, v_body FROM vp_op_report_events(caller, p_args);
+		WHEN 'region_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_region_add(caller, p_args);
+		WHEN 'region_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_region_list(caller, p_args);
+		WHEN 'region_rename' THEN
+			SELECT * INTO status, v_body FROM vp_op_region_rename(caller, p_args);
+		WHEN 'region_move' THEN
+			SELECT * INTO status, v_body FROM vp_op_region_move(caller, p_args);
+		WHEN 'region_levels_set' THEN
+			SELECT * INTO status, v_body FROM vp_op_region_levels_set(caller, p_args);
+		WHEN 'community_place' THEN
+			SELECT * INTO status, v_body FROM vp_op_community_place(caller, p_args);
 		ELSE
 			RAISE EXCEPTION 'vp_call: unknown operation %', p_op;
 		END CASE;
