@@ -292,13 +292,13 @@ CREATE OR REPLACE FUNCTION vp_community_place(caller vp_caller, p_community bigi
     r regions) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+	PERFORM vp_require_region(caller, r.id, false);
 	IF r.id IS NOT NULL AND r.depth <> vp_level_lowest() THEN
 		PERFORM vp_refuse(422, 'invalid-field', format('A community sits '
 		    'in a %s.', vp_level_name(vp_level_lowest())),
 		    jsonb_build_object('field', 'region', 'reason', 'level',
 		    'level', vp_level_name(vp_level_lowest())));
 	END IF;
-	PERFORM vp_require_region(caller, r.id, false);
 	UPDATE communities SET region_id = r.id WHERE id = p_community;
 	INSERT INTO community_places (community_id, region_id, keyid)
 	VALUES (p_community, r.id, caller.keyid);
@@ -321,7 +321,7 @@ BEGIN
 		    format('No community has code %s.', args ->> 'code'),
 		    jsonb_build_object('community', args ->> 'code'));
 	END IF;
-	PERFORM vp_require_community(caller, c.id);
+	PERFORM vp_require_office(caller, c.id);
 	PERFORM vp_community_place(caller, c.id,
 	    vp_region_get(vp_code(args, 'region'), 422));
 	INSERT INTO admin_actions (keyid, action, subject, detail)
