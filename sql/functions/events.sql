@@ -182,7 +182,8 @@ BEGIN
 			'the region of office %s.'
 		    ELSE 'Event %s belongs to another community; station %s '
 			'acts for its own only.' END, p_id, caller.station_code),
-		    jsonb_build_object('event', e.id, 'station', caller.station_code));
+		    jsonb_build_object('event', e.id, 'station', caller.station_code)
+		    || vp_office_members(caller));
 	END IF;
 	RETURN e;
 END

@@ -9,8 +9,10 @@ CREATE OR REPLACE FUNCTION vp_require_admin(caller vp_caller) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
 	IF caller.role = 'office' THEN
-		PERFORM vp_refuse(403, 'admin-only', 'This operation is the '
-		    'city''s: it needs an admin key; office keys may not use it.');
+		PERFORM vp_refuse(403, 'admin-only', format('%s is an office: '
+		    'this operation is the city''s and needs an admin key.',
+		    caller.station_code), jsonb_build_object('station',
+		    caller.station_code));
 	ELSIF caller.role <> 'admin' THEN
 		PERFORM vp_refuse(403, 'admin-only',
 		    'This operation needs an admin key; station keys may not use it.');
@@ -28,6 +30,14 @@ RETURNS boolean LANGUAGE sql STABLE AS $$
 	    WHEN 'office' THEN coalesce((SELECT vp_region_within(c.region_id,
 		caller.region_id) FROM communities c WHERE c.id = community), false)
 	    ELSE caller.community_id = community END
+$$;
+
+-- The members an office's refusal adds: its region.
+CREATE OR REPLACE FUNCTION vp_office_members(caller vp_caller) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN caller.role = 'office' THEN jsonb_build_object('region',
+	    (SELECT code FROM regions WHERE id = caller.region_id))
+	    ELSE '{}' END
 $$;
 
 -- Refuse a caller that does not manage a community: an admin manages
@@ -175,7 +185,7 @@ BEGIN
 		    ELSE 'Station %s acts for its own community only, not %s.' END,
 		    caller.station_code, v_code),
 		    jsonb_build_object('station', caller.station_code,
-		    'community', v_code));
+		    'community', v_code) || vp_office_members(caller));
 	END IF;
 	RETURN v_id;
 END

@@ -29,7 +29,7 @@ BEGIN
 			'station %s acts for its own only.' END,
 		    p_number, caller.station_code),
 		    jsonb_build_object('volunteer', p_number, 'station',
-		    caller.station_code));
+		    caller.station_code) || vp_office_members(caller));
 	END IF;
 	RETURN v;
 END
