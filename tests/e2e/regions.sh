@@ -6,12 +6,13 @@
 # checks that each level of regions adds up to the communities' rows over
 # random trees, and that a closed month's reports stay byte for byte as
 # they were after regions move. Its TAP lines become this test's; the seed
-# is printed as "# seed N" (replay with VPOINTS_SEED=N). Then the client:
+# is fixed (t_seed in tests/lib.sh: VPOINTS_SEED=random draws one,
+# VPOINTS_SEED=N replays). Then the client:
 # vpoints region, community place, station add --role office, and
 # report --level street.
 . "$top_srcdir/tests/lib.sh"
 
-seed=${VPOINTS_SEED:-$(date +%s)}
+seed=$(t_seed)
 echo "# seed $seed"
 
 harness_db
