@@ -93,52 +93,131 @@ LANGUAGE sql STABLE AS $$
 	WHERE p_community IS NULL OR c.id = p_community
 $$;
 
--- Per volunteer of the scope with a shift since p_since (at or before
--- p_from), counting current records only: minutes and shifts of the
--- period [p_from, p_to), minutes of [p_since, p_to), and minutes since
--- p_to (the running total less these is the total by the period's end).
+-- The year (UTC) in which a shift started, as volunteer_years counts it;
+-- the start of such a year; and the one that starts within hours of a
+-- year's start in the daemon's time zone. (Immutable all through, so
+-- that a report's plan holds them as constants, not as calls per row.)
+CREATE OR REPLACE FUNCTION vp_utc_year(p_at timestamptz) RETURNS integer
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT extract(year FROM p_at AT TIME ZONE 'UTC')::integer
+$$;
+
+CREATE OR REPLACE FUNCTION vp_utc_year_start(p_year integer) RETURNS timestamptz
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT make_timestamp(p_year, 1, 1, 0, 0, 0) AT TIME ZONE 'UTC'
+$$;
+
+CREATE OR REPLACE FUNCTION vp_utc_year_near(p_year_start timestamptz)
+RETURNS integer
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT extract(year FROM (p_year_start AT TIME ZONE 'UTC')
+	    + interval '1 day')::integer
+$$;
+
+-- Add a new shift record to its volunteer's year (volunteer_years, by its
+-- community); a correction also takes away the record it replaces, from
+-- that record's year. Writers hold the volunteer's row already: one more
+-- row update (HOT), or the row's insert at the year's first shift.
+CREATE OR REPLACE FUNCTION vp_volunteer_years_add() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.corrects IS NOT NULL THEN
+		UPDATE volunteer_years y SET minutes = y.minutes - o.minutes
+		FROM shifts o
+		WHERE o.id = NEW.corrects AND y.year = vp_utc_year(o.started_at)
+		AND y.community_id = o.community_id
+		AND y.volunteer_id = o.volunteer_id;
+	END IF;
+	UPDATE volunteer_years SET minutes = minutes + NEW.minutes
+	WHERE year = vp_utc_year(NEW.started_at)
+	AND community_id = NEW.community_id AND volunteer_id = NEW.volunteer_id;
+	IF NOT FOUND THEN
+		INSERT INTO volunteer_years AS y (year, community_id, volunteer_id,
+		    minutes)
+		VALUES (vp_utc_year(NEW.started_at), NEW.community_id,
+		    NEW.volunteer_id, NEW.minutes)
+		ON CONFLICT (year, community_id, volunteer_id) DO UPDATE
+		SET minutes = y.minutes + EXCLUDED.minutes;
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+-- volunteer_years follows every shift written.
+CREATE OR REPLACE TRIGGER shifts_volunteer_years AFTER INSERT ON shifts
+	FOR EACH ROW EXECUTE FUNCTION vp_volunteer_years_add();
+
+-- Per volunteer of the scope with a shift since p_from, or with service
+-- in the year of p_since: counting current records only, minutes and
+-- shifts of the period [p_from, p_to), minutes of [p_since, p_to), and
+-- minutes since p_to (the running total less these is the total by the
+-- period's end). p_since is p_from or the start of its year.
+--
+-- The year's minutes come from volunteer_years, not from its shifts: the
+-- UTC year U (starting within hours of p_since) less what came after
+-- p_to in it, and give or take the hours between U's start and p_since;
+-- only those hours' shifts and those since p_from are read. Each record
+-- counts with a weight per figure (1, 0 or -1), and each record replaced
+-- by a correction with the opposite weight, so one sum per volunteer
+-- gives every figure.
 CREATE OR REPLACE FUNCTION vp_report_service(p_since timestamptz, p_from timestamptz,
     p_to timestamptz, p_community bigint)
 RETURNS TABLE (community_id bigint, volunteer_id bigint, minutes bigint,
     shifts bigint, minutes_since bigint, minutes_after bigint)
 LANGUAGE sql STABLE AS $$
-	WITH every AS (
-		-- Every record, community by community (each one's sums stay
-		-- small, in cache)...
-		SELECT c.id AS community_id, x.* FROM vp_report_scope(p_community) c
-		CROSS JOIN LATERAL (SELECT s.volunteer_id,
-		    sum(s.minutes) FILTER (WHERE s.started_at >= p_from
-			AND s.started_at < p_to) AS minutes,
-		    count(*) FILTER (WHERE s.started_at >= p_from
-			AND s.started_at < p_to) AS shifts,
-		    sum(s.minutes) FILTER (WHERE s.started_at < p_to) AS since,
-		    sum(s.minutes) FILTER (WHERE s.started_at >= p_to) AS after
-		    FROM shifts s
-		    WHERE s.community_id = c.id AND s.started_at >= p_since
-		    GROUP BY s.volunteer_id) x
-	), replaced AS (
-		-- ...less the records replaced by a correction (few; a
-		-- correction is in its record's community).
-		SELECT o.volunteer_id,
-		    sum(o.minutes) FILTER (WHERE o.started_at >= p_from
-			AND o.started_at < p_to) AS minutes,
-		    count(*) FILTER (WHERE o.started_at >= p_from
-			AND o.started_at < p_to) AS shifts,
-		    sum(o.minutes) FILTER (WHERE o.started_at < p_to) AS since,
-		    sum(o.minutes) FILTER (WHERE o.started_at >= p_to) AS after
-		FROM shifts k JOIN shifts o ON o.id = k.corrects
-		WHERE k.corrects IS NOT NULL
-		AND (p_community IS NULL OR k.community_id = p_community)
-		AND (p_community IS NULL OR o.community_id = p_community)
-		AND o.started_at >= p_since
-		GROUP BY o.volunteer_id
-	)
-	SELECT e.community_id, e.volunteer_id,
-	    coalesce(e.minutes, 0) - coalesce(r.minutes, 0),
-	    e.shifts - coalesce(r.shifts, 0),
-	    coalesce(e.since, 0) - coalesce(r.since, 0),
-	    coalesce(e.after, 0) - coalesce(r.after, 0)
-	FROM every e LEFT JOIN replaced r ON r.volunteer_id = e.volunteer_id
+	SELECT x.community_id, x.volunteer_id, sum(x.minutes), sum(x.shifts),
+	    sum(x.since), sum(x.after)
+	FROM (SELECT vp_utc_year_near(p_since) AS year,
+	    vp_utc_year_start(vp_utc_year_near(p_since)) AS u,
+	    vp_utc_year_start(vp_utc_year_near(p_since) + 1) AS u_end,
+	    p_since < p_from AS by_year) y
+	CROSS JOIN LATERAL (
+		-- the records since p_from and those of the hours between
+		-- p_since and U's start (+1), and the records they replaced
+		-- (-1), community by community (by index)
+		SELECT c.id AS community_id, r.volunteer_id,
+		    r.sign * w.minutes * r.minutes AS minutes,
+		    r.sign * w.minutes AS shifts, r.sign * w.since * r.minutes AS since,
+		    r.sign * w.after * r.minutes AS after
+		FROM vp_report_scope(p_community) c
+		CROSS JOIN LATERAL (SELECT s.volunteer_id, s.started_at, s.minutes,
+			1 AS sign
+			FROM shifts s
+			WHERE s.community_id = c.id AND s.started_at >= p_from
+			UNION ALL
+			SELECT s.volunteer_id, s.started_at, s.minutes, 1
+			FROM shifts s
+			WHERE y.by_year AND s.community_id = c.id
+			AND s.started_at >= least(p_since, y.u)
+			AND s.started_at < greatest(p_since, y.u)
+			UNION ALL
+			SELECT o.volunteer_id, o.started_at, o.minutes, -1
+			FROM shifts k JOIN shifts o ON o.id = k.corrects
+			WHERE k.community_id = c.id AND k.corrects IS NOT NULL
+			AND o.community_id = c.id
+			AND (o.started_at >= p_from OR (y.by_year
+			    AND o.started_at >= least(p_since, y.u)
+			    AND o.started_at < greatest(p_since, y.u)))) r
+		CROSS JOIN LATERAL (SELECT
+		    (r.started_at >= p_from AND r.started_at < p_to)::integer
+			AS minutes,
+		    CASE WHEN NOT y.by_year THEN
+			(r.started_at >= p_from AND r.started_at < p_to)::integer
+		    ELSE (r.started_at >= p_since AND r.started_at < y.u)::integer
+			- (r.started_at >= y.u AND r.started_at < p_since)::integer
+			- (r.started_at >= p_to AND r.started_at < y.u_end)::integer
+			+ (r.started_at >= y.u_end AND r.started_at < p_to)::integer
+		    END AS since,
+		    (r.started_at >= p_to)::integer AS after) w
+		UNION ALL
+		-- the year U's minutes (of the whole scope at once: its rows
+		-- are not in the order of communities)
+		SELECT v.community_id, v.volunteer_id, 0, 0, v.minutes::integer, 0
+		FROM volunteer_years v
+		WHERE y.by_year AND v.year = y.year
+		AND (p_community IS NULL OR v.community_id = p_community)
+	) x
+	GROUP BY x.community_id, x.volunteer_id
 $$;
 
 -- Per station and volunteer of the scope: the current shifts of the
@@ -440,6 +519,34 @@ BEGIN
 END
 $$;
 
+-- The start and end of a report's period: p_kind 'monthly' (p_period
+-- YYYY-MM) or 'annual' (YYYY), in the daemon's time zone.
+CREATE OR REPLACE FUNCTION vp_report_period(p_kind text, p_period text,
+    OUT p_from timestamptz, OUT p_to timestamptz)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF p_kind = 'monthly' THEN
+		IF p_period !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
+			PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM',
+			    jsonb_build_object('field', 'month', 'reason', 'format',
+			    'format', 'YYYY-MM'));
+		END IF;
+		p_from := (p_period || '-01')::date::timestamptz;
+		p_to := p_from + interval '1 month';
+	ELSIF p_kind = 'annual' THEN
+		IF p_period !~ '^[0-9]{4}$' THEN
+			PERFORM vp_refuse(422, 'invalid-field', '"year" must be YYYY',
+			    jsonb_build_object('field', 'year', 'reason', 'format',
+			    'format', 'YYYY'));
+		END IF;
+		p_from := (p_period || '-01-01')::date::timestamptz;
+		p_to := p_from + interval '1 year';
+	ELSE
+		RAISE EXCEPTION 'vp_report: kind %', p_kind;
+	END IF;
+END
+$$;
+
 -- One report as JSON; p_kind 'monthly' (p_period YYYY-MM) or 'annual'
 -- (YYYY); p_level volunteer, team, community or station. Each query is
 -- planned for its period and scope (force_custom_plan: one plan for "one
@@ -472,25 +579,7 @@ DECLARE
 	v_steps record;
 	v_asof timestamptz;
 BEGIN
-	IF p_kind = 'monthly' THEN
-		IF p_period !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
-			PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM',
-			    jsonb_build_object('field', 'month', 'reason', 'format',
-			    'format', 'YYYY-MM'));
-		END IF;
-		v_from := (p_period || '-01')::date::timestamptz;
-		v_to := v_from + interval '1 month';
-	ELSIF p_kind = 'annual' THEN
-		IF p_period !~ '^[0-9]{4}$' THEN
-			PERFORM vp_refuse(422, 'invalid-field', '"year" must be YYYY',
-			    jsonb_build_object('field', 'year', 'reason', 'format',
-			    'format', 'YYYY'));
-		END IF;
-		v_from := (p_period || '-01-01')::date::timestamptz;
-		v_to := v_from + interval '1 year';
-	ELSE
-		RAISE EXCEPTION 'vp_report: kind %', p_kind;
-	END IF;
+	SELECT * INTO v_from, v_to FROM vp_report_period(p_kind, p_period);
 	v_asof := vp_settled_at(v_to);
 	v_year_start := date_trunc('year', v_from);
 	v_year_share := extract(epoch FROM v_to - v_year_start)
@@ -881,25 +970,207 @@ BEGIN
 END
 $$;
 
--- GET /v1/reports/monthly?month=&level=[&community=]
+-- A page of the volunteer level (limit=N[&after=NUMBER]): the rows of the
+-- scope's volunteers numbered after p_after (from the first when NULL),
+-- at most p_limit, in the report's order, and "next": the number of its
+-- last row when more follow, null on the last page. Its rows are those
+-- of vp_report's volunteer level, figure for figure, but each is read
+-- from its own volunteer's records by index (the shifts since 1 January
+-- of the period's year, the account's transfers since the period's
+-- start, the account, the running total), so a page costs O(p_limit ×
+-- one volunteer's records of the year) whatever the size of the city.
+-- A page has no totals and no new star levels: p_limit 0 gives those of
+-- the whole report and no rows, at the cost of the whole volunteer level
+-- less its rows' JSON.
+CREATE OR REPLACE FUNCTION vp_report_page(p_kind text, p_period text,
+    p_community bigint, p_after text, p_limit integer) RETURNS jsonb
+LANGUAGE plpgsql STABLE
+SET plan_cache_mode = force_custom_plan
+SET jit = off
+AS $$
+DECLARE
+	v_from timestamptz;
+	v_to timestamptz;
+	v_asof timestamptz;
+	v_steps record;
+	v_rows jsonb := '[]';
+	v_next text;
+	v_totals jsonb;
+	v_new_stars jsonb;
+BEGIN
+	SELECT * INTO v_from, v_to FROM vp_report_period(p_kind, p_period);
+	v_asof := vp_settled_at(v_to);
+	SELECT * INTO v_steps FROM vp_star_steps(v_asof);
+	IF p_limit > 0 THEN
+		WITH page AS (
+			-- by number, each volunteer's service until one more
+			-- row than the page (which says whether more follow)
+			SELECT v.id, v.number, v.name, v.community_id, p.minutes,
+			    p.shifts, p.minutes_ytd,
+			    coalesce(t.minutes, 0) - p.minutes_after AS minutes_total,
+			    row_number() OVER (ORDER BY v.number) AS n
+			FROM volunteers v
+			LEFT JOIN volunteer_totals t ON t.volunteer_id = v.id
+			    AND t.community_id = v.community_id
+			CROSS JOIN LATERAL (SELECT
+			    coalesce(sum(s.minutes) FILTER (WHERE s.started_at >= v_from
+				AND s.started_at < v_to), 0) AS minutes,
+			    count(*) FILTER (WHERE s.started_at >= v_from
+				AND s.started_at < v_to) AS shifts,
+			    coalesce(sum(s.minutes) FILTER (WHERE s.started_at < v_to),
+				0) AS minutes_ytd,
+			    coalesce(sum(s.minutes) FILTER (WHERE s.started_at >= v_to),
+				0) AS minutes_after
+			    FROM shifts s
+			    WHERE s.volunteer_id = v.id
+			    AND s.started_at >= date_trunc('year', v_from)
+			    AND (p_community IS NULL OR s.community_id = p_community)
+			    AND NOT EXISTS (SELECT 1 FROM shifts k
+				WHERE k.corrects = s.id)) p
+			WHERE (p_community IS NULL OR v.community_id = p_community)
+			AND (p_after IS NULL OR v.number > p_after)
+			AND (v.registered_on < v_to::date
+			    OR coalesce(t.minutes, 0) - p.minutes_after > 0)
+			ORDER BY v.number LIMIT p_limit + 1
+		)
+		SELECT coalesce(jsonb_agg(jsonb_build_object(
+		    'number', r.number, 'name', CASE WHEN v_asof IS NULL THEN r.name
+			ELSE vp_volunteer_name_at(r.id, r.name, v_asof) END,
+		    'community', c.code,
+		    'minutes', r.minutes, 'hours', vp_hours(r.minutes),
+		    'minutes_ytd', r.minutes_ytd, 'hours_ytd', vp_hours(r.minutes_ytd),
+		    'progress', round(r.minutes_ytd / 12.0, 2),
+		    'shifts', r.shifts,
+		    'points_earned', coalesce(m.earned, 0),
+		    'points_spent', coalesce(m.spent, 0),
+		    'balance', coalesce(a.balance, 0) - coalesce(m.later, 0),
+		    'stars', vp_stars_in(r.minutes_total, v_steps.minutes,
+			v_steps.stars))
+		    ORDER BY r.number) FILTER (WHERE r.n <= p_limit), '[]'),
+		    CASE WHEN count(*) > p_limit THEN max(r.number)
+			FILTER (WHERE r.n = p_limit) END
+		INTO v_rows, v_next
+		FROM page r
+		JOIN communities c ON c.id = r.community_id
+		LEFT JOIN accounts a ON a.volunteer_id = r.id
+		-- the account's moves, as vp_report_moves counts them
+		LEFT JOIN LATERAL (SELECT
+		    sum(CASE WHEN m.inflow <> m.reversal THEN m.signed ELSE 0 END)
+			FILTER (WHERE m.at < v_to) AS earned,
+		    sum(CASE WHEN m.inflow = m.reversal THEN -m.signed ELSE 0 END)
+			FILTER (WHERE m.at < v_to) AS spent,
+		    sum(m.signed) FILTER (WHERE m.at >= v_to) AS later
+		    FROM (SELECT coalesce(t.value_at, t.at) AS at, true AS inflow,
+			t.cause = 'reversal' AS reversal, t.amount AS signed
+			FROM transfers t WHERE t.to_account = a.id
+			AND t.at >= v_from - vp_value_lead()
+			AND coalesce(t.value_at, t.at) >= v_from
+			UNION ALL
+			SELECT coalesce(t.value_at, t.at), false,
+			t.cause = 'reversal', -t.amount
+			FROM transfers t WHERE t.from_account = a.id
+			AND t.at >= v_from - vp_value_lead()
+			AND coalesce(t.value_at, t.at) >= v_from) m) m ON true;
+	ELSE
+		-- vp_report's totals and new star levels of the volunteer
+		-- level, without its rows
+		SELECT jsonb_build_object('minutes', coalesce(sum(r.minutes), 0),
+			'hours', vp_hours(coalesce(sum(r.minutes), 0)),
+			'minutes_ytd', coalesce(sum(r.minutes_ytd), 0),
+			'hours_ytd', vp_hours(coalesce(sum(r.minutes_ytd), 0)),
+			'shifts', coalesce(sum(r.shifts), 0),
+			'points_earned', coalesce(sum(r.points_earned), 0),
+			'points_spent', coalesce(sum(r.points_spent), 0),
+			'balance', coalesce(sum(r.balance), 0)),
+		    coalesce(jsonb_agg(jsonb_build_object(
+			'volunteer', r.number, 'name', CASE WHEN v_asof IS NULL
+			THEN r.name ELSE vp_volunteer_name_at(r.volunteer_id,
+			r.name, v_asof) END,
+			'community', r.community, 'stars', r.stars,
+			'hours', vp_hours(r.minutes_total))
+			ORDER BY r.number) FILTER (WHERE r.stars > r.stars_before),
+			'[]')
+		INTO v_totals, v_new_stars
+		FROM (SELECT r.*,
+		    vp_stars_in(r.minutes_total, v_steps.minutes, v_steps.stars)
+			AS stars,
+		    vp_stars_in(r.minutes_before, v_steps.minutes, v_steps.stars)
+			AS stars_before
+		    FROM vp_report_volunteers(v_from, v_to, p_community) r) r;
+	END IF;
+	-- vp_report's answer, with the page's rows
+	RETURN jsonb_build_object('kind', p_kind, 'period', p_period,
+	    'level', 'volunteer',
+	    'community', (SELECT code FROM communities WHERE id = p_community),
+	    'timezone', current_setting('timezone'), 'from', v_from, 'to', v_to,
+	    'targets', jsonb_build_object('hours_per_year', 20,
+		'registration_share', 0.13),
+	    'columns', to_jsonb(ARRAY['number', 'name', 'community', 'minutes',
+		'hours', 'minutes_ytd', 'hours_ytd', 'progress', 'shifts',
+		'points_earned', 'points_spent', 'balance', 'stars']),
+	    'rows', v_rows, 'next', v_next)
+	    || CASE WHEN p_limit = 0 THEN jsonb_build_object('totals', v_totals,
+		'new_star_levels', v_new_stars) ELSE '{}' END;
+END
+$$;
+
+-- A report or, with limit (and after), a page of its volunteer level.
+CREATE OR REPLACE FUNCTION vp_report_args(p_kind text, p_period text,
+    caller vp_caller, args jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_level text := vp_text(args, 'level', 16);
+	v_limit integer;
+BEGIN
+	IF args ->> 'limit' IS NULL AND args ->> 'after' IS NULL THEN
+		RETURN vp_report(p_kind, p_period, v_level,
+		    vp_community_scope(caller, args));
+	END IF;
+	IF v_level <> 'volunteer' THEN
+		PERFORM vp_refuse(422, 'invalid-field', '"limit" and "after" page '
+		    'the volunteer level only',
+		    jsonb_build_object('field', 'level', 'reason', 'choice',
+		    'choices', jsonb_build_array('volunteer')));
+	END IF;
+	IF args ->> 'limit' IS NULL THEN
+		PERFORM vp_refuse(422, 'invalid-field', '"after" needs "limit"',
+		    jsonb_build_object('field', 'after', 'reason', 'needs',
+		    'needs', 'limit'));
+	END IF;
+	-- (as vp_limit, but 0 asks for the totals only)
+	IF args ->> 'limit' ~ '^[0-9]{1,5}$' THEN
+		v_limit := (args ->> 'limit')::integer;
+	END IF;
+	IF v_limit IS NULL OR v_limit > 10000 THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    '"limit" must be from 0 to 10000',
+		    jsonb_build_object('field', 'limit', 'reason', 'range',
+		    'min', 0, 'max', 10000));
+	END IF;
+	RETURN vp_report_page(p_kind, p_period, vp_community_scope(caller, args),
+	    vp_text_opt(args, 'after', 32), v_limit);
+END
+$$;
+
+-- GET /v1/reports/monthly?month=&level=[&community=][&limit=[&after=]]
 CREATE OR REPLACE FUNCTION vp_op_report_monthly(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 BEGIN
 	status := 200;
-	body := vp_report('monthly', vp_text(args, 'month', 7),
-	    vp_text(args, 'level', 16), vp_community_scope(caller, args));
+	body := vp_report_args('monthly', vp_text(args, 'month', 7), caller,
+	    args);
 END
 $$;
 
--- GET /v1/reports/annual?year=&level=[&community=]
+-- GET /v1/reports/annual?year=&level=[&community=][&limit=[&after=]]
 CREATE OR REPLACE FUNCTION vp_op_report_annual(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 BEGIN
 	status := 200;
-	body := vp_report('annual', vp_text(args, 'year', 4),
-	    vp_text(args, 'level', 16), vp_community_scope(caller, args));
+	body := vp_report_args('annual', vp_text(args, 'year', 4), caller,
+	    args);
 END
 $$;
 
