@@ -398,13 +398,8 @@ SELECT CASE WHEN :ns > 0 THEN setval('shift_ids', :sbase + :ns) END AS seed_igno
 INSERT INTO volunteer_totals (volunteer_id, community_id, minutes)
 SELECT volunteer_id, community_id, sum(minutes) FROM shifts
 GROUP BY volunteer_id, community_id ORDER BY volunteer_id;
--- And what trigger shifts_volunteer_years keeps: the same per year (UTC).
-INSERT INTO volunteer_years (year, community_id, volunteer_id, minutes)
-SELECT extract(year FROM started_at AT TIME ZONE 'UTC')::integer,
-    community_id, volunteer_id, sum(minutes) FROM shifts
-GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
 -- Statistics for the plans below (the tables are new to the planner).
-ANALYZE volunteers, shifts, volunteer_years;
+ANALYZE volunteers, shifts;
 
 \echo seed: catalogues, redemptions
 -- As vp_op_catalog_add: the item and its first stock entry, by the

@@ -93,131 +93,52 @@ LANGUAGE sql STABLE AS $$
 	WHERE p_community IS NULL OR c.id = p_community
 $$;
 
--- The year (UTC) in which a shift started, as volunteer_years counts it;
--- the start of such a year; and the one that starts within hours of a
--- year's start in the daemon's time zone. (Immutable all through, so
--- that a report's plan holds them as constants, not as calls per row.)
-CREATE OR REPLACE FUNCTION vp_utc_year(p_at timestamptz) RETURNS integer
-LANGUAGE sql IMMUTABLE AS $$
-	SELECT extract(year FROM p_at AT TIME ZONE 'UTC')::integer
-$$;
-
-CREATE OR REPLACE FUNCTION vp_utc_year_start(p_year integer) RETURNS timestamptz
-LANGUAGE sql IMMUTABLE AS $$
-	SELECT make_timestamp(p_year, 1, 1, 0, 0, 0) AT TIME ZONE 'UTC'
-$$;
-
-CREATE OR REPLACE FUNCTION vp_utc_year_near(p_year_start timestamptz)
-RETURNS integer
-LANGUAGE sql IMMUTABLE AS $$
-	SELECT extract(year FROM (p_year_start AT TIME ZONE 'UTC')
-	    + interval '1 day')::integer
-$$;
-
--- Add a new shift record to its volunteer's year (volunteer_years, by its
--- community); a correction also takes away the record it replaces, from
--- that record's year. Writers hold the volunteer's row already: one more
--- row update (HOT), or the row's insert at the year's first shift.
-CREATE OR REPLACE FUNCTION vp_volunteer_years_add() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-	IF NEW.corrects IS NOT NULL THEN
-		UPDATE volunteer_years y SET minutes = y.minutes - o.minutes
-		FROM shifts o
-		WHERE o.id = NEW.corrects AND y.year = vp_utc_year(o.started_at)
-		AND y.community_id = o.community_id
-		AND y.volunteer_id = o.volunteer_id;
-	END IF;
-	UPDATE volunteer_years SET minutes = minutes + NEW.minutes
-	WHERE year = vp_utc_year(NEW.started_at)
-	AND community_id = NEW.community_id AND volunteer_id = NEW.volunteer_id;
-	IF NOT FOUND THEN
-		INSERT INTO volunteer_years AS y (year, community_id, volunteer_id,
-		    minutes)
-		VALUES (vp_utc_year(NEW.started_at), NEW.community_id,
-		    NEW.volunteer_id, NEW.minutes)
-		ON CONFLICT (year, community_id, volunteer_id) DO UPDATE
-		SET minutes = y.minutes + EXCLUDED.minutes;
-	END IF;
-	RETURN NULL;
-END
-$$;
-
--- volunteer_years follows every shift written.
-CREATE OR REPLACE TRIGGER shifts_volunteer_years AFTER INSERT ON shifts
-	FOR EACH ROW EXECUTE FUNCTION vp_volunteer_years_add();
-
--- Per volunteer of the scope with a shift since p_from, or with service
--- in the year of p_since: counting current records only, minutes and
--- shifts of the period [p_from, p_to), minutes of [p_since, p_to), and
--- minutes since p_to (the running total less these is the total by the
--- period's end). p_since is p_from or the start of its year.
---
--- The year's minutes come from volunteer_years, not from its shifts: the
--- UTC year U (starting within hours of p_since) less what came after
--- p_to in it, and give or take the hours between U's start and p_since;
--- only those hours' shifts and those since p_from are read. Each record
--- counts with a weight per figure (1, 0 or -1), and each record replaced
--- by a correction with the opposite weight, so one sum per volunteer
--- gives every figure.
+-- Per volunteer of the scope with a shift since p_since (at or before
+-- p_from), counting current records only: minutes and shifts of the
+-- period [p_from, p_to), minutes of [p_since, p_to), and minutes since
+-- p_to (the running total less these is the total by the period's end).
 CREATE OR REPLACE FUNCTION vp_report_service(p_since timestamptz, p_from timestamptz,
     p_to timestamptz, p_community bigint)
 RETURNS TABLE (community_id bigint, volunteer_id bigint, minutes bigint,
     shifts bigint, minutes_since bigint, minutes_after bigint)
 LANGUAGE sql STABLE AS $$
-	SELECT x.community_id, x.volunteer_id, sum(x.minutes), sum(x.shifts),
-	    sum(x.since), sum(x.after)
-	FROM (SELECT vp_utc_year_near(p_since) AS year,
-	    vp_utc_year_start(vp_utc_year_near(p_since)) AS u,
-	    vp_utc_year_start(vp_utc_year_near(p_since) + 1) AS u_end,
-	    p_since < p_from AS by_year) y
-	CROSS JOIN LATERAL (
-		-- the records since p_from and those of the hours between
-		-- p_since and U's start (+1), and the records they replaced
-		-- (-1), community by community (by index)
-		SELECT c.id AS community_id, r.volunteer_id,
-		    r.sign * w.minutes * r.minutes AS minutes,
-		    r.sign * w.minutes AS shifts, r.sign * w.since * r.minutes AS since,
-		    r.sign * w.after * r.minutes AS after
-		FROM vp_report_scope(p_community) c
-		CROSS JOIN LATERAL (SELECT s.volunteer_id, s.started_at, s.minutes,
-			1 AS sign
-			FROM shifts s
-			WHERE s.community_id = c.id AND s.started_at >= p_from
-			UNION ALL
-			SELECT s.volunteer_id, s.started_at, s.minutes, 1
-			FROM shifts s
-			WHERE y.by_year AND s.community_id = c.id
-			AND s.started_at >= least(p_since, y.u)
-			AND s.started_at < greatest(p_since, y.u)
-			UNION ALL
-			SELECT o.volunteer_id, o.started_at, o.minutes, -1
-			FROM shifts k JOIN shifts o ON o.id = k.corrects
-			WHERE k.community_id = c.id AND k.corrects IS NOT NULL
-			AND o.community_id = c.id
-			AND (o.started_at >= p_from OR (y.by_year
-			    AND o.started_at >= least(p_since, y.u)
-			    AND o.started_at < greatest(p_since, y.u)))) r
-		CROSS JOIN LATERAL (SELECT
-		    (r.started_at >= p_from AND r.started_at < p_to)::integer
-			AS minutes,
-		    CASE WHEN NOT y.by_year THEN
-			(r.started_at >= p_from AND r.started_at < p_to)::integer
-		    ELSE (r.started_at >= p_since AND r.started_at < y.u)::integer
-			- (r.started_at >= y.u AND r.started_at < p_since)::integer
-			- (r.started_at >= p_to AND r.started_at < y.u_end)::integer
-			+ (r.started_at >= y.u_end AND r.started_at < p_to)::integer
-		    END AS since,
-		    (r.started_at >= p_to)::integer AS after) w
-		UNION ALL
-		-- the year U's minutes (of the whole scope at once: its rows
-		-- are not in the order of communities)
-		SELECT v.community_id, v.volunteer_id, 0, 0, v.minutes::integer, 0
-		FROM volunteer_years v
-		WHERE y.by_year AND v.year = y.year
-		AND (p_community IS NULL OR v.community_id = p_community)
-	) x
-	GROUP BY x.community_id, x.volunteer_id
+	WITH every AS (
+		-- Every record, community by community (each one's sums stay
+		-- small, in cache)...
+		SELECT c.id AS community_id, x.* FROM vp_report_scope(p_community) c
+		CROSS JOIN LATERAL (SELECT s.volunteer_id,
+		    sum(s.minutes) FILTER (WHERE s.started_at >= p_from
+			AND s.started_at < p_to) AS minutes,
+		    count(*) FILTER (WHERE s.started_at >= p_from
+			AND s.started_at < p_to) AS shifts,
+		    sum(s.minutes) FILTER (WHERE s.started_at < p_to) AS since,
+		    sum(s.minutes) FILTER (WHERE s.started_at >= p_to) AS after
+		    FROM shifts s
+		    WHERE s.community_id = c.id AND s.started_at >= p_since
+		    GROUP BY s.volunteer_id) x
+	), replaced AS (
+		-- ...less the records replaced by a correction (few; a
+		-- correction is in its record's community).
+		SELECT o.volunteer_id,
+		    sum(o.minutes) FILTER (WHERE o.started_at >= p_from
+			AND o.started_at < p_to) AS minutes,
+		    count(*) FILTER (WHERE o.started_at >= p_from
+			AND o.started_at < p_to) AS shifts,
+		    sum(o.minutes) FILTER (WHERE o.started_at < p_to) AS since,
+		    sum(o.minutes) FILTER (WHERE o.started_at >= p_to) AS after
+		FROM shifts k JOIN shifts o ON o.id = k.corrects
+		WHERE k.corrects IS NOT NULL
+		AND (p_community IS NULL OR k.community_id = p_community)
+		AND (p_community IS NULL OR o.community_id = p_community)
+		AND o.started_at >= p_since
+		GROUP BY o.volunteer_id
+	)
+	SELECT e.community_id, e.volunteer_id,
+	    coalesce(e.minutes, 0) - coalesce(r.minutes, 0),
+	    e.shifts - coalesce(r.shifts, 0),
+	    coalesce(e.since, 0) - coalesce(r.since, 0),
+	    coalesce(e.after, 0) - coalesce(r.after, 0)
+	FROM every e LEFT JOIN replaced r ON r.volunteer_id = e.volunteer_id
 $$;
 
 -- Per station and volunteer of the scope: the current shifts of the
@@ -1008,10 +929,12 @@ BEGIN
 			SELECT v.id, v.number, v.name, v.community_id, p.minutes,
 			    p.shifts, p.minutes_ytd,
 			    coalesce(t.minutes, 0) - p.minutes_after AS minutes_total,
+			    a.id AS account_id, a.balance,
 			    row_number() OVER (ORDER BY v.number) AS n
 			FROM volunteers v
 			LEFT JOIN volunteer_totals t ON t.volunteer_id = v.id
 			    AND t.community_id = v.community_id
+			LEFT JOIN accounts a ON a.volunteer_id = v.id
 			CROSS JOIN LATERAL (SELECT
 			    coalesce(sum(s.minutes) FILTER (WHERE s.started_at >= v_from
 				AND s.started_at < v_to), 0) AS minutes,
@@ -1043,7 +966,7 @@ BEGIN
 		    'shifts', r.shifts,
 		    'points_earned', coalesce(m.earned, 0),
 		    'points_spent', coalesce(m.spent, 0),
-		    'balance', coalesce(a.balance, 0) - coalesce(m.later, 0),
+		    'balance', coalesce(r.balance, 0) - coalesce(m.later, 0),
 		    'stars', vp_stars_in(r.minutes_total, v_steps.minutes,
 			v_steps.stars))
 		    ORDER BY r.number) FILTER (WHERE r.n <= p_limit), '[]'),
@@ -1052,7 +975,6 @@ BEGIN
 		INTO v_rows, v_next
 		FROM page r
 		JOIN communities c ON c.id = r.community_id
-		LEFT JOIN accounts a ON a.volunteer_id = r.id
 		-- the account's moves, as vp_report_moves counts them
 		LEFT JOIN LATERAL (SELECT
 		    sum(CASE WHEN m.inflow <> m.reversal THEN m.signed ELSE 0 END)
@@ -1062,13 +984,13 @@ BEGIN
 		    sum(m.signed) FILTER (WHERE m.at >= v_to) AS later
 		    FROM (SELECT coalesce(t.value_at, t.at) AS at, true AS inflow,
 			t.cause = 'reversal' AS reversal, t.amount AS signed
-			FROM transfers t WHERE t.to_account = a.id
+			FROM transfers t WHERE t.to_account = r.account_id
 			AND t.at >= v_from - vp_value_lead()
 			AND coalesce(t.value_at, t.at) >= v_from
 			UNION ALL
 			SELECT coalesce(t.value_at, t.at), false,
 			t.cause = 'reversal', -t.amount
-			FROM transfers t WHERE t.from_account = a.id
+			FROM transfers t WHERE t.from_account = r.account_id
 			AND t.at >= v_from - vp_value_lead()
 			AND coalesce(t.value_at, t.at) >= v_from) m) m ON true;
 	ELSE
