@@ -179,6 +179,7 @@ const zh = {
 	'volunteer': '志愿者', 'team': '队伍', 'community': '社区',
 	'station': '服务站', 'shift': '志愿服务', 'reversal': '更正冲销',
 	'redemption': '积分兑换', 'help': '邻里互助',
+	'move-out': '转出', 'move-in': '转入',
 	// Refusals (client/refusal.c).
 	'%{volunteer} has %{balance} points; %{quantity} × %{item_name} costs %{cost}.': '%{volunteer} 现有 %{balance} 积分；%{quantity} × %{item_name} 需要 %{cost} 积分。',
 	'%{volunteer} has %{balance} points and cannot offer %{points}.': '%{volunteer} 现有 %{balance} 积分，不能悬赏 %{points} 积分。',

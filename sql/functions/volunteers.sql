@@ -350,7 +350,7 @@ DECLARE
 BEGIN
 	IF args ? 'community' THEN
 		PERFORM vp_refuse(422, 'invalid-field', 'A volunteer''s community '
-		    'does not change; register them in the new community.',
+		    'changes only by a move (POST /v1/volunteers/{number}/move).',
 		    jsonb_build_object('field', 'community', 'reason', 'community'));
 	END IF;
 	IF v_status NOT IN ('active', 'suspended', 'left') THEN
@@ -625,10 +625,10 @@ DECLARE
 BEGIN
 	IF m.id IS NOT NULL AND p_at < m.at THEN
 		PERFORM vp_refuse(409, 'before-move', format('Volunteer %s moved '
-		    'from community %s on %s; what is dated before the move is '
+		    'from community %s at %s; what is dated before the move is '
 		    'that community''s and stays as it was.', v.number,
 		    (SELECT code FROM communities WHERE id = m.from_community),
-		    to_char(m.at, 'YYYY-MM-DD')),
+		    to_char(m.at, 'YYYY-MM-DD HH24:MI')),
 		    jsonb_build_object('volunteer', v.number,
 		    'community', (SELECT code FROM communities
 			WHERE id = m.from_community),

@@ -88,7 +88,8 @@ is "... and both help requests, asked and accepted" "$(field help_requests)" "[$
 is "... from the old community" "$(field community)" C01
 out=$(vp volunteer move V1 --to C02 --reason "moved house" 2>&1); rc=$?
 is "vpoints volunteer move refused: exit 1" "$rc" 1
-like "... saying what is open" "$out" "1 open check-ins, 1 sign-ups, 2 help requests"
+like "... saying what is open" "$out" "(check-ins: $checkin; sign-ups: $signup; help requests: $help1, $help2)"
+like "... in Chinese too" "$(zh vp volunteer move V1 --to C02 --reason "moved house" 2>&1)" "志愿者 V1 在社区 C01 还有未了结的记录"
 
 # Settled one by one: each time still refused with what is left.
 must S01 POST "/v1/shifts/$checkin/checkout" "{\"ended_at\":\"$(t_at '-70 minutes')\"}"
@@ -186,6 +187,8 @@ ledger=$(vp --json balance V1 --limit 5)
 is "the ledger shows both transfers, the balance unchanged" \
 	"$(echo "$ledger" | /usr/bin/python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["points"], [(t["cause"], t["amount"]) for t in d["transfers"][:2]])')" \
 	"$points [('move-in', $points), ('move-out', -$points)]"
+like "vpoints balance names them 转入 and 转出 in Chinese" "$(zh vp balance V1 --limit 2)" "转入.*
+.*转出"
 is "C01's issuance took back what C02's gave" \
 	"$(count "SELECT string_agg(c.code || ':' || t.cause, ' ' ORDER BY t.id) FROM transfers t JOIN accounts a ON a.id IN (t.from_account, t.to_account) AND a.kind = 'issuance' JOIN communities c ON c.id = a.community_id WHERE t.cause LIKE 'move-%'")" \
 	"C01:move-out C02:move-in"
