@@ -205,8 +205,7 @@ BEGIN
 		'transfers', (SELECT count(*) FROM transfers),
 		'shifts', (SELECT count(*) FROM shifts),
 		'redemptions', (SELECT count(*) FROM redemptions),
-		'help_requests', (SELECT count(*) FROM help_requests),
-		'moves', (SELECT count(*) FROM volunteer_moves)));
+		'help_requests', (SELECT count(*) FROM help_requests)));
 END
 $$;
 

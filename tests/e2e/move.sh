@@ -194,7 +194,7 @@ is "C01's issuance took back what C02's gave" \
 	"$(count "SELECT string_agg(c.code || ':' || t.cause, ' ' ORDER BY t.id) FROM transfers t JOIN accounts a ON a.id IN (t.from_account, t.to_account) AND a.kind = 'issuance' JOIN communities c ON c.id = a.community_id WHERE t.cause LIKE 'move-%'")" \
 	"C01:move-out C02:move-in"
 must A GET /v1/audit
-is "the audit is clean" "$(field ok) $(field problems) $(field checked.moves)" "true [] 1"
+is "the audit is clean" "$(field ok) $(field problems)" "true []"
 ok "vpoints audit: exit 0" vp audit
 
 # The months before are as they were; the closed one's digest is its
