@@ -147,6 +147,17 @@ t_date() {
 # zone: t_at '-90 minutes'.
 t_at() { t_date "$1" +%Y-%m-%dT%H:%M:00%:z; }
 
+# The seed of a test that draws random data: fixed, so that every run
+# checks the same data and counts the same checks; VPOINTS_SEED=random
+# draws one, VPOINTS_SEED=N replays a run. The test prints it.
+t_seed() {
+	case ${VPOINTS_SEED:-} in
+	'') echo 20261202 ;;
+	random) od -An -N4 -tu4 /dev/urandom | tr -d ' ' ;;
+	*) echo "$VPOINTS_SEED" ;;
+	esac
+}
+
 # HTTP status of a request: http_status METHOD PATH [curl args...].
 http_status() {
 	local method=$1 path=$2
