@@ -46,7 +46,10 @@
 --              stations + their catalogue items);
 -- - vp_volunteer_minutes (volunteer, ledger, certificate): O(1).
 -- Nothing grows with the years of history before the report's year but C
--- and L. A settled period (vp_settled_at) reads in addition, at the
+-- and L. A report of one community reads in addition the shifts since the
+-- year's start, in other communities, of the volunteers who moved into or
+-- out of it (vp_report_service), and every report the moves after its
+-- period's end (vp_report_moved): both few. A settled period (vp_settled_at) reads in addition, at the
 -- volunteer level and in new_star_levels, the history of each volunteer
 -- it names (the name then); at the team level, the team history of each
 -- volunteer who served (memberships then); at the station level, each
@@ -88,8 +91,12 @@ LANGUAGE sql STABLE AS $$
 	    (SELECT v.community_id FROM volunteers v WHERE v.id = p_volunteer))
 $$;
 
--- The volunteers of the scope (one community, or all: p_community NULL)
--- as they belonged just before p_to, and the community of each then.
+-- The volunteers of one community as they belonged just before p_to,
+-- and the community of each then (p_community NULL: every volunteer). A
+-- report of the city needs no such filter: its queries say
+-- "p_community IS NULL OR v.id IN (SELECT ... vp_report_members ...)",
+-- which the plan of a city report drops, and take the community of each
+-- volunteer from vp_report_moved (few rows, hashed).
 CREATE OR REPLACE FUNCTION vp_report_members(p_to timestamptz, p_community bigint)
 RETURNS TABLE (volunteer_id bigint, community_id bigint)
 LANGUAGE sql STABLE AS $$
@@ -203,16 +210,19 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- vp_report_service summed per volunteer: all their service, wherever
--- it was.
+-- it was, and their running total (volunteer_totals; joined here, set
+-- against set, before the sums hide how many rows there are).
 CREATE OR REPLACE FUNCTION vp_report_service_each(p_since timestamptz,
     p_from timestamptz, p_to timestamptz, p_community bigint)
 RETURNS TABLE (volunteer_id bigint, minutes bigint, shifts bigint,
-    minutes_since bigint, minutes_after bigint)
+    minutes_since bigint, minutes_after bigint, minutes_now bigint)
 LANGUAGE sql STABLE AS $$
 	SELECT s.volunteer_id, sum(s.minutes)::bigint, sum(s.shifts)::bigint,
-	    sum(s.minutes_since)::bigint, sum(s.minutes_after)::bigint
+	    sum(s.minutes_since)::bigint, sum(s.minutes_after)::bigint,
+	    coalesce(t.minutes, 0)
 	FROM vp_report_service(p_since, p_from, p_to, p_community) s
-	GROUP BY s.volunteer_id
+	LEFT JOIN volunteer_totals t ON t.volunteer_id = s.volunteer_id
+	GROUP BY s.volunteer_id, t.minutes
 $$;
 
 -- Per station and volunteer of the scope: the current shifts of the
@@ -265,23 +275,27 @@ LANGUAGE sql STABLE AS $$
 	    sum(CASE WHEN m.inflow = m.reversal THEN -m.signed ELSE 0 END)
 		FILTER (WHERE m.at < p_to AND NOT m.move),
 	    sum(m.signed) FILTER (WHERE m.at >= p_to)
-	FROM (SELECT v.volunteer_id, coalesce(t.value_at, t.at) AS at,
+	FROM (SELECT v.id AS volunteer_id, coalesce(t.value_at, t.at) AS at,
 		true AS inflow, t.cause = 'reversal' AS reversal,
 		t.cause IN ('move-out', 'move-in') AS move,
 		t.amount AS signed
-	    FROM vp_report_members(p_to, p_community) v
-	    JOIN accounts a ON a.volunteer_id = v.volunteer_id
+	    FROM volunteers v
+	    JOIN accounts a ON a.volunteer_id = v.id
 	    JOIN transfers t ON t.to_account = a.id
-	    WHERE t.at >= p_from - vp_value_lead()
+	    WHERE (p_community IS NULL OR v.id IN (SELECT e.volunteer_id
+		FROM vp_report_members(p_to, p_community) e))
+	    AND t.at >= p_from - vp_value_lead()
 	    AND coalesce(t.value_at, t.at) >= p_from
 	    UNION ALL
-	    SELECT v.volunteer_id, coalesce(t.value_at, t.at), false,
+	    SELECT v.id, coalesce(t.value_at, t.at), false,
 		t.cause = 'reversal', t.cause IN ('move-out', 'move-in'),
 		-t.amount
-	    FROM vp_report_members(p_to, p_community) v
-	    JOIN accounts a ON a.volunteer_id = v.volunteer_id
+	    FROM volunteers v
+	    JOIN accounts a ON a.volunteer_id = v.id
 	    JOIN transfers t ON t.from_account = a.id
-	    WHERE t.at >= p_from - vp_value_lead()
+	    WHERE (p_community IS NULL OR v.id IN (SELECT e.volunteer_id
+		FROM vp_report_members(p_to, p_community) e))
+	    AND t.at >= p_from - vp_value_lead()
 	    AND coalesce(t.value_at, t.at) >= p_from) m
 	GROUP BY m.volunteer_id
 $$;
@@ -472,16 +486,18 @@ LANGUAGE sql STABLE AS $$
 	    coalesce(m.earned, 0), coalesce(m.spent, 0),
 	    coalesce(a.balance, 0) - coalesce(m.later, 0),
 	    v.registered_on < p_to::date
-	FROM vp_report_members(p_to, p_community) e
-	JOIN volunteers v ON v.id = e.volunteer_id
-	JOIN communities c ON c.id = e.community_id
+	FROM volunteers v
+	LEFT JOIN vp_report_moved(p_to) mv ON mv.volunteer_id = v.id
+	JOIN communities c ON c.id = coalesce(mv.community_id, v.community_id)
 	LEFT JOIN volunteer_totals t ON t.volunteer_id = v.id
 	LEFT JOIN vp_report_service_each(date_trunc('year', p_from), p_from, p_to,
 	    p_community) p ON p.volunteer_id = v.id
 	LEFT JOIN accounts a ON a.volunteer_id = v.id
 	LEFT JOIN vp_report_moves(p_from, p_to, p_community) m
 	    ON m.volunteer_id = v.id
-	WHERE (v.registered_on < p_to::date
+	WHERE (p_community IS NULL OR v.id IN (SELECT e.volunteer_id
+	    FROM vp_report_members(p_to, p_community) e))
+	AND (v.registered_on < p_to::date
 	    OR coalesce(t.minutes, 0) - coalesce(p.minutes_after, 0) > 0)
 $$;
 
@@ -629,24 +645,31 @@ BEGIN
 			SELECT * FROM vp_report_service(v_year_start, v_from, v_to,
 			    p_community)
 		), each AS (
-			-- Each volunteer's service, wherever it was.
+			-- Each volunteer's service, wherever it was, and their
+			-- running total.
 			SELECT s.volunteer_id, sum(s.minutes)::bigint AS minutes,
 			    sum(s.minutes_since)::bigint AS minutes_since,
-			    sum(s.minutes_after)::bigint AS minutes_after
-			FROM service s GROUP BY s.volunteer_id
+			    sum(s.minutes_after)::bigint AS minutes_after,
+			    coalesce(t.minutes, 0) AS minutes_now
+			FROM service s
+			LEFT JOIN volunteer_totals t ON t.volunteer_id = s.volunteer_id
+			GROUP BY s.volunteer_id, t.minutes
 		), registered AS (
 			-- Registered by the period's end and not left by then,
 			-- where they belonged then.
-			SELECT e.community_id, count(*) AS registered,
+			SELECT coalesce(mv.community_id, v.community_id)
+				AS community_id, count(*) AS registered,
 			    count(*) FILTER (WHERE coalesce(s.minutes_since, 0)
 				>= 1200 * v_year_share) AS on_track
-			FROM vp_report_members(v_to, p_community) e
-			JOIN volunteers v ON v.id = e.volunteer_id
+			FROM volunteers v
+			LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
 			LEFT JOIN each s ON s.volunteer_id = v.id
-			WHERE v.registered_on < v_to::date
+			WHERE (p_community IS NULL OR v.id IN (SELECT e.volunteer_id
+			    FROM vp_report_members(v_to, p_community) e))
+			AND v.registered_on < v_to::date
 			AND NOT EXISTS (SELECT 1 FROM vp_report_left(v_to) l
 			    WHERE l.volunteer_id = v.id)
-			GROUP BY e.community_id
+			GROUP BY 1
 		), served AS (
 			SELECT s.community_id,
 			    count(*) FILTER (WHERE s.shifts > 0) AS active,
@@ -733,17 +756,19 @@ BEGIN
 			'stars', x.stars, 'hours', vp_hours(x.total))
 			ORDER BY v.number), '[]')
 		    FROM each p
-		    JOIN vp_report_members(v_to, p_community) e
-			ON e.volunteer_id = p.volunteer_id
-		    JOIN volunteer_totals t ON t.volunteer_id = p.volunteer_id
-		    CROSS JOIN LATERAL (SELECT t.minutes - p.minutes_after AS total,
-			vp_stars_in(t.minutes - p.minutes_after, v_steps.minutes,
-			    v_steps.stars) AS stars,
-			vp_stars_in(t.minutes - p.minutes_after - p.minutes,
+		    CROSS JOIN LATERAL (SELECT p.minutes_now - p.minutes_after
+			AS total,
+			vp_stars_in(p.minutes_now - p.minutes_after,
+			    v_steps.minutes, v_steps.stars) AS stars,
+			vp_stars_in(p.minutes_now - p.minutes_after - p.minutes,
 			    v_steps.minutes, v_steps.stars) AS stars_before) x
 		    JOIN volunteers v ON v.id = p.volunteer_id
-		    JOIN communities c ON c.id = e.community_id
-		    WHERE p.minutes > 0 AND x.stars > x.stars_before)
+		    LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
+		    JOIN communities c
+			ON c.id = coalesce(mv.community_id, v.community_id)
+		    WHERE p.minutes > 0 AND x.stars > x.stars_before
+		    AND (p_community IS NULL OR v.id IN (SELECT e.volunteer_id
+			FROM vp_report_members(v_to, p_community) e)))
 		INTO v_rows, v_new_stars;
 	ELSIF p_level = 'team' THEN
 		v_columns := ARRAY['code', 'name', 'kind', 'community', 'volunteers',
@@ -944,17 +969,17 @@ BEGIN
 		    'stars', x.stars, 'hours', vp_hours(x.total))
 		    ORDER BY v.number), '[]') INTO v_new_stars
 		FROM vp_report_service_each(v_from, v_from, v_to, p_community) p
-		JOIN vp_report_members(v_to, p_community) e
-		    ON e.volunteer_id = p.volunteer_id
-		JOIN volunteer_totals t ON t.volunteer_id = p.volunteer_id
-		CROSS JOIN LATERAL (SELECT t.minutes - p.minutes_after AS total,
-		    vp_stars_in(t.minutes - p.minutes_after, v_steps.minutes,
+		CROSS JOIN LATERAL (SELECT p.minutes_now - p.minutes_after AS total,
+		    vp_stars_in(p.minutes_now - p.minutes_after, v_steps.minutes,
 			v_steps.stars) AS stars,
-		    vp_stars_in(t.minutes - p.minutes_after - p.minutes,
+		    vp_stars_in(p.minutes_now - p.minutes_after - p.minutes,
 			v_steps.minutes, v_steps.stars) AS stars_before) x
 		JOIN volunteers v ON v.id = p.volunteer_id
-		JOIN communities c ON c.id = e.community_id
-		WHERE p.minutes > 0 AND x.stars > x.stars_before;
+		LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
+		JOIN communities c ON c.id = coalesce(mv.community_id, v.community_id)
+		WHERE p.minutes > 0 AND x.stars > x.stars_before
+		AND (p_community IS NULL OR v.id IN (SELECT e.volunteer_id
+		    FROM vp_report_members(v_to, p_community) e));
 	END IF;
 
 	RETURN jsonb_build_object('kind', p_kind, 'period', p_period,
