@@ -455,6 +455,8 @@ static const struct {
 	{ "cause", NC_("cause value", "reversal") },
 	{ "cause", NC_("cause value", "redemption") },
 	{ "cause", NC_("cause value", "help") },
+	{ "cause", NC_("cause value", "move-out") },
+	{ "cause", NC_("cause value", "move-in") },
 	{ "category", NC_("category value", "gift") },
 	{ "category", NC_("category value", "book") },
 	{ "category", NC_("category value", "service") },

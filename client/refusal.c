@@ -69,6 +69,13 @@ static const struct refusal_template refusal_templates[] = {
 	{ "month-not-over", N_("%{month} is not over yet.") },
 	{ "checkins-open", N_("Check-ins that started before %{before} are "
 	    "still open (%{checkins}): check them out first.") },
+	{ "move-unsettled", N_("Volunteer %{volunteer} has records open in "
+	    "community %{community} (check-ins: %{checkins}; sign-ups: "
+	    "%{signups}; help requests: %{help_requests}): its station "
+	    "settles them first, then the volunteer can move.") },
+	{ "before-move", N_("Volunteer %{volunteer} moved from community "
+	    "%{community} at %{moved_at}; what is dated before the move is "
+	    "that community's and stays as it was.") },
 	{ "date-before-start", N_("\"%{field}\" (%{date}) is before the "
 	    "programme's start, %{programme_start}.") },
 	{ "date-in-future", N_("\"%{field}\" (%{date}) is in the future.") },
@@ -208,6 +215,9 @@ static const struct refusal_template refusal_templates[] = {
 	    "outside region %{region} of office %{station}.") },
 	{ "outside-community", N_("Event %{event} belongs to another "
 	    "community; station %{station} acts for its own only.") },
+	{ "outside-community", N_("Moving volunteer %{volunteer} from "
+	    "community %{from} to %{community} needs a key that acts for "
+	    "both.") },
 	{ "outside-community", N_("Office %{station} acts for the communities "
 	    "of region %{region} only, not %{community}.") },
 	{ "outside-community", N_("Station %{station} acts for its own "
@@ -327,8 +337,10 @@ static const struct refusal_template refusal_templates[] = {
 	    "cannot change; leave it out of the body.") },
 	{ "invalid-field/stock", N_("That much stock cannot be kept: "
 	    "%{stock} in stock and %{quantity} more is over %{max}.") },
-	{ "invalid-field/community", N_("A volunteer's community does not "
-	    "change; register them in the new community.") },
+	{ "invalid-field/unchanged", N_("The volunteer belongs to that "
+	    "community already.") },
+	{ "invalid-field/community", N_("A volunteer's community changes "
+	    "only by a move (vpoints volunteer move).") },
 	{ "invalid-field/left", N_("A volunteer who has left keeps no "
 	    "consent; their personal fields are erased.") },
 	{ "invalid-field/either", N_("Name exactly one of: %{fields}.") },
@@ -490,7 +502,8 @@ refusal_value(json_t *v)
 			buf_puts(&b, text);
 			free(text);
 		}
-		return b.data != NULL ? b.data : xstrdup("");
+		/* An empty list (nothing open of a kind): a dash. */
+		return b.data != NULL ? b.data : xstrdup("-");
 	default:
 		return NULL;
 	}

@@ -58,7 +58,14 @@ N_("NUMBER is the volunteer's public number, as on the card. Gender, birth\n"
 "link: a new link to the volunteer's own page (sign-ups, hours, points,\n"
 "a calendar to subscribe to), revoking the one before; prints its URL\n"
 "and a QR code (--png FILE writes it for the card); --revoke only\n"
-"revokes.\n");
+"revokes.\n"
+"move (a key that acts for both communities, such as the city admin):\n"
+"the volunteer belongs to community --to from now on, with their number,\n"
+"history, hours, star level and certificates; their points go back to\n"
+"the old community and come from the new one, two transfers the ledger\n"
+"shows (the balance stays). Open check-ins, sign-ups and help requests\n"
+"are settled by the old community's station first; the old community's\n"
+"teams are left. Reports of the months before count them where they were.\n");
 
 static const char balance_about[] =
 N_("A volunteer's points, hours of service (hours:minutes) and the newest\n"
@@ -433,6 +440,34 @@ static const struct cmd_option volunteer_link_options[] = {
 	CMD_END
 };
 
+static const struct cmd_option volunteer_move_options[] = {
+	CMD_OPT("to", CMD_STRING, "community", "COMMUNITY", CMD_REQUIRED),
+	CMD_OPT("reason", CMD_STRING, "reason", "TEXT", CMD_REQUIRED),
+	CMD_END
+};
+
+/* Print a move: where from and to, the points that went along, the
+ * teams left behind. */
+static int
+volunteer_print_moved(struct client *cl, const struct cmd *c, json_t *v)
+{
+	json_t *move = json_object_get(v, "move"), *team;
+	size_t i;
+
+	printf(_("volunteer %s moved from community %s to %s; %lld points "
+	    "moved with them\n"), client_str(v, "number"),
+	    client_str(move, "from"), client_str(move, "to"),
+	    (long long)json_integer_value(json_object_get(move, "points")));
+	if (json_array_size(json_object_get(move, "teams_left")) > 0) {
+		printf(_("teams of community %s left:"), client_str(move,
+		    "from"));
+		json_array_foreach(json_object_get(move, "teams_left"), i, team)
+			printf(" %s", json_string_value(team));
+		printf("\n");
+	}
+	return WIRE_EXIT_OK;
+}
+
 /* Print the lifted block. */
 static int
 volunteer_print_unblocked(struct client *cl, const struct cmd *c, json_t *a)
@@ -474,11 +509,14 @@ static const struct cmd_verb volunteer_verbs[] = {
 	{ .name = "link", .args = volunteer_number,
 	    .options = volunteer_link_options, .op = WIRE_OP_VOLUNTEER_LINK,
 	    .print = event_print_link },
+	{ .name = "move", .args = volunteer_number,
+	    .options = volunteer_move_options, .op = WIRE_OP_VOLUNTEER_MOVE,
+	    .print = volunteer_print_moved },
 };
 
 const struct cmd_entry cmd_volunteer_entry = {
 	.name = "volunteer",
-	.summary = N_("register, show, update, list and export volunteers"),
+	.summary = N_("register, show, update, list, export and move volunteers"),
 	.about = volunteer_about,
 	.verbs = volunteer_verbs,
 	.nverbs = CMD_NITEMS(volunteer_verbs),

@@ -70,6 +70,8 @@
 	    "volunteer_ledger", WIRE_READ, "number")			\
 	R(VOLUNTEER_EXPORT, "GET", "/v1/volunteers/{}/export",		\
 	    "volunteer_export", WIRE_READ, "number")			\
+	R(VOLUNTEER_MOVE, "POST", "/v1/volunteers/{}/move",		\
+	    "volunteer_move", WIRE_WRITE, "number")			\
 	R(DUPLICATE_LIST, "GET", "/v1/duplicates", "duplicate_list",	\
 	    WIRE_LAGGED, NULL)						\
 	R(DUPLICATE_RESOLVE, "POST", "/v1/duplicates/{}/resolve",	\

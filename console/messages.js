@@ -88,7 +88,7 @@ export const zh = {
 	"A value the request needs is missing.": "请求缺少必需的值。",
 	"A volunteer who has left keeps no consent; their personal fields are erased.": "已退出的志愿者不再保存个人信息；其个人信息已清除。",
 	"A volunteer with number %{volunteer} exists already.": "志愿者编号 %{volunteer} 已存在。",
-	"A volunteer's community does not change; register them in the new community.": "志愿者的所属社区不能更改；请在新社区重新登记。",
+	"A volunteer's community changes only by a move (vpoints volunteer move).": "志愿者的所属社区只能通过转移接续变更（vpoints volunteer move）。",
 	"A window needs \"from\" and \"to\" as HH:MM (different) or \"dates\".": "时段须有“from”和“to”（HH:MM，两者不同）或“dates”。",
 	"A write needs a valid Idempotency-Key.": "写入请求需要有效的 Idempotency-Key。",
 	"Accept": "接受",
@@ -193,6 +193,7 @@ export const zh = {
 	"Month": "月份",
 	"Monthly": "月度",
 	"Monthly report %{period}": "%{period} 月度报表",
+	"Moving volunteer %{volunteer} from community %{from} to %{community} needs a key that acts for both.": "将志愿者 %{volunteer} 从社区 %{from} 转入 %{community}，须由同时管辖这两个社区的密钥办理。",
 	"Name": "姓名",
 	"Name exactly one of: %{fields}.": "请只指定以下其中之一：%{fields}。",
 	"No activity has code %{activity}.": "没有代码为 %{activity} 的服务活动。",
@@ -345,6 +346,7 @@ export const zh = {
 	"The signature's nonce is too short or badly encoded.": "签名的随机数过短或编码错误。",
 	"The signature's tag is not vpoints.": "签名标签不是 vpoints。",
 	"The signing key is not enrolled, or it was revoked.": "签名密钥未登记，或已被吊销。",
+	"The volunteer belongs to that community already.": "该志愿者已属于这个社区。",
 	"This Idempotency-Key was used for a different request.": "此 Idempotency-Key 已用于另一个请求。",
 	"This browser cannot make Ed25519 signatures (Web Crypto), so it cannot be a station. Use a current Chrome, Edge, Firefox or Safari.": "此浏览器不支持 Ed25519 签名（Web Crypto），不能作为服务站使用。请使用最新版 Chrome、Edge、Firefox 或 Safari。",
 	"This browser has no station key yet. Make one, then ask an admin to enrol it.": "此浏览器还没有站点密钥。请先生成密钥，再请管理员登记。",
@@ -382,6 +384,7 @@ export const zh = {
 	"Volunteer %{volunteer} has another shift at that time.": "志愿者 %{volunteer} 在此时间已有其他服务记录或签到。",
 	"Volunteer %{volunteer} has another shift at that time: shift %{other_id}, %{other_start} to %{other_end}.": "志愿者 %{volunteer} 在该时段已有服务记录：服务记录 %{other_id}，%{other_start} 至 %{other_end}。",
 	"Volunteer %{volunteer} has no sign-up for an event now: name the activity or the event.": "志愿者 %{volunteer} 当前没有进行中活动的报名：请指定服务活动或活动。",
+	"Volunteer %{volunteer} has records open in community %{community} (check-ins: %{checkins}; sign-ups: %{signups}; help requests: %{help_requests}): its station settles them first, then the volunteer can move.": "志愿者 %{volunteer} 在社区 %{community} 还有未了结的记录（签到：%{checkins}；报名：%{signups}；互助请求：%{help_requests}）：须先由该社区的服务站处理完毕，才能办理转移。",
 	"Volunteer %{volunteer} has spent points of shift %{shift}: the correction would take the balance below zero.": "志愿者 %{volunteer} 已用掉服务记录 %{shift} 的积分：更正后积分余额将低于零。",
 	"Volunteer %{volunteer} is %{volunteer_status}.": "志愿者 %{volunteer} 的状态为%{volunteer_status}。",
 	"Volunteer %{volunteer} is not blocked.": "志愿者 %{volunteer} 没有被限制报名。",
@@ -395,6 +398,7 @@ export const zh = {
 	"Volunteer %{volunteer} is signed up for this event already.": "志愿者 %{volunteer} 已经报名此活动。",
 	"Volunteer %{volunteer} is signed up or serves elsewhere at that time.": "志愿者 %{volunteer} 在此时间已有其他报名或服务。",
 	"Volunteer %{volunteer} may sign up (%{noshows} no-shows, the limit is %{noshow_limit}): nothing to lift.": "志愿者 %{volunteer} 可以报名（未到 %{noshows} 次，上限 %{noshow_limit} 次），无需解除。",
+	"Volunteer %{volunteer} moved from community %{community} at %{moved_at}; what is dated before the move is that community's and stays as it was.": "志愿者 %{volunteer} 已于 %{moved_at} 从社区 %{community} 转出；转移之前的记录属于原社区，保持不变。",
 	"Volunteer card": "志愿者证",
 	"Volunteer numbers": "志愿者编号（以逗号分隔）",
 	"Volunteer points station": "志愿积分 · 服务站",
@@ -597,6 +601,8 @@ export const zh = {
 	"value\u0004late": "逾期取消",
 	"value\u0004left": "已退出",
 	"value\u0004male": "男",
+	"value\u0004move-in": "转入",
+	"value\u0004move-out": "转出",
 	"value\u0004no-show": "爽约",
 	"value\u0004not-open": "未开放",
 	"value\u0004open": "进行中",
@@ -656,6 +662,9 @@ export const refusals = {
 	],
 	"bad-request": [
 		"The request line and headers are larger than the server takes (%{limit} bytes).",
+	],
+	"before-move": [
+		"Volunteer %{volunteer} moved from community %{community} at %{moved_at}; what is dated before the move is that community's and stays as it was.",
 	],
 	"body-too-large": [
 		"The request has %{size} bytes; the server takes at most %{limit}.",
@@ -765,7 +774,7 @@ export const refusals = {
 		"\"%{field}\" must be letters, digits, - and _ (at most %{max_length}).",
 	],
 	"invalid-field/community": [
-		"A volunteer's community does not change; register them in the new community.",
+		"A volunteer's community changes only by a move (vpoints volunteer move).",
 	],
 	"invalid-field/count": [
 		"\"%{field}\" must list %{count} values.",
@@ -855,6 +864,9 @@ export const refusals = {
 	"invalid-field/type": [
 		"\"%{field}\" must be a %{json_type}.",
 	],
+	"invalid-field/unchanged": [
+		"The volunteer belongs to that community already.",
+	],
 	"invalid-field/window": [
 		"A window needs \"from\" and \"to\" as HH:MM (different) or \"dates\".",
 	],
@@ -920,6 +932,9 @@ export const refusals = {
 	"month-not-over": [
 		"%{month} is not over yet.",
 	],
+	"move-unsettled": [
+		"Volunteer %{volunteer} has records open in community %{community} (check-ins: %{checkins}; sign-ups: %{signups}; help requests: %{help_requests}): its station settles them first, then the volunteer can move.",
+	],
 	"no-signup": [
 		"Volunteer %{volunteer} has no sign-up for an event now: name the activity or the event.",
 	],
@@ -941,6 +956,7 @@ export const refusals = {
 		"Event %{event} is for the volunteers of another community than volunteer %{volunteer}'s.",
 		"Event %{event} belongs to a community outside region %{region} of office %{station}.",
 		"Event %{event} belongs to another community; station %{station} acts for its own only.",
+		"Moving volunteer %{volunteer} from community %{from} to %{community} needs a key that acts for both.",
 		"Office %{station} acts for the communities of region %{region} only, not %{community}.",
 		"Station %{station} acts for its own community only, not %{community}.",
 		"Station %{station} acts for its own community only.",

@@ -27,6 +27,7 @@ export const words = [
 	NC_('value', 'community'), NC_('value', 'station'),
 	NC_('value', 'shift'), NC_('value', 'reversal'),
 	NC_('value', 'redemption'), NC_('value', 'help'),
+	NC_('value', 'move-out'), NC_('value', 'move-in'),
 	NC_('value', 'gift'), NC_('value', 'book'), NC_('value', 'service'),
 	NC_('value', 'not-open'), NC_('value', 'closed'),
 	NC_('value', 'running'), NC_('value', 'over'),

@@ -1014,6 +1014,36 @@ class Script:
           "/v1/reports/annual", query="year=2024&level=district")
         r("2024 by street, region D2", A, "GET", "/v1/reports/annual",
           query="year=2024&level=street&region=D2")
+        # A volunteer who moves to another community.
+        r("a station moving its volunteer to another community", S1, "POST",
+          "/v1/volunteers/V-001/move", {"community": "C02",
+                                        "reason": "moved house"})
+        r("V-002 offers a point", S1, "POST", "/v1/help-requests",
+          {"requester": "V-002", "points": 1, "description": "a lift"},
+          save={"h3": "id"})
+        r("moving V-002, whose help request is open", A, "POST",
+          "/v1/volunteers/V-002/move", {"community": "C02",
+                                        "reason": "moved house"})
+        r("the help request cancelled", S1, "POST",
+          "/v1/help-requests/{h3}/cancel", {"reason": "moving"})
+        r("V-002 moves to C02", A, "POST",
+          "/v1/volunteers/V-002/move", {"community": "C02",
+                                        "reason": "moved house"})
+        r("V-002's shift of June 2024, logged after the move", A, "POST",
+          "/v1/shifts", {"volunteer": "V-002", "activity": "clean",
+                         "started_at": "2024-06-20T09:00:00+08:00",
+                         "ended_at": "2024-06-20T10:00:00+08:00"})
+        r("V-001 moves to C02", A, "POST", "/v1/volunteers/V-001/move",
+          {"community": "C02", "reason": "moved house"})
+        r("V-001 moves to C02 again", A, "POST", "/v1/volunteers/V-001/move",
+          {"community": "C02", "reason": "moved house"})
+        r("moving a volunteer who is not there", A, "POST",
+          "/v1/volunteers/V-999/move", {"community": "C02", "reason": "x"})
+        r("moving to a community that is not there", A, "POST",
+          "/v1/volunteers/V-001/move", {"community": "C99", "reason": "x"})
+        r("V-001's ledger after the move", A, "GET",
+          "/v1/volunteers/V-001/ledger", query="limit=3")
+        r("the audit after the move", A, "GET", "/v1/audit")
         self.out.close()
         return 0
 

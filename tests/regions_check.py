@@ -340,6 +340,13 @@ class Check:
             "volunteer_export": (("GET", "/v1/volunteers/V3/export", ""),
                                  (403, "outside-community"),
                                  ("GET", "/v1/volunteers/V1/export", ""), 200),
+            # A move needs both communities in the office's region.
+            "volunteer_move": (("POST", "/v1/volunteers/V1d/move",
+                                {"community": "C3", "reason": "x"}),
+                               (403, "outside-community"),
+                               ("POST", "/v1/volunteers/V1d/move",
+                                {"community": "C1", "reason": "moved"}),
+                               201),
             "duplicate_list": (("GET", "/v1/duplicates", ""), 200,
                                ("GET", "/v1/duplicates", ""), 200),
             "duplicate_resolve": (("POST", "/v1/duplicates/%s/resolve"

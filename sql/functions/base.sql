@@ -304,3 +304,7 @@ CREATE OR REPLACE TRIGGER star_level_sets_append_only BEFORE UPDATE OR DELETE
 	ON star_level_sets FOR EACH ROW EXECUTE FUNCTION vp_append_only();
 CREATE OR REPLACE TRIGGER star_level_sets_no_truncate BEFORE TRUNCATE
 	ON star_level_sets FOR EACH STATEMENT EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER volunteer_moves_append_only BEFORE UPDATE OR DELETE
+	ON volunteer_moves FOR EACH ROW EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER volunteer_moves_no_truncate BEFORE TRUNCATE
+	ON volunteer_moves FOR EACH STATEMENT EXECUTE FUNCTION vp_append_only();

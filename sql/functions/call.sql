@@ -130,6 +130,8 @@ BEGIN
 			SELECT * INTO status, v_body FROM vp_op_volunteer_get(caller, p_args);
 		WHEN 'volunteer_update' THEN
 			SELECT * INTO status, v_body FROM vp_op_volunteer_update(caller, p_args);
+		WHEN 'volunteer_move' THEN
+			SELECT * INTO status, v_body FROM vp_op_volunteer_move(caller, p_args);
 		WHEN 'volunteer_ledger' THEN
 			SELECT * INTO status, v_body FROM vp_op_volunteer_ledger(caller, p_args);
 		WHEN 'volunteer_export' THEN

@@ -7,7 +7,8 @@
 
 -- Move points: one transfer row and both balances, in the caller's
 -- transaction (one UPDATE for both accounts). The transfer names what
--- caused it: a shift, a reversed transfer, a redemption or a help request.
+-- caused it: a shift, a reversed transfer, a redemption, a help request
+-- or a volunteer's move to another community ('move-out', 'move-in').
 -- A shift's points count in reports at the shift's start, and so does
 -- their reversal (value_at, sql/migrations/015_service_record.sql); the
 -- others when they are made.
@@ -107,6 +108,17 @@ BEGIN
 END
 $$;
 
+-- The community account a was of at transfer p_transfer: its own, but
+-- a moved volunteer's was of the community they moved from up to that
+-- move's last transfer there (volunteer_moves.last_transfer).
+CREATE OR REPLACE FUNCTION vp_account_community_at(a accounts, p_transfer bigint)
+RETURNS bigint LANGUAGE sql STABLE AS $$
+	SELECT coalesce((SELECT m.from_community FROM volunteer_moves m
+	    WHERE a.volunteer_id IS NOT NULL AND m.volunteer_id = a.volunteer_id
+	    AND p_transfer <= coalesce(m.last_transfer, 0)
+	    ORDER BY m.id LIMIT 1), a.community_id)
+$$;
+
 -- Every invariant of the ledger; "problems" lists what is wrong.
 CREATE OR REPLACE FUNCTION vp_audit() RETURNS jsonb
 LANGUAGE plpgsql STABLE AS $$
@@ -154,10 +166,26 @@ BEGIN
 			    r.expected));
 		END IF;
 	END LOOP;
+	-- Both sides of a transfer are of one community (a moved volunteer's
+	-- account: of the community it was of then).
 	FOR r IN SELECT t.id FROM transfers t JOIN accounts f ON f.id = t.from_account
 	    JOIN accounts d ON d.id = t.to_account
-	    WHERE f.community_id <> d.community_id LOOP
+	    WHERE CASE WHEN f.volunteer_id IN (SELECT volunteer_id FROM volunteer_moves)
+		OR d.volunteer_id IN (SELECT volunteer_id FROM volunteer_moves)
+	    THEN vp_account_community_at(f, t.id) <> vp_account_community_at(d, t.id)
+	    ELSE f.community_id <> d.community_id END LOOP
 		p := p || jsonb_build_array(format('transfer %s crosses communities', r.id));
+	END LOOP;
+	-- A move took the points out of the old community and into the new
+	-- one, the same number, once each.
+	FOR r IN SELECT m.id, m.points, o.amount AS out_amount, i.amount AS in_amount
+	    FROM volunteer_moves m
+	    LEFT JOIN transfers o ON o.id = m.out_transfer AND o.cause = 'move-out'
+	    LEFT JOIN transfers i ON i.id = m.in_transfer AND i.cause = 'move-in'
+	    WHERE m.points > 0 AND (o.amount IS DISTINCT FROM m.points
+		OR i.amount IS DISTINCT FROM m.points) LOOP
+		p := p || jsonb_build_array(format('move %s: %s points, moved out '
+		    '%s, in %s', r.id, r.points, r.out_amount, r.in_amount));
 	END LOOP;
 	FOR r IN SELECT s.id, s.points, coalesce((SELECT sum(amount) FROM transfers t
 	    WHERE t.shift_id = s.id AND t.cause = 'shift'), 0) AS paid

@@ -46,7 +46,10 @@
 --              stations + their catalogue items);
 -- - vp_volunteer_minutes (volunteer, ledger, certificate): O(1).
 -- Nothing grows with the years of history before the report's year but C
--- and L. A settled period (vp_settled_at) reads in addition, at the
+-- and L. A report of one community reads in addition the shifts since the
+-- year's start, in other communities, of the volunteers who moved into or
+-- out of it (vp_report_service), and every report the moves after its
+-- period's end (vp_report_moved): both few. A settled period (vp_settled_at) reads in addition, at the
 -- volunteer level and in new_star_levels, the history of each volunteer
 -- it names (the name then); at the team level, the team history of each
 -- volunteer who served (memberships then); at the station level, each
@@ -64,6 +67,46 @@ LANGUAGE sql STABLE AS $$
 	WHERE s.started_at >= p_from AND s.started_at < p_to
 	AND (p_scope IS NULL OR s.community_id = ANY (p_scope))
 	AND NOT EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = s.id)
+$$;
+
+-- The volunteers who moved at or after p_at, with the community each
+-- belonged to before it: the one their first move since left (few; by
+-- index on volunteer_moves.at). Everyone else belonged then where they
+-- belong now. Every report reads a volunteer's community at a period's
+-- end from here, so that a move changes no report of a period before it.
+CREATE OR REPLACE FUNCTION vp_report_moved(p_at timestamptz)
+RETURNS TABLE (volunteer_id bigint, community_id bigint)
+LANGUAGE sql STABLE AS $$
+	SELECT DISTINCT ON (m.volunteer_id) m.volunteer_id, m.from_community
+	FROM volunteer_moves m WHERE m.at >= p_at
+	ORDER BY m.volunteer_id, m.id
+$$;
+
+-- The community a volunteer belonged to just before p_at.
+CREATE OR REPLACE FUNCTION vp_volunteer_community_at(p_volunteer bigint,
+    p_at timestamptz) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce((SELECT m.community_id FROM vp_report_moved(p_at) m
+	    WHERE m.volunteer_id = p_volunteer),
+	    (SELECT v.community_id FROM volunteers v WHERE v.id = p_volunteer))
+$$;
+
+-- The volunteers of the communities of p_scope as they belonged just
+-- before p_to, and the community of each then (p_scope NULL: every
+-- volunteer). A report of the city needs no such filter: its queries say
+-- "p_scope IS NULL OR v.id IN (SELECT ... vp_report_members ...)",
+-- which the plan of a city report drops, and take the community of each
+-- volunteer from vp_report_moved (few rows, hashed).
+CREATE OR REPLACE FUNCTION vp_report_members(p_to timestamptz, p_scope bigint[])
+RETURNS TABLE (volunteer_id bigint, community_id bigint)
+LANGUAGE sql STABLE AS $$
+	SELECT v.id, v.community_id FROM volunteers v
+	WHERE (p_scope IS NULL OR v.community_id = ANY (p_scope))
+	AND NOT EXISTS (SELECT 1 FROM vp_report_moved(p_to) m
+	    WHERE m.volunteer_id = v.id)
+	UNION ALL
+	SELECT m.volunteer_id, m.community_id FROM vp_report_moved(p_to) m
+	WHERE p_scope IS NULL OR m.community_id = ANY (p_scope)
 $$;
 
 -- Hours to two decimals.
@@ -97,12 +140,22 @@ $$;
 -- p_from), counting current records only: minutes and shifts of the
 -- period [p_from, p_to), minutes of [p_since, p_to), and minutes since
 -- p_to (the running total less these is the total by the period's end).
+-- One row per community the volunteer served in: the shifts' own. When
+-- the scope is one community, the volunteers who moved into or out of it
+-- have their rows of the other communities too (their hours are theirs
+-- wherever they served): a caller that counts the community's service
+-- keeps the rows of its community, one that counts a volunteer's sums
+-- them.
 CREATE OR REPLACE FUNCTION vp_report_service(p_since timestamptz, p_from timestamptz,
     p_to timestamptz, p_scope bigint[])
 RETURNS TABLE (community_id bigint, volunteer_id bigint, minutes bigint,
     shifts bigint, minutes_since bigint, minutes_after bigint)
 LANGUAGE sql STABLE AS $$
-	WITH every AS (
+	WITH moved AS (
+		SELECT DISTINCT m.volunteer_id FROM volunteer_moves m
+		WHERE m.from_community = ANY (p_scope)
+		OR m.to_community = ANY (p_scope)
+	), every AS (
 		-- Every record, community by community (each one's sums stay
 		-- small, in cache)...
 		SELECT c.id AS community_id, x.* FROM vp_report_scope(p_scope) c
@@ -116,10 +169,24 @@ LANGUAGE sql STABLE AS $$
 		    FROM shifts s
 		    WHERE s.community_id = c.id AND s.started_at >= p_since
 		    GROUP BY s.volunteer_id) x
+		UNION ALL
+		-- ...and the moved volunteers' elsewhere...
+		SELECT s.community_id, s.volunteer_id,
+		    sum(s.minutes) FILTER (WHERE s.started_at >= p_from
+			AND s.started_at < p_to),
+		    count(*) FILTER (WHERE s.started_at >= p_from
+			AND s.started_at < p_to),
+		    sum(s.minutes) FILTER (WHERE s.started_at < p_to),
+		    sum(s.minutes) FILTER (WHERE s.started_at >= p_to)
+		FROM shifts s
+		WHERE s.volunteer_id IN (SELECT volunteer_id FROM moved)
+		AND s.community_id <> ALL (p_scope) AND s.started_at >= p_since
+		GROUP BY s.community_id, s.volunteer_id
 	), replaced AS (
 		-- ...less the records replaced by a correction (few; a
-		-- correction is in its record's community).
-		SELECT o.volunteer_id,
+		-- correction is in its record's community: none is made of a
+		-- record from before its volunteer's move, vp_after_move).
+		SELECT o.community_id, o.volunteer_id,
 		    sum(o.minutes) FILTER (WHERE o.started_at >= p_from
 			AND o.started_at < p_to) AS minutes,
 		    count(*) FILTER (WHERE o.started_at >= p_from
@@ -128,10 +195,11 @@ LANGUAGE sql STABLE AS $$
 		    sum(o.minutes) FILTER (WHERE o.started_at >= p_to) AS after
 		FROM shifts k JOIN shifts o ON o.id = k.corrects
 		WHERE k.corrects IS NOT NULL
-		AND (p_scope IS NULL OR k.community_id = ANY (p_scope))
-		AND (p_scope IS NULL OR o.community_id = ANY (p_scope))
+		AND ((p_scope IS NULL OR k.community_id = ANY (p_scope))
+		    AND (p_scope IS NULL OR o.community_id = ANY (p_scope))
+		    OR o.volunteer_id IN (SELECT volunteer_id FROM moved))
 		AND o.started_at >= p_since
-		GROUP BY o.volunteer_id
+		GROUP BY o.community_id, o.volunteer_id
 	)
 	SELECT e.community_id, e.volunteer_id,
 	    coalesce(e.minutes, 0) - coalesce(r.minutes, 0),
@@ -139,6 +207,23 @@ LANGUAGE sql STABLE AS $$
 	    coalesce(e.since, 0) - coalesce(r.since, 0),
 	    coalesce(e.after, 0) - coalesce(r.after, 0)
 	FROM every e LEFT JOIN replaced r ON r.volunteer_id = e.volunteer_id
+	    AND r.community_id = e.community_id
+$$;
+
+-- vp_report_service summed per volunteer: all their service, wherever
+-- it was, and their running total (volunteer_totals; joined here, set
+-- against set, before the sums hide how many rows there are).
+CREATE OR REPLACE FUNCTION vp_report_service_each(p_since timestamptz,
+    p_from timestamptz, p_to timestamptz, p_scope bigint[])
+RETURNS TABLE (volunteer_id bigint, minutes bigint, shifts bigint,
+    minutes_since bigint, minutes_after bigint, minutes_now bigint)
+LANGUAGE sql STABLE AS $$
+	SELECT s.volunteer_id, sum(s.minutes)::bigint, sum(s.shifts)::bigint,
+	    sum(s.minutes_since)::bigint, sum(s.minutes_after)::bigint,
+	    coalesce(t.minutes, 0)
+	FROM vp_report_service(p_since, p_from, p_to, p_scope) s
+	LEFT JOIN volunteer_totals t ON t.volunteer_id = s.volunteer_id
+	GROUP BY s.volunteer_id, t.minutes
 $$;
 
 -- Per station and volunteer of the scope: the current shifts of the
@@ -177,7 +262,9 @@ $$;
 -- Per volunteer of the scope with transfers since p_from: points
 -- earned and spent in [p_from, p_to), and the net of what moved since
 -- p_to (today's balance less it is the balance at p_to). A transfer
--- counts once per side.
+-- counts once per side. A volunteer's move to another community
+-- ('move-out', 'move-in': their points leave and come back) is neither
+-- earned nor spent.
 CREATE OR REPLACE FUNCTION vp_report_moves(p_from timestamptz, p_to timestamptz,
     p_scope bigint[])
 RETURNS TABLE (volunteer_id bigint, earned numeric, spent numeric,
@@ -185,26 +272,30 @@ RETURNS TABLE (volunteer_id bigint, earned numeric, spent numeric,
 LANGUAGE sql STABLE AS $$
 	SELECT m.volunteer_id,
 	    sum(CASE WHEN m.inflow <> m.reversal THEN m.signed ELSE 0 END)
-		FILTER (WHERE m.at < p_to),
+		FILTER (WHERE m.at < p_to AND NOT m.move),
 	    sum(CASE WHEN m.inflow = m.reversal THEN -m.signed ELSE 0 END)
-		FILTER (WHERE m.at < p_to),
+		FILTER (WHERE m.at < p_to AND NOT m.move),
 	    sum(m.signed) FILTER (WHERE m.at >= p_to)
 	FROM (SELECT v.id AS volunteer_id, coalesce(t.value_at, t.at) AS at,
 		true AS inflow, t.cause = 'reversal' AS reversal,
+		t.cause IN ('move-out', 'move-in') AS move,
 		t.amount AS signed
 	    FROM volunteers v
 	    JOIN accounts a ON a.volunteer_id = v.id
 	    JOIN transfers t ON t.to_account = a.id
-	    WHERE (p_scope IS NULL OR v.community_id = ANY (p_scope))
+	    WHERE (p_scope IS NULL OR v.id IN (SELECT e.volunteer_id
+		FROM vp_report_members(p_to, p_scope) e))
 	    AND t.at >= p_from - vp_value_lead()
 	    AND coalesce(t.value_at, t.at) >= p_from
 	    UNION ALL
 	    SELECT v.id, coalesce(t.value_at, t.at), false,
-		t.cause = 'reversal', -t.amount
+		t.cause = 'reversal', t.cause IN ('move-out', 'move-in'),
+		-t.amount
 	    FROM volunteers v
 	    JOIN accounts a ON a.volunteer_id = v.id
 	    JOIN transfers t ON t.from_account = a.id
-	    WHERE (p_scope IS NULL OR v.community_id = ANY (p_scope))
+	    WHERE (p_scope IS NULL OR v.id IN (SELECT e.volunteer_id
+		FROM vp_report_members(p_to, p_scope) e))
 	    AND t.at >= p_from - vp_value_lead()
 	    AND coalesce(t.value_at, t.at) >= p_from) m
 	GROUP BY m.volunteer_id
@@ -232,8 +323,9 @@ LANGUAGE sql STABLE AS $$
 	ORDER BY h.volunteer_id, h.id DESC)
 	UNION ALL
 	(SELECT DISTINCT ON (h.volunteer_id) h.volunteer_id, h.data ->> 'status'
-	FROM volunteer_history h JOIN volunteers v ON v.id = h.volunteer_id
-	WHERE v.community_id = ANY (p_scope)
+	FROM volunteer_history h
+	JOIN vp_report_members(p_to, p_scope) v ON v.volunteer_id = h.volunteer_id
+	WHERE p_scope IS NOT NULL
 	AND h.action IN ('register', 'update') AND h.at < p_to
 	ORDER BY h.volunteer_id, h.id DESC)
 $$;
@@ -386,7 +478,7 @@ RETURNS TABLE (volunteer_id bigint, number text, name text,
     points_earned numeric, points_spent numeric, balance numeric,
     registered_by_end boolean)
 LANGUAGE sql STABLE AS $$
-	SELECT v.id, v.number, v.name, v.community_id, c.code,
+	SELECT v.id, v.number, v.name, c.id, c.code,
 	    coalesce(p.minutes, 0), coalesce(p.shifts, 0),
 	    coalesce(p.minutes_since, 0),
 	    coalesce(t.minutes, 0) - coalesce(p.minutes_after, 0)
@@ -396,15 +488,16 @@ LANGUAGE sql STABLE AS $$
 	    coalesce(a.balance, 0) - coalesce(m.later, 0),
 	    v.registered_on < p_to::date
 	FROM volunteers v
-	JOIN communities c ON c.id = v.community_id
+	LEFT JOIN vp_report_moved(p_to) mv ON mv.volunteer_id = v.id
+	JOIN communities c ON c.id = coalesce(mv.community_id, v.community_id)
 	LEFT JOIN volunteer_totals t ON t.volunteer_id = v.id
-	    AND t.community_id = v.community_id
-	LEFT JOIN vp_report_service(date_trunc('year', p_from), p_from, p_to,
+	LEFT JOIN vp_report_service_each(date_trunc('year', p_from), p_from, p_to,
 	    p_scope) p ON p.volunteer_id = v.id
 	LEFT JOIN accounts a ON a.volunteer_id = v.id
 	LEFT JOIN vp_report_moves(p_from, p_to, p_scope) m
 	    ON m.volunteer_id = v.id
-	WHERE (p_scope IS NULL OR v.community_id = ANY (p_scope))
+	WHERE (p_scope IS NULL OR v.id IN (SELECT e.volunteer_id
+	    FROM vp_report_members(p_to, p_scope) e))
 	AND (v.registered_on < p_to::date
 	    OR coalesce(t.minutes, 0) - coalesce(p.minutes_after, 0) > 0)
 $$;
@@ -607,18 +700,32 @@ BEGIN
 		WITH service AS MATERIALIZED (
 			SELECT * FROM vp_report_service(v_year_start, v_from, v_to,
 			    v_scope)
+		), each AS (
+			-- Each volunteer's service, wherever it was, and their
+			-- running total.
+			SELECT s.volunteer_id, sum(s.minutes)::bigint AS minutes,
+			    sum(s.minutes_since)::bigint AS minutes_since,
+			    sum(s.minutes_after)::bigint AS minutes_after,
+			    coalesce(t.minutes, 0) AS minutes_now
+			FROM service s
+			LEFT JOIN volunteer_totals t ON t.volunteer_id = s.volunteer_id
+			GROUP BY s.volunteer_id, t.minutes
 		), registered AS (
-			-- Registered by the period's end and not left by then.
-			SELECT v.community_id, count(*) AS registered,
+			-- Registered by the period's end and not left by then,
+			-- where they belonged then.
+			SELECT coalesce(mv.community_id, v.community_id)
+				AS community_id, count(*) AS registered,
 			    count(*) FILTER (WHERE coalesce(s.minutes_since, 0)
 				>= 1200 * v_year_share) AS on_track
 			FROM volunteers v
-			LEFT JOIN service s ON s.volunteer_id = v.id
-			WHERE (v_scope IS NULL OR v.community_id = ANY (v_scope))
+			LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
+			LEFT JOIN each s ON s.volunteer_id = v.id
+			WHERE (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
+			    FROM vp_report_members(v_to, v_scope) e))
 			AND v.registered_on < v_to::date
 			AND NOT EXISTS (SELECT 1 FROM vp_report_left(v_to) l
 			    WHERE l.volunteer_id = v.id)
-			GROUP BY v.community_id
+			GROUP BY 1
 		), served AS (
 			SELECT s.community_id,
 			    count(*) FILTER (WHERE s.shifts > 0) AS active,
@@ -627,7 +734,10 @@ BEGIN
 		), ledger AS (
 			-- Points issued (out of the issuance account, less what
 			-- came back) and redeemed (into the station accounts, less
-			-- voids): each account's transfers of the period.
+			-- voids): each account's transfers of the period. A
+			-- volunteer's points that moved with them to another
+			-- community were issued where they were earned: the move's
+			-- transfers are no issuance.
 			SELECT a.community_id,
 			    sum(x.outflow - x.inflow) FILTER (WHERE a.kind = 'issuance')
 				AS issued,
@@ -639,12 +749,16 @@ BEGIN
 				WHERE t.from_account = a.id
 				AND t.at >= v_from - vp_value_lead()
 				AND coalesce(t.value_at, t.at) >= v_from
-				AND coalesce(t.value_at, t.at) < v_to), 0) AS outflow,
+				AND coalesce(t.value_at, t.at) < v_to
+				AND t.cause NOT IN ('move-out', 'move-in')), 0)
+				AS outflow,
 			    coalesce((SELECT sum(t.amount) FROM transfers t
 				WHERE t.to_account = a.id
 				AND t.at >= v_from - vp_value_lead()
 				AND coalesce(t.value_at, t.at) >= v_from
-				AND coalesce(t.value_at, t.at) < v_to), 0) AS inflow) x
+				AND coalesce(t.value_at, t.at) < v_to
+				AND t.cause NOT IN ('move-out', 'move-in')), 0)
+				AS inflow) x
 			WHERE a.kind IN ('issuance', 'station')
 			AND (v_scope IS NULL OR a.community_id = ANY (v_scope))
 			GROUP BY a.community_id
@@ -697,17 +811,20 @@ BEGIN
 			'community', c.code,
 			'stars', x.stars, 'hours', vp_hours(x.total))
 			ORDER BY v.number), '[]')
-		    FROM service p
-		    JOIN volunteer_totals t ON t.volunteer_id = p.volunteer_id
-			AND t.community_id = p.community_id
-		    CROSS JOIN LATERAL (SELECT t.minutes - p.minutes_after AS total,
-			vp_stars_in(t.minutes - p.minutes_after, v_steps.minutes,
-			    v_steps.stars) AS stars,
-			vp_stars_in(t.minutes - p.minutes_after - p.minutes,
+		    FROM each p
+		    CROSS JOIN LATERAL (SELECT p.minutes_now - p.minutes_after
+			AS total,
+			vp_stars_in(p.minutes_now - p.minutes_after,
+			    v_steps.minutes, v_steps.stars) AS stars,
+			vp_stars_in(p.minutes_now - p.minutes_after - p.minutes,
 			    v_steps.minutes, v_steps.stars) AS stars_before) x
 		    JOIN volunteers v ON v.id = p.volunteer_id
-		    JOIN communities c ON c.id = v.community_id
-		    WHERE p.minutes > 0 AND x.stars > x.stars_before)
+		    LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
+		    JOIN communities c
+			ON c.id = coalesce(mv.community_id, v.community_id)
+		    WHERE p.minutes > 0 AND x.stars > x.stars_before
+		    AND (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
+			FROM vp_report_members(v_to, v_scope) e)))
 		INTO v_rows, v_new_stars;
 		IF v_depth IS NOT NULL THEN
 			-- A level of regions: each the sum of its communities'
@@ -803,7 +920,8 @@ BEGIN
 		    AND (v_asof IS NULL OR a.at < v_asof)
 		    GROUP BY a.volunteer_id) x
 		JOIN volunteers v ON v.id = x.volunteer_id
-		JOIN communities c ON c.id = v.community_id;
+		JOIN communities c
+		    ON c.id = vp_volunteer_community_at(v.id, v_to);
 	ELSIF p_level = 'approval' THEN
 		-- Evaluations count in the period they were recorded in; a
 		-- reversed one counts nowhere (its reversal is dated by it:
@@ -846,7 +964,8 @@ BEGIN
 		    'recruited', 'active', 'target_met'];
 		v_sum := ARRAY['recruited', 'active'];
 		WITH people AS MATERIALIZED (
-			SELECT v.id, v.number, v.name, v.community_id,
+			SELECT v.id, v.number, v.name,
+			    coalesce(mv.community_id, v.community_id) AS community_id,
 			    CASE WHEN v_asof IS NULL THEN v.party_member
 				ELSE (vp_volunteer_at(v.id, v_asof) ->> 'party_member')::boolean
 				END AS party_member,
@@ -854,6 +973,7 @@ BEGIN
 				ELSE (vp_volunteer_at(v.id, v_asof) ->> 'recruited_by')::bigint
 				END AS recruited_by
 			FROM volunteers v
+			LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
 			WHERE (v.party_member OR v.recruited_by IS NOT NULL
 			    OR v_asof IS NOT NULL)
 			AND v.registered_on < v_to::date
@@ -914,17 +1034,18 @@ BEGIN
 		    'community', c.code,
 		    'stars', x.stars, 'hours', vp_hours(x.total))
 		    ORDER BY v.number), '[]') INTO v_new_stars
-		FROM vp_report_service(v_from, v_from, v_to, v_scope) p
-		JOIN volunteer_totals t ON t.volunteer_id = p.volunteer_id
-		    AND t.community_id = p.community_id
-		CROSS JOIN LATERAL (SELECT t.minutes - p.minutes_after AS total,
-		    vp_stars_in(t.minutes - p.minutes_after, v_steps.minutes,
+		FROM vp_report_service_each(v_from, v_from, v_to, v_scope) p
+		CROSS JOIN LATERAL (SELECT p.minutes_now - p.minutes_after AS total,
+		    vp_stars_in(p.minutes_now - p.minutes_after, v_steps.minutes,
 			v_steps.stars) AS stars,
-		    vp_stars_in(t.minutes - p.minutes_after - p.minutes,
+		    vp_stars_in(p.minutes_now - p.minutes_after - p.minutes,
 			v_steps.minutes, v_steps.stars) AS stars_before) x
 		JOIN volunteers v ON v.id = p.volunteer_id
-		JOIN communities c ON c.id = v.community_id
-		WHERE p.minutes > 0 AND x.stars > x.stars_before;
+		LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
+		JOIN communities c ON c.id = coalesce(mv.community_id, v.community_id)
+		WHERE p.minutes > 0 AND x.stars > x.stars_before
+		AND (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
+		    FROM vp_report_members(v_to, v_scope) e));
 	END IF;
 
 	RETURN jsonb_build_object('kind', p_kind, 'period', p_period,
@@ -1008,12 +1129,16 @@ BEGIN
 		WITH page AS (
 			-- by number, each volunteer's service until one more
 			-- row than the page (which says whether more follow)
-			SELECT v.id, v.number, v.name, v.community_id, p.minutes,
+			SELECT v.id, v.number, v.name,
+			    coalesce(mv.community_id, v.community_id) AS community_id,
+			    p.minutes,
 			    p.shifts, p.minutes_ytd,
 			    coalesce(t.minutes, 0) - p.minutes_after AS minutes_total,
 			    a.id AS account_id, a.balance,
 			    row_number() OVER (ORDER BY v.number) AS n
 			FROM volunteers v
+			-- where each belonged at the period's end (a move since)
+			LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
 			LEFT JOIN volunteer_totals t ON t.volunteer_id = v.id
 			    AND t.community_id = v.community_id
 			LEFT JOIN accounts a ON a.volunteer_id = v.id
@@ -1029,10 +1154,16 @@ BEGIN
 			    FROM shifts s
 			    WHERE s.volunteer_id = v.id
 			    AND s.started_at >= date_trunc('year', v_from)
-			    AND (v_scope IS NULL OR s.community_id = ANY (v_scope))
+			    -- the scope's records; a moved volunteer's everywhere
+			    AND (v_scope IS NULL OR s.community_id = ANY (v_scope)
+				OR EXISTS (SELECT 1 FROM volunteer_moves vm
+				WHERE vm.volunteer_id = v.id
+				AND (vm.from_community = ANY (v_scope)
+				    OR vm.to_community = ANY (v_scope))))
 			    AND NOT EXISTS (SELECT 1 FROM shifts k
 				WHERE k.corrects = s.id)) p
-			WHERE (v_scope IS NULL OR v.community_id = ANY (v_scope))
+			WHERE (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
+			    FROM vp_report_members(v_to, v_scope) e))
 			AND (p_after IS NULL OR v.number > p_after)
 			AND (v.registered_on < v_to::date
 			    OR coalesce(t.minutes, 0) - p.minutes_after > 0)
@@ -1060,18 +1191,20 @@ BEGIN
 		-- the account's moves, as vp_report_moves counts them
 		LEFT JOIN LATERAL (SELECT
 		    sum(CASE WHEN m.inflow <> m.reversal THEN m.signed ELSE 0 END)
-			FILTER (WHERE m.at < v_to) AS earned,
+			FILTER (WHERE m.at < v_to AND NOT m.move) AS earned,
 		    sum(CASE WHEN m.inflow = m.reversal THEN -m.signed ELSE 0 END)
-			FILTER (WHERE m.at < v_to) AS spent,
+			FILTER (WHERE m.at < v_to AND NOT m.move) AS spent,
 		    sum(m.signed) FILTER (WHERE m.at >= v_to) AS later
 		    FROM (SELECT coalesce(t.value_at, t.at) AS at, true AS inflow,
-			t.cause = 'reversal' AS reversal, t.amount AS signed
+			t.cause = 'reversal' AS reversal,
+			t.cause IN ('move-out', 'move-in') AS move, t.amount AS signed
 			FROM transfers t WHERE t.to_account = r.account_id
 			AND t.at >= v_from - vp_value_lead()
 			AND coalesce(t.value_at, t.at) >= v_from
 			UNION ALL
 			SELECT coalesce(t.value_at, t.at), false,
-			t.cause = 'reversal', -t.amount
+			t.cause = 'reversal', t.cause IN ('move-out', 'move-in'),
+			-t.amount
 			FROM transfers t WHERE t.from_account = r.account_id
 			AND t.at >= v_from - vp_value_lead()
 			AND coalesce(t.value_at, t.at) >= v_from) m) m ON true;

@@ -294,6 +294,7 @@ DECLARE
 	s shifts;
 BEGIN
 	PERFORM vp_activity_required(v, a, p_start);
+	PERFORM vp_after_move(v, p_start);
 	INSERT INTO shifts (id, volunteer_id, community_id, station_id, keyid,
 	    activity_id, activity_name, place, served, content, lead,
 	    started_at, ended_at, minutes, points, source, corrects, reason)
@@ -512,6 +513,7 @@ BEGIN
 	END IF;
 	v := vp_volunteer_get(caller, (SELECT number FROM volunteers
 	    WHERE id = old.volunteer_id), true);
+	PERFORM vp_after_move(v, old.started_at);
 	IF EXISTS (SELECT 1 FROM shifts WHERE corrects = old.id) THEN
 		PERFORM vp_refuse(409, 'already-corrected', format('Shift %s was '
 		    'corrected already; correct the newest record.', v_id),

@@ -297,8 +297,8 @@ BEGIN
 		    'made a redemption may void it.', jsonb_build_object(
 		    'redemption', v_id));
 	END IF;
-	PERFORM vp_volunteer_get(caller, (SELECT number FROM volunteers
-	    WHERE id = r.volunteer_id), true);
+	PERFORM vp_after_move(vp_volunteer_get(caller, (SELECT number
+	    FROM volunteers WHERE id = r.volunteer_id), true), r.at);
 	PERFORM 1 FROM catalog_items WHERE id = r.item_id FOR UPDATE;
 	INSERT INTO redemption_voids (redemption_id, reason, keyid)
 	VALUES (r.id, v_reason, caller.keyid) ON CONFLICT DO NOTHING;

@@ -353,7 +353,7 @@ DECLARE
 BEGIN
 	IF args ? 'community' THEN
 		PERFORM vp_refuse(422, 'invalid-field', 'A volunteer''s community '
-		    'does not change; register them in the new community.',
+		    'changes only by a move (POST /v1/volunteers/{number}/move).',
 		    jsonb_build_object('field', 'community', 'reason', 'community'));
 	END IF;
 	IF v_status NOT IN ('active', 'suspended', 'left') THEN
@@ -589,6 +589,180 @@ BEGIN
 	PERFORM vp_answer_about(v);
 	status := 200;
 	body := vp_volunteer_json(v);
+END
+$$;
+
+-- The records of a volunteer that a move must find settled (members of
+-- the refusal move-unsettled): open check-ins; sign-ups that hold or wait
+-- for a place in an event not yet over and not cancelled; help requests
+-- open or accepted, as requester or helper. Each is the old community's
+-- and is settled there: checked out, cancelled, completed.
+CREATE OR REPLACE FUNCTION vp_volunteer_unsettled(v volunteers) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object(
+	    'checkins', coalesce((SELECT jsonb_agg(k.id ORDER BY k.id)
+		FROM checkins k
+		WHERE k.volunteer_id = v.id AND k.closed_at IS NULL), '[]'),
+	    'signups', coalesce((SELECT jsonb_agg(s.id ORDER BY s.id)
+		FROM signups s JOIN events e ON e.id = s.event_id
+		WHERE s.volunteer_id = v.id AND s.state IN ('place', 'waiting')
+		AND s.shift_id IS NULL AND e.cancelled_at IS NULL
+		AND e.ends_at > now()), '[]'),
+	    'help_requests', coalesce((SELECT jsonb_agg(h.id ORDER BY h.id)
+		FROM help_requests h
+		WHERE (h.requester_id = v.id OR h.helper_id = v.id)
+		AND h.status IN ('open', 'accepted')), '[]'))
+$$;
+
+-- The community a volunteer moved to last, and when (NULL: never moved).
+CREATE OR REPLACE FUNCTION vp_volunteer_last_move(p_volunteer bigint)
+RETURNS volunteer_moves LANGUAGE sql STABLE AS $$
+	SELECT * FROM volunteer_moves m WHERE m.volunteer_id = p_volunteer
+	ORDER BY m.id DESC LIMIT 1
+$$;
+
+-- Refuse a record dated before the volunteer's latest move (a shift, its
+-- correction, the void of a redemption): what happened before the move
+-- is the old community's, in its reports and its accounts, and stays as
+-- it was.
+CREATE OR REPLACE FUNCTION vp_after_move(v volunteers, p_at timestamptz)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	m volunteer_moves := vp_volunteer_last_move(v.id);
+BEGIN
+	IF m.id IS NOT NULL AND p_at < m.at THEN
+		PERFORM vp_refuse(409, 'before-move', format('Volunteer %s moved '
+		    'from community %s at %s; what is dated before the move is '
+		    'that community''s and stays as it was.', v.number,
+		    (SELECT code FROM communities WHERE id = m.from_community),
+		    to_char(m.at, 'YYYY-MM-DD HH24:MI')),
+		    jsonb_build_object('volunteer', v.number,
+		    'community', (SELECT code FROM communities
+			WHERE id = m.from_community),
+		    'moved_at', m.at));
+	END IF;
+END
+$$;
+
+-- POST /v1/volunteers/{number}/move {"community", "reason"}: the
+-- volunteer belongs to another community from now on (转移接续). Only a
+-- key that acts for both communities moves a volunteer (vp_covers on
+-- both: the city admin). The number, history, hours, star level and
+-- certificates stay the volunteer's; membership of the old community's
+-- teams ends (city-wide teams stay); the points go back to the old
+-- community's issuance account and come out of the new one's, so that
+-- the balance is what it was and each community's accounts balance.
+CREATE OR REPLACE FUNCTION vp_op_volunteer_move(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_number text := vp_text(args, 'number', 32);
+	v_code text := vp_code(args, 'community');
+	v_reason text := vp_text(args, 'reason', 500);
+	v volunteers;
+	v_from communities;
+	v_to communities;
+	v_account accounts;
+	v_open jsonb;
+	v_teams jsonb;
+	v_out bigint;
+	v_in bigint;
+	v_last bigint;
+	m volunteer_moves;
+BEGIN
+	SELECT * INTO v FROM volunteers WHERE number = v_number FOR UPDATE;
+	IF NOT FOUND THEN
+		PERFORM vp_refuse(404, 'unknown-volunteer',
+		    format('No volunteer has number %s.', v_number),
+		    jsonb_build_object('volunteer', v_number));
+	END IF;
+	SELECT * INTO v_to FROM communities WHERE code = v_code;
+	IF NOT FOUND THEN
+		PERFORM vp_refuse(422, 'unknown-community',
+		    format('No community has code %s.', v_code),
+		    jsonb_build_object('community', v_code));
+	END IF;
+	SELECT * INTO v_from FROM communities WHERE id = v.community_id;
+	IF NOT vp_covers(caller, v_from.id) OR NOT vp_covers(caller, v_to.id) THEN
+		PERFORM vp_refuse(403, 'outside-community', format('Moving '
+		    'volunteer %s from community %s to %s needs a key that acts '
+		    'for both; %s does not.', v.number, v_from.code, v_to.code,
+		    coalesce(caller.station_code, caller.keyid)),
+		    jsonb_build_object('volunteer', v.number,
+		    'station', caller.station_code, 'from', v_from.code,
+		    'community', v_to.code));
+	END IF;
+	IF v_to.id = v_from.id THEN
+		PERFORM vp_refuse(422, 'invalid-field', format('Volunteer %s '
+		    'belongs to community %s already.', v.number, v_to.code),
+		    jsonb_build_object('field', 'community', 'reason', 'unchanged'));
+	END IF;
+	v_open := vp_volunteer_unsettled(v);
+	IF v_open <> '{"checkins": [], "signups": [], "help_requests": []}' THEN
+		PERFORM vp_refuse(409, 'move-unsettled', format('Volunteer %s '
+		    'has records open in community %s: %s open check-ins, %s '
+		    'sign-ups, %s help requests. The station of %s settles them '
+		    'first (checks out, cancels the sign-ups, completes or '
+		    'cancels the help requests); then the volunteer can move.',
+		    v.number, v_from.code, jsonb_array_length(v_open -> 'checkins'),
+		    jsonb_array_length(v_open -> 'signups'),
+		    jsonb_array_length(v_open -> 'help_requests'), v_from.code),
+		    jsonb_build_object('volunteer', v.number,
+		    'community', v_from.code) || v_open);
+	END IF;
+
+	-- The account is held from here to the end: no transfer of it can
+	-- fall between the last one of the old community and the move.
+	SELECT * INTO v_account FROM accounts WHERE volunteer_id = v.id FOR UPDATE;
+	IF v_account.balance > 0 THEN
+		v_out := vp_transfer(v_account.id, vp_issuance_account(v_from.id),
+		    v_account.balance, 'move-out', NULL, NULL,
+		    format('to %s', v_to.code));
+	END IF;
+	v_last := coalesce(v_out, (SELECT max(t.id) FROM transfers t
+	    WHERE t.from_account = v_account.id OR t.to_account = v_account.id));
+	UPDATE accounts SET community_id = v_to.id WHERE id = v_account.id;
+	IF v_account.balance > 0 THEN
+		v_in := vp_transfer(vp_issuance_account(v_to.id), v_account.id,
+		    v_account.balance, 'move-in', NULL, NULL,
+		    format('from %s', v_from.code));
+	END IF;
+
+	PERFORM set_config('vpoints.reason', v_reason, true);
+	UPDATE volunteers SET community_id = v_to.id, updated_at = now()
+	WHERE id = v.id RETURNING * INTO v;
+	UPDATE volunteer_totals SET community_id = v_to.id
+	WHERE volunteer_id = v.id;
+	WITH gone AS (
+		DELETE FROM team_members tm USING teams t
+		WHERE t.id = tm.team_id AND tm.volunteer_id = v.id
+		AND t.community_id = v_from.id
+		RETURNING t.code),
+	    kept AS (
+		INSERT INTO volunteer_history (volunteer_id, keyid, action, data,
+		    reason)
+		SELECT v.id, caller.keyid, 'team-leave',
+		    jsonb_build_object('team', code), v_reason
+		FROM gone RETURNING data ->> 'team' AS code)
+	SELECT coalesce(jsonb_agg(code ORDER BY code), '[]') INTO v_teams FROM kept;
+	INSERT INTO volunteer_moves (volunteer_id, from_community, to_community,
+	    keyid, reason, points, out_transfer, in_transfer, last_transfer)
+	VALUES (v.id, v_from.id, v_to.id, caller.keyid, v_reason,
+	    v_account.balance, v_out, v_in, v_last)
+	RETURNING * INTO m;
+	INSERT INTO volunteer_history (volunteer_id, keyid, action, data, reason)
+	VALUES (v.id, caller.keyid, 'move', jsonb_build_object('from', v_from.code,
+	    'to', v_to.code, 'points', m.points, 'teams_left', v_teams), v_reason);
+	PERFORM vp_answer_about(v);
+	status := 201;
+	body := vp_volunteer_json(v) || jsonb_build_object(
+	    'minutes', vp_volunteer_minutes(v.id),
+	    'star', vp_stars(vp_volunteer_minutes(v.id)),
+	    'move', jsonb_build_object('from', v_from.code, 'to', v_to.code,
+		'at', m.at, 'points', m.points, 'teams_left', v_teams,
+		'transfers', CASE WHEN v_out IS NULL THEN '[]'::jsonb
+		    ELSE jsonb_build_array(v_out, v_in) END,
+		'reason', m.reason));
 END
 $$;
 

@@ -80,6 +80,9 @@ is "the standby's connection last ran vp_read" "$(last_vp_read "$T_STANDBY")" 1
 is "no connection to the primary ran vp_read" "$(last_vp_read "$T_PG")" 0
 is "no statement was refused as read-only" \
 	"$(grep -c 'read-only transaction' "$DAEMON_LOG" "$T_PG/postgres.log" | awk -F: '{ n += $2 } END { print n }')" 0
+# (the last read's nonce was committed after the position it waited for:
+# the standby has it once it has caught up)
+standby_caught_up "$(primary "SELECT pg_current_wal_insert_lsn()")"
 is "the nonces of those reads are the primary's" \
 	"$(primary "SELECT count(*) FROM request_nonces")" \
 	"$(standby "SELECT count(*) FROM request_nonces")"

@@ -2,7 +2,7 @@
 -- conservation of points after a mix of operations.
 BEGIN;
 \ir setup.psql
-SELECT plan(32);
+SELECT plan(33);
 
 -- A gift sink for north's station, where redemptions go.
 INSERT INTO accounts (kind, community_id, station_id)
@@ -54,8 +54,10 @@ SELECT throws_ok('UPDATE transfers SET memo = ''edited''', '42501',
     'transfers is append-only: UPDATE refused', 'UPDATE on transfers is refused');
 SELECT throws_ok('DELETE FROM transfers', '42501',
     'transfers is append-only: DELETE refused', 'DELETE on transfers is refused');
-SELECT throws_ok('TRUNCATE transfers', '42501',
-    'transfers is append-only: TRUNCATE refused', 'TRUNCATE on transfers is refused');
+SELECT throws_ok('TRUNCATE transfers', '0A000', NULL,
+    'TRUNCATE on transfers alone is refused (volunteer_moves refer to it)');
+SELECT throws_ok('TRUNCATE transfers CASCADE', '42501', NULL,
+    'TRUNCATE on transfers (with volunteer_moves, CASCADE) is refused by the append-only trigger');
 SELECT throws_ok('UPDATE shifts SET points = points + 1', '42501',
     'shifts is append-only: UPDATE refused', 'UPDATE on shifts is refused');
 SELECT throws_ok('DELETE FROM shifts', '42501',
