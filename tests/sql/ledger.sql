@@ -2,7 +2,7 @@
 -- conservation of points after a mix of operations.
 BEGIN;
 \ir setup.psql
-SELECT plan(36);
+SELECT plan(40);
 
 -- A gift sink for north's station, where redemptions go.
 INSERT INTO accounts (kind, community_id, station_id)
@@ -160,6 +160,17 @@ SELECT ok((vp_audit() ->> 'ok')::boolean, 'vp_audit finds nothing wrong');
 SELECT throws_ok('TRUNCATE volunteer_history', '42501',
     'volunteer_history is append-only: TRUNCATE refused',
     'TRUNCATE on volunteer_history is refused');
+
+-- A read commits without waiting for the disk; a write, refused or not,
+-- as the server says (synchronous_commit: on).
+SET LOCAL synchronous_commit = on;
+SELECT is((SELECT status FROM pg_temp.call('north', 'shift_log', '{}')), 422,
+    'a write refused ...');
+SELECT is(current_setting('synchronous_commit'), 'on', '... commits durably');
+SELECT is((SELECT status FROM pg_temp.call('north', 'volunteer_ledger',
+    '{"number":"N1"}')), 200, 'a read ...');
+SELECT is(current_setting('synchronous_commit'), 'off',
+    '... commits without waiting for the flush');
 
 SELECT * FROM finish();
 ROLLBACK;
