@@ -310,6 +310,17 @@ BEGIN
 	IF status IS NOT NULL THEN
 		RETURN;
 	END IF;
+	-- A read writes nothing but its nonce: its commit does not wait for
+	-- the flush (it is on disk within wal_writer_delay). A crash in that
+	-- moment may forget the nonces of the last reads, so a read signed
+	-- then could be answered once more, within its signature's five
+	-- minutes, to whoever holds its bytes; in exchange a read is not
+	-- queued behind the writes' flushes (doc/performance.md). Every
+	-- write has an Idempotency-Key (the daemon refuses one without),
+	-- and commits durably.
+	IF p_idem_key IS NULL THEN
+		PERFORM set_config('synchronous_commit', 'off', true);
+	END IF;
 	caller := vp_session(p_keyid, p_timezone, p_rules);
 	-- Every write but a close holds the months lock shared.
 	IF p_idem_key IS NOT NULL AND p_op <> 'month_close' THEN

@@ -37,21 +37,40 @@ BEGIN
 END
 $$;
 
--- The issuance account of a community, made on first use.
-CREATE OR REPLACE FUNCTION vp_issuance_account(p_community bigint) RETURNS bigint
+-- How many parts a community's issuance account is spread over: a shift
+-- updates one part's balance and holds its row until it commits, so two
+-- shifts of one community wait for each other only when their volunteers
+-- choose the same part (1 in 16). Raising it spreads further; lowering it
+-- leaves the parts above unused, with their balances.
+CREATE OR REPLACE FUNCTION vp_issuance_parts() RETURNS integer
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT 16
+$$;
+
+-- The part of the issuance account a volunteer's shifts draw on.
+CREATE OR REPLACE FUNCTION vp_issuance_part(p_volunteer bigint) RETURNS integer
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT (p_volunteer % vp_issuance_parts())::integer
+$$;
+
+-- A part of the issuance account of a community, made on first use
+-- (sql/migrations/021_shift_write.sql).
+CREATE OR REPLACE FUNCTION vp_issuance_account(p_community bigint,
+    p_part integer DEFAULT 0) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_id bigint;
 BEGIN
 	SELECT id INTO v_id FROM accounts
-	WHERE community_id = p_community AND kind = 'issuance';
+	WHERE community_id = p_community AND kind = 'issuance' AND part = p_part;
 	IF NOT FOUND THEN
-		INSERT INTO accounts (kind, community_id)
-		VALUES ('issuance', p_community)
+		INSERT INTO accounts (kind, community_id, part)
+		VALUES ('issuance', p_community, p_part)
 		ON CONFLICT DO NOTHING RETURNING id INTO v_id;
 		IF v_id IS NULL THEN
 			SELECT id INTO v_id FROM accounts
-			WHERE community_id = p_community AND kind = 'issuance';
+			WHERE community_id = p_community AND kind = 'issuance'
+			AND part = p_part;
 		END IF;
 	END IF;
 	RETURN v_id;

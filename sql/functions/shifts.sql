@@ -285,7 +285,8 @@ END
 $$;
 
 -- Record a closed shift and award its points (one transfer from the
--- community's issuance account). p_id: the check-in's id, or NULL.
+-- volunteer's part of the community's issuance account). p_id: the
+-- check-in's id, or NULL.
 CREATE OR REPLACE FUNCTION vp_shift_record(caller vp_caller, v volunteers, a activities,
     p_details jsonb, p_start timestamptz, p_end timestamptz, p_id bigint,
     p_source text, p_corrects bigint, p_reason text)
@@ -308,7 +309,8 @@ BEGIN
 	    p_source, p_corrects, p_reason)
 	RETURNING * INTO s;
 	IF s.points > 0 THEN
-		PERFORM vp_transfer(vp_issuance_account(v.community_id),
+		PERFORM vp_transfer(vp_issuance_account(v.community_id,
+		    vp_issuance_part(v.id)),
 		    (SELECT id FROM accounts WHERE volunteer_id = v.id),
 		    s.points, 'shift', s.id, NULL, NULL);
 	END IF;

@@ -2,7 +2,7 @@
 -- conservation of points after a mix of operations.
 BEGIN;
 \ir setup.psql
-SELECT plan(33);
+SELECT plan(41);
 
 -- A gift sink for north's station, where redemptions go.
 INSERT INTO accounts (kind, community_id, station_id)
@@ -140,10 +140,39 @@ SELECT results_eq($$SELECT pg_temp.balance('N2'), pg_temp.balance('N3'),
 SELECT is_empty($$SELECT id FROM accounts WHERE kind = 'volunteer' AND balance < 0$$,
     'no volunteer balance is negative');
 
+-- The issuance account is spread over parts (021): each shift's points
+-- leave the part of its volunteer, so two shifts of a community hold two
+-- rows when their volunteers' parts differ.
+SELECT is_empty($$SELECT t.id FROM transfers t
+    JOIN shifts s ON s.id = t.shift_id JOIN accounts a ON a.id = t.from_account
+    WHERE t.cause = 'shift' AND (a.kind <> 'issuance'
+	OR a.community_id <> s.community_id
+	OR a.part <> vp_issuance_part(s.volunteer_id))$$,
+    'a shift''s points leave its volunteer''s part of its community''s issuance account');
+SELECT cmp_ok((SELECT count(DISTINCT a.id)::integer FROM transfers t
+    JOIN accounts a ON a.id = t.from_account JOIN communities c ON c.id = a.community_id
+    WHERE t.cause = 'shift' AND c.code = 'north'), '>', 1,
+    'north''s shifts drew on more than one part');
+SELECT is((SELECT issued FROM vp_metrics()), (SELECT sum(s.points)::bigint
+    FROM shifts s WHERE NOT EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = s.id)),
+    'the points issued (/metrics) are those of the current shifts, over every part');
+SELECT ok((vp_audit() ->> 'ok')::boolean, 'vp_audit finds nothing wrong');
+
 -- TRUNCATE is refused too.
 SELECT throws_ok('TRUNCATE volunteer_history', '42501',
     'volunteer_history is append-only: TRUNCATE refused',
     'TRUNCATE on volunteer_history is refused');
+
+-- A read commits without waiting for the disk; a write, refused or not,
+-- as the server says (synchronous_commit: on).
+SET LOCAL synchronous_commit = on;
+SELECT is((SELECT status FROM pg_temp.call('north', 'shift_log', '{}')), 422,
+    'a write refused ...');
+SELECT is(current_setting('synchronous_commit'), 'on', '... commits durably');
+SELECT is((SELECT status FROM pg_temp.call('north', 'volunteer_ledger',
+    '{"number":"N1"}')), 200, 'a read ...');
+SELECT is(current_setting('synchronous_commit'), 'off',
+    '... commits without waiting for the flush');
 
 SELECT * FROM finish();
 ROLLBACK;
