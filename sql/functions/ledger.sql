@@ -36,6 +36,44 @@ BEGIN
 END
 $$;
 
+-- Award the points of new shifts at once, as vp_shift_record does one by
+-- one through vp_transfer: a transfer for each shift with points, from
+-- its community's issuance account to its volunteer's, valued at the
+-- shift's start; and each account's balance moved once by the sum of its
+-- transfers (one UPDATE, whatever the number of shifts). p_shifts: the
+-- shifts just written, as their INSERT returned them. For the batches
+-- of vpoints import (sql/functions/import.sql): a change to how a
+-- shift's points move is made here too.
+CREATE OR REPLACE FUNCTION vp_shift_awards(p_shifts shifts[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	-- The issuance accounts first, in a statement of their own: one
+	-- made here must be there for the UPDATE below to see.
+	PERFORM vp_issuance_account(c.community_id)
+	FROM (SELECT DISTINCT s.community_id FROM unnest(p_shifts) s) c;
+	WITH t AS (
+		INSERT INTO transfers (from_account, to_account, amount, cause,
+		    shift_id, keyid, value_at)
+		SELECT i.id, a.id, s.points, 'shift', s.id,
+		    nullif(current_setting('vpoints.keyid', true), ''),
+		    s.started_at
+		FROM unnest(p_shifts) s
+		JOIN accounts a ON a.volunteer_id = s.volunteer_id
+		JOIN accounts i ON i.community_id = s.community_id
+		    AND i.kind = 'issuance'
+		WHERE s.points > 0
+		ORDER BY s.id
+		RETURNING from_account, to_account, amount)
+	UPDATE accounts a SET balance = a.balance + d.delta
+	FROM (SELECT x.account, sum(x.delta) AS delta
+	    FROM (SELECT to_account, amount FROM t
+		UNION ALL
+		SELECT from_account, -amount FROM t) x(account, delta)
+	    GROUP BY x.account) d
+	WHERE a.id = d.account;
+END
+$$;
+
 -- The issuance account of a community, made on first use.
 CREATE OR REPLACE FUNCTION vp_issuance_account(p_community bigint) RETURNS bigint
 LANGUAGE plpgsql AS $$
