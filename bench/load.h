@@ -49,6 +49,8 @@ enum load_op {
 	LOAD_OP_BALANCE,	/* volunteers' ledgers */
 	LOAD_OP_REPORT_COMMUNITY, /* monthly report, a station's key */
 	LOAD_OP_REPORT_CITY,	/* monthly report, the admin key */
+	LOAD_OP_SIGNUP,		/* sign-ups to events, a station's key */
+	LOAD_OP_PAGE,		/* volunteers' own pages, unsigned */
 	LOAD_OP_IDLE,		/* one unsigned health check, then held open */
 	LOAD_NOPS
 };
@@ -80,6 +82,7 @@ struct load_options {
 	long		 max;
 	long		 communities;
 	long		 volunteers;
+	long		 events;	/* seeded events a community */
 	int64_t		 offset;
 	int64_t		 base_time;
 	char		 month[8];
@@ -170,6 +173,7 @@ void		 keys_free(struct load_keys *);
 int		 keys_print(int argc, char **argv);
 
 /* request.c */
+void		 request_page_token(int64_t volunteer, char *out, size_t len);
 void		 request_prepare(struct load_run *);
 void		 request_free(struct load_run *);
 
