@@ -133,8 +133,9 @@ $$;
 -- cache overflows). So the rows run in one savepoint until one is
 -- refused; that savepoint is rolled back, the rows before the refused
 -- one (which just went through in the same state) run again in another,
--- and the rows after it start a new one. A row runs at most twice, and
--- a batch takes two savepoints per refused row. Should the rows that
+-- then the refused one in its own (so that its refusal names the records
+-- as they now are), and the rows after it start a new one. A row runs at
+-- most three times, and a batch takes three savepoints per refused row. Should the rows that
 -- went through fail on their second run (another transaction committed
 -- in between), they run one savepoint each.
 CREATE OR REPLACE FUNCTION vp_import_rows(caller vp_caller, p_kind text,
@@ -187,6 +188,10 @@ BEGIN
 					END LOOP;
 				END;
 				v_done := v_done || v_tmp;
+				-- The refused row again, after them: its refusal
+				-- names what is there now (the shift it overlaps
+				-- took a new id on their second run).
+				v_fail := vp_import_row(caller, p_kind, p_rows -> j);
 			END IF;
 			v_done := v_done || v_fail;
 			i := j + 1;
