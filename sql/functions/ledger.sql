@@ -210,6 +210,13 @@ BEGIN
 		p := p || jsonb_build_array(format('redemption %s is not paid '
 		    'exactly once', r.id));
 	END LOOP;
+	FOR r IN SELECT e.id, e.taken, (SELECT count(*) FROM signups s
+	    WHERE s.event_id = e.id AND s.state = 'place') AS held
+	    FROM events e WHERE e.taken <> (SELECT count(*) FROM signups s
+	    WHERE s.event_id = e.id AND s.state = 'place') LOOP
+		p := p || jsonb_build_array(format('event %s: %s places taken, '
+		    '%s sign-ups hold one', r.id, r.taken, r.held));
+	END LOOP;
 	RETURN jsonb_build_object('ok', p = '[]', 'problems', p, 'checked',
 	    jsonb_build_object('accounts', (SELECT count(*) FROM accounts),
 		'transfers', (SELECT count(*) FROM transfers),
