@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "client/jws.h"
 #include "client/qr.h"
 #include "client/table.h"
+#include "client/when.h"
 #include "buf.h"
 #include "sig.h"
 #include "wire.h"
@@ -305,10 +307,11 @@ certificate_print(struct client *cl, json_t *payload)
 }
 
 /* The key that verifies jws: the one of --pubkey, or the one of the
- * --keys JWK Set that the JWS's kid names. 0, or -1 having said why. */
+ * --keys JWK Set that the JWS's kid names, with the times it signed
+ * between (window). 0, or -1 having said why. */
 static int
 certificate_key(const struct cmd *c, const char *jws, unsigned char *pk,
-    char *keyid)
+    char *keyid, struct jws_window *window)
 {
 	const char *keys = cmd_get(c, "keys"), *pubkey = cmd_get(c, "pubkey");
 	const char *path = keys != NULL ? keys : pubkey;
@@ -325,14 +328,16 @@ certificate_key(const struct cmd *c, const char *jws, unsigned char *pk,
 		rc = 0;
 		goto done;
 	}
-	if ((found = jws_set_key(text, NULL, pk, err, sizeof(err))) < 0)
+	if ((found = jws_set_key(text, NULL, pk, NULL, err,
+	    sizeof(err))) < 0)
 		goto bad;
 	if ((kid = jws_kid(jws)) == NULL) {
 		fprintf(stderr, _("vpoints: certificate verify: the JWS names "
 		    "no key (kid), so no key of %s can be chosen\n"), path);
 		goto done;
 	}
-	if ((found = jws_set_key(text, kid, pk, err, sizeof(err))) != 0) {
+	if ((found = jws_set_key(text, kid, pk, window, err,
+	    sizeof(err))) != 0) {
 		fprintf(stderr, _("vpoints: certificate verify: signed by key "
 		    "%.60s, which is none of the keys in %s\n"), kid, path);
 		goto done;
@@ -348,6 +353,39 @@ done:
 	return rc;
 }
 
+/* Whether what doc says it was issued at (issued_at, RFC 3339) lies in
+ * the signing key's window: a retired key of a JWK Set signed only
+ * between its "nbf" and "exp", so a JWS it signs afterwards (a leaked
+ * retired key) is no certificate. A key without a window signs at any
+ * time; a payload without issued_at (a month's digest) has nothing to
+ * compare. Says why when not. */
+static bool
+certificate_in_window(json_t *doc, const struct jws_window *window,
+    const char *keyid, const char *file)
+{
+	const char *issued = json_string_value(json_object_get(doc,
+	    "issued_at"));
+	time_t at;
+
+	if (window->nbf == 0 && window->exp == 0)
+		return true;
+	if (issued == NULL)
+		return true;
+	if (when_parse(issued, &at) != 0) {
+		fprintf(stderr, _("vpoints: certificate verify: %s: signed, "
+		    "but its issued_at is not a time\n"), file);
+		return false;
+	}
+	if ((window->nbf != 0 && at < window->nbf) ||
+	    (window->exp != 0 && at >= window->exp)) {
+		fprintf(stderr, _("vpoints: certificate verify: %s: says it "
+		    "was issued at %s, when key %s did not sign (the set "
+		    "gives the times it did)\n"), file, issued, keyid);
+		return false;
+	}
+	return true;
+}
+
 /* vpoints certificate verify FILE --keys SET | --pubkey KEY: offline. */
 static int
 certificate_verify(struct client *cl, struct cmd *c)
@@ -356,6 +394,7 @@ certificate_verify(struct client *cl, struct cmd *c)
 	char keyid[SIG_KEYID_LEN + 1], err[300];
 	char *jws = NULL, *payload = NULL, *unpacked;
 	const char *file = cmd_arg(c, 0);
+	struct jws_window window = { 0, 0 };
 	enum jws_status st;
 	json_t *doc = NULL;
 	size_t len;
@@ -384,7 +423,7 @@ certificate_verify(struct client *cl, struct cmd *c)
 		free(jws);
 		jws = unpacked;
 	}
-	if (certificate_key(c, jws, pk, keyid) != 0)
+	if (certificate_key(c, jws, pk, keyid, &window) != 0)
 		goto done;
 	if ((st = jws_verify(jws, pk, &payload, &len)) != JWS_OK) {
 		fprintf(stderr, _("vpoints: certificate verify: %s: %s\n"),
@@ -397,6 +436,8 @@ certificate_verify(struct client *cl, struct cmd *c)
 		    "but what is signed is not a JSON object\n"), file);
 		goto done;
 	}
+	if (!certificate_in_window(doc, &window, keyid, file))
+		goto done;
 	if (cl->json) {
 		printf("%s\n", payload);
 	} else {

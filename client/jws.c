@@ -341,11 +341,13 @@ jws_kid(const char *compact)
  * of the set has that kid, -1 with err when the text is not a JWK Set of
  * Ed25519 keys each named by its thumbprint (keyfile_parse_public checks
  * every key, so a set that names a key by another's id is refused as a
- * whole). A NULL kid checks the set only.
+ * whole). A NULL kid checks the set only. When window is not NULL, it
+ * gets the key's "nbf" and "exp" (0 where the set gives none): a retired
+ * key signed only between them.
  */
 int
 jws_set_key(const char *text, const char *kid, unsigned char *public_key,
-    char *err, size_t errlen)
+    struct jws_window *window, char *err, size_t errlen)
 {
 	unsigned char pk[SIG_PUBLICKEYBYTES];
 	char why[256], *one;
@@ -379,9 +381,24 @@ jws_set_key(const char *text, const char *kid, unsigned char *public_key,
 			goto done;
 		}
 		free(one);
+		if ((json_object_get(jwk, "nbf") != NULL &&
+		    !json_is_integer(json_object_get(jwk, "nbf"))) ||
+		    (json_object_get(jwk, "exp") != NULL &&
+		    !json_is_integer(json_object_get(jwk, "exp")))) {
+			snprintf(err, errlen, _("key %zu of the set: \"nbf\" "
+			    "and \"exp\" must be whole seconds"), i + 1);
+			rc = -1;
+			goto done;
+		}
 		if (kid != NULL && rc == 1 && strcmp(json_string_value(
 		    json_object_get(jwk, "kid")), kid) == 0) {
 			memcpy(public_key, pk, sizeof(pk));
+			if (window != NULL) {
+				window->nbf = json_integer_value(
+				    json_object_get(jwk, "nbf"));
+				window->exp = json_integer_value(
+				    json_object_get(jwk, "exp"));
+			}
 			rc = 0;
 		}
 	}

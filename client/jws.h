@@ -46,8 +46,15 @@ enum jws_status	 jws_unbase45(const char *text, char **compact);
 int		 jws_public_key(const char *text, unsigned char *public_key,
 		    char *keyid, char *err, size_t errlen);
 char		*jws_kid(const char *compact);
+/* When a key of a set signed: its "nbf" and "exp" (seconds since the
+ * epoch), 0 where the set does not say. */
+struct jws_window {
+	long long	nbf;
+	long long	exp;
+};
 int		 jws_set_key(const char *text, const char *kid,
-		    unsigned char *public_key, char *err, size_t errlen);
+		    unsigned char *public_key, struct jws_window *,
+		    char *err, size_t errlen);
 int		 jws_is_set(const char *text);
 
 #endif

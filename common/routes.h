@@ -8,10 +8,11 @@
  * operation  the name vp_call dispatches on (sql/functions/), and the
  *            suffix of its SQL function vp_op_<operation>
  * access     WIRE_OPEN (unsigned), WIRE_STATIC (unsigned, a file of the
- *            browser console), WIRE_READ (signed), WIRE_WRITE (signed,
- *            with an Idempotency-Key) or WIRE_PAGE (a volunteer's page or
- *            a calendar: the token in the path is the only authority; no
- *            operation of vp_call)
+ *            browser console), WIRE_READ (signed), WIRE_LAGGED (signed,
+ *            a read a hot standby may serve: reports, lists, the audit
+ *            trail), WIRE_WRITE (signed, with an Idempotency-Key) or
+ *            WIRE_PAGE (a volunteer's page or a calendar: the token in
+ *            the path is the only authority; no operation of vp_call)
  * param      the JSON field a {} segment becomes, or NULL
  *
  * The list is expanded (an X-macro) into the daemon's route table, the
@@ -37,11 +38,11 @@
 	R(COMMUNITY_ADD, "POST", "/v1/communities", "community_add",	\
 	    WIRE_WRITE, NULL)						\
 	R(COMMUNITY_LIST, "GET", "/v1/communities", "community_list",	\
-	    WIRE_READ, NULL)						\
+	    WIRE_LAGGED, NULL)						\
 	R(STATION_ADD, "POST", "/v1/stations", "station_add",		\
 	    WIRE_WRITE, NULL)						\
 	R(STATION_LIST, "GET", "/v1/stations", "station_list",		\
-	    WIRE_READ, NULL)						\
+	    WIRE_LAGGED, NULL)						\
 	R(STATION_KEY_ADD, "POST", "/v1/stations/{}/keys",		\
 	    "station_key_add", WIRE_WRITE, "code")			\
 	R(STATION_REVOKE, "POST", "/v1/stations/{}/revoke",		\
@@ -49,9 +50,10 @@
 	R(ACTIVITY_ADD, "POST", "/v1/activities", "activity_add",	\
 	    WIRE_WRITE, NULL)						\
 	R(ACTIVITY_LIST, "GET", "/v1/activities", "activity_list",	\
-	    WIRE_READ, NULL)						\
+	    WIRE_LAGGED, NULL)						\
 	R(TEAM_ADD, "POST", "/v1/teams", "team_add", WIRE_WRITE, NULL)	\
-	R(TEAM_LIST, "GET", "/v1/teams", "team_list", WIRE_READ, NULL)	\
+	R(TEAM_LIST, "GET", "/v1/teams", "team_list",			\
+	    WIRE_LAGGED, NULL)						\
 	R(TEAM_JOIN, "POST", "/v1/teams/{}/join", "team_join",		\
 	    WIRE_WRITE, "code")						\
 	R(TEAM_LEAVE, "POST", "/v1/teams/{}/leave", "team_leave",	\
@@ -59,7 +61,7 @@
 	R(VOLUNTEER_ADD, "POST", "/v1/volunteers", "volunteer_add",	\
 	    WIRE_WRITE, NULL)						\
 	R(VOLUNTEER_LIST, "GET", "/v1/volunteers", "volunteer_list",	\
-	    WIRE_READ, NULL)						\
+	    WIRE_LAGGED, NULL)						\
 	R(VOLUNTEER_GET, "GET", "/v1/volunteers/{}", "volunteer_get",	\
 	    WIRE_READ, "number")					\
 	R(VOLUNTEER_UPDATE, "PATCH", "/v1/volunteers/{}",		\
@@ -69,11 +71,11 @@
 	R(VOLUNTEER_EXPORT, "GET", "/v1/volunteers/{}/export",		\
 	    "volunteer_export", WIRE_READ, "number")			\
 	R(DUPLICATE_LIST, "GET", "/v1/duplicates", "duplicate_list",	\
-	    WIRE_READ, NULL)						\
+	    WIRE_LAGGED, NULL)						\
 	R(DUPLICATE_RESOLVE, "POST", "/v1/duplicates/{}/resolve",	\
 	    "duplicate_resolve", WIRE_WRITE, "id")			\
 	R(SHIFT_LOG, "POST", "/v1/shifts", "shift_log", WIRE_WRITE, NULL) \
-	R(SHIFT_LIST, "GET", "/v1/shifts", "shift_list", WIRE_READ, NULL) \
+	R(SHIFT_LIST, "GET", "/v1/shifts", "shift_list", WIRE_LAGGED, NULL) \
 	R(SHIFT_CHECKIN, "POST", "/v1/shifts/checkin", "shift_checkin",	\
 	    WIRE_WRITE, NULL)						\
 	R(SHIFT_CHECKOUT, "POST", "/v1/shifts/{}/checkout",		\
@@ -81,9 +83,10 @@
 	R(SHIFT_CORRECT, "POST", "/v1/shifts/{}/corrections",		\
 	    "shift_correct", WIRE_WRITE, "id")				\
 	R(CHECKIN_LIST, "GET", "/v1/checkins", "checkin_list",		\
-	    WIRE_READ, NULL)						\
+	    WIRE_LAGGED, NULL)						\
 	R(CATALOG_ADD, "POST", "/v1/catalog", "catalog_add", WIRE_WRITE, NULL) \
-	R(CATALOG_LIST, "GET", "/v1/catalog", "catalog_list", WIRE_READ, NULL) \
+	R(CATALOG_LIST, "GET", "/v1/catalog", "catalog_list",		\
+	    WIRE_LAGGED, NULL)						\
 	R(CATALOG_RESTOCK, "POST", "/v1/catalog/{}/restock",		\
 	    "catalog_restock", WIRE_WRITE, "code")			\
 	R(CATALOG_DEACTIVATE, "POST", "/v1/catalog/{}/deactivate",	\
@@ -93,20 +96,22 @@
 	    "redemption_void", WIRE_WRITE, "id")			\
 	R(HELP_REQUEST, "POST", "/v1/help-requests", "help_request",	\
 	    WIRE_WRITE, NULL)						\
-	R(HELP_LIST, "GET", "/v1/help-requests", "help_list", WIRE_READ, NULL) \
+	R(HELP_LIST, "GET", "/v1/help-requests", "help_list",		\
+	    WIRE_LAGGED, NULL)						\
 	R(HELP_ACCEPT, "POST", "/v1/help-requests/{}/accept",		\
 	    "help_accept", WIRE_WRITE, "id")				\
 	R(HELP_COMPLETE, "POST", "/v1/help-requests/{}/complete",	\
 	    "help_complete", WIRE_WRITE, "id")				\
 	R(HELP_CANCEL, "POST", "/v1/help-requests/{}/cancel",		\
 	    "help_cancel", WIRE_WRITE, "id")				\
-	R(AUDIT, "GET", "/v1/audit", "audit", WIRE_READ, NULL)		\
+	R(AUDIT, "GET", "/v1/audit", "audit",				\
+	    WIRE_LAGGED, NULL)						\
 	R(REPORT_MONTHLY, "GET", "/v1/reports/monthly", "report_monthly", \
-	    WIRE_READ, NULL)						\
+	    WIRE_LAGGED, NULL)						\
 	R(REPORT_ANNUAL, "GET", "/v1/reports/annual", "report_annual",	\
-	    WIRE_READ, NULL)						\
+	    WIRE_LAGGED, NULL)						\
 	R(STAR_LEVELS, "GET", "/v1/star-levels", "star_levels",		\
-	    WIRE_READ, NULL)						\
+	    WIRE_LAGGED, NULL)						\
 	R(STAR_LEVELS_SET, "POST", "/v1/star-levels", "star_levels_set", \
 	    WIRE_WRITE, NULL)						\
 	R(CERTIFICATE_ISSUE, "POST", "/v1/certificates",		\
@@ -117,25 +122,25 @@
 	    "certificate_revoke", WIRE_WRITE, "number")			\
 	R(MONTH_CLOSE, "POST", "/v1/months/{}/close", "month_close",	\
 	    WIRE_WRITE, "month")					\
-	R(MONTH_LIST, "GET", "/v1/months", "month_list", WIRE_READ, NULL) \
+	R(MONTH_LIST, "GET", "/v1/months", "month_list", WIRE_LAGGED, NULL) \
 	R(TRAINING_ADD, "POST", "/v1/trainings", "training_add",	\
 	    WIRE_WRITE, NULL)						\
 	R(TRAINING_LIST, "GET", "/v1/trainings", "training_list",	\
-	    WIRE_READ, NULL)						\
+	    WIRE_LAGGED, NULL)						\
 	R(TRAINING_ATTEND, "POST", "/v1/trainings/{}/attend",		\
 	    "training_attend", WIRE_WRITE, "id")			\
 	R(QUALIFICATION_GRANT, "POST", "/v1/qualifications",		\
 	    "qualification_grant", WIRE_WRITE, NULL)			\
 	R(QUALIFICATION_LIST, "GET", "/v1/qualifications",		\
-	    "qualification_list", WIRE_READ, NULL)			\
+	    "qualification_list", WIRE_LAGGED, NULL)			\
 	R(AWARD_ADD, "POST", "/v1/awards", "award_add", WIRE_WRITE, NULL) \
-	R(AWARD_LIST, "GET", "/v1/awards", "award_list", WIRE_READ, NULL) \
+	R(AWARD_LIST, "GET", "/v1/awards", "award_list", WIRE_LAGGED, NULL) \
 	R(AWARD_CORRECT, "POST", "/v1/awards/{}/corrections",		\
 	    "award_correct", WIRE_WRITE, "id")				\
 	R(EVALUATION_ADD, "POST", "/v1/evaluations", "evaluation_add",	\
 	    WIRE_WRITE, NULL)						\
 	R(EVALUATION_LIST, "GET", "/v1/evaluations", "evaluation_list",	\
-	    WIRE_READ, NULL)						\
+	    WIRE_LAGGED, NULL)						\
 	R(EVALUATION_REVERSE, "POST", "/v1/evaluations/{}/reverse",	\
 	    "evaluation_reverse", WIRE_WRITE, "id")			\
 	R(IMPORT_VOLUNTEERS, "POST", "/v1/import/volunteers",		\
@@ -143,14 +148,14 @@
 	R(IMPORT_SHIFTS, "POST", "/v1/import/shifts", "import_shifts",	\
 	    WIRE_WRITE, NULL)						\
 	R(EXPORT_NATIONAL, "GET", "/v1/exports/national",		\
-	    "export_national", WIRE_READ, NULL)			\
+	    "export_national", WIRE_LAGGED, NULL)			\
 	R(EVENT_ADD, "POST", "/v1/events", "event_add", WIRE_WRITE, NULL) \
-	R(EVENT_LIST, "GET", "/v1/events", "event_list", WIRE_READ, NULL) \
+	R(EVENT_LIST, "GET", "/v1/events", "event_list", WIRE_LAGGED, NULL) \
 	R(EVENT_GET, "GET", "/v1/events/{}", "event_get", WIRE_READ, "id") \
 	R(EVENT_CANCEL, "POST", "/v1/events/{}/cancel", "event_cancel",	\
 	    WIRE_WRITE, "id")						\
 	R(SIGNUP_ADD, "POST", "/v1/signups", "signup_add", WIRE_WRITE, NULL) \
-	R(SIGNUP_LIST, "GET", "/v1/signups", "signup_list", WIRE_READ, NULL) \
+	R(SIGNUP_LIST, "GET", "/v1/signups", "signup_list", WIRE_LAGGED, NULL) \
 	R(SIGNUP_CANCEL, "POST", "/v1/signups/{}/cancel", "signup_cancel", \
 	    WIRE_WRITE, "id")						\
 	R(VOLUNTEER_UNBLOCK, "POST", "/v1/volunteers/{}/unblock",	\
@@ -160,7 +165,7 @@
 	R(STATION_LINK, "POST", "/v1/stations/{}/link", "station_link",	\
 	    WIRE_WRITE, "code")						\
 	R(REPORT_EVENTS, "GET", "/v1/reports/events", "report_events",	\
-	    WIRE_READ, NULL)						\
+	    WIRE_LAGGED, NULL)						\
 	R(PAGE_GET, "GET", "/p/{}", NULL, WIRE_PAGE, "token")		\
 	R(PAGE_SIGNUP, "POST", "/p/{}/signup", NULL, WIRE_PAGE, "token") \
 	R(PAGE_CANCEL, "POST", "/p/{}/cancel", NULL, WIRE_PAGE, "token") \
@@ -177,14 +182,19 @@ enum wire_access {
 	WIRE_STATIC,	/* no signature: a file of the browser console, the
 			 * same bytes for everyone (daemon/console.c); never
 			 * data of the ledger */
-	WIRE_READ,	/* signed */
+	WIRE_READ,	/* signed; answered by the primary */
+	WIRE_LAGGED,	/* signed; a read a hot standby may answer (db_read),
+			 * once it has replayed every write committed before
+			 * the request came (doc/design.md); the key and the
+			 * nonce are still checked on the primary */
 	WIRE_WRITE,	/* signed, with an Idempotency-Key */
 	WIRE_PAGE	/* unsigned: a capability URL, its token the {}
 			 * segment (daemon/page.c); never a station's */
 };
 
 /* Whether a route's requests must be signed. */
-#define WIRE_SIGNED(access)	((access) == WIRE_READ || (access) == WIRE_WRITE)
+#define WIRE_SIGNED(access)	((access) == WIRE_READ || \
+				 (access) == WIRE_LAGGED || (access) == WIRE_WRITE)
 
 enum wire_op {
 #define WIRE_ROUTE_ENUM(id, method, pattern, operation, access, param) \

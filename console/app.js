@@ -5,7 +5,7 @@
 
 import * as api from './api.js';
 import * as keys from './keys.js';
-import { t, lang, setLang } from './i18n.js';
+import { t, lang, setLang, N_ } from './i18n.js';
 import { h, fill, notice } from './ui.js';
 import * as keyScreen from './key.js';
 import * as checkin from './checkin.js';
@@ -18,15 +18,15 @@ import * as board from './board.js';
 import * as print from './print.js';
 
 const screens = [
-	['checkin', 'Check-in board', checkin],
-	['board', 'Event board', board],
-	['volunteers', 'Volunteers', volunteers],
-	['redeem', 'Redeem', redeem],
-	['catalog', 'Catalogue', catalog],
-	['help', 'Points for help', help],
-	['report', 'Reports', report],
-	['print', 'Certificates and cards', print],
-	['key', 'Station key', keyScreen],
+	['checkin', N_('Check-in board'), checkin],
+	['board', N_('Event board'), board],
+	['volunteers', N_('Volunteers'), volunteers],
+	['redeem', N_('Redeem'), redeem],
+	['catalog', N_('Catalogue'), catalog],
+	['help', N_('Points for help'), help],
+	['report', N_('Reports'), report],
+	['print', N_('Certificates and cards'), print],
+	['key', N_('Station key'), keyScreen],
 ];
 
 let key = null;
@@ -46,7 +46,7 @@ async function route() {
 	if (key === null || screen === undefined)
 		screen = key === null ? screens[screens.length - 1] : screens[0];
 	if (id === 'volunteer' && key !== null)
-		screen = ['volunteers', 'Volunteers', volunteers];
+		screen = ['volunteers', N_('Volunteers'), volunteers];
 	nav(screen[0]);
 	document.title = t('Volunteer points station') + ' · ' + t(screen[1]);
 	fill(document.getElementById('title'), t('Volunteer points station'));

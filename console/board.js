@@ -8,7 +8,7 @@
 // moment the daemon answers.
 
 import * as api from './api.js';
-import { t } from './i18n.js';
+import { t, N_, word } from './i18n.js';
 import { h, fill, notice, failed, form, table, when } from './ui.js';
 
 // YYYY-MM-DD of a Date in the browser's zone.
@@ -41,16 +41,16 @@ async function list(main, from) {
 	    Array.from(days, ([d, events]) => h('section', { class: 'day' },
 		h('h3', null, d),
 		table([
-		    { label: 'Time', value: (e) => when(e.starts_at).slice(11) +
+		    { label: N_('Time'), value: (e) => when(e.starts_at).slice(11) +
 			'–' + when(e.ends_at).slice(11) },
-		    { label: 'Event', value: (e) => h('a', { href: '#board/' +
+		    { label: N_('Event'), value: (e) => h('a', { href: '#board/' +
 			encodeURIComponent(e.id), class: 'event' }, e.title) },
-		    { label: 'Place', value: (e) => e.place || '' },
-		    { label: 'Places', value: (e) => e.places, num: true },
-		    { label: 'Taken', value: (e) => e.taken, num: true },
-		    { label: 'Free', value: (e) => e.free, num: true },
-		    { label: 'Waiting', value: (e) => e.waiting, num: true },
-		    { label: 'Status', value: (e) => t(e.status) },
+		    { label: N_('Place'), value: (e) => e.place || '' },
+		    { label: N_('Places'), value: (e) => e.places, num: true },
+		    { label: N_('Taken'), value: (e) => e.taken, num: true },
+		    { label: N_('Free'), value: (e) => e.free, num: true },
+		    { label: N_('Waiting'), value: (e) => e.waiting, num: true },
+		    { label: N_('Status'), value: (e) => word(e.status) },
 		], events, { class: 'events' })))).childNodes);
 }
 
@@ -86,11 +86,11 @@ async function detail(main, id) {
 		    a.position - b.position), gone);
 		fill(rows, order.length === 0 ? h('p', { class: 'muted' },
 		    t('Nobody has signed up yet.')) : table([
-			{ label: 'Waiting list', value: (s) =>
+			{ label: N_('Waiting list'), value: (s) =>
 			    s.state === 'waiting' ? String(s.position) : '', num: true },
-			{ label: 'Number', value: (s) => s.volunteer },
-			{ label: 'Status', value: (s) => t(s.status) },
-			{ label: 'Signed up', value: (s) => when(s.signed_up_at) },
+			{ label: N_('Number'), value: (s) => s.volunteer },
+			{ label: N_('Status'), value: (s) => word(s.status) },
+			{ label: N_('Signed up'), value: (s) => when(s.signed_up_at) },
 			{ label: '', value: (s) => s.state !== 'place' &&
 			    s.state !== 'waiting' ? '' : h('button', { type: 'button',
 			    class: 'signup-cancel', 'data-volunteer': s.volunteer,

@@ -2,7 +2,7 @@
 // deactivate.
 
 import * as api from './api.js';
-import { t } from './i18n.js';
+import { t, N_, word } from './i18n.js';
 import { h, fill, notice, failed, form, table } from './ui.js';
 
 export async function show(main) {
@@ -15,12 +15,12 @@ export async function show(main) {
 			return failed(e);
 		}
 		fill(list, table([
-			{ label: 'Code', value: (i) => i.code },
-			{ label: 'Name', value: (i) => i.name },
-			{ label: 'Category', value: (i) => t(i.category) },
-			{ label: 'Price in points', value: (i) => i.price, num: true },
-			{ label: 'Stock', value: (i) => i.stock, num: true },
-			{ label: 'Active', value: (i) => i.active ? '✓' : '' },
+			{ label: N_('Code'), value: (i) => i.code },
+			{ label: N_('Name'), value: (i) => i.name },
+			{ label: N_('Category'), value: (i) => word(i.category) },
+			{ label: N_('Price in points'), value: (i) => i.price, num: true },
+			{ label: N_('Stock'), value: (i) => i.stock, num: true },
+			{ label: N_('Active'), value: (i) => i.active ? '✓' : '' },
 			{ label: '', value: (i) => i.active ? [
 			    h('button', { type: 'button', onclick: async () => {
 				const quantity = Number(prompt(t('Units to add')) || 0);
@@ -69,7 +69,7 @@ export async function show(main) {
 		h('input', { id: 'c-name', name: 'name', required: true }),
 		h('label', { for: 'c-category' }, t('Category')),
 		h('select', { id: 'c-category', name: 'category' }, ['gift', 'book', 'service'].map((c) =>
-		    h('option', { value: c }, t(c)))),
+		    h('option', { value: c }, word(c)))),
 		h('label', { for: 'c-price' }, t('Price in points')),
 		h('input', { id: 'c-price', name: 'price', type: 'number', min: 1, required: true }),
 		h('label', { for: 'c-stock' }, t('Stock')),

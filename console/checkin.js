@@ -5,7 +5,7 @@
 // logged below.
 
 import * as api from './api.js';
-import { t } from './i18n.js';
+import { t, N_ } from './i18n.js';
 import { h, fill, notice, failed, form, table, when, hours } from './ui.js';
 
 // The open check-ins of the station's community, oldest first.
@@ -72,10 +72,10 @@ export async function show(main) {
 		fill(list, rows.length === 0 ? h('p', { class: 'muted' },
 		    t('No open check-ins.')) :
 		    table([
-			{ label: 'Number', value: (r) => r.volunteer },
-			{ label: 'Name', value: (r) => r.name },
-			{ label: 'Activity', value: (r) => r.activity },
-			{ label: 'Since', value: (r) => when(r.started_at) },
+			{ label: N_('Number'), value: (r) => r.volunteer },
+			{ label: N_('Name'), value: (r) => r.name },
+			{ label: N_('Activity'), value: (r) => r.activity },
+			{ label: N_('Since'), value: (r) => when(r.started_at) },
 			{ label: '', value: (r) => h('button', { type: 'button',
 			    class: 'checkout', 'data-volunteer': r.volunteer,
 			    onclick: async () => {

@@ -2,7 +2,7 @@
 // accept, complete, cancel.
 
 import * as api from './api.js';
-import { t } from './i18n.js';
+import { t, N_, word } from './i18n.js';
 import { h, fill, notice, failed, form, table, when } from './ui.js';
 
 export async function show(main) {
@@ -19,7 +19,7 @@ export async function show(main) {
 			const b = body();
 			try {
 				await api.write('POST', '/v1/help-requests/' + api.encode(r.id) + '/' + verb, b, what);
-				notice(t('Help request %{id}: %{status}.', { id: r.id, status: t(verb) }), 'ok');
+				notice(t('Help request %{id}: %{status}.', { id: r.id, status: word(verb) }), 'ok');
 			} catch (e) {
 				// Accepting and completing are about the helper.
 				failed(e, { volunteer: b.helper || r.helper || r.requester,
@@ -30,25 +30,25 @@ export async function show(main) {
 		const ask = (label) => () => prompt(t(label)) || '';
 		fill(list, rows.length === 0 ? h('p', { class: 'muted' }, t('No open requests.')) :
 		    table([
-			{ label: 'Id', value: (r) => r.id },
-			{ label: 'Requester', value: (r) => r.requester },
-			{ label: 'Points', value: (r) => r.points, num: true },
-			{ label: 'What is needed', value: (r) => r.description },
-			{ label: 'Status', value: (r) => t(r.status) },
-			{ label: 'Helper', value: (r) => r.helper || '' },
+			{ label: N_('Id'), value: (r) => r.id },
+			{ label: N_('Requester'), value: (r) => r.requester },
+			{ label: N_('Points'), value: (r) => r.points, num: true },
+			{ label: N_('What is needed'), value: (r) => r.description },
+			{ label: N_('Status'), value: (r) => word(r.status) },
+			{ label: N_('Helper'), value: (r) => r.helper || '' },
 			{ label: '', value: (r) => [
 			    r.status === 'open' ? h('button', { type: 'button', onclick: async () => {
-				const helper = ask('Number of the helper')();
+				const helper = ask(N_('Number of the helper'))();
 				if (helper !== '')
 					await act(r, 'accept', () => ({ helper }), t('Accept help %{id}', { id: r.id }))();
 			    } }, t('Accept')) : null,
 			    r.status === 'accepted' ? h('button', { type: 'button', onclick: async () => {
-				const minutes = Number(ask('Minutes of service')());
+				const minutes = Number(ask(N_('Minutes of service'))());
 				if (minutes > 0)
 					await act(r, 'complete', () => ({ minutes }), t('Complete help %{id}', { id: r.id }))();
 			    } }, t('Complete')) : null,
 			    h('button', { type: 'button', onclick: async () => {
-				const reason = ask('Reason')();
+				const reason = ask(N_('Reason'))();
 				if (reason !== '')
 					await act(r, 'cancel', () => ({ reason }), t('Cancel help %{id}', { id: r.id }))();
 			    } }, t('Cancel')),

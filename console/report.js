@@ -3,7 +3,7 @@
 // here (xlsx.js) from the JSON report.
 
 import * as api from './api.js';
-import { t, column } from './i18n.js';
+import { t, column, word } from './i18n.js';
 import { h, fill, failed, form, table } from './ui.js';
 import { workbook } from './xlsx.js';
 
@@ -80,8 +80,9 @@ export async function show(main) {
 		try {
 			const r = await api.get('/v1/reports/' + kind, p);
 			const cols = shown(r);
-			fill(out, h('h3', null, t(kind === 'monthly' ? 'Monthly report %{period}' : 'Annual report %{period}',
-			    { period: r.period })),
+			fill(out, h('h3', null, kind === 'monthly' ?
+			    t('Monthly report %{period}', { period: r.period }) :
+			    t('Annual report %{period}', { period: r.period })),
 			    r.rows.length > 0 ? chart(r.rows) : h('p', { class: 'muted' }, t('Nothing in this period.')),
 			    table(cols.map((c) => ({ label: heading(c), value: (row) => cell(c, row[c]),
 				num: typeof (r.rows[0] || {})[c] === 'number' })), r.rows, { id: 'report-table' }));
@@ -97,7 +98,7 @@ export async function show(main) {
 	    h('input', { id: 'period', name: 'period', type: 'month', value: month }),
 	    h('label', { for: 'level' }, t('By')),
 	    h('select', { id: 'level', name: 'level' }, ['volunteer', 'team', 'community', 'station'].map((l) =>
-		h('option', { value: l }, t(l)))),
+		h('option', { value: l }, word(l)))),
 	    h('button', { id: 'report-go', autofocus: true }, t('Show')),
 	    h('button', { type: 'button', onclick: () => window.print() }, t('Print')),
 	    h('button', { type: 'button', id: 'report-csv', onclick: async () => {

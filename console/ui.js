@@ -77,7 +77,8 @@ export function form(attrs, fn, ...children) {
 	return f;
 }
 
-// A table of rows: columns [{label, value: row => text|Node}].
+// A table of rows: columns [{label, value: row => text|Node}], each
+// label a message (N_) said in the user's language.
 export function table(columns, rows, attrs = {}) {
 	return h('table', attrs,
 	    h('thead', null, h('tr', null, columns.map((c) => h('th', null,

@@ -4,7 +4,7 @@
 // shift with a reason.
 
 import * as api from './api.js';
-import { t } from './i18n.js';
+import { t, N_, word } from './i18n.js';
 import { h, fill, notice, failed, form, table, when, hours } from './ui.js';
 
 export async function show(main, ctx) {
@@ -29,10 +29,10 @@ export async function show(main, ctx) {
 			const hits = all.filter((v) => v.name.includes(q) || v.number.includes(q));
 			fill(found, hits.length === 0 ? h('p', null, t('Nobody has that number or name.')) :
 			    table([
-				{ label: 'Number', value: (v) => h('a', { href: '#volunteer/' + encodeURIComponent(v.number) }, v.number) },
-				{ label: 'Name', value: (v) => v.name },
-				{ label: 'Status', value: (v) => t(v.status) },
-				{ label: 'Points', value: (v) => v.points, num: true },
+				{ label: N_('Number'), value: (v) => h('a', { href: '#volunteer/' + encodeURIComponent(v.number) }, v.number) },
+				{ label: N_('Name'), value: (v) => v.name },
+				{ label: N_('Status'), value: (v) => word(v.status) },
+				{ label: N_('Points'), value: (v) => v.points, num: true },
 			    ], hits));
 		} catch (e) {
 			failed(e);
@@ -85,7 +85,7 @@ function register() {
 	    h('label', { for: 'r-gender' }, t('Gender')),
 	    h('select', { id: 'r-gender', name: 'gender', disabled: true },
 		h('option', { value: '' }, ''),
-		['female', 'male', 'other'].map((g) => h('option', { value: g }, t(g)))),
+		['female', 'male', 'other'].map((g) => h('option', { value: g }, word(g)))),
 	    h('label', { for: 'r-birth' }, t('Birth month')),
 	    h('input', { id: 'r-birth', name: 'birth_month', type: 'month', disabled: true }),
 	    h('label', { for: 'r-phone' }, t('Phone')),
@@ -111,27 +111,27 @@ async function page(main, number) {
 		h('dt', null, t('Service hours')), h('dd', { id: 'v-hours' }, hours(v.minutes)),
 		h('dt', null, t('Points')), h('dd', { id: 'v-points' }, v.points),
 		h('dt', null, t('Star level')), h('dd', { id: 'v-star' }, '★'.repeat(v.star) || '—'),
-		h('dt', null, t('Status')), h('dd', null, t(v.status)),
+		h('dt', null, t('Status')), h('dd', null, word(v.status)),
 		h('dt', null, t('Registered on')), h('dd', null, v.registered_on),
 		h('dt', null, t('Teams')), h('dd', null, (v.teams || []).join(', ') || '—')),
 	    h('p', null, h('a', { href: '#redeem/' + encodeURIComponent(v.number), class: 'button' }, t('Redeem points'))),
 	    h('h3', null, t('Recent shifts')),
 	    table([
-		{ label: 'Started', value: (s) => when(s.started_at) },
-		{ label: 'Ended', value: (s) => when(s.ended_at) },
-		{ label: 'Activity', value: (s) => s.activity },
-		{ label: 'Minutes', value: (s) => s.minutes, num: true },
-		{ label: 'Points', value: (s) => s.points, num: true },
-		{ label: 'Status', value: (s) => t(s.status) },
+		{ label: N_('Started'), value: (s) => when(s.started_at) },
+		{ label: N_('Ended'), value: (s) => when(s.ended_at) },
+		{ label: N_('Activity'), value: (s) => s.activity },
+		{ label: N_('Minutes'), value: (s) => s.minutes, num: true },
+		{ label: N_('Points'), value: (s) => s.points, num: true },
+		{ label: N_('Status'), value: (s) => word(s.status) },
 		{ label: '', value: (s) => s.status === 'recorded' ? h('button', { type: 'button',
 		    onclick: () => correct(main, v.number, s) }, t('Correct')) : '' },
 	    ], shifts.shifts || []),
 	    h('h3', null, t('Recent transfers')),
 	    table([
-		{ label: 'When', value: (x) => when(x.at) },
-		{ label: 'Points', value: (x) => (x.amount > 0 ? '+' : '') + x.amount, num: true },
-		{ label: 'Cause', value: (x) => t(x.cause) },
-		{ label: 'Memo', value: (x) => x.memo || '' },
+		{ label: N_('When'), value: (x) => when(x.at) },
+		{ label: N_('Points'), value: (x) => (x.amount > 0 ? '+' : '') + x.amount, num: true },
+		{ label: N_('Cause'), value: (x) => word(x.cause) },
+		{ label: N_('Memo'), value: (x) => x.memo || '' },
 	    ], ledger.transfers || []),
 	    h('div', { id: 'correction' }), update(main, v));
 }
@@ -169,7 +169,7 @@ function update(main, v) {
 	    h('input', { id: 'u-name', name: 'name', value: v.name, required: true }),
 	    h('label', { for: 'u-status' }, t('Status')),
 	    h('select', { id: 'u-status', name: 'status' }, ['active', 'suspended', 'left'].map((s) =>
-		h('option', { value: s, selected: s === v.status }, t(s)))),
+		h('option', { value: s, selected: s === v.status }, word(s)))),
 	    h('label', { for: 'u-reason' }, t('Reason')),
 	    h('input', { id: 'u-reason', name: 'reason' }),
 	    h('label', { for: 'u-consent' }, t('Consents to keeping personal details')),
@@ -181,7 +181,7 @@ function update(main, v) {
 	    h('label', { for: 'u-gender' }, t('Gender')),
 	    h('select', { id: 'u-gender', name: 'gender', disabled: !v.consent },
 		h('option', { value: '' }, ''),
-		['female', 'male', 'other'].map((g) => h('option', { value: g, selected: g === v.gender }, t(g)))),
+		['female', 'male', 'other'].map((g) => h('option', { value: g, selected: g === v.gender }, word(g)))),
 	    h('label', { for: 'u-birth' }, t('Birth month')),
 	    h('input', { id: 'u-birth', name: 'birth_month', type: 'month', value: v.birth_month || '', disabled: !v.consent }),
 	    h('label', { for: 'u-phone' }, t('Phone')),

@@ -327,9 +327,9 @@ auth_check(struct auth *auth, struct http_request *hr, bool is_write,
 	db_query(auth->db, "SELECT vp_key($1)", 1, params, auth_key_found, p);
 }
 
-/* vp_call refused a verified signature (key-unknown, key-revoked or
- * signature-replayed, decided in the operation's transaction): count the
- * refusal its 401 problem names. */
+/* vp_call (or vp_auth, for a read a standby answers) refused a verified
+ * signature (key-unknown, key-revoked or signature-replayed, decided in
+ * the database): count the refusal its 401 problem names. */
 void
 auth_refused(struct auth *auth, const char *problem_json)
 {

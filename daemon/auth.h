@@ -2,11 +2,13 @@
  * /metrics and /v1/public-key. auth_check refuses a bad request itself
  * (401 problem+json naming the reason; a request signed for an authority
  * that is none of the daemon's names, auth_configure, is wrong-authority)
- * or calls back with the verified key id and nonce. The nonce, revocation and role are checked by vp_call in
- * the operation's own transaction, so every daemon on the database sees a
- * revocation at once; the public key of a key id never changes, so it is
- * cached here after the first look-up. Every refusal is counted for
- * /metrics by its slug, also those vp_call makes (auth_refused). */
+ * or calls back with the verified key id and nonce. The nonce, revocation
+ * and role are checked by vp_call in the operation's own transaction (by
+ * vp_auth on the primary for a read a standby answers, standby.c), so
+ * every daemon on the database sees a revocation at once; the public key
+ * of a key id never changes, so it is cached here after the first
+ * look-up. Every refusal is counted for /metrics by its slug, also those
+ * vp_call makes (auth_refused). */
 #ifndef VPOINTSD_AUTH_H
 #define VPOINTSD_AUTH_H
 

@@ -16,6 +16,12 @@ struct conf {
 	int		 db_pool_size;		/* PostgreSQL connections */
 	int		 db_queue_max;		/* requests waiting for a connection */
 	int		 db_reconnect_max;	/* longest reconnect back-off, seconds */
+	char		*db_read;		/* libpq connection string of a hot
+						 * standby for WIRE_LAGGED reads;
+						 * "" none */
+	int		 db_read_pool_size;	/* connections to it */
+	int		 db_read_max_wait;	/* ms a read waits for the standby
+						 * to replay, then the primary */
 	int		 max_body_size;		/* bytes in a request body */
 	int		 max_header_size;	/* bytes in a request's headers */
 	int		 idle_timeout;		/* seconds a connection may stay silent */

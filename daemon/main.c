@@ -26,6 +26,7 @@
 #include "daemon/migrate.h"
 #include "daemon/ops.h"
 #include "daemon/signer.h"
+#include "daemon/standby.h"
 #include "log.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -43,6 +44,7 @@ struct vpointsd {
 	int		 print_public_key; /* --print-public-key */
 	struct signer	*signer;
 	struct db_pool	*db;
+	struct standby	*standby;	/* db_read's, or NULL */
 	struct auth	*auth;
 	struct chores	*chores;
 	struct ops	 ops;
@@ -193,6 +195,7 @@ main_reload_conf(struct vpointsd *d)
 	http_server_configure(d->http, d->conf);
 	db_pool_set_limits(d->db, d->conf->db_queue_max,
 	    d->conf->db_reconnect_max);
+	standby_configure(d->standby, d->conf);
 	chores_configure(d->chores, d->conf);
 	auth_configure(d->auth, d->conf);
 	main_console(d);
@@ -423,7 +426,9 @@ main(int argc, char **argv)
 	d.auth = auth_create(d.db, d.metrics);
 	auth_configure(d.auth, d.conf);
 	d.chores = chores_start(d.base, d.db, d.conf);
+	d.standby = standby_create(d.base, d.db, &d.conf, d.metrics);
 	d.ops.db = d.db;
+	d.ops.standby = d.standby;
 	d.ops.auth = d.auth;
 	d.ops.conf = &d.conf;
 	d.ops.signer = d.signer;
@@ -449,6 +454,7 @@ done:
 	/* Requests still waiting for the database are answered 503 here,
 	 * before their connections close. */
 	chores_free(d.chores);
+	standby_free(d.standby);
 	db_pool_free(d.db);
 	auth_free(d.auth);
 	http_server_free(d.http);

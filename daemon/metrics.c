@@ -54,6 +54,14 @@ struct metrics {
 	unsigned long	 timed;		/* replies timed */
 	double		 seconds;	/* their total time */
 	unsigned long	 refusals[METRICS_REFUSALS];
+	unsigned long	 standby[METRICS_STANDBY_COUNT];
+};
+
+/* The label values of enum metrics_standby. */
+static const char *const metrics_standby_outcomes[METRICS_STANDBY_COUNT] = {
+	[METRICS_STANDBY_SERVED] = "standby",
+	[METRICS_STANDBY_BEHIND] = "primary-behind",
+	[METRICS_STANDBY_DOWN] = "primary-down",
 };
 
 /* A scrape waiting for the ledger's points. */
@@ -176,6 +184,13 @@ metrics_refusal(struct metrics *m, const char *slug)
 		}
 	}
 	log_warn("metrics: \"%s\" is not a signature refusal", slug);
+}
+
+/* Count one read that may lag by who answered it. */
+void
+metrics_standby(struct metrics *m, enum metrics_standby outcome)
+{
+	m->standby[outcome]++;
 }
 
 /* Append printf-style text; only ever short: numbers and fixed words. */
@@ -305,6 +320,7 @@ metrics_render(const struct metrics *m, const struct db_stats *pool,
     const struct metrics_ledger *ledger, size_t *len)
 {
 	struct buf b = { NULL, 0, 0 };
+	size_t i;
 	int why;
 
 	metrics_single(&b, "up", "gauge", "1 while the daemon answers.", 1);
@@ -324,6 +340,15 @@ metrics_render(const struct metrics *m, const struct db_stats *pool,
 		buf_puts(&b, "vpointsd_signature_refusals_total{reason=\"");
 		metrics_label_value(&b, sig_refusal_slug(why));
 		metrics_printf(&b, "\"} %lu\n", m->refusals[why]);
+	}
+	metrics_family(&b, "lagged_reads_total", "counter",
+	    "Reads that may lag, by who answered them when db_read names a "
+	    "standby: the standby, or the primary because the standby was "
+	    "behind or down.");
+	for (i = 0; i < METRICS_STANDBY_COUNT; i++) {
+		buf_puts(&b, "vpointsd_lagged_reads_total{answered_by=\"");
+		metrics_label_value(&b, metrics_standby_outcomes[i]);
+		metrics_printf(&b, "\"} %lu\n", m->standby[i]);
 	}
 	/* Net amounts fall when a shift is corrected down or a redemption
 	 * voided, so they are gauges, not counters. */

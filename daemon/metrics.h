@@ -17,6 +17,15 @@
 
 struct metrics;
 
+/* How a read that may lag was answered (standby.c). */
+enum metrics_standby {
+	METRICS_STANDBY_SERVED,	/* by the standby */
+	METRICS_STANDBY_BEHIND,	/* by the primary: the standby had not
+				 * replayed far enough within the wait */
+	METRICS_STANDBY_DOWN,	/* by the primary: the standby failed */
+	METRICS_STANDBY_COUNT
+};
+
 /* The ledger's points, as vp_metrics reads them. */
 struct metrics_ledger {
 	long long	 issued;	/* net points out of issuance accounts */
@@ -28,6 +37,7 @@ void		 metrics_free(struct metrics *);
 void		 metrics_reply(const char *route, const char *method,
 		    int status, double seconds, void *metrics);
 void		 metrics_refusal(struct metrics *, const char *slug);
+void		 metrics_standby(struct metrics *, enum metrics_standby);
 char		*metrics_render(const struct metrics *, const struct db_stats *,
 		    const struct metrics_ledger *, size_t *len);
 void		 metrics_get(struct http_request *, void *metrics);

@@ -15,6 +15,7 @@
 #include "daemon/ops.h"
 #include "daemon/page.h"
 #include "daemon/reports.h"
+#include "daemon/standby.h"
 #include "daemon/times.h"
 #include "log.h"
 #include "wire.h"
@@ -171,6 +172,24 @@ ops_args(struct http_request *hr, const struct ops_route *route)
 	return args;
 }
 
+/* A read that may lag, with a standby configured: standby.c runs it
+ * with vp_call's parameters (params) but the Idempotency-Key and the
+ * fingerprint, which only writes have. */
+static void
+ops_lagged(struct standby *standby, const char *const *params,
+    struct ops_call *call)
+{
+	struct standby_request req;
+
+	req.keyid = params[0];
+	req.nonce = params[1];
+	req.operation = params[2];
+	req.args = params[5];
+	req.timezone = params[6];
+	req.rules = params[7];
+	standby_read(standby, &req, ops_done, call);
+}
+
 /* The signature holds: run the operation. */
 static void
 ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
@@ -218,6 +237,11 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 	call = xcalloc(1, sizeof(*call));
 	call->hr = hr;
 	call->route = route;
+	if (wr->access == WIRE_LAGGED && route->ops->standby != NULL) {
+		ops_lagged(route->ops->standby, params, call);
+		free(text);
+		return;
+	}
 	db_query(route->ops->db, "SELECT status, body, log_text FROM vp_call($1, "
 	    "$2, $3, $4, $5, $6::jsonb, $7, $8::jsonb)", 8, params, ops_done,
 	    call);

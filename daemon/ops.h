@@ -17,6 +17,7 @@
 struct console;
 struct metrics;
 struct ops;
+struct standby;
 
 /* Turns a successful operation's body into the reply (e.g. signs it, or
  * writes CSV); it must reply. */
@@ -26,6 +27,7 @@ typedef void (*ops_finish)(const struct ops *, struct http_request *,
 /* What every handler needs. */
 struct ops {
 	struct db_pool	*db;
+	struct standby	*standby;	/* reads that may lag, or NULL */
 	struct auth	*auth;
 	struct conf	**conf;		/* the configuration in force */
 	struct signer	*signer;	/* the daemon's own key */

@@ -65,6 +65,9 @@ check_valid(const struct conf *cf)
 	FUZZ_CHECK(cf->db_pool_size >= 1 && cf->db_pool_size <= 64);
 	FUZZ_CHECK(cf->db_queue_max >= 1 && cf->db_queue_max <= 1000000);
 	FUZZ_CHECK(cf->db_reconnect_max >= 1 && cf->db_reconnect_max <= 60);
+	FUZZ_CHECK(cf->db_read != NULL);
+	FUZZ_CHECK(cf->db_read_pool_size >= 1 && cf->db_read_pool_size <= 64);
+	FUZZ_CHECK(cf->db_read_max_wait >= 0 && cf->db_read_max_wait <= 10000);
 	FUZZ_CHECK(cf->max_body_size >= 1024 &&
 	    cf->max_body_size <= 16777216);
 	FUZZ_CHECK(cf->max_header_size >= 1024 &&

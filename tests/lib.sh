@@ -12,6 +12,7 @@ VPOINTS="$top_builddir/vpoints"
 T_NAME=$(basename "$0" .sh)
 T_DIR="$top_builddir/tests/tmp/$T_NAME.$$"
 T_PG="$T_DIR/pg"
+T_STANDBY="$T_DIR/standby"
 T_COUNT=0
 T_FAILED=0
 DAEMON_PID=
@@ -147,6 +148,17 @@ t_date() {
 # zone: t_at '-90 minutes'.
 t_at() { t_date "$1" +%Y-%m-%dT%H:%M:00%:z; }
 
+# The seed of a test that draws random data: fixed, so that every run
+# checks the same data and counts the same checks; VPOINTS_SEED=random
+# draws one, VPOINTS_SEED=N replays a run. The test prints it.
+t_seed() {
+	case ${VPOINTS_SEED:-} in
+	'') echo 20261202 ;;
+	random) od -An -N4 -tu4 /dev/urandom | tr -d ' ' ;;
+	*) echo "$VPOINTS_SEED" ;;
+	esac
+}
+
 # HTTP status of a request: http_status METHOD PATH [curl args...].
 http_status() {
 	local method=$1 path=$2
@@ -168,6 +180,29 @@ harness_db() {
 		echo "Bail out! cannot create the PostgreSQL cluster"
 		exit 1
 	}
+}
+
+# Start a hot standby of the test cluster in $T_STANDBY: a real streaming
+# replica (pg_basebackup -R, then its own postmaster), stopped on exit.
+# Returns once it streams the primary's WAL and has replayed everything
+# written so far. Extra postgresql.conf lines may follow.
+harness_standby() {
+	local lsn
+	pgc_standby "$T_STANDBY" "$T_PG" "$@" >/dev/null || return 1
+	lsn=$(pgc_psql "$T_PG" -At -c "SELECT pg_current_wal_insert_lsn()")
+	standby_caught_up "$lsn"
+}
+
+# Wait (up to 30 s) until the standby streams and has replayed the
+# primary's WAL up to LSN $1.
+standby_caught_up() {
+	for _ in $(seq 1 300); do
+		[ "$(pgc_psql "$T_STANDBY" -At -c "SELECT EXISTS (SELECT FROM
+			pg_stat_wal_receiver WHERE status = 'streaming')
+			AND pg_last_wal_replay_lsn() >= '$1'" 2>/dev/null)" = t ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # A port nobody listens on, below Linux's ephemeral range (32768 and up),
@@ -422,6 +457,8 @@ harness_end() {
 		for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
 	fi
 	harness_sanitizers
+	[ -d "$T_STANDBY/data" ] && pgc_stop "$T_STANDBY" immediate
+	[ -f "$T_STANDBY/sockdir" ] && rm -rf "$(cat "$T_STANDBY/sockdir")"
 	[ -d "$T_PG/data" ] && pgc_stop "$T_PG" immediate
 	[ -f "$T_PG/sockdir" ] && rm -rf "$(cat "$T_PG/sockdir")"
 	echo "1..$T_COUNT"

@@ -36,17 +36,21 @@ pgc_sockdir() {
 
 # libpq connection string for cluster $1.
 pgc_conninfo() {
-	echo "host=$(pgc_sockdir "$1") dbname=vpoints user=vpoints"
+	local port
+	port=$(pgc_port "$1")
+	echo "host=$(pgc_sockdir "$1")${port:+ port=$port} dbname=vpoints user=vpoints"
 }
 
-# Create cluster $1 with a superuser and a database, both named vpoints.
-# Extra postgresql.conf lines may follow as arguments.
-pgc_init() {
-	local dir=$1 bindir sock line
-	shift
-	bindir=$(pgc_bindir) || return 1
+# The port of cluster $1 if its postgresql.conf sets one (a standby's),
+# else nothing: PostgreSQL's own.
+pgc_port() {
+	sed -n "s/^port = \([0-9]*\).*/\1/p" "$1/data/postgresql.conf" 2>/dev/null | tail -n 1
+}
+
+# Make the folder of cluster $1 and its socket folder; prints the latter.
+pgc_folders() {
+	local dir=$1 sock
 	mkdir -p "$dir"
-	dir=$(cd "$dir" && pwd)
 	sock="$dir/run"
 	# A unix socket path holds at most 107 bytes.
 	if [ ${#sock} -gt 80 ]; then
@@ -61,6 +65,18 @@ pgc_init() {
 			return 1
 		fi
 	fi
+	echo "$sock"
+}
+
+# Create cluster $1 with a superuser and a database, both named vpoints.
+# Extra postgresql.conf lines may follow as arguments.
+pgc_init() {
+	local dir=$1 bindir sock line
+	shift
+	bindir=$(pgc_bindir) || return 1
+	mkdir -p "$dir"
+	dir=$(cd "$dir" && pwd)
+	sock=$(pgc_folders "$dir") || return 1
 	pgc_run "$bindir/initdb" -D "$dir/data" -U vpoints --auth=trust \
 		-E UTF8 --no-locale >"$dir/initdb.log" 2>&1 || {
 		cat "$dir/initdb.log" >&2
@@ -73,6 +89,34 @@ pgc_init() {
 	} | pgc_run tee -a "$dir/data/postgresql.conf" >/dev/null
 	pgc_start "$dir" || return 1
 	pgc_run "$bindir/createdb" -h "$sock" -U vpoints vpoints
+}
+
+# Make cluster $1 a hot standby of the running cluster $2, streaming its
+# WAL, and start it. It is a copy of $2 (pg_basebackup -R): the same
+# database and superuser, its own socket folder and port. The primary
+# needs nothing set: wal_level replica and max_wal_senders are
+# PostgreSQL's defaults, and initdb --auth=trust lets the local
+# replication connection in. Extra postgresql.conf lines may follow.
+pgc_standby() {
+	local dir=$1 primary=$2 bindir sock line
+	shift 2
+	bindir=$(pgc_bindir) || return 1
+	mkdir -p "$dir"
+	dir=$(cd "$dir" && pwd)
+	sock=$(pgc_folders "$dir") || return 1
+	pgc_run "$bindir/pg_basebackup" -h "$(pgc_sockdir "$primary")" \
+		-U vpoints -D "$dir/data" -R -X stream -c fast \
+		>"$dir/basebackup.log" 2>&1 || {
+		cat "$dir/basebackup.log" >&2
+		return 1
+	}
+	{
+		echo "unix_socket_directories = '$sock'"
+		echo "port = 5433"
+		echo "hot_standby = on"
+		for line in "$@"; do echo "$line"; done
+	} | pgc_run tee -a "$dir/data/postgresql.conf" >/dev/null
+	pgc_start "$dir"
 }
 
 # True if cluster $1 is running.
@@ -107,5 +151,7 @@ pgc_stop() {
 pgc_psql() {
 	local dir=$1
 	shift
-	psql -h "$(pgc_sockdir "$dir")" -U vpoints -d vpoints -X -q -v ON_ERROR_STOP=1 "$@"
+	local port
+	port=$(pgc_port "$dir")
+	psql -h "$(pgc_sockdir "$dir")" ${port:+-p "$port"} -U vpoints -d vpoints -X -q -v ON_ERROR_STOP=1 "$@"
 }

@@ -1,45 +1,26 @@
 -- vp_call, the one entry point through which the daemon runs every signed
--- operation, and the pruning of what it records.
+-- operation; vp_read, through which it runs a read on a hot standby; the
+-- steps they share (vp_auth, vp_session, vp_dispatch); and the pruning of
+-- what they record.
 --
 -- A function file of sql/functions/: re-run as a whole whenever it
 -- changes, so every statement is CREATE OR REPLACE (see sql/README.md).
 
--- Run one signed operation in one transaction: check the key, record the
--- nonce, honour the Idempotency-Key (writes), run the operation, store its
--- outcome. A refused operation changes nothing but the nonce record (so a
--- refused request cannot be replayed later) and, for writes, the stored
--- outcome. Returns the HTTP status and the JSON body, and in log_text
--- what the daemon logs and never sends: the database's own words for an
--- error it mapped to a problem type (vp_db_problem).
---
--- p_rules holds the date rules of the daemon's configuration,
--- {"programme_start": "YYYY-MM-DD", "back_entry_days": N, "noshow_limit":
--- N, "noshow_days": N}, and the campaign's targets, {"approval_target":
--- percent, "recruitment_target": N}; a member left
--- out keeps the session's setting (vpoints.programme_start,
--- vpoints.back_entry_days), or else its default (sql/functions/months.sql).
---
--- The CASE has one arm per operation of common/routes.h, in its order,
--- each calling vp_op_<operation> by name: PL/pgSQL keeps the plan of a
--- static call for the life of the connection, where EXECUTE would parse
--- and plan it on every request. tests/sql/routes.sql checks that the
--- arms, the functions and the routes agree.
-CREATE OR REPLACE FUNCTION vp_call(p_keyid text, p_nonce text, p_op text,
-    p_idem_key text, p_fingerprint text, p_args jsonb, p_timezone text,
-    p_rules jsonb DEFAULT NULL,
-    OUT status integer, OUT body text, OUT log_text text)
+-- The first step of every signed request, on the primary: check the key,
+-- record the nonce. A refusal comes back as the status and the problem
+-- body (status NULL: the key may act); lsn is the primary's WAL insert
+-- position when the request got here, after every write committed
+-- before it. A read served by a standby (vp_read) waits until the
+-- standby has replayed up to lsn: it sees everything any caller had
+-- written before this request arrived. The nonce is committed with this
+-- transaction whatever follows, so a refused request cannot be replayed.
+CREATE OR REPLACE FUNCTION vp_auth(p_keyid text, p_nonce text,
+    OUT status integer, OUT body text, OUT log_text text, OUT lsn pg_lsn)
 LANGUAGE plpgsql AS $$
 DECLARE
-	caller vp_caller;
 	k station_keys;
-	r idempotency;
-	v_body jsonb;
-	v_state text;
-	v_msg text;
-	v_detail text;
-	v_members text;
-	v_rule text;
 BEGIN
+	lsn := pg_current_wal_insert_lsn();
 	SELECT * INTO k FROM station_keys WHERE keyid = p_keyid;
 	IF NOT FOUND OR k.revoked_at IS NOT NULL THEN
 		status := 401;
@@ -54,12 +35,24 @@ BEGIN
 		status := 401;
 		body := vp_problem(401, 'signature-replayed',
 		    'This signature was used before: sign every request anew.')::text;
-		RETURN;
 	END IF;
+END
+$$;
+
+-- The caller a key signs for, and the settings of its transaction: dates,
+-- days and months are those of the daemon's time zone (p_timezone);
+-- history rows name the key; the daemon's rules (p_rules, see vp_call)
+-- are set as vpoints.<name>. The key was checked by vp_auth.
+CREATE OR REPLACE FUNCTION vp_session(p_keyid text, p_timezone text,
+    p_rules jsonb) RETURNS vp_caller
+LANGUAGE plpgsql AS $$
+DECLARE
+	caller vp_caller;
+	v_rule text;
+BEGIN
 	SELECT k.keyid, s.id, s.code, s.role, s.community_id INTO caller
-	FROM stations s WHERE s.id = k.station_id;
-	-- Dates, days and months of this transaction are those of the
-	-- daemon's time zone; history rows name the key.
+	FROM station_keys k JOIN stations s ON s.id = k.station_id
+	WHERE k.keyid = p_keyid;
 	PERFORM set_config('timezone', p_timezone, true);
 	PERFORM set_config('datestyle', 'ISO, YMD', true);
 	PERFORM set_config('vpoints.keyid', p_keyid, true);
@@ -76,41 +69,32 @@ BEGIN
 			    p_rules ->> v_rule, true);
 		END IF;
 	END LOOP;
-	-- Every write but a close holds the months lock shared.
-	IF p_idem_key IS NOT NULL AND p_op <> 'month_close' THEN
-		PERFORM vp_months_enter();
-	END IF;
+	RETURN caller;
+END
+$$;
 
-	IF p_idem_key IS NOT NULL THEN
-		-- An Idempotency-Key is the station's, whichever of its keys
-		-- signs: a request retried with the key that replaced the
-		-- one it was first sent with is the same request.
-		IF NOT pg_try_advisory_xact_lock(hashtextextended(
-		    caller.station_id || ' ' || p_idem_key, 8750)) THEN
-			status := 409;
-			body := vp_problem(409, 'request-in-flight', 'A request '
-			    'with this Idempotency-Key is still being processed; '
-			    'retry shortly.')::text;
-			RETURN;
-		END IF;
-		SELECT * INTO r FROM idempotency i
-		WHERE i.keyid IN (SELECT keyid FROM station_keys
-		    WHERE station_id = caller.station_id)
-		AND i.idem_key = p_idem_key;
-		IF FOUND THEN
-			IF r.fingerprint <> p_fingerprint THEN
-				status := 422;
-				body := vp_problem(422, 'idempotency-key-reused',
-				    'This Idempotency-Key was used for a different '
-				    'request.')::text;
-			ELSE
-				status := r.status;
-				body := r.body;
-			END IF;
-			RETURN;
-		END IF;
-	END IF;
-
+-- Run one operation for caller: the one list of operations, which vp_call
+-- (on the primary) and vp_read (on a standby) share. A refusal
+-- (vp_refuse) becomes its status and problem body, and so does a data or
+-- constraint error no check of the operation caught, with the database's
+-- own words in log_text for the daemon's log (vp_db_problem); either
+-- undoes what the operation did.
+--
+-- The CASE has one arm per operation of common/routes.h, in its order,
+-- each calling vp_op_<operation> by name: PL/pgSQL keeps the plan of a
+-- static call for the life of the connection, where EXECUTE would parse
+-- and plan it on every request. tests/sql/routes.sql checks that the
+-- arms, the functions and the routes agree.
+CREATE OR REPLACE FUNCTION vp_dispatch(caller vp_caller, p_op text,
+    p_args jsonb, OUT status integer, OUT body jsonb, OUT log_text text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_body jsonb;
+	v_state text;
+	v_msg text;
+	v_detail text;
+	v_members text;
+BEGIN
 	BEGIN
 		CASE p_op
 		WHEN 'community_add' THEN
@@ -258,7 +242,7 @@ BEGIN
 		WHEN 'report_events' THEN
 			SELECT * INTO status, v_body FROM vp_op_report_events(caller, p_args);
 		ELSE
-			RAISE EXCEPTION 'vp_call: unknown operation %', p_op;
+			RAISE EXCEPTION 'vp_dispatch: unknown operation %', p_op;
 		END CASE;
 	EXCEPTION
 	WHEN SQLSTATE 'VP000' THEN
@@ -277,6 +261,78 @@ BEGIN
 		SELECT p.status, p.body INTO status, v_body FROM vp_db_problem(v_state) p;
 		log_text := format('%s: %s (SQLSTATE %s)', p_op, v_msg, v_state);
 	END;
+	body := v_body;
+END
+$$;
+
+-- Run one signed operation in one transaction: check the key, record the
+-- nonce (vp_auth), honour the Idempotency-Key (writes), run the operation
+-- (vp_dispatch), store its outcome. A refused operation changes nothing
+-- but the nonce record (so a refused request cannot be replayed later)
+-- and, for writes, the stored outcome. Returns the HTTP status and the
+-- JSON body, and in log_text what the daemon logs and never sends: the
+-- database's own words for an error it mapped to a problem type
+-- (vp_db_problem).
+--
+-- p_rules holds the date rules of the daemon's configuration,
+-- {"programme_start": "YYYY-MM-DD", "back_entry_days": N, "noshow_limit":
+-- N, "noshow_days": N}, and the campaign's targets, {"approval_target":
+-- percent, "recruitment_target": N}; a member left
+-- out keeps the session's setting (vpoints.programme_start,
+-- vpoints.back_entry_days), or else its default (sql/functions/months.sql).
+CREATE OR REPLACE FUNCTION vp_call(p_keyid text, p_nonce text, p_op text,
+    p_idem_key text, p_fingerprint text, p_args jsonb, p_timezone text,
+    p_rules jsonb DEFAULT NULL,
+    OUT status integer, OUT body text, OUT log_text text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	caller vp_caller;
+	r idempotency;
+	v_body jsonb;
+BEGIN
+	SELECT a.status, a.body INTO status, body
+	FROM vp_auth(p_keyid, p_nonce) a;
+	IF status IS NOT NULL THEN
+		RETURN;
+	END IF;
+	caller := vp_session(p_keyid, p_timezone, p_rules);
+	-- Every write but a close holds the months lock shared.
+	IF p_idem_key IS NOT NULL AND p_op <> 'month_close' THEN
+		PERFORM vp_months_enter();
+	END IF;
+
+	IF p_idem_key IS NOT NULL THEN
+		-- An Idempotency-Key is the station's, whichever of its keys
+		-- signs: a request retried with the key that replaced the
+		-- one it was first sent with is the same request.
+		IF NOT pg_try_advisory_xact_lock(hashtextextended(
+		    caller.station_id || ' ' || p_idem_key, 8750)) THEN
+			status := 409;
+			body := vp_problem(409, 'request-in-flight', 'A request '
+			    'with this Idempotency-Key is still being processed; '
+			    'retry shortly.')::text;
+			RETURN;
+		END IF;
+		SELECT * INTO r FROM idempotency i
+		WHERE i.keyid IN (SELECT keyid FROM station_keys
+		    WHERE station_id = caller.station_id)
+		AND i.idem_key = p_idem_key;
+		IF FOUND THEN
+			IF r.fingerprint <> p_fingerprint THEN
+				status := 422;
+				body := vp_problem(422, 'idempotency-key-reused',
+				    'This Idempotency-Key was used for a different '
+				    'request.')::text;
+			ELSE
+				status := r.status;
+				body := r.body;
+			END IF;
+			RETURN;
+		END IF;
+	END IF;
+
+	SELECT d.status, d.body, d.log_text INTO status, v_body, log_text
+	FROM vp_dispatch(caller, p_op, p_args) d;
 	body := v_body::text;
 	IF p_idem_key IS NOT NULL THEN
 		INSERT INTO idempotency (keyid, idem_key, fingerprint, status,
@@ -284,6 +340,34 @@ BEGIN
 		VALUES (p_keyid, p_idem_key, p_fingerprint, status, body,
 		    nullif(current_setting('vpoints.volunteer', true), '')::bigint);
 	END IF;
+END
+$$;
+
+-- Run one read that may lag (WIRE_LAGGED in common/routes.h) on a hot
+-- standby, or on the primary when no standby answers, after vp_auth
+-- checked its key and recorded its nonce on the primary and gave p_lsn.
+-- On a standby that has not replayed the primary's WAL up to p_lsn yet
+-- nothing runs and status is NULL: the daemon asks again, or asks the
+-- primary. The transaction is read-only wherever it runs, so a read
+-- served by the primary behaves as it would on a standby. Arguments and
+-- answer as vp_call's.
+CREATE OR REPLACE FUNCTION vp_read(p_keyid text, p_lsn pg_lsn, p_op text,
+    p_args jsonb, p_timezone text, p_rules jsonb DEFAULT NULL,
+    OUT status integer, OUT body text, OUT log_text text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	caller vp_caller;
+	v_body jsonb;
+BEGIN
+	IF pg_is_in_recovery() AND
+	    coalesce(pg_last_wal_replay_lsn() < p_lsn, true) THEN
+		RETURN;
+	END IF;
+	PERFORM set_config('transaction_read_only', 'on', true);
+	caller := vp_session(p_keyid, p_timezone, p_rules);
+	SELECT d.status, d.body, d.log_text INTO status, v_body, log_text
+	FROM vp_dispatch(caller, p_op, p_args) d;
+	body := v_body::text;
 END
 $$;
 

@@ -143,7 +143,7 @@ vp --key "$T_DIR/S02.key" catalog restock cup --quantity 1 >/dev/null
 out=$(vp --key "$T_DIR/S02.key" redeem V1 cup --qty 2 2>&1)
 like "client: not enough points, with balance and cost" "$out" "V1 has 10 points; 2 × Cup costs 12. (HTTP 409)"
 out=$(zh vp --key "$T_DIR/S02.key" redeem V1 cup --qty 2 2>&1)
-like "client, zh_CN: the same refusal in Chinese, with the numbers" "$out" "V1 有 10 积分；2 × Cup 需要 12 积分。"
+like "client, zh_CN: the same refusal in Chinese, with the numbers" "$out" "V1 现有 10 积分；2 × Cup 需要 12 积分。"
 out=$(vp month close "$prev" 2>&1)
 like "client: a month closed already" "$out" "$prev is closed already. (HTTP 409)"
 out=$(vp --key "$T_DIR/S02.key" shift log V1 --activity clean --start "$(t_at '-150 minutes')" --end "$(t_at '-1 hours')" 2>&1)

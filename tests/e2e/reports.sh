@@ -3,11 +3,12 @@
 # tests/reports_check.py builds a seeded data set through the signed API of
 # a real vpointsd and checks the monthly and annual reports (every level,
 # JSON and CSV), a certificate's JWS and a month close against answers it
-# computes itself. Its TAP lines become this test's. The seed is printed as
-# "# seed N"; replay a failure with VPOINTS_SEED=N.
+# computes itself. Its TAP lines become this test's. The seed is fixed
+# (t_seed in tests/lib.sh: VPOINTS_SEED=random draws one, VPOINTS_SEED=N
+# replays it).
 . "$top_srcdir/tests/lib.sh"
 
-seed=${VPOINTS_SEED:-$(date +%s)}
+seed=$(t_seed)
 echo "# seed $seed"
 
 harness_db

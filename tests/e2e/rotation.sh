@@ -224,4 +224,31 @@ like "... as not the key's thumbprint" "$out" "not the key's thumbprint"
 out=$("$VPOINTS" certificate verify "$T_DIR/before.jws" 2>&1); rc=$?
 is "verify wants --keys or --pubkey" "$rc" 64
 
+# The older key signed only between its nbf and exp: a JWS it signs now
+# (as one who found the retired key could) is no certificate, one it
+# signed in its time is.
+sign_with_older() {
+	/usr/bin/python3 - "$T_DIR/signing-0.key" "$(keyid_of "$T_DIR/signing-0.key.pub")" "$1" <<'EOF'
+import base64, json, sys
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+seed = [l.split()[1] for l in open(sys.argv[1]) if l.startswith("seed ")][0]
+key = Ed25519PrivateKey.from_private_bytes(
+    base64.urlsafe_b64decode(seed + "=" * (-len(seed) % 4)))
+e = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+h = e(json.dumps({"alg": "EdDSA", "kid": sys.argv[2]}).encode())
+p = e(json.dumps({"number": "C-FORGED", "issued_at": sys.argv[3]}).encode())
+print(h + "." + p + "." + e(key.sign((h + "." + p).encode())))
+EOF
+}
+sign_with_older "$(t_date '' +%FT%T%:z)" >"$T_DIR/late.jws"
+out=$("$VPOINTS" certificate verify "$T_DIR/late.jws" --keys "$T_DIR/keys.json" 2>&1); rc=$?
+is "a JWS the retired key signs after its exp is refused" "$rc" 1
+like "... saying the key did not sign then" "$out" "did not sign"
+sign_with_older "$(t_date '-600 days' +%FT%T%:z)" >"$T_DIR/timely.jws"
+"$VPOINTS" certificate verify "$T_DIR/timely.jws" --keys "$T_DIR/keys.json" >/dev/null 2>&1
+is "... one issued within its nbf and exp verifies" "$?" 0
+sign_with_older "$(t_date '-900 days' +%FT%T%:z)" >"$T_DIR/early.jws"
+"$VPOINTS" certificate verify "$T_DIR/early.jws" --keys "$T_DIR/keys.json" >/dev/null 2>&1
+is "... one issued before its nbf is refused" "$?" 1
+
 exit 0

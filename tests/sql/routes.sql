@@ -1,6 +1,7 @@
--- The routes of common/routes.h and vp_call agree: every route's
--- operation has its function vp_op_<operation>(vp_caller, jsonb) and its
--- arm in vp_call's CASE, the arm calls that function, and there is no arm
+-- The routes of common/routes.h and vp_dispatch (the one list of
+-- operations vp_call and vp_read share) agree: every route's operation
+-- has its function vp_op_<operation>(vp_caller, jsonb) and its arm in
+-- vp_dispatch's CASE, the arm calls that function, and there is no arm
 -- and no vp_op_ function without a route. tests/e2e/sql.sh reads the
 -- operations from the header and passes them as :routes (comma-separated).
 BEGIN;
@@ -11,11 +12,11 @@ CREATE TEMP TABLE routes AS
 SELECT DISTINCT operation
 FROM unnest(string_to_array(:'routes', ',')) AS operation;
 
--- vp_call's arms: WHEN '<operation>' THEN ... FROM vp_op_<function>(...).
+-- vp_dispatch's arms: WHEN '<operation>' THEN ... FROM vp_op_<function>(...).
 CREATE TEMP TABLE arms AS
 SELECT m[1] AS operation, m[2] AS function
 FROM regexp_matches((SELECT prosrc FROM pg_proc
-    WHERE oid = 'vp_call'::regproc),
+    WHERE oid = 'vp_dispatch'::regproc),
     'WHEN ''([a-z_]+)'' THEN\s+SELECT \* INTO status, v_body FROM ([a-z_]+)\(caller, p_args\);',
     'g') AS m;
 
@@ -37,11 +38,11 @@ SELECT is(array(SELECT r.operation FROM routes r
 
 SELECT is(array(SELECT r.operation FROM routes r
     EXCEPT SELECT a.operation FROM arms a ORDER BY 1), '{}'::text[],
-    'every route''s operation has its arm in vp_call');
+    'every route''s operation has its arm in vp_dispatch');
 
 SELECT is(array(SELECT a.operation FROM arms a
     EXCEPT SELECT r.operation FROM routes r ORDER BY 1), '{}'::text[],
-    'no arm of vp_call without a route');
+    'no arm of vp_dispatch without a route');
 
 SELECT is(array(SELECT a.operation FROM arms a
     WHERE a.function <> 'vp_op_' || a.operation ORDER BY 1), '{}'::text[],

@@ -469,26 +469,44 @@ START_TEST(key_sets)
 	    "\"Ed25519\",\"x\":\"" RFC8037_X "\",\"kid\":\"" RFC8037_KID
 	    "\",\"use\":\"sig\",\"status\":\"retired\"}]}";
 	unsigned char found[32], rfc_pk[32];
+	struct jws_window w;
 	char err[256], *kid;
 	size_t n;
 
 	sodium_base642bin(rfc_pk, 32, RFC8037_X, strlen(RFC8037_X), NULL, &n,
 	    NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	ck_assert_int_eq(jws_set_key(set, RFC8037_KID, found, err, sizeof(err)),
-	    0);
+	ck_assert_int_eq(jws_set_key(set, RFC8037_KID, found, &w, err,
+	    sizeof(err)), 0);
 	ck_assert_mem_eq(found, rfc_pk, 32);
-	ck_assert_int_eq(jws_set_key(set, "another", found, err, sizeof(err)), 1);
-	ck_assert_int_eq(jws_set_key(set, NULL, found, err, sizeof(err)), 1);
+	ck_assert_int_eq(w.nbf, 0);
+	ck_assert_int_eq(w.exp, 0);
+	ck_assert_int_eq(jws_set_key(set, "another", found, NULL, err,
+	    sizeof(err)), 1);
+	ck_assert_int_eq(jws_set_key(set, NULL, found, NULL, err,
+	    sizeof(err)), 1);
 	ck_assert_int_eq(jws_set_key("{\"keys\":[{\"kty\":\"OKP\",\"crv\":"
 	    "\"Ed25519\",\"x\":\"" RFC8037_X "\",\"kid\":\"abc\"}]}", "abc",
-	    found, err, sizeof(err)), -1);
+	    found, NULL, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "thumbprint"));
 	ck_assert_int_eq(jws_set_key("{\"keys\":[{\"kty\":\"OKP\",\"crv\":"
-	    "\"Ed25519\",\"x\":\"" RFC8037_X "\"}]}", NULL, found, err,
+	    "\"Ed25519\",\"x\":\"" RFC8037_X "\"}]}", NULL, found, NULL, err,
 	    sizeof(err)), -1);
-	ck_assert_int_eq(jws_set_key("{\"keys\":[]}", NULL, found, err,
+	ck_assert_int_eq(jws_set_key("{\"keys\":[]}", NULL, found, NULL, err,
 	    sizeof(err)), -1);
-	ck_assert_int_eq(jws_set_key("[]", NULL, found, err, sizeof(err)), -1);
+	ck_assert_int_eq(jws_set_key("[]", NULL, found, NULL, err,
+	    sizeof(err)), -1);
+	/* A retired key's window, and one that is not whole seconds. */
+	ck_assert_int_eq(jws_set_key("{\"keys\":[{\"kty\":\"OKP\",\"crv\":"
+	    "\"Ed25519\",\"x\":\"" RFC8037_X "\",\"kid\":\"" RFC8037_KID
+	    "\",\"nbf\":1000,\"exp\":2000}]}", RFC8037_KID, found, &w, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(w.nbf, 1000);
+	ck_assert_int_eq(w.exp, 2000);
+	ck_assert_int_eq(jws_set_key("{\"keys\":[{\"kty\":\"OKP\",\"crv\":"
+	    "\"Ed25519\",\"x\":\"" RFC8037_X "\",\"kid\":\"" RFC8037_KID
+	    "\",\"exp\":\"soon\"}]}", RFC8037_KID, found, &w, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "whole seconds"));
 	ck_assert_int_eq(jws_is_set(set), 1);
 	ck_assert_int_eq(jws_is_set("{\"kty\":\"OKP\"}"), 0);
 	kid = jws_kid("eyJhbGciOiJFZERTQSIsImtpZCI6ImFiYyJ9.cGF5bG9hZA.c2ln");
