@@ -19,10 +19,14 @@ static const char cmdline_usage_text[] =
 "           [--volunteers V] [--events E] [--offset K]\n"
 "           [--base-time EPOCH_SECONDS]\n"
 "           [--month YYYY-MM] [--hold SECONDS]\n"
+"       " LOAD_NAME " verify [COUNT]\n"
+"       " LOAD_NAME " serve HOST PORT\n"
 "OP: shift, redeem, balance, report-community, report-city, signup, page\n"
 "or idle.\n"
 "keys prints \"<i>\\t<public key in hex>\" for the bench keys 0..COUNT-1;\n"
-"run prints one JSON object. Exit: 0 the run completed (whatever the\n"
+"run prints one JSON object. verify times COUNT Ed25519 verifications of a\n"
+"shift write's signature base and prints one JSON object; serve answers\n"
+"every HTTP request with a fixed 200 until SIGTERM. Exit: 0 the run completed (whatever the\n"
 "answers), 64 bad usage, 69 cannot connect, 70 no answer within 30 s or a\n"
 "held connection lost.\n";
 

@@ -18,6 +18,8 @@
  *	reader.c	reader_	the strict reader of an answer's head
  *	loop.c		loop_	the connections and their states
  *	stats.c		stats_	the percentiles and the JSON result
+ *	baseline.c	baseline_ what the daemon cannot avoid: one Ed25519
+ *				verify; a minimal evhttp server
  */
 #ifndef VPOINTS_BENCH_LOAD_H
 #define VPOINTS_BENCH_LOAD_H
@@ -186,5 +188,9 @@ void		 loop_connect(struct load_conn *);
 
 /* stats.c */
 void		 stats_report(struct load_run *);
+
+/* baseline.c */
+int		 baseline_verify(int argc, char **argv);
+int		 baseline_serve(int argc, char **argv);
 
 #endif

@@ -155,7 +155,8 @@ done:
 	return rc;
 }
 
-/* vpoints-bench-load keys COUNT | run OPTIONS. */
+/* vpoints-bench-load keys COUNT | run OPTIONS | verify [COUNT] |
+ * serve HOST PORT. */
 int
 main(int argc, char **argv)
 {
@@ -168,5 +169,9 @@ main(int argc, char **argv)
 		return keys_print(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
 		return load_run_main(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
+		return baseline_verify(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "serve") == 0)
+		return baseline_serve(argc - 1, argv + 1);
 	return cmdline_usage(NULL);
 }

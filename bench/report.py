@@ -59,12 +59,19 @@ def main():
     with open(a.results) as f:
         runs = [json.loads(line) for line in f if line.strip()]
 
+    verify = pick(runs, "verify")
+    verify_us = verify and verify["cpu_us_per_verify"]
     shifts = []
     for r in runs:
         if r["kind"] != "shift":
             continue
         n = r["connections"]
         ceiling, floor = pick(runs, "ceiling", n), pick(runs, "floor", n)
+        minimal = pick(runs, "minimal", n)
+        minimal_us = minimal and minimal.get("cpu_us_per_request")
+        # What a signed request cannot avoid: one verify, one evhttp reply.
+        unavoidable = (round(verify_us + minimal_us, 1)
+                       if verify_us and minimal_us else None)
         shifts.append({
             "connections": n, "daemon_rps": r["rps"],
             "p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"],
@@ -74,6 +81,11 @@ def main():
             "ceiling_over_floor": ratio(ceiling and ceiling["tps"],
                                         floor and floor["tps"]),
             "cpu_us_per_request": r.get("cpu_us_per_request"),
+            "verify_cpu_us": verify_us,
+            "minimal_evhttp_cpu_us_per_request": minimal_us,
+            "unavoidable_cpu_us": unavoidable,
+            "cpu_over_unavoidable": ratio(r.get("cpu_us_per_request"),
+                                          unavoidable),
             "peak_rss_kb": r.get("peak_rss_kb"),
             "machine_busy": r.get("machine_busy"),
             "failed": r["failed"],
@@ -106,6 +118,7 @@ def main():
         "seconds_per_run": a.duration,
         "data": {k: int(v) for k, v in
                  (kv.split("=") for kv in a.data.split(","))},
+        "verify": verify,
         "shift_writes": shifts,
         "signups": signups,
         "pages": pages,
@@ -133,7 +146,12 @@ def main():
         row = next((s for s in shifts if s["connections"] == n), None)
         return row and row[key]
 
+    cpu_ratios = [s["cpu_over_unavoidable"] for s in shifts
+                  if s["cpu_over_unavoidable"] is not None]
     targets = [
+        ("daemon CPU per shift write / (one Ed25519 verify + a minimal "
+         "evhttp reply), worst over the connection counts",
+         max(cpu_ratios) if cpu_ratios else None, "<=", 1.3),
         ("signed shift writes at 32 connections / pgbench ceiling",
          at(32, "ratio"), ">=", 0.8),
         ("shift SQL function / minimal one-statement write, 32 connections",
@@ -167,16 +185,23 @@ def main():
 
     print("| connections | daemon req/s | p50 ms | p99 ms | pgbench ceiling tps"
           " | daemon/ceiling | floor tps | ceiling/floor | daemon CPU µs/req"
+          " | minimal evhttp CPU µs/req | daemon CPU / (verify + evhttp)"
           " | daemon peak RSS MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for s in shifts:
         print(f"| {s['connections']} | {fmt(s['daemon_rps'], 0)} "
               f"| {fmt(s['p50_ms'], 2)} | {fmt(s['p99_ms'], 2)} "
               f"| {fmt(s['ceiling_tps'], 0)} | {fmt(s['ratio'], 2)} "
               f"| {fmt(s['floor_tps'], 0)} | {fmt(s['ceiling_over_floor'], 2)} "
               f"| {fmt(s['cpu_us_per_request'], 0)} "
+              f"| {fmt(s['minimal_evhttp_cpu_us_per_request'], 0)} "
+              f"| {fmt(s['cpu_over_unavoidable'], 2)} "
               f"| {fmt(s['peak_rss_kb'] and s['peak_rss_kb'] / 1024, 1)} |")
     print()
+    if verify:
+        print(f"- one Ed25519 verify (libsodium) of a shift write's "
+              f"{verify['base_bytes']}-byte signature base: "
+              f"{fmt(verify_us, 1)} µs of CPU")
     for s in signups:
         print(f"- sign-ups, {s['connections']} connections: "
               f"{fmt(s['daemon_rps'], 0)} req/s, p50 {fmt(s['p50_ms'], 2)} ms, "

@@ -16,7 +16,10 @@
 
 static const char community_about[] =
 N_("Communities are the unit of registration: N is the resident population,\n"
-"the base of the 13 % registration share. Adding needs an admin key.\n");
+"the base of the 13 % registration share. Adding needs an admin key, or\n"
+"an office key and a --region of its own. A community sits in a region of\n"
+"the lowest level (see vpoints region); place puts it in another one\n"
+"from now on.\n");
 
 static const char station_about[] =
 N_("Enrol a station's public key (vpoints format, PEM as openssl writes it,\n"
@@ -24,8 +27,10 @@ N_("Enrol a station's public key (vpoints format, PEM as openssl writes it,\n"
 "station, or with --key the one key, which is refused from its next\n"
 "request on. rotate enrols a new key for a station: both keys sign until\n"
 "the old one is revoked (a station holds at most two); a lost key is\n"
-"revoked and replaced the same way. All need an admin key. An admin\n"
-"station may leave out --community. link: a new URL of the station's\n"
+"revoked and replaced the same way. All need an admin key, or an office\n"
+"key for the stations of its region's communities and the offices below\n"
+"it. An admin station may leave out --community; an office key (--role\n"
+"office) has a --region instead. link: a new URL of the station's\n"
 "calendar of events (iCalendar), revoking the one before; a station\n"
 "may link its own.\n");
 
@@ -43,25 +48,43 @@ community_print_added(struct client *cl, const struct cmd *c, json_t *added)
 static const struct table_column community_rows[] = {
 	{ "code", N_("CODE"), NULL, false },
 	{ "population", N_("POPULATION"), NULL, true },
+	{ "region", N_("REGION"), NULL, false },
 	{ "name", N_("NAME"), NULL, false },
 };
 
 static const struct cmd_option community_add_options[] = {
 	CMD_OPT("name", CMD_STRING, "name", "NAME", CMD_REQUIRED),
 	CMD_OPT("population", CMD_WHOLE, "population", "N", CMD_REQUIRED),
+	CMD_OPT("region", CMD_STRING, "region", "R", 0),
 	CMD_END
 };
+
+static const struct cmd_option community_place_options[] = {
+	CMD_OPT("region", CMD_STRING, "region", "R", CMD_REQUIRED),
+	CMD_END
+};
+
+/* Print where the community sits now. */
+static int
+community_print_placed(struct client *cl, const struct cmd *c, json_t *placed)
+{
+	printf(_("community %s is in region %s\n"), client_str(placed, "code"),
+	    client_str(placed, "region"));
+	return WIRE_EXIT_OK;
+}
 
 static const struct cmd_verb community_verbs[] = {
 	{ .name = "add", .args = cmd_code, .options = community_add_options,
 	    .op = WIRE_OP_COMMUNITY_ADD, .print = community_print_added },
 	{ .name = "list", .op = WIRE_OP_COMMUNITY_LIST,
 	    CMD_ROWS("communities", community_rows) },
+	{ .name = "place", .args = cmd_code, .options = community_place_options,
+	    .op = WIRE_OP_COMMUNITY_PLACE, .print = community_print_placed },
 };
 
 const struct cmd_entry cmd_community_entry = {
 	.name = "community",
-	.summary = N_("add and list communities (admin)"),
+	.summary = N_("add, list and place communities (admin, office)"),
 	.about = community_about,
 	.verbs = community_verbs,
 	.nverbs = CMD_NITEMS(community_verbs),
@@ -84,13 +107,17 @@ station_pubkey(const struct cmd *c, const struct cmd_option *o,
 	return 0;
 }
 
-/* A station needs its community; an admin station may have none. */
+/* A station needs its community, an office its region; an admin station
+ * may have none. */
 static const char *
 station_check(const struct cmd *c)
 {
 	if (cmd_get(c, "community") == NULL &&
 	    strcmp(cmd_get(c, "role"), "station") == 0)
 		return _("--community is required for a station");
+	if (cmd_get(c, "region") == NULL &&
+	    strcmp(cmd_get(c, "role"), "office") == 0)
+		return _("--region is required for an office");
 	return NULL;
 }
 
@@ -155,6 +182,8 @@ station_print_list(struct client *cl, const struct cmd *c, json_t *list)
 			    heading_value("role", client_str(station, "role")),
 			    json_is_string(json_object_get(station,
 			    "community")) ? client_str(station, "community") :
+			    json_is_string(json_object_get(station, "region")) ?
+			    client_str(station, "region") :
 			    "-", heading_value("key", state),
 			    keyid != NULL ? keyid : "-",
 			    client_str(station, "name"));
@@ -185,9 +214,10 @@ static const struct cmd_option station_add_options[] = {
 	CMD_OPT("name", CMD_STRING, "name", "NAME", CMD_REQUIRED),
 	{ "pubkey", CMD_CUSTOM, .field = "public_key", .value = "FILE",
 	    .flags = CMD_REQUIRED, .parse = station_pubkey },
-	{ "role", CMD_CHOICE, .field = "role", .value = "station|admin",
+	{ "role", CMD_CHOICE, .field = "role", .value = "station|office|admin",
 	    .fallback = "station" },
 	CMD_OPT("community", CMD_STRING, "community", "C", 0),
+	CMD_OPT("region", CMD_STRING, "region", "R", 0),
 	CMD_END
 };
 
@@ -227,7 +257,7 @@ static const struct cmd_verb station_verbs[] = {
 
 const struct cmd_entry cmd_station_entry = {
 	.name = "station",
-	.summary = N_("enrol stations; list, rotate and revoke their keys (admin)"),
+	.summary = N_("enrol stations; list, rotate and revoke their keys (admin, office)"),
 	.about = station_about,
 	.verbs = station_verbs,
 	.nverbs = CMD_NITEMS(station_verbs),

@@ -50,6 +50,7 @@ const struct cmd_option cmd_code[] = {
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_status_entry,
 	&cmd_keygen_entry,
+	&cmd_region_entry,
 	&cmd_community_entry,
 	&cmd_station_entry,
 	&cmd_volunteer_entry,

@@ -166,6 +166,7 @@ extern const struct cmd_entry cmd_month_entry;
 extern const struct cmd_entry cmd_outbox_entry;
 extern const struct cmd_entry cmd_redeem_entry;
 extern const struct cmd_entry cmd_redemption_entry;
+extern const struct cmd_entry cmd_region_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_shift_entry;
 extern const struct cmd_entry cmd_signup_entry;

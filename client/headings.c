@@ -158,6 +158,9 @@ static const struct heading headings[] = {
 	{ NULL, "name", NC_("column", "Name") },
 	{ NULL, "code", NC_("column", "Code") },
 	{ NULL, "community", NC_("column", "Community") },
+	{ NULL, "region", NC_("column", "Region") },
+	{ NULL, "parent", NC_("column", "Parent region") },
+	{ NULL, "communities", NC_("column", "Communities") },
 	{ NULL, "community_name", NC_("column", "Community name") },
 	{ NULL, "station", NC_("column", "Station") },
 	{ NULL, "status", NC_("column", "Status") },
@@ -401,7 +404,8 @@ heading_level(const char *level)
 		NC_("level", "community"), NC_("level", "station"),
 		NC_("level", "team"), NC_("level", "volunteer"),
 		NC_("level", "training"), NC_("level", "approval"),
-		NC_("level", "recruitment")
+		NC_("level", "recruitment"), NC_("level", "district"),
+		NC_("level", "street")
 	};
 	const char *text;
 	size_t i;
@@ -444,6 +448,7 @@ static const struct {
 	{ "kind", NC_("kind value", "specialty") },
 	{ "role", NC_("role value", "station") },
 	{ "role", NC_("role value", "admin") },
+	{ "role", NC_("role value", "office") },
 	{ "key", NC_("key value", "active") },
 	{ "key", NC_("key value", "revoked") },
 	{ "cause", NC_("cause value", "shift") },

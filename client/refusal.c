@@ -204,12 +204,18 @@ static const struct refusal_template refusal_templates[] = {
 	    "another community than training %{training}.") },
 	{ "outside-community", N_("Event %{event} is for the volunteers of "
 	    "another community than volunteer %{volunteer}'s.") },
+	{ "outside-community", N_("Event %{event} belongs to a community "
+	    "outside region %{region} of office %{station}.") },
 	{ "outside-community", N_("Event %{event} belongs to another "
 	    "community; station %{station} acts for its own only.") },
+	{ "outside-community", N_("Office %{station} acts for the communities "
+	    "of region %{region} only, not %{community}.") },
 	{ "outside-community", N_("Station %{station} acts for its own "
 	    "community only, not %{community}.") },
 	{ "outside-community", N_("Station %{station} acts for its own "
 	    "community only.") },
+	{ "outside-community", N_("Volunteer %{volunteer} is registered "
+	    "outside region %{region} of office %{station}.") },
 	{ "outside-community", N_("Volunteer %{volunteer} is registered in "
 	    "another community; station %{station} acts for its own only.") },
 	{ "outside-community", N_("Team %{team} belongs to another community "
@@ -245,10 +251,25 @@ static const struct refusal_template refusal_templates[] = {
 	/* Communities, stations, keys, certificates. */
 	{ "admin-only", N_("Volunteer %{volunteer} has an ID number already; "
 	    "only the city office (an admin key) corrects it.") },
+	{ "admin-only", N_("%{station} is an office: this operation is the "
+	    "city's and needs an admin key.") },
 	{ "admin-only", N_("This operation needs an admin key; station keys "
 	    "may not use it.") },
 	{ "community-exists", N_("A community with code %{community} exists "
 	    "already.") },
+	{ "outside-region", N_("The key of %{station} acts for the "
+	    "communities of its region only, not %{community}.") },
+	{ "outside-region", N_("The key of %{station} acts for the stations "
+	    "of its region only, not %{subject}.") },
+	{ "outside-region", N_("The key of %{station} acts for the regions "
+	    "below its own only, not %{region}.") },
+	{ "outside-region", N_("The key of %{station} acts for the regions "
+	    "below its own only.") },
+	{ "unknown-region", N_("No region has code %{region}.") },
+	{ "region-exists", N_("A region with code %{region} exists "
+	    "already.") },
+	{ "levels-in-use", N_("Regions exist already: the levels they are at "
+	    "stay as they are.") },
 	{ "unknown-community", N_("No community has code %{community}.") },
 	{ "station-exists", N_("A station with code %{station} exists "
 	    "already.") },

@@ -30,8 +30,13 @@ N_("Hours, points and registrations of a month or a year, a row for each\n"
 "training gives each volunteer's training hours (never service);\n"
 "approval the share of evaluations scoring 4 or 5 per community and\n"
 "activity, against its target (90 %); recruitment the volunteers each\n"
-"party member brought (target 3). An admin sees the whole city, or the\n"
-"community it names; a station sees its own community.\n"
+"party member brought (target 3). A level of the regions (district,\n"
+"street, ...) gives a row for each region of it, the sum of its\n"
+"communities' rows in the tree as it stood at the period's end, and a\n"
+"row of the communities in no region, so that every level adds up to\n"
+"the same totals. An admin sees the whole city, or the community or\n"
+"--region it names; an office its region's communities; a station its\n"
+"own community.\n"
 "\n"
 "--format (a global option) says what it is printed as. table (the\n"
 "default, unless --json, --csv or the config file's format say\n"
@@ -168,6 +173,8 @@ report_table(FILE *f, json_t *report)
 	to = table_time_given(json_object_get(report, "to"));
 	scope = json_is_string(json_object_get(report, "community")) ?
 	    xasprintf(_("community %s"), client_str(report, "community")) :
+	    json_is_string(json_object_get(report, "region")) ?
+	    xasprintf(_("region %s"), client_str(report, "region")) :
 	    xstrdup(_("all communities"));
 	fprintf(f, strcmp(client_str(report, "kind"), "annual") == 0 ?
 	    _("Annual report %s by %s, %s\n") :
@@ -364,6 +371,7 @@ report_run(struct client *cl, struct cmd *c)
 	 * which there are. */						\
 	CMD_OPT("level", CMD_STRING, "level", "LEVEL", CMD_REQUIRED),	\
 	CMD_OPT("community", CMD_STRING, "community", "C", 0),		\
+	CMD_OPT("region", CMD_STRING, "region", "R", 0),		\
 	CMD_END
 
 static const struct cmd_option report_monthly_options[] = {

@@ -11,6 +11,7 @@
 
 static const char *log_program = "vpoints";
 static enum log_level log_threshold = LOG_INFO;
+static pid_t log_pid;		/* taken by log_init; no process forks */
 
 static const char *const log_names[] = {
 	[LOG_DEBUG] = "debug",
@@ -24,6 +25,7 @@ void
 log_init(const char *program)
 {
 	log_program = program;
+	log_pid = getpid();
 }
 
 /* Drop messages below this level. */
@@ -66,7 +68,7 @@ log_level_name(enum log_level level)
 static void
 log_escape(const char *text, char *out, size_t outlen)
 {
-	size_t len = strlen(text), o = 0;
+	size_t len = strlen(text), o = 0, n;
 	const unsigned char *p;
 	char esc[5];
 
@@ -74,6 +76,14 @@ log_escape(const char *text, char *out, size_t outlen)
 		len--;
 	for (p = (const unsigned char *)text; p < (const unsigned char *)text +
 	    len; p++) {
+		/* Most bytes are themselves: no formatting for those (the
+		 * daemon writes a line per request). */
+		if (*p >= 0x20 && *p != 0x7f && *p != '\\') {
+			if (o + 1 >= outlen)
+				break;
+			out[o++] = (char)*p;
+			continue;
+		}
 		if (*p == '\n')
 			snprintf(esc, sizeof(esc), "\\n");
 		else if (*p == '\r')
@@ -82,16 +92,13 @@ log_escape(const char *text, char *out, size_t outlen)
 			snprintf(esc, sizeof(esc), "\\t");
 		else if (*p == '\\')
 			snprintf(esc, sizeof(esc), "\\\\");
-		else if (*p < 0x20 || *p == 0x7f)
+		else
 			snprintf(esc, sizeof(esc), "\\x%02x", *p);
-		else {
-			esc[0] = (char)*p;
-			esc[1] = '\0';
-		}
-		if (o + strlen(esc) >= outlen)
+		n = strlen(esc);
+		if (o + n >= outlen)
 			break;
-		memcpy(out + o, esc, strlen(esc));
-		o += strlen(esc);
+		memcpy(out + o, esc, n);
+		o += n;
 	}
 	out[o] = '\0';
 }
@@ -100,7 +107,11 @@ log_escape(const char *text, char *out, size_t outlen)
 void
 log_msg(enum log_level level, const char *fmt, ...)
 {
-	char line[2048], escaped[4096], stamp[32];
+	/* The stamp to the second, made again when the second changes: the
+	 * daemon logs a line per request. */
+	static time_t stamp_sec = -1;
+	static char stamp[32];
+	char line[2048], escaped[4096];
 	struct timeval tv;
 	struct tm tm;
 	va_list ap;
@@ -108,14 +119,18 @@ log_msg(enum log_level level, const char *fmt, ...)
 	if (level < log_threshold)
 		return;
 	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (tv.tv_sec != stamp_sec) {
+		gmtime_r(&tv.tv_sec, &tm);
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+		stamp_sec = tv.tv_sec;
+	}
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	/* One event, one line. */
 	log_escape(line, escaped, sizeof(escaped));
 	fprintf(stderr, "%s.%03ldZ %s[%ld] %s: %s\n", stamp,
-	    (long)(tv.tv_usec / 1000), log_program, (long)getpid(),
+	    (long)(tv.tv_usec / 1000), log_program,
+	    (long)(log_pid != 0 ? log_pid : getpid()),
 	    log_names[level], escaped);
 }

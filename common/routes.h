@@ -174,7 +174,17 @@
 	R(PAGE_CALENDAR, "GET", "/p/{}/calendar.ics", NULL, WIRE_PAGE,	\
 	    "token")							\
 	R(STATION_CALENDAR, "GET", "/s/{}/calendar.ics", NULL, WIRE_PAGE, \
-	    "token")
+	    "token")							\
+	R(REGION_ADD, "POST", "/v1/regions", "region_add", WIRE_WRITE, NULL) \
+	R(REGION_LIST, "GET", "/v1/regions", "region_list", WIRE_LAGGED, NULL) \
+	R(REGION_RENAME, "POST", "/v1/regions/{}/rename", "region_rename", \
+	    WIRE_WRITE, "code")						\
+	R(REGION_MOVE, "POST", "/v1/regions/{}/move", "region_move",	\
+	    WIRE_WRITE, "code")						\
+	R(REGION_LEVELS_SET, "POST", "/v1/region-levels",		\
+	    "region_levels_set", WIRE_WRITE, NULL)			\
+	R(COMMUNITY_PLACE, "POST", "/v1/communities/{}/place",		\
+	    "community_place", WIRE_WRITE, "code")
 
 /* Who may call a route, and what it needs. */
 enum wire_access {

@@ -678,6 +678,7 @@ static int
 sfv_serialize_string(struct buf *b, const char *s, const char **errstr)
 {
 	const char	*c;
+	size_t		 n;
 
 	if (s == NULL) {
 		*errstr = "string is missing";
@@ -689,11 +690,17 @@ sfv_serialize_string(struct buf *b, const char *s, const char **errstr)
 			return (-1);
 		}
 	}
+	/* Runs without a quote or backslash are appended whole: a
+	 * signature's base holds a few of these strings per request. */
 	buf_add(b, "\"", 1);
-	for (c = s; *c != '\0'; c++) {
-		if (*c == '"' || *c == '\\')
+	for (c = s; *c != '\0'; c += n) {
+		n = strcspn(c, "\"\\");
+		buf_add(b, c, n);
+		if (c[n] != '\0') {
 			buf_add(b, "\\", 1);
-		buf_add(b, c, 1);
+			buf_add(b, c + n, 1);
+			n++;
+		}
 	}
 	buf_add(b, "\"", 1);
 	return (0);

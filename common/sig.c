@@ -108,16 +108,23 @@ sig_component_known(const char *name)
 static enum sig_refusal
 sig_buf_value(struct buf *b, const char *s, size_t len, int lower)
 {
-	size_t	i;
+	size_t	i, start;
 	char	c;
 
+	/* Checked byte by byte, appended whole (a value is one buf_add, not
+	 * one per byte: the base is built for every signed request). */
 	for (i = 0; i < len; i++) {
 		c = s[i];
 		if (((unsigned char)c < 0x20 && c != '\t') || c == 0x7f)
 			return (SIG_COMPONENT_INVALID);
-		if (lower && c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		buf_add(b, &c, 1);
+	}
+	start = b->len;
+	buf_add(b, s, len);
+	if (lower) {
+		for (i = start; i < b->len; i++) {
+			if (b->data[i] >= 'A' && b->data[i] <= 'Z')
+				b->data[i] += 'a' - 'A';
+		}
 	}
 	return (SIG_OK);
 }

@@ -255,6 +255,7 @@ auth_key_found(const struct db_reply *r, void *arg)
 	const char *b64;
 	size_t n;
 
+	metrics_db(p->auth->metrics, "key", db_reply_seconds(r));
 	if (db_reply_status(r) != DB_OK) {
 		http_reply_problem(p->hr, 503, WIRE_P_DB_UNAVAILABLE,
 		    "Database unavailable", "The signing key cannot be looked "

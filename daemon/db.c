@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 #include <libpq-fe.h>
@@ -32,6 +33,7 @@ struct db_query {
 	char		**params;	/* copies; NULL is SQL NULL */
 	enum db_status	 status;	/* for a query failed before sending */
 	int		 retries;	/* after serialization failures */
+	struct timespec	 sent;		/* first sent to the server; 0 before */
 	db_callback	 cb;
 	void		*arg;
 };
@@ -76,6 +78,7 @@ struct db_pool {
 struct db_reply {
 	enum db_status	 status;
 	PGresult	*result;
+	double		 seconds;	/* sent to result, or -1: never sent */
 };
 
 static void	db_conn_start(struct db_conn *);
@@ -97,7 +100,14 @@ db_query_free(struct db_query *q)
 static void
 db_deliver(struct db_query *q, enum db_status status, PGresult *result)
 {
-	struct db_reply reply = { status, result };
+	struct db_reply reply = { status, result, -1 };
+	struct timespec now;
+
+	if (q->sent.tv_sec != 0 || q->sent.tv_nsec != 0) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		reply.seconds = (double)(now.tv_sec - q->sent.tv_sec) +
+		    (double)(now.tv_nsec - q->sent.tv_nsec) / 1e9;
+	}
 
 	q->cb(&reply, q->arg);
 	db_query_free(q);
@@ -212,6 +222,10 @@ db_conn_send(struct db_conn *c, struct db_query *q)
 	char name[16];
 	int slot, sent, rc;
 
+	/* The database's time of a statement starts when it is first sent:
+	 * its Prepare and the runs after a serialization failure count. */
+	if (q->sent.tv_sec == 0 && q->sent.tv_nsec == 0)
+		clock_gettime(CLOCK_MONOTONIC, &q->sent);
 	slot = db_conn_prepared(c, q->sql);
 	if (slot >= 0) {
 		snprintf(name, sizeof(name), "s%d", slot);
@@ -614,6 +628,14 @@ enum db_status
 db_reply_status(const struct db_reply *r)
 {
 	return r->status;
+}
+
+/* Seconds from the statement's first sending to its result, or -1 when
+ * it never reached the server (no connection, queue full). */
+double
+db_reply_seconds(const struct db_reply *r)
+{
+	return r->seconds;
 }
 
 /* Rows returned; 0 unless DB_OK. */

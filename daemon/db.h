@@ -42,6 +42,7 @@ void		 db_query(struct db_pool *, const char *sql, int nparams,
 		    const char *const *params, db_callback, void *arg);
 
 enum db_status	 db_reply_status(const struct db_reply *);
+double		 db_reply_seconds(const struct db_reply *);
 int		 db_reply_rows(const struct db_reply *);
 const char	*db_reply_value(const struct db_reply *, int row, int col);
 const char	*db_reply_sqlstate(const struct db_reply *);

@@ -30,6 +30,14 @@ static const struct {
 };
 #define METRICS_NBUCKETS	(sizeof(metrics_buckets) / sizeof(metrics_buckets[0]))
 
+/* The database's time of one operation, by the same buckets. */
+struct metrics_db_op {
+	const char	*operation;	/* static: a route's, or a fixed word */
+	unsigned long	 buckets[METRICS_NBUCKETS]; /* not cumulative */
+	unsigned long	 count;
+	double		 seconds;
+};
+
 /* The replies of one route, method and status. */
 struct metrics_series {
 	char		*route;		/* the route's pattern, or "other" */
@@ -54,6 +62,9 @@ struct metrics {
 	unsigned long	 timed;		/* replies timed */
 	double		 seconds;	/* their total time */
 	unsigned long	 refusals[METRICS_REFUSALS];
+	struct metrics_db_op *db_ops;	/* sorted by operation */
+	size_t		 ndb_ops;
+	size_t		 maxdb_ops;
 	unsigned long	 standby[METRICS_STANDBY_COUNT];
 };
 
@@ -95,6 +106,7 @@ metrics_free(struct metrics *m)
 		free(m->series[i].method);
 	}
 	free(m->series);
+	free(m->db_ops);
 	free(m);
 }
 
@@ -184,6 +196,56 @@ metrics_refusal(struct metrics *m, const char *slug)
 		}
 	}
 	log_warn("metrics: \"%s\" is not a signature refusal", slug);
+}
+
+/* Time one statement of an operation took in the database, from its
+ * sending to its result (db_reply_seconds); a statement that never reached
+ * the database (seconds < 0) is not counted. operation is a static string
+ * of a known few (a route's operation, "key", "metrics"), so the series
+ * stay few; an operation is listed from its first statement on. */
+void
+metrics_db(struct metrics *m, const char *operation, double seconds)
+{
+	struct metrics_db_op *op;
+	size_t lo = 0, hi = m->ndb_ops, mid, i;
+	int cmp = 1;
+
+	if (seconds < 0)
+		return;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = strcmp(m->db_ops[mid].operation, operation);
+		if (cmp == 0) {
+			lo = mid;
+			break;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (cmp != 0) {
+		if (m->ndb_ops == m->maxdb_ops) {
+			m->maxdb_ops = m->maxdb_ops == 0 ? 16 :
+			    m->maxdb_ops * 2;
+			m->db_ops = xrealloc(m->db_ops, m->maxdb_ops *
+			    sizeof(*m->db_ops));
+		}
+		memmove(&m->db_ops[lo + 1], &m->db_ops[lo],
+		    (m->ndb_ops - lo) * sizeof(*m->db_ops));
+		memset(&m->db_ops[lo], 0, sizeof(m->db_ops[lo]));
+		m->db_ops[lo].operation = operation;
+		m->ndb_ops++;
+	}
+	op = &m->db_ops[lo];
+	op->count++;
+	op->seconds += seconds;
+	for (i = 0; i < METRICS_NBUCKETS; i++) {
+		if (seconds <= metrics_buckets[i].bound) {
+			op->buckets[i]++;
+			break;
+		}
+	}
 }
 
 /* Count one read that may lag by who answered it. */
@@ -296,6 +358,40 @@ metrics_render_http(struct buf *b, const struct metrics *m)
 	    m->timed);
 }
 
+/* The database's time by operation: one histogram, a series of buckets
+ * for each operation that ran. */
+static void
+metrics_render_db_ops(struct buf *b, const struct metrics *m)
+{
+	const struct metrics_db_op *op;
+	unsigned long cumulative;
+	size_t i, j;
+
+	metrics_family(b, "db_seconds", "histogram", "Time in the database "
+	    "by operation, from a statement's sending to its result (its "
+	    "runs again after a serialization failure included).");
+	for (i = 0; i < m->ndb_ops; i++) {
+		op = &m->db_ops[i];
+		cumulative = 0;
+		for (j = 0; j < METRICS_NBUCKETS; j++) {
+			cumulative += op->buckets[j];
+			buf_puts(b, "vpointsd_db_seconds_bucket{operation=\"");
+			metrics_label_value(b, op->operation);
+			metrics_printf(b, "\",le=\"%s\"} %lu\n",
+			    metrics_buckets[j].le, cumulative);
+		}
+		buf_puts(b, "vpointsd_db_seconds_bucket{operation=\"");
+		metrics_label_value(b, op->operation);
+		metrics_printf(b, "\",le=\"+Inf\"} %lu\n", op->count);
+		buf_puts(b, "vpointsd_db_seconds_sum{operation=\"");
+		metrics_label_value(b, op->operation);
+		metrics_printf(b, "\"} %.6f\n", op->seconds);
+		buf_puts(b, "vpointsd_db_seconds_count{operation=\"");
+		metrics_label_value(b, op->operation);
+		metrics_printf(b, "\"} %lu\n", op->count);
+	}
+}
+
 /* The pool's gauges and counters. */
 static void
 metrics_render_pool(struct buf *b, const struct db_stats *pool)
@@ -334,6 +430,7 @@ metrics_render(const struct metrics *m, const struct db_stats *pool,
 	buf_puts(&b, "\"} 1\n");
 	metrics_render_http(&b, m);
 	metrics_render_pool(&b, pool);
+	metrics_render_db_ops(&b, m);
 	metrics_family(&b, "signature_refusals_total", "counter",
 	    "Signed requests refused, by the reason's problem type slug.");
 	for (why = SIG_OK + 1; why < METRICS_REFUSALS; why++) {
@@ -351,12 +448,14 @@ metrics_render(const struct metrics *m, const struct db_stats *pool,
 		metrics_printf(&b, "\"} %lu\n", m->standby[i]);
 	}
 	/* Net amounts fall when a shift is corrected down or a redemption
-	 * voided, so they are gauges, not counters. */
+	 * voided, so they are gauges, not counters, and a gauge's name does
+	 * not end in _total (they were points_issued_total and
+	 * points_redeemed_total once). */
 	if (ledger != NULL) {
-		metrics_single(&b, "points_issued_total", "gauge",
+		metrics_single(&b, "points_issued", "gauge",
 		    "Points issued by the ledger for service, net of "
 		    "reversals.", ledger->issued);
-		metrics_single(&b, "points_redeemed_total", "gauge",
+		metrics_single(&b, "points_redeemed", "gauge",
 		    "Points spent at stations' catalogues, net of voids.",
 		    ledger->redeemed);
 	}
@@ -375,6 +474,7 @@ metrics_scraped(const struct db_reply *r, void *arg)
 	size_t len;
 	char *text;
 
+	metrics_db(scrape->metrics, "metrics", db_reply_seconds(r));
 	if (db_reply_status(r) == DB_OK && db_reply_rows(r) == 1) {
 		issued = db_reply_value(r, 0, 0);
 		redeemed = db_reply_value(r, 0, 1);

@@ -37,6 +37,8 @@ void		 metrics_free(struct metrics *);
 void		 metrics_reply(const char *route, const char *method,
 		    int status, double seconds, void *metrics);
 void		 metrics_refusal(struct metrics *, const char *slug);
+void		 metrics_db(struct metrics *, const char *operation,
+		    double seconds);
 void		 metrics_standby(struct metrics *, enum metrics_standby);
 char		*metrics_render(const struct metrics *, const struct db_stats *,
 		    const struct metrics_ledger *, size_t *len);

@@ -60,6 +60,8 @@ ops_done(const struct db_reply *r, void *arg)
 	int code;
 
 	free(call);
+	metrics_db(route->ops->metrics, wire_route(route->op)->operation,
+	    db_reply_seconds(r));
 	if (db_reply_status(r) != DB_OK) {
 		api_reply_db_failure(hr, r);
 		return;
@@ -201,7 +203,9 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 	char fingerprint[2 * crypto_hash_sha256_BYTES + 1], rules[256];
 	struct ops_call *call;
 	json_t *args;
+	const char *body;
 	char *text;
+	size_t len;
 
 	if (wr->access == WIRE_WRITE)
 		idem = http_request_header(hr, WIRE_HDR_IDEMPOTENCY_KEY);
@@ -211,7 +215,17 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 	if (route->op == WIRE_OP_VOLUNTEER_LINK ||
 	    route->op == WIRE_OP_STATION_LINK)
 		page_link_args(route->ops, route->op, ok->keyid, idem, args);
-	text = json_dumps(args, JSON_COMPACT);
+	/* A write's body that nothing added to or rewrote goes to the
+	 * database as it came: ops_args parsed it whole (a JSON object, no
+	 * name twice), and writing it out again cost a shift write about
+	 * 5 % of the daemon's instructions besides the Ed25519 verify. */
+	body = http_request_body(hr, &len);
+	if (wr->access == WIRE_WRITE && len > 0 && wr->param == NULL &&
+	    !args_rewritten(route->op) && route->op != WIRE_OP_VOLUNTEER_LINK &&
+	    route->op != WIRE_OP_STATION_LINK)
+		text = xstrdup(body);
+	else
+		text = json_dumps(args, JSON_COMPACT);
 	json_decref(args);
 	if (text == NULL)
 		abort();

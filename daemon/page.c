@@ -50,6 +50,11 @@ enum page_op {
 	PAGE_STATION	/* GET /s/{token}/calendar.ics */
 };
 
+/* A page's statement in the database's time by operation (/metrics), by
+ * enum page_op. */
+static const char *const page_db_names[] = { "page_view", "page_signup",
+    "page_cancel", "page_evaluate", "page_calendar", "station_calendar" };
+
 /* The words of the page, Chinese first; ?lang=en gives the English. */
 enum page_word {
 	W_TITLE, W_HOURS, W_TARGET, W_POINTS, W_STARS, W_NOSTAR, W_BLOCKED,
@@ -113,6 +118,7 @@ static char page_csp[256];
 struct page_call {
 	struct http_request *hr;
 	enum page_op	 op;
+	struct metrics	*metrics;	/* times the database */
 	int		 en;		/* English words */
 	char		 prefix[4];	/* "/p/" or "/s/" */
 	char		*base;		/* path_prefix, "" or "/vpoints" */
@@ -640,6 +646,8 @@ page_done(const struct db_reply *r, void *arg)
 	char *logged;
 	int code;
 
+	metrics_db(call->metrics, page_db_names[call->op],
+	    db_reply_seconds(r));
 	if (db_reply_status(r) != DB_OK) {
 		log_warn("page: %s", db_reply_message(r) != NULL ?
 		    db_reply_message(r) : "the database is unavailable");
@@ -744,6 +752,7 @@ page_handle(struct http_request *hr, const struct ops *ops, enum wire_op op)
 	json_t *args;
 
 	call->hr = hr;
+	call->metrics = ops->metrics;
 	call->en = strstr(http_request_query(hr), "lang=en") != NULL;
 	/* The page's own links and forms name its path_prefix. */
 	call->base = xasprintf("%.*s", (int)(strlen(http_request_path_sent(hr)) -

@@ -338,7 +338,7 @@ class Script:
         self.client = Client(a.server)
         self.norm = Normaliser()
         self.keys = {"admin": sigtool.load_key(a.admin_key)}
-        for name in ("S01", "S01b", "S01c", "S02", "stranger"):
+        for name in ("S01", "S01b", "S01c", "S02", "stranger", "O01"):
             self.keys[name] = Ed25519PrivateKey.generate()
         self.vars = {}
         self.n = 0
@@ -946,6 +946,60 @@ class Script:
           "/v1/checkins", query="community=C01")
         r("the open check-ins of another community", S1, "GET",
           "/v1/checkins", query="community=C02")
+
+        # Regions and an office key.
+        r("the levels of the regions", A, "POST", "/v1/region-levels",
+          {"levels": ["district", "street"]})
+        r("district D1", A, "POST", "/v1/regions",
+          {"code": "D1", "name": "东城区", "level": "district"})
+        r("district D2", A, "POST", "/v1/regions",
+          {"code": "D2", "name": "西城区", "level": "district"})
+        r("street T1 of D1", A, "POST", "/v1/regions",
+          {"code": "T1", "name": "和平里街道", "level": "street",
+           "parent": "D1"})
+        r("a street without its district", A, "POST", "/v1/regions",
+          {"code": "T2", "name": "x", "level": "street"})
+        r("a street under a street", A, "POST", "/v1/regions",
+          {"code": "T2", "name": "x", "level": "street", "parent": "T1"})
+        r("district D1 again", A, "POST", "/v1/regions",
+          {"code": "D1", "name": "x", "level": "district"})
+        r("the levels once regions exist", A, "POST", "/v1/region-levels",
+          {"levels": ["county"]})
+        r("C01 placed in T1", A, "POST", "/v1/communities/C01/place",
+          {"region": "T1"})
+        r("C02 placed in a district", A, "POST",
+          "/v1/communities/C02/place", {"region": "D1"})
+        r("C02 placed in a region that is not there", A, "POST",
+          "/v1/communities/C02/place", {"region": "T9"})
+        r("the regions", A, "GET", "/v1/regions")
+        r("the office of T1", A, "POST", "/v1/stations",
+          {"code": "O01", "name": "和平里街道办", "role": "office",
+           "region": "T1", "public_key": self.pub("O01")})
+        r("an office without its region", A, "POST", "/v1/stations",
+          {"code": "O02", "name": "x", "role": "office",
+           "public_key": self.pub("stranger")})
+        r("the office's regions", "O01", "GET", "/v1/regions")
+        r("the office's volunteers", "O01", "GET", "/v1/volunteers")
+        r("C02's volunteers, asked by the office", "O01", "GET",
+          "/v1/volunteers", query="community=C02")
+        r("an activity added by the office", "O01", "POST",
+          "/v1/activities", {"code": "x", "name": "x", "points_per_hour": 1})
+        r("its own street renamed by the office", "O01", "POST",
+          "/v1/regions/T1/rename", {"name": "x"})
+        r("June 2024 by street, asked by the office", "O01", "GET",
+          "/v1/reports/monthly", query="month=2024-06&level=street")
+        r("June 2024 by district, asked by the office", "O01", "GET",
+          "/v1/reports/monthly", query="month=2024-06&level=district")
+        r("T1 renamed", A, "POST", "/v1/regions/T1/rename",
+          {"name": "和平里"})
+        r("T1 moved to D2", A, "POST", "/v1/regions/T1/move",
+          {"parent": "D2"})
+        r("a district moved", A, "POST", "/v1/regions/D1/move",
+          {"parent": "D2"})
+        r("2024 by district: no region was there yet", A, "GET",
+          "/v1/reports/annual", query="year=2024&level=district")
+        r("2024 by street, region D2", A, "GET", "/v1/reports/annual",
+          query="year=2024&level=street&region=D2")
         self.out.close()
         return 0
 

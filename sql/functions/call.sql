@@ -50,7 +50,8 @@ DECLARE
 	caller vp_caller;
 	v_rule text;
 BEGIN
-	SELECT k.keyid, s.id, s.code, s.role, s.community_id INTO caller
+	SELECT k.keyid, s.id, s.code, s.role, s.community_id, s.region_id
+	INTO caller
 	FROM station_keys k JOIN stations s ON s.id = k.station_id
 	WHERE k.keyid = p_keyid;
 	PERFORM set_config('timezone', p_timezone, true);
@@ -241,6 +242,18 @@ BEGIN
 			SELECT * INTO status, v_body FROM vp_op_station_link(caller, p_args);
 		WHEN 'report_events' THEN
 			SELECT * INTO status, v_body FROM vp_op_report_events(caller, p_args);
+		WHEN 'region_add' THEN
+			SELECT * INTO status, v_body FROM vp_op_region_add(caller, p_args);
+		WHEN 'region_list' THEN
+			SELECT * INTO status, v_body FROM vp_op_region_list(caller, p_args);
+		WHEN 'region_rename' THEN
+			SELECT * INTO status, v_body FROM vp_op_region_rename(caller, p_args);
+		WHEN 'region_move' THEN
+			SELECT * INTO status, v_body FROM vp_op_region_move(caller, p_args);
+		WHEN 'region_levels_set' THEN
+			SELECT * INTO status, v_body FROM vp_op_region_levels_set(caller, p_args);
+		WHEN 'community_place' THEN
+			SELECT * INTO status, v_body FROM vp_op_community_place(caller, p_args);
 		ELSE
 			RAISE EXCEPTION 'vp_dispatch: unknown operation %', p_op;
 		END CASE;

@@ -121,7 +121,7 @@ BEGIN
 		    format('No certificate has number %s.', p_number),
 		    jsonb_build_object('certificate', p_number));
 	END IF;
-	IF caller.role <> 'admin' AND c.community_id <> caller.community_id THEN
+	IF NOT vp_covers(caller, c.community_id) THEN
 		PERFORM vp_refuse(403, 'outside-community',
 		    'That certificate was issued in another community.',
 		    jsonb_build_object('certificate', p_number));

@@ -203,12 +203,14 @@ BEGIN
 		PERFORM vp_refuse(404, 'unknown-event', format('No event has id %s.', p_id),
 		    jsonb_build_object('event', p_id));
 	END IF;
-	IF caller.role <> 'admin' AND e.community_id IS NOT NULL
-	    AND e.community_id <> caller.community_id THEN
-		PERFORM vp_refuse(403, 'outside-community', format('Event %s '
-		    'belongs to another community; station %s acts for its own '
-		    'only.', p_id, caller.station_code),
-		    jsonb_build_object('event', e.id, 'station', caller.station_code));
+	IF e.community_id IS NOT NULL AND NOT vp_covers(caller, e.community_id) THEN
+		PERFORM vp_refuse(403, 'outside-community', format(CASE caller.role
+		    WHEN 'office' THEN 'Event %s belongs to a community outside '
+			'the region of office %s.'
+		    ELSE 'Event %s belongs to another community; station %s '
+			'acts for its own only.' END, p_id, caller.station_code),
+		    jsonb_build_object('event', e.id, 'station', caller.station_code)
+		    || vp_office_members(caller));
 	END IF;
 	RETURN e;
 END
@@ -558,7 +560,7 @@ CREATE OR REPLACE FUNCTION vp_op_event_list(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
-	v_community bigint := vp_community_scope(caller, args);
+	v_scope bigint[] := vp_community_scope(caller, args);
 	v_from date := coalesce(vp_date_opt(args, 'from'), current_date);
 	v_to date := vp_date_opt(args, 'to');
 	v_limit integer := vp_limit(args, 100, 1000);
@@ -568,8 +570,8 @@ BEGIN
 	    ORDER BY x.starts_at, x.id), '[]')) INTO body
 	FROM (SELECT * FROM events e
 	    WHERE e.ends_at >= v_from AND (v_to IS NULL OR e.starts_at < v_to + 1)
-	    AND (v_community IS NULL OR e.community_id IS NULL
-		OR e.community_id = v_community)
+	    AND (v_scope IS NULL OR e.community_id IS NULL
+		OR e.community_id = ANY (v_scope))
 	    ORDER BY e.starts_at, e.id LIMIT v_limit) x;
 END
 $$;
@@ -587,8 +589,7 @@ BEGIN
 	    SELECT coalesce(jsonb_agg(vp_signup_json(s) || jsonb_build_object(
 		'name', v.name) ORDER BY s.id), '[]')
 	    FROM signups s JOIN volunteers v ON v.id = s.volunteer_id
-	    WHERE s.event_id = e.id AND (caller.role = 'admin'
-		OR v.community_id = caller.community_id)));
+	    WHERE s.event_id = e.id AND vp_covers(caller, v.community_id)));
 END
 $$;
 
@@ -719,8 +720,7 @@ BEGIN
 		    coalesce(jsonb_agg(vp_signup_json(s) ORDER BY s.id), '[]'))
 		INTO body
 		FROM signups s JOIN volunteers w ON w.id = s.volunteer_id
-		WHERE s.event_id = e.id AND (caller.role = 'admin'
-		    OR w.community_id = caller.community_id);
+		WHERE s.event_id = e.id AND vp_covers(caller, w.community_id);
 	END IF;
 END
 $$;
@@ -843,7 +843,7 @@ CREATE OR REPLACE FUNCTION vp_op_report_events(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
-	v_community bigint := vp_community_scope(caller, args);
+	v_scope bigint[] := vp_community_scope(caller, args);
 	v_month text := vp_text(args, 'month', 7);
 	v_from timestamptz;
 BEGIN
@@ -870,8 +870,8 @@ BEGIN
 		FROM events e LEFT JOIN communities c ON c.id = e.community_id
 		WHERE e.cancelled_at IS NULL AND e.starts_at >= v_from
 		AND e.starts_at < v_from + interval '1 month'
-		AND (v_community IS NULL OR e.community_id IS NULL
-		    OR e.community_id = v_community)),
+		AND (v_scope IS NULL OR e.community_id IS NULL
+		    OR e.community_id = ANY (v_scope))),
 	-- The totals by community and by activity, in one pass.
 	g AS (
 		SELECT ev.community_code, ev.activity_code,
@@ -904,7 +904,7 @@ BEGIN
 		'volunteer', v.number, 'name', v.name,
 		'noshows', vp_noshows(v.id)) ORDER BY v.number)
 		FROM volunteers v
-		WHERE (v_community IS NULL OR v.community_id = v_community)
+		WHERE (v_scope IS NULL OR v.community_id = ANY (v_scope))
 		AND EXISTS (SELECT 1 FROM signups s WHERE s.volunteer_id = v.id)
 		AND vp_signup_blocked(v.id)), '[]'))
 	INTO body;

@@ -242,7 +242,7 @@ CREATE OR REPLACE FUNCTION vp_op_help_list(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
-	v_community bigint := vp_community_scope(caller, args);
+	v_scope bigint[] := vp_community_scope(caller, args);
 	v_limit integer := vp_limit(args, 100, 1000);
 BEGIN
 	IF args ? 'status' AND args ->> 'status' NOT IN ('open', 'accepted',
@@ -257,7 +257,7 @@ BEGIN
 	SELECT jsonb_build_object('help_requests', coalesce(jsonb_agg(
 	    vp_help_json(x) ORDER BY x.id), '[]')) INTO body
 	FROM (SELECT * FROM help_requests h
-	    WHERE (v_community IS NULL OR h.community_id = v_community)
+	    WHERE (v_scope IS NULL OR h.community_id = ANY (v_scope))
 	    AND (NOT args ? 'status' OR h.status = args ->> 'status')
 	    ORDER BY h.id LIMIT v_limit) x;
 END

@@ -526,7 +526,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v_from date := vp_date_opt(args, 'from');
 	v_to date := vp_date_opt(args, 'to');
-	v_community bigint;
+	v_scope bigint[];
 BEGIN
 	IF v_from IS NULL OR v_to IS NULL OR v_to < v_from THEN
 		PERFORM vp_refuse(422, 'invalid-field', '"from" and "to" are '
@@ -541,7 +541,7 @@ BEGIN
 		    'max_days', 366));
 	END IF;
 	IF caller.community_id IS NOT NULL THEN
-		v_community := caller.community_id;
+		v_scope := ARRAY[caller.community_id];
 		IF args ? 'community' AND vp_community_for(caller, args)
 		    <> caller.community_id THEN
 			PERFORM vp_refuse(403, 'outside-community', format(
@@ -549,8 +549,8 @@ BEGIN
 			    caller.station_code),
 			    jsonb_build_object('station', caller.station_code));
 		END IF;
-	ELSIF args ? 'community' THEN
-		v_community := vp_community_for(caller, args);
+	ELSE
+		v_scope := vp_community_scope(caller, args);
 	END IF;
 	status := 200;
 	SELECT jsonb_build_object('from', v_from, 'to', v_to,
@@ -572,7 +572,7 @@ BEGIN
 	JOIN activities a ON a.id = s.activity_id
 	JOIN communities c ON c.id = s.community_id
 	WHERE s.started_at >= v_from AND s.started_at < v_to + 1
-	AND (v_community IS NULL OR s.community_id = v_community)
+	AND (v_scope IS NULL OR s.community_id = ANY (v_scope))
 	AND NOT EXISTS (SELECT 1 FROM shifts x WHERE x.corrects = s.id);
 END
 $$;

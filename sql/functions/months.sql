@@ -314,7 +314,7 @@ BEGIN
 	v_closed_at := clock_timestamp();
 	INSERT INTO month_closes (month, closed_at, keyid, digest, payload)
 	VALUES (v_month, v_closed_at, caller.keyid, '', '');
-	v_report := vp_report('monthly', v_month, 'community', NULL);
+	v_report := vp_report('monthly', v_month, 'community', NULL, NULL);
 	v_digest := encode(sha256(convert_to(v_report::text, 'UTF8')), 'hex');
 	v_payload := jsonb_build_object('month', v_month, 'digest', v_digest,
 	    'closed_at', date_trunc('second', v_closed_at));

@@ -80,9 +80,11 @@ BEGIN
 		    format('No station has code %s.', v_code),
 		    jsonb_build_object('station', v_code));
 	END IF;
-	IF caller.role <> 'admin' AND caller.station_id <> v_station THEN
+	IF caller.station_id <> v_station AND NOT vp_station_managed(caller,
+	    (SELECT x FROM stations x WHERE x.id = v_station)) THEN
 		PERFORM vp_refuse(403, 'admin-only', 'A station links its own '
-		    'calendar; an admin key links any.');
+		    'calendar; an admin key links any, an office those of its '
+		    'region.');
 	END IF;
 	SELECT * INTO v_old, v_new FROM vp_link_issue(NULL, v_station, caller, args);
 	INSERT INTO admin_actions (keyid, action, subject, detail)
@@ -273,7 +275,7 @@ BEGIN
 		SELECT * INTO v FROM volunteers WHERE id = l.volunteer_id FOR UPDATE;
 		IF p_op = 'signup' THEN
 			e := vp_event_get(ROW(NULL, NULL, NULL, 'station',
-			    v.community_id)::vp_caller, v_subject, true);
+			    v.community_id, NULL)::vp_caller, v_subject, true);
 			s := vp_signup_make(v, e, NULL, l.id, false);
 			v_result := vp_signup_json(s);
 			status := 201;
@@ -293,7 +295,7 @@ BEGIN
 			PERFORM set_config('vpoints.link', l.id::text, true);
 			SELECT x.status, x.body INTO status, v_result
 			FROM vp_op_evaluation_add(ROW(NULL, NULL, NULL, 'station',
-			    h.community_id)::vp_caller, jsonb_strip_nulls(
+			    h.community_id, NULL)::vp_caller, jsonb_strip_nulls(
 			    jsonb_build_object('help_request', h.id::text,
 			    'role', 'resident', 'score', CASE WHEN p_args ->> 'score'
 				~ '^[0-9]{1,2}$' THEN to_jsonb((p_args ->> 'score')::integer)

@@ -207,8 +207,7 @@ BEGIN
 	IF v_id ~ '^[0-9]{1,18}$' THEN
 		SELECT * INTO t FROM trainings WHERE id = v_id::bigint;
 	END IF;
-	IF t.id IS NULL OR (caller.role <> 'admin'
-	    AND t.community_id <> caller.community_id) THEN
+	IF t.id IS NULL OR NOT vp_covers(caller, t.community_id) THEN
 		PERFORM vp_refuse(404, 'unknown-training',
 		    format('No training of this community has id %s.', v_id),
 		    jsonb_build_object('training', v_id));
@@ -247,7 +246,7 @@ CREATE OR REPLACE FUNCTION vp_op_training_list(caller vp_caller, args jsonb,
 LANGUAGE plpgsql AS $$
 DECLARE
 	v volunteers;
-	v_scope bigint;
+	v_scope bigint[];
 	v_from date := vp_date_opt(args, 'from');
 	v_to date := vp_date_opt(args, 'to');
 BEGIN
@@ -262,7 +261,7 @@ BEGIN
 	INTO body FROM trainings t
 	WHERE (v.id IS NULL OR EXISTS (SELECT 1 FROM training_attendance a
 		WHERE a.training_id = t.id AND a.volunteer_id = v.id))
-	AND (v.id IS NOT NULL OR v_scope IS NULL OR t.community_id = v_scope)
+	AND (v.id IS NOT NULL OR v_scope IS NULL OR t.community_id = ANY (v_scope))
 	AND (v_from IS NULL OR t.held_on >= v_from)
 	AND (v_to IS NULL OR t.held_on <= v_to);
 	IF v.id IS NOT NULL THEN
@@ -326,7 +325,7 @@ CREATE OR REPLACE FUNCTION vp_op_qualification_list(caller vp_caller, args jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
 	v volunteers;
-	v_scope bigint;
+	v_scope bigint[];
 	v_days bigint := 30;
 BEGIN
 	status := 200;
@@ -356,7 +355,7 @@ BEGIN
 	FROM qualification_grants g
 	JOIN volunteers p ON p.id = g.volunteer_id
 	JOIN communities c ON c.id = p.community_id
-	WHERE (v_scope IS NULL OR p.community_id = v_scope)
+	WHERE (v_scope IS NULL OR p.community_id = ANY (v_scope))
 	AND p.status <> 'left'
 	AND g.expires_on > current_date AND g.expires_on <= current_date + v_days::integer
 	AND g.issued_on <= current_date
@@ -540,8 +539,7 @@ BEGIN
 		IF v_ref ~ '^[0-9]{1,18}$' THEN
 			SELECT * INTO s FROM shifts WHERE id = v_ref::bigint;
 		END IF;
-		IF s.id IS NULL OR (caller.role <> 'admin'
-		    AND s.community_id <> caller.community_id) THEN
+		IF s.id IS NULL OR NOT vp_covers(caller, s.community_id) THEN
 			PERFORM vp_refuse(404, 'unknown-shift', format('No shift '
 			    'of this community has id %s.', v_ref),
 			    jsonb_build_object('shift', v_ref));
@@ -561,8 +559,7 @@ BEGIN
 			SELECT * INTO h FROM help_requests WHERE id = v_ref::bigint
 			FOR UPDATE;
 		END IF;
-		IF h.id IS NULL OR (caller.role <> 'admin'
-		    AND h.community_id <> caller.community_id) THEN
+		IF h.id IS NULL OR NOT vp_covers(caller, h.community_id) THEN
 			PERFORM vp_refuse(404, 'unknown-help-request', format('No '
 			    'help request of this community has id %s.', v_ref),
 			    jsonb_build_object('help_request', v_ref));
@@ -609,8 +606,7 @@ BEGIN
 	IF v_id ~ '^[0-9]{1,18}$' THEN
 		SELECT * INTO e FROM evaluations WHERE id = v_id::bigint;
 	END IF;
-	IF e.id IS NULL OR (caller.role <> 'admin'
-	    AND e.community_id <> caller.community_id) THEN
+	IF e.id IS NULL OR NOT vp_covers(caller, e.community_id) THEN
 		PERFORM vp_refuse(404, 'unknown-evaluation', format('No '
 		    'evaluation of this community has id %s.', v_id),
 		    jsonb_build_object('evaluation', v_id));
@@ -681,7 +677,7 @@ BEGIN
 	WHERE (v.id IS NULL OR e.volunteer_id = v.id)
 	AND (v_shift IS NULL OR e.shift_id = v_shift)
 	AND (v_help IS NULL OR e.help_request_id = v_help)
-	AND (caller.role = 'admin' OR e.community_id = caller.community_id);
+	AND vp_covers(caller, e.community_id);
 	IF v.id IS NOT NULL THEN
 		body := body || jsonb_build_object('volunteer', v.number,
 		    'summary', vp_evaluation_summary(v.id));

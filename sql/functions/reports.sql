@@ -58,11 +58,11 @@
 -- The current records among the shifts that started in [p_from, p_to),
 -- of one community or of all.
 CREATE OR REPLACE FUNCTION vp_current_shifts(p_from timestamptz, p_to timestamptz,
-    p_community bigint) RETURNS SETOF shifts
+    p_scope bigint[]) RETURNS SETOF shifts
 LANGUAGE sql STABLE AS $$
 	SELECT s.* FROM shifts s
 	WHERE s.started_at >= p_from AND s.started_at < p_to
-	AND (p_community IS NULL OR s.community_id = p_community)
+	AND (p_scope IS NULL OR s.community_id = ANY (p_scope))
 	AND NOT EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = s.id)
 $$;
 
@@ -86,11 +86,11 @@ LANGUAGE sql IMMUTABLE AS $$
 	    FROM unnest(p_keys) k) x
 $$;
 
--- The communities of a report's scope: one, or all (p_community NULL).
-CREATE OR REPLACE FUNCTION vp_report_scope(p_community bigint) RETURNS SETOF communities
+-- The communities of a report's scope: those of p_scope, or all (NULL).
+CREATE OR REPLACE FUNCTION vp_report_scope(p_scope bigint[]) RETURNS SETOF communities
 LANGUAGE sql STABLE AS $$
 	SELECT c.* FROM communities c
-	WHERE p_community IS NULL OR c.id = p_community
+	WHERE p_scope IS NULL OR c.id = ANY (p_scope)
 $$;
 
 -- Per volunteer of the scope with a shift since p_since (at or before
@@ -98,14 +98,14 @@ $$;
 -- period [p_from, p_to), minutes of [p_since, p_to), and minutes since
 -- p_to (the running total less these is the total by the period's end).
 CREATE OR REPLACE FUNCTION vp_report_service(p_since timestamptz, p_from timestamptz,
-    p_to timestamptz, p_community bigint)
+    p_to timestamptz, p_scope bigint[])
 RETURNS TABLE (community_id bigint, volunteer_id bigint, minutes bigint,
     shifts bigint, minutes_since bigint, minutes_after bigint)
 LANGUAGE sql STABLE AS $$
 	WITH every AS (
 		-- Every record, community by community (each one's sums stay
 		-- small, in cache)...
-		SELECT c.id AS community_id, x.* FROM vp_report_scope(p_community) c
+		SELECT c.id AS community_id, x.* FROM vp_report_scope(p_scope) c
 		CROSS JOIN LATERAL (SELECT s.volunteer_id,
 		    sum(s.minutes) FILTER (WHERE s.started_at >= p_from
 			AND s.started_at < p_to) AS minutes,
@@ -128,8 +128,8 @@ LANGUAGE sql STABLE AS $$
 		    sum(o.minutes) FILTER (WHERE o.started_at >= p_to) AS after
 		FROM shifts k JOIN shifts o ON o.id = k.corrects
 		WHERE k.corrects IS NOT NULL
-		AND (p_community IS NULL OR k.community_id = p_community)
-		AND (p_community IS NULL OR o.community_id = p_community)
+		AND (p_scope IS NULL OR k.community_id = ANY (p_scope))
+		AND (p_scope IS NULL OR o.community_id = ANY (p_scope))
 		AND o.started_at >= p_since
 		GROUP BY o.volunteer_id
 	)
@@ -145,12 +145,12 @@ $$;
 -- period [p_from, p_to) and their minutes (every record less those
 -- replaced by a correction, as in vp_report_service).
 CREATE OR REPLACE FUNCTION vp_report_served(p_from timestamptz, p_to timestamptz,
-    p_community bigint)
+    p_scope bigint[])
 RETURNS TABLE (station_id bigint, volunteer_id bigint, shifts bigint,
     minutes bigint)
 LANGUAGE sql STABLE AS $$
 	WITH every AS (
-		SELECT x.* FROM vp_report_scope(p_community) c
+		SELECT x.* FROM vp_report_scope(p_scope) c
 		CROSS JOIN LATERAL (SELECT s.station_id, s.volunteer_id,
 		    count(*) AS shifts, sum(s.minutes) AS minutes
 		    FROM shifts s
@@ -162,8 +162,8 @@ LANGUAGE sql STABLE AS $$
 		    sum(o.minutes) AS minutes
 		FROM shifts k JOIN shifts o ON o.id = k.corrects
 		WHERE k.corrects IS NOT NULL
-		AND (p_community IS NULL OR k.community_id = p_community)
-		AND (p_community IS NULL OR o.community_id = p_community)
+		AND (p_scope IS NULL OR k.community_id = ANY (p_scope))
+		AND (p_scope IS NULL OR o.community_id = ANY (p_scope))
 		AND o.started_at >= p_from AND o.started_at < p_to
 		GROUP BY o.station_id, o.volunteer_id
 	)
@@ -179,7 +179,7 @@ $$;
 -- p_to (today's balance less it is the balance at p_to). A transfer
 -- counts once per side.
 CREATE OR REPLACE FUNCTION vp_report_moves(p_from timestamptz, p_to timestamptz,
-    p_community bigint)
+    p_scope bigint[])
 RETURNS TABLE (volunteer_id bigint, earned numeric, spent numeric,
     later numeric)
 LANGUAGE sql STABLE AS $$
@@ -195,7 +195,7 @@ LANGUAGE sql STABLE AS $$
 	    FROM volunteers v
 	    JOIN accounts a ON a.volunteer_id = v.id
 	    JOIN transfers t ON t.to_account = a.id
-	    WHERE (p_community IS NULL OR v.community_id = p_community)
+	    WHERE (p_scope IS NULL OR v.community_id = ANY (p_scope))
 	    AND t.at >= p_from - vp_value_lead()
 	    AND coalesce(t.value_at, t.at) >= p_from
 	    UNION ALL
@@ -204,7 +204,7 @@ LANGUAGE sql STABLE AS $$
 	    FROM volunteers v
 	    JOIN accounts a ON a.volunteer_id = v.id
 	    JOIN transfers t ON t.from_account = a.id
-	    WHERE (p_community IS NULL OR v.community_id = p_community)
+	    WHERE (p_scope IS NULL OR v.community_id = ANY (p_scope))
 	    AND t.at >= p_from - vp_value_lead()
 	    AND coalesce(t.value_at, t.at) >= p_from) m
 	GROUP BY m.volunteer_id
@@ -222,18 +222,18 @@ $$;
 -- Per volunteer of the scope registered before p_to: the status then, as
 -- the last registration or update before it says. (Two branches, one
 -- pruned by the plan: the city needs no join with volunteers.)
-CREATE OR REPLACE FUNCTION vp_report_status(p_to timestamptz, p_community bigint)
+CREATE OR REPLACE FUNCTION vp_report_status(p_to timestamptz, p_scope bigint[])
 RETURNS TABLE (volunteer_id bigint, status text)
 LANGUAGE sql STABLE AS $$
 	(SELECT DISTINCT ON (h.volunteer_id) h.volunteer_id, h.data ->> 'status'
 	FROM volunteer_history h
-	WHERE p_community IS NULL
+	WHERE p_scope IS NULL
 	AND h.action IN ('register', 'update') AND h.at < p_to
 	ORDER BY h.volunteer_id, h.id DESC)
 	UNION ALL
 	(SELECT DISTINCT ON (h.volunteer_id) h.volunteer_id, h.data ->> 'status'
 	FROM volunteer_history h JOIN volunteers v ON v.id = h.volunteer_id
-	WHERE v.community_id = p_community
+	WHERE v.community_id = ANY (p_scope)
 	AND h.action IN ('register', 'update') AND h.at < p_to
 	ORDER BY h.volunteer_id, h.id DESC)
 $$;
@@ -379,7 +379,7 @@ $$;
 -- the year to its end, all minutes before its start and by its end (for
 -- stars), points earned and spent in it, and the balance at its end.
 CREATE OR REPLACE FUNCTION vp_report_volunteers(p_from timestamptz, p_to timestamptz,
-    p_community bigint)
+    p_scope bigint[])
 RETURNS TABLE (volunteer_id bigint, number text, name text,
     community_id bigint, community text, minutes bigint, shifts bigint,
     minutes_ytd bigint, minutes_before bigint, minutes_total bigint,
@@ -400,11 +400,11 @@ LANGUAGE sql STABLE AS $$
 	LEFT JOIN volunteer_totals t ON t.volunteer_id = v.id
 	    AND t.community_id = v.community_id
 	LEFT JOIN vp_report_service(date_trunc('year', p_from), p_from, p_to,
-	    p_community) p ON p.volunteer_id = v.id
+	    p_scope) p ON p.volunteer_id = v.id
 	LEFT JOIN accounts a ON a.volunteer_id = v.id
-	LEFT JOIN vp_report_moves(p_from, p_to, p_community) m
+	LEFT JOIN vp_report_moves(p_from, p_to, p_scope) m
 	    ON m.volunteer_id = v.id
-	WHERE (p_community IS NULL OR v.community_id = p_community)
+	WHERE (p_scope IS NULL OR v.community_id = ANY (p_scope))
 	AND (v.registered_on < p_to::date
 	    OR coalesce(t.minutes, 0) - coalesce(p.minutes_after, 0) > 0)
 $$;
@@ -413,7 +413,7 @@ $$;
 -- the year to its end, and all minutes before and by its end (for stars).
 -- (vp_report does not call it: it reads vp_report_volunteers itself.)
 CREATE OR REPLACE FUNCTION vp_report_volunteer_rows(p_from timestamptz,
-    p_to timestamptz, p_community bigint) RETURNS jsonb
+    p_to timestamptz, p_scope bigint[]) RETURNS jsonb
 LANGUAGE plpgsql STABLE
 SET plan_cache_mode = force_custom_plan
 AS $$
@@ -433,15 +433,16 @@ BEGIN
 	    'registered_by_end', r.registered_by_end,
 	    'status_at_end', coalesce(h.status, 'active'))
 	    ORDER BY r.number), '[]')
-	FROM vp_report_volunteers(p_from, p_to, p_community) r
-	LEFT JOIN vp_report_status(p_to, p_community) h
+	FROM vp_report_volunteers(p_from, p_to, p_scope) r
+	LEFT JOIN vp_report_status(p_to, p_scope) h
 	    ON h.volunteer_id = r.volunteer_id,
 	    vp_star_steps(NULL) st);
 END
 $$;
 
 -- One report as JSON; p_kind 'monthly' (p_period YYYY-MM) or 'annual'
--- (YYYY); p_level volunteer, team, community or station. Each query is
+-- (YYYY); p_level volunteer, team, community, station ... or a level of
+-- the regions (vp_region_rows; p_region: the subtree of one). Each query is
 -- planned for its period and scope (force_custom_plan: one plan for "one
 -- community or all" would fit neither); JIT would cost more to compile
 -- than it saves.
@@ -454,7 +455,7 @@ $$;
 -- memberships, the star levels and the stock. (Each branch below is
 -- decided when the query is planned: open periods read as before.)
 CREATE OR REPLACE FUNCTION vp_report(p_kind text, p_period text, p_level text,
-    p_community bigint) RETURNS jsonb
+    p_community bigint, p_region bigint DEFAULT NULL) RETURNS jsonb
 LANGUAGE plpgsql STABLE
 SET plan_cache_mode = force_custom_plan
 SET jit = off
@@ -471,6 +472,9 @@ DECLARE
 	v_sum text[];
 	v_steps record;
 	v_asof timestamptz;
+	v_scope bigint[];
+	v_tree_at timestamptz;
+	v_depth integer;
 BEGIN
 	IF p_kind = 'monthly' THEN
 		IF p_period !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
@@ -496,6 +500,29 @@ BEGIN
 	v_year_share := extract(epoch FROM v_to - v_year_start)
 	    / extract(epoch FROM (v_year_start + interval '1 year') - v_year_start);
 	SELECT * INTO v_steps FROM vp_star_steps(v_asof);
+	-- The tree of regions as it stood at the period's end (as it is, for
+	-- a period that has not ended): the scope of a region, and the rows
+	-- of a level of regions.
+	v_tree_at := CASE WHEN v_to > now() THEN NULL ELSE v_to END;
+	SELECT depth INTO v_depth FROM region_levels WHERE name = p_level;
+	IF p_region IS NOT NULL THEN
+		IF v_depth < (SELECT depth FROM regions WHERE id = p_region) THEN
+			PERFORM vp_refuse(422, 'invalid-field', format('A report '
+			    'of a %s is by %s or a level below it.',
+			    vp_level_name((SELECT depth FROM regions
+				WHERE id = p_region)), vp_level_name((SELECT depth
+				FROM regions WHERE id = p_region))),
+			    jsonb_build_object('field', 'level', 'reason',
+			    'above-region'));
+		END IF;
+		v_scope := vp_region_communities(p_region, v_tree_at);
+		IF p_community IS NOT NULL THEN
+			v_scope := CASE WHEN p_community = ANY (v_scope)
+			    THEN ARRAY[p_community] ELSE '{}' END;
+		END IF;
+	ELSIF p_community IS NOT NULL THEN
+		v_scope := ARRAY[p_community];
+	END IF;
 
 	IF p_level = 'volunteer' THEN
 		v_columns := ARRAY['number', 'name', 'community', 'minutes', 'hours',
@@ -538,8 +565,8 @@ BEGIN
 			AS stars,
 		    vp_stars_in(r.minutes_before, v_steps.minutes, v_steps.stars)
 			AS stars_before
-		    FROM vp_report_volunteers(v_from, v_to, p_community) r) r;
-	ELSIF p_level = 'community' THEN
+		    FROM vp_report_volunteers(v_from, v_to, v_scope) r) r;
+	ELSIF p_level = 'community' OR v_depth IS NOT NULL THEN
 		v_columns := ARRAY['code', 'name', 'population', 'registered',
 		    'registration_share', 'share_target_met', 'active', 'minutes',
 		    'hours', 'average_hours', 'on_track', 'points_issued',
@@ -551,7 +578,7 @@ BEGIN
 		-- are active: no need to know who else belongs to the report.
 		WITH service AS MATERIALIZED (
 			SELECT * FROM vp_report_service(v_year_start, v_from, v_to,
-			    p_community)
+			    v_scope)
 		), registered AS (
 			-- Registered by the period's end and not left by then.
 			SELECT v.community_id, count(*) AS registered,
@@ -559,7 +586,7 @@ BEGIN
 				>= 1200 * v_year_share) AS on_track
 			FROM volunteers v
 			LEFT JOIN service s ON s.volunteer_id = v.id
-			WHERE (p_community IS NULL OR v.community_id = p_community)
+			WHERE (v_scope IS NULL OR v.community_id = ANY (v_scope))
 			AND v.registered_on < v_to::date
 			AND NOT EXISTS (SELECT 1 FROM vp_report_left(v_to) l
 			    WHERE l.volunteer_id = v.id)
@@ -591,13 +618,13 @@ BEGIN
 				AND coalesce(t.value_at, t.at) >= v_from
 				AND coalesce(t.value_at, t.at) < v_to), 0) AS inflow) x
 			WHERE a.kind IN ('issuance', 'station')
-			AND (p_community IS NULL OR a.community_id = p_community)
+			AND (v_scope IS NULL OR a.community_id = ANY (v_scope))
 			GROUP BY a.community_id
 		), gifts AS (
 			SELECT d.community_id, sum(d.quantity) AS gifts
 			FROM redemptions d
 			WHERE d.at >= v_from AND d.at < v_to
-			AND (p_community IS NULL OR d.community_id = p_community)
+			AND (v_scope IS NULL OR d.community_id = ANY (v_scope))
 			AND NOT EXISTS (SELECT 1 FROM redemption_voids z
 			    WHERE z.redemption_id = d.id)
 			GROUP BY d.community_id
@@ -606,7 +633,7 @@ BEGIN
 			FROM help_requests h
 			WHERE h.status = 'completed'
 			AND h.resolved_at >= v_from AND h.resolved_at < v_to
-			AND (p_community IS NULL OR h.community_id = p_community)
+			AND (v_scope IS NULL OR h.community_id = ANY (v_scope))
 			GROUP BY h.community_id
 		)
 		SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object(
@@ -624,7 +651,7 @@ BEGIN
 		    'gifts', coalesce(g.gifts, 0),
 		    'help_completed', coalesce(h.completed, 0))
 		    ORDER BY c.code), '[]')
-		    FROM vp_report_scope(p_community) c
+		    FROM vp_report_scope(v_scope) c
 		    LEFT JOIN registered r ON r.community_id = c.id
 		    LEFT JOIN served s ON s.community_id = c.id
 		    CROSS JOIN LATERAL (SELECT coalesce(r.registered, 0) AS registered,
@@ -654,6 +681,14 @@ BEGIN
 		    JOIN communities c ON c.id = v.community_id
 		    WHERE p.minutes > 0 AND x.stars > x.stars_before)
 		INTO v_rows, v_new_stars;
+		IF v_depth IS NOT NULL THEN
+			-- A level of regions: each the sum of its communities'
+			-- rows (vp_region_rows), so that every level adds up.
+			v_rows := vp_region_rows(v_rows, v_depth, v_tree_at, p_region);
+			v_columns := ARRAY['code', 'name', 'parent', 'communities']
+			    || v_columns[3:];
+			v_sum := v_sum || ARRAY['communities'];
+		END IF;
 	ELSIF p_level = 'team' THEN
 		v_columns := ARRAY['code', 'name', 'kind', 'community', 'volunteers',
 		    'shifts', 'minutes', 'hours'];
@@ -674,7 +709,7 @@ BEGIN
 			    sum(p.shifts) AS shifts, sum(p.minutes) AS minutes
 			FROM (SELECT s.volunteer_id, sum(s.shifts) AS shifts,
 				sum(s.minutes) AS minutes
-			    FROM vp_report_served(v_from, v_to, p_community) s
+			    FROM vp_report_served(v_from, v_to, v_scope) s
 			    GROUP BY s.volunteer_id) p
 			CROSS JOIN LATERAL (SELECT tm.team_id FROM team_members tm
 			    WHERE v_asof IS NULL AND tm.volunteer_id = p.volunteer_id
@@ -683,8 +718,8 @@ BEGIN
 			    WHERE v_asof IS NOT NULL) m
 			GROUP BY m.team_id
 		) x ON x.team_id = t.id
-		WHERE (p_community IS NULL OR t.community_id IS NULL
-		    OR t.community_id = p_community)
+		WHERE (v_scope IS NULL OR t.community_id IS NULL
+		    OR t.community_id = ANY (v_scope))
 		AND (v_asof IS NULL OR t.created_at < v_asof);
 	ELSIF p_level = 'station' THEN
 		v_columns := ARRAY['code', 'name', 'community', 'volunteers', 'shifts',
@@ -707,7 +742,7 @@ BEGIN
 		LEFT JOIN (
 			SELECT s.station_id, count(*) AS volunteers,
 			    sum(s.shifts) AS shifts, sum(s.minutes) AS minutes
-			FROM vp_report_served(v_from, v_to, p_community) s
+			FROM vp_report_served(v_from, v_to, v_scope) s
 			GROUP BY s.station_id
 		) x ON x.station_id = st.id
 		JOIN LATERAL (
@@ -717,7 +752,7 @@ BEGIN
 			AND NOT EXISTS (SELECT 1 FROM redemption_voids z
 			    WHERE z.redemption_id = d.id)
 		) y ON true
-		WHERE (p_community IS NULL OR st.community_id = p_community)
+		WHERE (v_scope IS NULL OR st.community_id = ANY (v_scope))
 		AND (v_asof IS NULL OR st.created_at < v_asof);
 	ELSIF p_level = 'training' THEN
 		-- Training is never service: its own rows, from trainings and
@@ -736,7 +771,7 @@ BEGIN
 		    FROM trainings t
 		    JOIN training_attendance a ON a.training_id = t.id
 		    WHERE t.held_on >= v_from::date AND t.held_on < v_to::date
-		    AND (p_community IS NULL OR t.community_id = p_community)
+		    AND (v_scope IS NULL OR t.community_id = ANY (v_scope))
 		    AND (v_asof IS NULL OR a.at < v_asof)
 		    GROUP BY a.volunteer_id) x
 		JOIN volunteers v ON v.id = x.volunteer_id
@@ -759,7 +794,7 @@ BEGIN
 			count(*) FILTER (WHERE e.score >= 4) AS approving
 		    FROM evaluations e
 		    WHERE e.at >= v_from AND e.at < v_to
-		    AND (p_community IS NULL OR e.community_id = p_community)
+		    AND (v_scope IS NULL OR e.community_id = ANY (v_scope))
 		    AND (v_asof IS NULL OR e.at < v_asof)
 		    AND NOT EXISTS (SELECT 1 FROM evaluation_reversals r
 			WHERE r.evaluation_id = e.id
@@ -824,7 +859,7 @@ BEGIN
 		JOIN communities c ON c.id = m.community_id
 		LEFT JOIN brought b ON b.member = m.id
 		WHERE m.party_member
-		AND (p_community IS NULL OR m.community_id = p_community);
+		AND (v_scope IS NULL OR m.community_id = ANY (v_scope));
 		v_totals := vp_report_totals(v_rows, v_sum) || jsonb_build_object(
 		    'party_members', jsonb_array_length(v_rows),
 		    'target_met', (SELECT count(*) FROM jsonb_array_elements(v_rows) r
@@ -832,10 +867,12 @@ BEGIN
 	ELSE
 		PERFORM vp_refuse(422, 'invalid-field', '"level" must be '
 		    'volunteer, team, community, station, training, approval '
-		    'or recruitment',
+		    'or recruitment, or a level of the regions',
 		    jsonb_build_object('field', 'level', 'reason', 'choice',
 		    'choices', jsonb_build_array('volunteer', 'team', 'community',
-		    'station', 'training', 'approval', 'recruitment')));
+		    'station', 'training', 'approval', 'recruitment')
+		    || (SELECT coalesce(jsonb_agg(l.name ORDER BY l.depth), '[]')
+			FROM region_levels l)));
 	END IF;
 
 	IF v_new_stars IS NULL THEN
@@ -849,7 +886,7 @@ BEGIN
 		    'community', c.code,
 		    'stars', x.stars, 'hours', vp_hours(x.total))
 		    ORDER BY v.number), '[]') INTO v_new_stars
-		FROM vp_report_service(v_from, v_from, v_to, p_community) p
+		FROM vp_report_service(v_from, v_from, v_to, v_scope) p
 		JOIN volunteer_totals t ON t.volunteer_id = p.volunteer_id
 		    AND t.community_id = p.community_id
 		CROSS JOIN LATERAL (SELECT t.minutes - p.minutes_after AS total,
@@ -877,29 +914,61 @@ BEGIN
 		ELSE '{}' END,
 	    'columns', to_jsonb(v_columns), 'rows', v_rows,
 	    'totals', coalesce(v_totals, vp_report_totals(v_rows, v_sum)),
-	    'new_star_levels', v_new_stars);
+	    'new_star_levels', v_new_stars)
+	    -- (only a report of a region names it: the others, and the
+	    -- digests of closed months, stay as they were)
+	    || CASE WHEN p_region IS NULL THEN '{}' ELSE jsonb_build_object(
+		'region', (SELECT code FROM regions WHERE id = p_region)) END;
 END
 $$;
 
--- GET /v1/reports/monthly?month=&level=[&community=]
+-- The scope of a report a caller asks for: the community named (or a
+-- station's own), and the region named (or an office's own, when it
+-- names no community). vp_report takes the region's communities as they
+-- were at the period's end.
+CREATE OR REPLACE FUNCTION vp_report_for(caller vp_caller, args jsonb,
+    OUT community bigint, OUT region bigint)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF args ? 'community' OR caller.role = 'station' THEN
+		community := vp_community_for(caller, args);
+	END IF;
+	IF args ? 'region' THEN
+		region := (vp_region_get(vp_code(args, 'region'), 422)).id;
+		PERFORM vp_require_region(caller, region, false);
+	ELSIF caller.role = 'office' AND community IS NULL THEN
+		region := caller.region_id;
+	END IF;
+END
+$$;
+
+-- GET /v1/reports/monthly?month=&level=[&community=][&region=]
 CREATE OR REPLACE FUNCTION vp_op_report_monthly(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
+DECLARE
+	v_community bigint;
+	v_region bigint;
 BEGIN
+	SELECT * INTO v_community, v_region FROM vp_report_for(caller, args);
 	status := 200;
 	body := vp_report('monthly', vp_text(args, 'month', 7),
-	    vp_text(args, 'level', 16), vp_community_scope(caller, args));
+	    vp_text(args, 'level', 16), v_community, v_region);
 END
 $$;
 
--- GET /v1/reports/annual?year=&level=[&community=]
+-- GET /v1/reports/annual?year=&level=[&community=][&region=]
 CREATE OR REPLACE FUNCTION vp_op_report_annual(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
+DECLARE
+	v_community bigint;
+	v_region bigint;
 BEGIN
+	SELECT * INTO v_community, v_region FROM vp_report_for(caller, args);
 	status := 200;
 	body := vp_report('annual', vp_text(args, 'year', 4),
-	    vp_text(args, 'level', 16), vp_community_scope(caller, args));
+	    vp_text(args, 'level', 16), v_community, v_region);
 END
 $$;
 

@@ -376,7 +376,7 @@ CREATE OR REPLACE FUNCTION vp_op_checkin_list(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
-	v_community bigint := vp_community_scope(caller, args);
+	v_scope bigint[] := vp_community_scope(caller, args);
 	v_limit integer := vp_limit(args, 100, 1000);
 BEGIN
 	status := 200;
@@ -386,7 +386,7 @@ BEGIN
 	FROM (SELECT k, v.name FROM checkins k
 	    JOIN volunteers v ON v.id = k.volunteer_id
 	    WHERE k.closed_at IS NULL
-	    AND (v_community IS NULL OR k.community_id = v_community)
+	    AND (v_scope IS NULL OR k.community_id = ANY (v_scope))
 	    ORDER BY k.started_at, k.id LIMIT v_limit) x;
 END
 $$;
@@ -408,7 +408,7 @@ DECLARE
 	e events;
 	k checkins;
 BEGIN
-	IF caller.role = 'admin' AND caller.community_id IS NULL THEN
+	IF caller.community_id IS NULL THEN
 		PERFORM vp_refuse(403, 'station-only', 'Check-ins happen at a '
 		    'station: use a station key.');
 	END IF;

@@ -20,7 +20,7 @@ BEGIN
 	IF v_code IS NULL OR v_code = caller.station_code THEN
 		SELECT * INTO s FROM stations WHERE id = caller.station_id;
 	ELSE
-		IF caller.role <> 'admin' THEN
+		IF caller.role = 'station' THEN
 			PERFORM vp_refuse(403, 'other-station', format('Station %s '
 			    'manages its own catalogue only.', caller.station_code),
 			    jsonb_build_object('station', caller.station_code));
@@ -30,6 +30,14 @@ BEGIN
 			PERFORM vp_refuse(404, 'unknown-station',
 			    format('No station has code %s.', v_code),
 			    jsonb_build_object('station', v_code));
+		END IF;
+		-- An office manages the catalogues of its region's stations.
+		IF s.community_id IS NOT NULL
+		    AND NOT vp_covers(caller, s.community_id) THEN
+			PERFORM vp_refuse(403, 'other-station', format('Office %s '
+			    'manages the catalogues of its region''s stations only.',
+			    caller.station_code),
+			    jsonb_build_object('station', caller.station_code));
 		END IF;
 	END IF;
 	IF s.community_id IS NULL THEN
@@ -283,7 +291,8 @@ BEGIN
 		    format('No redemption has id %s.', v_id),
 		    jsonb_build_object('redemption', v_id));
 	END IF;
-	IF caller.role <> 'admin' AND r.station_id <> caller.station_id THEN
+	IF r.station_id <> caller.station_id AND (caller.role = 'station'
+	    OR NOT vp_covers(caller, r.community_id)) THEN
 		PERFORM vp_refuse(403, 'other-station', 'Only the station that '
 		    'made a redemption may void it.', jsonb_build_object(
 		    'redemption', v_id));

@@ -8,19 +8,85 @@
 CREATE OR REPLACE FUNCTION vp_require_admin(caller vp_caller) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-	IF caller.role <> 'admin' THEN
+	IF caller.role = 'office' THEN
+		PERFORM vp_refuse(403, 'admin-only', format('%s is an office: '
+		    'this operation is the city''s and needs an admin key.',
+		    caller.station_code), jsonb_build_object('station',
+		    caller.station_code));
+	ELSIF caller.role <> 'admin' THEN
 		PERFORM vp_refuse(403, 'admin-only',
 		    'This operation needs an admin key; station keys may not use it.');
 	END IF;
 END
 $$;
 
--- Whether a caller acts for a community: an admin for every one, a
--- station for its own. Every check of a caller against a community's
--- rows goes through this one function.
+-- Whether a caller acts for a community: an admin for every one, an
+-- office for those in its region's subtree now, a station for its own.
+-- Every check of a caller against a community's rows goes through this
+-- one function.
 CREATE OR REPLACE FUNCTION vp_covers(caller vp_caller, community bigint)
 RETURNS boolean LANGUAGE sql STABLE AS $$
-	SELECT caller.role = 'admin' OR caller.community_id = community
+	SELECT CASE caller.role WHEN 'admin' THEN true
+	    WHEN 'office' THEN coalesce((SELECT vp_region_within(c.region_id,
+		caller.region_id) FROM communities c WHERE c.id = community), false)
+	    ELSE caller.community_id = community END
+$$;
+
+-- The members an office's refusal adds: its region.
+CREATE OR REPLACE FUNCTION vp_office_members(caller vp_caller) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN caller.role = 'office' THEN jsonb_build_object('region',
+	    (SELECT code FROM regions WHERE id = caller.region_id))
+	    ELSE '{}' END
+$$;
+
+-- Refuse a caller that does not manage a community: an admin manages
+-- every one, an office those it covers; a station key none (what an
+-- admin does city-wide, an office does in its subtree).
+CREATE OR REPLACE FUNCTION vp_require_office(caller vp_caller, community bigint)
+RETURNS void LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF caller.role = 'office' THEN
+		IF community IS NULL OR NOT vp_covers(caller, community) THEN
+			PERFORM vp_refuse(403, 'outside-region', format('Key of %s '
+			    'acts for the communities of its region only, not %s.',
+			    caller.station_code, (SELECT code FROM communities
+				WHERE id = community)), jsonb_build_object(
+			    'station', caller.station_code, 'community',
+			    (SELECT code FROM communities WHERE id = community)));
+		END IF;
+	ELSE
+		PERFORM vp_require_admin(caller);
+	END IF;
+END
+$$;
+
+-- Whether a caller manages a station (its keys, its calendar): an admin
+-- every one; an office the stations of the communities it covers, the
+-- offices below its region, and itself.
+CREATE OR REPLACE FUNCTION vp_station_managed(caller vp_caller, s stations)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+	SELECT CASE caller.role WHEN 'admin' THEN true
+	    WHEN 'office' THEN s.id = caller.station_id
+		OR (s.role = 'station' AND vp_covers(caller, s.community_id))
+		OR (s.role = 'office' AND s.region_id <> caller.region_id
+		    AND vp_region_within(s.region_id, caller.region_id))
+	    ELSE false END
+$$;
+
+-- Refuse a caller that does not manage a station.
+CREATE OR REPLACE FUNCTION vp_require_station(caller vp_caller, s stations)
+RETURNS void LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF caller.role = 'office' AND NOT vp_station_managed(caller, s) THEN
+		PERFORM vp_refuse(403, 'outside-region', format('Key of %s acts '
+		    'for the stations of its region only, not %s.',
+		    caller.station_code, s.code), jsonb_build_object('station',
+		    caller.station_code, 'subject', s.code));
+	ELSIF caller.role <> 'office' THEN
+		PERFORM vp_require_admin(caller);
+	END IF;
+END
 $$;
 
 -- Every community, ordered by code.
@@ -28,25 +94,36 @@ CREATE OR REPLACE FUNCTION vp_community_list() RETURNS jsonb
 LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object('communities', coalesce(jsonb_agg(
 		jsonb_build_object('code', c.code, 'name', c.name,
-		    'population', c.population) ORDER BY c.code), '[]'))
-	FROM communities c
+		    'population', c.population, 'region', r.code)
+		ORDER BY c.code), '[]'))
+	FROM communities c LEFT JOIN regions r ON r.id = c.region_id
 $$;
 
 -- A community as JSON.
 CREATE OR REPLACE FUNCTION vp_community_json(c communities) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object('id', c.id, 'code', c.code, 'name', c.name,
-	    'population', c.population)
+	    'population', c.population,
+	    'region', (SELECT r.code FROM regions r WHERE r.id = c.region_id))
 $$;
 
--- POST /v1/communities (admin).
+-- POST /v1/communities (admin; an office in a region of its subtree):
+-- placed in the "region" named (an office must name one).
 CREATE OR REPLACE FUNCTION vp_op_community_add(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
 	c communities;
+	r regions;
 BEGIN
-	PERFORM vp_require_admin(caller);
+	IF caller.role = 'office' THEN
+		r := vp_region_get(vp_code(args, 'region'), 422);
+	ELSE
+		PERFORM vp_require_admin(caller);
+		IF args ? 'region' THEN
+			r := vp_region_get(vp_code(args, 'region'), 422);
+		END IF;
+	END IF;
 	INSERT INTO communities (code, name, population)
 	VALUES (vp_code(args, 'code'), vp_text(args, 'name'),
 	    vp_int(args, 'population', 1, 100000000))
@@ -56,6 +133,10 @@ BEGIN
 		PERFORM vp_refuse(409, 'community-exists', format(
 		    'A community with code %s exists already.', args ->> 'code'),
 		    jsonb_build_object('community', args ->> 'code'));
+	END IF;
+	IF r.id IS NOT NULL THEN
+		PERFORM vp_community_place(caller, c.id, r);
+		SELECT * INTO c FROM communities WHERE id = c.id;
 	END IF;
 	INSERT INTO admin_actions (keyid, action, subject, detail)
 	VALUES (caller.keyid, 'community-add', c.code, args);
@@ -83,8 +164,10 @@ DECLARE
 BEGIN
 	IF v_code IS NULL THEN
 		IF caller.community_id IS NULL THEN
-			PERFORM vp_refuse(422, 'invalid-field',
-			    'An admin key must name the "community".',
+			PERFORM vp_refuse(422, 'invalid-field', CASE caller.role
+			    WHEN 'office' THEN 'An office key must name the '
+				'"community".'
+			    ELSE 'An admin key must name the "community".' END,
 			    jsonb_build_object('field', 'community', 'reason', 'required'));
 		END IF;
 		RETURN caller.community_id;
@@ -95,24 +178,28 @@ BEGIN
 		    format('No community has code %s.', v_code),
 		    jsonb_build_object('community', v_code));
 	END IF;
-	IF caller.role <> 'admin' AND v_id <> caller.community_id THEN
-		PERFORM vp_refuse(403, 'outside-community', format('Station %s '
-		    'acts for its own community only, not %s.',
+	IF NOT vp_covers(caller, v_id) THEN
+		PERFORM vp_refuse(403, 'outside-community', format(CASE caller.role
+		    WHEN 'office' THEN 'Office %s acts for the communities of its '
+			'region only, not %s.'
+		    ELSE 'Station %s acts for its own community only, not %s.' END,
 		    caller.station_code, v_code),
 		    jsonb_build_object('station', caller.station_code,
-		    'community', v_code));
+		    'community', v_code) || vp_office_members(caller));
 	END IF;
 	RETURN v_id;
 END
 $$;
 
--- The community a list or report is about: the station's own; for an
--- admin the one named, or NULL for the whole city.
+-- The communities a list is about: the station's own; the one named; for
+-- an office those of its region now; for an admin NULL, the whole city.
 CREATE OR REPLACE FUNCTION vp_community_scope(caller vp_caller, args jsonb)
-RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+RETURNS bigint[] LANGUAGE plpgsql STABLE AS $$
 BEGIN
-	IF args ? 'community' OR caller.role <> 'admin' THEN
-		RETURN vp_community_for(caller, args);
+	IF args ? 'community' OR caller.role = 'station' THEN
+		RETURN ARRAY[vp_community_for(caller, args)];
+	ELSIF caller.role = 'office' THEN
+		RETURN vp_region_communities(caller.region_id, NULL);
 	END IF;
 	RETURN NULL;
 END
@@ -123,6 +210,7 @@ CREATE OR REPLACE FUNCTION vp_station_json(s_id bigint) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object('id', s.id, 'code', s.code, 'name', s.name,
 	    'community', c.code, 'role', s.role,
+	    'region', (SELECT r.code FROM regions r WHERE r.id = s.region_id),
 	    'created_at', s.created_at,
 	    'keys', coalesce((SELECT jsonb_agg(jsonb_build_object(
 		'keyid', k.keyid, 'created_at', k.created_at,
@@ -134,18 +222,32 @@ $$;
 
 -- Enrol a station and its first key.
 CREATE OR REPLACE FUNCTION vp_station_create(by_keyid text, code text, name text,
-    community text, role text, public_key text) RETURNS bigint
+    community text, role text, public_key text, region text) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_community bigint;
+	v_region bigint;
 	v_station bigint;
 	v_key bytea;
 BEGIN
-	IF role NOT IN ('station', 'admin') THEN
+	IF role NOT IN ('station', 'office', 'admin') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
-		    '"role" must be station or admin',
+		    '"role" must be station, office or admin',
 		    jsonb_build_object('field', 'role', 'reason', 'choice',
-		    'choices', jsonb_build_array('station', 'admin')));
+		    'choices', jsonb_build_array('station', 'office', 'admin')));
+	END IF;
+	IF role = 'office' THEN
+		IF region IS NULL OR community IS NOT NULL THEN
+			PERFORM vp_refuse(422, 'invalid-field', 'An office key '
+			    'needs a "region" and no "community".',
+			    jsonb_build_object('field', 'region', 'reason',
+			    'required'));
+		END IF;
+		v_region := (vp_region_get(region, 422)).id;
+	ELSIF region IS NOT NULL THEN
+		PERFORM vp_refuse(422, 'invalid-field', 'Only an office key has '
+		    'a "region".', jsonb_build_object('field', 'region',
+		    'reason', 'role'));
 	END IF;
 	IF community IS NOT NULL THEN
 		SELECT id INTO v_community FROM communities c WHERE c.code = community;
@@ -169,8 +271,8 @@ BEGIN
 		PERFORM vp_refuse(409, 'key-exists',
 		    'This public key is enrolled already; each station has its own key.');
 	END IF;
-	INSERT INTO stations (code, name, community_id, role)
-	VALUES (code, name, v_community, role)
+	INSERT INTO stations (code, name, community_id, role, region_id)
+	VALUES (code, name, v_community, role, v_region)
 	ON CONFLICT DO NOTHING
 	RETURNING id INTO v_station;
 	IF NOT FOUND THEN
@@ -184,38 +286,50 @@ BEGIN
 END
 $$;
 
--- POST /v1/stations (admin).
+-- POST /v1/stations (admin; an office: a station of a community it
+-- covers, or an office below its region).
 CREATE OR REPLACE FUNCTION vp_op_station_add(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_station bigint;
+	v_role text := coalesce(vp_text_opt(args, 'role', 16), 'station');
 BEGIN
-	PERFORM vp_require_admin(caller);
+	IF caller.role = 'office' AND v_role = 'station' THEN
+		PERFORM vp_community_for(caller, args);
+	ELSIF caller.role = 'office' AND v_role = 'office' THEN
+		PERFORM vp_require_region(caller, (vp_region_get(vp_code(args,
+		    'region'), 422)).id, true);
+	ELSE
+		PERFORM vp_require_admin(caller);
+	END IF;
 	v_station := vp_station_create(caller.keyid, vp_code(args, 'code'),
 	    vp_text(args, 'name'), vp_text_opt(args, 'community', 32),
-	    coalesce(vp_text_opt(args, 'role', 16), 'station'),
-	    vp_text(args, 'public_key', 64));
+	    v_role, vp_text(args, 'public_key', 64),
+	    vp_text_opt(args, 'region', 32));
 	body := vp_station_json(v_station);
 	body := body || jsonb_build_object('keyid', body -> 'keys' -> 0 ->> 'keyid');
 	INSERT INTO admin_actions (keyid, action, subject, detail)
 	VALUES (caller.keyid, 'station-add', body ->> 'code',
-	    jsonb_build_object('keyid', body ->> 'keyid', 'role', body ->> 'role',
-		'community', body ->> 'community'));
+	    jsonb_strip_nulls(jsonb_build_object('keyid', body ->> 'keyid',
+		'role', body ->> 'role', 'community', body ->> 'community',
+		'region', body ->> 'region')));
 	status := 201;
 END
 $$;
 
--- GET /v1/stations (admin).
+-- GET /v1/stations (admin; an office: the stations it manages).
 CREATE OR REPLACE FUNCTION vp_op_station_list(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM vp_require_admin(caller);
+	IF caller.role <> 'office' THEN
+		PERFORM vp_require_admin(caller);
+	END IF;
 	status := 200;
 	SELECT jsonb_build_object('stations', coalesce(jsonb_agg(
 	    vp_station_json(s.id) ORDER BY s.code), '[]'))
-	INTO body FROM stations s;
+	INTO body FROM stations s WHERE vp_station_managed(caller, s);
 END
 $$;
 
@@ -249,8 +363,11 @@ DECLARE
 	v_key bytea;
 	v_keyid text;
 BEGIN
-	PERFORM vp_require_admin(caller);
+	IF caller.role <> 'office' THEN
+		PERFORM vp_require_admin(caller);
+	END IF;
 	s := vp_station_get(vp_code(args, 'code'));
+	PERFORM vp_require_station(caller, s);
 	IF v_public !~ '^[A-Za-z0-9_-]{43}$' THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"public_key" must be an Ed25519 public key');
@@ -290,8 +407,11 @@ DECLARE
 	v_keyid text := vp_text_opt(args, 'keyid', 64);
 	n integer;
 BEGIN
-	PERFORM vp_require_admin(caller);
+	IF caller.role <> 'office' THEN
+		PERFORM vp_require_admin(caller);
+	END IF;
 	s := vp_station_get(vp_code(args, 'code'));
+	PERFORM vp_require_station(caller, s);
 	IF v_keyid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM station_keys k
 	    WHERE k.keyid = v_keyid AND k.station_id = s.id) THEN
 		PERFORM vp_refuse(404, 'unknown-key', format('Station %s has no '
@@ -342,7 +462,7 @@ BEGIN
 		RETURN v_keyid;
 	END IF;
 	PERFORM vp_station_create(NULL, v_code, 'Local administrator', NULL,
-	    'admin', public_key);
+	    'admin', public_key, NULL);
 	INSERT INTO admin_actions (keyid, action, subject, detail)
 	VALUES (NULL, 'init-admin', v_code, jsonb_build_object('keyid', v_keyid));
 	RETURN v_keyid;

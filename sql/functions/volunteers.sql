@@ -21,12 +21,15 @@ BEGIN
 		    format('No volunteer has number %s.', p_number),
 		    jsonb_build_object('volunteer', p_number));
 	END IF;
-	IF caller.role <> 'admin' AND v.community_id <> caller.community_id THEN
-		PERFORM vp_refuse(403, 'outside-community', format('Volunteer %s '
-		    'is registered in another community; station %s acts for '
-		    'its own only.', p_number, caller.station_code),
+	IF NOT vp_covers(caller, v.community_id) THEN
+		PERFORM vp_refuse(403, 'outside-community', format(CASE caller.role
+		    WHEN 'office' THEN 'Volunteer %s is registered outside the '
+			'region of office %s.'
+		    ELSE 'Volunteer %s is registered in another community; '
+			'station %s acts for its own only.' END,
+		    p_number, caller.station_code),
 		    jsonb_build_object('volunteer', p_number, 'station',
-		    caller.station_code));
+		    caller.station_code) || vp_office_members(caller));
 	END IF;
 	RETURN v;
 END
@@ -383,7 +386,7 @@ BEGIN
 		-- A station gives an ID number once; correcting one is the
 		-- city office's. Refused whatever the number, so that the
 		-- answer says nothing about the one held.
-		IF v.id_hash IS NOT NULL AND caller.role <> 'admin' THEN
+		IF v.id_hash IS NOT NULL AND caller.role = 'station' THEN
 			PERFORM vp_refuse(403, 'admin-only', format('Volunteer '
 			    '%s has an ID number already; only the city office '
 			    '(an admin key) corrects it.', v.number),
@@ -472,14 +475,14 @@ CREATE OR REPLACE FUNCTION vp_op_volunteer_list(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
-	v_community bigint := vp_community_scope(caller, args);
+	v_scope bigint[] := vp_community_scope(caller, args);
 	v_limit integer := vp_limit(args, 100, 1000);
 BEGIN
 	status := 200;
 	SELECT jsonb_build_object('volunteers', coalesce(jsonb_agg(
 	    vp_volunteer_json(x) ORDER BY x.number), '[]')) INTO body
 	FROM (SELECT * FROM volunteers v
-	    WHERE (v_community IS NULL OR v.community_id = v_community)
+	    WHERE (v_scope IS NULL OR v.community_id = ANY (v_scope))
 	    AND (NOT args ? 'status' OR v.status = args ->> 'status')
 	    AND (NOT args ? 'team' OR EXISTS (SELECT 1 FROM team_members m
 		JOIN teams t ON t.id = m.team_id
@@ -488,7 +491,7 @@ BEGIN
 END
 $$;
 
--- POST /v1/teams (admin)
+-- POST /v1/teams (admin; an office: a team of a community it covers)
 CREATE OR REPLACE FUNCTION vp_op_team_add(caller vp_caller, args jsonb,
     OUT status integer, OUT body jsonb)
 LANGUAGE plpgsql AS $$
@@ -497,7 +500,11 @@ DECLARE
 	v_kind text := vp_text(args, 'kind', 16);
 	v_community bigint;
 BEGIN
-	PERFORM vp_require_admin(caller);
+	IF caller.role = 'office' THEN
+		PERFORM vp_require_office(caller, vp_community_for(caller, args));
+	ELSE
+		PERFORM vp_require_admin(caller);
+	END IF;
 	IF v_kind NOT IN ('standing', 'specialty') THEN
 		PERFORM vp_refuse(422, 'invalid-field',
 		    '"kind" must be standing or specialty',
@@ -732,12 +739,16 @@ DECLARE
 	v_all boolean := args ->> 'all' IN ('1', 'true', 'yes');
 	v_limit integer := vp_limit(args, 100, 1000);
 BEGIN
-	PERFORM vp_require_admin(caller);
+	IF caller.role <> 'office' THEN
+		PERFORM vp_require_admin(caller);
+	END IF;
 	status := 200;
 	SELECT jsonb_build_object('duplicates', coalesce(jsonb_agg(
 	    vp_duplicate_json(r) ORDER BY r.id), '[]')) INTO body
-	FROM (SELECT * FROM id_number_refusals
-	    WHERE v_all OR resolved_at IS NULL
+	FROM (SELECT * FROM id_number_refusals d
+	    WHERE (v_all OR resolved_at IS NULL)
+	    AND (caller.role = 'admin' OR vp_covers(caller, (SELECT
+		v.community_id FROM volunteers v WHERE v.id = d.existing_id)))
 	    ORDER BY id LIMIT v_limit) r;
 END
 $$;
@@ -752,7 +763,9 @@ DECLARE
 	v_id text := vp_text(args, 'id', 20);
 	r id_number_refusals;
 BEGIN
-	PERFORM vp_require_admin(caller);
+	IF caller.role <> 'office' THEN
+		PERFORM vp_require_admin(caller);
+	END IF;
 	IF v_id !~ '^[0-9]{1,18}$' THEN
 		PERFORM vp_refuse(404, 'unknown-duplicate',
 		    format('No suspected duplicate has id %s.', v_id),
@@ -764,6 +777,9 @@ BEGIN
 		    format('No suspected duplicate has id %s.', v_id),
 		    jsonb_build_object('duplicate', v_id));
 	END IF;
+	-- An office resolves the duplicates of the volunteers it covers.
+	PERFORM vp_require_office(caller, (SELECT v.community_id
+	    FROM volunteers v WHERE v.id = r.existing_id));
 	IF r.resolved_at IS NOT NULL THEN
 		status := 200;
 	ELSE

@@ -91,5 +91,5 @@ for cmd in $("$VPOINTS" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF
 	is "vpoints $cmd --help exits 0" "$rc" 0
 	like "vpoints $cmd --help starts with its usage" "$(echo "$out" | head -n 1)" "usage: vpoints $cmd"
 done
-is "vpoints --help lists the 28 commands" \
-	"$("$VPOINTS" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF' | wc -l)" 28
+is "vpoints --help lists the 29 commands" \
+	"$("$VPOINTS" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF' | wc -l)" 29

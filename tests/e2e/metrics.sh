@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # GET /metrics: the Prometheus text, value by value after known requests,
-# line by line for its syntax, and without the ledger's points while the
-# database is down.
+# line by line for its syntax and by Prometheus's own promtool, the
+# database's time by operation moving with the requests, and without the
+# ledger's points while the database is down.
 . "$top_srcdir/tests/lib.sh"
 
 harness_db
@@ -22,6 +23,19 @@ requests() { # ROUTE METHOD STATUS
 	sample "vpointsd_http_requests_total{route=\"$1\",method=\"$2\",status=\"$3\"}"
 }
 refusals() { sample "vpointsd_signature_refusals_total{reason=\"$1\"}"; }
+# The database's time of an operation: db_count OP, db_sum OP.
+db_count() { sample "vpointsd_db_seconds_count{operation=\"$1\"}"; }
+db_sum() { sample "vpointsd_db_seconds_sum{operation=\"$1\"}"; }
+# True if $1 > $2, as decimal numbers.
+greater() { /usr/bin/python3 -c "import sys; sys.exit(not float(sys.argv[1]) > float(sys.argv[2]))" "$1" "${2:-0}"; }
+# Prometheus's own checker of the exposition format and its naming rules
+# (a counter ends in _total, nothing else does, ...): no output, exit 0.
+PROMTOOL=$(command -v promtool || echo /usr/bin/promtool)
+promtool_ok() {
+	local out
+	out=$("$PROMTOOL" check metrics <"$T_DIR/metrics" 2>&1) || { echo "$out"; return 1; }
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
 # The sum of a family's values, or of the samples matching a regex.
 total() { awk -v re="$1" '$1 ~ re { n += $2 } END { print n + 0 }' "$T_DIR/metrics"; }
 
@@ -98,10 +112,11 @@ for n, line in enumerate(text.split("\n")[:-1], 1):
     series.add(key)
     series_of_current.add(name)
     if types.get(fam) == "histogram":
+        others = tuple(sorted(p for p in pairs if p[0] != "le"))
         if name == fam + "_bucket":
-            buckets.setdefault(fam, []).append((dict(pairs).get("le"), float(value)))
+            buckets.setdefault((fam, others), []).append((dict(pairs).get("le"), float(value)))
         elif name == fam + "_count":
-            b = buckets.get(fam, [])
+            b = buckets.get((fam, others), [])
             if not b or b[-1][0] != "+Inf" or b[-1][1] != float(value):
                 errors.append("%d: %s: last bucket is not +Inf = _count" % (n, fam))
             if any(b[i][1] > b[i + 1][1] for i in range(len(b) - 1)):
@@ -120,6 +135,7 @@ is "GET /metrics answers 200 without a signature" "$s" 200
 is "Content-Type of the text format 0.0.4" "$(http_header Content-Type)" \
 	"text/plain; version=0.0.4; charset=utf-8"
 ok "the scrape's syntax is valid" syntax_ok
+ok "promtool check metrics finds nothing" promtool_ok
 is "vpointsd_up 1" "$(sample vpointsd_up)" 1
 is "build_info names the version" \
 	"$(sample "vpointsd_build_info{version=\"$("$VPOINTSD" --version | cut -d' ' -f2)\"}")" 1
@@ -129,8 +145,11 @@ is "no API request counted yet" "$(total '^vpointsd_http_requests_total\\{route=
 is "every refusal reason is there at 0" "$(total '^vpointsd_signature_refusals_total')" 0
 is "... signature-expired among them" "$(refusals signature-expired)" 0
 is "the scrape itself is not in its own answer" "$(requests /metrics GET 200)" ""
-is "no points issued yet" "$(sample vpointsd_points_issued_total)" 0
-is "no points redeemed yet" "$(sample vpointsd_points_redeemed_total)" 0
+is "no points issued yet" "$(sample vpointsd_points_issued)" 0
+is "no points redeemed yet" "$(sample vpointsd_points_redeemed)" 0
+is "no gauge ends in _total" "$(grep -c '^vpointsd_points_[a-z]*_total' "$T_DIR/metrics")" 0
+is "the database's time: no operation yet" "$(db_count shift_log)" ""
+is "... but the scrape's own statement, timed before its text is made" "$(db_count metrics)" 1
 
 # Known requests: signed ones, refused ones, unknown routes.
 ok "community add C01" vp community add C01 --name East --population 1000
@@ -169,6 +188,7 @@ fails "S02's key is refused" vp --key "$T_DIR/s2.key" community list
 s=$(scrape)
 is "scrape: 200" "$s" 200
 ok "the scrape's syntax is still valid" syntax_ok
+ok "promtool check metrics still finds nothing" promtool_ok
 is "POST /v1/communities 201: 2" "$(requests /v1/communities POST 201)" 2
 is "POST /v1/communities 409: 1" "$(requests /v1/communities POST 409)" 1
 is "GET /v1/communities 200: 2" "$(requests /v1/communities GET 200)" 2
@@ -194,8 +214,8 @@ is "histogram: le=+Inf = _count" \
 	"$(sample 'vpointsd_http_request_duration_seconds_bucket{le="+Inf"}')" \
 	"$(sample vpointsd_http_request_duration_seconds_count)"
 ok "histogram: _sum is positive" /usr/bin/python3 -c "import sys; sys.exit(not float('$(sample vpointsd_http_request_duration_seconds_sum)') > 0)"
-is "points issued: 20" "$(sample vpointsd_points_issued_total)" 20
-is "points redeemed: 15 - 15 + 5 = 5" "$(sample vpointsd_points_redeemed_total)" 5
+is "points issued: 20" "$(sample vpointsd_points_issued)" 20
+is "points redeemed: 15 - 15 + 5 = 5" "$(sample vpointsd_points_redeemed)" 5
 is "... as the ledger says" "$(pgc_psql "$T_PG" -At -c "SELECT issued || ' ' || redeemed FROM vp_metrics()")" "20 5"
 is "pool: 4 connections up (db_pool_size)" "$(sample vpointsd_db_connections)" 4
 for g in vpointsd_db_connections_busy vpointsd_db_requests_waiting \
@@ -204,12 +224,40 @@ for g in vpointsd_db_connections_busy vpointsd_db_requests_waiting \
 done
 is "pool: no reconnect yet" "$(sample vpointsd_db_reconnects_total)" 0
 
+# The database's time by operation: one statement per request that got to
+# vp_call, refused or not; the key look-ups; the previous scrape's.
+is "db time: shift_log 1 statement" "$(db_count shift_log)" 1
+is "db time: community_add 3 (2 added, 1 refused by the ledger)" "$(db_count community_add)" 3
+is "db time: community_list 3 (2 answered, 1 revoked key)" "$(db_count community_list)" 3
+is "db time: redeem 2" "$(db_count redeem)" 2
+is "db time: redemption_void 1" "$(db_count redemption_void)" 1
+is "db time: the two scrapes' statements" "$(db_count metrics)" 2
+ok "db time: key look-ups (admin, S01, S02, the stranger's)" test "$(db_count key)" -ge 4
+ok "db time: shift_log's sum is positive" greater "$(db_sum shift_log)" 0
+is "db time: shift_log's +Inf bucket = its count" \
+	"$(sample 'vpointsd_db_seconds_bucket{operation="shift_log",le="+Inf"}')" 1
+is "db time: no operation of a route that never ran" "$(db_count report_monthly)" ""
+is "db time: every count = its +Inf bucket" \
+	"$(total '^vpointsd_db_seconds_count')" "$(total '^vpointsd_db_seconds_bucket\\{.*le="\\+Inf"')"
+shift_count=$(db_count shift_log) shift_sum=$(db_sum shift_log)
+redeem_sum=$(db_sum redeem)
+ok "another shift" s1 shift log V-001 --activity clean --start "$(t_at '-6 hours')" --end "$(t_at '-5 hours')"
+fails "a refused shift (unknown volunteer)" s1 shift log V-404 --activity clean --start "$(t_at '-6 hours')" --end "$(t_at '-5 hours')"
+s=$(scrape)
+ok "... promtool still finds nothing" promtool_ok
+is "db time: shift_log moved by 2" "$(db_count shift_log)" $((shift_count + 2))
+ok "db time: shift_log's sum grew" greater "$(db_sum shift_log)" "$shift_sum"
+is "db time: redeem did not move" "$(db_sum redeem)" "$redeem_sum"
+is "db time: the scrapes' statements: 3" "$(db_count metrics)" 3
+
 # Without the database: still 200, the ledger's points left out.
 pgc_stop "$T_PG" fast
 ok "healthz turns 503" wait_health 10 503
 s=$(scrape)
 is "scrape without the database: 200" "$s" 200
 ok "... valid" syntax_ok
+ok "... promtool finds nothing" promtool_ok
+is "... a statement never sent is not timed" "$(db_count metrics)" 3
 is "... no points issued" "$(grep -c points_issued "$T_DIR/metrics")" 0
 is "... no points redeemed" "$(grep -c points_redeemed "$T_DIR/metrics")" 0
 is "... no connection up" "$(sample vpointsd_db_connections)" 0
@@ -217,7 +265,7 @@ is "... still up" "$(sample vpointsd_up)" 1
 pgc_start "$T_PG"
 ok "the database is back" wait_health 10 200
 s=$(scrape)
-is "points are back with the database" "$(sample vpointsd_points_issued_total)" 20
+is "points are back with the database" "$(sample vpointsd_points_issued)" 30
 ok "reconnects are counted" test "$(sample vpointsd_db_reconnects_total)" -ge 1
 
 ok "SIGTERM exits 0" daemon_stop

@@ -5,7 +5,8 @@
 # sql/functions with nothing lost: its schema is that of a fresh database,
 # its data are what they were, and the old functions and the new ones give
 # the same answers to the same requests (but the members an issued
-# certificate, a ledger's transfers and the refusals have gained since).
+# certificate, a ledger's transfers, communities, stations and the
+# refusals have gained since).
 # Then the function files: run again when they change, all in one
 # transaction, and refused when broken.
 . "$top_srcdir/tests/lib.sh"
@@ -224,8 +225,9 @@ FROM unnest(ARRAY['volunteer_ledger', 'volunteer_get', 'shift_list']) op;
 -- An issued certificate as that release answered it: its payload has
 -- since gained the kinds of service and the station's name, and the rest
 -- of the record (training, awards, evaluations). A ledger: its transfers
--- have since gained the key that made each. A refusal: its extension
--- members (the problem's own members stay).
+-- have since gained the key that made each. Communities and stations:
+-- their region. A refusal: its extension members (the problem's own
+-- members stay).
 CREATE FUNCTION pg_temp.as_released(p_op text, p_body text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -234,6 +236,17 @@ BEGIN
 	IF p_body::jsonb ->> 'type' LIKE 'urn:vpoints:problem:%' THEN
 		RETURN (SELECT jsonb_object_agg(key, value) FROM jsonb_each(p_body::jsonb)
 		    WHERE key IN ('type', 'title', 'status', 'detail'))::text;
+	END IF;
+	IF p_op IN ('community_add', 'community_list', 'station_list') THEN
+		b := p_body::jsonb;
+		IF b ? 'communities' OR b ? 'stations' THEN
+			RETURN jsonb_build_object(CASE WHEN b ? 'stations'
+			    THEN 'stations' ELSE 'communities' END,
+			    coalesce((SELECT jsonb_agg(x - 'region' ORDER BY n)
+			    FROM jsonb_array_elements(coalesce(b -> 'stations',
+				b -> 'communities')) WITH ORDINALITY y(x, n)), '[]'))::text;
+		END IF;
+		RETURN (b - 'region')::text;
 	END IF;
 	IF p_op = 'volunteer_ledger' AND p_body::jsonb ? 'transfers' THEN
 		b := p_body::jsonb;

@@ -83,7 +83,7 @@ FROM (VALUES
 SELECT set_config('vpoints.keyid', pg_temp.keyid('north'), true) IS NOT NULL AS ok,
     set_config('vpoints.role', 'station', true) IS NOT NULL AS ok2 \gset
 CREATE FUNCTION pg_temp.caller() RETURNS vp_caller LANGUAGE sql STABLE AS $$
-	SELECT ROW(k.keyid, s.id, s.code, s.role, s.community_id)::vp_caller
+	SELECT ROW(k.keyid, s.id, s.code, s.role, s.community_id, NULL)::vp_caller
 	FROM station_keys k JOIN stations s ON s.id = k.station_id
 	WHERE k.keyid = pg_temp.keyid('north')
 $$;

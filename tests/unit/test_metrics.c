@@ -124,8 +124,10 @@ START_TEST(every_family_has_help_and_type_first)
 	ck_assert(has_line(text, "vpointsd_db_errors_total 3"));
 	ck_assert(has_line(text, "# TYPE vpointsd_signature_refusals_total "
 	    "counter"));
-	ck_assert(has_line(text, "vpointsd_points_issued_total 42"));
-	ck_assert(has_line(text, "vpointsd_points_redeemed_total 17"));
+	ck_assert(has_line(text, "# TYPE vpointsd_points_issued gauge"));
+	ck_assert(has_line(text, "vpointsd_points_issued 42"));
+	ck_assert(has_line(text, "vpointsd_points_redeemed 17"));
+	ck_assert(has_line(text, "# TYPE vpointsd_db_seconds histogram"));
 	free(text);
 	metrics_free(m);
 }
@@ -269,6 +271,43 @@ START_TEST(refusals_by_reason)
 }
 END_TEST
 
+START_TEST(db_seconds_by_operation)
+{
+	struct metrics *m = metrics_create(NULL);
+	char *text;
+
+	metrics_db(m, "shift_log", 0.003);
+	metrics_db(m, "key", 0.0004);
+	metrics_db(m, "shift_log", 0.0005);
+	metrics_db(m, "shift_log", 3);		/* over the last bound */
+	metrics_db(m, "redeem", -1);		/* never sent: not counted */
+	text = render(m, NULL);
+#define BUCKET(op, le, n) ck_assert_msg(has_line(text, \
+    "vpointsd_db_seconds_bucket{operation=\"" op "\",le=\"" le "\"} " n), \
+    "%s bucket %s", op, le)
+	BUCKET("shift_log", "0.001", "1");
+	BUCKET("shift_log", "0.005", "2");
+	BUCKET("shift_log", "2.5", "2");
+	BUCKET("shift_log", "+Inf", "3");
+	BUCKET("key", "0.001", "1");
+	BUCKET("key", "+Inf", "1");
+#undef BUCKET
+	ck_assert(has_line(text, "vpointsd_db_seconds_sum{operation="
+	    "\"shift_log\"} 3.003500"));
+	ck_assert(has_line(text, "vpointsd_db_seconds_count{operation="
+	    "\"shift_log\"} 3"));
+	ck_assert(has_line(text, "vpointsd_db_seconds_count{operation="
+	    "\"key\"} 1"));
+	ck_assert(!has(text, "redeem"));
+	/* Operations in order of their names, each one's series together. */
+	ck_assert(before(text, "operation=\"key\"", "operation=\"shift_log\""));
+	ck_assert(before(text, "vpointsd_db_seconds_count{operation=\"key\"}",
+	    "vpointsd_db_seconds_bucket{operation=\"shift_log\""));
+	free(text);
+	metrics_free(m);
+}
+END_TEST
+
 /* Run the tests; the exit status says whether any failed. */
 int
 main(void)
@@ -277,5 +316,5 @@ main(void)
 	    every_family_has_help_and_type_first,
 	    ledger_left_out_without_database, requests_by_route_method_status,
 	    label_values_are_escaped, histogram_buckets_are_cumulative,
-	    refusals_by_reason));
+	    refusals_by_reason, db_seconds_by_operation));
 }
