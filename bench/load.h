@@ -43,6 +43,7 @@
 #define LOAD_MAX_HEAD		65536	/* longest status line and headers */
 #define LOAD_MAX_BODY		(256L * 1024 * 1024) /* longest body */
 #define LOAD_NSTATUS		600	/* statuses counted: 0..599 */
+#define LOAD_REPORT_PAGE	1000	/* rows of a report-page request */
 
 /* What a run sends (its route: load_ops). */
 enum load_op {
@@ -51,6 +52,7 @@ enum load_op {
 	LOAD_OP_BALANCE,	/* volunteers' ledgers */
 	LOAD_OP_REPORT_COMMUNITY, /* monthly report, a station's key */
 	LOAD_OP_REPORT_CITY,	/* monthly report, the admin key */
+	LOAD_OP_REPORT_PAGE,	/* a page of the city's volunteer level */
 	LOAD_OP_SIGNUP,		/* sign-ups to events, a station's key */
 	LOAD_OP_PAGE,		/* volunteers' own pages, unsigned */
 	LOAD_OP_IDLE,		/* one unsigned health check, then held open */

@@ -90,7 +90,7 @@ static void
 request_build(const struct load_options *opt, const struct load_keys *keys,
     int64_t k, struct load_request *out)
 {
-	char query[64], body[320], number[24], idem[UUID_TEXT_LEN];
+	char query[96], body[320], number[24], idem[UUID_TEXT_LEN];
 	char started[32], ended[32];
 	char *path, *digest = NULL, *sig_input = NULL, *signature = NULL;
 	struct request_headers hs = { NULL, NULL, NULL };
@@ -143,13 +143,27 @@ request_build(const struct load_options *opt, const struct load_keys *keys,
 		    opt->month);
 		q = query;
 		break;
+	case LOAD_OP_REPORT_PAGE:
+		/* A page of LOAD_REPORT_PAGE rows after a volunteer drawn
+		 * as for the balance reads (the first page: after none). */
+		v = (int64_t)(((uint64_t)k * REQUEST_VOLUNTEER_HASH) %
+		    (uint64_t)opt->volunteers);
+		if (v == 0)
+			snprintf(query, sizeof(query), "month=%s&level=volunteer"
+			    "&limit=%d", opt->month, LOAD_REPORT_PAGE);
+		else
+			snprintf(query, sizeof(query), "month=%s&level=volunteer"
+			    "&limit=%d&after=B%06" PRId64, opt->month,
+			    LOAD_REPORT_PAGE, v);
+		q = query;
+		break;
 	case LOAD_OP_IDLE:
 	default:
 		abort();
 	}
 	/* A report goes with a station's key in turn, or the admin's; the
 	 * rest with the key of the volunteer's community. */
-	if (opt->op == LOAD_OP_REPORT_CITY)
+	if (opt->op == LOAD_OP_REPORT_CITY || opt->op == LOAD_OP_REPORT_PAGE)
 		key = 0;
 	else if (opt->op == LOAD_OP_REPORT_COMMUNITY)
 		key = (size_t)(k % opt->communities) + 1;

@@ -15,10 +15,12 @@
 #include "client/i18n.h"
 #include "client/table.h"
 #include "client/xlsx.h"
+#include "csvreport.h"
 #include "wire.h"
 #include "xmalloc.h"
 
 #define REPORT_ACCEPT_CSV	"text/csv"
+#define REPORT_PAGE_ROWS	5000	/* rows of a page of the volunteer level */
 
 static const char report_about[] =
 N_("Hours, points and registrations of a month or a year, a row for each\n"
@@ -264,15 +266,50 @@ report_xlsx(struct client *cl, json_t *report)
 	json_decref(about);
 }
 
+/* Make the CSV, the table, the page or the workbook of a JSON report and
+ * print it. */
+static int
+report_print(struct client *cl, json_t *report)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc;
+
+	if (cl->format == CLIENT_XLSX) {
+		report_xlsx(cl, report);
+		return WIRE_EXIT_OK;
+	}
+	if (cl->format == CLIENT_CSV) {
+		/* The bytes the daemon writes for the whole report. */
+		if ((text = csv_report(report)) == NULL) {
+			fprintf(stderr, _("vpoints: report: the daemon's answer is "
+			    "not a JSON object\n"));
+			return WIRE_EXIT_SOFTWARE;
+		}
+		client_bom(cl);
+		len = strlen(text);
+	} else {
+		if ((f = open_memstream(&text, &len)) == NULL)
+			abort();
+		if (cl->format == CLIENT_HTML)
+			html_report(f, report);
+		else
+			report_table(f, report);
+		if (fclose(f) != 0)
+			abort();
+	}
+	rc = client_write(NULL, text, len);
+	free(text);
+	return rc;
+}
+
 /* Make the table, the page or the workbook of a JSON report and print
  * it. */
 static int
 report_render(struct client *cl, const struct net_response *resp)
 {
 	json_t *report = json_loadb(resp->body, resp->len, 0, NULL);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
 	int rc;
 
 	if (!json_is_object(report)) {
@@ -281,21 +318,96 @@ report_render(struct client *cl, const struct net_response *resp)
 		json_decref(report);
 		return WIRE_EXIT_SOFTWARE;
 	}
-	if (cl->format == CLIENT_XLSX) {
-		report_xlsx(cl, report);
-		json_decref(report);
-		return WIRE_EXIT_OK;
+	rc = report_print(cl, report);
+	json_decref(report);
+	return rc;
+}
+
+/* The command's query with limit and, after the first page, after (a
+ * volunteer number, percent-encoded). */
+static char *
+report_page_query(struct cmd *c, int limit, const char *after)
+{
+	char *q, *p, *enc;
+	const char *s;
+
+	if (after == NULL)
+		return xasprintf("%s&limit=%d", cmd_query(c), limit);
+	enc = p = xcalloc(3, strlen(after) + 1);
+	for (s = after; *s != '\0'; s++) {
+		if (isalnum((unsigned char)*s) || strchr("-._~", *s) != NULL)
+			*p++ = *s;
+		else
+			p += sprintf(p, "%%%02X", (unsigned char)*s);
 	}
-	if ((f = open_memstream(&text, &len)) == NULL)
-		abort();
-	if (cl->format == CLIENT_HTML)
-		html_report(f, report);
-	else
-		report_table(f, report);
-	if (fclose(f) != 0)
-		abort();
-	rc = client_write(NULL, text, len);
-	free(text);
+	q = xasprintf("%s&limit=%d&after=%s", cmd_query(c), limit, enc);
+	free(enc);
+	return q;
+}
+
+/* GET one page of the report as JSON. */
+static int
+report_fetch_page(struct client *cl, struct cmd *c, int limit,
+    const char *after, json_t **page)
+{
+	struct net_response resp;
+	char *query = report_page_query(c, limit, after);
+	int rc;
+
+	*page = NULL;
+	rc = call_fetch(cl, cmd_what(c), wire_route(cmd_op(c))->method,
+	    cmd_path(c), query, NULL, NULL, &resp);
+	free(query);
+	if (rc != WIRE_EXIT_OK)
+		return rc;
+	*page = json_loadb(resp.body, resp.len, 0, NULL);
+	net_response_clear(&resp);
+	if (!json_is_object(*page) ||
+	    !json_is_array(json_object_get(*page, "rows"))) {
+		fprintf(stderr, _("vpoints: report: the daemon's answer is not "
+		    "a JSON object\n"));
+		json_decref(*page);
+		*page = NULL;
+		return WIRE_EXIT_SOFTWARE;
+	}
+	return WIRE_EXIT_OK;
+}
+
+/* The volunteer level a page at a time (the daemon reads a page from its
+ * volunteers' own records; the whole city at once takes seconds), made
+ * into the one report the daemon would have answered: first its totals
+ * and new star levels without rows (limit=0; CSV has neither), then its
+ * rows, page after page, until a page names no next. */
+static int
+report_pages(struct client *cl, struct cmd *c)
+{
+	json_t *report = NULL, *page;
+	const char *next;
+	char *after = NULL;
+	int rc;
+
+	if (cl->format != CLIENT_CSV &&
+	    (rc = report_fetch_page(cl, c, 0, NULL, &report)) != WIRE_EXIT_OK)
+		return rc;
+	do {
+		if ((rc = report_fetch_page(cl, c, REPORT_PAGE_ROWS, after,
+		    &page)) != WIRE_EXIT_OK)
+			break;
+		if (report == NULL)
+			report = json_incref(page);
+		else
+			json_array_extend(json_object_get(report, "rows"),
+			    json_object_get(page, "rows"));
+		next = json_string_value(json_object_get(page, "next"));
+		free(after);
+		after = next != NULL ? xstrdup(next) : NULL;
+		json_decref(page);
+	} while (after != NULL);
+	free(after);
+	if (rc == WIRE_EXIT_OK) {
+		json_object_del(report, "next");
+		rc = report_print(cl, report);
+	}
 	json_decref(report);
 	return rc;
 }
@@ -341,8 +453,14 @@ static int
 report_run(struct client *cl, struct cmd *c)
 {
 	struct net_response resp;
+	const char *level = cmd_get(c, "level");
 	int rc;
 
+	/* The volunteer level in pages, but for JSON: the daemon's bytes
+	 * as they came, in one answer. */
+	if (level != NULL && strcmp(level, "volunteer") == 0 &&
+	    cl->format != CLIENT_JSON)
+		return report_pages(cl, c);
 	rc = call_fetch(cl, cmd_what(c), wire_route(cmd_op(c))->method,
 	    cmd_path(c), cmd_query(c), cl->format == CLIENT_CSV ?
 	    REPORT_ACCEPT_CSV : NULL, NULL, &resp);

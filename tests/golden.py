@@ -689,6 +689,20 @@ class Script:
           query="year=2024&level=team")
         r("2024 by volunteer", S1, "GET", "/v1/reports/annual",
           query="year=2024&level=volunteer")
+        r("June 2024 by volunteer, a page of one", A, "GET",
+          "/v1/reports/monthly", query="month=2024-06&level=volunteer&limit=1")
+        r("... the page after the first volunteer, as CSV", A, "GET",
+          "/v1/reports/monthly",
+          query="month=2024-06&level=volunteer&limit=1&after=V-001",
+          accept="text/csv")
+        r("... its totals and new star levels (limit 0)", A, "GET",
+          "/v1/reports/monthly", query="month=2024-06&level=volunteer&limit=0")
+        r("a page of the community level", A, "GET", "/v1/reports/monthly",
+          query="month=2024-06&level=community&limit=10")
+        r("after without a limit", A, "GET", "/v1/reports/monthly",
+          query="month=2024-06&level=volunteer&after=V-001")
+        r("a limit of 10001", A, "GET", "/v1/reports/monthly",
+          query="month=2024-06&level=volunteer&limit=10001")
         r("the star levels", S1, "GET", "/v1/star-levels")
         r("new star levels", A, "POST", "/v1/star-levels",
           {"levels": [1, 3, 600, 1000, 1500]})

@@ -1312,7 +1312,56 @@ class Run:
                     k, show(totals.get(k)), show(sum((r.get(k, 0) for r in rows), 0))))
         self.result(not diffs, desc + ": rows and totals as computed", diffs)
         self.check_csv(kind, period, level, scope, body)
+        if level == "volunteer":
+            self.check_pages(kind, period, scope, body, desc)
         return body, raw
+
+    def check_pages(self, kind, period, scope, body, desc):
+        """The volunteer level a page at a time (limit, after, next): the
+        same rows as the whole report, in its order, every page but the
+        last full; limit=0: its totals and new star levels, no rows."""
+        q = ("month=%s" if kind == "monthly" else "year=%s") % period
+        q += "&level=volunteer" + ("&community=" + scope if scope else "")
+        diffs, rows, after, sizes = [], [], None, []
+        while len(sizes) <= len(body.get("rows") or []):
+            s, ctype, raw = self.api.raw(self.admin, "GET", "/v1/reports/" + kind,
+                q + "&limit=2" + ("&after=" + urllib.parse.quote(after)
+                                  if after else ""))
+            if s != 200:
+                diffs.append("page after %s: status %d: %s" % (after, s, raw[:300]))
+                break
+            page = json.loads(raw, parse_float=Decimal)
+            if "totals" in page or "new_star_levels" in page:
+                diffs.append("page after %s has totals or new star levels" % after)
+            for k in ("kind", "period", "level", "community", "columns"):
+                if not same(page.get(k), body.get(k)):
+                    diffs.append("page after %s: %s %s, the report's %s" % (
+                        after, k, show(page.get(k)), show(body.get(k))))
+            rows += page["rows"]
+            sizes.append(len(page["rows"]))
+            after = page.get("next")
+            if after is None:
+                break
+            if after != page["rows"][-1]["number"]:
+                diffs.append("next %s is not the page's last number" % after)
+        if rows != (body.get("rows") or []):
+            diffs.append("pages' rows %s, the report's %s" % (
+                [r.get("number") for r in rows],
+                [r.get("number") for r in body.get("rows") or []]))
+        if any(n != 2 for n in sizes[:-1]) or (sizes and sizes[-1] > 2):
+            diffs.append("page sizes %s, limit 2" % sizes)
+        s, ctype, raw = self.api.raw(self.admin, "GET", "/v1/reports/" + kind,
+                                     q + "&limit=0")
+        whole = json.loads(raw, parse_float=Decimal) if s == 200 else {}
+        for k in ("totals", "new_star_levels"):
+            if not same(whole.get(k), body.get(k)):
+                diffs.append("limit=0: %s %s, the report's %s" % (
+                    k, show(whole.get(k)), show(body.get(k))))
+        if whole.get("rows") != [] or whole.get("next", 0) is not None:
+            diffs.append("limit=0: rows %s, next %s" % (
+                show(whole.get("rows")), show(whole.get("next"))))
+        self.result(not diffs, desc + ": in pages of 2 (limit, after, next) "
+                    "and limit=0", diffs)
 
     def check_new_stars(self, kind, period, scope=None):
         """new_star_levels, once per report period: as computed, and the

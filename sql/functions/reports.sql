@@ -440,6 +440,58 @@ BEGIN
 END
 $$;
 
+-- The communities a report's scope holds: the region's as the tree of
+-- regions stood at the period's end p_to (as it is, for a period that
+-- has not ended), narrowed to p_community when one is named; the
+-- community alone; or NULL, the whole city.
+CREATE OR REPLACE FUNCTION vp_report_scope_at(p_community bigint,
+    p_region bigint, p_to timestamptz) RETURNS bigint[]
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_scope bigint[];
+BEGIN
+	IF p_region IS NULL THEN
+		RETURN CASE WHEN p_community IS NULL THEN NULL
+		    ELSE ARRAY[p_community] END;
+	END IF;
+	v_scope := vp_region_communities(p_region,
+	    CASE WHEN p_to > now() THEN NULL ELSE p_to END);
+	IF p_community IS NOT NULL THEN
+		v_scope := CASE WHEN p_community = ANY (v_scope)
+		    THEN ARRAY[p_community] ELSE '{}' END;
+	END IF;
+	RETURN v_scope;
+END
+$$;
+
+-- The start and end of a report's period: p_kind 'monthly' (p_period
+-- YYYY-MM) or 'annual' (YYYY), in the daemon's time zone.
+CREATE OR REPLACE FUNCTION vp_report_period(p_kind text, p_period text,
+    OUT p_from timestamptz, OUT p_to timestamptz)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF p_kind = 'monthly' THEN
+		IF p_period !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
+			PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM',
+			    jsonb_build_object('field', 'month', 'reason', 'format',
+			    'format', 'YYYY-MM'));
+		END IF;
+		p_from := (p_period || '-01')::date::timestamptz;
+		p_to := p_from + interval '1 month';
+	ELSIF p_kind = 'annual' THEN
+		IF p_period !~ '^[0-9]{4}$' THEN
+			PERFORM vp_refuse(422, 'invalid-field', '"year" must be YYYY',
+			    jsonb_build_object('field', 'year', 'reason', 'format',
+			    'format', 'YYYY'));
+		END IF;
+		p_from := (p_period || '-01-01')::date::timestamptz;
+		p_to := p_from + interval '1 year';
+	ELSE
+		RAISE EXCEPTION 'vp_report: kind %', p_kind;
+	END IF;
+END
+$$;
+
 -- One report as JSON; p_kind 'monthly' (p_period YYYY-MM) or 'annual'
 -- (YYYY); p_level volunteer, team, community, station ... or a level of
 -- the regions (vp_region_rows; p_region: the subtree of one). Each query is
@@ -476,33 +528,15 @@ DECLARE
 	v_tree_at timestamptz;
 	v_depth integer;
 BEGIN
-	IF p_kind = 'monthly' THEN
-		IF p_period !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
-			PERFORM vp_refuse(422, 'invalid-field', '"month" must be YYYY-MM',
-			    jsonb_build_object('field', 'month', 'reason', 'format',
-			    'format', 'YYYY-MM'));
-		END IF;
-		v_from := (p_period || '-01')::date::timestamptz;
-		v_to := v_from + interval '1 month';
-	ELSIF p_kind = 'annual' THEN
-		IF p_period !~ '^[0-9]{4}$' THEN
-			PERFORM vp_refuse(422, 'invalid-field', '"year" must be YYYY',
-			    jsonb_build_object('field', 'year', 'reason', 'format',
-			    'format', 'YYYY'));
-		END IF;
-		v_from := (p_period || '-01-01')::date::timestamptz;
-		v_to := v_from + interval '1 year';
-	ELSE
-		RAISE EXCEPTION 'vp_report: kind %', p_kind;
-	END IF;
+	SELECT * INTO v_from, v_to FROM vp_report_period(p_kind, p_period);
 	v_asof := vp_settled_at(v_to);
 	v_year_start := date_trunc('year', v_from);
 	v_year_share := extract(epoch FROM v_to - v_year_start)
 	    / extract(epoch FROM (v_year_start + interval '1 year') - v_year_start);
 	SELECT * INTO v_steps FROM vp_star_steps(v_asof);
 	-- The tree of regions as it stood at the period's end (as it is, for
-	-- a period that has not ended): the scope of a region, and the rows
-	-- of a level of regions.
+	-- a period that has not ended): the rows of a level of regions, as
+	-- vp_report_scope_at reads a region's scope.
 	v_tree_at := CASE WHEN v_to > now() THEN NULL ELSE v_to END;
 	SELECT depth INTO v_depth FROM region_levels WHERE name = p_level;
 	IF p_region IS NOT NULL THEN
@@ -515,14 +549,8 @@ BEGIN
 			    jsonb_build_object('field', 'level', 'reason',
 			    'above-region'));
 		END IF;
-		v_scope := vp_region_communities(p_region, v_tree_at);
-		IF p_community IS NOT NULL THEN
-			v_scope := CASE WHEN p_community = ANY (v_scope)
-			    THEN ARRAY[p_community] ELSE '{}' END;
-		END IF;
-	ELSIF p_community IS NOT NULL THEN
-		v_scope := ARRAY[p_community];
 	END IF;
+	v_scope := vp_report_scope_at(p_community, p_region, v_to);
 
 	IF p_level = 'volunteer' THEN
 		v_columns := ARRAY['number', 'name', 'community', 'minutes', 'hours',
@@ -942,33 +970,216 @@ BEGIN
 END
 $$;
 
--- GET /v1/reports/monthly?month=&level=[&community=][&region=]
-CREATE OR REPLACE FUNCTION vp_op_report_monthly(caller vp_caller, args jsonb,
-    OUT status integer, OUT body jsonb)
-LANGUAGE plpgsql AS $$
+-- A page of the volunteer level (limit=N[&after=NUMBER]): the rows of the
+-- scope's volunteers numbered after p_after (from the first when NULL),
+-- at most p_limit, in the report's order, and "next": the number of its
+-- last row when more follow, null on the last page. Its rows are those
+-- of vp_report's volunteer level, figure for figure, but each is read
+-- from its own volunteer's records by index (the shifts since 1 January
+-- of the period's year, the account's transfers since the period's
+-- start, the account, the running total), so a page costs O(p_limit ×
+-- one volunteer's records of the year) whatever the size of the city.
+-- A page has no totals and no new star levels: p_limit 0 gives those of
+-- the whole report and no rows, at the cost of the whole volunteer level
+-- less its rows' JSON.
+CREATE OR REPLACE FUNCTION vp_report_page(p_kind text, p_period text,
+    p_community bigint, p_region bigint, p_after text, p_limit integer)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+SET plan_cache_mode = force_custom_plan
+SET jit = off
+AS $$
 DECLARE
-	v_community bigint;
-	v_region bigint;
+	v_from timestamptz;
+	v_to timestamptz;
+	v_asof timestamptz;
+	v_steps record;
+	v_rows jsonb := '[]';
+	v_next text;
+	v_totals jsonb;
+	v_new_stars jsonb;
+	v_scope bigint[];
 BEGIN
-	SELECT * INTO v_community, v_region FROM vp_report_for(caller, args);
-	status := 200;
-	body := vp_report('monthly', vp_text(args, 'month', 7),
-	    vp_text(args, 'level', 16), v_community, v_region);
+	SELECT * INTO v_from, v_to FROM vp_report_period(p_kind, p_period);
+	v_scope := vp_report_scope_at(p_community, p_region, v_to);
+	v_asof := vp_settled_at(v_to);
+	SELECT * INTO v_steps FROM vp_star_steps(v_asof);
+	IF p_limit > 0 THEN
+		WITH page AS (
+			-- by number, each volunteer's service until one more
+			-- row than the page (which says whether more follow)
+			SELECT v.id, v.number, v.name, v.community_id, p.minutes,
+			    p.shifts, p.minutes_ytd,
+			    coalesce(t.minutes, 0) - p.minutes_after AS minutes_total,
+			    a.id AS account_id, a.balance,
+			    row_number() OVER (ORDER BY v.number) AS n
+			FROM volunteers v
+			LEFT JOIN volunteer_totals t ON t.volunteer_id = v.id
+			    AND t.community_id = v.community_id
+			LEFT JOIN accounts a ON a.volunteer_id = v.id
+			CROSS JOIN LATERAL (SELECT
+			    coalesce(sum(s.minutes) FILTER (WHERE s.started_at >= v_from
+				AND s.started_at < v_to), 0) AS minutes,
+			    count(*) FILTER (WHERE s.started_at >= v_from
+				AND s.started_at < v_to) AS shifts,
+			    coalesce(sum(s.minutes) FILTER (WHERE s.started_at < v_to),
+				0) AS minutes_ytd,
+			    coalesce(sum(s.minutes) FILTER (WHERE s.started_at >= v_to),
+				0) AS minutes_after
+			    FROM shifts s
+			    WHERE s.volunteer_id = v.id
+			    AND s.started_at >= date_trunc('year', v_from)
+			    AND (v_scope IS NULL OR s.community_id = ANY (v_scope))
+			    AND NOT EXISTS (SELECT 1 FROM shifts k
+				WHERE k.corrects = s.id)) p
+			WHERE (v_scope IS NULL OR v.community_id = ANY (v_scope))
+			AND (p_after IS NULL OR v.number > p_after)
+			AND (v.registered_on < v_to::date
+			    OR coalesce(t.minutes, 0) - p.minutes_after > 0)
+			ORDER BY v.number LIMIT p_limit + 1
+		)
+		SELECT coalesce(jsonb_agg(jsonb_build_object(
+		    'number', r.number, 'name', CASE WHEN v_asof IS NULL THEN r.name
+			ELSE vp_volunteer_name_at(r.id, r.name, v_asof) END,
+		    'community', c.code,
+		    'minutes', r.minutes, 'hours', vp_hours(r.minutes),
+		    'minutes_ytd', r.minutes_ytd, 'hours_ytd', vp_hours(r.minutes_ytd),
+		    'progress', round(r.minutes_ytd / 12.0, 2),
+		    'shifts', r.shifts,
+		    'points_earned', coalesce(m.earned, 0),
+		    'points_spent', coalesce(m.spent, 0),
+		    'balance', coalesce(r.balance, 0) - coalesce(m.later, 0),
+		    'stars', vp_stars_in(r.minutes_total, v_steps.minutes,
+			v_steps.stars))
+		    ORDER BY r.number) FILTER (WHERE r.n <= p_limit), '[]'),
+		    CASE WHEN count(*) > p_limit THEN max(r.number)
+			FILTER (WHERE r.n = p_limit) END
+		INTO v_rows, v_next
+		FROM page r
+		JOIN communities c ON c.id = r.community_id
+		-- the account's moves, as vp_report_moves counts them
+		LEFT JOIN LATERAL (SELECT
+		    sum(CASE WHEN m.inflow <> m.reversal THEN m.signed ELSE 0 END)
+			FILTER (WHERE m.at < v_to) AS earned,
+		    sum(CASE WHEN m.inflow = m.reversal THEN -m.signed ELSE 0 END)
+			FILTER (WHERE m.at < v_to) AS spent,
+		    sum(m.signed) FILTER (WHERE m.at >= v_to) AS later
+		    FROM (SELECT coalesce(t.value_at, t.at) AS at, true AS inflow,
+			t.cause = 'reversal' AS reversal, t.amount AS signed
+			FROM transfers t WHERE t.to_account = r.account_id
+			AND t.at >= v_from - vp_value_lead()
+			AND coalesce(t.value_at, t.at) >= v_from
+			UNION ALL
+			SELECT coalesce(t.value_at, t.at), false,
+			t.cause = 'reversal', -t.amount
+			FROM transfers t WHERE t.from_account = r.account_id
+			AND t.at >= v_from - vp_value_lead()
+			AND coalesce(t.value_at, t.at) >= v_from) m) m ON true;
+	ELSE
+		-- vp_report's totals and new star levels of the volunteer
+		-- level, without its rows
+		SELECT jsonb_build_object('minutes', coalesce(sum(r.minutes), 0),
+			'hours', vp_hours(coalesce(sum(r.minutes), 0)),
+			'minutes_ytd', coalesce(sum(r.minutes_ytd), 0),
+			'hours_ytd', vp_hours(coalesce(sum(r.minutes_ytd), 0)),
+			'shifts', coalesce(sum(r.shifts), 0),
+			'points_earned', coalesce(sum(r.points_earned), 0),
+			'points_spent', coalesce(sum(r.points_spent), 0),
+			'balance', coalesce(sum(r.balance), 0)),
+		    coalesce(jsonb_agg(jsonb_build_object(
+			'volunteer', r.number, 'name', CASE WHEN v_asof IS NULL
+			THEN r.name ELSE vp_volunteer_name_at(r.volunteer_id,
+			r.name, v_asof) END,
+			'community', r.community, 'stars', r.stars,
+			'hours', vp_hours(r.minutes_total))
+			ORDER BY r.number) FILTER (WHERE r.stars > r.stars_before),
+			'[]')
+		INTO v_totals, v_new_stars
+		FROM (SELECT r.*,
+		    vp_stars_in(r.minutes_total, v_steps.minutes, v_steps.stars)
+			AS stars,
+		    vp_stars_in(r.minutes_before, v_steps.minutes, v_steps.stars)
+			AS stars_before
+		    FROM vp_report_volunteers(v_from, v_to, v_scope) r) r;
+	END IF;
+	-- vp_report's answer, with the page's rows
+	RETURN jsonb_build_object('kind', p_kind, 'period', p_period,
+	    'level', 'volunteer',
+	    'community', (SELECT code FROM communities WHERE id = p_community),
+	    'timezone', current_setting('timezone'), 'from', v_from, 'to', v_to,
+	    'targets', jsonb_build_object('hours_per_year', 20,
+		'registration_share', 0.13),
+	    'columns', to_jsonb(ARRAY['number', 'name', 'community', 'minutes',
+		'hours', 'minutes_ytd', 'hours_ytd', 'progress', 'shifts',
+		'points_earned', 'points_spent', 'balance', 'stars']),
+	    'rows', v_rows, 'next', v_next)
+	    || CASE WHEN p_limit = 0 THEN jsonb_build_object('totals', v_totals,
+		'new_star_levels', v_new_stars) ELSE '{}' END
+	    || CASE WHEN p_region IS NULL THEN '{}' ELSE jsonb_build_object(
+		'region', (SELECT code FROM regions WHERE id = p_region)) END;
 END
 $$;
 
--- GET /v1/reports/annual?year=&level=[&community=][&region=]
-CREATE OR REPLACE FUNCTION vp_op_report_annual(caller vp_caller, args jsonb,
-    OUT status integer, OUT body jsonb)
+-- A report or, with limit (and after), a page of its volunteer level.
+CREATE OR REPLACE FUNCTION vp_report_args(p_kind text, p_period text,
+    caller vp_caller, args jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
+	v_level text := vp_text(args, 'level', 16);
+	v_limit integer;
 	v_community bigint;
 	v_region bigint;
 BEGIN
 	SELECT * INTO v_community, v_region FROM vp_report_for(caller, args);
+	IF args ->> 'limit' IS NULL AND args ->> 'after' IS NULL THEN
+		RETURN vp_report(p_kind, p_period, v_level, v_community,
+		    v_region);
+	END IF;
+	IF v_level <> 'volunteer' THEN
+		PERFORM vp_refuse(422, 'invalid-field', '"limit" and "after" page '
+		    'the volunteer level only',
+		    jsonb_build_object('field', 'level', 'reason', 'choice',
+		    'choices', jsonb_build_array('volunteer')));
+	END IF;
+	IF args ->> 'limit' IS NULL THEN
+		PERFORM vp_refuse(422, 'invalid-field', '"after" needs "limit"',
+		    jsonb_build_object('field', 'after', 'reason', 'needs',
+		    'needs', 'limit'));
+	END IF;
+	-- (as vp_limit, but 0 asks for the totals only)
+	IF args ->> 'limit' ~ '^[0-9]{1,5}$' THEN
+		v_limit := (args ->> 'limit')::integer;
+	END IF;
+	IF v_limit IS NULL OR v_limit > 10000 THEN
+		PERFORM vp_refuse(422, 'invalid-field',
+		    '"limit" must be from 0 to 10000',
+		    jsonb_build_object('field', 'limit', 'reason', 'range',
+		    'min', 0, 'max', 10000));
+	END IF;
+	RETURN vp_report_page(p_kind, p_period, v_community, v_region,
+	    vp_text_opt(args, 'after', 32), v_limit);
+END
+$$;
+
+-- GET /v1/reports/monthly?month=&level=[&community=][&region=][&limit=[&after=]]
+CREATE OR REPLACE FUNCTION vp_op_report_monthly(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+BEGIN
 	status := 200;
-	body := vp_report('annual', vp_text(args, 'year', 4),
-	    vp_text(args, 'level', 16), v_community, v_region);
+	body := vp_report_args('monthly', vp_text(args, 'month', 7), caller,
+	    args);
+END
+$$;
+
+-- GET /v1/reports/annual?year=&level=[&community=][&region=][&limit=[&after=]]
+CREATE OR REPLACE FUNCTION vp_op_report_annual(caller vp_caller, args jsonb,
+    OUT status integer, OUT body jsonb)
+LANGUAGE plpgsql AS $$
+BEGIN
+	status := 200;
+	body := vp_report_args('annual', vp_text(args, 'year', 4), caller,
+	    args);
 END
 $$;
 
