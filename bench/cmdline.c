@@ -16,12 +16,13 @@ static const char cmdline_usage_text[] =
 "usage: " LOAD_NAME " keys COUNT\n"
 "       " LOAD_NAME " run --url http://HOST:PORT --op OP --connections N\n"
 "           [--duration SECONDS] [--max N] [--communities C]\n"
-"           [--volunteers V] [--offset K] [--base-time EPOCH_SECONDS]\n"
+"           [--volunteers V] [--events E] [--offset K]\n"
+"           [--base-time EPOCH_SECONDS]\n"
 "           [--month YYYY-MM] [--hold SECONDS]\n"
 "       " LOAD_NAME " verify [COUNT]\n"
 "       " LOAD_NAME " serve HOST PORT\n"
-"OP: shift, redeem, balance, report-community, report-city, report-page\n"
-"or idle.\n"
+"OP: shift, redeem, balance, report-community, report-city, report-page,\n"
+"signup, page or idle.\n"
 "keys prints \"<i>\\t<public key in hex>\" for the bench keys 0..COUNT-1;\n"
 "run prints one JSON object. verify times COUNT Ed25519 verifications of a\n"
 "shift write's signature base and prints one JSON object; serve answers\n"
@@ -139,6 +140,7 @@ cmdline_parse_run(int argc, char **argv, struct load_options *opt)
 		{ "max", required_argument, NULL, 'm' },
 		{ "communities", required_argument, NULL, 'C' },
 		{ "volunteers", required_argument, NULL, 'V' },
+		{ "events", required_argument, NULL, 'E' },
 		{ "offset", required_argument, NULL, 'k' },
 		{ "base-time", required_argument, NULL, 'b' },
 		{ "month", required_argument, NULL, 'M' },
@@ -161,6 +163,7 @@ cmdline_parse_run(int argc, char **argv, struct load_options *opt)
 		    "--communities: 1 to 1000000" },
 		{ 'V', 1, 999999999, &opt->volunteers,
 		    "--volunteers: 1 to 999999999" },
+		{ 'E', 1, 1000000, &opt->events, "--events: 1 to 1000000" },
 		{ 'h', 1, 86400, &opt->hold, "--hold: 1 to 86400 seconds" },
 	};
 	bool have_url = false, have_op = false, have_base = false;
@@ -175,6 +178,7 @@ cmdline_parse_run(int argc, char **argv, struct load_options *opt)
 	opt->max = 50000;
 	opt->communities = 100;
 	opt->volunteers = 100000;
+	opt->events = 1;
 	opt->offset = 0;
 	opt->hold = 10;
 	optind = 1;

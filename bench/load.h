@@ -53,6 +53,8 @@ enum load_op {
 	LOAD_OP_REPORT_COMMUNITY, /* monthly report, a station's key */
 	LOAD_OP_REPORT_CITY,	/* monthly report, the admin key */
 	LOAD_OP_REPORT_PAGE,	/* a page of the city's volunteer level */
+	LOAD_OP_SIGNUP,		/* sign-ups to events, a station's key */
+	LOAD_OP_PAGE,		/* volunteers' own pages, unsigned */
 	LOAD_OP_IDLE,		/* one unsigned health check, then held open */
 	LOAD_NOPS
 };
@@ -84,6 +86,7 @@ struct load_options {
 	long		 max;
 	long		 communities;
 	long		 volunteers;
+	long		 events;	/* seeded events a community */
 	int64_t		 offset;
 	int64_t		 base_time;
 	char		 month[8];
@@ -174,6 +177,7 @@ void		 keys_free(struct load_keys *);
 int		 keys_print(int argc, char **argv);
 
 /* request.c */
+void		 request_page_token(int64_t volunteer, char *out, size_t len);
 void		 request_prepare(struct load_run *);
 void		 request_free(struct load_run *);
 

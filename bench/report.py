@@ -92,6 +92,21 @@ def main():
             # pgbench transactions that wrote no shift (a refusal)
             "ceiling_unwritten": ceiling and ceiling["transactions"] - ceiling["written"],
             "floor_unwritten": floor and floor["transactions"] - floor["written"]})
+    signups = []
+    for r in runs:
+        if r["kind"] != "signup":
+            continue
+        n = r["connections"]
+        ceiling = pick(runs, "signup_ceiling", n)
+        signups.append({
+            "connections": n, "daemon_rps": r["rps"],
+            "p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"],
+            "ceiling_tps": ceiling and ceiling["tps"],
+            "ratio": ratio(r["rps"], ceiling and ceiling["tps"]),
+            "cpu_us_per_request": r.get("cpu_us_per_request"),
+            "failed": r["failed"],
+            "ceiling_unwritten": ceiling and ceiling["transactions"] - ceiling["written"]})
+    pages = [r for r in runs if r["kind"] == "page"]
     small, full = (pick(runs, "balance_small_history"),
                    pick(runs, "balance_full_history"))
     rc, rcity, rpage, idle = (pick(runs, "report_community"),
@@ -106,6 +121,8 @@ def main():
                  (kv.split("=") for kv in a.data.split(","))},
         "verify": verify,
         "shift_writes": shifts,
+        "signups": signups,
+        "pages": pages,
         "redeem": [r for r in runs if r["kind"] == "redeem"],
         "balance": [r for r in runs if r["kind"] == "balance"],
         "reports": {"month": a.month,
@@ -159,6 +176,12 @@ def main():
         ("balance read p50, full / short history",
          doc["balance_history"] and doc["balance_history"]["ratio"],
          "<=", 1.5),
+        ("signed sign-ups at 32 connections / pgbench ceiling",
+         next((s["ratio"] for s in signups if s["connections"] == 32), None),
+         ">=", 0.8),
+        ("volunteer's page p99 at 32 connections (ms)",
+         next((p["p99_ms"] for p in pages if p["connections"] == 32), None),
+         "<=", 20),
     ]
     doc["targets"] = [{
         "target": name, "value": v, "limit": f"{op} {limit}",
@@ -188,9 +211,18 @@ def main():
         print(f"- one Ed25519 verify (libsodium) of a shift write's "
               f"{verify['base_bytes']}-byte signature base: "
               f"{fmt(verify_us, 1)} µs of CPU")
-    for kind in ("redeem", "balance"):
+    for s in signups:
+        print(f"- sign-ups, {s['connections']} connections: "
+              f"{fmt(s['daemon_rps'], 0)} req/s, p50 {fmt(s['p50_ms'], 2)} ms, "
+              f"p99 {fmt(s['p99_ms'], 2)} ms; pgbench ceiling "
+              f"{fmt(s['ceiling_tps'], 0)} tps, daemon/ceiling "
+              f"{fmt(s['ratio'], 2)}; daemon CPU "
+              f"{fmt(s['cpu_us_per_request'], 0)} µs/request"
+              + (f", {s['failed']} failed" if s["failed"] else ""))
+    for kind in ("pages", "redeem", "balance"):
         for r in doc[kind]:
-            print(f"- {kind}, {r['connections']} connections: "
+            print(f"- {'volunteer page' if kind == 'pages' else kind}, "
+                  f"{r['connections']} connections: "
                   f"{fmt(r['rps'], 0)} req/s, p50 {fmt(r['p50_ms'], 2)} ms, "
                   f"p99 {fmt(r['p99_ms'], 2)} ms, daemon CPU "
                   f"{fmt(r.get('cpu_us_per_request'), 0)} µs/request"

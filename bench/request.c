@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "bench/load.h"
 #include "routes.h"
 #include "uuid.h"
@@ -49,6 +51,40 @@ request_rfc3339(int64_t t, char *out, size_t len)
 	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The token of volunteer v's page link as bench/seed.sql makes it:
+ * base64url of SHA-256("vpoints-bench-page <v>"), 43 characters. */
+void
+request_page_token(int64_t volunteer, char *out, size_t len)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char seed[64];
+
+	snprintf(seed, sizeof(seed), "vpoints-bench-page %" PRId64, volunteer);
+	crypto_hash_sha256(h, (const unsigned char *)seed, strlen(seed));
+	sodium_bin2base64(out, len, h, sizeof(h),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* Volunteer v's page, unsigned (a capability URL), into out. */
+static void
+request_page(const struct load_options *opt, int64_t k,
+    struct load_request *out)
+{
+	char token[64], *path;
+	int64_t v;
+
+	v = (int64_t)(((uint64_t)k * REQUEST_VOLUNTEER_HASH) %
+	    (uint64_t)opt->volunteers) + 1;
+	request_page_token(v, token, sizeof(token));
+	path = wire_path(WIRE_OP_PAGE_GET, token);
+	out->text = xasprintf("GET %s HTTP/1.1\r\n"
+	    "Host: %s\r\n"
+	    "Accept: text/html\r\n"
+	    "\r\n", path, opt->authority);
+	out->len = strlen(out->text);
+	free(path);
+}
+
 /* Sign request k of the operation and serialise it into out. */
 static void
 request_build(const struct load_options *opt, const struct load_keys *keys,
@@ -64,6 +100,10 @@ request_build(const struct load_options *opt, const struct load_keys *keys,
 	size_t key;
 	int64_t v, start, now;
 
+	if (opt->op == LOAD_OP_PAGE) {
+		request_page(opt, k, out);
+		return;
+	}
 	op = load_ops[opt->op].route;
 	v = k % opt->volunteers + 1;
 	switch (opt->op) {
@@ -80,6 +120,17 @@ request_build(const struct load_options *opt, const struct load_keys *keys,
 	case LOAD_OP_REDEEM:
 		snprintf(body, sizeof(body), "{\"volunteer\":\"B%06" PRId64
 		    "\",\"item\":\"GIFT\",\"quantity\":1}", v);
+		b = body;
+		break;
+	case LOAD_OP_SIGNUP:
+		/* Round r = k / V of the volunteers: volunteer v signs up
+		 * for event (r + (v - 1) / C) % E of its community, a new
+		 * one each round (bench/seed.sql numbers the events). */
+		snprintf(body, sizeof(body), "{\"volunteer\":\"B%06" PRId64
+		    "\",\"event\":%" PRId64 "}", v,
+		    ((v - 1) % opt->communities) * opt->events +
+		    (k / opt->volunteers + (v - 1) / opt->communities) %
+		    opt->events + 1);
 		b = body;
 		break;
 	case LOAD_OP_BALANCE:

@@ -3,7 +3,7 @@
 -- no loops), and prove it with vp_audit().
 --
 --   psql -X -v ON_ERROR_STOP=1 -v communities=100 -v volunteers=100000 \
---       -v shifts=2000000 -v months=24 -v keys=keys.tsv \
+--       -v shifts=2000000 -v months=24 -v events=10 -v keys=keys.tsv \
 --       -v history_end=EPOCH_SECONDS -f bench/seed.sql
 --
 -- keys: lines "<n>\t<public key, 64 hex digits>" for n = 0..communities;
@@ -34,6 +34,16 @@
 -- - catalogues GIFT (5 points) and BOOK (8) per station, 1,000,000 each at
 --   first, and about one redemption per ten shifts (1-3 items, shortly
 --   after a shift, never more than the volunteer holds).
+-- - E events of patrol per community (-v events, default 10), published
+--   by its station: event j (0..E-1) of community c has id (c - 1) * E +
+--   j + 1, starts 30 days from now plus 3 j hours, lasts two hours, 10,000
+--   places, sign-up open from now on (POST /v1/signups: the load
+--   generator's op signup and bench/ceiling-signup.sql compute the same
+--   ids);
+-- - a live page link for every volunteer, issued by its community's
+--   station: volunteer v's token is base64url(SHA-256("vpoints-bench-page
+--   v")) (GET /p/{token}: op page; bench/request.c), the link keeps its
+--   SHA-256 as the daemon does.
 -- Every pseudo-random choice is a hash of the row's index: the same
 -- arguments give the same data set.
 
@@ -58,6 +68,10 @@
 \if :{?months}
 \else
 	\set months 24
+\endif
+\if :{?events}
+\else
+	\set events 10
 \endif
 \if :{?history_end}
 \else
@@ -84,6 +98,7 @@ AS 'SELECT hashint8extended(x, salt) & 9223372036854775807';
 CREATE TEMP TABLE seed_p ON COMMIT DROP AS SELECT
 	:'communities'::integer AS nc, :'volunteers'::integer AS nv,
 	:'shifts'::bigint AS ns, :'months'::integer AS months,
+	:'events'::integer AS ne,
 	CASE WHEN :'history_end' = '' THEN date_trunc('hour', now()) - interval '3 days'
 	    ELSE to_timestamp(:'history_end'::float8) END AS hist_end;
 
@@ -93,9 +108,11 @@ DECLARE
 BEGIN
 	SELECT * INTO p FROM seed_p;
 	IF p.nc NOT BETWEEN 1 AND 999 OR p.nv NOT BETWEEN 1 AND 999999
-	    OR p.ns < 0 OR p.months NOT BETWEEN 1 AND 120 THEN
+	    OR p.ns < 0 OR p.months NOT BETWEEN 1 AND 120
+	    OR p.ne NOT BETWEEN 1 AND 240 THEN
 		RAISE EXCEPTION 'bench/seed.sql: want communities 1..999, '
-		    'volunteers 1..999999, shifts >= 0, months 1..120';
+		    'volunteers 1..999999, shifts >= 0, months 1..120, '
+		    'events 1..240';
 	END IF;
 	IF p.hist_end > now() THEN
 		RAISE EXCEPTION 'bench/seed.sql: history_end % is in the future', p.hist_end;
@@ -104,6 +121,7 @@ BEGIN
 	    OR EXISTS (SELECT 1 FROM volunteers) OR EXISTS (SELECT 1 FROM accounts)
 	    OR EXISTS (SELECT 1 FROM shifts) OR EXISTS (SELECT 1 FROM transfers)
 	    OR EXISTS (SELECT 1 FROM teams) OR EXISTS (SELECT 1 FROM catalog_items)
+	    OR EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM links)
 	    OR to_regclass('bench_keys') IS NOT NULL THEN
 		RAISE EXCEPTION 'bench/seed.sql fills a freshly migrated, empty '
 		    'vpoints database; this one holds data already';
@@ -400,6 +418,50 @@ SELECT volunteer_id, community_id, sum(minutes) FROM shifts
 GROUP BY volunteer_id, community_id ORDER BY volunteer_id;
 -- Statistics for the plans below (the tables are new to the planner).
 ANALYZE volunteers, shifts;
+
+\echo seed: events, page links
+-- As vp_op_event_add writes them (one event a request), by the station's
+-- key, in order of community and time, so that the ids are known.
+INSERT INTO events (activity_id, title, place, community_id, station_id,
+    keyid, starts_at, ends_at, places, opens_at, closes_at, cancel_by)
+SELECT :act_patrol, 'Bench patrol ' || (j + 1), 'Bench street',
+	c.community_id, c.station_id, c.keyid, e.starts_at,
+	e.starts_at + interval '2 hours', 10000, now(), e.starts_at,
+	e.starts_at - interval '1 day'
+FROM seed_comm c, seed_p p, generate_series(0, p.ne - 1) j,
+	LATERAL (SELECT date_trunc('hour', now()) + interval '30 days'
+	    + j * interval '3 hours' AS starts_at) e
+WHERE c.n > 0
+ORDER BY c.n, j;
+INSERT INTO admin_actions (keyid, action, subject, detail)
+SELECT e.keyid, 'event-add', 'event ' || e.id, jsonb_build_object(
+	'activity', 'patrol', 'title', e.title, 'place', e.place,
+	'starts_at', e.starts_at, 'ends_at', e.ends_at, 'places', e.places)
+FROM events e ORDER BY e.id;
+DO $$
+DECLARE
+	p seed_p;
+BEGIN
+	SELECT * INTO p FROM seed_p;
+	IF EXISTS (SELECT 1 FROM events e JOIN seed_comm c
+	    ON c.community_id = e.community_id
+	    WHERE e.id <> (c.n - 1) * p.ne + (extract(epoch FROM e.starts_at
+		- (SELECT min(x.starts_at) FROM events x)) / 10800)::integer + 1) THEN
+		RAISE EXCEPTION 'bench/seed.sql: the events are not numbered '
+		    '(c - 1) * E + j + 1';
+	END IF;
+END
+$$;
+-- The links, as vp_op_volunteer_link writes them, and its history line.
+INSERT INTO links (volunteer_id, token_hash, keyid)
+SELECT v.id, encode(sha256(convert_to(translate(rtrim(encode(sha256(
+	convert_to('vpoints-bench-page ' || substr(v.number, 2)::integer,
+	'UTF8')), 'base64'), '='), '+/', '-_'), 'UTF8')), 'hex'), c.keyid
+FROM volunteers v JOIN seed_comm c ON c.community_id = v.community_id
+ORDER BY v.id;
+INSERT INTO volunteer_history (volunteer_id, keyid, action, data)
+SELECT l.volunteer_id, l.keyid, 'link', jsonb_build_object('link', l.id)
+FROM links l ORDER BY l.id;
 
 \echo seed: catalogues, redemptions
 -- As vp_op_catalog_add: the item and its first stock entry, by the

@@ -106,12 +106,39 @@ BEGIN
 END
 $$;
 
--- The places an event has taken (held by a sign-up or a walk-in).
+-- The places an event has taken (held by a sign-up or a walk-in), as
+-- its row keeps them (vp_signup_taken).
 CREATE OR REPLACE FUNCTION vp_event_taken(p_event bigint) RETURNS integer
 LANGUAGE sql STABLE AS $$
-	SELECT count(*)::integer FROM signups
-	WHERE event_id = p_event AND state = 'place'
+	SELECT taken FROM events WHERE id = p_event
 $$;
+
+-- Keep events.taken: a sign-up that takes a place or gives it up moves
+-- its event's count (whoever changes it holds the event's row already).
+CREATE OR REPLACE FUNCTION vp_signup_taken() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_delta integer := CASE WHEN TG_OP <> 'DELETE' AND NEW.state = 'place'
+	    THEN 1 ELSE 0 END - CASE WHEN TG_OP <> 'INSERT'
+	    AND OLD.state = 'place' THEN 1 ELSE 0 END;
+BEGIN
+	IF TG_OP = 'UPDATE' AND NEW.event_id <> OLD.event_id THEN
+		UPDATE events SET taken = taken - 1
+		WHERE id = OLD.event_id AND OLD.state = 'place';
+		UPDATE events SET taken = taken + 1
+		WHERE id = NEW.event_id AND NEW.state = 'place';
+	ELSIF v_delta <> 0 THEN
+		UPDATE events SET taken = taken + v_delta
+		WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.event_id
+		    ELSE NEW.event_id END;
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER signups_taken AFTER INSERT OR UPDATE OF state,
+    event_id OR DELETE ON signups
+	FOR EACH ROW EXECUTE FUNCTION vp_signup_taken();
 
 -- An event as JSON, with its places taken, free and waiting.
 CREATE OR REPLACE FUNCTION vp_event_json(e events) RETURNS jsonb

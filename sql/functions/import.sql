@@ -133,8 +133,9 @@ $$;
 -- cache overflows). So the rows run in one savepoint until one is
 -- refused; that savepoint is rolled back, the rows before the refused
 -- one (which just went through in the same state) run again in another,
--- and the rows after it start a new one. A row runs at most twice, and
--- a batch takes two savepoints per refused row. Should the rows that
+-- then the refused one in its own (so that its refusal names the records
+-- as they now are), and the rows after it start a new one. A row runs at
+-- most three times, and a batch takes three savepoints per refused row. Should the rows that
 -- went through fail on their second run (another transaction committed
 -- in between), they run one savepoint each.
 CREATE OR REPLACE FUNCTION vp_import_rows(caller vp_caller, p_kind text,
@@ -187,12 +188,249 @@ BEGIN
 					END LOOP;
 				END;
 				v_done := v_done || v_tmp;
+				-- The refused row again, after them: its refusal
+				-- names what is there now (the shift it overlaps
+				-- took a new id on their second run).
+				v_fail := vp_import_row(caller, p_kind, p_rows -> j);
 			END IF;
 			v_done := v_done || v_fail;
 			i := j + 1;
 		END;
 	END LOOP;
 	RETURN v_done;
+END
+$$;
+
+-- Whether vp_text_opt takes a text field of a row: absent, null, or a
+-- string of 1 to max_length characters once trimmed.
+CREATE OR REPLACE FUNCTION vp_import_text_ok(v jsonb, max_length integer)
+RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+	SELECT coalesce(jsonb_typeof(v), 'null') = 'null' OR
+	    (jsonb_typeof(v) = 'string' AND
+	    length(btrim(v #>> '{}')) BETWEEN 1 AND max_length)
+$$;
+
+-- A time field of a row as vp_time reads it, or NULL when vp_time would
+-- refuse it or cannot be sure not to (the row then runs alone).
+CREATE OR REPLACE FUNCTION vp_import_time(v jsonb) RETURNS timestamptz
+LANGUAGE sql STABLE AS $$
+	-- A day that every month has, or the 29th and 30th outside
+	-- February, or the 31st of the months that have one; a year from
+	-- 1000; an offset within 14 hours. Anything else (29 February, say)
+	-- runs alone.
+	SELECT CASE WHEN jsonb_typeof(v) = 'string' AND
+	    length(btrim(v #>> '{}')) BETWEEN 1 AND 40 AND
+	    btrim(v #>> '{}') ~ ('^[1-9][0-9]{3}-('
+		'(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|'
+		'(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)'
+		'[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?'
+		'(Z|z|[+-](0[0-9]|1[0-4]):?[0-5][0-9])$')
+	    THEN btrim(v #>> '{}')::timestamptz END
+$$;
+
+-- The plan of a batch of shifts (vp_import_shifts_set): each row, in
+-- order, with its outcome decided where the rules allow it as a set:
+-- "already" (its key was imported before, with its subject), "set" (it
+-- breaks no rule of vp_shift_log: its volunteer, activity, times,
+-- details and points), or "alone" (it may break one, or depends on
+-- another row of the batch: it runs as the single operation would, to
+-- be refused in the same words, or imported).
+--
+-- The rules, as vp_shift_log checks them one row at a time: the fields
+-- (vp_text, vp_time, vp_shift_details); the volunteer known, of a
+-- community the caller covers, active (vp_volunteer_get,
+-- vp_shift_check); the activity known; the times (not in the future, end
+-- after start, at most 24 hours, at least a minute); no current shift
+-- or open check-in in the way (vp_shift_check's three lookups); the
+-- qualification (vp_activity_required); the dates (vp_dated, through
+-- vp_dated_from); the volunteer's account. Between rows of the batch:
+-- two rows of one volunteer whose times meet, two of one volunteer,
+-- activity and day under a daily cap, two with one key: each runs alone,
+-- in order, after the rows of the set, so each sees the rows before it
+-- as it would have one row at a time.
+CREATE OR REPLACE FUNCTION vp_import_shift_plan(caller vp_caller,
+    p_rows jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_from timestamptz := vp_dated_from();
+	v_plan jsonb;
+BEGIN
+	-- Every volunteer a new row names, locked in one order (as
+	-- vp_volunteer_get locks one): their shifts and caps stay true.
+	PERFORM 1 FROM volunteers v
+	WHERE v.number IN (SELECT btrim(e ->> 'volunteer')
+	    FROM jsonb_array_elements(p_rows) e
+	    WHERE jsonb_typeof(e -> 'volunteer') = 'string'
+	    AND NOT EXISTS (SELECT 1 FROM import_rows i
+		WHERE i.keyid = caller.keyid AND i.row_key = e ->> 'key'))
+	ORDER BY v.id FOR UPDATE;
+	WITH r AS (
+		SELECT x.n, x.r, x.r ->> 'key' AS row_key,
+		    (SELECT i.subject FROM import_rows i
+			WHERE i.keyid = caller.keyid
+			AND i.row_key = x.r ->> 'key') AS already,
+		    CASE WHEN jsonb_typeof(x.r -> 'volunteer') = 'string'
+			THEN btrim(x.r ->> 'volunteer') END AS vol,
+		    CASE WHEN jsonb_typeof(x.r -> 'activity') = 'string'
+			THEN btrim(x.r ->> 'activity') END AS act,
+		    vp_import_time(x.r -> 'started_at') AS t0,
+		    vp_import_time(x.r -> 'ended_at') AS t1
+		FROM jsonb_array_elements(p_rows) WITH ORDINALITY x(r, n)),
+	b AS (
+		SELECT r.*, v.id AS vid, v.community_id, v.status, a AS arow,
+		    acc.id AS account,
+		    -- Rows of the batch that depend on each other.
+		    coalesce(max(r.t1) OVER w_before > r.t0, false) OR
+		    coalesce(lead(r.t0) OVER w_vol < r.t1, false) OR
+		    (a.daily_cap IS NOT NULL AND count(*) OVER (PARTITION BY
+			v.id, a.id, date_trunc('day', r.t0)) > 1) OR
+		    count(*) OVER (PARTITION BY r.row_key) > 1 AS linked
+		FROM r
+		LEFT JOIN volunteers v ON v.number = r.vol
+		LEFT JOIN activities a ON a.code = r.act
+		LEFT JOIN accounts acc ON acc.volunteer_id = v.id
+		WHERE r.already IS NULL
+		WINDOW w_vol AS (PARTITION BY v.id ORDER BY r.t0, r.n),
+		    w_before AS (w_vol ROWS BETWEEN UNBOUNDED PRECEDING
+			AND 1 PRECEDING)),
+	c AS (
+		SELECT b.n, b.row_key, b.vid, b.community_id, b.arow, b.t0, b.t1,
+		    b.r,
+		    NOT b.linked AND NOT b.r ? 'id_number_refused'
+		    AND b.vid IS NOT NULL AND (b.arow).id IS NOT NULL
+		    AND b.account IS NOT NULL
+		    AND length(b.vol) BETWEEN 1 AND 32
+		    AND length(b.act) BETWEEN 1 AND 32
+		    AND vp_covers(caller, b.community_id)
+		    AND b.status = 'active'
+		    AND b.t1 > b.t0 AND b.t1 <= now() + interval '60 seconds'
+		    AND b.t1 - b.t0 <= interval '24 hours'
+		    AND vp_minutes(b.t0, b.t1) >= 1
+		    AND b.t0 >= v_from
+		    AND vp_import_text_ok(b.r -> 'activity_name', 200)
+		    AND vp_import_text_ok(b.r -> 'place', 200)
+		    AND vp_import_text_ok(b.r -> 'served', 200)
+		    AND vp_import_text_ok(b.r -> 'content', 2000)
+		    AND vp_import_text_ok(b.r -> 'lead', 100)
+		    AND ((b.arow).requires IS NULL OR vp_volunteer_qualified(b.vid,
+			(b.arow).requires, b.t0::date))
+		    AND NOT EXISTS (SELECT 1 FROM shifts s
+			WHERE s.volunteer_id = b.vid
+			AND s.started_at < b.t1 AND s.ended_at > b.t0
+			AND s.started_at > b.t0 - interval '24 hours'
+			AND NOT EXISTS (SELECT 1 FROM shifts x
+			    WHERE x.corrects = s.id))
+		    AND NOT EXISTS (SELECT 1 FROM shifts s
+			WHERE s.volunteer_id = b.vid
+			AND s.ended_at - s.started_at > interval '24 hours'
+			AND s.started_at < b.t1 AND s.ended_at > b.t0
+			AND NOT EXISTS (SELECT 1 FROM shifts x
+			    WHERE x.corrects = s.id))
+		    AND NOT EXISTS (SELECT 1 FROM checkins k
+			WHERE k.volunteer_id = b.vid AND k.closed_at IS NULL
+			AND k.started_at < b.t1) AS ok
+		FROM b)
+	SELECT jsonb_agg(p.o ORDER BY p.n) INTO v_plan
+	FROM (SELECT r.n, CASE
+		WHEN r.already IS NOT NULL THEN jsonb_build_object('n', r.n,
+		    'row', (r.r ->> 'row')::integer, 'outcome', 'already',
+		    'subject', r.already)
+		WHEN c.ok THEN jsonb_build_object('n', r.n,
+		    'row', (r.r ->> 'row')::integer, 'outcome', 'set',
+		    'key', r.row_key, 'id', nextval('shift_ids'),
+		    'volunteer_id', c.vid, 'community_id', c.community_id,
+		    'activity_id', (c.arow).id, 'started_at', c.t0,
+		    'ended_at', c.t1, 'minutes', vp_minutes(c.t0, c.t1),
+		    'points', vp_shift_points(c.vid, c.arow, c.t0, c.t1, NULL))
+		    || vp_shift_details(r.r)
+		ELSE jsonb_build_object('n', r.n, 'outcome', 'alone',
+		    'args', r.r) END AS o
+	    FROM r LEFT JOIN c USING (n)
+	    ORDER BY r.n) p;
+	RETURN v_plan;
+END
+$$;
+
+-- The shifts of a batch as sets (the plan above): the keys of the rows
+-- that break no rule in one INSERT, their shifts in one, their points
+-- in one of transfers and one of balances (vp_shift_awards); then each
+-- row that may break a rule runs alone, as the single operation would
+-- (vp_import_rows). Their outcomes, in the rows' order. Should another
+-- import of the same rows have taken a key meanwhile, the set is given
+-- up ('VPSET') and the caller runs the batch row by row.
+CREATE OR REPLACE FUNCTION vp_import_shifts_set(caller vp_caller,
+    p_rows jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_plan jsonb := vp_import_shift_plan(caller, p_rows);
+	v_set integer;
+	v_keys integer;
+	v_alone jsonb;
+	v_shifts shifts[];
+BEGIN
+	SELECT count(*) INTO v_set FROM jsonb_array_elements(v_plan) p
+	WHERE p ->> 'outcome' = 'set';
+	INSERT INTO import_rows (keyid, row_key, kind, subject)
+	SELECT caller.keyid, p ->> 'key', 'shift', p ->> 'id'
+	FROM jsonb_array_elements(v_plan) p
+	WHERE p ->> 'outcome' = 'set'
+	ON CONFLICT DO NOTHING;
+	GET DIAGNOSTICS v_keys = ROW_COUNT;
+	IF v_keys <> v_set THEN
+		RAISE EXCEPTION 'a row of the batch was imported meanwhile'
+		    USING ERRCODE = 'VPSET';
+	END IF;
+	WITH s AS (
+	INSERT INTO shifts (id, volunteer_id, community_id, station_id, keyid,
+	    activity_id, activity_name, place, served, content, lead,
+	    started_at, ended_at, minutes, points, source)
+	SELECT p.id, p.volunteer_id, p.community_id, caller.station_id,
+	    caller.keyid, p.activity_id, p.activity_name, p.place, p.served,
+	    p.content, p.lead, p.started_at, p.ended_at, p.minutes, p.points,
+	    'log'
+	FROM jsonb_to_recordset(v_plan) AS p(outcome text, id bigint,
+	    volunteer_id bigint, community_id bigint, activity_id bigint,
+	    activity_name text, place text, served text, content text,
+	    lead text, started_at timestamptz, ended_at timestamptz,
+	    minutes integer, points integer)
+	WHERE p.outcome = 'set'
+	ORDER BY p.id
+	RETURNING *)
+	SELECT array_agg(s) INTO v_shifts FROM s;
+	PERFORM vp_shift_awards(v_shifts);
+	SELECT jsonb_agg(p -> 'args' ORDER BY (p ->> 'n')::integer)
+	INTO v_alone FROM jsonb_array_elements(v_plan) p
+	WHERE p ->> 'outcome' = 'alone';
+	IF v_alone IS NOT NULL THEN
+		v_alone := vp_import_rows(caller, 'shift', v_alone);
+	END IF;
+	RETURN (SELECT jsonb_agg(o.o ORDER BY o.n) FROM (
+		SELECT (p ->> 'n')::integer AS n, CASE p ->> 'outcome'
+		    WHEN 'set' THEN jsonb_build_object('row', p -> 'row',
+			'outcome', 'imported', 'subject', p ->> 'id')
+		    ELSE p - 'n' END AS o
+		FROM jsonb_array_elements(v_plan) p
+		WHERE p ->> 'outcome' <> 'alone'
+		UNION ALL
+		SELECT (a.p ->> 'n')::integer, x.o
+		FROM (SELECT p, row_number() OVER (ORDER BY (p ->> 'n')::integer) AS k
+		    FROM jsonb_array_elements(v_plan) p
+		    WHERE p ->> 'outcome' = 'alone') a
+		JOIN jsonb_array_elements(v_alone) WITH ORDINALITY x(o, k)
+		    USING (k)) o);
+END
+$$;
+
+-- The shifts of a batch: as sets, or, when the set was given up or a
+-- row broke a rule no check of the set foresaw, row by row
+-- (vp_import_rows), which answers the same.
+CREATE OR REPLACE FUNCTION vp_import_shifts(caller vp_caller, p_rows jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN vp_import_shifts_set(caller, p_rows);
+EXCEPTION WHEN SQLSTATE 'VP000' OR data_exception OR
+    integrity_constraint_violation THEN
+	RETURN vp_import_rows(caller, 'shift', p_rows);
 END
 $$;
 
@@ -216,9 +454,18 @@ BEGIN
 		    jsonb_build_object('field', 'rows', 'reason', 'size',
 		    'min', 1, 'max', vp_import_batch_max()));
 	END IF;
-	PERFORM vp_import_check(x) FROM jsonb_array_elements(v_rows) x;
+	-- Each row's shape, tested as a set; the first row that fails is
+	-- checked again by vp_import_check, which refuses it in its words.
+	PERFORM vp_import_check(x) FROM jsonb_array_elements(v_rows) x
+	WHERE CASE WHEN jsonb_typeof(x) = 'object' AND vp_is_integer(x -> 'row')
+	    AND jsonb_typeof(x -> 'key') = 'string'
+	    THEN NOT ((x ->> 'row')::bigint BETWEEN 1 AND 100000000
+		AND x ->> 'key' ~ '^[0-9a-f]{32,64}$')
+	    ELSE true END;
 	BEGIN
-		v_out := vp_import_rows(caller, p_kind, v_rows);
+		v_out := CASE p_kind WHEN 'shift'
+		    THEN vp_import_shifts(caller, v_rows)
+		    ELSE vp_import_rows(caller, p_kind, v_rows) END;
 		IF v_dry THEN
 			RAISE EXCEPTION USING ERRCODE = 'VPDRY';
 		END IF;

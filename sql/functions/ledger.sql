@@ -37,6 +37,48 @@ BEGIN
 END
 $$;
 
+-- Award the points of new shifts at once, as vp_shift_record does one by
+-- one through vp_transfer: a transfer for each shift with points, from
+-- its community's issuance account (the part its volunteer draws on,
+-- vp_issuance_part) to its volunteer's, valued at the shift's start;
+-- and each account's balance moved once by the sum of its transfers (one
+-- UPDATE, whatever the number of shifts). p_shifts: the
+-- shifts just written, as their INSERT returned them. For the batches
+-- of vpoints import (sql/functions/import.sql): a change to how a
+-- shift's points move is made here too.
+CREATE OR REPLACE FUNCTION vp_shift_awards(p_shifts shifts[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	-- The issuance accounts first, in a statement of their own: one
+	-- made here must be there for the UPDATE below to see.
+	PERFORM vp_issuance_account(c.community_id, c.part)
+	FROM (SELECT DISTINCT s.community_id,
+	    vp_issuance_part(s.volunteer_id) AS part
+	    FROM unnest(p_shifts) s) c;
+	WITH t AS (
+		INSERT INTO transfers (from_account, to_account, amount, cause,
+		    shift_id, keyid, value_at)
+		SELECT i.id, a.id, s.points, 'shift', s.id,
+		    nullif(current_setting('vpoints.keyid', true), ''),
+		    s.started_at
+		FROM unnest(p_shifts) s
+		JOIN accounts a ON a.volunteer_id = s.volunteer_id
+		JOIN accounts i ON i.community_id = s.community_id
+		    AND i.kind = 'issuance'
+		    AND i.part = vp_issuance_part(s.volunteer_id)
+		WHERE s.points > 0
+		ORDER BY s.id
+		RETURNING from_account, to_account, amount)
+	UPDATE accounts a SET balance = a.balance + d.delta
+	FROM (SELECT x.account, sum(x.delta) AS delta
+	    FROM (SELECT to_account, amount FROM t
+		UNION ALL
+		SELECT from_account, -amount FROM t) x(account, delta)
+	    GROUP BY x.account) d
+	WHERE a.id = d.account;
+END
+$$;
+
 -- How many parts a community's issuance account is spread over: a shift
 -- updates one part's balance and holds its row until it commits, so two
 -- shifts of one community wait for each other only when their volunteers
@@ -218,6 +260,13 @@ BEGIN
 	    AND t.cause = 'redemption'), 0) LOOP
 		p := p || jsonb_build_array(format('redemption %s is not paid '
 		    'exactly once', r.id));
+	END LOOP;
+	FOR r IN SELECT e.id, e.taken, (SELECT count(*) FROM signups s
+	    WHERE s.event_id = e.id AND s.state = 'place') AS held
+	    FROM events e WHERE e.taken <> (SELECT count(*) FROM signups s
+	    WHERE s.event_id = e.id AND s.state = 'place') LOOP
+		p := p || jsonb_build_array(format('event %s: %s places taken, '
+		    '%s sign-ups hold one', r.id, r.taken, r.held));
 	END LOOP;
 	RETURN jsonb_build_object('ok', p = '[]', 'problems', p, 'checked',
 	    jsonb_build_object('accounts', (SELECT count(*) FROM accounts),

@@ -118,6 +118,31 @@ BEGIN
 END
 $$;
 
+-- The earliest time vp_dated lets this transaction date a record: the
+-- programme's start, the end of the latest closed month and, for a
+-- station key, the back-entry window. (A record is also never in the
+-- future.) For checks of many records at once (sql/functions/
+-- import.sql), which send a record outside these bounds to vp_dated to
+-- be refused; a rule added to vp_dated is added here too.
+CREATE OR REPLACE FUNCTION vp_dated_from() RETURNS timestamptz
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_from timestamptz := vp_programme_start()::timestamptz;
+	v_latest text;
+BEGIN
+	SELECT max(month) INTO v_latest FROM month_closes;
+	IF v_latest IS NOT NULL THEN
+		v_from := greatest(v_from, (v_latest || '-01')::date::timestamptz
+		    + interval '1 month');
+	END IF;
+	IF current_setting('vpoints.role', true) = 'station' THEN
+		v_from := greatest(v_from,
+		    (current_date - vp_back_entry_days())::timestamptz);
+	END IF;
+	RETURN v_from;
+END
+$$;
+
 -- Shifts: the record's start, and the start of the record it corrects.
 -- (A new record corrects nothing, and its date is checked alone: one
 -- query for both cases would fold NEW.corrects into a custom plan on
