@@ -111,6 +111,21 @@ metrics_free(struct metrics *m)
 }
 
 /* Order of the series: route, method, status. */
+/* Count seconds in the first bucket that holds it (none past the last:
+ * the +Inf bucket is the count). */
+static void
+metrics_bucket(unsigned long *buckets, double seconds)
+{
+	size_t i;
+
+	for (i = 0; i < METRICS_NBUCKETS; i++) {
+		if (seconds <= metrics_buckets[i].bound) {
+			buckets[i]++;
+			return;
+		}
+	}
+}
+
 static int
 metrics_series_cmp(const struct metrics_series *s, const char *route,
     const char *method, int status)
@@ -132,7 +147,7 @@ metrics_reply(const char *route, const char *method, int status,
 {
 	struct metrics *m = arg;
 	struct metrics_series *s;
-	size_t lo = 0, hi, mid, i;
+	size_t lo = 0, hi, mid;
 	int cmp;
 
 	if (route == NULL)
@@ -174,12 +189,7 @@ metrics_reply(const char *route, const char *method, int status,
 		return;
 	m->timed++;
 	m->seconds += seconds;
-	for (i = 0; i < METRICS_NBUCKETS; i++) {
-		if (seconds <= metrics_buckets[i].bound) {
-			m->buckets[i]++;
-			break;
-		}
-	}
+	metrics_bucket(m->buckets, seconds);
 }
 
 /* Count one refused signature by its slug (sig_refusal_slug); a slug of
@@ -207,7 +217,7 @@ void
 metrics_db(struct metrics *m, const char *operation, double seconds)
 {
 	struct metrics_db_op *op;
-	size_t lo = 0, hi = m->ndb_ops, mid, i;
+	size_t lo = 0, hi = m->ndb_ops, mid;
 	int cmp = 1;
 
 	if (seconds < 0)
@@ -240,12 +250,7 @@ metrics_db(struct metrics *m, const char *operation, double seconds)
 	op = &m->db_ops[lo];
 	op->count++;
 	op->seconds += seconds;
-	for (i = 0; i < METRICS_NBUCKETS; i++) {
-		if (seconds <= metrics_buckets[i].bound) {
-			op->buckets[i]++;
-			break;
-		}
-	}
+	metrics_bucket(op->buckets, seconds);
 }
 
 /* Count one read that may lag by who answered it. */
