@@ -328,7 +328,10 @@ BEGIN
 			    WHERE x.corrects = s.id))
 		    AND NOT EXISTS (SELECT 1 FROM checkins k
 			WHERE k.volunteer_id = b.vid AND k.closed_at IS NULL
-			AND k.started_at < b.t1) AS ok
+			AND k.started_at < b.t1)
+		    -- (vp_after_move: nothing dated before a move)
+		    AND NOT EXISTS (SELECT 1 FROM volunteer_moves m
+			WHERE m.volunteer_id = b.vid AND m.at > b.t0) AS ok
 		FROM b)
 	SELECT jsonb_agg(p.o ORDER BY p.n) INTO v_plan
 	FROM (SELECT r.n, CASE

@@ -264,6 +264,9 @@ call A POST "/v1/shifts/$pm_shift/corrections" '{"reason":"late","ended_at":"'"$
 answered "correcting a shift of V1 from before the move: 409 before-move" 409 before-move
 call A POST "/v1/redemptions/$redemption/void" '{"reason":"returned"}'
 answered "voiding a redemption of V1 from before the move: 409 before-move" 409 before-move
+call S02 POST /v1/import/shifts "{\"rows\":[{\"row\":2,\"key\":\"$(printf 'b%.0s' $(seq 64))\",\"volunteer\":\"V1\",\"activity\":\"clean\",\"started_at\":\"$(t_at '-3 hours')\",\"ended_at\":\"$(t_at '-2 hours')\"}]}"
+is "importing a paper record of V1 from before the move: its row refused before-move" \
+	"$STATUS $(field rows.0.outcome 2>/dev/null)$(field rows.0.type 2>/dev/null | sed 's/.*://')" "200 refusedbefore-move"
 is "... none of them wrote anything" "$(state)" "$before"
 must A GET /v1/audit
 is "the audit is clean still" "$(field ok)" true
