@@ -127,7 +127,9 @@ CREATE OR REPLACE FUNCTION vp_op_help_accept(caller vp_caller, args jsonb,
 LANGUAGE plpgsql AS $$
 DECLARE
 	h help_requests := vp_help_get(caller, vp_text(args, 'id', 20));
-	helper volunteers := vp_volunteer_get(caller, vp_text(args, 'helper', 32), false);
+	-- locked, as the requester is: a move of the helper waits for this
+	-- acceptance, or this one sees the helper where they moved to
+	helper volunteers := vp_volunteer_get(caller, vp_text(args, 'helper', 32), true);
 BEGIN
 	IF h.status <> 'open' THEN
 		PERFORM vp_refuse(409, 'help-resolved', format('Help request %s '
