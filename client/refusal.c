@@ -238,10 +238,10 @@ static const struct refusal_template refusal_templates[] = {
 	{ "team-exists", N_("A team with code %{team} exists already.") },
 	{ "consent-required", N_("Gender, birth month, phone, skills and "
 	    "party membership are kept only with the volunteer's consent.") },
-	{ "id-number-locked", N_("This key has %{unresolved} ID numbers "
-	    "refused as already registered that the city office has not "
-	    "resolved; until an admin resolves them, writes with an ID number "
-	    "are refused.") },
+	{ "id-number-locked", N_("This station (or its community's "
+	    "stations) has %{unresolved} ID numbers refused as already "
+	    "registered that the city office has not resolved; until an "
+	    "admin resolves them, writes with an ID number are refused.") },
 	{ "duplicate-id-number", N_("This person appears to be registered "
 	    "already. Ask the city office, quoting suspected duplicate "
 	    "%{duplicate}.") },

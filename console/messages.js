@@ -353,7 +353,6 @@ export const zh = {
 	"This help request is no longer open.": "此互助请求已结束。",
 	"This is done at a station: use a station key.": "此操作须在服务站办理：请使用服务站密钥。",
 	"This is the last admin station; enrol another admin first.": "这是最后一个管理员；请先登记另一个管理员。",
-	"This key has %{unresolved} ID numbers refused as already registered that the city office has not resolved; until an admin resolves them, writes with an ID number are refused.": "此密钥有 %{unresolved} 个因已登记而被拒绝的身份证号尚未由市文明办处理；在管理员处理之前，带身份证号的写入一律拒绝。",
 	"This link is not valid, or it was replaced by a new one.": "此链接无效，或已被新的链接取代。",
 	"This names a record that does not exist, or one that others still name; nothing was changed.": "所指的记录不存在，或仍被其他记录引用；未作任何修改。",
 	"This operation needs an admin key; station keys may not use it.": "此操作需要管理员密钥；服务站密钥不能使用。",
@@ -362,6 +361,7 @@ export const zh = {
 	"This person appears to be registered already. Ask the city office.": "此人似乎已经注册。请联系市志愿服务办公室。",
 	"This public key is enrolled already; each station has its own key.": "此公钥已登记；每个服务站使用自己的密钥。",
 	"This signature was used before: sign every request anew.": "此签名已使用过：每个请求都须重新签名。",
+	"This station (or its community's stations) has %{unresolved} ID numbers refused as already registered that the city office has not resolved; until an admin resolves them, writes with an ID number are refused.": "本站点（或本社区的站点）有 %{unresolved} 个因已登记而被拒绝的身份证号尚未由市文明办处理；在管理员处理之前，带身份证号的写入一律拒绝。",
 	"This station's catalogue has no item %{item}.": "本服务站的兑换目录中没有物品 %{item}。",
 	"Time": "时间",
 	"Too many sign-ups, cancellations and evaluations in a short time (at most %{limit} in %{minutes} minutes); wait a few minutes.": "短时间内报名、取消和评价次数过多（%{minutes} 分钟内最多 %{limit} 次）；请过几分钟再试。",
@@ -749,7 +749,7 @@ export const refusals = {
 		"The server does not take this kind of HTTP request.",
 	],
 	"id-number-locked": [
-		"This key has %{unresolved} ID numbers refused as already registered that the city office has not resolved; until an admin resolves them, writes with an ID number are refused.",
+		"This station (or its community's stations) has %{unresolved} ID numbers refused as already registered that the city office has not resolved; until an admin resolves them, writes with an ID number are refused.",
 	],
 	"idempotency-key-missing": [
 		"A write needs a valid Idempotency-Key.",

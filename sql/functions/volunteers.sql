@@ -856,18 +856,28 @@ DECLARE
 	v_existing bigint;
 	v_refusal bigint;
 BEGIN
-	-- One check at a time per key (the count stays true) and per ID
-	-- number (two registrations of one number: the second is refused
-	-- here, not by the unique index).
-	PERFORM pg_advisory_xact_lock(hashtextextended(caller.keyid, 8751));
+	-- One check at a time per station or community (the count stays
+	-- true) and per ID number (two registrations of one number: the
+	-- second is refused here, not by the unique index).
+	PERFORM pg_advisory_xact_lock(hashtextextended(CASE caller.role
+	    WHEN 'station' THEN 'c' || caller.community_id
+	    ELSE 's' || caller.station_id END, 8751));
 	PERFORM pg_advisory_xact_lock(hashtextextended(v_hash, 8752));
-	IF (SELECT count(*) FROM id_number_refusals
-	    WHERE keyid = caller.keyid AND resolved_at IS NULL)
+	-- Counted over every key of the station, and for a station's key over
+	-- every station of its community: a new key or a new station does
+	-- not start again from none.
+	IF (SELECT count(*) FROM id_number_refusals r
+	    JOIN station_keys k ON k.keyid = r.keyid
+	    JOIN stations s ON s.id = k.station_id
+	    WHERE r.resolved_at IS NULL
+	    AND (s.id = caller.station_id OR (caller.role = 'station'
+		AND s.community_id = caller.community_id)))
 	    >= vp_id_refusal_limit() THEN
-		PERFORM vp_refuse(429, 'id-number-locked', format('This key '
-		    'has %s ID numbers refused as already registered that the '
-		    'city office has not resolved; until an admin resolves '
-		    'them, writes with an ID number are refused.',
+		PERFORM vp_refuse(429, 'id-number-locked', format('This '
+		    'station (or its community''s stations) has %s ID numbers '
+		    'refused as already registered that the city office has '
+		    'not resolved; until an admin resolves them, writes with '
+		    'an ID number are refused.',
 		    vp_id_refusal_limit()),
 		    jsonb_build_object('unresolved',
 		    vp_id_refusal_limit(), 'limit', vp_id_refusal_limit()));
@@ -937,9 +947,9 @@ DECLARE
 	v_id text := vp_text(args, 'id', 20);
 	r id_number_refusals;
 BEGIN
-	IF caller.role <> 'office' THEN
-		PERFORM vp_require_admin(caller);
-	END IF;
+	-- The city office's alone: an office that could resolve refusals
+	-- could also enrol keys and go on guessing ID numbers.
+	PERFORM vp_require_admin(caller);
 	IF v_id !~ '^[0-9]{1,18}$' THEN
 		PERFORM vp_refuse(404, 'unknown-duplicate',
 		    format('No suspected duplicate has id %s.', v_id),
@@ -951,9 +961,6 @@ BEGIN
 		    format('No suspected duplicate has id %s.', v_id),
 		    jsonb_build_object('duplicate', v_id));
 	END IF;
-	-- An office resolves the duplicates of the volunteers it covers.
-	PERFORM vp_require_office(caller, (SELECT v.community_id
-	    FROM volunteers v WHERE v.id = r.existing_id));
 	IF r.resolved_at IS NOT NULL THEN
 		status := 200;
 	ELSE

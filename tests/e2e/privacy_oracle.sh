@@ -21,11 +21,12 @@ dups_of() { /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)
 s1() { vp --key "$T_DIR/s1.key" "$@"; }
 s2() { vp --key "$T_DIR/s2.key" "$@"; }
 s3() { vp --key "$T_DIR/s3.key" "$@"; }
+s4() { vp --key "$T_DIR/s4.key" "$@"; }
 
 VICTIM=110101199003077777
 ok "community C01" vp community add C01 --name "东城社区" --population 12000
 ok "community C02" vp community add C02 --name West --population 8000
-for s in 1 2 3; do "$VPOINTS" keygen --out "$T_DIR/s$s.key" >/dev/null; done
+for s in 1 2 3 4; do "$VPOINTS" keygen --out "$T_DIR/s$s.key" >/dev/null; done
 ok "station S01 of C01" vp station add S01 --community C01 --name East --pubkey "$T_DIR/s1.key.pub"
 ok "station S02 of C02" vp station add S02 --community C02 --name West --pubkey "$T_DIR/s2.key.pub"
 ok "station S03 of C01" vp station add S03 --community C01 --name "East two" --pubkey "$T_DIR/s3.key.pub"
@@ -79,8 +80,13 @@ is "... and no more refusals are recorded" \
 s2 volunteer update V-202 --id-number 110101199003027777 >/dev/null 2>&1
 is "... nor may an update give one (75)" "$?" 75
 ok "registering without an ID number still works" s2 volunteer add V-206 --name Six
-ok "the stop is the key's: S01 registers with an ID number" \
+ok "the stop is the community's: S01 of C01 registers with an ID number" \
 	s1 volunteer add V-002 --name Li --id-number 110101199505050011
+# A new station of C02 (or a new key of S02) starts from C02's count.
+ok "station S04 of C02, enrolled after the stop" vp station add S04 \
+	--community C02 --name "West two" --pubkey "$T_DIR/s4.key.pub"
+s4 volunteer add V-207 --name Seven --id-number 110101199003037777 >/dev/null 2>&1
+is "... is stopped too: 429 (75)" "$?" 75
 
 # The city office resolves one: S02 may give ID numbers again.
 out=$(vp volunteer resolve "$case1" --note "same person; the desk was told" 2>&1)
