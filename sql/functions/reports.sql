@@ -557,6 +557,39 @@ BEGIN
 END
 $$;
 
+-- The columns of the volunteer level, in order (vp_report and a page of
+-- it, vp_report_page).
+CREATE OR REPLACE FUNCTION vp_report_volunteer_columns() RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT ARRAY['number', 'name', 'community', 'minutes', 'hours',
+	    'minutes_ytd', 'hours_ytd', 'progress', 'shifts', 'points_earned',
+	    'points_spent', 'balance', 'stars']
+$$;
+
+-- What every report's answer says of itself (vp_report, vp_report_page):
+-- its period, level and scope, the time zone and the targets it judges
+-- by. The targets of approval and recruitment only where they judge: the
+-- community level's report is digested when its month closes, and stays
+-- as signed; a region only in a report of a region, for the same reason.
+CREATE OR REPLACE FUNCTION vp_report_head(p_kind text, p_period text,
+    p_level text, p_community bigint, p_region bigint, p_from timestamptz,
+    p_to timestamptz) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object('kind', p_kind, 'period', p_period,
+	    'level', p_level,
+	    'community', (SELECT code FROM communities WHERE id = p_community),
+	    'timezone', current_setting('timezone'), 'from', p_from, 'to', p_to,
+	    'targets', jsonb_build_object('hours_per_year', 20,
+		'registration_share', 0.13)
+		|| CASE p_level WHEN 'approval' THEN jsonb_build_object(
+		    'approval_share', round(vp_approval_target() / 100.0, 2))
+		WHEN 'recruitment' THEN jsonb_build_object(
+		    'recruited_per_party_member', vp_recruitment_target())
+		ELSE '{}' END)
+	    || CASE WHEN p_region IS NULL THEN '{}' ELSE jsonb_build_object(
+		'region', (SELECT code FROM regions WHERE id = p_region)) END
+$$;
+
 -- The start and end of a report's period: p_kind 'monthly' (p_period
 -- YYYY-MM) or 'annual' (YYYY), in the daemon's time zone.
 CREATE OR REPLACE FUNCTION vp_report_period(p_kind text, p_period text,
@@ -646,9 +679,7 @@ BEGIN
 	v_scope := vp_report_scope_at(p_community, p_region, v_to);
 
 	IF p_level = 'volunteer' THEN
-		v_columns := ARRAY['number', 'name', 'community', 'minutes', 'hours',
-		    'minutes_ytd', 'hours_ytd', 'progress', 'shifts',
-		    'points_earned', 'points_spent', 'balance', 'stars'];
+		v_columns := vp_report_volunteer_columns();
 		v_sum := ARRAY['minutes', 'hours', 'minutes_ytd', 'hours_ytd',
 		    'shifts', 'points_earned', 'points_spent', 'balance'];
 		SELECT coalesce(jsonb_agg(jsonb_build_object(
@@ -1048,26 +1079,12 @@ BEGIN
 		    FROM vp_report_members(v_to, v_scope) e));
 	END IF;
 
-	RETURN jsonb_build_object('kind', p_kind, 'period', p_period,
-	    'level', p_level,
-	    'community', (SELECT code FROM communities WHERE id = p_community),
-	    'timezone', current_setting('timezone'), 'from', v_from, 'to', v_to,
-	    'targets', jsonb_build_object('hours_per_year', 20,
-		'registration_share', 0.13)
-		-- (only where they judge: the community level's report is
-		-- digested when its month closes, and stays as signed)
-		|| CASE p_level WHEN 'approval' THEN jsonb_build_object(
-		    'approval_share', round(vp_approval_target() / 100.0, 2))
-		WHEN 'recruitment' THEN jsonb_build_object(
-		    'recruited_per_party_member', vp_recruitment_target())
-		ELSE '{}' END,
-	    'columns', to_jsonb(v_columns), 'rows', v_rows,
+	RETURN vp_report_head(p_kind, p_period, p_level, p_community,
+	    p_region, v_from, v_to)
+	    || jsonb_build_object('columns', to_jsonb(v_columns),
+	    'rows', v_rows,
 	    'totals', coalesce(v_totals, vp_report_totals(v_rows, v_sum)),
-	    'new_star_levels', v_new_stars)
-	    -- (only a report of a region names it: the others, and the
-	    -- digests of closed months, stay as they were)
-	    || CASE WHEN p_region IS NULL THEN '{}' ELSE jsonb_build_object(
-		'region', (SELECT code FROM regions WHERE id = p_region)) END;
+	    'new_star_levels', v_new_stars);
 END
 $$;
 
@@ -1236,20 +1253,13 @@ BEGIN
 		    FROM vp_report_volunteers(v_from, v_to, v_scope) r) r;
 	END IF;
 	-- vp_report's answer, with the page's rows
-	RETURN jsonb_build_object('kind', p_kind, 'period', p_period,
-	    'level', 'volunteer',
-	    'community', (SELECT code FROM communities WHERE id = p_community),
-	    'timezone', current_setting('timezone'), 'from', v_from, 'to', v_to,
-	    'targets', jsonb_build_object('hours_per_year', 20,
-		'registration_share', 0.13),
-	    'columns', to_jsonb(ARRAY['number', 'name', 'community', 'minutes',
-		'hours', 'minutes_ytd', 'hours_ytd', 'progress', 'shifts',
-		'points_earned', 'points_spent', 'balance', 'stars']),
-	    'rows', v_rows, 'next', v_next)
+	RETURN vp_report_head(p_kind, p_period, 'volunteer', p_community,
+	    p_region, v_from, v_to)
+	    || jsonb_build_object('columns',
+		to_jsonb(vp_report_volunteer_columns()), 'rows', v_rows,
+		'next', v_next)
 	    || CASE WHEN p_limit = 0 THEN jsonb_build_object('totals', v_totals,
-		'new_star_levels', v_new_stars) ELSE '{}' END
-	    || CASE WHEN p_region IS NULL THEN '{}' ELSE jsonb_build_object(
-		'region', (SELECT code FROM regions WHERE id = p_region)) END;
+		'new_star_levels', v_new_stars) ELSE '{}' END;
 END
 $$;
 
