@@ -76,8 +76,8 @@ call_backoff(int n)
  * (its prefix included) of the URL the request goes to: a proxy in front
  * of vpointsd must pass both on as they are (doc/operations.md). */
 static int
-call_once(struct client *cl, const char *method, const char *path,
-    const char *query, const char *accept, const char *text,
+call_once(struct client *cl, struct net *net, const char *method,
+    const char *path, const char *query, const char *accept, const char *text,
     const char *digest, const char *idem, struct net_response *resp)
 {
 	char *signed_path, *sig_input = NULL, *signature = NULL;
@@ -86,7 +86,7 @@ call_once(struct client *cl, const char *method, const char *path,
 	int64_t now;
 	int rc;
 
-	signed_path = xasprintf("%s%s", net_prefix(cl->net), path);
+	signed_path = xasprintf("%s%s", net_prefix(net), path);
 	hs.h[hs.n++] = (struct net_header){ "Accept", accept };
 	if (text != NULL) {
 		hs.h[hs.n++] = (struct net_header){ WIRE_HDR_CONTENT_TYPE,
@@ -99,7 +99,7 @@ call_once(struct client *cl, const char *method, const char *path,
 		    idem };
 	memset(&req, 0, sizeof(req));
 	req.method = method;
-	req.authority = net_authority(cl->net);
+	req.authority = net_authority(net);
 	req.path = signed_path;
 	req.query = query;
 	req.header = call_header;
@@ -112,7 +112,7 @@ call_once(struct client *cl, const char *method, const char *path,
 	hs.h[hs.n++] = (struct net_header){ WIRE_HDR_SIGNATURE_INPUT,
 	    sig_input };
 	hs.h[hs.n++] = (struct net_header){ WIRE_HDR_SIGNATURE, signature };
-	rc = net_request(cl->net, method, path, query, hs.h, hs.n, text,
+	rc = net_request(net, method, path, query, hs.h, hs.n, text,
 	    text != NULL ? strlen(text) : 0, resp);
 	free(signed_path);
 	free(sig_input);
@@ -150,6 +150,16 @@ call_idempotency_key(const struct client *cl, char *out, size_t len)
 		uuid_random(out, len);
 }
 
+/* Load what every signed call needs (the station's key) before calls
+ * run at once on connections of their own (call_send_on); 0, or -1 with
+ * resp->failure and resp->error. */
+int
+call_ready(struct client *cl, struct net_response *resp)
+{
+	memset(resp, 0, sizeof(*resp));
+	return call_key(cl, resp);
+}
+
 /* Send a signed request with the exact body bytes given (NULL: none) and
  * idempotency_key (NULL on reads), asking for the media type accept (NULL:
  * JSON), retrying what may succeed later. The last answer, if any, is in
@@ -159,11 +169,26 @@ call_send(struct client *cl, const char *method, const char *path,
     const char *query, const char *accept, const char *body,
     const char *idempotency_key, struct net_response *resp)
 {
+	memset(resp, 0, sizeof(*resp));
+	if (call_key(cl, resp) != 0 || client_net(cl, resp) == NULL)
+		return CALL_NOT_SENT;
+	return call_send_on(cl, cl->net, method, path, query, accept, body,
+	    idempotency_key, resp);
+}
+
+/* call_send over the connection net (client_net_open): several threads
+ * may each send on one of their own once call_ready has loaded the key
+ * (nothing else here writes to cl). */
+enum call_outcome
+call_send_on(struct client *cl, struct net *net, const char *method,
+    const char *path, const char *query, const char *accept,
+    const char *body, const char *idempotency_key, struct net_response *resp)
+{
 	char *digest = NULL;
 	int attempt, rc = -1;
 
 	memset(resp, 0, sizeof(*resp));
-	if (call_key(cl, resp) != 0 || client_net(cl, resp) == NULL)
+	if (call_key(cl, resp) != 0)
 		return CALL_NOT_SENT;
 	if (body != NULL)
 		digest = sig_digest_header(body, strlen(body));
@@ -172,7 +197,7 @@ call_send(struct client *cl, const char *method, const char *path,
 			call_backoff(attempt);
 			net_response_clear(resp);
 		}
-		rc = call_once(cl, method, path, query,
+		rc = call_once(cl, net, method, path, query,
 		    accept != NULL ? accept : WIRE_TYPE_JSON, body, digest,
 		    idempotency_key, resp);
 		if (rc == 0 ? !call_retryable(resp) :

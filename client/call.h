@@ -29,6 +29,11 @@ enum call_outcome call_send(struct client *, const char *method,
 	    const char *path, const char *query, const char *accept,
 	    const char *body, const char *idempotency_key,
 	    struct net_response *);
+int	call_ready(struct client *, struct net_response *);
+enum call_outcome call_send_on(struct client *, struct net *,
+	    const char *method, const char *path, const char *query,
+	    const char *accept, const char *body, const char *idempotency_key,
+	    struct net_response *);
 void	call_idempotency_key(const struct client *, char *out, size_t len);
 int	call_answer(struct client *, const char *what, struct net_response *,
 	    json_t **result);

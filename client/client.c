@@ -30,6 +30,16 @@
 struct net *
 client_net(struct client *cl, struct net_response *resp)
 {
+	if (cl->net == NULL)
+		cl->net = client_net_open(cl, resp);
+	return cl->net;
+}
+
+/* A connection of its own to the server of the settings (for exchanges
+ * that run at once); NULL with resp->failure and resp->error. */
+struct net *
+client_net_open(const struct client *cl, struct net_response *resp)
+{
 	struct net_options o = {
 		.server = cl->settings.server,
 		.cacert = cl->settings.cacert,
@@ -39,11 +49,11 @@ client_net(struct client *cl, struct net_response *resp)
 		.connect_timeout = cl->settings.connect_timeout,
 		.timeout = cl->timeout,
 	};
+	struct net *n;
 
-	if (cl->net == NULL && (cl->net = net_open(&o, resp->error,
-	    sizeof(resp->error))) == NULL)
+	if ((n = net_open(&o, resp->error, sizeof(resp->error))) == NULL)
 		resp->failure = NET_BAD_SETTING;
-	return cl->net;
+	return n;
 }
 
 /* The exit code that an HTTP error status stands for. */

@@ -52,6 +52,7 @@ struct client {
 };
 
 struct net *client_net(struct client *, struct net_response *);
+struct net *client_net_open(const struct client *, struct net_response *);
 int	client_exit_code(int http_status);
 int	client_report_problem(const struct client *, const char *what,
 	    const struct net_response *);

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +35,11 @@ N_("volunteers: register the volunteers of a spreadsheet, one a row. shifts:\n"
 "headings); --columns FILE maps other headings, one \"field = heading\" a\n"
 "line. Every row is checked by vpointsd as the single command would be;\n"
 "a refused row is reported with its number and reason and the others are\n"
-"imported, in batches of --batch rows, each one transaction. Running the\n"
-"same file again imports no row twice. --dry-run checks every row and\n"
-"changes nothing.\n");
+"imported, in batches of --batch rows, each one transaction (shifts:\n"
+"--connections batches at once, each on a connection of its own; a batch\n"
+"that names a volunteer of one in flight waits for it). Running the same\n"
+"file again imports no row twice. --dry-run checks every row and changes\n"
+"nothing.\n");
 
 /* What a cell of a column becomes. */
 enum import_type {
@@ -97,6 +100,32 @@ static const struct import_field import_shift_fields[] = {
 #define IMPORT_MAX_FIELDS	16
 #define IMPORT_BATCH_BYTES	49152	/* a batch's body: under the daemon's
 					 * default max_body_size (64 KiB) */
+#define IMPORT_CONNECTIONS	2	/* batches of shifts in flight: the
+					 * database works on one while the
+					 * daemon reads the next (doc/
+					 * performance.md, "Import") */
+#define IMPORT_MAX_CONNECTIONS	8
+
+struct import;
+
+/* A batch sent on a connection of its own, by a thread of its own, and
+ * what came back. */
+struct import_slot {
+	struct import	*im;
+	struct net	*net;		/* opened on its first batch */
+	pthread_t	 thread;
+	bool		 busy;		/* holds a batch not yet taken in */
+	bool		 threaded;	/* thread runs (else: not sent) */
+	char		*body;
+	char		 idem[UUID_TEXT_LEN];
+	size_t		 rows;		/* the rows it stands for, those
+					 * refused here included */
+	json_t		*pending;	/* the refusals of those rows */
+	char		**volunteers;	/* the numbers its rows name, sorted */
+	size_t		 nvolunteers;
+	enum call_outcome outcome;
+	struct net_response resp;
+};
 
 /* A file of rows, CSV or a workbook, read from its start. */
 struct import_source {
@@ -130,6 +159,12 @@ struct import {
 	json_t		*pending;	/* those of the batch, not printed */
 	struct buf	 body;		/* the batch being filled */
 	size_t		 inbatch;
+	char		**volunteers;	/* the numbers its rows name */
+	size_t		 nvolunteers;
+	struct import_slot slots[IMPORT_MAX_CONNECTIONS];
+	size_t		 nslots;	/* --connections */
+	size_t		 next;		/* the slot of the next batch: the
+					 * oldest in flight, if any */
 };
 
 /* Read path whole into memory (at most max bytes); -1 with a message. */
@@ -679,13 +714,13 @@ import_key(const struct import *im, json_t *row, char *hex, size_t len)
 	json_decref(copy);
 }
 
-/* Note a refused row, printed with the others of its batch. */
+/* Note a refused row in the refusals of its batch, printed with them. */
 static void
-import_refuse(struct import *im, size_t row, const char *type,
-    const char *detail)
+import_refuse(struct import *im, json_t *pending, size_t row,
+    const char *type, const char *detail)
 {
 	im->refused++;
-	json_array_append_new(im->pending, json_pack("{s:I, s:s, s:s}",
+	json_array_append_new(pending, json_pack("{s:I, s:s, s:s}",
 	    "row", (json_int_t)row, "type", type, "detail", detail));
 }
 
@@ -701,17 +736,17 @@ import_by_row(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Print the refusals of the batch sent, in row order (those found here
- * and those of the daemon), and keep them for --json. */
+/* Print the refusals of a batch answered, in row order (those found
+ * here and those of the daemon), and keep them for --json. */
 static void
-import_print_refusals(struct import *im)
+import_print_refusals(struct import *im, json_t *pending)
 {
-	size_t n = json_array_size(im->pending), i;
+	size_t n = json_array_size(pending), i;
 	json_t **v = xcalloc(n + 1, sizeof(*v));
 	const char *type, *slug;
 
 	for (i = 0; i < n; i++)
-		v[i] = json_array_get(im->pending, i);
+		v[i] = json_array_get(pending, i);
 	qsort(v, n, sizeof(*v), import_by_row);
 	if (n > 0 && im->progress)
 		fputs("\r\033[K", stderr);
@@ -726,7 +761,7 @@ import_print_refusals(struct import *im)
 		    type, client_str(v[i], "detail"));
 	}
 	fflush(stdout);
-	json_array_clear(im->pending);
+	json_array_clear(pending);
 	free(v);
 }
 
@@ -745,46 +780,71 @@ import_draw(const struct import *im)
 	fflush(stderr);
 }
 
-/* Send the batch filled; 0, or the exit code. */
-static int
-import_send(struct import *im)
+/* The thread of a slot: send its batch. Fresh Idempotency-Keys: the rows'
+ * own keys keep a batch sent again (after no answer) from importing a row
+ * twice. */
+static void *
+import_worker(void *arg)
 {
-	struct net_response resp;
+	struct import_slot *s = arg;
+
+	s->outcome = call_send_on(s->im->cl, s->net, "POST", s->im->path,
+	    NULL, NULL, s->body, s->idem, &s->resp);
+	return NULL;
+}
+
+/* Wait for a slot's batch and free what it holds but its connection. */
+static void
+import_reap(struct import_slot *s)
+{
+	size_t i;
+
+	if (s->threaded)
+		pthread_join(s->thread, NULL);
+	s->threaded = false;
+	s->busy = false;
+	free(s->body);
+	s->body = NULL;
+	for (i = 0; i < s->nvolunteers; i++)
+		free(s->volunteers[i]);
+	free(s->volunteers);
+	s->volunteers = NULL;
+	s->nvolunteers = 0;
+	json_decref(s->pending);
+	s->pending = NULL;
+}
+
+/* Take in the answer of a slot's batch (the oldest in flight): count its
+ * rows, print its refusals; 0, or the exit code. */
+static int
+import_finish(struct import *im, struct import_slot *s)
+{
 	json_t *answer, *rows, *o;
-	char idem[UUID_TEXT_LEN], *body, *sentence;
+	char *sentence;
 	const char *outcome;
 	size_t i;
-	int rc;
+	int rc = 0;
 
-	if (im->inbatch == 0) {
-		import_print_refusals(im);
-		return 0;
-	}
-	body = xasprintf("{\"dry_run\":%s,\"rows\":[%s]}",
-	    im->dry_run ? "true" : "false", im->body.data);
-	/* A fresh key for each batch: the rows' own keys keep a batch sent
-	 * again (after no answer) from importing a row twice. */
-	uuid_random(idem, sizeof(idem));
-	if (call_send(im->cl, "POST", im->path, NULL, NULL, body, idem,
-	    &resp) != CALL_ANSWERED) {
+	if (s->threaded)
+		pthread_join(s->thread, NULL);
+	s->threaded = false;
+	if (s->outcome != CALL_ANSWERED) {
 		fprintf(stderr, _("vpoints: import: no answer (%s); %zu rows "
 		    "were done: run the same command again to import the "
-		    "rest\n"), resp.error, im->done);
-		free(body);
-		return WIRE_EXIT_UNAVAILABLE;
+		    "rest\n"), s->resp.error, im->done);
+		rc = WIRE_EXIT_UNAVAILABLE;
+		goto out;
 	}
-	free(body);
-	if (resp.status >= 300) {
-		rc = client_report_problem(im->cl, "import", &resp);
-		net_response_clear(&resp);
-		return rc;
+	if (s->resp.status >= 300) {
+		rc = client_report_problem(im->cl, "import", &s->resp);
+		goto out;
 	}
-	answer = json_loadb(resp.body, resp.len, 0, NULL);
-	net_response_clear(&resp);
-	if (answer == NULL) {
+	if ((answer = json_loadb(s->resp.body, s->resp.len, 0, NULL)) ==
+	    NULL) {
 		fprintf(stderr, _("vpoints: import: the daemon's answer is not "
 		    "JSON\n"));
-		return WIRE_EXIT_SOFTWARE;
+		rc = WIRE_EXIT_SOFTWARE;
+		goto out;
 	}
 	rows = json_object_get(answer, "rows");
 	json_array_foreach(rows, i, o) {
@@ -797,19 +857,128 @@ import_send(struct import *im)
 			/* The daemon's refusal, said in the user's words
 			 * from its type and members (client/refusal.c). */
 			sentence = refusal_sentence(o);
-			import_refuse(im, (size_t)json_integer_value(
-			    json_object_get(o, "row")), client_str(o, "type"),
-			    sentence != NULL ? sentence : "");
+			import_refuse(im, s->pending, (size_t)
+			    json_integer_value(json_object_get(o, "row")),
+			    client_str(o, "type"), sentence != NULL ?
+			    sentence : "");
 			free(sentence);
 		}
 	}
-	im->done += im->inbatch;
+	json_decref(answer);
+	im->done += s->rows;
+	import_print_refusals(im, s->pending);
+	import_draw(im);
+out:
+	net_response_clear(&s->resp);
+	import_reap(s);
+	return rc;
+}
+
+/* Take in every batch in flight, oldest first; 0, or the exit code of
+ * the first that failed. */
+static int
+import_drain(struct import *im)
+{
+	struct import_slot *s;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < im->nslots; i++) {
+		s = &im->slots[(im->next + i) % im->nslots];
+		if (s->busy && (rc = import_finish(im, s)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Wait for every batch in flight and leave its answer: a batch before it
+ * failed, and the same command run again finds their rows. */
+static void
+import_abandon(struct import *im)
+{
+	size_t i;
+
+	for (i = 0; i < im->nslots; i++) {
+		if (!im->slots[i].busy)
+			continue;
+		net_response_clear(&im->slots[i].resp);
+		import_reap(&im->slots[i]);
+	}
+}
+
+/* Order texts. */
+static int
+import_by_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* True if the batch filled names a volunteer that a batch in flight
+ * names too: it must see their rows as one row at a time would (an
+ * overlap, a daily cap, a row twice), so it waits for them. */
+static bool
+import_depends(const struct import *im)
+{
+	const struct import_slot *s;
+	size_t i, j;
+
+	for (i = 0; i < im->nslots; i++) {
+		s = &im->slots[i];
+		if (!s->busy)
+			continue;
+		for (j = 0; j < im->nvolunteers; j++)
+			if (bsearch(&im->volunteers[j], s->volunteers,
+			    s->nvolunteers, sizeof(*s->volunteers),
+			    import_by_text) != NULL)
+				return true;
+	}
+	return false;
+}
+
+/* Send the batch filled on the next slot, after taking in the batch that
+ * slot held (the oldest in flight): one to --connections batches are in
+ * flight at once. The refusals found here since the last batch go with
+ * it. 0, or the exit code. */
+static int
+import_send(struct import *im)
+{
+	struct import_slot *s;
+	int rc;
+
+	qsort(im->volunteers, im->nvolunteers, sizeof(*im->volunteers),
+	    import_by_text);
+	if (import_depends(im) && (rc = import_drain(im)) != 0)
+		return rc;
+	s = &im->slots[im->next];
+	if (s->busy && (rc = import_finish(im, s)) != 0)
+		return rc;
+	s->im = im;
+	s->busy = true;
+	s->body = xasprintf("{\"dry_run\":%s,\"rows\":[%s]}",
+	    im->dry_run ? "true" : "false", im->body.data);
+	uuid_random(s->idem, sizeof(s->idem));
+	s->rows = im->inbatch + json_array_size(im->pending);
+	s->pending = im->pending;
+	im->pending = json_array();
+	s->volunteers = im->volunteers;
+	s->nvolunteers = im->nvolunteers;
+	im->volunteers = NULL;
+	im->nvolunteers = 0;
 	im->inbatch = 0;
 	im->body.len = 0;
 	im->body.data[0] = '\0';
-	json_decref(answer);
-	import_print_refusals(im);
-	import_draw(im);
+	im->next = (im->next + 1) % im->nslots;
+	/* The key is loaded and the connection opened here, before the
+	 * thread: call_send_on then reads the client only. */
+	if (call_ready(im->cl, &s->resp) != 0 || (s->net == NULL &&
+	    (s->net = client_net_open(im->cl, &s->resp)) == NULL)) {
+		s->outcome = CALL_NOT_SENT;
+		return 0;
+	}
+	if (pthread_create(&s->thread, NULL, import_worker, s) == 0)
+		s->threaded = true;
+	else
+		import_worker(s);
 	return 0;
 }
 
@@ -820,6 +989,7 @@ import_row(struct import *im, size_t rownum, const char *const *cells,
 {
 	json_t *row = json_object(), *value;
 	char why[256], key[33], *text, *cell;
+	const char *vol;
 	size_t f;
 	int rc = 0;
 
@@ -846,8 +1016,8 @@ import_row(struct import *im, size_t rownum, const char *const *cells,
 		json_object_set_new(row, "community",
 		    json_string(im->community));
 	if (why[0] != '\0') {
-		import_refuse(im, rownum, WIRE_P_INVALID_FIELD, why);
-		im->done++;
+		import_refuse(im, im->pending, rownum, WIRE_P_INVALID_FIELD,
+		    why);
 		json_decref(row);
 		return 0;
 	}
@@ -855,16 +1025,27 @@ import_row(struct import *im, size_t rownum, const char *const *cells,
 	json_object_set_new(row, "row", json_integer((json_int_t)rownum));
 	json_object_set_new(row, "key", json_string(key));
 	text = json_dumps(row, JSON_COMPACT);
-	json_decref(row);
 	if (im->inbatch > 0 && (im->inbatch >= (size_t)im->batch ||
 	    im->body.len + strlen(text) + 1 > IMPORT_BATCH_BYTES))
 		rc = import_send(im);
+	if (rc != 0) {
+		free(text);
+		json_decref(row);
+		return rc;
+	}
 	if (im->inbatch > 0)
 		buf_puts(&im->body, ",");
 	buf_puts(&im->body, text);
 	im->inbatch++;
 	free(text);
-	return rc;
+	if ((vol = json_string_value(json_object_get(row, "volunteer"))) !=
+	    NULL && strcmp(im->kind, "shift") == 0) {
+		im->volunteers = xrealloc(im->volunteers,
+		    (im->nvolunteers + 1) * sizeof(*im->volunteers));
+		im->volunteers[im->nvolunteers++] = xstrdup(vol);
+	}
+	json_decref(row);
+	return 0;
 }
 
 /* The rows a title may take above the header row (a sheet's name, the
@@ -934,6 +1115,7 @@ import_run(struct client *cl, struct cmd *c)
 	const char *const *cells;
 	const char *file = cmd_arg(c, 0), *slash, *opt;
 	size_t n, row, f;
+	long long many;
 	int rc;
 
 	memset(&im, 0, sizeof(im));
@@ -954,6 +1136,18 @@ import_run(struct client *cl, struct cmd *c)
 	else
 		im.community = cmd_get(c, "community");
 	im.dry_run = cmd_get(c, "dry-run") != NULL;
+	im.nslots = strcmp(im.kind, "shift") == 0 ? IMPORT_CONNECTIONS : 1;
+	if (strcmp(im.kind, "shift") == 0 &&
+	    (opt = cmd_get(c, "connections")) != NULL) {
+		if (client_whole("connections", opt, &many) != 0 ||
+		    many < 1 || many > IMPORT_MAX_CONNECTIONS) {
+			fprintf(stderr, _("vpoints: --connections must be from "
+			    "1 to %d\n"), IMPORT_MAX_CONNECTIONS);
+			rc = WIRE_EXIT_USAGE;
+			goto out;
+		}
+		im.nslots = (size_t)many;
+	}
 	im.batch = 200;
 	if ((opt = cmd_get(c, "batch")) != NULL &&
 	    (client_whole("batch", opt, &im.batch) != 0 || im.batch < 1 ||
@@ -994,10 +1188,16 @@ import_run(struct client *cl, struct cmd *c)
 		if ((rc = import_row(&im, row, cells, n)) != 0)
 			break;
 	}
-	if (rc == 0)
+	if (rc == 0 && im.inbatch > 0)
 		rc = import_send(&im);
 	else if (rc < 0)
 		rc = WIRE_EXIT_DATAERR;
+	if (rc == 0 && (rc = import_drain(&im)) == 0) {
+		/* Rows refused here after the last batch. */
+		im.done += json_array_size(im.pending);
+		import_print_refusals(&im, im.pending);
+	}
+	import_abandon(&im);	/* after a failure: left to a run again */
 	import_close(&src);
 	if (im.progress)
 		fputs("\r\033[K", stderr);
@@ -1028,6 +1228,11 @@ import_run(struct client *cl, struct cmd *c)
 out:
 	for (f = 0; f < IMPORT_MAX_FIELDS; f++)
 		free((char *)im.mapped[f]);
+	for (f = 0; f < IMPORT_MAX_CONNECTIONS; f++)
+		net_close(im.slots[f].net);
+	for (f = 0; f < im.nvolunteers; f++)
+		free(im.volunteers[f]);
+	free(im.volunteers);
 	free(src.data);
 	free(im.body.data);
 	free(im.name);
@@ -1056,6 +1261,7 @@ static const struct cmd_option import_shift_options[] = {
 	CMD_OPT("encoding", CMD_CHOICE, NULL, "auto|utf-8|gb18030", 0),
 	CMD_OPT("batch", CMD_STRING, NULL, "N", 0),
 	CMD_OPT("activity", CMD_STRING, NULL, "CODE", 0),
+	CMD_OPT("connections", CMD_STRING, NULL, "N", 0),
 	CMD_END
 };
 

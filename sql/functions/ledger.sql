@@ -55,6 +55,13 @@ BEGIN
 	FROM (SELECT DISTINCT s.community_id,
 	    vp_issuance_part(s.volunteer_id) AS part
 	    FROM unnest(p_shifts) s) c;
+	-- Their rows locked in one order: two batches at once (vpoints
+	-- import --connections) wait for each other, never deadlock.
+	PERFORM 1 FROM accounts i
+	WHERE i.kind = 'issuance' AND (i.community_id, i.part) IN (
+	    SELECT s.community_id, vp_issuance_part(s.volunteer_id)
+	    FROM unnest(p_shifts) s)
+	ORDER BY i.id FOR UPDATE;
 	WITH t AS (
 		INSERT INTO transfers (from_account, to_account, amount, cause,
 		    shift_id, keyid, value_at)

@@ -159,8 +159,13 @@ BEGIN
 END
 $$;
 
+-- Not for the shifts an import checked as a set, whose dates it checked
+-- against the same rules at once (vp_import_shifts_set, which sets
+-- vpoints.set_path around their one INSERT).
 CREATE OR REPLACE TRIGGER shifts_month_open BEFORE INSERT ON shifts
-	FOR EACH ROW EXECUTE FUNCTION vp_shift_month_open();
+	FOR EACH ROW
+	WHEN (current_setting('vpoints.set_path', true) IS DISTINCT FROM 'on')
+	EXECUTE FUNCTION vp_shift_month_open();
 
 -- Check-ins: their start (a check-out records a shift of that start).
 CREATE OR REPLACE FUNCTION vp_checkin_dated() RETURNS trigger

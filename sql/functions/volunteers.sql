@@ -66,9 +66,14 @@ BEGIN
 END
 $$;
 
--- volunteer_totals follows every shift written.
+-- volunteer_totals follows every shift written: here, one row at a time;
+-- for the shifts an import inserts as a set, in one statement of its own
+-- (vp_import_shifts_set, which sets vpoints.set_path around their one
+-- INSERT).
 CREATE OR REPLACE TRIGGER shifts_volunteer_totals AFTER INSERT ON shifts
-	FOR EACH ROW EXECUTE FUNCTION vp_volunteer_totals_add();
+	FOR EACH ROW
+	WHEN (current_setting('vpoints.set_path', true) IS DISTINCT FROM 'on')
+	EXECUTE FUNCTION vp_volunteer_totals_add();
 
 -- A volunteer's total service minutes: every current shift, as kept in
 -- volunteer_totals. (PL/pgSQL keeps the plan of this one row's read,

@@ -262,6 +262,30 @@ like "... the platform number is there, never an ID number" "$(grep -c 330102123
 fails "a station key exports no other community" s1 export national --from "$from" --to "$to" --community C02
 like "... saying so" "$(cat "$T_DIR/last.out")" "outside-community"
 
+# Batches of shifts at once (--connections): a batch that names a
+# volunteer of a batch in flight waits for it, so each row sees the rows
+# before it as one batch at a time would. One row a batch, eight at once:
+# row 2 is imported, rows 3 to 8 overlap it, row 9 is row 2 again (its
+# key), row 10 is another volunteer's.
+day=$(t_date '-1 days' +%F)
+{
+	echo "volunteer,activity,date,start,end,place"
+	echo "K01,clean,$day,09:00,10:00,A"
+	for p in B C D E F G; do echo "K01,clean,$day,09:30,10:30,$p"; done
+	echo "K01,clean,$day,09:00,10:00,A"
+	echo "K02,clean,$day,09:00,10:00,A"
+} >"$T_DIR/at-once.csv"
+s1 import shifts --batch 1 --connections 8 "$T_DIR/at-once.csv" \
+	>"$T_DIR/out" 2>&1
+is "eight batches at once: the rows refused as one at a time would" \
+	"$(sed 's/: shift [0-9]*, /: shift N, /' "$T_DIR/out")" \
+	"$(for r in 3 4 5 6 7 8; do echo "row $r: shift-overlap: Volunteer K01 has another shift at that time: shift N, $day 09:00 to $day 10:00."; done)
+9 rows: 2 imported, 1 imported before, 6 refused."
+fails "--connections 9 is refused" s1 import shifts --connections 9 \
+	"$T_DIR/at-once.csv"
+like "... saying so" "$(cat "$T_DIR/last.out")" \
+	"--connections must be from 1 to 8"
+
 # The ID numbers of the imports are nowhere in clear: not in the daemon's
 # log, PostgreSQL's, the database (its every table, as pg_dump writes
 # it) or what the client printed.

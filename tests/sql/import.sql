@@ -4,11 +4,11 @@
 -- would. Checked here: which rows go which way, and that the batch ends
 -- exactly as the same rows run one at a time (vp_import_rows, the path
 -- before): the same outcome for every row, refusals with their members,
--- and the same shifts, points, balances and totals, on a first run and
--- on a second one.
+-- and the same shifts, points, balances and totals, on a first run, on a
+-- second one, and for a batch of volunteers who have totals already.
 BEGIN;
 \ir setup.psql
-SELECT plan(9);
+SELECT plan(11);
 
 SELECT pg_temp.must('admin', 'activity_add', '{"code":"capped","name":"Capped",
     "points_per_hour":10,"daily_cap":15}') IS NOT NULL AS ok \gset
@@ -80,6 +80,18 @@ FROM (VALUES
 	(pg_temp.row(20, 'N2', 'capped', date_trunc('day', now()) - interval '11 days 15 hours',
 	    date_trunc('day', now()) - interval '11 days 12 hours'))) x(r);
 
+-- Days of their own, after the batch: volunteers with totals already.
+CREATE TEMP TABLE batch2 AS SELECT jsonb_agg(r ORDER BY (r ->> 'row')::integer) AS rows
+FROM (VALUES
+	(pg_temp.row(21, 'N1', 'clean', date_trunc('day', now()) - interval '12 days 15 hours',
+	    date_trunc('day', now()) - interval '12 days 13 hours')),
+	(pg_temp.row(22, 'N2', 'clean', date_trunc('day', now()) - interval '12 days 15 hours',
+	    date_trunc('day', now()) - interval '12 days 14 hours')),
+	(pg_temp.row(23, 'N6', 'clean', date_trunc('day', now()) - interval '13 days 15 hours',
+	    date_trunc('day', now()) - interval '13 days 14 hours')),
+	(pg_temp.row(24, 'N1', 'capped', date_trunc('day', now()) - interval '14 days 15 hours',
+	    date_trunc('day', now()) - interval '14 days 14 hours'))) x(r);
+
 SELECT set_config('vpoints.keyid', pg_temp.keyid('north'), true) IS NOT NULL AS ok,
     set_config('vpoints.role', 'station', true) IS NOT NULL AS ok2 \gset
 CREATE FUNCTION pg_temp.caller() RETURNS vp_caller LANGUAGE sql STABLE AS $$
@@ -126,6 +138,9 @@ SELECT pg_temp.state() AS rows_state1 \gset
 SELECT pg_temp.outcomes(vp_import_rows(pg_temp.caller(), 'shift',
     (SELECT rows FROM batch))) AS rows_out2 \gset
 SELECT pg_temp.state() AS rows_state2 \gset
+SELECT pg_temp.outcomes(vp_import_rows(pg_temp.caller(), 'shift',
+    (SELECT rows FROM batch2))) AS rows_out3 \gset
+SELECT pg_temp.state() AS rows_state3 \gset
 ROLLBACK TO SAVEPOINT one_by_one;
 
 SELECT vp_import_shifts(pg_temp.caller(), (SELECT rows FROM batch)) AS set_o1 \gset
@@ -151,6 +166,12 @@ SELECT vp_import_shifts(pg_temp.caller(), (SELECT rows FROM batch)) AS set_o2 \g
 SELECT is(pg_temp.outcomes(:'set_o2'), :'rows_out2',
     'the batch again: as one at a time, nothing imported twice');
 SELECT is(pg_temp.state(), :'rows_state2', '... and nothing changed');
+
+SELECT vp_import_shifts(pg_temp.caller(), (SELECT rows FROM batch2)) AS set_o3 \gset
+SELECT is(pg_temp.outcomes(:'set_o3'), :'rows_out3',
+    'a batch of volunteers with totals: as one at a time');
+SELECT is(pg_temp.state(), :'rows_state3',
+    '... the same shifts, points, balances, totals and keys');
 
 SELECT * FROM finish();
 ROLLBACK;
