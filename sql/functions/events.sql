@@ -39,12 +39,16 @@ $$;
 -- The no-shows of a volunteer that count now: within the last
 -- noshow_days, and after the latest lifted block.
 CREATE OR REPLACE FUNCTION vp_noshows(p_volunteer bigint) RETURNS integer
-LANGUAGE sql STABLE AS $$
-	SELECT count(*)::integer FROM signups s JOIN events e ON e.id = s.event_id
-	WHERE s.volunteer_id = p_volunteer AND s.state IN ('place', 'late')
-	AND vp_noshow_at(s, e) > greatest(now() - make_interval(days =>
-	    vp_noshow_days()), coalesce((SELECT max(u.at) FROM noshow_unblocks u
-	    WHERE u.volunteer_id = p_volunteer), '-infinity'))
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (SELECT count(*)::integer
+	    FROM signups s JOIN events e ON e.id = s.event_id
+	    WHERE s.volunteer_id = p_volunteer AND s.state IN ('place', 'late')
+	    AND vp_noshow_at(s, e) > greatest(now() - make_interval(days =>
+		vp_noshow_days()), coalesce((SELECT max(u.at)
+		FROM noshow_unblocks u WHERE u.volunteer_id = p_volunteer),
+		'-infinity')));
+END
 $$;
 
 -- Whether new sign-ups of the volunteer are refused for no-shows.
@@ -109,8 +113,10 @@ $$;
 -- The places an event has taken (held by a sign-up or a walk-in), as
 -- its row keeps them (vp_signup_taken).
 CREATE OR REPLACE FUNCTION vp_event_taken(p_event bigint) RETURNS integer
-LANGUAGE sql STABLE AS $$
-	SELECT taken FROM events WHERE id = p_event
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (SELECT taken FROM events WHERE id = p_event);
+END
 $$;
 
 -- Keep events.taken: a sign-up that takes a place or gives it up moves
