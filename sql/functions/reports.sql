@@ -502,6 +502,44 @@ LANGUAGE sql STABLE AS $$
 	    OR coalesce(t.minutes, 0) - coalesce(p.minutes_after, 0) > 0)
 $$;
 
+-- The closed month whose stored rows a report of the period reads
+-- (vp_month_store, in months.sql): p_period itself, a monthly one, when
+-- its close stored them in the time zone the report is read in; NULL
+-- when the report is computed (an open month, a year, a month closed
+-- before 023_closed_month_reports, or p_live).
+CREATE OR REPLACE FUNCTION vp_report_stored(p_kind text, p_period text,
+    p_live boolean) RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT m.month FROM month_reports m
+	WHERE NOT p_live AND p_kind = 'monthly' AND m.month = p_period
+	AND m.timezone = current_setting('timezone')
+$$;
+
+-- vp_report_volunteers, or the rows of closed month p_month that its
+-- close stored from it (p_month NULL: computed). The name is joined
+-- here: a stored row holds none.
+CREATE OR REPLACE FUNCTION vp_report_volunteers_of(p_month text,
+    p_from timestamptz, p_to timestamptz, p_scope bigint[])
+RETURNS TABLE (volunteer_id bigint, number text, name text,
+    community_id bigint, community text, minutes bigint, shifts bigint,
+    minutes_ytd bigint, minutes_before bigint, minutes_total bigint,
+    points_earned numeric, points_spent numeric, balance numeric,
+    registered_by_end boolean)
+LANGUAGE sql STABLE AS $$
+	SELECT r.volunteer_id, r.number, v.name, r.community_id, c.code,
+	    r.minutes, r.shifts, r.minutes_ytd, r.minutes_before,
+	    r.minutes_total, r.points_earned, r.points_spent, r.balance,
+	    r.registered_by_end
+	FROM month_report_volunteers r
+	JOIN volunteers v ON v.id = r.volunteer_id
+	JOIN communities c ON c.id = r.community_id
+	WHERE p_month IS NOT NULL AND r.month = p_month
+	AND (p_scope IS NULL OR r.community_id = ANY (p_scope))
+	UNION ALL
+	SELECT * FROM vp_report_volunteers(p_from, p_to, p_scope)
+	WHERE p_month IS NULL
+$$;
+
 -- Per volunteer of the scope: minutes and shifts of the period, minutes of
 -- the year to its end, and all minutes before and by its end (for stars).
 -- (vp_report does not call it: it reads vp_report_volunteers itself.)
@@ -632,8 +670,15 @@ $$;
 -- communities, teams and stations there were, volunteers' names, team
 -- memberships, the star levels and the stock. (Each branch below is
 -- decided when the query is planned: open periods read as before.)
+--
+-- A closed month whose close stored its rows (vp_report_stored) reads
+-- them at the volunteer and community levels, the levels of regions
+-- (community rows summed up the tree at the period's end) and in the
+-- new star levels of every level: the rows the computation gave at the
+-- close, which it would give again. p_live computes it all the same.
 CREATE OR REPLACE FUNCTION vp_report(p_kind text, p_period text, p_level text,
-    p_community bigint, p_region bigint DEFAULT NULL) RETURNS jsonb
+    p_community bigint, p_region bigint DEFAULT NULL,
+    p_live boolean DEFAULT false) RETURNS jsonb
 LANGUAGE plpgsql STABLE
 SET plan_cache_mode = force_custom_plan
 SET jit = off
@@ -653,9 +698,11 @@ DECLARE
 	v_scope bigint[];
 	v_tree_at timestamptz;
 	v_depth integer;
+	v_stored text;
 BEGIN
 	SELECT * INTO v_from, v_to FROM vp_report_period(p_kind, p_period);
 	v_asof := vp_settled_at(v_to);
+	v_stored := vp_report_stored(p_kind, p_period, p_live);
 	v_year_start := date_trunc('year', v_from);
 	v_year_share := extract(epoch FROM v_to - v_year_start)
 	    / extract(epoch FROM (v_year_start + interval '1 year') - v_year_start);
@@ -717,7 +764,7 @@ BEGIN
 			AS stars,
 		    vp_stars_in(r.minutes_before, v_steps.minutes, v_steps.stars)
 			AS stars_before
-		    FROM vp_report_volunteers(v_from, v_to, v_scope) r) r;
+		    FROM vp_report_volunteers_of(v_stored, v_from, v_to, v_scope) r) r;
 	ELSIF p_level = 'community' OR v_depth IS NOT NULL THEN
 		v_columns := ARRAY['code', 'name', 'population', 'registered',
 		    'registration_share', 'share_target_met', 'active', 'minutes',
@@ -726,137 +773,148 @@ BEGIN
 		v_sum := ARRAY['population', 'registered', 'active', 'minutes',
 		    'hours', 'on_track', 'points_issued', 'points_redeemed',
 		    'gifts', 'help_completed'];
-		-- Only registered volunteers count, and only those who served
-		-- are active: no need to know who else belongs to the report.
-		WITH service AS MATERIALIZED (
-			SELECT * FROM vp_report_service(v_year_start, v_from, v_to,
-			    v_scope)
-		), each AS (
-			-- Each volunteer's service, wherever it was, and their
-			-- running total.
-			SELECT s.volunteer_id, sum(s.minutes)::bigint AS minutes,
-			    sum(s.minutes_since)::bigint AS minutes_since,
-			    sum(s.minutes_after)::bigint AS minutes_after,
-			    coalesce(t.minutes, 0) AS minutes_now
-			FROM service s
-			LEFT JOIN volunteer_totals t ON t.volunteer_id = s.volunteer_id
-			GROUP BY s.volunteer_id, t.minutes
-		), registered AS (
-			-- Registered by the period's end and not left by then,
-			-- where they belonged then.
-			SELECT coalesce(mv.community_id, v.community_id)
-				AS community_id, count(*) AS registered,
-			    count(*) FILTER (WHERE coalesce(s.minutes_since, 0)
-				>= 1200 * v_year_share) AS on_track
-			FROM volunteers v
-			LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
-			LEFT JOIN each s ON s.volunteer_id = v.id
-			WHERE (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
-			    FROM vp_report_members(v_to, v_scope) e))
-			AND v.registered_on < v_to::date
-			AND NOT EXISTS (SELECT 1 FROM vp_report_left(v_to) l
-			    WHERE l.volunteer_id = v.id)
-			GROUP BY 1
-		), served AS (
-			SELECT s.community_id,
-			    count(*) FILTER (WHERE s.shifts > 0) AS active,
-			    sum(s.minutes) AS minutes
-			FROM service s GROUP BY s.community_id
-		), ledger AS (
-			-- Points issued (out of the issuance account, less what
-			-- came back) and redeemed (into the station accounts, less
-			-- voids): each account's transfers of the period. A
-			-- volunteer's points that moved with them to another
-			-- community were issued where they were earned: the move's
-			-- transfers are no issuance.
-			SELECT a.community_id,
-			    sum(x.outflow - x.inflow) FILTER (WHERE a.kind = 'issuance')
-				AS issued,
-			    sum(x.inflow - x.outflow) FILTER (WHERE a.kind = 'station')
-				AS redeemed
-			FROM accounts a
-			CROSS JOIN LATERAL (SELECT
-			    coalesce((SELECT sum(t.amount) FROM transfers t
-				WHERE t.from_account = a.id
-				AND t.at >= v_from - vp_value_lead()
-				AND coalesce(t.value_at, t.at) >= v_from
-				AND coalesce(t.value_at, t.at) < v_to
-				AND t.cause NOT IN ('move-out', 'move-in')), 0)
-				AS outflow,
-			    coalesce((SELECT sum(t.amount) FROM transfers t
-				WHERE t.to_account = a.id
-				AND t.at >= v_from - vp_value_lead()
-				AND coalesce(t.value_at, t.at) >= v_from
-				AND coalesce(t.value_at, t.at) < v_to
-				AND t.cause NOT IN ('move-out', 'move-in')), 0)
-				AS inflow) x
-			WHERE a.kind IN ('issuance', 'station')
-			AND (v_scope IS NULL OR a.community_id = ANY (v_scope))
-			GROUP BY a.community_id
-		), gifts AS (
-			SELECT d.community_id, sum(d.quantity) AS gifts
-			FROM redemptions d
-			WHERE d.at >= v_from AND d.at < v_to
-			AND (v_scope IS NULL OR d.community_id = ANY (v_scope))
-			AND NOT EXISTS (SELECT 1 FROM redemption_voids z
-			    WHERE z.redemption_id = d.id)
-			GROUP BY d.community_id
-		), help AS (
-			SELECT h.community_id, count(*) AS completed
-			FROM help_requests h
-			WHERE h.status = 'completed'
-			AND h.resolved_at >= v_from AND h.resolved_at < v_to
-			AND (v_scope IS NULL OR h.community_id = ANY (v_scope))
-			GROUP BY h.community_id
-		)
-		SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object(
-		    'code', c.code, 'name', c.name, 'population', c.population,
-		    'registered', x.registered,
-		    'registration_share', round(100.0 * x.registered / c.population, 2),
-		    'share_target_met', 100.0 * x.registered / c.population >= 13,
-		    'active', x.active, 'minutes', x.minutes,
-		    'hours', vp_hours(x.minutes),
-		    'average_hours', CASE WHEN x.registered = 0 THEN 0.00
-			ELSE round(x.minutes / 60.0 / x.registered, 2) END,
-		    'on_track', x.on_track,
-		    'points_issued', coalesce(l.issued, 0),
-		    'points_redeemed', coalesce(l.redeemed, 0),
-		    'gifts', coalesce(g.gifts, 0),
-		    'help_completed', coalesce(h.completed, 0))
-		    ORDER BY c.code), '[]')
-		    FROM vp_report_scope(v_scope) c
-		    LEFT JOIN registered r ON r.community_id = c.id
-		    LEFT JOIN served s ON s.community_id = c.id
-		    CROSS JOIN LATERAL (SELECT coalesce(r.registered, 0) AS registered,
-			coalesce(s.active, 0) AS active,
-			coalesce(s.minutes, 0) AS minutes,
-			coalesce(r.on_track, 0) AS on_track) x
-		    LEFT JOIN ledger l ON l.community_id = c.id
-		    LEFT JOIN gifts g ON g.community_id = c.id
-		    LEFT JOIN help h ON h.community_id = c.id
-		    WHERE v_asof IS NULL OR c.created_at < v_asof),
-		    -- the new star levels, as at the end, from this service
-		    (SELECT coalesce(jsonb_agg(jsonb_build_object(
-			'volunteer', v.number, 'name', CASE WHEN v_asof IS NULL
-			THEN v.name ELSE vp_volunteer_name_at(v.id, v.name, v_asof) END,
-			'community', c.code,
-			'stars', x.stars, 'hours', vp_hours(x.total))
-			ORDER BY v.number), '[]')
-		    FROM each p
-		    CROSS JOIN LATERAL (SELECT p.minutes_now - p.minutes_after
-			AS total,
-			vp_stars_in(p.minutes_now - p.minutes_after,
-			    v_steps.minutes, v_steps.stars) AS stars,
-			vp_stars_in(p.minutes_now - p.minutes_after - p.minutes,
-			    v_steps.minutes, v_steps.stars) AS stars_before) x
-		    JOIN volunteers v ON v.id = p.volunteer_id
-		    LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
-		    JOIN communities c
-			ON c.id = coalesce(mv.community_id, v.community_id)
-		    WHERE p.minutes > 0 AND x.stars > x.stars_before
-		    AND (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
-			FROM vp_report_members(v_to, v_scope) e)))
-		INTO v_rows, v_new_stars;
+		IF v_stored IS NOT NULL THEN
+			-- The close's rows of the communities of the scope; the
+			-- new star levels from its volunteers' rows, below.
+			SELECT coalesce(jsonb_agg(s.row ORDER BY c.code), '[]')
+			INTO v_rows
+			FROM month_report_communities s
+			JOIN communities c ON c.id = s.community_id
+			WHERE s.month = v_stored
+			AND (v_scope IS NULL OR s.community_id = ANY (v_scope));
+		ELSE
+			-- Only registered volunteers count, and only those who served
+			-- are active: no need to know who else belongs to the report.
+			WITH service AS MATERIALIZED (
+				SELECT * FROM vp_report_service(v_year_start, v_from, v_to,
+				    v_scope)
+			), each AS (
+				-- Each volunteer's service, wherever it was, and their
+				-- running total.
+				SELECT s.volunteer_id, sum(s.minutes)::bigint AS minutes,
+				    sum(s.minutes_since)::bigint AS minutes_since,
+				    sum(s.minutes_after)::bigint AS minutes_after,
+				    coalesce(t.minutes, 0) AS minutes_now
+				FROM service s
+				LEFT JOIN volunteer_totals t ON t.volunteer_id = s.volunteer_id
+				GROUP BY s.volunteer_id, t.minutes
+			), registered AS (
+				-- Registered by the period's end and not left by then,
+				-- where they belonged then.
+				SELECT coalesce(mv.community_id, v.community_id)
+					AS community_id, count(*) AS registered,
+				    count(*) FILTER (WHERE coalesce(s.minutes_since, 0)
+					>= 1200 * v_year_share) AS on_track
+				FROM volunteers v
+				LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
+				LEFT JOIN each s ON s.volunteer_id = v.id
+				WHERE (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
+				    FROM vp_report_members(v_to, v_scope) e))
+				AND v.registered_on < v_to::date
+				AND NOT EXISTS (SELECT 1 FROM vp_report_left(v_to) l
+				    WHERE l.volunteer_id = v.id)
+				GROUP BY 1
+			), served AS (
+				SELECT s.community_id,
+				    count(*) FILTER (WHERE s.shifts > 0) AS active,
+				    sum(s.minutes) AS minutes
+				FROM service s GROUP BY s.community_id
+			), ledger AS (
+				-- Points issued (out of the issuance account, less what
+				-- came back) and redeemed (into the station accounts, less
+				-- voids): each account's transfers of the period. A
+				-- volunteer's points that moved with them to another
+				-- community were issued where they were earned: the move's
+				-- transfers are no issuance.
+				SELECT a.community_id,
+				    sum(x.outflow - x.inflow) FILTER (WHERE a.kind = 'issuance')
+					AS issued,
+				    sum(x.inflow - x.outflow) FILTER (WHERE a.kind = 'station')
+					AS redeemed
+				FROM accounts a
+				CROSS JOIN LATERAL (SELECT
+				    coalesce((SELECT sum(t.amount) FROM transfers t
+					WHERE t.from_account = a.id
+					AND t.at >= v_from - vp_value_lead()
+					AND coalesce(t.value_at, t.at) >= v_from
+					AND coalesce(t.value_at, t.at) < v_to
+					AND t.cause NOT IN ('move-out', 'move-in')), 0)
+					AS outflow,
+				    coalesce((SELECT sum(t.amount) FROM transfers t
+					WHERE t.to_account = a.id
+					AND t.at >= v_from - vp_value_lead()
+					AND coalesce(t.value_at, t.at) >= v_from
+					AND coalesce(t.value_at, t.at) < v_to
+					AND t.cause NOT IN ('move-out', 'move-in')), 0)
+					AS inflow) x
+				WHERE a.kind IN ('issuance', 'station')
+				AND (v_scope IS NULL OR a.community_id = ANY (v_scope))
+				GROUP BY a.community_id
+			), gifts AS (
+				SELECT d.community_id, sum(d.quantity) AS gifts
+				FROM redemptions d
+				WHERE d.at >= v_from AND d.at < v_to
+				AND (v_scope IS NULL OR d.community_id = ANY (v_scope))
+				AND NOT EXISTS (SELECT 1 FROM redemption_voids z
+				    WHERE z.redemption_id = d.id)
+				GROUP BY d.community_id
+			), help AS (
+				SELECT h.community_id, count(*) AS completed
+				FROM help_requests h
+				WHERE h.status = 'completed'
+				AND h.resolved_at >= v_from AND h.resolved_at < v_to
+				AND (v_scope IS NULL OR h.community_id = ANY (v_scope))
+				GROUP BY h.community_id
+			)
+			SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object(
+			    'code', c.code, 'name', c.name, 'population', c.population,
+			    'registered', x.registered,
+			    'registration_share', round(100.0 * x.registered / c.population, 2),
+			    'share_target_met', 100.0 * x.registered / c.population >= 13,
+			    'active', x.active, 'minutes', x.minutes,
+			    'hours', vp_hours(x.minutes),
+			    'average_hours', CASE WHEN x.registered = 0 THEN 0.00
+				ELSE round(x.minutes / 60.0 / x.registered, 2) END,
+			    'on_track', x.on_track,
+			    'points_issued', coalesce(l.issued, 0),
+			    'points_redeemed', coalesce(l.redeemed, 0),
+			    'gifts', coalesce(g.gifts, 0),
+			    'help_completed', coalesce(h.completed, 0))
+			    ORDER BY c.code), '[]')
+			    FROM vp_report_scope(v_scope) c
+			    LEFT JOIN registered r ON r.community_id = c.id
+			    LEFT JOIN served s ON s.community_id = c.id
+			    CROSS JOIN LATERAL (SELECT coalesce(r.registered, 0) AS registered,
+				coalesce(s.active, 0) AS active,
+				coalesce(s.minutes, 0) AS minutes,
+				coalesce(r.on_track, 0) AS on_track) x
+			    LEFT JOIN ledger l ON l.community_id = c.id
+			    LEFT JOIN gifts g ON g.community_id = c.id
+			    LEFT JOIN help h ON h.community_id = c.id
+			    WHERE v_asof IS NULL OR c.created_at < v_asof),
+			    -- the new star levels, as at the end, from this service
+			    (SELECT coalesce(jsonb_agg(jsonb_build_object(
+				'volunteer', v.number, 'name', CASE WHEN v_asof IS NULL
+				THEN v.name ELSE vp_volunteer_name_at(v.id, v.name, v_asof) END,
+				'community', c.code,
+				'stars', x.stars, 'hours', vp_hours(x.total))
+				ORDER BY v.number), '[]')
+			    FROM each p
+			    CROSS JOIN LATERAL (SELECT p.minutes_now - p.minutes_after
+				AS total,
+				vp_stars_in(p.minutes_now - p.minutes_after,
+				    v_steps.minutes, v_steps.stars) AS stars,
+				vp_stars_in(p.minutes_now - p.minutes_after - p.minutes,
+				    v_steps.minutes, v_steps.stars) AS stars_before) x
+			    JOIN volunteers v ON v.id = p.volunteer_id
+			    LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
+			    JOIN communities c
+				ON c.id = coalesce(mv.community_id, v.community_id)
+			    WHERE p.minutes > 0 AND x.stars > x.stars_before
+			    AND (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
+				FROM vp_report_members(v_to, v_scope) e)))
+			INTO v_rows, v_new_stars;
+		END IF;
 		IF v_depth IS NOT NULL THEN
 			-- A level of regions: each the sum of its communities'
 			-- rows (vp_region_rows), so that every level adds up.
@@ -1058,19 +1116,27 @@ BEGIN
 		-- Only those who served in the period can cross a threshold in
 		-- it; by its end they had the running total less what they
 		-- served after it. (The community level does the same with the
-		-- service it has read already.)
+		-- service it has read already; a stored month's close marked
+		-- those who crossed one, by the same levels.)
 		SELECT coalesce(jsonb_agg(jsonb_build_object(
 		    'volunteer', v.number, 'name', CASE WHEN v_asof IS NULL
 			THEN v.name ELSE vp_volunteer_name_at(v.id, v.name, v_asof) END,
 		    'community', c.code,
 		    'stars', x.stars, 'hours', vp_hours(x.total))
 		    ORDER BY v.number), '[]') INTO v_new_stars
-		FROM vp_report_service_each(v_from, v_from, v_to, v_scope) p
-		CROSS JOIN LATERAL (SELECT p.minutes_now - p.minutes_after AS total,
-		    vp_stars_in(p.minutes_now - p.minutes_after, v_steps.minutes,
-			v_steps.stars) AS stars,
-		    vp_stars_in(p.minutes_now - p.minutes_after - p.minutes,
-			v_steps.minutes, v_steps.stars) AS stars_before) x
+		FROM (SELECT p.volunteer_id, p.minutes,
+			p.minutes_now - p.minutes_after AS total
+		    FROM vp_report_service_each(v_from, v_from, v_to, v_scope) p
+		    WHERE v_stored IS NULL
+		    UNION ALL
+		    SELECT r.volunteer_id, r.minutes, r.minutes_total
+		    FROM month_report_volunteers r
+		    WHERE r.month = v_stored AND r.new_stars
+		    AND (v_scope IS NULL OR r.community_id = ANY (v_scope))) p
+		CROSS JOIN LATERAL (SELECT p.total,
+		    vp_stars_in(p.total, v_steps.minutes, v_steps.stars) AS stars,
+		    vp_stars_in(p.total - p.minutes, v_steps.minutes,
+			v_steps.stars) AS stars_before) x
 		JOIN volunteers v ON v.id = p.volunteer_id
 		LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
 		JOIN communities c ON c.id = coalesce(mv.community_id, v.community_id)
@@ -1119,9 +1185,12 @@ $$;
 -- one volunteer's records of the year) whatever the size of the city.
 -- A page has no totals and no new star levels: p_limit 0 gives those of
 -- the whole report and no rows, at the cost of the whole volunteer level
--- less its rows' JSON.
+-- less its rows' JSON. A closed month whose close stored its rows
+-- (vp_report_stored) reads them instead, a page by index on (month,
+-- number); p_live computes it all the same.
 CREATE OR REPLACE FUNCTION vp_report_page(p_kind text, p_period text,
-    p_community bigint, p_region bigint, p_after text, p_limit integer)
+    p_community bigint, p_region bigint, p_after text, p_limit integer,
+    p_live boolean DEFAULT false)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
 SET plan_cache_mode = force_custom_plan
@@ -1137,13 +1206,15 @@ DECLARE
 	v_totals jsonb;
 	v_new_stars jsonb;
 	v_scope bigint[];
+	v_stored text;
 BEGIN
 	SELECT * INTO v_from, v_to FROM vp_report_period(p_kind, p_period);
 	v_scope := vp_report_scope_at(p_community, p_region, v_to);
 	v_asof := vp_settled_at(v_to);
+	v_stored := vp_report_stored(p_kind, p_period, p_live);
 	SELECT * INTO v_steps FROM vp_star_steps(v_asof);
 	IF p_limit > 0 THEN
-		WITH page AS (
+		WITH live AS (
 			-- by number, each volunteer's service until one more
 			-- row than the page (which says whether more follow)
 			SELECT v.id, v.number, v.name,
@@ -1179,12 +1250,53 @@ BEGIN
 				    OR vm.to_community = ANY (v_scope))))
 			    AND NOT EXISTS (SELECT 1 FROM shifts k
 				WHERE k.corrects = s.id)) p
-			WHERE (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
+			WHERE v_stored IS NULL
+			AND (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
 			    FROM vp_report_members(v_to, v_scope) e))
 			AND (p_after IS NULL OR v.number > p_after)
 			AND (v.registered_on < v_to::date
 			    OR coalesce(t.minutes, 0) - p.minutes_after > 0)
 			ORDER BY v.number LIMIT p_limit + 1
+		), page AS (
+			SELECT r.id, r.number, r.name, r.community_id, r.minutes,
+			    r.shifts, r.minutes_ytd, r.minutes_total,
+			    coalesce(m.earned, 0) AS points_earned,
+			    coalesce(m.spent, 0) AS points_spent,
+			    coalesce(r.balance, 0) - coalesce(m.later, 0) AS balance,
+			    r.n
+			FROM live r
+			-- the account's moves, as vp_report_moves counts them
+			LEFT JOIN LATERAL (SELECT
+			    sum(CASE WHEN m.inflow <> m.reversal THEN m.signed ELSE 0 END)
+				FILTER (WHERE m.at < v_to AND NOT m.move) AS earned,
+			    sum(CASE WHEN m.inflow = m.reversal THEN -m.signed ELSE 0 END)
+				FILTER (WHERE m.at < v_to AND NOT m.move) AS spent,
+			    sum(m.signed) FILTER (WHERE m.at >= v_to) AS later
+			    FROM (SELECT coalesce(t.value_at, t.at) AS at, true AS inflow,
+				t.cause = 'reversal' AS reversal,
+				t.cause IN ('move-out', 'move-in') AS move, t.amount AS signed
+				FROM transfers t WHERE t.to_account = r.account_id
+				AND t.at >= v_from - vp_value_lead()
+				AND coalesce(t.value_at, t.at) >= v_from
+				UNION ALL
+				SELECT coalesce(t.value_at, t.at), false,
+				t.cause = 'reversal', t.cause IN ('move-out', 'move-in'),
+				-t.amount
+				FROM transfers t WHERE t.from_account = r.account_id
+				AND t.at >= v_from - vp_value_lead()
+				AND coalesce(t.value_at, t.at) >= v_from) m) m ON true
+			UNION ALL
+			-- the close's rows, by index on (month, number)
+			SELECT r.volunteer_id, r.number, (SELECT v.name
+				FROM volunteers v WHERE v.id = r.volunteer_id),
+			    r.community_id, r.minutes, r.shifts, r.minutes_ytd,
+			    r.minutes_total, r.points_earned, r.points_spent,
+			    r.balance, row_number() OVER (ORDER BY r.number)
+			FROM (SELECT * FROM month_report_volunteers r
+			    WHERE r.month = v_stored
+			    AND (v_scope IS NULL OR r.community_id = ANY (v_scope))
+			    AND (p_after IS NULL OR r.number > p_after)
+			    ORDER BY r.number LIMIT p_limit + 1) r
 		)
 		SELECT coalesce(jsonb_agg(jsonb_build_object(
 		    'number', r.number, 'name', CASE WHEN v_asof IS NULL THEN r.name
@@ -1194,9 +1306,9 @@ BEGIN
 		    'minutes_ytd', r.minutes_ytd, 'hours_ytd', vp_hours(r.minutes_ytd),
 		    'progress', round(r.minutes_ytd / 12.0, 2),
 		    'shifts', r.shifts,
-		    'points_earned', coalesce(m.earned, 0),
-		    'points_spent', coalesce(m.spent, 0),
-		    'balance', coalesce(r.balance, 0) - coalesce(m.later, 0),
+		    'points_earned', r.points_earned,
+		    'points_spent', r.points_spent,
+		    'balance', r.balance,
 		    'stars', vp_stars_in(r.minutes_total, v_steps.minutes,
 			v_steps.stars))
 		    ORDER BY r.number) FILTER (WHERE r.n <= p_limit), '[]'),
@@ -1204,27 +1316,7 @@ BEGIN
 			FILTER (WHERE r.n = p_limit) END
 		INTO v_rows, v_next
 		FROM page r
-		JOIN communities c ON c.id = r.community_id
-		-- the account's moves, as vp_report_moves counts them
-		LEFT JOIN LATERAL (SELECT
-		    sum(CASE WHEN m.inflow <> m.reversal THEN m.signed ELSE 0 END)
-			FILTER (WHERE m.at < v_to AND NOT m.move) AS earned,
-		    sum(CASE WHEN m.inflow = m.reversal THEN -m.signed ELSE 0 END)
-			FILTER (WHERE m.at < v_to AND NOT m.move) AS spent,
-		    sum(m.signed) FILTER (WHERE m.at >= v_to) AS later
-		    FROM (SELECT coalesce(t.value_at, t.at) AS at, true AS inflow,
-			t.cause = 'reversal' AS reversal,
-			t.cause IN ('move-out', 'move-in') AS move, t.amount AS signed
-			FROM transfers t WHERE t.to_account = r.account_id
-			AND t.at >= v_from - vp_value_lead()
-			AND coalesce(t.value_at, t.at) >= v_from
-			UNION ALL
-			SELECT coalesce(t.value_at, t.at), false,
-			t.cause = 'reversal', t.cause IN ('move-out', 'move-in'),
-			-t.amount
-			FROM transfers t WHERE t.from_account = r.account_id
-			AND t.at >= v_from - vp_value_lead()
-			AND coalesce(t.value_at, t.at) >= v_from) m) m ON true;
+		JOIN communities c ON c.id = r.community_id;
 	ELSE
 		-- vp_report's totals and new star levels of the volunteer
 		-- level, without its rows
@@ -1250,7 +1342,7 @@ BEGIN
 			AS stars,
 		    vp_stars_in(r.minutes_before, v_steps.minutes, v_steps.stars)
 			AS stars_before
-		    FROM vp_report_volunteers(v_from, v_to, v_scope) r) r;
+		    FROM vp_report_volunteers_of(v_stored, v_from, v_to, v_scope) r) r;
 	END IF;
 	-- vp_report's answer, with the page's rows
 	RETURN vp_report_head(p_kind, p_period, 'volunteer', p_community,

@@ -122,6 +122,7 @@ reports() {
 }
 reports >"$T_DIR/reports.before"
 ok "the closed months' reports answer" test "$(grep -c ': 200$' "$T_DIR/reports.before")" = 42
+closed_reports_check "two months closed"
 
 # The writes. Refused, whoever asks: anything dated in a closed month or
 # before the latest one's end.
@@ -283,6 +284,8 @@ is "... and is no party member in $M2's report any more" "$(field rows)" "[]"
 reports >"$T_DIR/reports.erased"
 is "... the only change to the closed months' reports" \
 	"$(diff "$T_DIR/reports.after" "$T_DIR/reports.erased" | grep -c '^<')" 2
+
+closed_reports_check "after the writes, the race and the erasure"
 
 must A GET /v1/audit
 is "the ledger is consistent" "$(field ok)" true
