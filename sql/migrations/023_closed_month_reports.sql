@@ -64,6 +64,24 @@ CREATE INDEX month_report_volunteers_community_idx
 	ON month_report_volunteers (month, community_id, number);
 CREATE INDEX month_report_volunteers_new_stars_idx
 	ON month_report_volunteers (month, number) WHERE new_stars;
+-- The close analyzes the table (vp_month_store): statistics of the
+-- columns a report selects by, from a small sample (3,000 rows: 15 ms
+-- where the default took 700 on a city's 100,000).
+ALTER TABLE month_report_volunteers
+	ALTER COLUMN month SET STATISTICS 10,
+	ALTER COLUMN number SET STATISTICS 10,
+	ALTER COLUMN community_id SET STATISTICS 10,
+	ALTER COLUMN new_stars SET STATISTICS 10,
+	ALTER COLUMN volunteer_id SET STATISTICS 0,
+	ALTER COLUMN minutes SET STATISTICS 0,
+	ALTER COLUMN shifts SET STATISTICS 0,
+	ALTER COLUMN minutes_ytd SET STATISTICS 0,
+	ALTER COLUMN minutes_before SET STATISTICS 0,
+	ALTER COLUMN minutes_total SET STATISTICS 0,
+	ALTER COLUMN points_earned SET STATISTICS 0,
+	ALTER COLUMN points_spent SET STATISTICS 0,
+	ALTER COLUMN balance SET STATISTICS 0,
+	ALTER COLUMN registered_by_end SET STATISTICS 0;
 
 -- vp_report and vp_report_page take p_live (compute, even a closed
 -- month: the tests compare both answers).
