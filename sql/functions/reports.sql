@@ -765,164 +765,148 @@ BEGIN
 		    vp_stars_in(r.minutes_before, v_steps.minutes, v_steps.stars)
 			AS stars_before
 		    FROM vp_report_volunteers_of(v_stored, v_from, v_to, v_scope) r) r;
+	ELSIF (p_level = 'community' OR v_depth IS NOT NULL)
+	    AND v_stored IS NOT NULL THEN
+		-- The close's rows of the communities of the scope; the
+		-- new star levels from its volunteers' rows, below.
+		SELECT coalesce(jsonb_agg(s.row ORDER BY c.code), '[]')
+		INTO v_rows
+		FROM month_report_communities s
+		JOIN communities c ON c.id = s.community_id
+		WHERE s.month = v_stored
+		AND (v_scope IS NULL OR s.community_id = ANY (v_scope));
 	ELSIF p_level = 'community' OR v_depth IS NOT NULL THEN
-		v_columns := ARRAY['code', 'name', 'population', 'registered',
-		    'registration_share', 'share_target_met', 'active', 'minutes',
-		    'hours', 'average_hours', 'on_track', 'points_issued',
-		    'points_redeemed', 'gifts', 'help_completed'];
-		v_sum := ARRAY['population', 'registered', 'active', 'minutes',
-		    'hours', 'on_track', 'points_issued', 'points_redeemed',
-		    'gifts', 'help_completed'];
-		IF v_stored IS NOT NULL THEN
-			-- The close's rows of the communities of the scope; the
-			-- new star levels from its volunteers' rows, below.
-			SELECT coalesce(jsonb_agg(s.row ORDER BY c.code), '[]')
-			INTO v_rows
-			FROM month_report_communities s
-			JOIN communities c ON c.id = s.community_id
-			WHERE s.month = v_stored
-			AND (v_scope IS NULL OR s.community_id = ANY (v_scope));
-		ELSE
-			-- Only registered volunteers count, and only those who served
-			-- are active: no need to know who else belongs to the report.
-			WITH service AS MATERIALIZED (
-				SELECT * FROM vp_report_service(v_year_start, v_from, v_to,
-				    v_scope)
-			), each AS (
-				-- Each volunteer's service, wherever it was, and their
-				-- running total.
-				SELECT s.volunteer_id, sum(s.minutes)::bigint AS minutes,
-				    sum(s.minutes_since)::bigint AS minutes_since,
-				    sum(s.minutes_after)::bigint AS minutes_after,
-				    coalesce(t.minutes, 0) AS minutes_now
-				FROM service s
-				LEFT JOIN volunteer_totals t ON t.volunteer_id = s.volunteer_id
-				GROUP BY s.volunteer_id, t.minutes
-			), registered AS (
-				-- Registered by the period's end and not left by then,
-				-- where they belonged then.
-				SELECT coalesce(mv.community_id, v.community_id)
-					AS community_id, count(*) AS registered,
-				    count(*) FILTER (WHERE coalesce(s.minutes_since, 0)
-					>= 1200 * v_year_share) AS on_track
-				FROM volunteers v
-				LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
-				LEFT JOIN each s ON s.volunteer_id = v.id
-				WHERE (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
-				    FROM vp_report_members(v_to, v_scope) e))
-				AND v.registered_on < v_to::date
-				AND NOT EXISTS (SELECT 1 FROM vp_report_left(v_to) l
-				    WHERE l.volunteer_id = v.id)
-				GROUP BY 1
-			), served AS (
-				SELECT s.community_id,
-				    count(*) FILTER (WHERE s.shifts > 0) AS active,
-				    sum(s.minutes) AS minutes
-				FROM service s GROUP BY s.community_id
-			), ledger AS (
-				-- Points issued (out of the issuance account, less what
-				-- came back) and redeemed (into the station accounts, less
-				-- voids): each account's transfers of the period. A
-				-- volunteer's points that moved with them to another
-				-- community were issued where they were earned: the move's
-				-- transfers are no issuance.
-				SELECT a.community_id,
-				    sum(x.outflow - x.inflow) FILTER (WHERE a.kind = 'issuance')
-					AS issued,
-				    sum(x.inflow - x.outflow) FILTER (WHERE a.kind = 'station')
-					AS redeemed
-				FROM accounts a
-				CROSS JOIN LATERAL (SELECT
-				    coalesce((SELECT sum(t.amount) FROM transfers t
-					WHERE t.from_account = a.id
-					AND t.at >= v_from - vp_value_lead()
-					AND coalesce(t.value_at, t.at) >= v_from
-					AND coalesce(t.value_at, t.at) < v_to
-					AND t.cause NOT IN ('move-out', 'move-in')), 0)
-					AS outflow,
-				    coalesce((SELECT sum(t.amount) FROM transfers t
-					WHERE t.to_account = a.id
-					AND t.at >= v_from - vp_value_lead()
-					AND coalesce(t.value_at, t.at) >= v_from
-					AND coalesce(t.value_at, t.at) < v_to
-					AND t.cause NOT IN ('move-out', 'move-in')), 0)
-					AS inflow) x
-				WHERE a.kind IN ('issuance', 'station')
-				AND (v_scope IS NULL OR a.community_id = ANY (v_scope))
-				GROUP BY a.community_id
-			), gifts AS (
-				SELECT d.community_id, sum(d.quantity) AS gifts
-				FROM redemptions d
-				WHERE d.at >= v_from AND d.at < v_to
-				AND (v_scope IS NULL OR d.community_id = ANY (v_scope))
-				AND NOT EXISTS (SELECT 1 FROM redemption_voids z
-				    WHERE z.redemption_id = d.id)
-				GROUP BY d.community_id
-			), help AS (
-				SELECT h.community_id, count(*) AS completed
-				FROM help_requests h
-				WHERE h.status = 'completed'
-				AND h.resolved_at >= v_from AND h.resolved_at < v_to
-				AND (v_scope IS NULL OR h.community_id = ANY (v_scope))
-				GROUP BY h.community_id
-			)
-			SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object(
-			    'code', c.code, 'name', c.name, 'population', c.population,
-			    'registered', x.registered,
-			    'registration_share', round(100.0 * x.registered / c.population, 2),
-			    'share_target_met', 100.0 * x.registered / c.population >= 13,
-			    'active', x.active, 'minutes', x.minutes,
-			    'hours', vp_hours(x.minutes),
-			    'average_hours', CASE WHEN x.registered = 0 THEN 0.00
-				ELSE round(x.minutes / 60.0 / x.registered, 2) END,
-			    'on_track', x.on_track,
-			    'points_issued', coalesce(l.issued, 0),
-			    'points_redeemed', coalesce(l.redeemed, 0),
-			    'gifts', coalesce(g.gifts, 0),
-			    'help_completed', coalesce(h.completed, 0))
-			    ORDER BY c.code), '[]')
-			    FROM vp_report_scope(v_scope) c
-			    LEFT JOIN registered r ON r.community_id = c.id
-			    LEFT JOIN served s ON s.community_id = c.id
-			    CROSS JOIN LATERAL (SELECT coalesce(r.registered, 0) AS registered,
-				coalesce(s.active, 0) AS active,
-				coalesce(s.minutes, 0) AS minutes,
-				coalesce(r.on_track, 0) AS on_track) x
-			    LEFT JOIN ledger l ON l.community_id = c.id
-			    LEFT JOIN gifts g ON g.community_id = c.id
-			    LEFT JOIN help h ON h.community_id = c.id
-			    WHERE v_asof IS NULL OR c.created_at < v_asof),
-			    -- the new star levels, as at the end, from this service
-			    (SELECT coalesce(jsonb_agg(jsonb_build_object(
-				'volunteer', v.number, 'name', CASE WHEN v_asof IS NULL
-				THEN v.name ELSE vp_volunteer_name_at(v.id, v.name, v_asof) END,
-				'community', c.code,
-				'stars', x.stars, 'hours', vp_hours(x.total))
-				ORDER BY v.number), '[]')
-			    FROM each p
-			    CROSS JOIN LATERAL (SELECT p.minutes_now - p.minutes_after
-				AS total,
-				vp_stars_in(p.minutes_now - p.minutes_after,
-				    v_steps.minutes, v_steps.stars) AS stars,
-				vp_stars_in(p.minutes_now - p.minutes_after - p.minutes,
-				    v_steps.minutes, v_steps.stars) AS stars_before) x
-			    JOIN volunteers v ON v.id = p.volunteer_id
-			    LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
-			    JOIN communities c
-				ON c.id = coalesce(mv.community_id, v.community_id)
-			    WHERE p.minutes > 0 AND x.stars > x.stars_before
-			    AND (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
-				FROM vp_report_members(v_to, v_scope) e)))
-			INTO v_rows, v_new_stars;
-		END IF;
-		IF v_depth IS NOT NULL THEN
-			-- A level of regions: each the sum of its communities'
-			-- rows (vp_region_rows), so that every level adds up.
-			v_rows := vp_region_rows(v_rows, v_depth, v_tree_at, p_region);
-			v_columns := ARRAY['code', 'name', 'parent', 'communities']
-			    || v_columns[3:];
-			v_sum := v_sum || ARRAY['communities'];
-		END IF;
+		-- Only registered volunteers count, and only those who served
+		-- are active: no need to know who else belongs to the report.
+		WITH service AS MATERIALIZED (
+			SELECT * FROM vp_report_service(v_year_start, v_from, v_to,
+			    v_scope)
+		), each AS (
+			-- Each volunteer's service, wherever it was, and their
+			-- running total.
+			SELECT s.volunteer_id, sum(s.minutes)::bigint AS minutes,
+			    sum(s.minutes_since)::bigint AS minutes_since,
+			    sum(s.minutes_after)::bigint AS minutes_after,
+			    coalesce(t.minutes, 0) AS minutes_now
+			FROM service s
+			LEFT JOIN volunteer_totals t ON t.volunteer_id = s.volunteer_id
+			GROUP BY s.volunteer_id, t.minutes
+		), registered AS (
+			-- Registered by the period's end and not left by then,
+			-- where they belonged then.
+			SELECT coalesce(mv.community_id, v.community_id)
+				AS community_id, count(*) AS registered,
+			    count(*) FILTER (WHERE coalesce(s.minutes_since, 0)
+				>= 1200 * v_year_share) AS on_track
+			FROM volunteers v
+			LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
+			LEFT JOIN each s ON s.volunteer_id = v.id
+			WHERE (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
+			    FROM vp_report_members(v_to, v_scope) e))
+			AND v.registered_on < v_to::date
+			AND NOT EXISTS (SELECT 1 FROM vp_report_left(v_to) l
+			    WHERE l.volunteer_id = v.id)
+			GROUP BY 1
+		), served AS (
+			SELECT s.community_id,
+			    count(*) FILTER (WHERE s.shifts > 0) AS active,
+			    sum(s.minutes) AS minutes
+			FROM service s GROUP BY s.community_id
+		), ledger AS (
+			-- Points issued (out of the issuance account, less what
+			-- came back) and redeemed (into the station accounts, less
+			-- voids): each account's transfers of the period. A
+			-- volunteer's points that moved with them to another
+			-- community were issued where they were earned: the move's
+			-- transfers are no issuance.
+			SELECT a.community_id,
+			    sum(x.outflow - x.inflow) FILTER (WHERE a.kind = 'issuance')
+				AS issued,
+			    sum(x.inflow - x.outflow) FILTER (WHERE a.kind = 'station')
+				AS redeemed
+			FROM accounts a
+			CROSS JOIN LATERAL (SELECT
+			    coalesce((SELECT sum(t.amount) FROM transfers t
+				WHERE t.from_account = a.id
+				AND t.at >= v_from - vp_value_lead()
+				AND coalesce(t.value_at, t.at) >= v_from
+				AND coalesce(t.value_at, t.at) < v_to
+				AND t.cause NOT IN ('move-out', 'move-in')), 0)
+				AS outflow,
+			    coalesce((SELECT sum(t.amount) FROM transfers t
+				WHERE t.to_account = a.id
+				AND t.at >= v_from - vp_value_lead()
+				AND coalesce(t.value_at, t.at) >= v_from
+				AND coalesce(t.value_at, t.at) < v_to
+				AND t.cause NOT IN ('move-out', 'move-in')), 0)
+				AS inflow) x
+			WHERE a.kind IN ('issuance', 'station')
+			AND (v_scope IS NULL OR a.community_id = ANY (v_scope))
+			GROUP BY a.community_id
+		), gifts AS (
+			SELECT d.community_id, sum(d.quantity) AS gifts
+			FROM redemptions d
+			WHERE d.at >= v_from AND d.at < v_to
+			AND (v_scope IS NULL OR d.community_id = ANY (v_scope))
+			AND NOT EXISTS (SELECT 1 FROM redemption_voids z
+			    WHERE z.redemption_id = d.id)
+			GROUP BY d.community_id
+		), help AS (
+			SELECT h.community_id, count(*) AS completed
+			FROM help_requests h
+			WHERE h.status = 'completed'
+			AND h.resolved_at >= v_from AND h.resolved_at < v_to
+			AND (v_scope IS NULL OR h.community_id = ANY (v_scope))
+			GROUP BY h.community_id
+		)
+		SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object(
+		    'code', c.code, 'name', c.name, 'population', c.population,
+		    'registered', x.registered,
+		    'registration_share', round(100.0 * x.registered / c.population, 2),
+		    'share_target_met', 100.0 * x.registered / c.population >= 13,
+		    'active', x.active, 'minutes', x.minutes,
+		    'hours', vp_hours(x.minutes),
+		    'average_hours', CASE WHEN x.registered = 0 THEN 0.00
+			ELSE round(x.minutes / 60.0 / x.registered, 2) END,
+		    'on_track', x.on_track,
+		    'points_issued', coalesce(l.issued, 0),
+		    'points_redeemed', coalesce(l.redeemed, 0),
+		    'gifts', coalesce(g.gifts, 0),
+		    'help_completed', coalesce(h.completed, 0))
+		    ORDER BY c.code), '[]')
+		    FROM vp_report_scope(v_scope) c
+		    LEFT JOIN registered r ON r.community_id = c.id
+		    LEFT JOIN served s ON s.community_id = c.id
+		    CROSS JOIN LATERAL (SELECT coalesce(r.registered, 0) AS registered,
+			coalesce(s.active, 0) AS active,
+			coalesce(s.minutes, 0) AS minutes,
+			coalesce(r.on_track, 0) AS on_track) x
+		    LEFT JOIN ledger l ON l.community_id = c.id
+		    LEFT JOIN gifts g ON g.community_id = c.id
+		    LEFT JOIN help h ON h.community_id = c.id
+		    WHERE v_asof IS NULL OR c.created_at < v_asof),
+		    -- the new star levels, as at the end, from this service
+		    (SELECT coalesce(jsonb_agg(jsonb_build_object(
+			'volunteer', v.number, 'name', CASE WHEN v_asof IS NULL
+			THEN v.name ELSE vp_volunteer_name_at(v.id, v.name, v_asof) END,
+			'community', c.code,
+			'stars', x.stars, 'hours', vp_hours(x.total))
+			ORDER BY v.number), '[]')
+		    FROM each p
+		    CROSS JOIN LATERAL (SELECT p.minutes_now - p.minutes_after
+			AS total,
+			vp_stars_in(p.minutes_now - p.minutes_after,
+			    v_steps.minutes, v_steps.stars) AS stars,
+			vp_stars_in(p.minutes_now - p.minutes_after - p.minutes,
+			    v_steps.minutes, v_steps.stars) AS stars_before) x
+		    JOIN volunteers v ON v.id = p.volunteer_id
+		    LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
+		    JOIN communities c
+			ON c.id = coalesce(mv.community_id, v.community_id)
+		    WHERE p.minutes > 0 AND x.stars > x.stars_before
+		    AND (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
+			FROM vp_report_members(v_to, v_scope) e)))
+		INTO v_rows, v_new_stars;
 	ELSIF p_level = 'team' THEN
 		v_columns := ARRAY['code', 'name', 'kind', 'community', 'volunteers',
 		    'shifts', 'minutes', 'hours'];
@@ -1110,6 +1094,26 @@ BEGIN
 		    'station', 'training', 'approval', 'recruitment')
 		    || (SELECT coalesce(jsonb_agg(l.name ORDER BY l.depth), '[]')
 			FROM region_levels l)));
+	END IF;
+
+	IF p_level = 'community' OR v_depth IS NOT NULL THEN
+		-- The community level's columns, and a level of regions made
+		-- of its rows, stored or computed.
+		v_columns := ARRAY['code', 'name', 'population', 'registered',
+		    'registration_share', 'share_target_met', 'active', 'minutes',
+		    'hours', 'average_hours', 'on_track', 'points_issued',
+		    'points_redeemed', 'gifts', 'help_completed'];
+		v_sum := ARRAY['population', 'registered', 'active', 'minutes',
+		    'hours', 'on_track', 'points_issued', 'points_redeemed',
+		    'gifts', 'help_completed'];
+		IF v_depth IS NOT NULL THEN
+			-- A level of regions: each the sum of its communities'
+			-- rows (vp_region_rows), so that every level adds up.
+			v_rows := vp_region_rows(v_rows, v_depth, v_tree_at, p_region);
+			v_columns := ARRAY['code', 'name', 'parent', 'communities']
+			    || v_columns[3:];
+			v_sum := v_sum || ARRAY['communities'];
+		END IF;
 	END IF;
 
 	IF v_new_stars IS NULL THEN
