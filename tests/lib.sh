@@ -174,51 +174,19 @@ http_header() {
 }
 
 # One result: every report of every closed month whose close stored its
-# rows (month_reports) reads from them what the computation gives
-# (vp_report and vp_report_page with p_live): every level, the levels of
-# regions too, for the city, each community and each region; the
-# volunteer level's totals (limit 0), a page of 1000 and a page of one
-# after each volunteer. $1 describes the data set. Lists what differs.
+# rows reads from them what the computation gives (pg_temp.closed_reports,
+# tests/sql/closed_reports.psql: every level and scope, pages). $1
+# describes the data set. Lists what differs.
 closed_reports_check() {
 	local out
-	out=$(pgc_psql "$T_PG" -At -v ON_ERROR_STOP=1 <<-'SQL' 2>&1
-	SELECT set_config('timezone', timezone, false) FROM month_reports LIMIT 1 \g /dev/null
-	WITH levels AS (
-		SELECT unnest(ARRAY['volunteer', 'team', 'community', 'station',
-		    'training', 'approval', 'recruitment']) AS level,
-		    NULL::integer AS depth
-		UNION ALL SELECT name, depth FROM region_levels
-	), scopes AS (
-		SELECT NULL::bigint AS community, NULL::bigint AS region,
-		    'city' AS name, NULL::integer AS depth
-		UNION ALL SELECT id, NULL, code, NULL FROM communities
-		UNION ALL SELECT NULL, id, code, depth FROM regions
-	), reports AS (
-		SELECT m.month || ' ' || l.level || ' ' || s.name AS what,
-		    vp_report('monthly', m.month, l.level, s.community, s.region)::text
-			AS stored,
-		    vp_report('monthly', m.month, l.level, s.community, s.region,
-			true)::text AS live
-		FROM month_reports m, levels l, scopes s
-		WHERE l.depth IS NULL OR s.depth IS NULL OR l.depth >= s.depth
-		UNION ALL
-		SELECT m.month || ' page ' || p.limit || ' after '
-			|| coalesce(p.after, '-') || ' ' || s.name,
-		    vp_report_page('monthly', m.month, s.community, s.region,
-			p.after, p.limit)::text,
-		    vp_report_page('monthly', m.month, s.community, s.region,
-			p.after, p.limit, true)::text
-		FROM month_reports m, scopes s,
-		    (SELECT NULL AS after, 0 AS limit
-		    UNION ALL SELECT NULL, 1000
-		    UNION ALL SELECT number, 1 FROM volunteers) p
-	)
-	SELECT CASE WHEN stored IS DISTINCT FROM live THEN 'differs: ' || what
-		END FROM reports
-	UNION ALL SELECT count(*) || ' compared' FROM reports
-	SQL
-	)
-	out=$(echo "$out" | grep .)
+	out=$({ cat "$top_srcdir/tests/sql/closed_reports.psql"
+		echo "SELECT set_config('timezone', timezone, false)"
+		echo "FROM month_reports LIMIT 1 \\g /dev/null"
+		echo "WITH r AS MATERIALIZED (SELECT * FROM pg_temp.closed_reports())"
+		echo "SELECT 'differs: ' || what FROM r"
+		echo "WHERE stored IS DISTINCT FROM computed"
+		echo "UNION ALL SELECT count(*) || ' compared' FROM r;"
+	} | pgc_psql "$T_PG" -At -q -v ON_ERROR_STOP=1 2>&1)
 	if [ "$(echo "$out" | grep -c .)" = 1 ] && echo "$out" | grep -qE '^[1-9][0-9]* compared$'; then
 		t_result ok "$1: the closed months' stored reports are the computed ones ($out)"
 	else
