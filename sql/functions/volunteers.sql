@@ -35,10 +35,14 @@ BEGIN
 END
 $$;
 
--- The star level of so many minutes of service.
+-- The star level of so many minutes of service. (PL/pgSQL keeps the
+-- plan, as vp_volunteer_minutes does.)
 CREATE OR REPLACE FUNCTION vp_stars(p_minutes bigint) RETURNS integer
-LANGUAGE sql STABLE AS $$
-	SELECT coalesce(max(stars), 0) FROM star_levels WHERE hours * 60 <= p_minutes
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (SELECT coalesce(max(stars), 0) FROM star_levels
+	    WHERE hours * 60 <= p_minutes);
+END
 $$;
 
 -- Add a new shift record to its volunteer's total; a correction also takes
