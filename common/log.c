@@ -138,18 +138,29 @@ log_flush(void)
 	log_nheld = 0;
 }
 
-/* A fatal signal: write what is held, then die of the signal. Only
- * write(2) and raise(3) here, both async-signal-safe. */
+/* The signals that end the process with what is held written first, and
+ * what each did before (the default, or a sanitizer's report). */
+static const int log_fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+static struct sigaction log_fatal_before[sizeof(log_fatal) /
+    sizeof(log_fatal[0])];
+
+/* A fatal signal: write what is held, then let the signal do what it did
+ * before. Only write(2), sigaction(2) and raise(3) here, all
+ * async-signal-safe. */
 static void
 log_crash(int sig)
 {
-	size_t len = log_nheld;
+	size_t len = log_nheld, i;
 
 	if (len > 0 && len <= LOG_HOLD_MAX &&
 	    write(STDERR_FILENO, log_held, len) < 0) {
 		/* dying anyway */
 	}
 	log_nheld = 0;
+	for (i = 0; i < sizeof(log_fatal) / sizeof(log_fatal[0]); i++) {
+		if (log_fatal[i] == sig)
+			sigaction(sig, &log_fatal_before[i], NULL);
+	}
 	raise(sig);
 }
 
@@ -163,8 +174,6 @@ log_crash(int sig)
 void
 log_hold(void (*holder)(void *), void *arg)
 {
-	static const int fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE,
-	    SIGILL };
 	static int armed;
 	struct sigaction sa;
 	size_t i;
@@ -179,10 +188,10 @@ log_hold(void (*holder)(void *), void *arg)
 	atexit(log_flush);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = log_crash;
-	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	sa.sa_flags = SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
-		sigaction(fatal[i], &sa, NULL);
+	for (i = 0; i < sizeof(log_fatal) / sizeof(log_fatal[0]); i++)
+		sigaction(log_fatal[i], &sa, &log_fatal_before[i]);
 }
 
 /* Write one line: UTC time with milliseconds, program, pid, level, text. */
