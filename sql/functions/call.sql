@@ -48,28 +48,25 @@ CREATE OR REPLACE FUNCTION vp_session(p_keyid text, p_timezone text,
 LANGUAGE plpgsql AS $$
 DECLARE
 	caller vp_caller;
-	v_rule text;
 BEGIN
 	SELECT k.keyid, s.id, s.code, s.role, s.community_id, s.region_id
 	INTO caller
 	FROM station_keys k JOIN stations s ON s.id = k.station_id
 	WHERE k.keyid = p_keyid;
-	PERFORM set_config('timezone', p_timezone, true);
-	PERFORM set_config('datestyle', 'ISO, YMD', true);
-	PERFORM set_config('vpoints.keyid', p_keyid, true);
-	-- The date rules (vp_dated) read the caller's role.
-	PERFORM set_config('vpoints.role', caller.role, true);
+	-- One statement for every setting: each is a function call, each
+	-- statement of PL/pgSQL an executor run.
+	PERFORM set_config('timezone', p_timezone, true),
+	    set_config('datestyle', 'ISO, YMD', true),
+	    set_config('vpoints.keyid', p_keyid, true),
+	    -- The date rules (vp_dated) read the caller's role.
+	    set_config('vpoints.role', caller.role, true);
 	-- The date rules (vp_dated), the no-show rule of sign-ups
 	-- (events.sql) and the campaign's targets (record.sql) read the
 	-- daemon's settings as vpoints.<name>.
-	FOREACH v_rule IN ARRAY ARRAY['programme_start', 'back_entry_days',
-	    'noshow_limit', 'noshow_days', 'approval_target',
-	    'recruitment_target'] LOOP
-		IF p_rules ? v_rule THEN
-			PERFORM set_config('vpoints.' || v_rule,
-			    p_rules ->> v_rule, true);
-		END IF;
-	END LOOP;
+	PERFORM set_config('vpoints.' || r.key, r.value, true)
+	FROM jsonb_each_text(p_rules) r
+	WHERE r.key IN ('programme_start', 'back_entry_days', 'noshow_limit',
+	    'noshow_days', 'approval_target', 'recruitment_target');
 	RETURN caller;
 END
 $$;

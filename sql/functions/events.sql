@@ -37,14 +37,12 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The no-shows of a volunteer that count now: within the last
--- noshow_days, and after the latest lifted block. (PL/pgSQL keeps the
--- plan of its query; a LANGUAGE sql function with a join is planned at
--- every call, some 360 µs, twice on every volunteer's page.)
+-- noshow_days, and after the latest lifted block.
 CREATE OR REPLACE FUNCTION vp_noshows(p_volunteer bigint) RETURNS integer
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-	RETURN (SELECT count(*)::integer FROM signups s
-	    JOIN events e ON e.id = s.event_id
+	RETURN (SELECT count(*)::integer
+	    FROM signups s JOIN events e ON e.id = s.event_id
 	    WHERE s.volunteer_id = p_volunteer AND s.state IN ('place', 'late')
 	    AND vp_noshow_at(s, e) > greatest(now() - make_interval(days =>
 		vp_noshow_days()), coalesce((SELECT max(u.at)
@@ -113,9 +111,7 @@ END
 $$;
 
 -- The places an event has taken (held by a sign-up or a walk-in), as
--- its row keeps them (vp_signup_taken). (PL/pgSQL keeps the plan: a
--- LANGUAGE sql function that reads a table is planned at every call, and
--- a volunteer's page calls this once an event it lists.)
+-- its row keeps them (vp_signup_taken).
 CREATE OR REPLACE FUNCTION vp_event_taken(p_event bigint) RETURNS integer
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
@@ -243,16 +239,22 @@ CREATE OR REPLACE FUNCTION vp_signup_json(s signups) RETURNS jsonb
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	e events;
+	v_position bigint;
 BEGIN
 	SELECT * INTO e FROM events WHERE id = s.event_id;
+	-- A statement of its own: a CASE on s.state around it would make
+	-- the planner plan the answer again at every call.
+	IF s.state = 'waiting' THEN
+		SELECT count(*) INTO v_position FROM signups w
+		WHERE w.event_id = s.event_id AND w.state = 'waiting'
+		AND w.id <= s.id;
+	END IF;
 	RETURN jsonb_strip_nulls(jsonb_build_object('id', s.id,
 	    'event', e.id, 'title', e.title, 'place', e.place,
 	    'starts_at', e.starts_at, 'ends_at', e.ends_at,
 	    'volunteer', (SELECT number FROM volunteers WHERE id = s.volunteer_id),
 	    'state', s.state, 'status', vp_signup_status(s, e),
-	    'position', CASE WHEN s.state = 'waiting' THEN (SELECT count(*)
-		FROM signups w WHERE w.event_id = s.event_id
-		AND w.state = 'waiting' AND w.id <= s.id) END,
+	    'position', v_position,
 	    'walk_in', s.walk_in, 'shift', s.shift_id,
 	    'via', CASE WHEN s.link_id IS NOT NULL THEN 'page' ELSE 'station' END,
 	    'signed_up_at', s.created_at, 'promoted_at', s.promoted_at,

@@ -361,13 +361,15 @@ $$;
 
 -- An open check-in as JSON.
 CREATE OR REPLACE FUNCTION vp_checkin_json(k checkins) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-	SELECT jsonb_build_object('id', k.id,
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN jsonb_build_object('id', k.id,
 	    'volunteer', (SELECT number FROM volunteers WHERE id = k.volunteer_id),
 	    'activity', (SELECT code FROM activities WHERE id = k.activity_id),
 	    'started_at', k.started_at, 'status', 'open',
 	    'station', (SELECT code FROM stations WHERE id = k.station_id))
-	    || k.details
+	    || k.details;
+END
 $$;
 
 -- GET /v1/checkins: the open check-ins, oldest first, with the

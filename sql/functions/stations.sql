@@ -25,11 +25,19 @@ $$;
 -- Every check of a caller against a community's rows goes through this
 -- one function.
 CREATE OR REPLACE FUNCTION vp_covers(caller vp_caller, community bigint)
-RETURNS boolean LANGUAGE sql STABLE AS $$
-	SELECT CASE caller.role WHEN 'admin' THEN true
-	    WHEN 'office' THEN coalesce((SELECT vp_region_within(c.region_id,
-		caller.region_id) FROM communities c WHERE c.id = community), false)
-	    ELSE caller.community_id = community END
+RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	CASE caller.role
+	WHEN 'admin' THEN
+		RETURN true;
+	WHEN 'office' THEN
+		RETURN coalesce((SELECT vp_region_within(c.region_id,
+		    caller.region_id) FROM communities c WHERE c.id = community),
+		    false);
+	ELSE
+		RETURN caller.community_id = community;
+	END CASE;
+END
 $$;
 
 -- The members an office's refusal adds: its region.

@@ -35,8 +35,7 @@ BEGIN
 END
 $$;
 
--- The star level of so many minutes of service. (PL/pgSQL keeps the
--- plan, as vp_volunteer_minutes does.)
+-- The star level of so many minutes of service.
 CREATE OR REPLACE FUNCTION vp_stars(p_minutes bigint) RETURNS integer
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
@@ -87,8 +86,9 @@ $$;
 
 -- A volunteer as JSON, with their teams and points.
 CREATE OR REPLACE FUNCTION vp_volunteer_json(v volunteers) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-	SELECT jsonb_strip_nulls(jsonb_build_object(
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN jsonb_strip_nulls(jsonb_build_object(
 	    'number', v.number, 'name', v.name,
 	    'community', (SELECT code FROM communities WHERE id = v.community_id),
 	    'registered_on', v.registered_on, 'status', v.status,
@@ -103,7 +103,8 @@ LANGUAGE sql STABLE AS $$
 		FROM team_members m JOIN teams t ON t.id = m.team_id
 		WHERE m.volunteer_id = v.id), '[]'),
 	    'points', coalesce((SELECT balance FROM accounts
-		WHERE volunteer_id = v.id), 0))
+		WHERE volunteer_id = v.id), 0));
+END
 $$;
 
 -- The personal fields of a request, checked against consent; NULL
@@ -620,9 +621,14 @@ $$;
 
 -- The community a volunteer moved to last, and when (NULL: never moved).
 CREATE OR REPLACE FUNCTION vp_volunteer_last_move(p_volunteer bigint)
-RETURNS volunteer_moves LANGUAGE sql STABLE AS $$
-	SELECT * FROM volunteer_moves m WHERE m.volunteer_id = p_volunteer
-	ORDER BY m.id DESC LIMIT 1
+RETURNS volunteer_moves LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	m volunteer_moves;
+BEGIN
+	SELECT * INTO m FROM volunteer_moves WHERE volunteer_id = p_volunteer
+	ORDER BY id DESC LIMIT 1;
+	RETURN m;
+END
 $$;
 
 -- Refuse a record dated before the volunteer's latest move (a shift, its
