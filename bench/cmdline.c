@@ -22,7 +22,7 @@ static const char cmdline_usage_text[] =
 "       " LOAD_NAME " verify [COUNT]\n"
 "       " LOAD_NAME " serve HOST PORT\n"
 "OP: shift, redeem, balance, report-community, report-city, report-page,\n"
-"signup, page or idle.\n"
+"month-close (once: a month closes once), signup, page or idle.\n"
 "keys prints \"<i>\\t<public key in hex>\" for the bench keys 0..COUNT-1;\n"
 "run prints one JSON object. verify times COUNT Ed25519 verifications of a\n"
 "shift write's signature base and prints one JSON object; serve answers\n"

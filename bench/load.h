@@ -53,6 +53,7 @@ enum load_op {
 	LOAD_OP_REPORT_COMMUNITY, /* monthly report, a station's key */
 	LOAD_OP_REPORT_CITY,	/* monthly report, the admin key */
 	LOAD_OP_REPORT_PAGE,	/* a page of the city's volunteer level */
+	LOAD_OP_MONTH_CLOSE,	/* the close of --month, the admin key */
 	LOAD_OP_SIGNUP,		/* sign-ups to events, a station's key */
 	LOAD_OP_PAGE,		/* volunteers' own pages, unsigned */
 	LOAD_OP_IDLE,		/* one unsigned health check, then held open */

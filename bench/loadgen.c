@@ -30,6 +30,7 @@ const struct load_op_info load_ops[LOAD_NOPS] = {
 	    WIRE_OP_REPORT_MONTHLY },
 	[LOAD_OP_REPORT_CITY] = { "report-city", WIRE_OP_REPORT_MONTHLY },
 	[LOAD_OP_REPORT_PAGE] = { "report-page", WIRE_OP_REPORT_MONTHLY },
+	[LOAD_OP_MONTH_CLOSE] = { "month-close", WIRE_OP_MONTH_CLOSE },
 	[LOAD_OP_SIGNUP] = { "signup", WIRE_OP_SIGNUP_ADD },
 	[LOAD_OP_PAGE] = { "page", WIRE_OP_PAGE_GET },
 	[LOAD_OP_IDLE] = { "idle", WIRE_OP_HEALTHZ },

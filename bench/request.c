@@ -157,13 +157,18 @@ request_build(const struct load_options *opt, const struct load_keys *keys,
 			    LOAD_REPORT_PAGE, v);
 		q = query;
 		break;
+	case LOAD_OP_MONTH_CLOSE:
+		b = "{}";
+		break;
 	case LOAD_OP_IDLE:
 	default:
 		abort();
 	}
-	/* A report goes with a station's key in turn, or the admin's; the
-	 * rest with the key of the volunteer's community. */
-	if (opt->op == LOAD_OP_REPORT_CITY || opt->op == LOAD_OP_REPORT_PAGE)
+	/* A report goes with a station's key in turn, or the admin's, as a
+	 * month's close does; the rest with the key of the volunteer's
+	 * community. */
+	if (opt->op == LOAD_OP_REPORT_CITY || opt->op == LOAD_OP_REPORT_PAGE ||
+	    opt->op == LOAD_OP_MONTH_CLOSE)
 		key = 0;
 	else if (opt->op == LOAD_OP_REPORT_COMMUNITY)
 		key = (size_t)(k % opt->communities) + 1;
@@ -171,7 +176,8 @@ request_build(const struct load_options *opt, const struct load_keys *keys,
 		key = (size_t)((v - 1) % opt->communities) + 1;
 	snprintf(number, sizeof(number), "B%06" PRId64, v);
 	method = wire_route(op)->method;
-	path = wire_path(op, wire_route(op)->param != NULL ? number : NULL);
+	path = wire_path(op, opt->op == LOAD_OP_MONTH_CLOSE ? opt->month :
+	    wire_route(op)->param != NULL ? number : NULL);
 	if (b != NULL) {
 		digest = sig_digest_header(b, strlen(b));
 		uuid_random(idem, sizeof(idem));

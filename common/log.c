@@ -1,7 +1,10 @@
 #include "config.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -12,6 +15,20 @@
 static const char *log_program = "vpoints";
 static enum log_level log_threshold = LOG_INFO;
 static pid_t log_pid;		/* taken by log_init; no process forks */
+
+/*
+ * Lines held for one write (log_hold): the daemon logs a line per
+ * request, and a write(2) each cost it a system call per request. Held
+ * lines go out when the holder says (log_flush, once per turn of its
+ * loop), when a warning or an error comes (they are never held, and the
+ * lines before them go first), when the buffer is full, at exit, and on
+ * a crash (log_crash).
+ */
+#define LOG_HOLD_MAX	65536
+static char log_held[LOG_HOLD_MAX];
+static volatile size_t log_nheld;
+static void (*log_holder)(void *);	/* told of the first line held */
+static void *log_holder_arg;
 
 static const char *const log_names[] = {
 	[LOG_DEBUG] = "debug",
@@ -103,6 +120,80 @@ log_escape(const char *text, char *out, size_t outlen)
 	out[o] = '\0';
 }
 
+/* Write the held lines to stderr. */
+void
+log_flush(void)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < log_nheld) {
+		n = write(STDERR_FILENO, log_held + off, log_nheld - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;	/* nowhere to say so: the lines are lost */
+		off += (size_t)n;
+	}
+	log_nheld = 0;
+}
+
+/* The signals that end the process with what is held written first, and
+ * what each did before (the default, or a sanitizer's report). */
+static const int log_fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+static struct sigaction log_fatal_before[sizeof(log_fatal) /
+    sizeof(log_fatal[0])];
+
+/* A fatal signal: write what is held, then let the signal do what it did
+ * before. Only write(2), sigaction(2) and raise(3) here, all
+ * async-signal-safe. */
+static void
+log_crash(int sig)
+{
+	size_t len = log_nheld, i;
+
+	if (len > 0 && len <= LOG_HOLD_MAX &&
+	    write(STDERR_FILENO, log_held, len) < 0) {
+		/* dying anyway */
+	}
+	log_nheld = 0;
+	for (i = 0; i < sizeof(log_fatal) / sizeof(log_fatal[0]); i++) {
+		if (log_fatal[i] == sig)
+			sigaction(sig, &log_fatal_before[i], NULL);
+	}
+	raise(sig);
+}
+
+/*
+ * Hold info and debug lines for one write instead of writing each: holder
+ * runs when a line is held in an empty buffer, and the caller then calls
+ * log_flush soon (the daemon: at the end of the loop's turn, before any
+ * reply of that turn is sent). A crash or exit writes what is held.
+ * holder NULL: write what is held and stop holding.
+ */
+void
+log_hold(void (*holder)(void *), void *arg)
+{
+	static int armed;
+	struct sigaction sa;
+	size_t i;
+
+	if (holder == NULL)
+		log_flush();
+	log_holder = holder;
+	log_holder_arg = arg;
+	if (holder == NULL || armed)
+		return;
+	armed = 1;
+	atexit(log_flush);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = log_crash;
+	sa.sa_flags = SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(log_fatal) / sizeof(log_fatal[0]); i++)
+		sigaction(log_fatal[i], &sa, &log_fatal_before[i]);
+}
+
 /* Write one line: UTC time with milliseconds, program, pid, level, text. */
 void
 log_msg(enum log_level level, const char *fmt, ...)
@@ -111,10 +202,11 @@ log_msg(enum log_level level, const char *fmt, ...)
 	 * daemon logs a line per request. */
 	static time_t stamp_sec = -1;
 	static char stamp[32];
-	char line[2048], escaped[4096];
+	char line[2048], escaped[4096], out[4200];
 	struct timeval tv;
 	struct tm tm;
 	va_list ap;
+	int n;
 
 	if (level < log_threshold)
 		return;
@@ -129,8 +221,22 @@ log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 	/* One event, one line. */
 	log_escape(line, escaped, sizeof(escaped));
-	fprintf(stderr, "%s.%03ldZ %s[%ld] %s: %s\n", stamp,
+	n = snprintf(out, sizeof(out), "%s.%03ldZ %s[%ld] %s: %s\n", stamp,
 	    (long)(tv.tv_usec / 1000), log_program,
 	    (long)(log_pid != 0 ? log_pid : getpid()),
 	    log_names[level], escaped);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(out)) {
+		n = sizeof(out) - 1;
+		out[n - 1] = '\n';
+	}
+	if (log_nheld + (size_t)n > sizeof(log_held))
+		log_flush();
+	memcpy(log_held + log_nheld, out, (size_t)n);
+	log_nheld += (size_t)n;
+	if (log_holder == NULL || level >= LOG_WARN)
+		log_flush();
+	else if (log_nheld == (size_t)n)
+		log_holder(log_holder_arg);
 }

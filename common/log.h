@@ -14,6 +14,9 @@ void log_set_level(enum log_level level);
 int log_level_parse(const char *name, enum log_level *level);
 const char *log_level_name(enum log_level level);
 
+void log_hold(void (*holder)(void *), void *arg);
+void log_flush(void);
+
 void log_msg(enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

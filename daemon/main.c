@@ -56,6 +56,7 @@ struct vpointsd {
 	struct event	*sighup;
 	struct event	*drain_timer;
 	struct event	*probe_timer;	/* retries the first database query */
+	struct event	*log_flush;	/* writes the turn's log lines */
 	int		 ready;		/* told READY=1, not yet STOPPING=1 */
 	time_t		 stopping;	/* when the first stop signal came */
 };
@@ -264,6 +265,23 @@ main_stop(evutil_socket_t sig, short what, void *arg)
 	http_server_drain(d->http, main_drained, d);
 }
 
+/* The end of a turn of the loop: write its log lines at once. */
+static void
+main_log_flush(evutil_socket_t fd, short what, void *arg)
+{
+	log_flush();
+}
+
+/* A log line is held: write it at the end of this turn of the loop,
+ * after the other callbacks already due and before the replies they
+ * made are sent (evhttp writes a reply when its socket is next
+ * writable, a later turn), so the access log never lags an answer. */
+static void
+main_log_held(void *arg)
+{
+	event_active(arg, EV_TIMEOUT, 0);
+}
+
 /* Register one signal with the loop. */
 static struct event *
 main_signal(struct vpointsd *d, int sig, event_callback_fn fn)
@@ -347,6 +365,31 @@ main_signer(const struct vpointsd *d)
 	return signer;
 }
 
+/*
+ * The event loop. evhttp stops reading a connection while its request is
+ * answered and writes the reply when the socket is next writable, which
+ * is four epoll_ctl calls a request; libevent's change list folds the
+ * changes one turn of the loop makes to a socket into one call, and the
+ * stop of writing and the start of reading after a reply into one. (Its
+ * known trap, a descriptor dup()ed and closed under it, does not arise:
+ * the daemon never duplicates one.)
+ */
+static struct event_base *
+main_event_base(void)
+{
+	struct event_config *cfg = event_config_new();
+	struct event_base *base;
+
+	if (cfg == NULL ||
+	    event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST))
+		abort();
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	if (base == NULL)
+		abort();
+	return base;
+}
+
 /* Start-up, the loop, and an orderly end. */
 int
 main(int argc, char **argv)
@@ -409,9 +452,11 @@ main(int argc, char **argv)
 		rc = EX_CONFIG;
 		goto done;
 	}
-	d.base = event_base_new();
-	if (d.base == NULL)
+	d.base = main_event_base();
+	d.log_flush = event_new(d.base, -1, 0, main_log_flush, NULL);
+	if (d.log_flush == NULL)
 		abort();
+	log_hold(main_log_held, d.log_flush);
 	d.db = db_pool_create(d.base, d.conf->db, d.conf->db_pool_size);
 	db_pool_set_limits(d.db, d.conf->db_queue_max,
 	    d.conf->db_reconnect_max);
@@ -448,6 +493,7 @@ main(int argc, char **argv)
 	main_probe(-1, 0, &d);
 
 	event_base_dispatch(d.base);
+	log_hold(NULL, NULL);
 	log_info("stopped");
 
 done:
@@ -469,6 +515,9 @@ done:
 		event_free(d.drain_timer);
 	if (d.probe_timer != NULL)
 		event_free(d.probe_timer);
+	log_hold(NULL, NULL);
+	if (d.log_flush != NULL)
+		event_free(d.log_flush);
 	if (d.base != NULL)
 		event_base_free(d.base);
 	signer_free(d.signer);

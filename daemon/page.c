@@ -251,7 +251,16 @@ page_rate_ok(const char *hex)
 static void
 page_esc(struct buf *b, const char *s)
 {
+	size_t run;
+
 	for (; s != NULL && *s != '\0'; s++) {
+		/* Most bytes are themselves: a run of them at once. */
+		if ((run = strcspn(s, "&<>\"'")) > 0) {
+			buf_add(b, s, run);
+			if (s[run] == '\0')
+				break;
+			s += run;
+		}
 		switch (*s) {
 		case '&':	buf_puts(b, "&amp;"); break;
 		case '<':	buf_puts(b, "&lt;"); break;
@@ -287,8 +296,19 @@ static void
 page_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
+	char small[512], *s;
+	int n;
 
+	/* Most pieces fit on the stack: no allocation for those. */
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	if ((size_t)n < sizeof(small)) {
+		buf_add(b, small, (size_t)n);
+		return;
+	}
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0)
 		abort();

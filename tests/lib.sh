@@ -173,6 +173,28 @@ http_header() {
 	grep -i "^$1:" "$T_DIR/headers" | head -n 1 | cut -d: -f2- | tr -d '\r' | sed 's/^ *//'
 }
 
+# One result: every report of every closed month whose close stored its
+# rows reads from them what the computation gives (pg_temp.closed_reports,
+# tests/sql/closed_reports.psql: every level and scope, pages). $1
+# describes the data set. Lists what differs.
+closed_reports_check() {
+	local out
+	out=$({ cat "$top_srcdir/tests/sql/closed_reports.psql"
+		echo "SELECT set_config('timezone', timezone, false)"
+		echo "FROM month_reports LIMIT 1 \\g /dev/null"
+		echo "WITH r AS MATERIALIZED (SELECT * FROM pg_temp.closed_reports())"
+		echo "SELECT 'differs: ' || what FROM r"
+		echo "WHERE stored IS DISTINCT FROM computed"
+		echo "UNION ALL SELECT count(*) || ' compared' FROM r;"
+	} | pgc_psql "$T_PG" -At -q -v ON_ERROR_STOP=1 2>&1)
+	if [ "$(echo "$out" | grep -c .)" = 1 ] && echo "$out" | grep -qE '^[1-9][0-9]* compared$'; then
+		t_result ok "$1: the closed months' stored reports are the computed ones ($out)"
+	else
+		t_result fail "$1: the closed months' stored reports are the computed ones"
+		echo "$out" | grep . | head -n 20 | sed 's/^/#   /'
+	fi
+}
+
 # Start the test cluster.
 harness_db() {
 	pgc_init "$T_PG" "fsync = off" "synchronous_commit = off" \

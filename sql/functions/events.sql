@@ -239,16 +239,22 @@ CREATE OR REPLACE FUNCTION vp_signup_json(s signups) RETURNS jsonb
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	e events;
+	v_position bigint;
 BEGIN
 	SELECT * INTO e FROM events WHERE id = s.event_id;
+	-- A statement of its own: a CASE on s.state around it would make
+	-- the planner plan the answer again at every call.
+	IF s.state = 'waiting' THEN
+		SELECT count(*) INTO v_position FROM signups w
+		WHERE w.event_id = s.event_id AND w.state = 'waiting'
+		AND w.id <= s.id;
+	END IF;
 	RETURN jsonb_strip_nulls(jsonb_build_object('id', s.id,
 	    'event', e.id, 'title', e.title, 'place', e.place,
 	    'starts_at', e.starts_at, 'ends_at', e.ends_at,
 	    'volunteer', (SELECT number FROM volunteers WHERE id = s.volunteer_id),
 	    'state', s.state, 'status', vp_signup_status(s, e),
-	    'position', CASE WHEN s.state = 'waiting' THEN (SELECT count(*)
-		FROM signups w WHERE w.event_id = s.event_id
-		AND w.state = 'waiting' AND w.id <= s.id) END,
+	    'position', v_position,
 	    'walk_in', s.walk_in, 'shift', s.shift_id,
 	    'via', CASE WHEN s.link_id IS NOT NULL THEN 'page' ELSE 'station' END,
 	    'signed_up_at', s.created_at, 'promoted_at', s.promoted_at,

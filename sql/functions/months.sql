@@ -266,6 +266,53 @@ BEGIN
 END
 $$;
 
+-- Store what the reports of closed month p_month read instead of
+-- computing it again (vp_report_stored, in reports.sql), in the close's
+-- transaction: p_report's community rows (the city's community level,
+-- which the close digests) and the city's volunteer level as
+-- vp_report_volunteers computes it, in the time zone of the close, with
+-- whether each crossed a star level in the month (by the levels a report
+-- of it uses, vp_star_steps at vp_settled_at: the close's). Both
+-- are what the computation gives now and would give again: nothing they
+-- read changes once the month is closed (vp_settled_at). They hold no
+-- name: a report joins the name it shows when it is read.
+CREATE OR REPLACE FUNCTION vp_month_store(p_month text, p_report jsonb)
+RETURNS void
+LANGUAGE plpgsql
+SET plan_cache_mode = force_custom_plan
+SET jit = off
+AS $$
+DECLARE
+	v_from timestamptz;
+	v_to timestamptz;
+	v_steps record;
+BEGIN
+	SELECT * INTO v_from, v_to FROM vp_report_period('monthly', p_month);
+	SELECT * INTO v_steps FROM vp_star_steps(vp_settled_at(v_to));
+	INSERT INTO month_reports (month, timezone)
+	VALUES (p_month, current_setting('timezone'));
+	INSERT INTO month_report_communities (month, community_id, row)
+	SELECT p_month, c.id, r.row
+	FROM jsonb_array_elements(p_report -> 'rows') r(row)
+	JOIN communities c ON c.code = r.row ->> 'code';
+	INSERT INTO month_report_volunteers (month, number, volunteer_id,
+	    community_id, minutes, shifts, minutes_ytd, minutes_before,
+	    minutes_total, points_earned, points_spent, balance,
+	    registered_by_end, new_stars)
+	SELECT p_month, r.number, r.volunteer_id, r.community_id, r.minutes,
+	    r.shifts, r.minutes_ytd, r.minutes_before, r.minutes_total,
+	    r.points_earned, r.points_spent, r.balance, r.registered_by_end,
+	    vp_stars_in(r.minutes_total, v_steps.minutes, v_steps.stars)
+		> vp_stars_in(r.minutes_before, v_steps.minutes, v_steps.stars)
+	FROM vp_report_volunteers(v_from, v_to, NULL) r
+	ORDER BY r.number;	-- the primary key's pages filled in order
+	-- The reports that follow the close at once are planned for these
+	-- rows (a page by index, not a sort of the whole month's), not for
+	-- a table autovacuum has not seen yet.
+	ANALYZE month_report_volunteers;
+END
+$$;
+
 -- POST /v1/months/{month}/close (admin). The daemon signs the payload and
 -- stores the JWS with vp_month_close_sign.
 CREATE OR REPLACE FUNCTION vp_op_month_close(caller vp_caller, args jsonb,
@@ -325,6 +372,7 @@ BEGIN
 	    'closed_at', date_trunc('second', v_closed_at));
 	UPDATE month_closes SET digest = v_digest, payload = v_payload::text
 	WHERE month = v_month;
+	PERFORM vp_month_store(v_month, v_report);
 	INSERT INTO admin_actions (keyid, action, subject, detail)
 	VALUES (caller.keyid, 'month-close', v_month, v_payload);
 	status := 201;

@@ -398,16 +398,16 @@ $$;
 
 -- A volunteer's name at p_at, for the report of a settled period: as the
 -- last registration or update before it says (p_name, the name now, when
--- none does).
+-- none does). Called once per row of a report, under the reports'
+-- force_custom_plan: as SQL its query is planned once per report, where
+-- PL/pgSQL planned it again at every call (60 µs a row of a page).
 CREATE OR REPLACE FUNCTION vp_volunteer_name_at(p_volunteer bigint, p_name text,
     p_at timestamptz) RETURNS text
-LANGUAGE plpgsql STABLE AS $$
-BEGIN
-	RETURN coalesce((SELECT h.data ->> 'name' FROM volunteer_history h
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce((SELECT h.data ->> 'name' FROM volunteer_history h
 	    WHERE h.volunteer_id = p_volunteer
 	    AND h.action IN ('register', 'update') AND h.at < p_at
-	    ORDER BY h.id DESC LIMIT 1), p_name);
-END
+	    ORDER BY h.id DESC LIMIT 1), p_name)
 $$;
 
 -- The teams a volunteer was a member of at p_at: of each team, as the last
@@ -500,6 +500,44 @@ LANGUAGE sql STABLE AS $$
 	    FROM vp_report_members(p_to, p_scope) e))
 	AND (v.registered_on < p_to::date
 	    OR coalesce(t.minutes, 0) - coalesce(p.minutes_after, 0) > 0)
+$$;
+
+-- The closed month whose stored rows a report of the period reads
+-- (vp_month_store, in months.sql): p_period itself, a monthly one, when
+-- its close stored them in the time zone the report is read in; NULL
+-- when the report is computed (an open month, a year, a month closed
+-- before 023_closed_month_reports, or p_live).
+CREATE OR REPLACE FUNCTION vp_report_stored(p_kind text, p_period text,
+    p_live boolean) RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT m.month FROM month_reports m
+	WHERE NOT p_live AND p_kind = 'monthly' AND m.month = p_period
+	AND m.timezone = current_setting('timezone')
+$$;
+
+-- vp_report_volunteers, or the rows of closed month p_month that its
+-- close stored from it (p_month NULL: computed). The name is joined
+-- here: a stored row holds none.
+CREATE OR REPLACE FUNCTION vp_report_volunteers_of(p_month text,
+    p_from timestamptz, p_to timestamptz, p_scope bigint[])
+RETURNS TABLE (volunteer_id bigint, number text, name text,
+    community_id bigint, community text, minutes bigint, shifts bigint,
+    minutes_ytd bigint, minutes_before bigint, minutes_total bigint,
+    points_earned numeric, points_spent numeric, balance numeric,
+    registered_by_end boolean)
+LANGUAGE sql STABLE AS $$
+	SELECT r.volunteer_id, r.number, v.name, r.community_id, c.code,
+	    r.minutes, r.shifts, r.minutes_ytd, r.minutes_before,
+	    r.minutes_total, r.points_earned, r.points_spent, r.balance,
+	    r.registered_by_end
+	FROM month_report_volunteers r
+	JOIN volunteers v ON v.id = r.volunteer_id
+	JOIN communities c ON c.id = r.community_id
+	WHERE p_month IS NOT NULL AND r.month = p_month
+	AND (p_scope IS NULL OR r.community_id = ANY (p_scope))
+	UNION ALL
+	SELECT * FROM vp_report_volunteers(p_from, p_to, p_scope)
+	WHERE p_month IS NULL
 $$;
 
 -- Per volunteer of the scope: minutes and shifts of the period, minutes of
@@ -632,8 +670,15 @@ $$;
 -- communities, teams and stations there were, volunteers' names, team
 -- memberships, the star levels and the stock. (Each branch below is
 -- decided when the query is planned: open periods read as before.)
+--
+-- A closed month whose close stored its rows (vp_report_stored) reads
+-- them at the volunteer and community levels, the levels of regions
+-- (community rows summed up the tree at the period's end) and in the
+-- new star levels of every level: the rows the computation gave at the
+-- close, which it would give again. p_live computes it all the same.
 CREATE OR REPLACE FUNCTION vp_report(p_kind text, p_period text, p_level text,
-    p_community bigint, p_region bigint DEFAULT NULL) RETURNS jsonb
+    p_community bigint, p_region bigint DEFAULT NULL,
+    p_live boolean DEFAULT false) RETURNS jsonb
 LANGUAGE plpgsql STABLE
 SET plan_cache_mode = force_custom_plan
 SET jit = off
@@ -653,9 +698,11 @@ DECLARE
 	v_scope bigint[];
 	v_tree_at timestamptz;
 	v_depth integer;
+	v_stored text;
 BEGIN
 	SELECT * INTO v_from, v_to FROM vp_report_period(p_kind, p_period);
 	v_asof := vp_settled_at(v_to);
+	v_stored := vp_report_stored(p_kind, p_period, p_live);
 	v_year_start := date_trunc('year', v_from);
 	v_year_share := extract(epoch FROM v_to - v_year_start)
 	    / extract(epoch FROM (v_year_start + interval '1 year') - v_year_start);
@@ -717,15 +764,18 @@ BEGIN
 			AS stars,
 		    vp_stars_in(r.minutes_before, v_steps.minutes, v_steps.stars)
 			AS stars_before
-		    FROM vp_report_volunteers(v_from, v_to, v_scope) r) r;
+		    FROM vp_report_volunteers_of(v_stored, v_from, v_to, v_scope) r) r;
+	ELSIF (p_level = 'community' OR v_depth IS NOT NULL)
+	    AND v_stored IS NOT NULL THEN
+		-- The close's rows of the communities of the scope; the
+		-- new star levels from its volunteers' rows, below.
+		SELECT coalesce(jsonb_agg(s.row ORDER BY c.code), '[]')
+		INTO v_rows
+		FROM month_report_communities s
+		JOIN communities c ON c.id = s.community_id
+		WHERE s.month = v_stored
+		AND (v_scope IS NULL OR s.community_id = ANY (v_scope));
 	ELSIF p_level = 'community' OR v_depth IS NOT NULL THEN
-		v_columns := ARRAY['code', 'name', 'population', 'registered',
-		    'registration_share', 'share_target_met', 'active', 'minutes',
-		    'hours', 'average_hours', 'on_track', 'points_issued',
-		    'points_redeemed', 'gifts', 'help_completed'];
-		v_sum := ARRAY['population', 'registered', 'active', 'minutes',
-		    'hours', 'on_track', 'points_issued', 'points_redeemed',
-		    'gifts', 'help_completed'];
 		-- Only registered volunteers count, and only those who served
 		-- are active: no need to know who else belongs to the report.
 		WITH service AS MATERIALIZED (
@@ -857,14 +907,6 @@ BEGIN
 		    AND (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
 			FROM vp_report_members(v_to, v_scope) e)))
 		INTO v_rows, v_new_stars;
-		IF v_depth IS NOT NULL THEN
-			-- A level of regions: each the sum of its communities'
-			-- rows (vp_region_rows), so that every level adds up.
-			v_rows := vp_region_rows(v_rows, v_depth, v_tree_at, p_region);
-			v_columns := ARRAY['code', 'name', 'parent', 'communities']
-			    || v_columns[3:];
-			v_sum := v_sum || ARRAY['communities'];
-		END IF;
 	ELSIF p_level = 'team' THEN
 		v_columns := ARRAY['code', 'name', 'kind', 'community', 'volunteers',
 		    'shifts', 'minutes', 'hours'];
@@ -1054,23 +1096,51 @@ BEGIN
 			FROM region_levels l)));
 	END IF;
 
+	IF p_level = 'community' OR v_depth IS NOT NULL THEN
+		-- The community level's columns, and a level of regions made
+		-- of its rows, stored or computed.
+		v_columns := ARRAY['code', 'name', 'population', 'registered',
+		    'registration_share', 'share_target_met', 'active', 'minutes',
+		    'hours', 'average_hours', 'on_track', 'points_issued',
+		    'points_redeemed', 'gifts', 'help_completed'];
+		v_sum := ARRAY['population', 'registered', 'active', 'minutes',
+		    'hours', 'on_track', 'points_issued', 'points_redeemed',
+		    'gifts', 'help_completed'];
+		IF v_depth IS NOT NULL THEN
+			-- A level of regions: each the sum of its communities'
+			-- rows (vp_region_rows), so that every level adds up.
+			v_rows := vp_region_rows(v_rows, v_depth, v_tree_at, p_region);
+			v_columns := ARRAY['code', 'name', 'parent', 'communities']
+			    || v_columns[3:];
+			v_sum := v_sum || ARRAY['communities'];
+		END IF;
+	END IF;
+
 	IF v_new_stars IS NULL THEN
 		-- Only those who served in the period can cross a threshold in
 		-- it; by its end they had the running total less what they
 		-- served after it. (The community level does the same with the
-		-- service it has read already.)
+		-- service it has read already; a stored month's close marked
+		-- those who crossed one, by the same levels.)
 		SELECT coalesce(jsonb_agg(jsonb_build_object(
 		    'volunteer', v.number, 'name', CASE WHEN v_asof IS NULL
 			THEN v.name ELSE vp_volunteer_name_at(v.id, v.name, v_asof) END,
 		    'community', c.code,
 		    'stars', x.stars, 'hours', vp_hours(x.total))
 		    ORDER BY v.number), '[]') INTO v_new_stars
-		FROM vp_report_service_each(v_from, v_from, v_to, v_scope) p
-		CROSS JOIN LATERAL (SELECT p.minutes_now - p.minutes_after AS total,
-		    vp_stars_in(p.minutes_now - p.minutes_after, v_steps.minutes,
-			v_steps.stars) AS stars,
-		    vp_stars_in(p.minutes_now - p.minutes_after - p.minutes,
-			v_steps.minutes, v_steps.stars) AS stars_before) x
+		FROM (SELECT p.volunteer_id, p.minutes,
+			p.minutes_now - p.minutes_after AS total
+		    FROM vp_report_service_each(v_from, v_from, v_to, v_scope) p
+		    WHERE v_stored IS NULL
+		    UNION ALL
+		    SELECT r.volunteer_id, r.minutes, r.minutes_total
+		    FROM month_report_volunteers r
+		    WHERE r.month = v_stored AND r.new_stars
+		    AND (v_scope IS NULL OR r.community_id = ANY (v_scope))) p
+		CROSS JOIN LATERAL (SELECT p.total,
+		    vp_stars_in(p.total, v_steps.minutes, v_steps.stars) AS stars,
+		    vp_stars_in(p.total - p.minutes, v_steps.minutes,
+			v_steps.stars) AS stars_before) x
 		JOIN volunteers v ON v.id = p.volunteer_id
 		LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
 		JOIN communities c ON c.id = coalesce(mv.community_id, v.community_id)
@@ -1119,9 +1189,12 @@ $$;
 -- one volunteer's records of the year) whatever the size of the city.
 -- A page has no totals and no new star levels: p_limit 0 gives those of
 -- the whole report and no rows, at the cost of the whole volunteer level
--- less its rows' JSON.
+-- less its rows' JSON. A closed month whose close stored its rows
+-- (vp_report_stored) reads them instead, a page by index on (month,
+-- number); p_live computes it all the same.
 CREATE OR REPLACE FUNCTION vp_report_page(p_kind text, p_period text,
-    p_community bigint, p_region bigint, p_after text, p_limit integer)
+    p_community bigint, p_region bigint, p_after text, p_limit integer,
+    p_live boolean DEFAULT false)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
 SET plan_cache_mode = force_custom_plan
@@ -1137,13 +1210,15 @@ DECLARE
 	v_totals jsonb;
 	v_new_stars jsonb;
 	v_scope bigint[];
+	v_stored text;
 BEGIN
 	SELECT * INTO v_from, v_to FROM vp_report_period(p_kind, p_period);
 	v_scope := vp_report_scope_at(p_community, p_region, v_to);
 	v_asof := vp_settled_at(v_to);
+	v_stored := vp_report_stored(p_kind, p_period, p_live);
 	SELECT * INTO v_steps FROM vp_star_steps(v_asof);
 	IF p_limit > 0 THEN
-		WITH page AS (
+		WITH live AS (
 			-- by number, each volunteer's service until one more
 			-- row than the page (which says whether more follow)
 			SELECT v.id, v.number, v.name,
@@ -1179,12 +1254,53 @@ BEGIN
 				    OR vm.to_community = ANY (v_scope))))
 			    AND NOT EXISTS (SELECT 1 FROM shifts k
 				WHERE k.corrects = s.id)) p
-			WHERE (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
+			WHERE v_stored IS NULL
+			AND (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
 			    FROM vp_report_members(v_to, v_scope) e))
 			AND (p_after IS NULL OR v.number > p_after)
 			AND (v.registered_on < v_to::date
 			    OR coalesce(t.minutes, 0) - p.minutes_after > 0)
 			ORDER BY v.number LIMIT p_limit + 1
+		), page AS (
+			SELECT r.id, r.number, r.name, r.community_id, r.minutes,
+			    r.shifts, r.minutes_ytd, r.minutes_total,
+			    coalesce(m.earned, 0) AS points_earned,
+			    coalesce(m.spent, 0) AS points_spent,
+			    coalesce(r.balance, 0) - coalesce(m.later, 0) AS balance,
+			    r.n
+			FROM live r
+			-- the account's moves, as vp_report_moves counts them
+			LEFT JOIN LATERAL (SELECT
+			    sum(CASE WHEN m.inflow <> m.reversal THEN m.signed ELSE 0 END)
+				FILTER (WHERE m.at < v_to AND NOT m.move) AS earned,
+			    sum(CASE WHEN m.inflow = m.reversal THEN -m.signed ELSE 0 END)
+				FILTER (WHERE m.at < v_to AND NOT m.move) AS spent,
+			    sum(m.signed) FILTER (WHERE m.at >= v_to) AS later
+			    FROM (SELECT coalesce(t.value_at, t.at) AS at, true AS inflow,
+				t.cause = 'reversal' AS reversal,
+				t.cause IN ('move-out', 'move-in') AS move, t.amount AS signed
+				FROM transfers t WHERE t.to_account = r.account_id
+				AND t.at >= v_from - vp_value_lead()
+				AND coalesce(t.value_at, t.at) >= v_from
+				UNION ALL
+				SELECT coalesce(t.value_at, t.at), false,
+				t.cause = 'reversal', t.cause IN ('move-out', 'move-in'),
+				-t.amount
+				FROM transfers t WHERE t.from_account = r.account_id
+				AND t.at >= v_from - vp_value_lead()
+				AND coalesce(t.value_at, t.at) >= v_from) m) m ON true
+			UNION ALL
+			-- the close's rows, by index on (month, number)
+			SELECT r.volunteer_id, r.number, (SELECT v.name
+				FROM volunteers v WHERE v.id = r.volunteer_id),
+			    r.community_id, r.minutes, r.shifts, r.minutes_ytd,
+			    r.minutes_total, r.points_earned, r.points_spent,
+			    r.balance, row_number() OVER (ORDER BY r.number)
+			FROM (SELECT * FROM month_report_volunteers r
+			    WHERE r.month = v_stored
+			    AND (v_scope IS NULL OR r.community_id = ANY (v_scope))
+			    AND (p_after IS NULL OR r.number > p_after)
+			    ORDER BY r.number LIMIT p_limit + 1) r
 		)
 		SELECT coalesce(jsonb_agg(jsonb_build_object(
 		    'number', r.number, 'name', CASE WHEN v_asof IS NULL THEN r.name
@@ -1194,9 +1310,9 @@ BEGIN
 		    'minutes_ytd', r.minutes_ytd, 'hours_ytd', vp_hours(r.minutes_ytd),
 		    'progress', round(r.minutes_ytd / 12.0, 2),
 		    'shifts', r.shifts,
-		    'points_earned', coalesce(m.earned, 0),
-		    'points_spent', coalesce(m.spent, 0),
-		    'balance', coalesce(r.balance, 0) - coalesce(m.later, 0),
+		    'points_earned', r.points_earned,
+		    'points_spent', r.points_spent,
+		    'balance', r.balance,
 		    'stars', vp_stars_in(r.minutes_total, v_steps.minutes,
 			v_steps.stars))
 		    ORDER BY r.number) FILTER (WHERE r.n <= p_limit), '[]'),
@@ -1204,27 +1320,7 @@ BEGIN
 			FILTER (WHERE r.n = p_limit) END
 		INTO v_rows, v_next
 		FROM page r
-		JOIN communities c ON c.id = r.community_id
-		-- the account's moves, as vp_report_moves counts them
-		LEFT JOIN LATERAL (SELECT
-		    sum(CASE WHEN m.inflow <> m.reversal THEN m.signed ELSE 0 END)
-			FILTER (WHERE m.at < v_to AND NOT m.move) AS earned,
-		    sum(CASE WHEN m.inflow = m.reversal THEN -m.signed ELSE 0 END)
-			FILTER (WHERE m.at < v_to AND NOT m.move) AS spent,
-		    sum(m.signed) FILTER (WHERE m.at >= v_to) AS later
-		    FROM (SELECT coalesce(t.value_at, t.at) AS at, true AS inflow,
-			t.cause = 'reversal' AS reversal,
-			t.cause IN ('move-out', 'move-in') AS move, t.amount AS signed
-			FROM transfers t WHERE t.to_account = r.account_id
-			AND t.at >= v_from - vp_value_lead()
-			AND coalesce(t.value_at, t.at) >= v_from
-			UNION ALL
-			SELECT coalesce(t.value_at, t.at), false,
-			t.cause = 'reversal', t.cause IN ('move-out', 'move-in'),
-			-t.amount
-			FROM transfers t WHERE t.from_account = r.account_id
-			AND t.at >= v_from - vp_value_lead()
-			AND coalesce(t.value_at, t.at) >= v_from) m) m ON true;
+		JOIN communities c ON c.id = r.community_id;
 	ELSE
 		-- vp_report's totals and new star levels of the volunteer
 		-- level, without its rows
@@ -1250,7 +1346,7 @@ BEGIN
 			AS stars,
 		    vp_stars_in(r.minutes_before, v_steps.minutes, v_steps.stars)
 			AS stars_before
-		    FROM vp_report_volunteers(v_from, v_to, v_scope) r) r;
+		    FROM vp_report_volunteers_of(v_stored, v_from, v_to, v_scope) r) r;
 	END IF;
 	-- vp_report's answer, with the page's rows
 	RETURN vp_report_head(p_kind, p_period, 'volunteer', p_community,

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark cannot rot: bench/run --smoke seeds a tiny data set in its
 # own cluster, drives the real vpointsd with the load generator and
-# pgbench at 1 and 8 connections (shifts, sign-ups, pages), and writes its
-# JSON. Checked here: every
+# pgbench at 1 and 8 connections (shifts, sign-ups, pages), closes the
+# report's month, and writes its JSON. Checked here: every
 # part ran and answered (no timing is judged: that is make bench's job).
 
 . "$top_srcdir/tests/lib.sh"
@@ -48,7 +48,11 @@ for kind in ("redeem", "balance"):
     out(f"{kind}: every request answered 2xx",
         all(r["ok"] > 0 and r["failed"] == 0 for r in d[kind]) and len(d[kind]) == 2)
 r = d["reports"]
-out("reports answered", r["community"]["requests"] == 20 and r["city"]["requests"] == 3
+out("reports of the open month answered", r["community"]["requests"] == 20
+    and r["city_open"]["requests"] == 3 and r["volunteer_page_open"]["requests"] == 20)
+out("the month closed through the daemon, timed", r["close_status"] == {"201": 1}
+    and r["close_ms"] > 0)
+out("reports of the closed month answered", r["city"]["requests"] == 20
     and r["volunteer_page"]["requests"] == 20)
 out("balance over two histories", d["balance_history"]["ratio"] is not None)
 out("idle connections held", d["idle"]["connections"] == 50 and d["idle"]["rss_kb"] > 0)

@@ -211,6 +211,7 @@ digest=$(field months.0.digest)
 call A GET /v1/reports/monthly "month=$PM2&level=community"
 is "$PM2's digest is the SHA-256 of its community-level report, computed again" \
 	"$(sha256sum <"$T_DIR/body" | cut -c 1-64)" "$digest"
+closed_reports_check "after the move"
 call A GET /v1/reports/monthly "month=$PM&level=community&community=C01"
 is "$PM: V1 is registered in C01 (with V2)" "$(field rows.0.registered)" 2
 

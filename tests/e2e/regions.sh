@@ -38,6 +38,7 @@ while IFS= read -r line; do
 	esac
 done <"$T_DIR/regions.out"
 is "regions_check.py, seed $seed: every check passed (exit status)" "$rc" 0
+closed_reports_check "regions moved after the close"
 last=$(tail -n 1 "$T_DIR/regions.out")
 is "... through to its summary" "${last%%: *}" "ok - regions check, seed $seed"
 

@@ -47,6 +47,7 @@ done <"$T_DIR/reports.out"
 is "reports_check.py, seed $seed: every answer as computed (exit status)" "$rc" 0
 last=$(tail -n 1 "$T_DIR/reports.out")
 is "... through to its summary" "${last%%: *}" "ok - reports check, seed $seed"
+closed_reports_check "the seeded data set"
 
 # The client's offline verification, once it exists.
 if [ -x "$VPOINTS" ] && "$VPOINTS" certificate --help >/dev/null 2>&1 &&

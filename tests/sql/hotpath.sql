@@ -8,7 +8,7 @@
 BEGIN;
 \ir setup.psql
 SET LOCAL track_functions = 'all';
-SELECT plan(7);
+SELECT plan(8);
 
 -- The functions of the schema written in SQL, and how often this
 -- transaction has called each.
@@ -95,6 +95,46 @@ SELECT (pg_temp.must('north', 'event_add', jsonb_build_object('activity',
 SELECT is(pg_temp.called('north', 'signup_add', pg_temp.each(
     '{"volunteer": "H#", "event": ' || :'event' || '}')), 'none',
     'a sign-up: none');
+
+
+-- A volunteer's own page (GET /p/{token}): each of H1..H8 has a link (the
+-- token's hash as the daemon makes it), a sign-up (above) and an event
+-- to sign up for.
+SELECT pg_temp.must('north', 'event_add', jsonb_build_object('activity',
+    'clean', 'title', 'Hot 2', 'starts_at', now() + interval '4 days',
+    'ends_at', now() + interval '4 days 2 hours', 'places', 100)) IS NOT NULL
+    AS event2 \gset
+DO $$
+BEGIN
+	FOR i IN 1..8 LOOP
+		PERFORM pg_temp.must('north', 'volunteer_link', jsonb_build_object(
+		    'number', 'H' || i, 'token_hash', repeat(to_hex(i), 64)));
+	END LOOP;
+END
+$$;
+CREATE FUNCTION pg_temp.page_called() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_before jsonb;
+	v_status integer;
+BEGIN
+	FOR i IN 1..8 LOOP
+		IF i = 8 THEN
+			v_before := pg_temp.sql_calls();
+		END IF;
+		SELECT p.status INTO v_status FROM vp_page(repeat(to_hex(i), 64),
+		    'volunteer', 'view', '{}', 'Asia/Shanghai',
+		    '{"noshow_limit": 3, "noshow_days": 90}') p;
+		IF v_status <> 200 THEN
+			RETURN v_status || ' at H' || i;
+		END IF;
+	END LOOP;
+	RETURN coalesce((SELECT string_agg(k, ' ' ORDER BY k)
+	    FROM jsonb_each_text(pg_temp.sql_calls()) a(k, c)
+	    WHERE c::bigint > coalesce((v_before ->> k)::bigint, 0)), 'none');
+END
+$$;
+SELECT is(pg_temp.page_called(), 'none', 'a volunteer''s page: none');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,0 +1,76 @@
+-- A closed month's reports read from the rows its close stored
+-- (migration 023, vp_month_store) are those the computation gives, at
+-- every level and scope, for a month in which a volunteer moved to
+-- another community: the month closed through vp_call, every report of
+-- it compared with vp_report(…, p_live) (tests/sql/closed_reports.psql);
+-- what the close stored holds no name; and a month without stored rows
+-- (closed before 023) is computed. (Moves are dated by the clock: the
+-- move is made, then dated back into the month, as the data of a move of
+-- May 2025 would be.)
+BEGIN;
+\ir setup.psql
+\ir closed_reports.psql
+SELECT plan(8);
+
+-- M1 and M2 of north and M3 of south, registered in January; star levels
+-- of 1 to 5 hours. M1 serves in north in April and May and moves to
+-- south on 15 May; M2 and M3 serve in May.
+DO $$
+BEGIN
+	PERFORM pg_temp.must('north', 'volunteer_add', '{"number":"M1",
+	    "name":"Moving 1","registered_on":"2025-01-10"}');
+	PERFORM pg_temp.must('north', 'volunteer_add', '{"number":"M2",
+	    "name":"Staying 2","registered_on":"2025-01-10"}');
+	PERFORM pg_temp.must('south', 'volunteer_add', '{"number":"M3",
+	    "name":"South 3","registered_on":"2025-01-12"}');
+	PERFORM pg_temp.must('admin', 'star_levels_set', '{"levels":[1,2,3,4,5]}');
+	PERFORM pg_temp.must('north', 'shift_log', pg_temp.log_args('M1', 'clean',
+	    '2025-04-10 09:00+08', '2025-04-10 11:00+08'));
+	PERFORM pg_temp.must('north', 'shift_log', pg_temp.log_args('M1', 'clean',
+	    '2025-05-05 09:00+08', '2025-05-05 10:30+08'));
+	PERFORM pg_temp.must('north', 'shift_log', pg_temp.log_args('M2', 'clean',
+	    '2025-05-06 09:00+08', '2025-05-06 12:00+08'));
+	PERFORM pg_temp.must('south', 'shift_log', pg_temp.log_args('M3', 'clean',
+	    '2025-05-07 09:00+08', '2025-05-07 09:45+08'));
+	PERFORM pg_temp.must('admin', 'volunteer_move', '{"number":"M1",
+	    "community":"south","reason":"moved house"}');
+END
+$$;
+SET LOCAL session_replication_role = replica;	-- past the append-only triggers
+UPDATE volunteer_moves SET at = '2025-05-15 12:00+08';
+UPDATE transfers SET at = '2025-05-15 12:00+08'
+WHERE cause IN ('move-out', 'move-in');
+SET LOCAL session_replication_role = origin;
+
+SELECT is(pg_temp.outcome('admin', 'month_close', '{"month":"2025-05"}'), '201',
+    'May 2025 closes');
+SELECT is((SELECT string_agg(number, ' ' ORDER BY number)
+	FROM month_report_volunteers WHERE month = '2025-05'), 'M1 M2 M3',
+    'its close stored a row per volunteer of May (the others registered since)');
+SELECT is((SELECT c.code FROM month_report_volunteers r
+	JOIN communities c ON c.id = r.community_id
+	JOIN volunteers v ON v.id = r.volunteer_id WHERE v.number = 'M1'),
+    'south', 'M1 in south, where they belonged at the end of May');
+SELECT is((SELECT count(*) FROM information_schema.columns
+	WHERE table_name IN ('month_report_volunteers', 'month_report_communities')
+	AND (column_name ~ 'name' OR column_name = ANY (vp_personal_fields()))),
+    0::bigint, 'no name and no personal field in the stored rows');
+SELECT ok((SELECT count(*) FROM pg_temp.closed_reports()) > 40,
+    'every level and scope of May compared');
+SELECT is((SELECT string_agg(what, ', ') FROM pg_temp.closed_reports()
+	WHERE stored IS DISTINCT FROM computed), NULL,
+    'every report of May, stored, is the computed one');
+SELECT isnt((SELECT vp_report('monthly', '2025-05', 'community', id, NULL)
+	-> 'rows' -> 0 ->> 'minutes' FROM communities WHERE code = 'south'), '0',
+    '... and south''s shows M3''s service');
+
+-- Without its rows (a month closed before 023) May is computed.
+SELECT vp_report('monthly', '2025-05', 'volunteer', NULL, NULL)::text AS stored \gset
+DELETE FROM month_report_volunteers;
+DELETE FROM month_report_communities;
+DELETE FROM month_reports;
+SELECT is(vp_report('monthly', '2025-05', 'volunteer', NULL, NULL)::text, :'stored',
+    'without its stored rows, May''s volunteer level is computed, the same');
+
+SELECT * FROM finish();
+ROLLBACK;
