@@ -51,11 +51,12 @@ is "shift checkin with no daemon: exit 75" "$?" 75
 checkin_after=$(date +%s)
 like "... queued as 00000002" "$out" "00000002"
 # With the default retries: about 8 s of back-off before it gives up.
-# The client stamps the day it started (real clock): one of these two.
-add_day_before=$(date +%F)
+# The client stamps the day it started (real clock, the programme's
+# zone): one of these two.
+add_day_before=$(TZ=Asia/Shanghai date +%F)
 out=$(s1 volunteer add V-003 --name "王五" 2>&1)
 is "volunteer add with no daemon: exit 75" "$?" 75
-add_day_after=$(date +%F)
+add_day_after=$(TZ=Asia/Shanghai date +%F)
 like "... queued as 00000003" "$out" "00000003"
 is "three entries, oldest first" "$(queued)" "00000001 00000002 00000003"
 list=$(s1 outbox list)
