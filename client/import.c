@@ -901,8 +901,9 @@ import_abandon(struct import *im)
 	for (i = 0; i < im->nslots; i++) {
 		if (!im->slots[i].busy)
 			continue;
-		net_response_clear(&im->slots[i].resp);
+		/* Its thread first: until then it may still write the answer. */
 		import_reap(&im->slots[i]);
+		net_response_clear(&im->slots[i].resp);
 	}
 }
 

@@ -347,7 +347,9 @@ BEGIN
 		    'points', vp_shift_points(c.vid, c.arow, c.t0, c.t1, NULL))
 		    || vp_shift_details(r.r)
 		ELSE jsonb_build_object('n', r.n, 'outcome', 'alone',
-		    'args', r.r) END AS o
+		    'args', r.r) || jsonb_strip_nulls(jsonb_build_object(
+		    'volunteer_id', c.vid, 'community_id', c.community_id))
+		END AS o
 	    FROM r LEFT JOIN c USING (n)
 	    ORDER BY r.n) p;
 	RETURN v_plan;
@@ -390,6 +392,17 @@ BEGIN
 	-- vp_months_enter, so the INSERT skips them, and the totals follow
 	-- in one statement below. A failure rolls the setting back with the
 	-- rest, and the rows that run alone run with both.
+	-- Every part of the issuance accounts the batch draws on, the set's
+	-- and those of the rows that run alone below, locked in one order:
+	-- two batches at once (vpoints import --connections) wait for each
+	-- other, and never deadlock on a part one takes for a row alone.
+	PERFORM 1 FROM accounts i
+	WHERE i.kind = 'issuance' AND (i.community_id, i.part) IN (
+	    SELECT (p ->> 'community_id')::bigint,
+		vp_issuance_part((p ->> 'volunteer_id')::bigint)
+	    FROM jsonb_array_elements(v_plan) p
+	    WHERE p ? 'volunteer_id' AND p ? 'community_id')
+	ORDER BY i.id FOR UPDATE;
 	PERFORM set_config('vpoints.set_path', 'on', true);
 	WITH s AS (
 	INSERT INTO shifts (id, volunteer_id, community_id, station_id, keyid,

@@ -62,8 +62,8 @@ BEGIN
 	FROM (SELECT DISTINCT s.community_id,
 	    vp_issuance_part(s.volunteer_id) AS part
 	    FROM unnest(p_shifts) s) c;
-	-- Their rows locked in one order: two batches at once (vpoints
-	-- import --connections) wait for each other, never deadlock.
+	-- Their rows locked in one order (vp_import_shifts_set has locked
+	-- them, and those of its rows that run alone, in the same order).
 	PERFORM 1 FROM accounts i
 	WHERE i.kind = 'issuance' AND (i.community_id, i.part) IN (
 	    SELECT s.community_id, vp_issuance_part(s.volunteer_id)

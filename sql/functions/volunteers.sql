@@ -632,6 +632,9 @@ DECLARE
 BEGIN
 	SELECT * INTO m FROM volunteer_moves WHERE volunteer_id = p_volunteer
 	ORDER BY id DESC LIMIT 1;
+	IF NOT FOUND THEN
+		RETURN NULL;	-- not a row of NULLs, as the SQL function gave
+	END IF;
 	RETURN m;
 END
 $$;
