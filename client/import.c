@@ -925,7 +925,7 @@ import_depends(const struct import *im)
 
 	for (i = 0; i < im->nslots; i++) {
 		s = &im->slots[i];
-		if (!s->busy)
+		if (!s->busy || s->nvolunteers == 0)
 			continue;
 		for (j = 0; j < im->nvolunteers; j++)
 			if (bsearch(&im->volunteers[j], s->volunteers,
@@ -946,8 +946,10 @@ import_send(struct import *im)
 	struct import_slot *s;
 	int rc;
 
-	qsort(im->volunteers, im->nvolunteers, sizeof(*im->volunteers),
-	    import_by_text);
+	/* None (a batch of volunteers): no array, which qsort may not take. */
+	if (im->nvolunteers > 0)
+		qsort(im->volunteers, im->nvolunteers, sizeof(*im->volunteers),
+		    import_by_text);
 	if (import_depends(im) && (rc = import_drain(im)) != 0)
 		return rc;
 	s = &im->slots[im->next];
