@@ -21,6 +21,14 @@ LANGUAGE sql STABLE AS $$
 	WHERE l.lanname = 'sql' AND p.pronamespace = 'public'::regnamespace
 $$;
 
+-- The SQL functions called since sql_calls() gave p_before, in order.
+CREATE FUNCTION pg_temp.called_since(p_before jsonb) RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce(string_agg(k, ' ' ORDER BY k), 'none')
+	FROM jsonb_each_text(pg_temp.sql_calls()) a(k, c)
+	WHERE c::bigint > coalesce((p_before ->> k)::bigint, 0)
+$$;
+
 -- The SQL functions called by the last of a list of operations of one
 -- kind, and its status. The ones before warm PL/pgSQL's plan cache up:
 -- a statement's first five runs are planned afresh with its parameters'
@@ -45,9 +53,7 @@ BEGIN
 			RETURN v_status || ' at ' || args[i]::text;
 		END IF;
 	END LOOP;
-	RETURN coalesce((SELECT string_agg(k, ' ' ORDER BY k)
-	    FROM jsonb_each_text(pg_temp.sql_calls()) a(k, c)
-	    WHERE c::bigint > coalesce((v_before ->> k)::bigint, 0)), 'none');
+	RETURN pg_temp.called_since(v_before);
 END
 $$;
 
@@ -129,9 +135,7 @@ BEGIN
 			RETURN v_status || ' at H' || i;
 		END IF;
 	END LOOP;
-	RETURN coalesce((SELECT string_agg(k, ' ' ORDER BY k)
-	    FROM jsonb_each_text(pg_temp.sql_calls()) a(k, c)
-	    WHERE c::bigint > coalesce((v_before ->> k)::bigint, 0)), 'none');
+	RETURN pg_temp.called_since(v_before);
 END
 $$;
 SELECT is(pg_temp.page_called(), 'none', 'a volunteer''s page: none');
