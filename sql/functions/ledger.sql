@@ -51,8 +51,9 @@ $$;
 -- and each account's balance moved once by the sum of its transfers (one
 -- UPDATE, whatever the number of shifts). p_shifts: the
 -- shifts just written, as their INSERT returned them. For the batches
--- of vpoints import (sql/functions/import.sql): a change to how a
--- shift's points move is made here too.
+-- of vpoints import (sql/functions/import.sql), which has locked the
+-- existing parts in one order first: a change to how a shift's points
+-- move is made here too.
 CREATE OR REPLACE FUNCTION vp_shift_awards(p_shifts shifts[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -62,13 +63,6 @@ BEGIN
 	FROM (SELECT DISTINCT s.community_id,
 	    vp_issuance_part(s.volunteer_id) AS part
 	    FROM unnest(p_shifts) s) c;
-	-- Their rows locked in one order (vp_import_shifts_set has locked
-	-- them, and those of its rows that run alone, in the same order).
-	PERFORM 1 FROM accounts i
-	WHERE i.kind = 'issuance' AND (i.community_id, i.part) IN (
-	    SELECT s.community_id, vp_issuance_part(s.volunteer_id)
-	    FROM unnest(p_shifts) s)
-	ORDER BY i.id FOR UPDATE;
 	WITH t AS (
 		INSERT INTO transfers (from_account, to_account, amount, cause,
 		    shift_id, keyid, value_at)
