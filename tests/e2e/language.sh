@@ -91,7 +91,7 @@ out=$(cn help list)
 like "help list: Chinese headings" "$out" "求助人"
 
 # The monthly report: title, headings, totals in Chinese.
-month=$(t_date '-1 hours' +%Y-%m)
+month=$(TZ=Asia/Shanghai t_date '-1 hours' +%Y-%m)
 out=$(cn report monthly --month "$month" --level volunteer)
 like "report monthly: its title" "$out" "$month 月度报表（按志愿者），社区 C01"
 like "... the targets" "$out" "目标：每名志愿者每年服务"
@@ -105,8 +105,9 @@ like "... Chinese headings, as the workbook's" "$page" "<th>社区代码</th>"
 like "... the community level's own" "$page" "参加服务志愿者人数"
 
 # The certificate of service.
-from=$(t_date '-2 days' +%F)
-to=$(t_date '' +%F)
+# Days of the programme's zone (the daemon's), not the machine's.
+from=$(TZ=Asia/Shanghai t_date '-2 days' +%F)
+to=$(TZ=Asia/Shanghai t_date '' +%F)
 out=$(cn certificate issue V-001 --from "$from" --to "$to" \
 	--out "$T_DIR/c.jws" --html "$T_DIR/c.html" 2>&1); rc=$?
 is "certificate issue exits 0" "$rc" 0
