@@ -2,7 +2,7 @@
 -- conservation of points after a mix of operations.
 BEGIN;
 \ir setup.psql
-SELECT plan(41);
+SELECT plan(50);
 
 -- A gift sink for north's station, where redemptions go.
 INSERT INTO accounts (kind, community_id, station_id)
@@ -162,6 +162,27 @@ SELECT ok((vp_audit() ->> 'ok')::boolean, 'vp_audit finds nothing wrong');
 SELECT throws_ok('TRUNCATE volunteer_history', '42501',
     'volunteer_history is append-only: TRUNCATE refused',
     'TRUNCATE on volunteer_history is refused');
+
+-- The ledger's newest transfers: the two sides of the account (points in,
+-- points out) read apart and merged, newest first (here one transaction:
+-- one time, so by id), each limit cut across both sides.
+SELECT is(status, 201, 'N1 serves again')
+FROM pg_temp.log('north', 'N1', 'clean', '2025-03-04 09:00+08', '2025-03-04 10:00+08');
+SELECT lives_ok(format('SELECT vp_transfer(%s, %s, 5, %L, NULL, NULL, %L)',
+    pg_temp.account('N1'), pg_temp.sink(), 'redemption', 'five'),
+    '... spends 5 of it');
+SELECT is(status, 201, '... and serves once more')
+FROM pg_temp.log('north', 'N1', 'clean', '2025-03-05 09:00+08', '2025-03-05 10:00+08');
+SELECT is((SELECT array_agg((t ->> 'id')::bigint || ':' || (t ->> 'amount') ORDER BY o)
+    FROM pg_temp.call('north', 'volunteer_ledger',
+	jsonb_build_object('number', 'N1', 'limit', n)) c,
+    jsonb_array_elements(c.body -> 'transfers') WITH ORDINALITY x(t, o)),
+    (SELECT array_agg(id || ':' || CASE WHEN to_account = pg_temp.account('N1')
+	THEN amount ELSE -amount END ORDER BY id DESC)
+    FROM (SELECT * FROM transfers WHERE pg_temp.account('N1') IN (from_account,
+	to_account) ORDER BY id DESC LIMIT n) t),
+    format('the ledger of N1 with limit %s: its %s newest transfers, in and out', n, n))
+FROM generate_series(1, 6) n;
 
 -- A read commits without waiting for the disk; a write, refused or not,
 -- as the server says (synchronous_commit: on).
