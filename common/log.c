@@ -139,19 +139,25 @@ log_flush(void)
 }
 
 /* The signals that end the process with what is held written first, and
- * what each did before (the default, or a sanitizer's report). */
-static const int log_fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+ * what each did before (the default, or a sanitizer's report): the faults
+ * and the signals whose default is a core dump. */
+static const int log_fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+    SIGQUIT, SIGSYS, SIGXCPU, SIGXFSZ };
 static struct sigaction log_fatal_before[sizeof(log_fatal) /
     sizeof(log_fatal[0])];
 
 /* A fatal signal: write what is held, then let the signal do what it did
- * before. Only write(2), sigaction(2) and raise(3) here, all
- * async-signal-safe. */
+ * before. A fault the kernel raised (si_code > 0) comes again when this
+ * returns, at the same instruction, now to the handler before, which
+ * sees the fault's own address (a sanitizer's report names it); a signal
+ * sent (kill, raise, abort) is sent again. Only write(2), sigaction(2)
+ * and raise(3) here, all async-signal-safe. */
 static void
-log_crash(int sig)
+log_crash(int sig, siginfo_t *info, void *context)
 {
 	size_t len = log_nheld, i;
 
+	(void)context;
 	if (len > 0 && len <= LOG_HOLD_MAX &&
 	    write(STDERR_FILENO, log_held, len) < 0) {
 		/* dying anyway */
@@ -161,7 +167,8 @@ log_crash(int sig)
 		if (log_fatal[i] == sig)
 			sigaction(sig, &log_fatal_before[i], NULL);
 	}
-	raise(sig);
+	if (info == NULL || info->si_code <= 0)
+		raise(sig);
 }
 
 /*
@@ -187,8 +194,10 @@ log_hold(void (*holder)(void *), void *arg)
 	armed = 1;
 	atexit(log_flush);
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = log_crash;
-	sa.sa_flags = SA_NODEFER;
+	sa.sa_sigaction = log_crash;
+	/* On the alternate stack where one is set (a sanitizer's, for a
+	 * stack overflow), as the handler before would have run. */
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(log_fatal) / sizeof(log_fatal[0]); i++)
 		sigaction(log_fatal[i], &sa, &log_fatal_before[i]);

@@ -7,6 +7,7 @@
 #include <check.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -144,6 +145,66 @@ START_TEST(a_crash_writes_what_is_held)
 }
 END_TEST
 
+/* A signal whose default is a core dump, sent by another process. */
+START_TEST(a_quit_writes_what_is_held)
+{
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		log_hold(holder, &told);
+		log_info("asked to quit");
+		kill(getpid(), SIGQUIT);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status));
+	ck_assert_int_eq(WTERMSIG(status), SIGQUIT);
+	ck_assert_ptr_nonnull(strstr(written(), "info: asked to quit\n"));
+}
+END_TEST
+
+/* The handler before ours, as a sanitizer's: exits 42 when it sees the
+ * fault itself (the kernel's si_code), 43 when it sees a signal sent. */
+static void
+before(int sig, siginfo_t *info, void *context)
+{
+	(void)sig;
+	(void)context;
+	_exit(info->si_code > 0 ? 42 : 43);
+}
+
+/* A real fault: the handler writes what is held and returns to the fault,
+ * which happens again, now to the handler before, with its own details.
+ * (An unmapped page's address, not NULL, which UBSan would stop at.) */
+START_TEST(a_fault_writes_what_is_held_then_faults_again)
+{
+	struct sigaction sa;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = before;
+		sa.sa_flags = SA_SIGINFO;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGSEGV, &sa, NULL);
+		log_hold(holder, &told);
+		log_info("before the fault");
+		*(volatile int *)(uintptr_t)4096 = 1;
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 42);
+	ck_assert_ptr_nonnull(strstr(written(), "info: before the fault\n"));
+}
+END_TEST
+
 START_TEST(an_exit_writes_what_is_held)
 {
 	pid_t pid;
@@ -172,5 +233,7 @@ main(void)
 	    held_lines_wait_for_the_flush,
 	    a_warning_is_written_at_once_after_the_lines_before,
 	    a_full_buffer_is_written, a_crash_writes_what_is_held,
+	    a_quit_writes_what_is_held,
+	    a_fault_writes_what_is_held_then_faults_again,
 	    an_exit_writes_what_is_held));
 }
