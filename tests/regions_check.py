@@ -24,14 +24,12 @@ Python's standard library and `cryptography` only; requests are signed by
 tests/sigtool.py. Prints a TAP line per check; the last line is a summary.
 """
 import argparse
-import http.client
 import json
 import os
 import random
 import re
 import sys
 import time
-import urllib.parse
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -39,14 +37,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sigtool  # noqa: E402
+from sigtool import Abort, Api  # noqa: E402
 
 TZ = timezone(timedelta(hours=8))
 PROBLEM = "urn:vpoints:problem:"
 T_NOW = int(os.environ.get("T_NOW") or time.time())
-
-
-class Abort(Exception):
-    pass
 
 
 class Key:
@@ -58,60 +53,11 @@ class Key:
         return sigtool.b64url(sigtool.public_raw(self.sk))
 
 
-class Api:
-    def __init__(self, server, rng):
-        url = urllib.parse.urlsplit(server)
-        self.host, self.port = url.hostname, url.port or 80
-        self.authority = url.netloc.lower()
-        self.conn = None
-        self.rng = rng
-
-    def raw(self, key, method, path, query="", body=None):
-        data = None
-        if body is not None:
-            data = json.dumps(body, ensure_ascii=False,
-                              separators=(",", ":")).encode()
-        idem = None
-        if method != "GET":
-            idem = "%032x" % self.rng.getrandbits(128)
-        headers = sigtool.sign_request(key.sk, method, self.authority,
-                                       urllib.parse.quote(path), query, data,
-                                       idem, keyid=key.keyid)
-        target = urllib.parse.quote(path) + ("?" + query if query else "")
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection(self.host, self.port,
-                                                   timeout=60)
-        self.conn.request(method, target, body=data, headers=headers)
-        resp = self.conn.getresponse()
-        raw = resp.read()
-        if resp.will_close:
-            self.conn.close()
-            self.conn = None
-        return resp.status, raw
-
-    def call(self, key, method, path, query="", body=None):
-        status, raw = self.raw(key, method, path, query, body)
-        try:
-            parsed = json.loads(raw, parse_float=Decimal)
-        except ValueError:
-            parsed = None
-        return status, parsed, raw
-
-    def must(self, key, method, path, body=None, query=""):
-        status, parsed, raw = self.call(key, method, path, query, body)
-        if status not in (200, 201):
-            raise Abort("%s %s%s %s by %s: %d %s" % (
-                method, path, "?" + query if query else "",
-                json.dumps(body) if body is not None else "", key.name,
-                status, raw.decode("utf-8", "replace")[:400]))
-        return parsed
-
-
 class Check:
     def __init__(self, a):
         self.rng = random.Random(a.seed)
         self.seed = a.seed
-        self.api = Api(a.server, self.rng)
+        self.api = Api(a.server, self.rng, timeout=60)
         self.admin = Key("admin", sigtool.load_key(a.admin_key))
         self.routes_h = a.routes
         self.n = 0
@@ -1056,17 +1002,17 @@ class Check:
                         "for byte the same after the moves" % (prev, q,
                                                                k.name),
                         "before %d %s\nafter  %d %s" % (
-                            b[0], b[1][:300], a[0], a[1][:300]))
+                            b[0], b[2][:300], a[0], a[2][:300]))
         now_after = self.api.raw(A, "GET", "/v1/reports/monthly",
                                  "month=%s&level=street"
                                  % self.now.strftime("%Y-%m"))
-        rows = {r["code"]: r for r in json.loads(now_after[1])["rows"]}
-        self.result(now_before[1] != now_after[1] and
+        rows = {r["code"]: r for r in json.loads(now_after[2])["rows"]}
+        self.result(now_before[2] != now_after[2] and
                     rows.get("S1", {}).get("parent") == "D2" and
                     rows.get("S1", {}).get("name") == "First street" and
                     rows.get("S9", {}).get("communities") == 1,
                     "the open month's report shows the moves",
-                    now_after[1][:400].decode("utf-8", "replace"))
+                    now_after[2][:400].decode("utf-8", "replace"))
 
     def run(self):
         try:

@@ -51,6 +51,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sigtool  # noqa: E402
+from sigtool import Abort, Api  # noqa: E402
 
 # The daemon's time zone, Asia/Shanghai: UTC+8 all year (no DST since 1991).
 TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -90,10 +91,6 @@ KEY_FIELD = {"volunteer": "number", "community": "code", "team": "code",
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["小明", "秀英", "建国", "丽娟", "志强", "海燕", "伟", "芳", "军",
          "静", "磊", "洋", "艳", "勇", "娜", "杰", "涛", "明辉", "晓东", "桂兰"]
-
-
-class Abort(Exception):
-    """The data set could not be built: the test cannot go on."""
 
 
 # -- time and numbers ---------------------------------------------------
@@ -215,76 +212,6 @@ class Key:
         return self.sk.public_key().public_bytes(
             serialization.Encoding.PEM,
             serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-
-
-class Api:
-    """One keep-alive connection (reopened when the daemon closes it);
-    every request signed anew."""
-
-    def __init__(self, server, rng):
-        url = urllib.parse.urlsplit(server)
-        self.host, self.port = url.hostname, url.port or 80
-        self.authority = url.netloc.lower()
-        self.rng = rng
-        self.conn = None
-        self.requests = 0
-
-    def raw(self, key, method, path, query="", body=None, accept=None):
-        data = None
-        if body is not None:
-            data = json.dumps(body, ensure_ascii=False,
-                              separators=(",", ":")).encode()
-        idem = None
-        if method != "GET":
-            idem = "%032x" % self.rng.getrandbits(128)
-        headers = sigtool.sign_request(key.sk, method, self.authority, path,
-                                       query, data, idem, keyid=key.keyid)
-        if accept:
-            headers["Accept"] = accept
-        target = path + ("?" + query if query else "")
-        for attempt in (1, 2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port,
-                                                       timeout=30)
-            try:
-                self.conn.request(method, target, body=data, headers=headers)
-                resp = self.conn.getresponse()
-                raw = resp.read()
-                break
-            except (OSError, http.client.HTTPException):
-                self.conn.close()
-                self.conn = None
-                if attempt == 2:
-                    raise
-                # The same signature again would be a replay: sign anew.
-                headers = sigtool.sign_request(
-                    key.sk, method, self.authority, path, query, data, idem,
-                    keyid=key.keyid)
-                if accept:
-                    headers["Accept"] = accept
-        self.requests += 1
-        if resp.will_close:
-            self.conn.close()
-            self.conn = None
-        return resp.status, resp.getheader("Content-Type", ""), raw
-
-    def call(self, key, method, path, query="", body=None):
-        status, ctype, raw = self.raw(key, method, path, query, body)
-        try:
-            parsed = json.loads(raw, parse_float=Decimal)
-        except ValueError:
-            raise Abort("%s %s: not JSON (%d): %r" % (method, path, status,
-                                                      raw[:300]))
-        return status, parsed, raw
-
-    def must(self, key, method, path, body=None, query="", want=(200, 201)):
-        status, parsed, raw = self.call(key, method, path, query, body)
-        if status not in want:
-            raise Abort("%s %s%s %s by %s: expected %s, got %d %s" % (
-                method, path, "?" + query if query else "",
-                show(body) if body is not None else "", key.name, want,
-                status, raw.decode("utf-8", "replace")[:400]))
-        return parsed
 
 
 # -- the model ----------------------------------------------------------

@@ -6,7 +6,8 @@ hashing, the `cryptography` package for Ed25519, keys made by OpenSSL
 (`openssl genpkey -algorithm ed25519`). It signs one request per the
 vpoints profile and can break the request in one named way, so the tests
 can check each refusal; it prints the status line's code and the body.
-Other tests import it for sign_request() and keyid_of().
+Other tests import it for sign_request() and keyid_of(), and the tools
+that build a data set through the API for Api, a signed client.
 """
 import argparse
 import base64
@@ -17,6 +18,7 @@ import os
 import sys
 import time
 import urllib.parse
+from decimal import Decimal
 
 from cryptography.hazmat.primitives import serialization
 
@@ -93,6 +95,84 @@ def sign_request(sk, method, authority, path, query="", body=None, idem=None,
     headers["Signature-Input"] = "sig1=" + params
     headers["Signature"] = "sig1=:%s:" % base64.b64encode(sig).decode()
     return headers
+
+
+class Abort(Exception):
+    """A request a tool needed went wrong: it cannot go on."""
+
+
+class Api:
+    """vpointsd as the tests' tools call it: one keep-alive connection
+    (opened again when the daemon closes it), every request signed anew
+    with a key (anything with sk, keyid and name). A request whose
+    connection dropped is sent once more, signed again: the same signature
+    would be a replay."""
+
+    def __init__(self, server, rng, timeout=30):
+        url = urllib.parse.urlsplit(server)
+        self.host, self.port = url.hostname, url.port or 80
+        self.authority = url.netloc.lower()
+        self.rng, self.timeout = rng, timeout
+        self.conn = None
+        self.requests = 0
+
+    def raw(self, key, method, path, query="", body=None, accept=None):
+        """The status, the Content-Type and the bytes of the answer. The
+        path is percent-encoded as it is sent and signed."""
+        data = None
+        if body is not None:
+            data = json.dumps(body, ensure_ascii=False,
+                              separators=(",", ":")).encode()
+        idem = None
+        if method != "GET":
+            idem = "%032x" % self.rng.getrandbits(128)
+        path = urllib.parse.quote(path)
+        target = path + ("?" + query if query else "")
+        for attempt in (1, 2):
+            headers = sign_request(key.sk, method, self.authority, path,
+                                   query, data, idem, keyid=key.keyid)
+            if accept:
+                headers["Accept"] = accept
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(
+                    self.host, self.port, timeout=self.timeout)
+            try:
+                self.conn.request(method, target, body=data, headers=headers)
+                resp = self.conn.getresponse()
+                raw = resp.read()
+                break
+            except (OSError, http.client.HTTPException):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        self.requests += 1
+        if resp.will_close:
+            self.conn.close()
+            self.conn = None
+        return resp.status, resp.getheader("Content-Type", ""), raw
+
+    def call(self, key, method, path, query="", body=None):
+        """The status, the answer as JSON (a number with a fraction as a
+        Decimal; None if the answer is not JSON) and its bytes."""
+        status, _, raw = self.raw(key, method, path, query, body)
+        try:
+            parsed = json.loads(raw, parse_float=Decimal)
+        except ValueError:
+            parsed = None
+        return status, parsed, raw
+
+    def must(self, key, method, path, body=None, query="", want=(200, 201)):
+        """The answer as JSON; Abort unless its status is one of want and
+        it is JSON."""
+        status, parsed, raw = self.call(key, method, path, query, body)
+        if status not in want or parsed is None:
+            raise Abort("%s %s%s %s by %s: expected %s, got %d %s" % (
+                method, path, "?" + query if query else "",
+                json.dumps(body, ensure_ascii=False, default=str)
+                if body is not None else "", key.name, want, status,
+                raw.decode("utf-8", "replace")[:400]))
+        return parsed
 
 
 def main():
