@@ -146,28 +146,46 @@ static const int log_fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL,
 static struct sigaction log_fatal_before[sizeof(log_fatal) /
     sizeof(log_fatal[0])];
 
+/* A fault of the instruction running (not a signal sent, nor one the
+ * kernel sends for another cause, SI_KERNEL): it faults again when the
+ * handler returns. */
+static int
+log_is_fault(int sig, const siginfo_t *info)
+{
+	if (sig != SIGSEGV && sig != SIGBUS && sig != SIGFPE && sig != SIGILL)
+		return 0;
+	if (info == NULL || info->si_code <= 0)
+		return 0;
+#ifdef SI_KERNEL
+	if (info->si_code == SI_KERNEL)
+		return 0;
+#endif
+	return 1;
+}
+
 /* A fatal signal: write what is held, then let the signal do what it did
- * before. A fault the kernel raised (si_code > 0) comes again when this
- * returns, at the same instruction, now to the handler before, which
- * sees the fault's own address (a sanitizer's report names it); a signal
- * sent (kill, raise, abort) is sent again. Only write(2), sigaction(2)
- * and raise(3) here, all async-signal-safe. */
+ * before. A fault returns to its instruction, which faults again, now to
+ * the handler before, which sees the fault's own address (a sanitizer's
+ * report names it); any other signal is raised again. What is held is
+ * taken before it is written: a signal the write itself brings
+ * (SIGXFSZ) finds nothing more to write. Only write(2), sigaction(2) and
+ * raise(3) here, all async-signal-safe. */
 static void
 log_crash(int sig, siginfo_t *info, void *context)
 {
 	size_t len = log_nheld, i;
 
 	(void)context;
+	log_nheld = 0;
 	if (len > 0 && len <= LOG_HOLD_MAX &&
 	    write(STDERR_FILENO, log_held, len) < 0) {
 		/* dying anyway */
 	}
-	log_nheld = 0;
 	for (i = 0; i < sizeof(log_fatal) / sizeof(log_fatal[0]); i++) {
 		if (log_fatal[i] == sig)
 			sigaction(sig, &log_fatal_before[i], NULL);
 	}
-	if (info == NULL || info->si_code <= 0)
+	if (!log_is_fault(sig, info))
 		raise(sig);
 }
 

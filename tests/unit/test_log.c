@@ -2,6 +2,7 @@
  * out in order, at log_flush, at once with a warning, and on a crash. */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <check.h>
@@ -166,6 +167,31 @@ START_TEST(a_quit_writes_what_is_held)
 }
 END_TEST
 
+/* A signal the handler's own write brings (the file size limit reached):
+ * the handler runs again inside the write, finds nothing held and lets
+ * that signal end the process, instead of writing again and again. */
+START_TEST(a_signal_of_the_write_itself_ends_it)
+{
+	struct rlimit lim;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		log_hold(holder, &told);
+		log_info("too much for the file");
+		lim.rlim_cur = lim.rlim_max = 0;
+		setrlimit(RLIMIT_FSIZE, &lim);
+		kill(getpid(), SIGQUIT);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status));
+	ck_assert_int_eq(WTERMSIG(status), SIGXFSZ);
+}
+END_TEST
+
 /* The handler before ours, as a sanitizer's: exits 42 when it sees the
  * fault itself (the kernel's si_code), 43 when it sees a signal sent. */
 static void
@@ -233,7 +259,7 @@ main(void)
 	    held_lines_wait_for_the_flush,
 	    a_warning_is_written_at_once_after_the_lines_before,
 	    a_full_buffer_is_written, a_crash_writes_what_is_held,
-	    a_quit_writes_what_is_held,
+	    a_quit_writes_what_is_held, a_signal_of_the_write_itself_ends_it,
 	    a_fault_writes_what_is_held_then_faults_again,
 	    an_exit_writes_what_is_held));
 }
