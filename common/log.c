@@ -146,21 +146,30 @@ static const int log_fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL,
 static struct sigaction log_fatal_before[sizeof(log_fatal) /
     sizeof(log_fatal[0])];
 
-/* A fault of the instruction running (not a signal sent, nor one the
- * kernel sends for another cause, SI_KERNEL): it faults again when the
- * handler returns. */
+/* A fault of the instruction running, by its code: it faults again when
+ * the handler returns. Any other code (a signal sent, SI_KERNEL, a
+ * machine check reported later, BUS_MCEERR_AO) is not. */
 static int
 log_is_fault(int sig, const siginfo_t *info)
 {
-	if (sig != SIGSEGV && sig != SIGBUS && sig != SIGFPE && sig != SIGILL)
+	if (info == NULL)
 		return 0;
-	if (info == NULL || info->si_code <= 0)
+	switch (sig) {
+	case SIGSEGV:
+		return info->si_code == SEGV_MAPERR ||
+		    info->si_code == SEGV_ACCERR;
+	case SIGBUS:
+		return info->si_code == BUS_ADRALN ||
+		    info->si_code == BUS_ADRERR || info->si_code == BUS_OBJERR;
+	case SIGFPE:
+		return info->si_code >= FPE_INTDIV &&
+		    info->si_code <= FPE_FLTSUB;
+	case SIGILL:
+		return info->si_code >= ILL_ILLOPC &&
+		    info->si_code <= ILL_BADSTK;
+	default:
 		return 0;
-#ifdef SI_KERNEL
-	if (info->si_code == SI_KERNEL)
-		return 0;
-#endif
-	return 1;
+	}
 }
 
 /* A fatal signal: write what is held, then let the signal do what it did
@@ -217,8 +226,14 @@ log_hold(void (*holder)(void *), void *arg)
 	 * stack overflow), as the handler before would have run. */
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(log_fatal) / sizeof(log_fatal[0]); i++)
+	/* A signal ignored (SIGQUIT under "vpointsd &") stays ignored. */
+	for (i = 0; i < sizeof(log_fatal) / sizeof(log_fatal[0]); i++) {
+		if (sigaction(log_fatal[i], NULL, &log_fatal_before[i]) == 0 &&
+		    !(log_fatal_before[i].sa_flags & SA_SIGINFO) &&
+		    log_fatal_before[i].sa_handler == SIG_IGN)
+			continue;
 		sigaction(log_fatal[i], &sa, &log_fatal_before[i]);
+	}
 }
 
 /* Write one line: UTC time with milliseconds, program, pid, level, text. */

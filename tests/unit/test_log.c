@@ -1,5 +1,8 @@
 /* Unit tests of common/log.c: lines held for one write (log_hold) come
- * out in order, at log_flush, at once with a warning, and on a crash. */
+ * out in order, at log_flush, at once with a warning, and on a crash.
+ * The crash tests run log_hold in a child of their own: it arms the
+ * signal handlers once per process (so Check's fork mode, the default,
+ * is needed). */
 #include "config.h"
 
 #include <sys/resource.h>
@@ -56,6 +59,24 @@ written(void)
 	text[n] = '\0';
 	close(fd);
 	return text;
+}
+
+/* A child's signals as the process's own would be: the default action,
+ * not blocked, whatever the test runner was started with (a shell's
+ * "&" ignores SIGQUIT). */
+static void
+default_signals(void)
+{
+	static const int sigs[] = { SIGQUIT, SIGXFSZ, SIGSEGV, SIGABRT };
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		signal(sigs[i], SIG_DFL);
+		sigaddset(&set, sigs[i]);
+	}
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static void
@@ -134,6 +155,7 @@ START_TEST(a_crash_writes_what_is_held)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		default_signals();
 		log_hold(holder, &told);
 		log_info("the last words");
 		abort();
@@ -155,6 +177,7 @@ START_TEST(a_quit_writes_what_is_held)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		default_signals();
 		log_hold(holder, &told);
 		log_info("asked to quit");
 		kill(getpid(), SIGQUIT);
@@ -164,6 +187,32 @@ START_TEST(a_quit_writes_what_is_held)
 	ck_assert(WIFSIGNALED(status));
 	ck_assert_int_eq(WTERMSIG(status), SIGQUIT);
 	ck_assert_ptr_nonnull(strstr(written(), "info: asked to quit\n"));
+}
+END_TEST
+
+/* A signal ignored when the handlers are armed stays ignored. */
+START_TEST(an_ignored_signal_stays_ignored)
+{
+	struct sigaction sa;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		default_signals();
+		signal(SIGQUIT, SIG_IGN);
+		log_hold(holder, &told);
+		log_info("still here");
+		/* 7: left ignored, not caught (to be ignored again). */
+		sigaction(SIGQUIT, NULL, &sa);
+		kill(getpid(), SIGQUIT);
+		exit(sa.sa_handler == SIG_IGN ? 7 : 8);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 7);
+	ck_assert_ptr_nonnull(strstr(written(), "info: still here\n"));
 }
 END_TEST
 
@@ -179,6 +228,7 @@ START_TEST(a_signal_of_the_write_itself_ends_it)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		default_signals();
 		log_hold(holder, &told);
 		log_info("too much for the file");
 		lim.rlim_cur = lim.rlim_max = 0;
@@ -214,6 +264,7 @@ START_TEST(a_fault_writes_what_is_held_then_faults_again)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		default_signals();
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_sigaction = before;
 		sa.sa_flags = SA_SIGINFO;
@@ -259,7 +310,8 @@ main(void)
 	    held_lines_wait_for_the_flush,
 	    a_warning_is_written_at_once_after_the_lines_before,
 	    a_full_buffer_is_written, a_crash_writes_what_is_held,
-	    a_quit_writes_what_is_held, a_signal_of_the_write_itself_ends_it,
+	    a_quit_writes_what_is_held, an_ignored_signal_stays_ignored,
+	    a_signal_of_the_write_itself_ends_it,
 	    a_fault_writes_what_is_held_then_faults_again,
 	    an_exit_writes_what_is_held));
 }
