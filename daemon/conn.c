@@ -6,6 +6,7 @@
 
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <search.h>
@@ -167,6 +168,12 @@ conn_attach(struct conn *c)
 	}
 	c->evcon = cbarg;
 	evhttp_connection_set_closecb(c->evcon, conn_closed, c);
+	/* An answer goes out as soon as it is written: with Nagle's
+	 * algorithm its last part waited for the client's acknowledgement of
+	 * the one before, which a client delays by up to 40 ms on a
+	 * keep-alive connection (doc/performance.md). */
+	(void)setsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP, TCP_NODELAY,
+	    &(int){ 1 }, sizeof(int));
 	if (tsearch(c, &g->by_evcon, conn_cmp) == NULL)
 		abort();
 	c->own_ref = false;
