@@ -78,16 +78,20 @@ $$;
 -- own words in log_text for the daemon's log (vp_db_problem); either
 -- undoes what the operation did.
 --
+-- The body is the answer's JSON text: an operation returns it as jsonb,
+-- or as text when it builds its answer as text (json, not jsonb: a long
+-- list costs half as much; the ledger), and either is kept as it came.
+--
 -- The CASE has one arm per operation of common/routes.h, in its order,
 -- each calling vp_op_<operation> by name: PL/pgSQL keeps the plan of a
 -- static call for the life of the connection, where EXECUTE would parse
 -- and plan it on every request. tests/sql/routes.sql checks that the
 -- arms, the functions and the routes agree.
 CREATE OR REPLACE FUNCTION vp_dispatch(caller vp_caller, p_op text,
-    p_args jsonb, OUT status integer, OUT body jsonb, OUT log_text text)
+    p_args jsonb, OUT status integer, OUT body text, OUT log_text text)
 LANGUAGE plpgsql AS $$
 DECLARE
-	v_body jsonb;
+	v_body text;
 	v_state text;
 	v_msg text;
 	v_detail text;
@@ -264,7 +268,7 @@ BEGIN
 		status := substr(v_state, 3)::integer;
 		-- vp_refuse's members travel as the HINT (base.sql).
 		v_body := vp_problem(status, v_msg, v_detail,
-		    nullif(v_members, '')::jsonb);
+		    nullif(v_members, '')::jsonb)::text;
 	WHEN data_exception OR integrity_constraint_violation THEN
 		-- A value no check of the operation caught: the client gets its
 		-- class, the daemon's log the database's words.
@@ -300,7 +304,6 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	caller vp_caller;
 	r idempotency;
-	v_body jsonb;
 BEGIN
 	SELECT a.status, a.body INTO status, body
 	FROM vp_auth(p_keyid, p_nonce) a;
@@ -354,9 +357,8 @@ BEGIN
 		END IF;
 	END IF;
 
-	SELECT d.status, d.body, d.log_text INTO status, v_body, log_text
+	SELECT d.status, d.body, d.log_text INTO status, body, log_text
 	FROM vp_dispatch(caller, p_op, p_args) d;
-	body := v_body::text;
 	IF p_idem_key IS NOT NULL THEN
 		INSERT INTO idempotency (keyid, idem_key, fingerprint, status,
 		    body, volunteer_id)
@@ -380,7 +382,6 @@ CREATE OR REPLACE FUNCTION vp_read(p_keyid text, p_lsn pg_lsn, p_op text,
 LANGUAGE plpgsql AS $$
 DECLARE
 	caller vp_caller;
-	v_body jsonb;
 BEGIN
 	IF pg_is_in_recovery() AND
 	    coalesce(pg_last_wal_replay_lsn() < p_lsn, true) THEN
@@ -388,9 +389,8 @@ BEGIN
 	END IF;
 	PERFORM set_config('transaction_read_only', 'on', true);
 	caller := vp_session(p_keyid, p_timezone, p_rules);
-	SELECT d.status, d.body, d.log_text INTO status, v_body, log_text
+	SELECT d.status, d.body, d.log_text INTO status, body, log_text
 	FROM vp_dispatch(caller, p_op, p_args) d;
-	body := v_body::text;
 END
 $$;
 

@@ -176,9 +176,10 @@ $$;
 -- call: planned for one account, the query looks cheaper than planned
 -- for any account (an estimate that counts the issuance accounts' many
 -- transfers), so PostgreSQL would plan it again at every call, to the
--- same plan.
+-- same plan. The answer is built as json text (vp_dispatch): 20
+-- transfers cost half as much as in jsonb.
 CREATE OR REPLACE FUNCTION vp_op_volunteer_ledger(caller vp_caller, args jsonb,
-    OUT status integer, OUT body jsonb)
+    OUT status integer, OUT body text)
 LANGUAGE plpgsql
 SET plan_cache_mode = force_generic_plan
 AS $$
@@ -189,10 +190,10 @@ DECLARE
 BEGIN
 	SELECT * INTO v_account FROM accounts WHERE volunteer_id = v.id;
 	status := 200;
-	body := jsonb_build_object('volunteer', v.number,
+	body := json_build_object('volunteer', v.number,
 	    'points', v_account.balance,
 	    'minutes', vp_volunteer_minutes(v.id),
-	    'transfers', (SELECT coalesce(jsonb_agg(to_jsonb(x)
+	    'transfers', (SELECT coalesce(json_agg(x
 		ORDER BY x.at DESC, x.id DESC), '[]')
 		FROM (SELECT t.id, t.at, t.amount, t.cause, t.shift,
 		    t.reversal_of, t.memo, t.keyid
@@ -205,7 +206,7 @@ BEGIN
 			i.reversal_of, i.memo, i.keyid
 		    FROM transfers i WHERE i.to_account = v_account.id
 		    ORDER BY i.at DESC, i.id DESC LIMIT v_limit)) t
-		ORDER BY t.at DESC, t.id DESC LIMIT v_limit) x));
+		ORDER BY t.at DESC, t.id DESC LIMIT v_limit) x))::text;
 END
 $$;
 
