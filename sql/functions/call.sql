@@ -79,8 +79,9 @@ $$;
 -- undoes what the operation did.
 --
 -- The body is the answer's JSON text: an operation returns it as jsonb,
--- or as text when it builds its answer as text (json, not jsonb: a long
--- list costs half as much; the ledger), and either is kept as it came.
+-- or as text when it builds its answer as text (row_to_json: a long list
+-- costs about half what it does in jsonb; the ledger), and either is
+-- kept as it came.
 --
 -- The CASE has one arm per operation of common/routes.h, in its order,
 -- each calling vp_op_<operation> by name: PL/pgSQL keeps the plan of a

@@ -176,8 +176,8 @@ $$;
 -- call: planned for one account, the query looks cheaper than planned
 -- for any account (an estimate that counts the issuance accounts' many
 -- transfers), so PostgreSQL would plan it again at every call, to the
--- same plan. The answer is built as json text (vp_dispatch): 20
--- transfers cost half as much as in jsonb.
+-- same plan. The answer is built as JSON text on one line (row_to_json,
+-- vp_dispatch): 20 transfers cost about 60 µs less than in jsonb.
 CREATE OR REPLACE FUNCTION vp_op_volunteer_ledger(caller vp_caller, args jsonb,
     OUT status integer, OUT body text)
 LANGUAGE plpgsql
@@ -190,11 +190,11 @@ DECLARE
 BEGIN
 	SELECT * INTO v_account FROM accounts WHERE volunteer_id = v.id;
 	status := 200;
-	body := json_build_object('volunteer', v.number,
-	    'points', v_account.balance,
-	    'minutes', vp_volunteer_minutes(v.id),
-	    'transfers', (SELECT coalesce(json_agg(x
-		ORDER BY x.at DESC, x.id DESC), '[]')
+	SELECT row_to_json(a)::text INTO body
+	FROM (SELECT v.number AS volunteer, v_account.balance AS points,
+	    vp_volunteer_minutes(v.id) AS minutes,
+	    (SELECT ('[' || coalesce(string_agg(row_to_json(x)::text, ','
+		ORDER BY x.at DESC, x.id DESC), '') || ']')::json
 		FROM (SELECT t.id, t.at, t.amount, t.cause, t.shift,
 		    t.reversal_of, t.memo, t.keyid
 		FROM ((SELECT o.id, o.at, -o.amount AS amount, o.cause,
@@ -206,7 +206,7 @@ BEGIN
 			i.reversal_of, i.memo, i.keyid
 		    FROM transfers i WHERE i.to_account = v_account.id
 		    ORDER BY i.at DESC, i.id DESC LIMIT v_limit)) t
-		ORDER BY t.at DESC, t.id DESC LIMIT v_limit) x))::text;
+		ORDER BY t.at DESC, t.id DESC LIMIT v_limit) x) AS transfers) a;
 END
 $$;
 

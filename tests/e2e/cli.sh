@@ -23,7 +23,7 @@ before=$(vp --json balance V-001); rc_before=$?
 after=$(vp balance V-001 --json); rc_after=$?
 is "balance V-001 --json exits 0 (64 before: a global option after the command)" "$rc_after" 0
 is "... and prints what --json balance V-001 prints" "$after" "$before"
-like "... the daemon's JSON" "$after" '"points": 10'
+like "... the daemon's JSON" "$after" '"points":10'
 is "--csv after the command, and after the verb's options" \
 	"$(vp volunteer list --community C01 --csv)" "$(vp --csv volunteer list --community C01)"
 is "--json between the command and its verb" \
