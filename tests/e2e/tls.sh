@@ -50,7 +50,7 @@ if [ "$NGINX_IPV6" = yes ]; then
 	out=$("$VPOINTS" --server "https://[::1]:$NGINX_PORT/vpoints" --cacert "$CA" --key "$T_DIR/s1.key" \
 		--json balance V-001 2>&1)
 	is "IPv6, no trailing slash: 0" "$?" 0
-	like "... the balance" "$out" '"points": 15'
+	like "... the balance" "$out" '"points":15'
 else
 	echo "ok $((T_COUNT += 1)) # SKIP no IPv6 loopback on this machine"
 fi
@@ -96,7 +96,7 @@ is "none of them reached nginx's HTTP, nor vpointsd" "$?" 1
 printf 'server = %s\ncacert = %s\npin = %s;%s\n' "$URL" "$CA" "$wrong" "$pin" >"$T_DIR/pin.conf"
 out=$("$VPOINTS" --config "$T_DIR/pin.conf" --key "$T_DIR/s1.key" --json balance V-001 2>&1)
 is "the right pin among two: 0" "$?" 0
-like "... the balance" "$out" '"points": 15'
+like "... the balance" "$out" '"points":15'
 out=$("$VPOINTS" --server "http://192.0.2.1:8750/" --key "$T_DIR/s1.key" balance V-001 2>&1)
 is "plain http:// to a host not on loopback: 78" "$?" 78
 like "... saying why" "$out" "plain http:// would send names and phone numbers in clear"
@@ -110,7 +110,7 @@ for _ in $(seq 1 100); do [ -s "$T_DIR/proxy.port" ] && break; sleep 0.1; done
 PROXY=http://127.0.0.1:$(cat "$T_DIR/proxy.port")
 out=$(https_proxy=$PROXY s1 --json balance V-001 2>&1)
 is "through the proxy of https_proxy: 0" "$?" 0
-like "... the balance" "$out" '"points": 15'
+like "... the balance" "$out" '"points":15'
 is "... tunnelled by it" "$(cat "$T_DIR/proxy.log")" "CONNECT localhost:$NGINX_PORT"
 printf 'proxy = %s\n' "$PROXY" >"$T_DIR/proxy.conf"
 ok "through the proxy of proxy =" s1 --config "$T_DIR/proxy.conf" balance V-001
