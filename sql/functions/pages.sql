@@ -102,12 +102,12 @@ $$;
 -- completed help they asked for that they have not evaluated (as the
 -- resident served; one evaluation stands per role, vp_op_evaluation_add).
 -- Times are local text (the page prints them as they are).
-CREATE OR REPLACE FUNCTION vp_page_view(v volunteers) RETURNS jsonb
+CREATE OR REPLACE FUNCTION vp_page_view(v volunteers) RETURNS json
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	v_total bigint := vp_volunteer_minutes(v.id);
 BEGIN
-	RETURN jsonb_build_object('number', v.number, 'name', v.name,
+	RETURN json_build_object('number', v.number, 'name', v.name,
 	    'community', (SELECT name FROM communities WHERE id = v.community_id),
 	    'status', v.status,
 	    'year_minutes', (SELECT coalesce(sum(s.minutes), 0) FROM shifts s
@@ -120,7 +120,7 @@ BEGIN
 		WHERE volunteer_id = v.id), 0),
 	    'noshows', vp_noshows(v.id), 'noshow_limit', vp_noshow_limit(),
 	    'blocked', vp_signup_blocked(v.id),
-	    'signups', coalesce((SELECT jsonb_agg(jsonb_build_object(
+	    'signups', coalesce((SELECT json_agg(json_build_object(
 		'id', s.id, 'event', e.id, 'title', e.title, 'place', e.place,
 		'starts', vp_local(e.starts_at), 'ends', to_char(e.ends_at, 'HH24:MI'),
 		'status', vp_signup_status(s, e),
@@ -133,8 +133,8 @@ BEGIN
 		FROM signups s JOIN events e ON e.id = s.event_id
 		WHERE s.volunteer_id = v.id AND s.state IN ('place', 'waiting')
 		AND e.ends_at > now() AND s.shift_id IS NULL), '[]'),
-	    'shifts', coalesce((SELECT jsonb_agg(x.j ORDER BY x.started_at DESC)
-		FROM (SELECT s.started_at, jsonb_build_object(
+	    'shifts', coalesce((SELECT json_agg(x.j ORDER BY x.started_at DESC)
+		FROM (SELECT s.started_at, json_build_object(
 		    'started', vp_local(s.started_at),
 		    'activity', coalesce(s.activity_name, a.name),
 		    'minutes', s.minutes, 'points', s.points) AS j
@@ -142,15 +142,15 @@ BEGIN
 		    WHERE s.volunteer_id = v.id
 		    AND NOT EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = s.id)
 		    ORDER BY s.started_at DESC LIMIT 10) x), '[]'),
-	    'certificates', coalesce((SELECT jsonb_agg(jsonb_build_object(
+	    'certificates', coalesce((SELECT json_agg(json_build_object(
 		'number', c.number, 'from', c.from_date, 'to', c.to_date,
 		'issued', vp_local(c.issued_at)) ORDER BY c.issued_at DESC)
 		FROM certificates c WHERE c.volunteer_id = v.id
 		AND c.revoked_at IS NULL), '[]'),
-	    'events', coalesce((SELECT jsonb_agg(jsonb_build_object(
+	    'events', coalesce((SELECT json_agg(json_build_object(
 		'id', e.id, 'title', e.title, 'place', e.place,
 		'starts', vp_local(e.starts_at), 'ends', to_char(e.ends_at, 'HH24:MI'),
-		'places', e.places, 'free', greatest(e.places - vp_event_taken(e.id), 0),
+		'places', e.places, 'free', greatest(e.places - e.taken, 0),
 		'cancel_by', vp_local(e.cancel_by))
 		ORDER BY e.starts_at, e.id)
 		FROM (SELECT * FROM events e2
@@ -160,8 +160,9 @@ BEGIN
 		    AND NOT EXISTS (SELECT 1 FROM signups s WHERE s.event_id = e2.id
 			AND s.volunteer_id = v.id AND s.state IN ('place', 'waiting'))
 		    ORDER BY e2.starts_at, e2.id LIMIT 50) e
-		WHERE vp_event_unmet(v, e) IS NULL), '[]'),
-	    'evaluate', coalesce((SELECT jsonb_agg(jsonb_build_object(
+		WHERE NOT vp_event_has_requirements(e)
+		    OR vp_event_unmet(v, e) IS NULL), '[]'),
+	    'evaluate', coalesce((SELECT json_agg(json_build_object(
 		'id', h.id, 'description', left(h.description, 200),
 		'completed', vp_local(h.resolved_at))
 		ORDER BY h.resolved_at DESC, h.id DESC)
@@ -192,7 +193,7 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
 		AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),
 	    'cancelled', e.cancelled_at IS NOT NULL,
 	    'waiting', s.state = 'waiting',
-	    'places', e.places, 'taken', vp_event_taken(e.id)))
+	    'places', e.places, 'taken', e.taken))
 	    ORDER BY e.starts_at, e.id), '[]'))
 	FROM events e
 	LEFT JOIN signups s ON s.event_id = e.id AND s.volunteer_id = p_volunteer
@@ -255,8 +256,8 @@ BEGIN
 	END IF;
 	IF p_op IN ('view', 'calendar') THEN
 		status := 200;
-		body := CASE p_op WHEN 'view' THEN vp_page_view(v)
-		    ELSE vp_page_calendar(v.id, NULL) END::text;
+		body := CASE p_op WHEN 'view' THEN vp_page_view(v)::text
+		    ELSE vp_page_calendar(v.id, NULL)::text END;
 		RETURN;
 	END IF;
 	IF p_op NOT IN ('signup', 'cancel', 'evaluate') THEN
@@ -330,7 +331,7 @@ BEGIN
 	INSERT INTO page_actions (link_id, action, subject, outcome)
 	VALUES (l.id, p_op, v_subject, v_slug);
 	SELECT * INTO v FROM volunteers WHERE id = l.volunteer_id;
-	body := jsonb_build_object('page', vp_page_view(v),
+	body := json_build_object('page', vp_page_view(v),
 	    'notice', jsonb_strip_nulls(jsonb_build_object('action', p_op,
 		'outcome', v_slug, 'detail', v_detail, 'result', v_result)))::text;
 END

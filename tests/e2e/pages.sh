@@ -53,6 +53,11 @@ e9=$(s2 --json event add --activity traffic --title "West only" --start "$d2 10:
 late=$(s1 --json event add --activity traffic --title "Late" --start "$d2 12:00" --end "$d2 13:00" \
 	--places 3 --cancel-by "$(t_at '-1 hour')" | jget events.0.id)
 s1 signup add V-002 "$e2" >/dev/null
+# Events with a requirement: a team's, for its members only.
+vp team add civil --name "文明交通" --kind standing --community C01 >/dev/null
+s1 volunteer add V-003 --name "王五" --team civil >/dev/null
+eteam=$(s1 --json event add --activity traffic --title "Team only" --start "$d2 14:00" \
+	--end "$d2 15:00" --places 3 --team civil | jget events.0.id)
 v2signup=$(s1 --json signup list --volunteer V-002 | jget signups.0.id)
 
 # The link: a token and a path; the QR code on the terminal.
@@ -80,6 +85,12 @@ is "points: 25" "$(field points)" 25
 is "no star yet" "$(field star)" "尚未评星"
 like "the events open to V-001 are listed, escaped" "$(cat "$T_DIR/body")" "路口引导 &lt;b&gt;&amp;"
 ok "... not another community's" test "$(grep -c "West only" "$T_DIR/body")" = 0
+ok "... nor a team's V-001 is not in" test "$(grep -c "data-event=\"$eteam\"" "$T_DIR/body")" = 0
+like "... with the places still free: two of Second's three" "$(grep "data-event=\"$e2\"" "$T_DIR/body")" "(剩余名额 2)"
+u3="$DAEMON_URL$(s1 --json volunteer link V-003 | jget path)"
+page GET "$u3" >/dev/null
+like "the team's event is on the page of V-003, who is in it" "$(cat "$T_DIR/body")" "data-event=\"$eteam\">Team only"
+page GET "$url" >/dev/null
 ok "the page has no script" test "$(grep -ci "<script" "$T_DIR/body")" = 0
 ok "the token is not in the access log" test "$(grep -c -- "$token" "$DAEMON_LOG")" = 0
 like "the log names the link" "$(grep "GET /p/" "$DAEMON_LOG" | tail -n 1)" "/p/{link "
@@ -166,7 +177,7 @@ slink=$(s1 --json station link S01)
 is "the station's calendar answers 200" "$(page GET "$DAEMON_URL$(echo "$slink" | jget path)")" 200
 is "... with its community's events (not another's)" "$(/usr/bin/python3 -c 'import sys, icalendar
 c = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
-print(",".join(sorted(str(e["SUMMARY"]) for e in c.walk("VEVENT"))))' "$T_DIR/body")" "Late,Second,$title"
+print(",".join(sorted(str(e["SUMMARY"]) for e in c.walk("VEVENT"))))' "$T_DIR/body")" "Late,Second,Team only,$title"
 ok "... in lines of at most 75 octets" /usr/bin/python3 -c 'import sys
 sys.exit(max(len(l) for l in open(sys.argv[1], "rb").read().split(b"\r\n")) > 75)' "$T_DIR/body"
 is "a volunteer's token opens no station calendar" "$(page GET "$DAEMON_URL/s/$token/calendar.ics")" 404
