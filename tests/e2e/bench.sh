@@ -23,10 +23,11 @@ for s in d["shift_writes"]:
     n = s["connections"]
     out(f"shift writes at {n}: answered, none failed",
         s["daemon_rps"] > 0 and s["failed"] == 0)
-    out(f"pgbench ceiling and floor at {n} ran",
-        s["ceiling_tps"] > 0 and s["floor_tps"] > 0)
-    out(f"pgbench ceiling and floor at {n}: every transaction wrote a shift",
-        s["ceiling_unwritten"] == 0 and s["floor_unwritten"] == 0)
+    out(f"pgbench ceiling, floor and kept at {n} ran",
+        s["ceiling_tps"] > 0 and s["floor_tps"] > 0 and s["kept_tps"] > 0)
+    out(f"pgbench ceiling, floor and kept at {n}: every transaction wrote a shift",
+        s["ceiling_unwritten"] == 0 and s["floor_unwritten"] == 0
+        and s["kept_unwritten"] == 0)
     out(f"daemon CPU and memory at {n} measured",
         s["cpu_us_per_request"] > 0 and s["peak_rss_kb"] > 0)
     out(f"the minimal evhttp server's CPU at {n} measured, its ratio made",
