@@ -73,9 +73,9 @@ $$;
 -- (vp_event_require) and the page's list of events a volunteer may sign
 -- up for go through this function. vp_event_has_requirements says
 -- whether an event has any (a new requirement adds its column there):
--- the page's list calls vp_event_unmet only for those that have, most
--- events have none and a call for each of fifty events was a third of
--- the page.
+-- the page's list calls vp_event_unmet only for those that have (most
+-- events have none; with vp_event_taken, a call of each for every one of
+-- fifty events was a third of the page).
 CREATE OR REPLACE FUNCTION vp_event_has_requirements(e events) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$
 	SELECT e.team_id IS NOT NULL OR e.requires IS NOT NULL
