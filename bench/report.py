@@ -164,6 +164,8 @@ def main():
                           "rss_kb": idle["rss_kb"],
                           "peak_rss_kb": idle["peak_rss_kb"]},
         "seed_seconds": [r["seconds"] for r in runs if r["kind"] == "seed"],
+        # vp_audit() after every run (bench/run fails when it is not ok)
+        "audit": pick(runs, "audit"),
     }
 
     def at(n, key):
@@ -281,6 +283,14 @@ def main():
         print(f"- {idle['connections']:,} idle keep-alive connections: daemon "
               f"RSS {idle['rss_kb'] / 1024:.1f} MB, peak "
               f"{idle['peak_rss_kb'] / 1024:.1f} MB")
+    audit = doc["audit"]
+    if audit:
+        print(f"- the ledger's audit after the runs ({audit['seconds']} s, "
+              f"{audit['checked']['shifts']:,} shifts, "
+              f"{audit['checked']['transfers']:,} transfers): "
+              + ("clean" if audit["ok"] else
+                 f"{audit['problem_count']} PROBLEMS, first: "
+                 f"{audit['problems'][0]}"))
     print()
     for t in doc["targets"]:
         mark = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]

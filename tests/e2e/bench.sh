@@ -57,6 +57,8 @@ out("reports of the closed month answered", r["city"]["requests"] == 20
     and r["volunteer_page"]["requests"] == 20)
 out("balance over two histories", d["balance_history"]["ratio"] is not None)
 out("the daemon's pool, as its /metrics tells", (d["db_pool_size"] or 0) > 0)
+out("the ledger's audit ran after the runs and is clean",
+    d["audit"]["ok"] is True and d["audit"]["checked"]["shifts"] > 0)
 out("idle connections held", d["idle"]["connections"] == 50 and d["idle"]["rss_kb"] > 0)
 # The targets at 32 connections need the full run.
 out("every target judged but those at 32 connections", len(d["targets"]) == 15
