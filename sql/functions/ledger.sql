@@ -225,12 +225,15 @@ $$;
 CREATE OR REPLACE FUNCTION vp_audit() RETURNS jsonb
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-	p jsonb := '[]';
+	-- The problems, as text: PL/pgSQL appends to an array in place, where
+	-- each append to a jsonb copied it all (568,659 problems: 49 s, where
+	-- the jsonb had not finished after 17 minutes).
+	p text[] := '{}';
 	r record;
 BEGIN
 	IF (SELECT coalesce(sum(balance), 0) FROM accounts) <> 0 THEN
-		p := p || jsonb_build_array(format('accounts sum to %s, not 0',
-		    (SELECT sum(balance) FROM accounts)));
+		p := p || format('accounts sum to %s, not 0',
+		    (SELECT sum(balance) FROM accounts));
 	END IF;
 	FOR r IN SELECT a.id, a.kind, a.balance, coalesce(i.s, 0) - coalesce(o.s, 0) AS sum
 	    FROM accounts a
@@ -239,22 +242,22 @@ BEGIN
 	    LEFT JOIN (SELECT from_account, sum(amount) s FROM transfers GROUP BY 1) o
 		ON o.from_account = a.id
 	    WHERE a.balance <> coalesce(i.s, 0) - coalesce(o.s, 0) LOOP
-		p := p || jsonb_build_array(format('account %s (%s): balance %s, '
-		    'transfers %s', r.id, r.kind, r.balance, r.sum));
+		p := p || format('account %s (%s): balance %s, '
+		    'transfers %s', r.id, r.kind, r.balance, r.sum);
 	END LOOP;
 	FOR r IN SELECT v.number, a.balance FROM accounts a
 	    JOIN volunteers v ON v.id = a.volunteer_id WHERE a.balance < 0 LOOP
-		p := p || jsonb_build_array(format('volunteer %s has %s points',
-		    r.number, r.balance));
+		p := p || format('volunteer %s has %s points',
+		    r.number, r.balance);
 	END LOOP;
 	FOR r IN SELECT a.community_id, a.balance, coalesce((SELECT sum(points)
 	    FROM help_requests h WHERE h.community_id = a.community_id
 	    AND h.status IN ('open', 'accepted')), 0) AS held
 	    FROM accounts a WHERE a.kind = 'escrow' LOOP
 		IF r.balance <> r.held THEN
-			p := p || jsonb_build_array(format('escrow of community %s '
+			p := p || format('escrow of community %s '
 			    'holds %s, open requests %s', r.community_id, r.balance,
-			    r.held));
+			    r.held);
 		END IF;
 	END LOOP;
 	FOR r IN SELECT i.id, i.code, i.stock,
@@ -263,9 +266,9 @@ BEGIN
 		AND NOT EXISTS (SELECT 1 FROM redemption_voids z WHERE z.redemption_id = d.id))
 	    AS expected FROM catalog_items i LOOP
 		IF r.stock <> r.expected THEN
-			p := p || jsonb_build_array(format('item %s (%s): stock %s, '
+			p := p || format('item %s (%s): stock %s, '
 			    'restocks minus redemptions %s', r.code, r.id, r.stock,
-			    r.expected));
+			    r.expected);
 		END IF;
 	END LOOP;
 	-- Both sides of a transfer are of one community (a moved volunteer's
@@ -276,7 +279,7 @@ BEGIN
 		OR d.volunteer_id IN (SELECT volunteer_id FROM volunteer_moves)
 	    THEN vp_account_community_at(f, t.id) <> vp_account_community_at(d, t.id)
 	    ELSE f.community_id <> d.community_id END LOOP
-		p := p || jsonb_build_array(format('transfer %s crosses communities', r.id));
+		p := p || format('transfer %s crosses communities', r.id);
 	END LOOP;
 	-- A move took the points out of the old community and into the new
 	-- one, the same number, once each.
@@ -286,30 +289,31 @@ BEGIN
 	    LEFT JOIN transfers i ON i.id = m.in_transfer AND i.cause = 'move-in'
 	    WHERE m.points > 0 AND (o.amount IS DISTINCT FROM m.points
 		OR i.amount IS DISTINCT FROM m.points) LOOP
-		p := p || jsonb_build_array(format('move %s: %s points, moved out '
-		    '%s, in %s', r.id, r.points, r.out_amount, r.in_amount));
+		p := p || format('move %s: %s points, moved out '
+		    '%s, in %s', r.id, r.points, r.out_amount, r.in_amount);
 	END LOOP;
 	FOR r IN SELECT s.id, s.points, coalesce((SELECT sum(amount) FROM transfers t
 	    WHERE t.shift_id = s.id AND t.cause = 'shift'), 0) AS paid
 	    FROM shifts s WHERE s.points <> coalesce((SELECT sum(amount)
 	    FROM transfers t WHERE t.shift_id = s.id AND t.cause = 'shift'), 0) LOOP
-		p := p || jsonb_build_array(format('shift %s: %s points, %s paid',
-		    r.id, r.points, r.paid));
+		p := p || format('shift %s: %s points, %s paid',
+		    r.id, r.points, r.paid);
 	END LOOP;
 	FOR r IN SELECT d.id FROM redemptions d WHERE d.points <> coalesce((SELECT
 	    sum(amount) FROM transfers t WHERE t.redemption_id = d.id
 	    AND t.cause = 'redemption'), 0) LOOP
-		p := p || jsonb_build_array(format('redemption %s is not paid '
-		    'exactly once', r.id));
+		p := p || format('redemption %s is not paid '
+		    'exactly once', r.id);
 	END LOOP;
 	FOR r IN SELECT e.id, e.taken, (SELECT count(*) FROM signups s
 	    WHERE s.event_id = e.id AND s.state = 'place') AS held
 	    FROM events e WHERE e.taken <> (SELECT count(*) FROM signups s
 	    WHERE s.event_id = e.id AND s.state = 'place') LOOP
-		p := p || jsonb_build_array(format('event %s: %s places taken, '
-		    '%s sign-ups hold one', r.id, r.taken, r.held));
+		p := p || format('event %s: %s places taken, '
+		    '%s sign-ups hold one', r.id, r.taken, r.held);
 	END LOOP;
-	RETURN jsonb_build_object('ok', p = '[]', 'problems', p, 'checked',
+	RETURN jsonb_build_object('ok', cardinality(p) = 0,
+	    'problems', to_jsonb(p), 'checked',
 	    jsonb_build_object('accounts', (SELECT count(*) FROM accounts),
 		'transfers', (SELECT count(*) FROM transfers),
 		'shifts', (SELECT count(*) FROM shifts),
