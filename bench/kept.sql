@@ -42,7 +42,7 @@ WITH key AS (
 	SELECT i.id, a.id, s.points, 'shift', s.id, s.keyid, s.started_at
 	FROM s JOIN accounts a ON a.volunteer_id = s.volunteer_id
 	JOIN accounts i ON i.community_id = s.community_id
-	    AND i.kind = 'issuance' AND i.part = s.volunteer_id % 16
+	    AND i.kind = 'issuance' AND i.part = vp_issuance_part(s.volunteer_id)
 	RETURNING from_account, to_account, amount
 ), b AS (
 	UPDATE accounts SET balance = balance + CASE WHEN accounts.id = tr.to_account
