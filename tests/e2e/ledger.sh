@@ -137,4 +137,14 @@ is "CSV lines end in CRLF" "$(s1 --csv volunteer list | head -n 1 | od -An -c | 
 is "all accounts sum to zero" "$(count "SELECT sum(balance) FROM accounts")" 0
 is "each balance is the sum of its transfers" "$(count "SELECT count(*) FROM accounts a WHERE balance <> coalesce((SELECT sum(amount) FROM transfers WHERE to_account = a.id), 0) - coalesce((SELECT sum(amount) FROM transfers WHERE from_account = a.id), 0)")" 0
 is "V-001's balance: 10 + 5 + 20 + 5 + 30" "$(balance V-001)" 70
+like "vpoints audit finds the ledger consistent" "$(vp audit)" "ledger consistent"
+# A balance moved behind the ledger's back: the audit names each problem.
+acct=$(count "SELECT a.id FROM accounts a JOIN volunteers v ON v.id = a.volunteer_id WHERE v.number = 'V-001'")
+count "UPDATE accounts SET balance = balance + 3 WHERE id = $acct" >/dev/null
+out=$(vp audit 2>&1)
+is "a faulted ledger: vpoints audit exits 1" "$?" 1
+like "... the accounts' sum" "$out" "accounts sum to 3, not 0"
+like "... and the balance against its transfers" "$out" "account $acct (volunteer): balance 73, transfers 70"
+count "UPDATE accounts SET balance = balance - 3 WHERE id = $acct" >/dev/null
+like "mended, the audit is clean again" "$(vp audit)" "ledger consistent"
 ok "SIGTERM exits 0" daemon_stop
