@@ -17,8 +17,9 @@ N_("Check every invariant of the ledger: all accounts sum to zero, each\n"
 "points of unresolved help requests, stock equals restocks minus\n"
 "redemptions, no transfer crosses communities, each shift and redemption\n"
 "paid exactly. Prints \"ledger consistent\" and exits 0, or each problem\n"
-"and exits 1. Needs an admin key. With --csv or --format xlsx, the\n"
-"problems, one a row.\n");
+"and exits 1 (the first 1,000 problems, and how many there are in all).\n"
+"Needs an admin key. With --csv or --format xlsx, the problems listed,\n"
+"one a row.\n");
 
 static const struct table_column audit_rows[] = {
 	{ "problem", N_("PROBLEM"), NULL, false },
@@ -32,6 +33,7 @@ audit_print(struct client *cl, const struct cmd *c, json_t *audit)
 	json_t *problems = json_object_get(audit, "problems"), *problem;
 	json_t *checked = json_object_get(audit, "checked"), *count, *rows;
 	const char *what;
+	json_int_t all;
 	size_t i, n = 0;
 	char *text;
 
@@ -53,6 +55,10 @@ audit_print(struct client *cl, const struct cmd *c, json_t *audit)
 		client_rows(cl, "problems", audit_rows,
 		    CMD_NITEMS(audit_rows), rows);
 	json_decref(rows);
+	all = json_integer_value(json_object_get(audit, "problem_count"));
+	if (cl->format == CLIENT_TABLE && all > (json_int_t)json_array_size(problems))
+		printf(_("  (%lld problems in all; the first %lld are listed)\n"),
+		    (long long)all, (long long)json_array_size(problems));
 	if (!json_is_true(json_object_get(audit, "ok")))
 		return WIRE_EXIT_FAILURE;
 	if (cl->format == CLIENT_TABLE) {

@@ -221,7 +221,15 @@ RETURNS bigint LANGUAGE sql STABLE AS $$
 	    ORDER BY m.id LIMIT 1), a.community_id)
 $$;
 
--- Every invariant of the ledger; "problems" lists what is wrong.
+-- Every invariant of the ledger: "problems" lists what is wrong, the
+-- first vp_audit_listed() of it in the order of the checks, and
+-- "problem_count" counts all of it (a ledger faulted in every row gives
+-- its operator a count and a sample, not an answer of tens of megabytes).
+CREATE OR REPLACE FUNCTION vp_audit_listed() RETURNS integer
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT 1000
+$$;
+
 CREATE OR REPLACE FUNCTION vp_audit() RETURNS jsonb
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -313,7 +321,8 @@ BEGIN
 		    '%s sign-ups hold one', r.id, r.taken, r.held);
 	END LOOP;
 	RETURN jsonb_build_object('ok', cardinality(p) = 0,
-	    'problems', to_jsonb(p), 'checked',
+	    'problems', to_jsonb(p[1:vp_audit_listed()]),
+	    'problem_count', cardinality(p), 'checked',
 	    jsonb_build_object('accounts', (SELECT count(*) FROM accounts),
 		'transfers', (SELECT count(*) FROM transfers),
 		'shifts', (SELECT count(*) FROM shifts),

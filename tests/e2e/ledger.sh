@@ -147,4 +147,14 @@ like "... the accounts' sum" "$out" "accounts sum to 3, not 0"
 like "... and the balance against its transfers" "$out" "account $acct (volunteer): balance 73, transfers 70"
 count "UPDATE accounts SET balance = balance - 3 WHERE id = $acct" >/dev/null
 like "mended, the audit is clean again" "$(vp audit)" "ledger consistent"
+# Faulted in many rows: the first 1,000 problems, and how many in all.
+count "INSERT INTO catalog_items (station_id, community_id, code, name, category, price, stock) SELECT s.id, s.community_id, 'fault-' || n, 'Fault', 'gift', 1, 1 FROM stations s, generate_series(1, 1005) n WHERE s.id = (SELECT min(id) FROM stations WHERE community_id IS NOT NULL)" >/dev/null
+out=$(vp audit 2>&1)
+is "1,005 faulted items: vpoints audit exits 1" "$?" 1
+like "... says how many in all" "$out" "(1005 problems in all; the first 1000 are listed)"
+is "... and lists the first 1,000" "$(grep -c "^  item fault-" <<<"$out")" 1000
+out=$(VP_LOCALE=zh_CN.UTF-8 vp audit 2>&1)
+like "... in Chinese too" "$out" "（共 1005 个问题，以上列出前 1000 个）"
+count "DELETE FROM catalog_items WHERE code LIKE 'fault-%'" >/dev/null
+like "mended again, clean" "$(vp audit)" "ledger consistent"
 ok "SIGTERM exits 0" daemon_stop

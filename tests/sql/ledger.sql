@@ -2,7 +2,7 @@
 -- conservation of points after a mix of operations.
 BEGIN;
 \ir setup.psql
-SELECT plan(50);
+SELECT plan(53);
 
 -- A gift sink for north's station, where redemptions go.
 INSERT INTO accounts (kind, community_id, station_id)
@@ -194,6 +194,21 @@ SELECT is((SELECT status FROM pg_temp.call('north', 'volunteer_ledger',
     '{"number":"N1"}')), 200, 'a read ...');
 SELECT is(current_setting('synchronous_commit'), 'off',
     '... commits without waiting for the flush');
+
+-- A ledger faulted in many rows: the audit counts every problem and lists
+-- the first vp_audit_listed() (here 1,005 items with stock no restock
+-- gave).
+SAVEPOINT faulted;
+INSERT INTO catalog_items (station_id, community_id, code, name, category,
+    price, stock)
+SELECT s.id, s.community_id, 'fault-' || n, 'Fault ' || n, 'gift', 1, 1
+FROM stations s, generate_series(1, 1005) n WHERE s.code = 'st-north';
+SELECT is((vp_audit() ->> 'ok')::boolean, false, 'a faulted ledger: not ok');
+SELECT is((vp_audit() ->> 'problem_count')::integer, 1005,
+    '... every problem counted');
+SELECT is(jsonb_array_length(vp_audit() -> 'problems'), vp_audit_listed(),
+    '... the first vp_audit_listed() listed');
+ROLLBACK TO SAVEPOINT faulted;
 
 SELECT * FROM finish();
 ROLLBACK;
