@@ -51,10 +51,17 @@ BEGIN
 END
 $$;
 
+-- Whether so many no-shows block new sign-ups: the rule, for a caller
+-- that has counted them (vp_noshows) and shows the count beside it.
+CREATE OR REPLACE FUNCTION vp_noshows_block(p_noshows integer) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT vp_noshow_limit() > 0 AND p_noshows >= vp_noshow_limit()
+$$;
+
 -- Whether new sign-ups of the volunteer are refused for no-shows.
 CREATE OR REPLACE FUNCTION vp_signup_blocked(p_volunteer bigint) RETURNS boolean
 LANGUAGE sql STABLE AS $$
-	SELECT vp_noshow_limit() > 0 AND vp_noshows(p_volunteer) >= vp_noshow_limit()
+	SELECT vp_noshows_block(vp_noshows(p_volunteer))
 $$;
 
 -- A time as the programme reads it, in the daemon's zone: 2026-10-05 09:00.
@@ -323,7 +330,7 @@ BEGIN
 	END IF;
 	PERFORM vp_event_require(v, e);
 	v_noshows := vp_noshows(v.id);
-	IF NOT p_walk_in AND v_limit > 0 AND v_noshows >= v_limit THEN
+	IF NOT p_walk_in AND vp_noshows_block(v_noshows) THEN
 		PERFORM vp_refuse(409, 'signup-blocked', format('Volunteer %s did '
 		    'not come %s times in the last %s days: new sign-ups are '
 		    'refused until a station lifts the block.', v.number,
@@ -721,6 +728,7 @@ DECLARE
 	v volunteers;
 	e events;
 	v_limit integer := vp_limit(args, 100, 1000);
+	v_noshows integer;
 BEGIN
 	status := 200;
 	IF args ? 'volunteer' = args ? 'event' THEN
@@ -731,9 +739,9 @@ BEGIN
 	END IF;
 	IF args ? 'volunteer' THEN
 		v := vp_volunteer_get(caller, vp_text(args, 'volunteer', 32), false);
+		v_noshows := vp_noshows(v.id);
 		SELECT jsonb_build_object('volunteer', v.number,
-		    'noshows', vp_noshows(v.id),
-		    'blocked', vp_signup_blocked(v.id),
+		    'noshows', v_noshows, 'blocked', vp_noshows_block(v_noshows),
 		    'signups', coalesce(jsonb_agg(vp_signup_json(x.s)
 			ORDER BY x.starts_at DESC, x.id DESC), '[]')) INTO body
 		FROM (SELECT s, s.id, e2.starts_at FROM signups s

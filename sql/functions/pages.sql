@@ -106,6 +106,7 @@ CREATE OR REPLACE FUNCTION vp_page_view(v volunteers) RETURNS json
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	v_total bigint := vp_volunteer_minutes(v.id);
+	v_noshows integer := vp_noshows(v.id);
 BEGIN
 	RETURN json_build_object('number', v.number, 'name', v.name,
 	    'community', (SELECT name FROM communities WHERE id = v.community_id),
@@ -118,8 +119,8 @@ BEGIN
 	    'total_minutes', v_total, 'star', vp_stars(v_total),
 	    'points', coalesce((SELECT balance FROM accounts
 		WHERE volunteer_id = v.id), 0),
-	    'noshows', vp_noshows(v.id), 'noshow_limit', vp_noshow_limit(),
-	    'blocked', vp_signup_blocked(v.id),
+	    'noshows', v_noshows, 'noshow_limit', vp_noshow_limit(),
+	    'blocked', vp_noshows_block(v_noshows),
 	    'signups', coalesce((SELECT json_agg(json_build_object(
 		'id', s.id, 'event', e.id, 'title', e.title, 'place', e.place,
 		'starts', vp_local(e.starts_at), 'ends', to_char(e.ends_at, 'HH24:MI'),

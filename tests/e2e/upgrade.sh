@@ -6,8 +6,8 @@
 # its data are what they were, and the old functions and the new ones give
 # the same answers to the same requests (but the members an issued
 # certificate, a ledger's transfers, communities, stations and the
-# refusals have gained since, and the parts of issuance accounts the
-# audit counts).
+# refusals have gained since, and the parts of issuance accounts and the
+# count of problems of the audit).
 # Then the function files: run again when they change, all in one
 # transaction, and refused when broken.
 . "$top_srcdir/tests/lib.sh"
@@ -229,7 +229,7 @@ FROM unnest(ARRAY['volunteer_ledger', 'volunteer_get', 'shift_list']) op;
 -- have since gained the key that made each. Communities and stations:
 -- their region. A refusal: its extension members (the problem's own
 -- members stay). The audit: the parts of the issuance accounts (021)
--- among the accounts it counts.
+-- among the accounts it counts, and its count of problems.
 CREATE FUNCTION pg_temp.as_released(p_op text, p_body text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -259,10 +259,12 @@ BEGIN
 	IF p_op = 'audit' AND p_body::jsonb ? 'checked' THEN
 		-- The release had one issuance account a community; 020 spread
 		-- it over parts (a column that release lacks, hence to_jsonb).
-		RETURN jsonb_set(p_body::jsonb, '{checked,accounts}', to_jsonb(
+		-- And it has counted its problems since (problem_count).
+		RETURN (jsonb_set(p_body::jsonb, '{checked,accounts}', to_jsonb(
 		    (p_body::jsonb #>> '{checked,accounts}')::bigint
 		    - (SELECT count(*) FROM accounts a WHERE a.kind = 'issuance'
-			AND coalesce((to_jsonb(a) ->> 'part')::integer, 0) > 0)))::text;
+			AND coalesce((to_jsonb(a) ->> 'part')::integer, 0) > 0)))
+		    - 'problem_count')::text;
 	END IF;
 	IF p_op <> 'certificate_issue' OR NOT p_body::jsonb ? 'payload' THEN
 		RETURN p_body;
