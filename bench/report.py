@@ -158,6 +158,8 @@ def main():
         "balance_history": small and full and {
             "small_shifts": next(r["shifts"] for r in runs
                                  if r["kind"] == "seed"),
+            "small_volunteers": next(r.get("volunteers") for r in runs
+                                     if r["kind"] == "seed"),
             "small_p50_ms": small["p50_ms"], "full_p50_ms": full["p50_ms"],
             "ratio": ratio(full["p50_ms"], small["p50_ms"])},
         "idle": idle and {"connections": idle["connections"],
@@ -276,9 +278,12 @@ def main():
               f"{', '.join(sorted(close['statuses']))}")
     bh = doc["balance_history"]
     if bh:
+        of = (f" of {bh['small_volunteers']:,} volunteers"
+              if bh.get("small_volunteers") else "")
         print(f"- balance read p50: {fmt(bh['small_p50_ms'], 2)} ms with "
-              f"{bh['small_shifts']:,} shifts, {fmt(bh['full_p50_ms'], 2)} ms "
-              f"with {doc['data']['shifts']:,} (ratio {fmt(bh['ratio'], 2)})")
+              f"{bh['small_shifts']:,} shifts{of}, "
+              f"{fmt(bh['full_p50_ms'], 2)} ms with "
+              f"{doc['data']['shifts']:,} (ratio {fmt(bh['ratio'], 2)})")
     if idle:
         print(f"- {idle['connections']:,} idle keep-alive connections: daemon "
               f"RSS {idle['rss_kb'] / 1024:.1f} MB, peak "

@@ -56,6 +56,10 @@ out("the month closed through the daemon, timed", r["close_status"] == {"201": 1
 out("reports of the closed month answered", r["city"]["requests"] == 20
     and r["volunteer_page"]["requests"] == 20)
 out("balance over two histories", d["balance_history"]["ratio"] is not None)
+bh = d["balance_history"]
+out("the short history's volunteers have as many shifts each as the full one's",
+    bh["small_shifts"] * d["data"]["volunteers"]
+    == bh["small_volunteers"] * d["data"]["shifts"])
 out("the daemon's pool, as its /metrics tells", (d["db_pool_size"] or 0) > 0)
 out("the ledger's audit ran after the runs and is clean",
     d["audit"]["ok"] is True and d["audit"]["checked"]["shifts"] > 0)
