@@ -285,8 +285,9 @@ END
 $$;
 
 -- Record a closed shift and award its points (one transfer from the
--- volunteer's part of the community's issuance account). p_id: the
--- check-in's id, or NULL.
+-- volunteer's part of the community's issuance account). p_details: its
+-- descriptive fields as vp_shift_details checked them (or a check-in
+-- kept them); p_id: the check-in's id, or NULL.
 CREATE OR REPLACE FUNCTION vp_shift_record(caller vp_caller, v volunteers, a activities,
     p_details jsonb, p_start timestamptz, p_end timestamptz, p_id bigint,
     p_source text, p_corrects bigint, p_reason text)
@@ -301,9 +302,9 @@ BEGIN
 	    started_at, ended_at, minutes, points, source, corrects, reason)
 	VALUES (coalesce(p_id, nextval('shift_ids')), v.id, v.community_id,
 	    caller.station_id, caller.keyid, a.id,
-	    vp_text_opt(p_details, 'activity_name'), vp_text_opt(p_details, 'place'),
-	    vp_text_opt(p_details, 'served'), vp_text_opt(p_details, 'content', 2000),
-	    vp_text_opt(p_details, 'lead', 100), p_start, p_end,
+	    p_details ->> 'activity_name', p_details ->> 'place',
+	    p_details ->> 'served', p_details ->> 'content',
+	    p_details ->> 'lead', p_start, p_end,
 	    vp_minutes(p_start, p_end),
 	    vp_shift_points(v.id, a, p_start, p_end, p_corrects),
 	    p_source, p_corrects, p_reason)
