@@ -96,7 +96,9 @@ $$;
 -- volunteer). A report of the city needs no such filter: its queries say
 -- "p_scope IS NULL OR v.id IN (SELECT ... vp_report_members ...)",
 -- which the plan of a city report drops, and take the community of each
--- volunteer from vp_report_moved (few rows, hashed).
+-- volunteer from vp_report_moved (few rows, hashed). vp_report reads
+-- them once into an array ("v.id = ANY (v_members)"), which a scoped
+-- plan looks up by id rather than filtering every volunteer.
 CREATE OR REPLACE FUNCTION vp_report_members(p_to timestamptz, p_scope bigint[])
 RETURNS TABLE (volunteer_id bigint, community_id bigint)
 LANGUAGE sql STABLE AS $$
@@ -696,6 +698,7 @@ DECLARE
 	v_steps record;
 	v_asof timestamptz;
 	v_scope bigint[];
+	v_members bigint[];
 	v_tree_at timestamptz;
 	v_depth integer;
 	v_stored text;
@@ -724,6 +727,16 @@ BEGIN
 		END IF;
 	END IF;
 	v_scope := vp_report_scope_at(p_community, p_region, v_to);
+	-- The scope's volunteers as they belonged at the end, read once: a
+	-- constant array in each query's plan, which finds its volunteers
+	-- by their ids (where "v.id IN (SELECT ... vp_report_members ...)"
+	-- read every volunteer of the city and kept the scope's, twice in
+	-- a community's report). A city's report has no scope and no
+	-- filter.
+	IF v_scope IS NOT NULL THEN
+		v_members := ARRAY(SELECT e.volunteer_id
+		    FROM vp_report_members(v_to, v_scope) e);
+	END IF;
 
 	IF p_level = 'volunteer' THEN
 		v_columns := vp_report_volunteer_columns();
@@ -790,6 +803,7 @@ BEGIN
 			    coalesce(t.minutes, 0) AS minutes_now
 			FROM service s
 			LEFT JOIN volunteer_totals t ON t.volunteer_id = s.volunteer_id
+			    AND (v_scope IS NULL OR t.volunteer_id = ANY (v_members))
 			GROUP BY s.volunteer_id, t.minutes
 		), registered AS (
 			-- Registered by the period's end and not left by then,
@@ -801,8 +815,7 @@ BEGIN
 			FROM volunteers v
 			LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
 			LEFT JOIN each s ON s.volunteer_id = v.id
-			WHERE (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
-			    FROM vp_report_members(v_to, v_scope) e))
+			WHERE (v_scope IS NULL OR v.id = ANY (v_members))
 			AND v.registered_on < v_to::date
 			AND NOT EXISTS (SELECT 1 FROM vp_report_left(v_to) l
 			    WHERE l.volunteer_id = v.id)
@@ -904,8 +917,7 @@ BEGIN
 		    JOIN communities c
 			ON c.id = coalesce(mv.community_id, v.community_id)
 		    WHERE p.minutes > 0 AND x.stars > x.stars_before
-		    AND (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
-			FROM vp_report_members(v_to, v_scope) e)))
+		    AND (v_scope IS NULL OR v.id = ANY (v_members)))
 		INTO v_rows, v_new_stars;
 	ELSIF p_level = 'team' THEN
 		v_columns := ARRAY['code', 'name', 'kind', 'community', 'volunteers',
@@ -1145,8 +1157,7 @@ BEGIN
 		LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
 		JOIN communities c ON c.id = coalesce(mv.community_id, v.community_id)
 		WHERE p.minutes > 0 AND x.stars > x.stars_before
-		AND (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
-		    FROM vp_report_members(v_to, v_scope) e));
+		AND (v_scope IS NULL OR v.id = ANY (v_members));
 	END IF;
 
 	RETURN vp_report_head(p_kind, p_period, p_level, p_community,
