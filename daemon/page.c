@@ -239,7 +239,7 @@ page_rate_ok(const char *hex)
 {
 	struct timespec ts;
 	unsigned long slot = strtoul((char[]){ hex[0], hex[1], hex[2], 0 },
-	    NULL, 16);
+	    NULL, 16) % PAGE_RATE_SLOTS;
 	time_t window;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);

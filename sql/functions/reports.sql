@@ -731,9 +731,10 @@ BEGIN
 	-- constant array in each query's plan, which finds its volunteers
 	-- by their ids (where "v.id IN (SELECT ... vp_report_members ...)"
 	-- read every volunteer of the city and kept the scope's, twice in
-	-- a community's report). A city's report has no scope and no
-	-- filter.
-	IF v_scope IS NOT NULL THEN
+	-- a community's report). Every level but the volunteers' uses it
+	-- (the community level's service, the new star levels below); a
+	-- city's report has no scope and no filter.
+	IF v_scope IS NOT NULL AND p_level <> 'volunteer' THEN
 		v_members := ARRAY(SELECT e.volunteer_id
 		    FROM vp_report_members(v_to, v_scope) e);
 	END IF;
