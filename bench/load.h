@@ -51,6 +51,7 @@ enum load_op {
 	LOAD_OP_REDEEM,		/* redemptions */
 	LOAD_OP_BALANCE,	/* volunteers' ledgers */
 	LOAD_OP_REPORT_COMMUNITY, /* monthly report, a station's key */
+	LOAD_OP_REPORT_VOLUNTEERS, /* its volunteer level, a station's key */
 	LOAD_OP_REPORT_CITY,	/* monthly report, the admin key */
 	LOAD_OP_REPORT_PAGE,	/* a page of the city's volunteer level */
 	LOAD_OP_MONTH_CLOSE,	/* the close of --month, the admin key */

@@ -28,6 +28,8 @@ const struct load_op_info load_ops[LOAD_NOPS] = {
 	[LOAD_OP_BALANCE] = { "balance", WIRE_OP_VOLUNTEER_LEDGER },
 	[LOAD_OP_REPORT_COMMUNITY] = { "report-community",
 	    WIRE_OP_REPORT_MONTHLY },
+	[LOAD_OP_REPORT_VOLUNTEERS] = { "report-volunteers",
+	    WIRE_OP_REPORT_MONTHLY },
 	[LOAD_OP_REPORT_CITY] = { "report-city", WIRE_OP_REPORT_MONTHLY },
 	[LOAD_OP_REPORT_PAGE] = { "report-page", WIRE_OP_REPORT_MONTHLY },
 	[LOAD_OP_MONTH_CLOSE] = { "month-close", WIRE_OP_MONTH_CLOSE },

@@ -120,6 +120,9 @@ def main():
     rc, rcity, rpage, idle = (pick(runs, "report_community"),
                               pick(runs, "report_city"),
                               pick(runs, "report_page"), pick(runs, "idle"))
+    # the same community's volunteer level (a station's list of its
+    # volunteers), the month open
+    rv = pick(runs, "report_volunteers")
     # the same month's city report and pages before its close (computed),
     # and the close itself (which stores what the closed month's read)
     rcity_open, rpage_open, close = (pick(runs, "report_city_open"),
@@ -145,6 +148,8 @@ def main():
         "reports": {"month": a.month,
                     # one community, the month open
                     "community": timing(rc),
+                    # ... and its volunteer level (1,000 rows)
+                    "community_volunteers": timing(rv),
                     # the whole city and a page of 1,000 rows of its
                     # volunteer level: the month closed (stored rows)...
                     "city": timing(rcity),
@@ -263,6 +268,9 @@ def main():
     if rc:
         print(f"- monthly report {a.month}, one community: "
               f"p50 {fmt(rc['p50_ms'], 1)} ms (max {fmt(rc['max_ms'], 1)})")
+    if rv:
+        print(f"- monthly report {a.month}, one community's volunteer level: "
+              f"p50 {fmt(rv['p50_ms'], 1)} ms (max {fmt(rv['max_ms'], 1)})")
     for r, what in ((rcity_open, "whole city, open (computed)"),
                     (rpage_open, "a page of 1,000 rows of the city's "
                      "volunteer level, open (computed)"),

@@ -143,6 +143,11 @@ request_build(const struct load_options *opt, const struct load_keys *keys,
 		    opt->month);
 		q = query;
 		break;
+	case LOAD_OP_REPORT_VOLUNTEERS:
+		snprintf(query, sizeof(query), "month=%s&level=volunteer",
+		    opt->month);
+		q = query;
+		break;
 	case LOAD_OP_REPORT_PAGE:
 		/* A page of LOAD_REPORT_PAGE rows after a volunteer drawn
 		 * as for the balance reads (the first page: after none). */
@@ -170,7 +175,8 @@ request_build(const struct load_options *opt, const struct load_keys *keys,
 	if (opt->op == LOAD_OP_REPORT_CITY || opt->op == LOAD_OP_REPORT_PAGE ||
 	    opt->op == LOAD_OP_MONTH_CLOSE)
 		key = 0;
-	else if (opt->op == LOAD_OP_REPORT_COMMUNITY)
+	else if (opt->op == LOAD_OP_REPORT_COMMUNITY ||
+	    opt->op == LOAD_OP_REPORT_VOLUNTEERS)
 		key = (size_t)(k % opt->communities) + 1;
 	else
 		key = (size_t)((v - 1) % opt->communities) + 1;

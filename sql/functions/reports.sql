@@ -94,11 +94,15 @@ $$;
 -- The volunteers of the communities of p_scope as they belonged just
 -- before p_to, and the community of each then (p_scope NULL: every
 -- volunteer). A report of the city needs no such filter: its queries say
--- "p_scope IS NULL OR v.id IN (SELECT ... vp_report_members ...)",
--- which the plan of a city report drops, and take the community of each
--- volunteer from vp_report_moved (few rows, hashed). vp_report reads
--- them once into an array ("v.id = ANY (v_members)"), which a scoped
--- plan looks up by id rather than filtering every volunteer.
+-- "p_scope IS NULL OR v.id = ANY (ARRAY(SELECT ... vp_report_members
+-- ...))" (or vp_report's v_members, the same array read once), which
+-- the plan of a city report drops, and take the community of each
+-- volunteer from vp_report_moved (few rows, hashed). A scoped plan looks
+-- the array's volunteers up by id, then their accounts and transfers;
+-- "v.id IN (SELECT ...)" filtered every volunteer of the city and
+-- joined every transfer since the period began (doc/performance.md).
+-- (The page of vp_report_page keeps "IN": it walks the volunteers by
+-- number and stops after one page.)
 CREATE OR REPLACE FUNCTION vp_report_members(p_to timestamptz, p_scope bigint[])
 RETURNS TABLE (volunteer_id bigint, community_id bigint)
 LANGUAGE sql STABLE AS $$
@@ -285,8 +289,8 @@ LANGUAGE sql STABLE AS $$
 	    FROM volunteers v
 	    JOIN accounts a ON a.volunteer_id = v.id
 	    JOIN transfers t ON t.to_account = a.id
-	    WHERE (p_scope IS NULL OR v.id IN (SELECT e.volunteer_id
-		FROM vp_report_members(p_to, p_scope) e))
+	    WHERE (p_scope IS NULL OR v.id = ANY (ARRAY(SELECT e.volunteer_id
+		FROM vp_report_members(p_to, p_scope) e)))
 	    AND t.at >= p_from - vp_value_lead()
 	    AND coalesce(t.value_at, t.at) >= p_from
 	    UNION ALL
@@ -296,8 +300,8 @@ LANGUAGE sql STABLE AS $$
 	    FROM volunteers v
 	    JOIN accounts a ON a.volunteer_id = v.id
 	    JOIN transfers t ON t.from_account = a.id
-	    WHERE (p_scope IS NULL OR v.id IN (SELECT e.volunteer_id
-		FROM vp_report_members(p_to, p_scope) e))
+	    WHERE (p_scope IS NULL OR v.id = ANY (ARRAY(SELECT e.volunteer_id
+		FROM vp_report_members(p_to, p_scope) e)))
 	    AND t.at >= p_from - vp_value_lead()
 	    AND coalesce(t.value_at, t.at) >= p_from) m
 	GROUP BY m.volunteer_id
@@ -310,26 +314,6 @@ $$;
 CREATE OR REPLACE FUNCTION vp_value_lead() RETURNS interval
 LANGUAGE sql IMMUTABLE AS $$
 	SELECT interval '2 minutes'
-$$;
-
--- Per volunteer of the scope registered before p_to: the status then, as
--- the last registration or update before it says. (Two branches, one
--- pruned by the plan: the city needs no join with volunteers.)
-CREATE OR REPLACE FUNCTION vp_report_status(p_to timestamptz, p_scope bigint[])
-RETURNS TABLE (volunteer_id bigint, status text)
-LANGUAGE sql STABLE AS $$
-	(SELECT DISTINCT ON (h.volunteer_id) h.volunteer_id, h.data ->> 'status'
-	FROM volunteer_history h
-	WHERE p_scope IS NULL
-	AND h.action IN ('register', 'update') AND h.at < p_to
-	ORDER BY h.volunteer_id, h.id DESC)
-	UNION ALL
-	(SELECT DISTINCT ON (h.volunteer_id) h.volunteer_id, h.data ->> 'status'
-	FROM volunteer_history h
-	JOIN vp_report_members(p_to, p_scope) v ON v.volunteer_id = h.volunteer_id
-	WHERE p_scope IS NOT NULL
-	AND h.action IN ('register', 'update') AND h.at < p_to
-	ORDER BY h.volunteer_id, h.id DESC)
 $$;
 
 -- The volunteers who had left by p_to: whose last registration or update
@@ -498,8 +482,8 @@ LANGUAGE sql STABLE AS $$
 	LEFT JOIN accounts a ON a.volunteer_id = v.id
 	LEFT JOIN vp_report_moves(p_from, p_to, p_scope) m
 	    ON m.volunteer_id = v.id
-	WHERE (p_scope IS NULL OR v.id IN (SELECT e.volunteer_id
-	    FROM vp_report_members(p_to, p_scope) e))
+	WHERE (p_scope IS NULL OR v.id = ANY (ARRAY(SELECT e.volunteer_id
+	    FROM vp_report_members(p_to, p_scope) e)))
 	AND (v.registered_on < p_to::date
 	    OR coalesce(t.minutes, 0) - coalesce(p.minutes_after, 0) > 0)
 $$;
@@ -540,37 +524,6 @@ LANGUAGE sql STABLE AS $$
 	UNION ALL
 	SELECT * FROM vp_report_volunteers(p_from, p_to, p_scope)
 	WHERE p_month IS NULL
-$$;
-
--- Per volunteer of the scope: minutes and shifts of the period, minutes of
--- the year to its end, and all minutes before and by its end (for stars).
--- (vp_report does not call it: it reads vp_report_volunteers itself.)
-CREATE OR REPLACE FUNCTION vp_report_volunteer_rows(p_from timestamptz,
-    p_to timestamptz, p_scope bigint[]) RETURNS jsonb
-LANGUAGE plpgsql STABLE
-SET plan_cache_mode = force_custom_plan
-AS $$
-BEGIN
-	RETURN (SELECT coalesce(jsonb_agg(jsonb_build_object(
-	    'number', r.number, 'name', r.name, 'community', r.community,
-	    'minutes', r.minutes, 'hours', vp_hours(r.minutes),
-	    'minutes_ytd', r.minutes_ytd, 'hours_ytd', vp_hours(r.minutes_ytd),
-	    'progress', round(r.minutes_ytd / 12.0, 2),
-	    'shifts', r.shifts,
-	    'points_earned', r.points_earned,
-	    'points_spent', r.points_spent,
-	    'balance', r.balance,
-	    'stars', vp_stars_in(r.minutes_total, st.minutes, st.stars),
-	    'stars_before', vp_stars_in(r.minutes_before, st.minutes, st.stars),
-	    'minutes_total', r.minutes_total,
-	    'registered_by_end', r.registered_by_end,
-	    'status_at_end', coalesce(h.status, 'active'))
-	    ORDER BY r.number), '[]')
-	FROM vp_report_volunteers(p_from, p_to, p_scope) r
-	LEFT JOIN vp_report_status(p_to, p_scope) h
-	    ON h.volunteer_id = r.volunteer_id,
-	    vp_star_steps(NULL) st);
-END
 $$;
 
 -- The communities a report's scope holds: the region's as the tree of

@@ -50,6 +50,7 @@ for kind in ("redeem", "balance"):
         all(r["ok"] > 0 and r["failed"] == 0 for r in d[kind]) and len(d[kind]) == 2)
 r = d["reports"]
 out("reports of the open month answered", r["community"]["requests"] == 20
+    and r["community_volunteers"]["requests"] == 20
     and r["city_open"]["requests"] == 3 and r["volunteer_page_open"]["requests"] == 20)
 out("the month closed through the daemon, timed", r["close_status"] == {"201": 1}
     and r["close_ms"] > 0)
