@@ -115,8 +115,10 @@ def main():
             "failed": r["failed"],
             "ceiling_unwritten": ceiling and ceiling["transactions"] - ceiling["written"]})
     pages = [r for r in runs if r["kind"] == "page"]
-    small, full = (pick(runs, "balance_small_history"),
-                   pick(runs, "balance_full_history"))
+    # the two histories' balance reads, measured in turn (bench/run)
+    smalls, fulls = ([r for r in runs if r["kind"] == "balance_small_history"],
+                     [r for r in runs if r["kind"] == "balance_full_history"])
+    small, full = smalls and smalls[0], fulls and fulls[0]
     rc, rcity, rpage, idle = (pick(runs, "report_community"),
                               pick(runs, "report_city"),
                               pick(runs, "report_page"), pick(runs, "idle"))
@@ -165,8 +167,12 @@ def main():
                                  if r["kind"] == "seed"),
             "small_volunteers": next(r.get("volunteers") for r in runs
                                      if r["kind"] == "seed"),
-            "small_p50_ms": small["p50_ms"], "full_p50_ms": full["p50_ms"],
-            "ratio": ratio(full["p50_ms"], small["p50_ms"])},
+            # each turn's p50, and their ratio: the sums' (the turns
+            # weigh alike)
+            "small_p50_ms": [r["p50_ms"] for r in smalls],
+            "full_p50_ms": [r["p50_ms"] for r in fulls],
+            "ratio": ratio(sum(r["p50_ms"] for r in fulls),
+                           sum(r["p50_ms"] for r in smalls))},
         "idle": idle and {"connections": idle["connections"],
                           "rss_kb": idle["rss_kb"],
                           "peak_rss_kb": idle["peak_rss_kb"]},
@@ -288,10 +294,12 @@ def main():
     if bh:
         of = (f" of {bh['small_volunteers']:,} volunteers"
               if bh.get("small_volunteers") else "")
-        print(f"- balance read p50: {fmt(bh['small_p50_ms'], 2)} ms with "
-              f"{bh['small_shifts']:,} shifts{of}, "
-              f"{fmt(bh['full_p50_ms'], 2)} ms with "
-              f"{doc['data']['shifts']:,} (ratio {fmt(bh['ratio'], 2)})")
+        print(f"- balance read p50, in turn: "
+              f"{' and '.join(fmt(x, 2) for x in bh['small_p50_ms'])} ms "
+              f"with {bh['small_shifts']:,} shifts{of}, "
+              f"{' and '.join(fmt(x, 2) for x in bh['full_p50_ms'])} ms "
+              f"with {doc['data']['shifts']:,} (ratio of the sums "
+              f"{fmt(bh['ratio'], 2)})")
     if idle:
         print(f"- {idle['connections']:,} idle keep-alive connections: daemon "
               f"RSS {idle['rss_kb'] / 1024:.1f} MB, peak "

@@ -56,7 +56,12 @@ out("the month closed through the daemon, timed", r["close_status"] == {"201": 1
     and r["close_ms"] > 0)
 out("reports of the closed month answered", r["city"]["requests"] == 20
     and r["volunteer_page"]["requests"] == 20)
-out("balance over two histories", d["balance_history"]["ratio"] is not None)
+out("balance over two histories, in turn twice, every read answered",
+    d["balance_history"]["ratio"] is not None
+    and len(d["balance_history"]["small_p50_ms"]) == 2
+    and len(d["balance_history"]["full_p50_ms"]) == 2
+    and all(r["ok"] > 0 and r["failed"] == 0 for r in d["runs"]
+            if r["kind"] in ("balance_small_history", "balance_full_history")))
 bh = d["balance_history"]
 out("the short history's volunteers have as many shifts each as the full one's",
     bh["small_shifts"] * d["data"]["volunteers"]
