@@ -116,9 +116,11 @@ def main():
             "ceiling_unwritten": ceiling and ceiling["transactions"] - ceiling["written"]})
     pages = [r for r in runs if r["kind"] == "page"]
     # the two histories' balance reads, measured in turn (bench/run)
+    # (none with --db, and no ratio if a run had no answer)
     smalls, fulls = ([r for r in runs if r["kind"] == "balance_small_history"],
                      [r for r in runs if r["kind"] == "balance_full_history"])
-    small, full = smalls and smalls[0], fulls and fulls[0]
+    in_turn = bool(smalls and fulls) and all(
+        r["p50_ms"] is not None for r in smalls + fulls)
     rc, rcity, rpage, idle = (pick(runs, "report_community"),
                               pick(runs, "report_city"),
                               pick(runs, "report_page"), pick(runs, "idle"))
@@ -162,7 +164,7 @@ def main():
                     # the close: the city report digested, rows stored
                     "close_ms": close and close["max_ms"],
                     "close_status": close and close["statuses"]},
-        "balance_history": small and full and {
+        "balance_history": None if not in_turn else {
             "small_shifts": next(r["shifts"] for r in runs
                                  if r["kind"] == "seed"),
             "small_volunteers": next(r.get("volunteers") for r in runs
