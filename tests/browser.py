@@ -151,9 +151,15 @@ class Desk:
             "return document.body.dataset.ready"), "the console to start")
 
     def go(self, hash_, sel):
+        """Open a screen and wait for sel, and for the cursor in the
+        screen's first field once it is there (a scan types into it)."""
         self.d.get(self.base + hash_)
         self.wait(lambda: self.d.find_elements(By.CSS_SELECTOR, sel),
                   "screen " + hash_)
+        self.wait(lambda: self.d.execute_script(
+            "const f = document.querySelector('#main [autofocus]');"
+            " return f === null || document.activeElement === f;"),
+            "the cursor in screen " + hash_)
 
     def scan(self, text):
         """Type into the focused field as a USB scanner does: the
