@@ -139,13 +139,10 @@ request_build(const struct load_options *opt, const struct load_keys *keys,
 		break;
 	case LOAD_OP_REPORT_COMMUNITY:
 	case LOAD_OP_REPORT_CITY:
-		snprintf(query, sizeof(query), "month=%s&level=community",
-		    opt->month);
-		q = query;
-		break;
 	case LOAD_OP_REPORT_VOLUNTEERS:
-		snprintf(query, sizeof(query), "month=%s&level=volunteer",
-		    opt->month);
+		snprintf(query, sizeof(query), "month=%s&level=%s", opt->month,
+		    opt->op == LOAD_OP_REPORT_VOLUNTEERS ? "volunteer" :
+		    "community");
 		q = query;
 		break;
 	case LOAD_OP_REPORT_PAGE:
