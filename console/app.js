@@ -53,6 +53,18 @@ async function route() {
 	notice('');
 	delete document.body.dataset.print;
 	main.replaceChildren();
+	// The screen's first field has the cursor as soon as it is drawn,
+	// not once the screen's data have loaded: a scanner types at once,
+	// and a card scanned in between kept only its last characters.
+	const autofocus = () => {
+		const first = main.querySelector('[autofocus]');
+		if (first === null)
+			return;
+		first.focus();
+		drawn.disconnect();
+	};
+	const drawn = new MutationObserver(autofocus);
+	drawn.observe(main, { childList: true, subtree: true });
 	try {
 		await screen[2].show(main, { key, id, rest: rest.map(decodeURIComponent),
 		    setKey: (k) => { key = k; api.useKey(k); } });
@@ -60,9 +72,8 @@ async function route() {
 		notice(String(e.message || e), 'error');
 		console.warn(e);
 	}
-	const first = main.querySelector('[autofocus]');
-	if (first)
-		first.focus();
+	drawn.disconnect();
+	autofocus();
 }
 
 // The footer: how many writes wait to be sent.

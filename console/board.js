@@ -147,9 +147,6 @@ async function detail(main, id) {
 	    }, h('label', { for: 'signup-scan' }, t('Volunteer')), scan,
 		h('button', null, t('Sign up'))),
 	    lift, h('h3', null, t('Sign-ups')), rows);
-	// The scanner types as soon as the bar is there: a card scanned
-	// while the sign-ups load is not lost.
-	scan.focus();
 	await render();
 }
 

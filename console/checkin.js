@@ -107,9 +107,6 @@ export async function show(main) {
 		h('button', null, t('Check in / out'))),
 	    h('h3', null, t('Open check-ins')), list,
 	    paper(acts));
-	// The scanner types as soon as the bar is there: a card scanned
-	// while the board loads is not lost.
-	scan.focus();
 	await render();
 }
 
