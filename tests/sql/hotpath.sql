@@ -8,7 +8,7 @@
 BEGIN;
 \ir setup.psql
 SET LOCAL track_functions = 'all';
-SELECT plan(8);
+SELECT plan(9);
 
 -- The functions of the schema written in SQL, and how often this
 -- transaction has called each.
@@ -101,6 +101,18 @@ SELECT (pg_temp.must('north', 'event_add', jsonb_build_object('activity',
 SELECT is(pg_temp.called('north', 'signup_add', pg_temp.each(
     '{"volunteer": "H#", "event": ' || :'event' || '}')), 'none',
     'a sign-up: none');
+
+-- The sign-up's overlap check and the page read a volunteer's live
+-- sign-ups. Before autovacuum has analyzed signups (a new programme's
+-- first sign-ups), PostgreSQL may read them through any index that
+-- holds the volunteer: one that held the event first made it read every
+-- live sign-up of the city for each (migration 029).
+SELECT is(ARRAY(SELECT i.indexrelid::regclass::text FROM pg_index i
+    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attname = 'volunteer_id'
+    WHERE i.indrelid = 'signups'::regclass
+    AND a.attnum = ANY (i.indkey::int2[]) AND i.indkey[0] <> a.attnum
+    ORDER BY 1), '{}'::text[],
+    'every index of signups that holds the volunteer leads with it');
 
 
 -- A volunteer's own page (GET /p/{token}): each of H1..H8 has a link (the
