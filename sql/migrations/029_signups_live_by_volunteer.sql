@@ -8,9 +8,8 @@
 -- each one: sign-ups slowed down as the table grew (1,134, 873, then
 -- 576 a second over three runs; doc/performance.md, "A new programme's
 -- first sign-ups"). Led by the volunteer, either index finds them at
--- once. The constraint is the same. The index is built under a lock
--- that holds sign-ups back for as long as the build takes (seconds for
--- a million sign-ups).
+-- once. The constraint is the same. New sign-ups wait while the index
+-- is built.
 CREATE UNIQUE INDEX signups_live_by_volunteer ON signups (volunteer_id, event_id)
 	WHERE state IN ('place', 'waiting');
 DROP INDEX signups_live_idx;
