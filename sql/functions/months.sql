@@ -304,7 +304,7 @@ BEGIN
 	    r.points_earned, r.points_spent, r.balance, r.registered_by_end,
 	    vp_stars_in(r.minutes_total, v_steps.minutes, v_steps.stars)
 		> vp_stars_in(r.minutes_before, v_steps.minutes, v_steps.stars)
-	FROM vp_report_volunteers(v_from, v_to, NULL) r
+	FROM vp_report_volunteers(v_from, v_to, NULL, false) r
 	ORDER BY r.number;	-- the primary key's pages filled in order
 	-- The reports that follow the close at once are planned for these
 	-- rows (a page by index, not a sort of the whole month's), not for

@@ -142,6 +142,32 @@ LANGUAGE sql STABLE AS $$
 	WHERE p_scope IS NULL OR c.id = ANY (p_scope)
 $$;
 
+-- Where a computed report reads the year so far from, when p_since is
+-- the start of the year of p_from: the latest month of that year, ended
+-- by p_from, whose close stored each volunteer's minutes of the year to
+-- its end (month_report_volunteers.minutes_ytd, in this time zone);
+-- since: that month's end. Nothing dated before the end of a closed
+-- month can be recorded or corrected any more (vp_dated, months.sql),
+-- so those minutes are still what the current records say, and a report
+-- reads the shifts from since on and adds them: the open month after a
+-- close reads one month of shifts, not the year's. Otherwise (no such
+-- month, another p_since, p_live: the tests compare) month is NULL and
+-- since is p_since.
+CREATE OR REPLACE FUNCTION vp_report_base(p_since timestamptz,
+    p_from timestamptz, p_live boolean, OUT month text, OUT since timestamptz)
+LANGUAGE sql STABLE AS $$
+	SELECT b.month, coalesce(b.since, p_since)
+	FROM (SELECT NULL) one
+	LEFT JOIN (SELECT m.month,
+		(m.month || '-01')::date::timestamptz + interval '1 month' AS since
+	    FROM month_reports m
+	    WHERE NOT p_live AND p_since = date_trunc('year', p_from)
+	    AND m.timezone = current_setting('timezone')
+	    AND m.month >= to_char(p_since, 'YYYY-MM')
+	    AND m.month < to_char(p_from, 'YYYY-MM')
+	    ORDER BY m.month DESC LIMIT 1) b ON true
+$$;
+
 -- Per volunteer of the scope with a shift since p_since (at or before
 -- p_from), counting current records only: minutes and shifts of the
 -- period [p_from, p_to), minutes of [p_since, p_to), and minutes since
@@ -151,13 +177,17 @@ $$;
 -- have their rows of the other communities too (their hours are theirs
 -- wherever they served): a caller that counts the community's service
 -- keeps the rows of its community, one that counts a volunteer's sums
--- them.
+-- them. The minutes of [p_since, p_to) come from a closed month's
+-- stored rows up to its end when vp_report_base finds one (then a
+-- volunteer with no shift since has a row too, with only those).
 CREATE OR REPLACE FUNCTION vp_report_service(p_since timestamptz, p_from timestamptz,
-    p_to timestamptz, p_scope bigint[])
+    p_to timestamptz, p_scope bigint[], p_live boolean)
 RETURNS TABLE (community_id bigint, volunteer_id bigint, minutes bigint,
     shifts bigint, minutes_since bigint, minutes_after bigint)
 LANGUAGE sql STABLE AS $$
-	WITH moved AS (
+	WITH base AS (
+		SELECT * FROM vp_report_base(p_since, p_from, p_live)
+	), moved AS (
 		SELECT DISTINCT m.volunteer_id FROM volunteer_moves m
 		WHERE m.from_community = ANY (p_scope)
 		OR m.to_community = ANY (p_scope)
@@ -173,7 +203,8 @@ LANGUAGE sql STABLE AS $$
 		    sum(s.minutes) FILTER (WHERE s.started_at < p_to) AS since,
 		    sum(s.minutes) FILTER (WHERE s.started_at >= p_to) AS after
 		    FROM shifts s
-		    WHERE s.community_id = c.id AND s.started_at >= p_since
+		    WHERE s.community_id = c.id
+		    AND s.started_at >= (SELECT since FROM base)
 		    GROUP BY s.volunteer_id) x
 		UNION ALL
 		-- ...and the moved volunteers' elsewhere...
@@ -186,7 +217,8 @@ LANGUAGE sql STABLE AS $$
 		    sum(s.minutes) FILTER (WHERE s.started_at >= p_to)
 		FROM shifts s
 		WHERE s.volunteer_id IN (SELECT volunteer_id FROM moved)
-		AND s.community_id <> ALL (p_scope) AND s.started_at >= p_since
+		AND s.community_id <> ALL (p_scope)
+		AND s.started_at >= (SELECT since FROM base)
 		GROUP BY s.community_id, s.volunteer_id
 	), replaced AS (
 		-- ...less the records replaced by a correction (few; a
@@ -204,7 +236,7 @@ LANGUAGE sql STABLE AS $$
 		AND ((p_scope IS NULL OR k.community_id = ANY (p_scope))
 		    AND (p_scope IS NULL OR o.community_id = ANY (p_scope))
 		    OR o.volunteer_id IN (SELECT volunteer_id FROM moved))
-		AND o.started_at >= p_since
+		AND o.started_at >= (SELECT since FROM base)
 		GROUP BY o.community_id, o.volunteer_id
 	)
 	SELECT e.community_id, e.volunteer_id,
@@ -214,20 +246,35 @@ LANGUAGE sql STABLE AS $$
 	    coalesce(e.after, 0) - coalesce(r.after, 0)
 	FROM every e LEFT JOIN replaced r ON r.volunteer_id = e.volunteer_id
 	    AND r.community_id = e.community_id
+	UNION ALL
+	-- With a base, each volunteer's minutes of the year to its end, in
+	-- the community they belonged to then: the scope's (by index), and
+	-- the moved volunteers' elsewhere (by number). No shift of the
+	-- period is among them.
+	SELECT r.community_id, r.volunteer_id, 0, 0, r.minutes_ytd, 0
+	FROM month_report_volunteers r
+	WHERE r.month = (SELECT month FROM base) AND r.minutes_ytd > 0
+	AND (p_scope IS NULL OR r.community_id = ANY (p_scope))
+	UNION ALL
+	SELECT r.community_id, r.volunteer_id, 0, 0, r.minutes_ytd, 0
+	FROM moved m JOIN volunteers v ON v.id = m.volunteer_id
+	JOIN month_report_volunteers r ON r.month = (SELECT month FROM base)
+	    AND r.number = v.number
+	WHERE r.minutes_ytd > 0 AND r.community_id <> ALL (p_scope)
 $$;
 
 -- vp_report_service summed per volunteer: all their service, wherever
 -- it was, and their running total (volunteer_totals; joined here, set
 -- against set, before the sums hide how many rows there are).
 CREATE OR REPLACE FUNCTION vp_report_service_each(p_since timestamptz,
-    p_from timestamptz, p_to timestamptz, p_scope bigint[])
+    p_from timestamptz, p_to timestamptz, p_scope bigint[], p_live boolean)
 RETURNS TABLE (volunteer_id bigint, minutes bigint, shifts bigint,
     minutes_since bigint, minutes_after bigint, minutes_now bigint)
 LANGUAGE sql STABLE AS $$
 	SELECT s.volunteer_id, sum(s.minutes)::bigint, sum(s.shifts)::bigint,
 	    sum(s.minutes_since)::bigint, sum(s.minutes_after)::bigint,
 	    coalesce(t.minutes, 0)
-	FROM vp_report_service(p_since, p_from, p_to, p_scope) s
+	FROM vp_report_service(p_since, p_from, p_to, p_scope, p_live) s
 	LEFT JOIN volunteer_totals t ON t.volunteer_id = s.volunteer_id
 	GROUP BY s.volunteer_id, t.minutes
 $$;
@@ -457,7 +504,7 @@ $$;
 -- the year to its end, all minutes before its start and by its end (for
 -- stars), points earned and spent in it, and the balance at its end.
 CREATE OR REPLACE FUNCTION vp_report_volunteers(p_from timestamptz, p_to timestamptz,
-    p_scope bigint[])
+    p_scope bigint[], p_live boolean)
 RETURNS TABLE (volunteer_id bigint, number text, name text,
     community_id bigint, community text, minutes bigint, shifts bigint,
     minutes_ytd bigint, minutes_before bigint, minutes_total bigint,
@@ -478,7 +525,7 @@ LANGUAGE sql STABLE AS $$
 	JOIN communities c ON c.id = coalesce(mv.community_id, v.community_id)
 	LEFT JOIN volunteer_totals t ON t.volunteer_id = v.id
 	LEFT JOIN vp_report_service_each(date_trunc('year', p_from), p_from, p_to,
-	    p_scope) p ON p.volunteer_id = v.id
+	    p_scope, p_live) p ON p.volunteer_id = v.id
 	LEFT JOIN accounts a ON a.volunteer_id = v.id
 	LEFT JOIN vp_report_moves(p_from, p_to, p_scope) m
 	    ON m.volunteer_id = v.id
@@ -505,7 +552,7 @@ $$;
 -- close stored from it (p_month NULL: computed). The name is joined
 -- here: a stored row holds none.
 CREATE OR REPLACE FUNCTION vp_report_volunteers_of(p_month text,
-    p_from timestamptz, p_to timestamptz, p_scope bigint[])
+    p_from timestamptz, p_to timestamptz, p_scope bigint[], p_live boolean)
 RETURNS TABLE (volunteer_id bigint, number text, name text,
     community_id bigint, community text, minutes bigint, shifts bigint,
     minutes_ytd bigint, minutes_before bigint, minutes_total bigint,
@@ -522,7 +569,7 @@ LANGUAGE sql STABLE AS $$
 	WHERE p_month IS NOT NULL AND r.month = p_month
 	AND (p_scope IS NULL OR r.community_id = ANY (p_scope))
 	UNION ALL
-	SELECT * FROM vp_report_volunteers(p_from, p_to, p_scope)
+	SELECT * FROM vp_report_volunteers(p_from, p_to, p_scope, p_live)
 	WHERE p_month IS NULL
 $$;
 
@@ -731,7 +778,8 @@ BEGIN
 			AS stars,
 		    vp_stars_in(r.minutes_before, v_steps.minutes, v_steps.stars)
 			AS stars_before
-		    FROM vp_report_volunteers_of(v_stored, v_from, v_to, v_scope) r) r;
+		    FROM vp_report_volunteers_of(v_stored, v_from, v_to, v_scope,
+			p_live) r) r;
 	ELSIF (p_level = 'community' OR v_depth IS NOT NULL)
 	    AND v_stored IS NOT NULL THEN
 		-- The close's rows of the communities of the scope; the
@@ -747,7 +795,7 @@ BEGIN
 		-- are active: no need to know who else belongs to the report.
 		WITH service AS MATERIALIZED (
 			SELECT * FROM vp_report_service(v_year_start, v_from, v_to,
-			    v_scope)
+			    v_scope, p_live)
 		), each AS (
 			-- Each volunteer's service, wherever it was, and their
 			-- running total.
@@ -1096,7 +1144,8 @@ BEGIN
 		    ORDER BY v.number), '[]') INTO v_new_stars
 		FROM (SELECT p.volunteer_id, p.minutes,
 			p.minutes_now - p.minutes_after AS total
-		    FROM vp_report_service_each(v_from, v_from, v_to, v_scope) p
+		    FROM vp_report_service_each(v_from, v_from, v_to, v_scope,
+			p_live) p
 		    WHERE v_stored IS NULL
 		    UNION ALL
 		    SELECT r.volunteer_id, r.minutes, r.minutes_total
@@ -1149,9 +1198,11 @@ $$;
 -- last row when more follow, null on the last page. Its rows are those
 -- of vp_report's volunteer level, figure for figure, but each is read
 -- from its own volunteer's records by index (the shifts since 1 January
--- of the period's year, the account's transfers since the period's
--- start, the account, the running total), so a page costs O(p_limit ×
--- one volunteer's records of the year) whatever the size of the city.
+-- of the period's year, or since the end of a closed month whose close
+-- stored each volunteer's year to it (vp_report_base) and that row; the
+-- account's transfers since the period's start, the account, the
+-- running total), so a page costs O(p_limit × one volunteer's records
+-- of the year) whatever the size of the city.
 -- A page has no totals and no new star levels: p_limit 0 gives those of
 -- the whole report and no rows, at the cost of the whole volunteer level
 -- less its rows' JSON. A closed month whose close stored its rows
@@ -1176,11 +1227,15 @@ DECLARE
 	v_new_stars jsonb;
 	v_scope bigint[];
 	v_stored text;
+	v_base text;
+	v_since timestamptz;
 BEGIN
 	SELECT * INTO v_from, v_to FROM vp_report_period(p_kind, p_period);
 	v_scope := vp_report_scope_at(p_community, p_region, v_to);
 	v_asof := vp_settled_at(v_to);
 	v_stored := vp_report_stored(p_kind, p_period, p_live);
+	SELECT * INTO v_base, v_since
+	FROM vp_report_base(date_trunc('year', v_from), v_from, p_live);
 	SELECT * INTO v_steps FROM vp_star_steps(v_asof);
 	IF p_limit > 0 THEN
 		WITH live AS (
@@ -1189,7 +1244,8 @@ BEGIN
 			SELECT v.id, v.number, v.name,
 			    coalesce(mv.community_id, v.community_id) AS community_id,
 			    p.minutes,
-			    p.shifts, p.minutes_ytd,
+			    p.shifts, p.minutes_ytd + coalesce(b.minutes_ytd, 0)
+				AS minutes_ytd,
 			    coalesce(t.minutes, 0) - p.minutes_after AS minutes_total,
 			    a.id AS account_id, a.balance,
 			    row_number() OVER (ORDER BY v.number) AS n
@@ -1199,6 +1255,9 @@ BEGIN
 			LEFT JOIN volunteer_totals t ON t.volunteer_id = v.id
 			    AND t.community_id = v.community_id
 			LEFT JOIN accounts a ON a.volunteer_id = v.id
+			-- the year to a closed month's end (vp_report_base)
+			LEFT JOIN month_report_volunteers b ON b.month = v_base
+			    AND b.number = v.number
 			CROSS JOIN LATERAL (SELECT
 			    coalesce(sum(s.minutes) FILTER (WHERE s.started_at >= v_from
 				AND s.started_at < v_to), 0) AS minutes,
@@ -1210,7 +1269,7 @@ BEGIN
 				0) AS minutes_after
 			    FROM shifts s
 			    WHERE s.volunteer_id = v.id
-			    AND s.started_at >= date_trunc('year', v_from)
+			    AND s.started_at >= v_since
 			    -- the scope's records; a moved volunteer's everywhere
 			    AND (v_scope IS NULL OR s.community_id = ANY (v_scope)
 				OR EXISTS (SELECT 1 FROM volunteer_moves vm
@@ -1311,7 +1370,8 @@ BEGIN
 			AS stars,
 		    vp_stars_in(r.minutes_before, v_steps.minutes, v_steps.stars)
 			AS stars_before
-		    FROM vp_report_volunteers_of(v_stored, v_from, v_to, v_scope) r) r;
+		    FROM vp_report_volunteers_of(v_stored, v_from, v_to, v_scope,
+			p_live) r) r;
 	END IF;
 	-- vp_report's answer, with the page's rows
 	RETURN vp_report_head(p_kind, p_period, 'volunteer', p_community,

@@ -10,7 +10,7 @@
 BEGIN;
 \ir setup.psql
 \ir closed_reports.psql
-SELECT plan(8);
+SELECT plan(14);
 
 -- M1 and M2 of north and M3 of south, registered in January; star levels
 -- of 1 to 5 hours. M1 serves in north in April and May and moves to
@@ -63,6 +63,55 @@ SELECT is((SELECT string_agg(what, ', ') FROM pg_temp.closed_reports()
 SELECT isnt((SELECT vp_report('monthly', '2025-05', 'community', id, NULL)
 	-> 'rows' -> 0 ->> 'minutes' FROM communities WHERE code = 'south'), '0',
     '... and south''s shows M3''s service');
+
+-- June, open after May's close, reads the year to May's end from May's
+-- stored rows (vp_report_base) and June's shifts: M1 in south, M2 and
+-- M3, one of M2's corrected. Every report of June is the one computed
+-- from 1 January (p_live), which reads April's and May's shifts.
+DO $$
+DECLARE
+	b jsonb;
+BEGIN
+	PERFORM pg_temp.must('south', 'shift_log', pg_temp.log_args('M1', 'clean',
+	    '2025-06-02 09:00+08', '2025-06-02 10:00+08'));
+	b := pg_temp.must('north', 'shift_log', pg_temp.log_args('M2', 'clean',
+	    '2025-06-03 09:00+08', '2025-06-03 10:00+08'));
+	PERFORM pg_temp.must('north', 'shift_correct', jsonb_build_object(
+	    'id', b ->> 'id', 'reason', 'left later',
+	    'ended_at', '2025-06-03T11:20:00+08:00'));
+	PERFORM pg_temp.must('south', 'shift_log', pg_temp.log_args('M3', 'clean',
+	    '2025-06-04 09:00+08', '2025-06-04 09:30+08'));
+END
+$$;
+SELECT is((SELECT month || ' ' || since FROM vp_report_base('2025-01-01',
+	'2025-06-01', false)), '2025-05 2025-06-01 00:00:00+08',
+    'June reads the year to May''s end from May''s close');
+SELECT is((SELECT string_agg(coalesce(month, '-') || ' ' || since, ', ')
+	FROM (SELECT * FROM vp_report_base('2025-01-01', '2025-06-01', true)
+	UNION ALL SELECT * FROM vp_report_base('2025-06-01', '2025-06-01', false)
+	UNION ALL SELECT * FROM vp_report_base('2025-01-01', '2025-01-01', false)
+	UNION ALL SELECT * FROM vp_report_base('2025-01-01', '2025-05-01', false)
+	UNION ALL SELECT * FROM vp_report_base('2026-01-01', '2026-03-01', false)) x),
+    '- 2025-01-01 00:00:00+08, - 2025-06-01 00:00:00+08, '
+    '- 2025-01-01 00:00:00+08, - 2025-01-01 00:00:00+08, '
+    '- 2026-01-01 00:00:00+08',
+    '... and nothing else does: live, another start, a year, May itself, '
+    'another year');
+SELECT is((SELECT string_agg(r ->> 'number' || ' ' || (r ->> 'minutes_ytd'),
+	' ' ORDER BY r ->> 'number') FROM jsonb_array_elements(vp_report('monthly',
+	'2025-06', 'volunteer', NULL, NULL) -> 'rows') r),
+    'M1 270 M2 320 M3 75',
+    'June''s year to date: April, May and June, the correction counted');
+SELECT is((SELECT string_agg(what, ', ') FROM pg_temp.closed_reports()
+	WHERE what LIKE '2025-06 %' AND stored IS DISTINCT FROM computed), NULL,
+    'every report of June, from May''s close, is the one computed from 1 January');
+SELECT ok((SELECT count(*) FROM pg_temp.closed_reports()
+	WHERE what LIKE '2025-06 %') > 40, '... at every level and scope');
+SET LOCAL timezone = 'UTC';
+SELECT is((SELECT coalesce(month, '-') FROM vp_report_base('2025-01-01',
+	'2025-06-01', false)), '-',
+    'read in another time zone than the close''s, June reads from 1 January');
+SET LOCAL timezone = 'Asia/Shanghai';
 
 -- Without its rows (a month closed before 023) May is computed.
 SELECT vp_report('monthly', '2025-05', 'volunteer', NULL, NULL)::text AS stored \gset
