@@ -27,7 +27,10 @@
 -- What bounds each report, with
 --   V  the scope's volunteers,
 --   Y  the scope's shifts that started since 1 January of the report's
---      year (to now: the later ones give minutes by the period's end),
+--      year (to now: the later ones give minutes by the period's end);
+--      for a monthly report after a closed month of its year whose
+--      close stored its rows, since that month's end, and the scope's
+--      stored rows of that month (vp_report_base),
 --   A  the scope's shifts that started since the period's start (in Y),
 --   P  the scope's shifts of the period (in A),
 --   C  the scope's corrections, all of them (few),
