@@ -167,7 +167,8 @@ def main():
                     # the close: the city report digested, rows stored
                     "close_ms": close and close["max_ms"],
                     "close_status": close and close["statuses"],
-                    "close_before_ms": close_before and close_before["max_ms"]},
+                    "close_before_ms": close_before and close_before["max_ms"],
+                    "close_before_status": close_before and close_before["statuses"]},
         "balance_history": None if not in_turn else {
             "small_shifts": next(r["shifts"] for r in runs
                                  if r["kind"] == "seed"),

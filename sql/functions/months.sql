@@ -69,6 +69,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v_start date := vp_programme_start();
 	v_latest text;
+	v_zone text;
 	v_open timestamptz;
 	v_from date;
 BEGIN
@@ -86,9 +87,20 @@ BEGIN
 		    jsonb_build_object('field', btrim(p_field, '"'),
 		    'date', to_char(p_at, 'YYYY-MM-DD')));
 	END IF;
-	SELECT max(month) INTO v_latest FROM month_closes;
+	-- The latest closed month ends where this time zone says, or later
+	-- where its close's says (a close since 023 stored its rows in that
+	-- zone, and reports read the year to that end from them:
+	-- vp_report_base): a writer in a zone to the east cannot date a
+	-- record into the month's last hours as its close counted them.
+	SELECT c.month, m.timezone INTO v_latest, v_zone FROM month_closes c
+	LEFT JOIN month_reports m ON m.month = c.month
+	ORDER BY c.month DESC LIMIT 1;
 	IF v_latest IS NOT NULL THEN
 		v_open := (v_latest || '-01')::date::timestamptz + interval '1 month';
+		IF v_zone IS NOT NULL THEN
+			v_open := greatest(v_open, ((v_latest || '-01')::date
+			    + interval '1 month')::timestamp AT TIME ZONE v_zone);
+		END IF;
 		IF p_at < v_open THEN
 			PERFORM vp_refuse(409, 'month-closed', format('%s is closed: '
 			    'nothing dated before %s can be recorded or changed. The '
@@ -129,11 +141,18 @@ LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	v_from timestamptz := vp_programme_start()::timestamptz;
 	v_latest text;
+	v_zone text;
 BEGIN
-	SELECT max(month) INTO v_latest FROM month_closes;
+	SELECT c.month, m.timezone INTO v_latest, v_zone FROM month_closes c
+	LEFT JOIN month_reports m ON m.month = c.month
+	ORDER BY c.month DESC LIMIT 1;
 	IF v_latest IS NOT NULL THEN
 		v_from := greatest(v_from, (v_latest || '-01')::date::timestamptz
 		    + interval '1 month');
+		IF v_zone IS NOT NULL THEN
+			v_from := greatest(v_from, ((v_latest || '-01')::date
+			    + interval '1 month')::timestamp AT TIME ZONE v_zone);
+		END IF;
 	END IF;
 	IF current_setting('vpoints.role', true) = 'station' THEN
 		v_from := greatest(v_from,

@@ -150,8 +150,10 @@ $$;
 -- by p_from, whose close stored each volunteer's minutes of the year to
 -- its end (month_report_volunteers.minutes_ytd, in this time zone);
 -- since: that month's end. Nothing dated before the end of a closed
--- month can be recorded or corrected any more (vp_dated, months.sql),
--- so those minutes are still what the current records say, and a report
+-- month, as its close's time zone counts it, can be recorded or
+-- corrected any more (vp_dated, months.sql; the bulk import checks the
+-- same bounds), so those minutes are still what the current records
+-- say, and a report
 -- reads the shifts from since on and adds them: the open month after a
 -- close reads one month of shifts, not the year's. Otherwise (no such
 -- month, another p_since, p_live: the tests compare) month is NULL and
@@ -181,8 +183,11 @@ $$;
 -- wherever they served): a caller that counts the community's service
 -- keeps the rows of its community, one that counts a volunteer's sums
 -- them. The minutes of [p_since, p_to) come from a closed month's
--- stored rows up to its end when vp_report_base finds one (then a
--- volunteer with no shift since has a row too, with only those).
+-- stored rows up to its end when vp_report_base finds one: each
+-- volunteer's row of it is one more row, with those minutes only, in
+-- the community they belonged to at that month's end, wherever they
+-- served (a caller sums minutes_since per volunteer, never per
+-- community).
 CREATE OR REPLACE FUNCTION vp_report_service(p_since timestamptz, p_from timestamptz,
     p_to timestamptz, p_scope bigint[], p_live boolean)
 RETURNS TABLE (community_id bigint, volunteer_id bigint, minutes bigint,

@@ -10,12 +10,14 @@
 BEGIN;
 \ir setup.psql
 \ir closed_reports.psql
-SELECT plan(14);
+SELECT plan(15);
 
 -- M1 and M2 of north and M3 of south, registered in January; star levels
 -- of 1 to 5 hours. M1 serves in north in April and May and moves to
--- south on 15 May; M2 and M3 serve in May.
+-- south on 15 May; M2 and M3 serve in May (M3's shift corrected).
 DO $$
+DECLARE
+	b jsonb;
 BEGIN
 	PERFORM pg_temp.must('north', 'volunteer_add', '{"number":"M1",
 	    "name":"Moving 1","registered_on":"2025-01-10"}');
@@ -30,8 +32,12 @@ BEGIN
 	    '2025-05-05 09:00+08', '2025-05-05 10:30+08'));
 	PERFORM pg_temp.must('north', 'shift_log', pg_temp.log_args('M2', 'clean',
 	    '2025-05-06 09:00+08', '2025-05-06 12:00+08'));
-	PERFORM pg_temp.must('south', 'shift_log', pg_temp.log_args('M3', 'clean',
-	    '2025-05-07 09:00+08', '2025-05-07 09:45+08'));
+	b := pg_temp.must('south', 'shift_log', pg_temp.log_args('M3', 'clean',
+	    '2025-05-07 09:00+08', '2025-05-07 09:30+08'));
+	-- corrected before the close: May counts the correction only
+	PERFORM pg_temp.must('south', 'shift_correct', jsonb_build_object(
+	    'id', b ->> 'id', 'reason', 'left later',
+	    'ended_at', '2025-05-07T09:45:00+08:00'));
 	PERFORM pg_temp.must('admin', 'volunteer_move', '{"number":"M1",
 	    "community":"south","reason":"moved house"}');
 END
@@ -107,6 +113,17 @@ SELECT is((SELECT string_agg(what, ', ') FROM pg_temp.closed_reports()
     'every report of June, from May''s close, is the one computed from 1 January');
 SELECT ok((SELECT count(*) FROM pg_temp.closed_reports()
 	WHERE what LIKE '2025-06 %') > 40, '... at every level and scope');
+-- May ended at midnight in Shanghai, where it was closed; a writer in a
+-- zone to the east (its midnight six hours earlier) cannot date a shift
+-- into May's last hours either: June's year would no longer be May's
+-- stored year plus June.
+SELECT is((SELECT c.status || ' ' || (c.body::jsonb ->> 'title')
+	FROM vp_call(pg_temp.keyid('admin'), gen_random_uuid()::text,
+	    'shift_log', gen_random_uuid()::text, 'late', pg_temp.log_args('M2',
+	    'clean', '2025-05-31 19:00+08', '2025-05-31 20:00+08'),
+	    'Pacific/Kiritimati') c), '409 month-closed',
+    'a shift in May''s last hours, as its close counted them, is refused '
+    'in another time zone too');
 SET LOCAL timezone = 'UTC';
 SELECT is((SELECT coalesce(month, '-') FROM vp_report_base('2025-01-01',
 	'2025-06-01', false)), '-',
