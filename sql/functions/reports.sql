@@ -805,30 +805,33 @@ BEGIN
 			SELECT * FROM vp_report_service(v_year_start, v_from, v_to,
 			    v_scope, p_live)
 		), each AS (
-			-- Each volunteer's service, wherever it was, and their
-			-- running total.
+			-- Each volunteer's service, wherever it was.
 			SELECT s.volunteer_id, sum(s.minutes)::bigint AS minutes,
 			    sum(s.minutes_since)::bigint AS minutes_since,
-			    sum(s.minutes_after)::bigint AS minutes_after,
-			    coalesce(t.minutes, 0) AS minutes_now
-			FROM service s
-			LEFT JOIN volunteer_totals t ON t.volunteer_id = s.volunteer_id
-			    AND (v_scope IS NULL OR t.volunteer_id = ANY (v_members))
-			GROUP BY s.volunteer_id, t.minutes
+			    sum(s.minutes_after)::bigint AS minutes_after
+			FROM service s GROUP BY s.volunteer_id
+		), people AS MATERIALIZED (
+			-- The scope's volunteers, read once for the registered and
+			-- the new star levels: where they belonged at the period's
+			-- end, whether registered by then and not left, and their
+			-- service.
+			SELECT v.id, v.number, v.name,
+			    coalesce(mv.community_id, v.community_id) AS community_id,
+			    v.registered_on < v_to::date AND l.volunteer_id IS NULL
+				AS registered,
+			    s.minutes, s.minutes_since, s.minutes_after
+			FROM volunteers v
+			LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
+			LEFT JOIN vp_report_left(v_to) l ON l.volunteer_id = v.id
+			LEFT JOIN each s ON s.volunteer_id = v.id
+			WHERE (v_scope IS NULL OR v.id = ANY (v_members))
 		), registered AS (
 			-- Registered by the period's end and not left by then,
 			-- where they belonged then.
-			SELECT coalesce(mv.community_id, v.community_id)
-				AS community_id, count(*) AS registered,
-			    count(*) FILTER (WHERE coalesce(s.minutes_since, 0)
+			SELECT p.community_id, count(*) AS registered,
+			    count(*) FILTER (WHERE coalesce(p.minutes_since, 0)
 				>= 1200 * v_year_share) AS on_track
-			FROM volunteers v
-			LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
-			LEFT JOIN each s ON s.volunteer_id = v.id
-			WHERE (v_scope IS NULL OR v.id = ANY (v_members))
-			AND v.registered_on < v_to::date
-			AND NOT EXISTS (SELECT 1 FROM vp_report_left(v_to) l
-			    WHERE l.volunteer_id = v.id)
+			FROM people p WHERE p.registered
 			GROUP BY 1
 		), served AS (
 			SELECT s.community_id,
@@ -908,26 +911,24 @@ BEGIN
 		    LEFT JOIN gifts g ON g.community_id = c.id
 		    LEFT JOIN help h ON h.community_id = c.id
 		    WHERE v_asof IS NULL OR c.created_at < v_asof),
-		    -- the new star levels, as at the end, from this service
+		    -- the new star levels, as at the end, from this service and
+		    -- the running totals of those who served
 		    (SELECT coalesce(jsonb_agg(jsonb_build_object(
-			'volunteer', v.number, 'name', CASE WHEN v_asof IS NULL
-			THEN v.name ELSE vp_volunteer_name_at(v.id, v.name, v_asof) END,
+			'volunteer', p.number, 'name', CASE WHEN v_asof IS NULL
+			THEN p.name ELSE vp_volunteer_name_at(p.id, p.name, v_asof) END,
 			'community', c.code,
 			'stars', x.stars, 'hours', vp_hours(x.total))
-			ORDER BY v.number), '[]')
-		    FROM each p
-		    CROSS JOIN LATERAL (SELECT p.minutes_now - p.minutes_after
-			AS total,
-			vp_stars_in(p.minutes_now - p.minutes_after,
-			    v_steps.minutes, v_steps.stars) AS stars,
-			vp_stars_in(p.minutes_now - p.minutes_after - p.minutes,
-			    v_steps.minutes, v_steps.stars) AS stars_before) x
-		    JOIN volunteers v ON v.id = p.volunteer_id
-		    LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
-		    JOIN communities c
-			ON c.id = coalesce(mv.community_id, v.community_id)
-		    WHERE p.minutes > 0 AND x.stars > x.stars_before
-		    AND (v_scope IS NULL OR v.id = ANY (v_members)))
+			ORDER BY p.number), '[]')
+		    FROM people p
+		    LEFT JOIN volunteer_totals t ON t.volunteer_id = p.id
+		    CROSS JOIN LATERAL (SELECT coalesce(t.minutes, 0)
+			- p.minutes_after AS total) n
+		    CROSS JOIN LATERAL (SELECT n.total,
+			vp_stars_in(n.total, v_steps.minutes, v_steps.stars) AS stars,
+			vp_stars_in(n.total - p.minutes, v_steps.minutes,
+			    v_steps.stars) AS stars_before) x
+		    JOIN communities c ON c.id = p.community_id
+		    WHERE p.minutes > 0 AND x.stars > x.stars_before)
 		INTO v_rows, v_new_stars;
 	ELSIF p_level = 'team' THEN
 		v_columns := ARRAY['code', 'name', 'kind', 'community', 'volunteers',
