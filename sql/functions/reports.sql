@@ -153,11 +153,10 @@ $$;
 -- month, as its close's time zone counts it, can be recorded or
 -- corrected any more (vp_dated, months.sql; the bulk import checks the
 -- same bounds), so those minutes are still what the current records
--- say, and a report
--- reads the shifts from since on and adds them: the open month after a
--- close reads one month of shifts, not the year's. Otherwise (no such
--- month, another p_since, p_live: the tests compare) month is NULL and
--- since is p_since.
+-- say, and a report reads the shifts from since on and adds them: the
+-- open month after a close reads one month of shifts, not the year's.
+-- Otherwise (no such month, another p_since, p_live: the tests compare)
+-- month is NULL and since is p_since.
 CREATE OR REPLACE FUNCTION vp_report_base(p_since timestamptz,
     p_from timestamptz, p_live boolean, OUT month text, OUT since timestamptz)
 LANGUAGE sql STABLE AS $$
