@@ -57,6 +57,24 @@ BEGIN
 END
 $$;
 
+-- The latest closed month and where it ends: at midnight in this time
+-- zone, or later where its close's zone says so (a close since 023
+-- stored its rows in that zone, and reports read the year to its end
+-- from them: vp_report_base). So a writer in a zone to the east cannot
+-- date a record into the month's last hours as its close counted them.
+-- No row while no month is closed. SQL, for vp_dated and vp_dated_from
+-- to inline: the planner folds it into their query.
+CREATE OR REPLACE FUNCTION vp_closed_month()
+RETURNS TABLE (month text, ends timestamptz)
+LANGUAGE sql STABLE AS $$
+	SELECT c.month, greatest(
+	    (c.month || '-01')::date::timestamptz + interval '1 month',
+	    ((c.month || '-01')::date + interval '1 month')::timestamp
+		AT TIME ZONE m.timezone)
+	FROM month_closes c LEFT JOIN month_reports m ON m.month = c.month
+	ORDER BY c.month DESC LIMIT 1
+$$;
+
 -- Refuse a record dated p_at (p_field names the date in the detail) that
 -- the date rules forbid, in this order (doc/api.md, "Dates"):
 -- before the programme's start; in the future; before the end of the
@@ -69,7 +87,6 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v_start date := vp_programme_start();
 	v_latest text;
-	v_zone text;
 	v_open timestamptz;
 	v_from date;
 BEGIN
@@ -87,20 +104,8 @@ BEGIN
 		    jsonb_build_object('field', btrim(p_field, '"'),
 		    'date', to_char(p_at, 'YYYY-MM-DD')));
 	END IF;
-	-- The latest closed month ends where this time zone says, or later
-	-- where its close's says (a close since 023 stored its rows in that
-	-- zone, and reports read the year to that end from them:
-	-- vp_report_base): a writer in a zone to the east cannot date a
-	-- record into the month's last hours as its close counted them.
-	SELECT c.month, m.timezone INTO v_latest, v_zone FROM month_closes c
-	LEFT JOIN month_reports m ON m.month = c.month
-	ORDER BY c.month DESC LIMIT 1;
+	SELECT c.month, c.ends INTO v_latest, v_open FROM vp_closed_month() c;
 	IF v_latest IS NOT NULL THEN
-		v_open := (v_latest || '-01')::date::timestamptz + interval '1 month';
-		IF v_zone IS NOT NULL THEN
-			v_open := greatest(v_open, ((v_latest || '-01')::date
-			    + interval '1 month')::timestamp AT TIME ZONE v_zone);
-		END IF;
 		IF p_at < v_open THEN
 			PERFORM vp_refuse(409, 'month-closed', format('%s is closed: '
 			    'nothing dated before %s can be recorded or changed. The '
@@ -140,20 +145,8 @@ CREATE OR REPLACE FUNCTION vp_dated_from() RETURNS timestamptz
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	v_from timestamptz := vp_programme_start()::timestamptz;
-	v_latest text;
-	v_zone text;
 BEGIN
-	SELECT c.month, m.timezone INTO v_latest, v_zone FROM month_closes c
-	LEFT JOIN month_reports m ON m.month = c.month
-	ORDER BY c.month DESC LIMIT 1;
-	IF v_latest IS NOT NULL THEN
-		v_from := greatest(v_from, (v_latest || '-01')::date::timestamptz
-		    + interval '1 month');
-		IF v_zone IS NOT NULL THEN
-			v_from := greatest(v_from, ((v_latest || '-01')::date
-			    + interval '1 month')::timestamp AT TIME ZONE v_zone);
-		END IF;
-	END IF;
+	v_from := greatest(v_from, (SELECT c.ends FROM vp_closed_month() c));
 	IF current_setting('vpoints.role', true) = 'station' THEN
 		v_from := greatest(v_from,
 		    (current_date - vp_back_entry_days())::timestamptz);
