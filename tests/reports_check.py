@@ -15,8 +15,9 @@ leads' evaluations (some reversed) and party members with the volunteers
 they brought, and from them the approval and recruitment reports of the
 three months, city-wide and per community. Then it issues a
 certificate and checks its JWS with the `cryptography` package, closes a
-month and checks its digest and JWS, and that the closed month refuses
-shifts.
+month and checks its digest and JWS, that the closed month refuses
+shifts, and the reports of the months after it, which read the year up
+to it from what its close stored.
 
 Python's standard library and `cryptography` only; requests are signed by
 tests/sigtool.py. Needs a database of its own (it checks that there is no
@@ -1203,9 +1204,9 @@ class Run:
                              gone or "none", count(False, True),
                              count(True, True)))
 
-    def check_report(self, kind, period, level, scope=None):
-        desc = "%s report %s, level %s%s" % (kind, period, level,
-                                              ", community " + scope if scope else "")
+    def check_report(self, kind, period, level, scope=None, when=""):
+        desc = "%s report %s, level %s%s%s" % (
+            kind, period, level, ", community " + scope if scope else "", when)
         status, ctype, raw = self.fetch(kind, period, level, scope)
         if status != 200 or "json" not in ctype:
             self.result(False, desc, ["status %d %s: %s" % (
@@ -1748,6 +1749,31 @@ class Run:
         self.is_([s, b2.get("type")], [403, PROBLEM + "admin-only"],
                  "a station key cannot close a month: 403 admin-only")
         self.reprint(e, digest)
+        self.after_close(e)
+
+    def after_close(self, e):
+        """The months after the closed one, in its year, read each
+        volunteer's hours of the year up to its end from what its close
+        stored (vp_report_base) and the shifts since: their reports (the
+        volunteer level's pages and CSV with them) as computed here."""
+        when = ", after %s's close" % e
+        for ym in (self.e1, self.cm):
+            p = month_text(ym)
+            base = self.psql(
+                "SET timezone = 'Asia/Shanghai'; SELECT coalesce(month, '-') "
+                "FROM vp_report_base(date_trunc('year', '%s-01'::timestamptz), "
+                "'%s-01'::timestamptz, false)" % (p, p))
+            if base is not None:
+                self.is_(base, e if p[:4] == e[:4] else "-",
+                         "%s reads the year so far from %s's close, in its "
+                         "year" % (p, e))
+            for level in ("volunteer", "community"):
+                self.check_report("monthly", p, level, when=when)
+        c = sorted(self.m.communities)[0]
+        self.check_report("monthly", month_text(self.e1), "volunteer", c,
+                          when=when)
+        self.check_report("monthly", month_text(self.e1), "community", c,
+                          when=when)
 
     def reprint(self, e, digest):
         """The close's digest lets a reprint of the month be checked: later
