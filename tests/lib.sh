@@ -30,6 +30,18 @@ mkdir -p "$T_DIR"
 # read it from the environment. Only what must follow the real clock
 # (signatures' created, deadlines the daemon's timer reaches, waits and
 # windows around a command) reads the clock again.
+#
+# The daemons of the tests count days in Asia/Shanghai, and the scripts
+# name days from T_NOW ("tomorrow" is refused, "today" is the window of 0
+# days): a day that ended while a script ran would turn one into the
+# other. So a script starts only with at least T_DAY_MARGIN seconds (120
+# unless the script sets more before sourcing this file; longer than
+# any script that names days runs) left of the day, and otherwise waits
+# for the next one.
+t_day_left=$(( $(TZ=Asia/Shanghai date -d 'tomorrow 00:00' +%s) - $(date +%s) ))
+if [ "$t_day_left" -lt "${T_DAY_MARGIN:-120}" ]; then
+	sleep $((t_day_left + 1))
+fi
 T_NOW=$(date +%s)
 export T_NOW
 
