@@ -175,7 +175,12 @@ $$;
 -- Per volunteer of the scope with a shift since p_since (at or before
 -- p_from), counting current records only: minutes and shifts of the
 -- period [p_from, p_to), minutes of [p_since, p_to), and minutes since
--- p_to (the running total less these is the total by the period's end).
+-- p_to (the running total less these is the total by the period's end),
+-- or, when a closed month's stored rows are the base (below), each row's
+-- part of that total: the shifts since the base's end add their minutes
+-- of [since, p_to) and the base's row its stored minutes of all years
+-- to that end (minutes_end; NULL without a base), so that no shift
+-- after p_to is read at all (minutes_after is 0).
 -- One row per community the volunteer served in: the shifts' own. When
 -- the scope is one community, the volunteers who moved into or out of it
 -- have their rows of the other communities too (their hours are theirs
@@ -185,15 +190,19 @@ $$;
 -- stored rows up to its end when vp_report_base finds one: each
 -- volunteer's row of it is one more row, with those minutes only, in
 -- the community they belonged to at that month's end, wherever they
--- served (a caller sums minutes_since per volunteer, never per
--- community).
+-- served (a caller sums minutes_since and minutes_end per volunteer,
+-- never per community).
 CREATE OR REPLACE FUNCTION vp_report_service(p_since timestamptz, p_from timestamptz,
     p_to timestamptz, p_scope bigint[], p_live boolean)
 RETURNS TABLE (community_id bigint, volunteer_id bigint, minutes bigint,
-    shifts bigint, minutes_since bigint, minutes_after bigint)
+    shifts bigint, minutes_since bigint, minutes_after bigint,
+    minutes_end bigint)
 LANGUAGE sql STABLE AS $$
 	WITH base AS (
-		SELECT * FROM vp_report_base(p_since, p_from, p_live)
+		-- upto: where the shifts read end (with a base, the period's)
+		SELECT b.*, CASE WHEN b.month IS NULL THEN 'infinity'
+		    ELSE p_to END AS upto
+		FROM vp_report_base(p_since, p_from, p_live) b
 	), moved AS (
 		SELECT DISTINCT m.volunteer_id FROM volunteer_moves m
 		WHERE m.from_community = ANY (p_scope)
@@ -212,6 +221,7 @@ LANGUAGE sql STABLE AS $$
 		    FROM shifts s
 		    WHERE s.community_id = c.id
 		    AND s.started_at >= (SELECT since FROM base)
+		    AND s.started_at < (SELECT upto FROM base)
 		    GROUP BY s.volunteer_id) x
 		UNION ALL
 		-- ...and the moved volunteers' elsewhere...
@@ -226,6 +236,7 @@ LANGUAGE sql STABLE AS $$
 		WHERE s.volunteer_id IN (SELECT volunteer_id FROM moved)
 		AND s.community_id <> ALL (p_scope)
 		AND s.started_at >= (SELECT since FROM base)
+		AND s.started_at < (SELECT upto FROM base)
 		GROUP BY s.community_id, s.volunteer_id
 	), replaced AS (
 		-- ...less the records replaced by a correction (few; a
@@ -244,43 +255,55 @@ LANGUAGE sql STABLE AS $$
 		    AND (p_scope IS NULL OR o.community_id = ANY (p_scope))
 		    OR o.volunteer_id IN (SELECT volunteer_id FROM moved))
 		AND o.started_at >= (SELECT since FROM base)
+		AND o.started_at < (SELECT upto FROM base)
 		GROUP BY o.community_id, o.volunteer_id
 	)
 	SELECT e.community_id, e.volunteer_id,
 	    coalesce(e.minutes, 0) - coalesce(r.minutes, 0),
 	    e.shifts - coalesce(r.shifts, 0),
 	    coalesce(e.since, 0) - coalesce(r.since, 0),
-	    coalesce(e.after, 0) - coalesce(r.after, 0)
+	    coalesce(e.after, 0) - coalesce(r.after, 0),
+	    CASE WHEN (SELECT month FROM base) IS NOT NULL
+		THEN coalesce(e.since, 0) - coalesce(r.since, 0) END
 	FROM every e LEFT JOIN replaced r ON r.volunteer_id = e.volunteer_id
 	    AND r.community_id = e.community_id
 	UNION ALL
-	-- With a base, each volunteer's minutes of the year to its end, in
-	-- the community they belonged to then: the scope's (by index), and
-	-- the moved volunteers' elsewhere (by number). No shift of the
-	-- period is among them.
-	SELECT r.community_id, r.volunteer_id, 0, 0, r.minutes_ytd, 0
+	-- With a base, each volunteer's minutes of the year and of all
+	-- years to its end, in the community they belonged to then: the
+	-- scope's (by index), and the moved volunteers' elsewhere (by
+	-- number). No shift of the period is among them.
+	SELECT r.community_id, r.volunteer_id, 0, 0, r.minutes_ytd, 0,
+	    r.minutes_total
 	FROM month_report_volunteers r
-	WHERE r.month = (SELECT month FROM base) AND r.minutes_ytd > 0
+	WHERE r.month = (SELECT month FROM base) AND r.minutes_total > 0
 	AND (p_scope IS NULL OR r.community_id = ANY (p_scope))
 	UNION ALL
-	SELECT r.community_id, r.volunteer_id, 0, 0, r.minutes_ytd, 0
+	SELECT r.community_id, r.volunteer_id, 0, 0, r.minutes_ytd, 0,
+	    r.minutes_total
 	FROM moved m JOIN volunteers v ON v.id = m.volunteer_id
 	JOIN month_report_volunteers r ON r.month = (SELECT month FROM base)
 	    AND r.number = v.number
-	WHERE r.minutes_ytd > 0 AND r.community_id <> ALL (p_scope)
+	WHERE r.minutes_total > 0 AND r.community_id <> ALL (p_scope)
 $$;
 
 -- vp_report_service summed per volunteer: all their service, wherever
--- it was, and their running total (volunteer_totals; joined here, set
--- against set, before the sums hide how many rows there are).
+-- it was, and their total minutes by p_to (minutes_end: from the base's
+-- stored total, or the running total, volunteer_totals, less the
+-- minutes after; joined here, set against set, before the sums hide how
+-- many rows there are). A volunteer's minutes fit an integer many times
+-- over (no two of their shifts overlap, so they are fewer than the
+-- minutes since the programme began: 2^31 minutes are 4,000 years), so
+-- they are summed as integers, as bigint (bigints are summed as
+-- numeric, a value allocated per group).
 CREATE OR REPLACE FUNCTION vp_report_service_each(p_since timestamptz,
     p_from timestamptz, p_to timestamptz, p_scope bigint[], p_live boolean)
 RETURNS TABLE (volunteer_id bigint, minutes bigint, shifts bigint,
-    minutes_since bigint, minutes_after bigint, minutes_now bigint)
+    minutes_since bigint, minutes_end bigint)
 LANGUAGE sql STABLE AS $$
-	SELECT s.volunteer_id, sum(s.minutes)::bigint, sum(s.shifts)::bigint,
-	    sum(s.minutes_since)::bigint, sum(s.minutes_after)::bigint,
-	    coalesce(t.minutes, 0)
+	SELECT s.volunteer_id, sum(s.minutes::integer), sum(s.shifts::integer),
+	    sum(s.minutes_since::integer),
+	    coalesce(sum(s.minutes_end::integer), coalesce(t.minutes, 0)
+		- sum(s.minutes_after::integer))
 	FROM vp_report_service(p_since, p_from, p_to, p_scope, p_live) s
 	LEFT JOIN volunteer_totals t ON t.volunteer_id = s.volunteer_id
 	GROUP BY s.volunteer_id, t.minutes
@@ -520,26 +543,29 @@ RETURNS TABLE (volunteer_id bigint, number text, name text,
 LANGUAGE sql STABLE AS $$
 	SELECT v.id, v.number, v.name, c.id, c.code,
 	    coalesce(p.minutes, 0), coalesce(p.shifts, 0),
-	    coalesce(p.minutes_since, 0),
-	    coalesce(t.minutes, 0) - coalesce(p.minutes_after, 0)
-		- coalesce(p.minutes, 0),
-	    coalesce(t.minutes, 0) - coalesce(p.minutes_after, 0),
-	    coalesce(m.earned, 0), coalesce(m.spent, 0),
+	    coalesce(p.minutes_since, 0), n.total - coalesce(p.minutes, 0),
+	    n.total, coalesce(m.earned, 0), coalesce(m.spent, 0),
 	    coalesce(a.balance, 0) - coalesce(m.later, 0),
 	    v.registered_on < p_to::date
 	FROM volunteers v
 	LEFT JOIN vp_report_moved(p_to) mv ON mv.volunteer_id = v.id
 	JOIN communities c ON c.id = coalesce(mv.community_id, v.community_id)
-	LEFT JOIN volunteer_totals t ON t.volunteer_id = v.id
 	LEFT JOIN vp_report_service_each(date_trunc('year', p_from), p_from, p_to,
 	    p_scope, p_live) p ON p.volunteer_id = v.id
+	-- the total by p_to of a volunteer with no service row: nothing
+	-- with a base (they had no minutes by its end, none since), the
+	-- running total without (no minutes since p_since, after p_to)
+	LEFT JOIN volunteer_totals t ON t.volunteer_id = v.id
+	    AND p.volunteer_id IS NULL AND (SELECT b.month FROM vp_report_base(date_trunc('year', p_from),
+		p_from, p_live) b) IS NULL
+	CROSS JOIN LATERAL (SELECT coalesce(p.minutes_end, t.minutes, 0)
+	    AS total) n
 	LEFT JOIN accounts a ON a.volunteer_id = v.id
 	LEFT JOIN vp_report_moves(p_from, p_to, p_scope) m
 	    ON m.volunteer_id = v.id
 	WHERE (p_scope IS NULL OR v.id = ANY (ARRAY(SELECT e.volunteer_id
 	    FROM vp_report_members(p_to, p_scope) e)))
-	AND (v.registered_on < p_to::date
-	    OR coalesce(t.minutes, 0) - coalesce(p.minutes_after, 0) > 0)
+	AND (v.registered_on < p_to::date OR n.total > 0)
 $$;
 
 -- The closed month whose stored rows a report of the period reads
@@ -709,11 +735,14 @@ DECLARE
 	v_tree_at timestamptz;
 	v_depth integer;
 	v_stored text;
+	v_base text;
 BEGIN
 	SELECT * INTO v_from, v_to FROM vp_report_period(p_kind, p_period);
 	v_asof := vp_settled_at(v_to);
 	v_stored := vp_report_stored(p_kind, p_period, p_live);
 	v_year_start := date_trunc('year', v_from);
+	v_base := (SELECT b.month FROM vp_report_base(v_year_start, v_from,
+	    p_live) b);
 	v_year_share := extract(epoch FROM v_to - v_year_start)
 	    / extract(epoch FROM (v_year_start + interval '1 year') - v_year_start);
 	SELECT * INTO v_steps FROM vp_star_steps(v_asof);
@@ -804,10 +833,12 @@ BEGIN
 			SELECT * FROM vp_report_service(v_year_start, v_from, v_to,
 			    v_scope, p_live)
 		), each AS (
-			-- Each volunteer's service, wherever it was.
-			SELECT s.volunteer_id, sum(s.minutes)::bigint AS minutes,
-			    sum(s.minutes_since)::bigint AS minutes_since,
-			    sum(s.minutes_after)::bigint AS minutes_after
+			-- Each volunteer's service, wherever it was, summed as
+			-- integers (vp_report_service_each says why).
+			SELECT s.volunteer_id, sum(s.minutes::integer) AS minutes,
+			    sum(s.minutes_since::integer) AS minutes_since,
+			    sum(s.minutes_after::integer) AS minutes_after,
+			    sum(s.minutes_end::integer) AS minutes_end
 			FROM service s GROUP BY s.volunteer_id
 		), people AS MATERIALIZED (
 			-- The scope's volunteers, read once for the registered and
@@ -818,7 +849,7 @@ BEGIN
 			    coalesce(mv.community_id, v.community_id) AS community_id,
 			    v.registered_on < v_to::date AND l.volunteer_id IS NULL
 				AS registered,
-			    s.minutes, s.minutes_since, s.minutes_after
+			    s.minutes, s.minutes_since, s.minutes_after, s.minutes_end
 			FROM volunteers v
 			LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
 			LEFT JOIN vp_report_left(v_to) l ON l.volunteer_id = v.id
@@ -910,8 +941,9 @@ BEGIN
 		    LEFT JOIN gifts g ON g.community_id = c.id
 		    LEFT JOIN help h ON h.community_id = c.id
 		    WHERE v_asof IS NULL OR c.created_at < v_asof),
-		    -- the new star levels, as at the end, from this service and
-		    -- the running totals of those who served
+		    -- the new star levels, as at the end, from this service:
+		    -- the totals by the end from the base, or the running
+		    -- totals of those who served less what they served after
 		    (SELECT coalesce(jsonb_agg(jsonb_build_object(
 			'volunteer', p.number, 'name', CASE WHEN v_asof IS NULL
 			THEN p.name ELSE vp_volunteer_name_at(p.id, p.name, v_asof) END,
@@ -920,8 +952,9 @@ BEGIN
 			ORDER BY p.number), '[]')
 		    FROM people p
 		    LEFT JOIN volunteer_totals t ON t.volunteer_id = p.id
-		    CROSS JOIN LATERAL (SELECT coalesce(t.minutes, 0)
-			- p.minutes_after AS total) n
+			AND v_base IS NULL
+		    CROSS JOIN LATERAL (SELECT coalesce(p.minutes_end,
+			coalesce(t.minutes, 0) - p.minutes_after) AS total) n
 		    CROSS JOIN LATERAL (SELECT n.total,
 			vp_stars_in(n.total, v_steps.minutes, v_steps.stars) AS stars,
 			vp_stars_in(n.total - p.minutes, v_steps.minutes,
@@ -1150,8 +1183,7 @@ BEGIN
 		    'community', c.code,
 		    'stars', x.stars, 'hours', vp_hours(x.total))
 		    ORDER BY v.number), '[]') INTO v_new_stars
-		FROM (SELECT p.volunteer_id, p.minutes,
-			p.minutes_now - p.minutes_after AS total
+		FROM (SELECT p.volunteer_id, p.minutes, p.minutes_end AS total
 		    FROM vp_report_service_each(v_from, v_from, v_to, v_scope,
 			p_live) p
 		    WHERE v_stored IS NULL

@@ -10,11 +10,12 @@
 BEGIN;
 \ir setup.psql
 \ir closed_reports.psql
-SELECT plan(15);
+SELECT plan(17);
 
 -- M1 and M2 of north and M3 of south, registered in January; star levels
 -- of 1 to 5 hours. M1 serves in north in April and May and moves to
--- south on 15 May; M2 and M3 serve in May (M3's shift corrected).
+-- south on 15 May; M2 and M3 serve in May (M3's shift corrected). M4
+-- and M5 of north served in November 2024 only (2 hours and 1).
 DO $$
 DECLARE
 	b jsonb;
@@ -25,7 +26,15 @@ BEGIN
 	    "name":"Staying 2","registered_on":"2025-01-10"}');
 	PERFORM pg_temp.must('south', 'volunteer_add', '{"number":"M3",
 	    "name":"South 3","registered_on":"2025-01-12"}');
+	PERFORM pg_temp.must('north', 'volunteer_add', '{"number":"M4",
+	    "name":"Earlier 4","registered_on":"2024-10-01"}');
+	PERFORM pg_temp.must('north', 'volunteer_add', '{"number":"M5",
+	    "name":"Earlier 5","registered_on":"2024-10-01"}');
 	PERFORM pg_temp.must('admin', 'star_levels_set', '{"levels":[1,2,3,4,5]}');
+	PERFORM pg_temp.must('north', 'shift_log', pg_temp.log_args('M4', 'clean',
+	    '2024-11-05 09:00+08', '2024-11-05 11:00+08'));
+	PERFORM pg_temp.must('north', 'shift_log', pg_temp.log_args('M5', 'clean',
+	    '2024-11-06 09:00+08', '2024-11-06 10:00+08'));
 	PERFORM pg_temp.must('north', 'shift_log', pg_temp.log_args('M1', 'clean',
 	    '2025-04-10 09:00+08', '2025-04-10 11:00+08'));
 	PERFORM pg_temp.must('north', 'shift_log', pg_temp.log_args('M1', 'clean',
@@ -51,7 +60,7 @@ SET LOCAL session_replication_role = origin;
 SELECT is(pg_temp.outcome('admin', 'month_close', '{"month":"2025-05"}'), '201',
     'May 2025 closes');
 SELECT is((SELECT string_agg(number, ' ' ORDER BY number)
-	FROM month_report_volunteers WHERE month = '2025-05'), 'M1 M2 M3',
+	FROM month_report_volunteers WHERE month = '2025-05'), 'M1 M2 M3 M4 M5',
     'its close stored a row per volunteer of May (the others registered since)');
 SELECT is((SELECT c.code FROM month_report_volunteers r
 	JOIN communities c ON c.id = r.community_id
@@ -72,8 +81,11 @@ SELECT isnt((SELECT vp_report('monthly', '2025-05', 'community', id, NULL)
 
 -- June, open after May's close, reads the year to May's end from May's
 -- stored rows (vp_report_base) and June's shifts: M1 in south, M2 and
--- M3, one of M2's corrected. Every report of June is the one computed
--- from 1 January (p_live), which reads April's and May's shifts.
+-- M3, one of M2's corrected, and M4, who reaches 3 hours in all (a new
+-- star level) with 2 of them from 2024 (the stored total by May's end).
+-- Every report of June is the one computed from 1 January (p_live),
+-- which reads April's and May's shifts, and the running totals less
+-- the shifts after June.
 DO $$
 DECLARE
 	b jsonb;
@@ -87,6 +99,11 @@ BEGIN
 	    'ended_at', '2025-06-03T11:20:00+08:00'));
 	PERFORM pg_temp.must('south', 'shift_log', pg_temp.log_args('M3', 'clean',
 	    '2025-06-04 09:00+08', '2025-06-04 09:30+08'));
+	PERFORM pg_temp.must('north', 'shift_log', pg_temp.log_args('M4', 'clean',
+	    '2025-06-05 09:00+08', '2025-06-05 10:00+08'));
+	-- and in July, after June: no part of June's totals
+	PERFORM pg_temp.must('north', 'shift_log', pg_temp.log_args('M5', 'clean',
+	    '2025-07-01 09:00+08', '2025-07-01 10:00+08'));
 END
 $$;
 SELECT is((SELECT month || ' ' || since FROM vp_report_base('2025-01-01',
@@ -106,8 +123,17 @@ SELECT is((SELECT string_agg(coalesce(month, '-') || ' ' || since, ', ')
 SELECT is((SELECT string_agg(r ->> 'number' || ' ' || (r ->> 'minutes_ytd'),
 	' ' ORDER BY r ->> 'number') FROM jsonb_array_elements(vp_report('monthly',
 	'2025-06', 'volunteer', NULL, NULL) -> 'rows') r),
-    'M1 270 M2 320 M3 75',
+    'M1 270 M2 320 M3 75 M4 60 M5 0',
     'June''s year to date: April, May and June, the correction counted');
+SELECT is((SELECT string_agg(r.number || ' ' || r.minutes_total, ' '
+	ORDER BY r.number) FROM vp_report_volunteers_of(NULL,
+	'2025-06-01', '2025-07-01', NULL, false) r),
+    'M1 270 M2 320 M3 75 M4 180 M5 60',
+    '... and all minutes by June''s end: 2024''s too, not July''s');
+SELECT is((SELECT string_agg(s ->> 'volunteer' || ' ' || (s ->> 'stars'), ' '
+	ORDER BY s ->> 'volunteer') FROM jsonb_array_elements(vp_report('monthly',
+	'2025-06', 'community', NULL, NULL) -> 'new_star_levels') s),
+    'M1 4 M2 5 M3 1 M4 3', '... and the new star levels of June with them');
 SELECT is((SELECT string_agg(what, ', ') FROM pg_temp.closed_reports()
 	WHERE what LIKE '2025-06 %' AND stored IS DISTINCT FROM computed), NULL,
     'every report of June, from May''s close, is the one computed from 1 January');
