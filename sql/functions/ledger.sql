@@ -313,6 +313,53 @@ BEGIN
 		p := p || format('redemption %s is not paid '
 		    'exactly once', r.id);
 	END LOOP;
+	-- Each volunteer's running total (volunteer_totals) is the minutes
+	-- of their current shifts, and the latest close in each time zone
+	-- stored the minutes of the year and of all years to its month's end
+	-- that the current records still give: the reports after it read
+	-- both (vp_report_service, vp_report_base). One pass over the shifts.
+	FOR r IN WITH latest AS (
+		SELECT DISTINCT ON (m.timezone) m.month,
+		    ((m.month || '-01')::timestamp + interval '1 month')
+			AT TIME ZONE m.timezone AS ends,
+		    date_trunc('year', (m.month || '-01')::timestamp)
+			AT TIME ZONE m.timezone AS year_start
+		FROM month_reports m ORDER BY m.timezone, m.month DESC
+	    ), served AS (
+		-- per volunteer (and latest close): the minutes of their
+		-- current shifts, all of them and those to the close's end
+		SELECT s.volunteer_id, l.month, sum(s.minutes) AS minutes,
+		    sum(s.minutes) FILTER (WHERE s.started_at < l.ends) AS total,
+		    sum(s.minutes) FILTER (WHERE s.started_at < l.ends
+			AND s.started_at >= l.year_start) AS ytd
+		FROM shifts s LEFT JOIN latest l ON true
+		WHERE NOT EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = s.id)
+		GROUP BY s.volunteer_id, l.month
+	    )
+	    SELECT format('volunteer %s: running total %s minutes, current '
+		'shifts %s', v.number, coalesce(t.minutes, 0),
+		coalesce(x.minutes, 0)) AS problem
+	    FROM volunteers v
+	    LEFT JOIN volunteer_totals t ON t.volunteer_id = v.id
+	    LEFT JOIN (SELECT DISTINCT ON (x.volunteer_id) x.volunteer_id,
+		x.minutes FROM served x ORDER BY x.volunteer_id) x
+		ON x.volunteer_id = v.id
+	    WHERE coalesce(t.minutes, 0) <> coalesce(x.minutes, 0)
+	    UNION ALL
+	    SELECT format('closed month %s, volunteer %s: stored %s minutes of '
+		'the year and %s in all, current shifts %s and %s',
+		coalesce(k.month, b.month), v.number, coalesce(k.minutes_ytd, 0),
+		coalesce(k.minutes_total, 0), coalesce(b.ytd, 0),
+		coalesce(b.total, 0))
+	    FROM (SELECT k.* FROM month_report_volunteers k
+		JOIN latest l ON l.month = k.month) k
+	    FULL JOIN (SELECT * FROM served x WHERE x.month IS NOT NULL) b
+		ON b.month = k.month AND b.volunteer_id = k.volunteer_id
+	    JOIN volunteers v ON v.id = coalesce(k.volunteer_id, b.volunteer_id)
+	    WHERE coalesce(k.minutes_ytd, 0) <> coalesce(b.ytd, 0)
+	    OR coalesce(k.minutes_total, 0) <> coalesce(b.total, 0) LOOP
+		p := p || r.problem;
+	END LOOP;
 	FOR r IN SELECT e.id, e.taken, (SELECT count(*) FROM signups s
 	    WHERE s.event_id = e.id AND s.state = 'place') AS held
 	    FROM events e WHERE e.taken <> (SELECT count(*) FROM signups s

@@ -13,7 +13,9 @@
 -- - volunteer_totals holds each volunteer's minutes of current shifts.
 --   Minutes by a period's end are that total less the current shifts that
 --   started after the end, so stars do not read the shifts before the
---   report's year.
+--   report's year; after a closed month of the year whose close stored
+--   its rows, they are its stored total plus the shifts since its end
+--   and before the period's (vp_report_base), and no later shift is read.
 -- - Shifts are read community by community from a covering index, summed
 --   per volunteer (or per station and volunteer) in small hash tables,
 --   and the few records replaced by corrections are subtracted rather
@@ -29,8 +31,9 @@
 --   Y  the scope's shifts that started since 1 January of the report's
 --      year (to now: the later ones give minutes by the period's end);
 --      for a monthly report after a closed month of its year whose
---      close stored its rows, since that month's end, and the scope's
---      stored rows of that month (vp_report_base),
+--      close stored its rows, since that month's end and before the
+--      period's, and the scope's stored rows of that month
+--      (vp_report_base),
 --   A  the scope's shifts that started since the period's start (in Y),
 --   P  the scope's shifts of the period (in A),
 --   C  the scope's corrections, all of them (few),
@@ -1286,16 +1289,18 @@ BEGIN
 			    p.minutes,
 			    p.shifts, p.minutes_ytd + coalesce(b.minutes_ytd, 0)
 				AS minutes_ytd,
-			    coalesce(t.minutes, 0) - p.minutes_after AS minutes_total,
+			    n.total AS minutes_total,
 			    a.id AS account_id, a.balance,
 			    row_number() OVER (ORDER BY v.number) AS n
 			FROM volunteers v
 			-- where each belonged at the period's end (a move since)
 			LEFT JOIN vp_report_moved(v_to) mv ON mv.volunteer_id = v.id
+			-- the running total, without a base
 			LEFT JOIN volunteer_totals t ON t.volunteer_id = v.id
-			    AND t.community_id = v.community_id
+			    AND v_base IS NULL
 			LEFT JOIN accounts a ON a.volunteer_id = v.id
-			-- the year to a closed month's end (vp_report_base)
+			-- the year and all minutes to a closed month's end
+			-- (vp_report_base)
 			LEFT JOIN month_report_volunteers b ON b.month = v_base
 			    AND b.number = v.number
 			CROSS JOIN LATERAL (SELECT
@@ -1310,6 +1315,9 @@ BEGIN
 			    FROM shifts s
 			    WHERE s.volunteer_id = v.id
 			    AND s.started_at >= v_since
+			    -- with a base, none after the period (as
+			    -- vp_report_service)
+			    AND (v_base IS NULL OR s.started_at < v_to)
 			    -- the scope's records; a moved volunteer's everywhere
 			    AND (v_scope IS NULL OR s.community_id = ANY (v_scope)
 				OR EXISTS (SELECT 1 FROM volunteer_moves vm
@@ -1318,12 +1326,17 @@ BEGIN
 				    OR vm.to_community = ANY (v_scope))))
 			    AND NOT EXISTS (SELECT 1 FROM shifts k
 				WHERE k.corrects = s.id)) p
+			-- all their minutes by the period's end: the base's
+			-- and since, or the running total less those after
+			CROSS JOIN LATERAL (SELECT CASE WHEN v_base IS NULL
+			    THEN coalesce(t.minutes, 0) - p.minutes_after
+			    ELSE coalesce(b.minutes_total, 0) + p.minutes_ytd
+			    END AS total) n
 			WHERE v_stored IS NULL
 			AND (v_scope IS NULL OR v.id IN (SELECT e.volunteer_id
 			    FROM vp_report_members(v_to, v_scope) e))
 			AND (p_after IS NULL OR v.number > p_after)
-			AND (v.registered_on < v_to::date
-			    OR coalesce(t.minutes, 0) - p.minutes_after > 0)
+			AND (v.registered_on < v_to::date OR n.total > 0)
 			ORDER BY v.number LIMIT p_limit + 1
 		), page AS (
 			SELECT r.id, r.number, r.name, r.community_id, r.minutes,

@@ -10,7 +10,7 @@
 BEGIN;
 \ir setup.psql
 \ir closed_reports.psql
-SELECT plan(17);
+SELECT plan(19);
 
 -- M1 and M2 of north and M3 of south, registered in January; star levels
 -- of 1 to 5 hours. M1 serves in north in April and May and moves to
@@ -155,6 +155,24 @@ SELECT is((SELECT coalesce(month, '-') FROM vp_report_base('2025-01-01',
 	'2025-06-01', false)), '-',
     'read in another time zone than the close''s, June reads from 1 January');
 SET LOCAL timezone = 'Asia/Shanghai';
+
+-- The audit holds the stored rows of the latest close to the records,
+-- and the running totals too: reports read both.
+SELECT is(vp_audit() -> 'problems', '[]', 'the audit finds nothing wrong');
+SAVEPOINT faulted;
+SET LOCAL session_replication_role = replica;	-- past the append-only triggers
+UPDATE month_report_volunteers SET minutes_total = minutes_total + 1
+WHERE number = 'M4';
+UPDATE volunteer_totals SET minutes = minutes - 5
+WHERE volunteer_id = (SELECT id FROM volunteers WHERE number = 'M2');
+SET LOCAL session_replication_role = origin;
+SELECT is(vp_audit() -> 'problems', jsonb_build_array(
+    'volunteer M2: running total 315 minutes, current shifts 320',
+    'closed month 2025-05, volunteer M4: stored 0 minutes of the year and '
+    '121 in all, current shifts 0 and 120'),
+    'a running total and a stored row that the records do not give are '
+    'problems');
+ROLLBACK TO SAVEPOINT faulted;
 
 -- Without its rows (a month closed before 023) May is computed.
 SELECT vp_report('monthly', '2025-05', 'volunteer', NULL, NULL)::text AS stored \gset
