@@ -396,6 +396,16 @@ LANGUAGE sql IMMUTABLE AS $$
 	SELECT interval '2 minutes'
 $$;
 
+-- How long after its value time a transfer is made for the index of late
+-- transfers to hold it (transfers_late, migration 032: its predicate is
+-- "at - value_at > interval '168 hours'", the same week, and the tests
+-- compare them). A period's transfers made up to this long after its end
+-- are read by account and time; those made later, from that index.
+CREATE OR REPLACE FUNCTION vp_value_lag() RETURNS interval
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT interval '168 hours'
+$$;
+
 -- The volunteers who had left by p_to: whose last registration or update
 -- before it says so. Only those with such an entry at all are looked at
 -- (volunteer_history_left holds them); they are few.
@@ -871,34 +881,52 @@ BEGIN
 			    count(*) FILTER (WHERE s.shifts > 0) AS active,
 			    sum(s.minutes) AS minutes
 			FROM service s GROUP BY s.community_id
+		), late AS (
+			-- The transfers valued in the period but made more than
+			-- vp_value_lag() after its end (a shift recorded late;
+			-- few), from their own index, by account.
+			SELECT x.account, sum(x.outflow) AS outflow,
+			    sum(x.inflow) AS inflow
+			FROM transfers t
+			CROSS JOIN LATERAL (VALUES (t.from_account, t.amount, 0),
+			    (t.to_account, 0, t.amount)) x(account, outflow, inflow)
+			WHERE t.at - t.value_at > vp_value_lag()
+			AND t.value_at >= v_from AND t.value_at < v_to
+			AND t.at >= v_to + vp_value_lag()
+			AND t.cause NOT IN ('move-out', 'move-in')
+			GROUP BY x.account
 		), ledger AS (
 			-- Points issued (out of the issuance account, less what
 			-- came back) and redeemed (into the station accounts, less
-			-- voids): each account's transfers of the period. A
-			-- volunteer's points that moved with them to another
-			-- community were issued where they were earned: the move's
-			-- transfers are no issuance.
+			-- voids): each account's transfers of the period, those
+			-- made up to vp_value_lag() after it by account and time,
+			-- and the later ones. A volunteer's points that moved
+			-- with them to another community were issued where they
+			-- were earned: the move's transfers are no issuance.
 			SELECT a.community_id,
 			    sum(x.outflow - x.inflow) FILTER (WHERE a.kind = 'issuance')
 				AS issued,
 			    sum(x.inflow - x.outflow) FILTER (WHERE a.kind = 'station')
 				AS redeemed
 			FROM accounts a
+			LEFT JOIN late l ON l.account = a.id
 			CROSS JOIN LATERAL (SELECT
 			    coalesce((SELECT sum(t.amount) FROM transfers t
 				WHERE t.from_account = a.id
 				AND t.at >= v_from - vp_value_lead()
+				AND t.at < v_to + vp_value_lag()
 				AND coalesce(t.value_at, t.at) >= v_from
 				AND coalesce(t.value_at, t.at) < v_to
 				AND t.cause NOT IN ('move-out', 'move-in')), 0)
-				AS outflow,
+				+ coalesce(l.outflow, 0) AS outflow,
 			    coalesce((SELECT sum(t.amount) FROM transfers t
 				WHERE t.to_account = a.id
 				AND t.at >= v_from - vp_value_lead()
+				AND t.at < v_to + vp_value_lag()
 				AND coalesce(t.value_at, t.at) >= v_from
 				AND coalesce(t.value_at, t.at) < v_to
 				AND t.cause NOT IN ('move-out', 'move-in')), 0)
-				AS inflow) x
+				+ coalesce(l.inflow, 0) AS inflow) x
 			WHERE a.kind IN ('issuance', 'station')
 			AND (v_scope IS NULL OR a.community_id = ANY (v_scope))
 			GROUP BY a.community_id

@@ -10,7 +10,7 @@
 BEGIN;
 \ir setup.psql
 \ir closed_reports.psql
-SELECT plan(19);
+SELECT plan(21);
 
 -- M1 and M2 of north and M3 of south, registered in January; star levels
 -- of 1 to 5 hours. M1 serves in north in April and May and moves to
@@ -139,6 +139,26 @@ SELECT is((SELECT string_agg(what, ', ') FROM pg_temp.closed_reports()
     'every report of June, from May''s close, is the one computed from 1 January');
 SELECT ok((SELECT count(*) FROM pg_temp.closed_reports()
 	WHERE what LIKE '2025-06 %') > 40, '... at every level and scope');
+-- Every shift here is recorded long after it started: June's points
+-- come from the index of late transfers (vp_report's ledger), whose
+-- predicate is vp_value_lag()'s.
+SELECT is((SELECT sum((r ->> 'points_issued')::numeric)
+	FROM jsonb_array_elements(vp_report('monthly', '2025-06', 'community',
+	    NULL, NULL) -> 'rows') r),
+    (SELECT sum(CASE WHEN f.kind = 'issuance' THEN t.amount ELSE 0 END)
+	- sum(CASE WHEN d.kind = 'issuance' THEN t.amount ELSE 0 END)
+	FROM transfers t JOIN accounts f ON f.id = t.from_account
+	JOIN accounts d ON d.id = t.to_account
+	WHERE coalesce(t.value_at, t.at) >= '2025-06-01'
+	AND coalesce(t.value_at, t.at) < '2025-07-01'
+	AND t.cause NOT IN ('move-out', 'move-in')),
+    'June''s points issued are its transfers'' out of the issuance accounts, '
+    'less those back');
+SELECT is((SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i
+	WHERE i.indexrelid = 'transfers_late'::regclass),
+    format('((at - value_at) > %L::interval)', vp_value_lag()),
+    '... read from the index of late transfers, of vp_value_lag()');
+
 -- May ended at midnight in Shanghai, where it was closed; a writer in a
 -- zone to the east (its midnight six hours earlier) cannot date a shift
 -- into May's last hours either: June's year would no longer be May's
