@@ -51,7 +51,7 @@ for kind in ("redeem", "balance"):
 r = d["reports"]
 out("reports of the open month answered", r["community"]["requests"] == 20
     and r["community_volunteers"]["requests"] == 20
-    and r["city_open"]["requests"] == 3 and r["volunteer_page_open"]["requests"] == 20)
+    and r["city_open"]["requests"] == 10 and r["volunteer_page_open"]["requests"] == 20)
 out("the month closed through the daemon, timed", r["close_status"] == {"201": 1}
     and r["close_ms"] > 0)
 out("the month before closed first, timed",
