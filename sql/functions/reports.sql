@@ -569,7 +569,8 @@ LANGUAGE sql STABLE AS $$
 	-- with a base (they had no minutes by its end, none since), the
 	-- running total without (no minutes since p_since, after p_to)
 	LEFT JOIN volunteer_totals t ON t.volunteer_id = v.id
-	    AND p.volunteer_id IS NULL AND (SELECT b.month FROM vp_report_base(date_trunc('year', p_from),
+	    AND p.volunteer_id IS NULL
+	    AND (SELECT b.month FROM vp_report_base(date_trunc('year', p_from),
 		p_from, p_live) b) IS NULL
 	CROSS JOIN LATERAL (SELECT coalesce(p.minutes_end, t.minutes, 0)
 	    AS total) n
