@@ -34,12 +34,13 @@ mkdir -p "$T_DIR"
 # The daemons of the tests count days in Asia/Shanghai, and the scripts
 # name days from T_NOW ("tomorrow" is refused, "today" is the window of 0
 # days): a day that ended while a script ran would turn one into the
-# other. So a script starts only with at least T_DAY_MARGIN seconds (120
-# unless the script sets more before sourcing this file; longer than
-# any script that names days runs) left of the day, and otherwise waits
-# for the next one.
+# other. So a script starts only with at least T_DAY_MARGIN seconds left
+# of the day (600, ten minutes, more than any script takes, unless it
+# sets its own before sourcing this file), and otherwise waits for the
+# next day: a run of the tests near midnight there takes that much
+# longer, never a different course.
 t_day_left=$(( $(TZ=Asia/Shanghai date -d 'tomorrow 00:00' +%s) - $(date +%s) ))
-if [ "$t_day_left" -lt "${T_DAY_MARGIN:-120}" ]; then
+if [ "$t_day_left" -lt "${T_DAY_MARGIN:-600}" ]; then
 	sleep $((t_day_left + 1))
 fi
 T_NOW=$(date +%s)
