@@ -54,6 +54,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sigtool  # noqa: E402
 from sigtool import Abort, Api  # noqa: E402
 
+# The volunteer with service in the year before the closed month's.
+VETERAN = "V008"
+
 # The daemon's time zone, Asia/Shanghai: UTC+8 all year (no DST since 1991).
 TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 TZ_NAME = "Asia/Shanghai"
@@ -613,6 +616,8 @@ class Run:
                 reg = month_start(self.e1).date()   # the first day after E
             elif i == 2:
                 reg = e_last                         # the last day of E
+            elif i == 7:                             # V008: the year before E
+                reg = date(self.e[0] - 1, 3, 1)
             body = {"number": number, "name": name}
             if i != 3:                               # V004: today, the default
                 body["registered_on"] = reg.isoformat()
@@ -708,9 +713,9 @@ class Run:
         e1_first = month_start(self.e1)
         # The 23:30 edge: from the last day of E to after midnight.
         early = [n for n in numbers[6:] if m.vols[n].registered_on
-                 < month_start(self.d0).date()]
+                 < month_start(self.d0).date() and n != VETERAN]
         x, y = rng.sample(early, 2)
-        self.special = {"edge": x, "moved": y}
+        self.special = {"edge": x, "moved": y, "veteran": VETERAN}
         reserved = {x: set(), y: set()}
         for n in (x, y):
             for d in (-1, 0, 1):
@@ -742,6 +747,18 @@ class Run:
         plans.sort()
         for start, n, act, end in plans:
             self.log(n, act, start, end)
+        # V008 served 99 hours in the year before E (above every star
+        # level, star_levels below), and serves in E+1 too: after E's
+        # close, its total by a month's end, and so its stars, is the
+        # close's stored total of all years (not of E's year) plus the
+        # shifts since.
+        for d in range(9):
+            start = datetime(self.e[0] - 1, 3, 10 + d, 8, tzinfo=TZ)
+            self.log(VETERAN, "walk", start, start + timedelta(hours=11))
+        start = month_start(self.e1) + timedelta(days=11, hours=10)
+        while m.busy(VETERAN, start, start + timedelta(hours=2)):
+            start += timedelta(days=1)
+        self.log(VETERAN, "walk", start, start + timedelta(hours=2))
         # The edge shift counts, whole, in E.
         self.edge = self.log(x, "walk", e_last + timedelta(hours=23, minutes=30),
                              e1_first + timedelta(hours=1, minutes=45))
@@ -1291,9 +1308,10 @@ class Run:
         self.result(not diffs, desc + ": in pages of 2 (limit, after, next) "
                     "and limit=0", diffs)
 
-    def check_new_stars(self, kind, period, scope=None):
-        """new_star_levels, once per report period: as computed, and the
-        same at every level."""
+    def check_new_stars(self, kind, period, scope=None, when=""):
+        """new_star_levels, once per report period (and again after a
+        close: when says so): as computed, and the same at every level
+        (every report of the period so far)."""
         seen = self.stars_seen.get((kind, period, scope), [])
         if not seen:
             return
@@ -1321,10 +1339,10 @@ class Run:
         if not diffs and [x.get("volunteer") for x in got or []] != list(em):
             diffs.append("order: expected %s, got %s" % (
                 list(em), [x.get("volunteer") for x in got or []]))
-        self.result(not diffs, "%s %s%s: new_star_levels as computed (%d "
+        self.result(not diffs, "%s %s%s%s: new_star_levels as computed (%d "
                     "volunteers crossed a level)" % (
                         kind, period, ", community " + scope if scope else "",
-                        len(exp)), diffs)
+                        when, len(exp)), diffs)
         self.result(all(same(g, got) for _, g in seen),
                     "... the same at every level (%s)" % ", ".join(l for l, _ in seen))
 
@@ -1753,9 +1771,10 @@ class Run:
 
     def after_close(self, e):
         """The months after the closed one, in its year, read each
-        volunteer's hours of the year up to its end from what its close
-        stored (vp_report_base) and the shifts since: their reports (the
-        volunteer level's pages and CSV with them) as computed here."""
+        volunteer's hours of the year and of all years up to its end from
+        what its close stored (vp_report_base) and the shifts since: their
+        reports (the volunteer level's pages and CSV with them) and new
+        star levels as computed here."""
         when = ", after %s's close" % e
         for ym in (self.e1, self.cm):
             p = month_text(ym)
@@ -1767,8 +1786,12 @@ class Run:
                 self.is_(base, e if p[:4] == e[:4] else "-",
                          "%s reads the year so far from %s's close, in its "
                          "year" % (p, e))
+            # the new star levels of these reports only (shifts were
+            # recorded since the month's first)
+            self.stars_seen.pop(("monthly", p, None), None)
             for level in ("volunteer", "community"):
                 self.check_report("monthly", p, level, when=when)
+            self.check_new_stars("monthly", p, when=when)
         c = sorted(self.m.communities)[0]
         self.check_report("monthly", month_text(self.e1), "volunteer", c,
                           when=when)
