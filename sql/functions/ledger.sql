@@ -332,8 +332,8 @@ BEGIN
 		    sum(s.minutes) FILTER (WHERE s.started_at < l.ends) AS total,
 		    sum(s.minutes) FILTER (WHERE s.started_at < l.ends
 			AND s.started_at >= l.year_start) AS ytd
-		FROM shifts s LEFT JOIN latest l ON true
-		WHERE NOT EXISTS (SELECT 1 FROM shifts c WHERE c.corrects = s.id)
+		FROM vp_current_shifts('-infinity', 'infinity', NULL) s
+		LEFT JOIN latest l ON true
 		GROUP BY s.volunteer_id, l.month
 	    )
 	    SELECT format('volunteer %s: running total %s minutes, current '
