@@ -901,10 +901,11 @@ BEGIN
 				v_steps.stars) AS stars_before) x
 			GROUP BY 1
 		), served AS (
-			SELECT s.community_id,
-			    count(*) FILTER (WHERE s.shifts > 0) AS active,
+			-- Rows without a current shift of the period (a base's,
+			-- the year's before it) have no minutes of it either.
+			SELECT s.community_id, count(*) AS active,
 			    sum(s.minutes) AS minutes
-			FROM service s GROUP BY s.community_id
+			FROM service s WHERE s.shifts > 0 GROUP BY s.community_id
 		), late AS (
 			-- The transfers valued in the period but made more than
 			-- vp_value_lag() after its end (a shift recorded late;
