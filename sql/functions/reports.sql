@@ -892,7 +892,7 @@ BEGIN
 				AND x.stars > x.stars_before) AS new_stars
 			FROM people p
 			LEFT JOIN volunteer_totals t ON t.volunteer_id = p.id
-			    AND v_base IS NULL AND p.minutes > 0
+			    AND v_base IS NULL
 			CROSS JOIN LATERAL (SELECT coalesce(p.minutes_end,
 			    coalesce(t.minutes, 0) - p.minutes_after) AS total) n
 			CROSS JOIN LATERAL (SELECT n.total,
