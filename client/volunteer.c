@@ -447,7 +447,7 @@ static const struct cmd_option volunteer_move_options[] = {
 };
 
 /* Print a move: where from and to, the points that went along, the
- * teams left behind. */
+ * teams left behind, the page's link revoked. */
 static int
 volunteer_print_moved(struct client *cl, const struct cmd *c, json_t *v)
 {
@@ -465,6 +465,10 @@ volunteer_print_moved(struct client *cl, const struct cmd *c, json_t *v)
 			printf(" %s", json_string_value(team));
 		printf("\n");
 	}
+	if (json_object_get(move, "link_revoked") != NULL)
+		printf(_("the link to their page was revoked: a station of "
+		    "community %s gives them a new one (vpoints volunteer link "
+		    "%s)\n"), client_str(move, "to"), client_str(v, "number"));
 	return WIRE_EXIT_OK;
 }
 

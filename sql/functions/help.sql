@@ -201,6 +201,9 @@ BEGIN
 	SELECT * INTO helper FROM volunteers WHERE id = h.helper_id;
 	PERFORM vp_shift_check(helper, v_end - v_minutes * interval '1 minute',
 	    v_end, NULL);
+	-- the activity's qualification, as for any shift
+	PERFORM vp_activity_required(helper, a,
+	    v_end - v_minutes * interval '1 minute');
 	INSERT INTO shifts (id, volunteer_id, community_id, station_id, keyid,
 	    activity_id, activity_name, served, content, started_at, ended_at,
 	    minutes, points, source)

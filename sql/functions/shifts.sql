@@ -284,8 +284,24 @@ BEGIN
 END
 $$;
 
+-- Whether a shift is the record of help given (vp_op_help_complete) or a
+-- correction of one, however many times corrected: the requester pays
+-- the helper, so no such record earns points of the issuance.
+CREATE OR REPLACE FUNCTION vp_shift_of_help(p_shift bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	WITH RECURSIVE chain AS (
+		SELECT s.id, s.corrects FROM shifts s WHERE s.id = p_shift
+		UNION ALL
+		SELECT s.id, s.corrects FROM shifts s JOIN chain c
+		    ON s.id = c.corrects
+	)
+	SELECT EXISTS (SELECT 1 FROM help_requests h JOIN chain c
+	    ON h.shift_id = c.id)
+$$;
+
 -- Record a closed shift and award its points (one transfer from the
--- volunteer's part of the community's issuance account). p_details: its
+-- volunteer's part of the community's issuance account; none for a
+-- correction of help given, vp_shift_of_help). p_details: its
 -- descriptive fields as vp_shift_details checked them (or a check-in
 -- kept them); p_id: the check-in's id, or NULL.
 CREATE OR REPLACE FUNCTION vp_shift_record(caller vp_caller, v volunteers, a activities,
@@ -306,7 +322,9 @@ BEGIN
 	    p_details ->> 'served', p_details ->> 'content',
 	    p_details ->> 'lead', p_start, p_end,
 	    vp_minutes(p_start, p_end),
-	    vp_shift_points(v.id, a, p_start, p_end, p_corrects),
+	    CASE WHEN p_corrects IS NOT NULL AND vp_shift_of_help(p_corrects)
+		THEN 0 ELSE vp_shift_points(v.id, a, p_start, p_end, p_corrects)
+		END,
 	    p_source, p_corrects, p_reason)
 	RETURNING * INTO s;
 	IF s.points > 0 THEN

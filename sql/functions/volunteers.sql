@@ -686,6 +686,7 @@ DECLARE
 	v_out bigint;
 	v_in bigint;
 	v_last bigint;
+	v_link bigint;
 	m volunteer_moves;
 BEGIN
 	SELECT * INTO v FROM volunteers WHERE number = v_number FOR UPDATE;
@@ -763,14 +764,21 @@ BEGIN
 		    jsonb_build_object('team', code), v_reason
 		FROM gone RETURNING data ->> 'team' AS code)
 	SELECT coalesce(jsonb_agg(code ORDER BY code), '[]') INTO v_teams FROM kept;
+	-- The link to the volunteer's page goes: the old community's station
+	-- issued it and knows its token, and acts for the volunteer no more.
+	-- The new community's station issues a new one.
+	UPDATE links SET revoked_at = now()
+	WHERE volunteer_id = v.id AND revoked_at IS NULL
+	RETURNING id INTO v_link;
 	INSERT INTO volunteer_moves (volunteer_id, from_community, to_community,
 	    keyid, reason, points, out_transfer, in_transfer, last_transfer)
 	VALUES (v.id, v_from.id, v_to.id, caller.keyid, v_reason,
 	    v_account.balance, v_out, v_in, v_last)
 	RETURNING * INTO m;
 	INSERT INTO volunteer_history (volunteer_id, keyid, action, data, reason)
-	VALUES (v.id, caller.keyid, 'move', jsonb_build_object('from', v_from.code,
-	    'to', v_to.code, 'points', m.points, 'teams_left', v_teams), v_reason);
+	VALUES (v.id, caller.keyid, 'move', jsonb_strip_nulls(jsonb_build_object(
+	    'from', v_from.code, 'to', v_to.code, 'points', m.points,
+	    'teams_left', v_teams, 'link_revoked', v_link)), v_reason);
 	PERFORM vp_answer_about(v);
 	status := 201;
 	body := vp_volunteer_json(v) || jsonb_build_object(
@@ -780,7 +788,8 @@ BEGIN
 		'at', m.at, 'points', m.points, 'teams_left', v_teams,
 		'transfers', CASE WHEN v_out IS NULL THEN '[]'::jsonb
 		    ELSE jsonb_build_array(v_out, v_in) END,
-		'reason', m.reason));
+		'reason', m.reason)
+		|| jsonb_strip_nulls(jsonb_build_object('link_revoked', v_link)));
 END
 $$;
 

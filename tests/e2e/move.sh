@@ -153,6 +153,10 @@ print([(r["number"], r["community"], r["points_earned"], r["points_spent"], r["b
 }
 cm_row=$(v1_row C01)
 ledger_before=$(count "SELECT count(*) FROM transfers")
+# V1's page has a link (C01's station would have issued it): the move
+# revokes it.
+ok "V1 has a link to their page" vp volunteer link V1
+link=$(count "SELECT id FROM links WHERE revoked_at IS NULL AND volunteer_id = (SELECT id FROM volunteers WHERE number = 'V1')")
 
 # The move, by the city admin through the client; again with the same
 # Idempotency-Key: moved once.
@@ -160,6 +164,8 @@ out=$(vp volunteer move V1 --to C02 --reason "moved house" --idempotency-key mov
 is "vpoints volunteer move: exit 0" "$rc" 0
 like "... says where from and to, and the points" "$out" "volunteer V1 moved from community C01 to C02; $points points moved with them"
 like "... and the team left" "$out" "teams of community C01 left: T2"
+like "... and the link revoked" "$out" "the link to their page was revoked: a station of community C02 gives them a new one (vpoints volunteer link V1)"
+is "... the link is revoked" "$(count "SELECT revoked_at IS NOT NULL FROM links WHERE id = $link")" t
 out2=$(vp volunteer move V1 --to C02 --reason "moved house" --idempotency-key move-v1 2>&1); rc=$?
 is "the same Idempotency-Key again: exit 0" "$rc" 0
 is "... the first answer" "$out2" "$out"
@@ -174,9 +180,9 @@ is "... with the same hours, star level and points" "$(field minutes)/$(field st
 is "... in the city-wide team, out of C01's" "$(field teams)" '["T1"]'
 is "... its history: the registration to the move, all there" \
 	"$(field history | /usr/bin/python3 -c 'import json, sys; print(" ".join(h["action"] for h in json.load(sys.stdin)))')" \
-	"register team-join team-join update team-leave move"
-is "... the move says from, to and the points" "$(field history.5.data)" "{\"to\": \"C02\", \"from\": \"C01\", \"points\": $points, \"teams_left\": [\"T2\"]}"
-is "... with the reason" "$(field history.5.reason)" "moved house"
+	"register team-join team-join link update team-leave move"
+is "... the move says from, to, the points and the link" "$(field history.6.data)" "{\"to\": \"C02\", \"from\": \"C01\", \"points\": $points, \"teams_left\": [\"T2\"], \"link_revoked\": $link}"
+is "... with the reason" "$(field history.6.reason)" "moved house"
 is "the certificate keeps the community that issued it" \
 	"$(count "SELECT c.code FROM certificates x JOIN communities c ON c.id = x.community_id WHERE x.number = '$certificate'")" C01
 must A GET "/v1/certificates/$certificate"
