@@ -15,6 +15,7 @@
 #include "daemon/ops.h"
 #include "daemon/page.h"
 #include "daemon/reports.h"
+#include "daemon/signer.h"
 #include "daemon/standby.h"
 #include "daemon/times.h"
 #include "log.h"
@@ -148,19 +149,22 @@ ops_no_idem_key(struct http_request *hr)
 	    "Idempotency-Key required", detail);
 }
 
-/* SHA-256 (hex) of what makes two requests the same request: method,
+/* A MAC (hex) of what makes two requests the same request: method,
  * path, query and body; for a route whose arguments the daemon rewrites,
  * the rewritten arguments (args, as vp_call gets them) instead of the
- * body. The fingerprint is kept in the database for a day, and a hash of
- * a body with a national ID number in it would give the number away to
- * whoever tries the few that fit; the rewritten arguments hold its keyed
- * hash instead. */
+ * body. The fingerprint is kept in the database for a day, and a plain
+ * hash of a body would give its personal fields away to whoever tries
+ * the few that fit (a phone number is a million tries), even after the
+ * volunteer's consent went or for a registration refused without it: so
+ * it is keyed, under id_hash_key, which never changes (the ID numbers'
+ * hashes depend on it), or else the signing key. The rewritten arguments
+ * hold an ID number's keyed hash, not the number. */
 static void
-ops_fingerprint(struct http_request *hr, const char *args, char *hex,
-    size_t hexlen)
+ops_fingerprint(const struct ops *ops, struct http_request *hr,
+    const char *args, char *hex, size_t hexlen)
 {
-	crypto_hash_sha256_state st;
-	unsigned char hash[crypto_hash_sha256_BYTES];
+	crypto_generichash_state st;
+	unsigned char mac[32];
 	const char *parts[3], *body;
 	size_t len, i;
 
@@ -173,13 +177,15 @@ ops_fingerprint(struct http_request *hr, const char *args, char *hex,
 	} else {
 		body = http_request_body(hr, &len);
 	}
-	crypto_hash_sha256_init(&st);
+	signer_mac_start(ops->signer, (*ops->conf)->id_hash_key,
+	    "idempotency fingerprint", &st);
 	for (i = 0; i < 3; i++)
-		crypto_hash_sha256_update(&st, (const unsigned char *)parts[i],
+		crypto_generichash_update(&st, (const unsigned char *)parts[i],
 		    strlen(parts[i]) + 1);
-	crypto_hash_sha256_update(&st, (const unsigned char *)body, len);
-	crypto_hash_sha256_final(&st, hash);
-	sodium_bin2hex(hex, hexlen, hash, sizeof(hash));
+	crypto_generichash_update(&st, (const unsigned char *)body, len);
+	crypto_generichash_final(&st, mac, sizeof(mac));
+	sodium_memzero(&st, sizeof(st));
+	sodium_bin2hex(hex, hexlen, mac, sizeof(mac));
 }
 
 /* The request's arguments (args.c); NULL after replying 400 or 422. */
@@ -227,7 +233,7 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 	const struct wire_route *wr = wire_route(route->op);
 	const struct conf *cf = *route->ops->conf;
 	const char *idem = NULL, *params[8];
-	char fingerprint[2 * crypto_hash_sha256_BYTES + 1], rules[256];
+	char fingerprint[2 * 32 + 1], rules[256];
 	struct ops_call *call;
 	json_t *args;
 	const char *body;
@@ -258,8 +264,8 @@ ops_signed(struct http_request *hr, const struct auth_ok *ok, void *arg)
 	json_decref(args);
 	if (text == NULL)
 		abort();
-	ops_fingerprint(hr, args_rewritten(route->op) ? text : NULL,
-	    fingerprint, sizeof(fingerprint));
+	ops_fingerprint(route->ops, hr, args_rewritten(route->op) ? text :
+	    NULL, fingerprint, sizeof(fingerprint));
 	params[0] = ok->keyid;
 	params[1] = ok->nonce;
 	params[2] = wr->operation;

@@ -130,36 +130,26 @@ struct page_call {
 };
 
 /* The token of a link issued by the signed request of keyid and idem:
- * a MAC under link_key, or else under the signing key. */
+ * a MAC under link_key (tokens outlive a new signing key), or else under
+ * the signing key. */
 static void
 page_token(const struct ops *ops, enum wire_op op, const char *keyid,
     const char *idem, char token[PAGE_TOKEN_LEN + 1])
 {
-	const char *context = op == WIRE_OP_STATION_LINK ? "station link" :
-	    "volunteer link", *hex = (*ops->conf)->link_key;
-	unsigned char mac[32], key[32];
 	crypto_generichash_state st;
-	struct buf msg = { NULL, 0, 0 };
+	unsigned char mac[32];
 
-	buf_puts(&msg, keyid);
-	buf_add(&msg, "", 1);
-	buf_puts(&msg, idem);
-	if (hex[0] != '\0' && sodium_hex2bin(key, sizeof(key), hex,
-	    strlen(hex), NULL, NULL, NULL) == 0) {
-		/* link_key: tokens outlive a new signing key. */
-		crypto_generichash_init(&st, key, sizeof(key), sizeof(mac));
-		crypto_generichash_update(&st, (const unsigned char *)context,
-		    strlen(context) + 1);
-		crypto_generichash_update(&st, (const unsigned char *)msg.data,
-		    msg.len);
-		crypto_generichash_final(&st, mac, sizeof(mac));
-		sodium_memzero(&st, sizeof(st));
-		sodium_memzero(key, sizeof(key));
-	} else
-		signer_mac(ops->signer, context, msg.data, msg.len, mac);
+	signer_mac_start(ops->signer, (*ops->conf)->link_key,
+	    op == WIRE_OP_STATION_LINK ? "station link" : "volunteer link",
+	    &st);
+	crypto_generichash_update(&st, (const unsigned char *)keyid,
+	    strlen(keyid) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)idem,
+	    strlen(idem));
+	crypto_generichash_final(&st, mac, sizeof(mac));
+	sodium_memzero(&st, sizeof(st));
 	sodium_bin2base64(token, PAGE_TOKEN_LEN + 1, mac, sizeof(mac),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	free(msg.data);
 	sodium_memzero(mac, sizeof(mac));
 }
 

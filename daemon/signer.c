@@ -245,23 +245,29 @@ signer_jwks(const struct signer *s)
 	return text;
 }
 
-/* A keyed BLAKE2b MAC (32 bytes) of context and message under a key
- * derived from the signing key's seed: secrets the daemon can make again
- * (the tokens of capability links) and that no copy of the database
- * gives away. Another signing key makes other MACs. */
+/* Start a keyed BLAKE2b MAC (32 bytes) of context: under hex, a key the
+ * configuration gives (64 hex digits), when it is one, else under a key
+ * derived from the signing key's seed. For secrets the daemon can make
+ * again and that no copy of the database gives away: the tokens of
+ * capability links, the fingerprints of writes. Another key makes other
+ * MACs. The caller adds the message and finishes with
+ * crypto_generichash_final. */
 void
-signer_mac(const struct signer *s, const char *context, const void *msg,
-    size_t len, unsigned char out[32])
+signer_mac_start(const struct signer *s, const char *hex, const char *context,
+    crypto_generichash_state *st)
 {
-	crypto_generichash_state st;
+	unsigned char key[32];
 
-	/* The seed is the first half of libsodium's secret key. */
-	crypto_generichash_init(&st, s->key->sk, 32, 32);
-	crypto_generichash_update(&st, (const unsigned char *)"vpoints mac ",
-	    12);
-	crypto_generichash_update(&st, (const unsigned char *)context,
+	if (hex != NULL && hex[0] != '\0' && sodium_hex2bin(key, sizeof(key),
+	    hex, strlen(hex), NULL, NULL, NULL) == 0) {
+		crypto_generichash_init(st, key, sizeof(key), 32);
+		sodium_memzero(key, sizeof(key));
+	} else {
+		/* The seed is the first half of libsodium's secret key. */
+		crypto_generichash_init(st, s->key->sk, 32, 32);
+		crypto_generichash_update(st,
+		    (const unsigned char *)"vpoints mac ", 12);
+	}
+	crypto_generichash_update(st, (const unsigned char *)context,
 	    strlen(context) + 1);
-	crypto_generichash_update(&st, msg, len);
-	crypto_generichash_final(&st, out, 32);
-	sodium_memzero(&st, sizeof(st));
 }

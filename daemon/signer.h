@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include <sodium.h>
+
 struct signer;
 
 struct signer	*signer_load(const char *path, const char *previous,
@@ -19,8 +21,8 @@ struct signer	*signer_load(const char *path, const char *previous,
 void		 signer_free(struct signer *);
 char		*signer_jws(const struct signer *, const char *payload);
 char		*signer_public_json(const struct signer *);
-void		 signer_mac(const struct signer *, const char *context,
-		    const void *msg, size_t len, unsigned char out[32]);
+void		 signer_mac_start(const struct signer *, const char *hex,
+		    const char *context, crypto_generichash_state *);
 char		*signer_jwks(const struct signer *);
 
 #endif

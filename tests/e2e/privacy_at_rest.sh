@@ -111,5 +111,29 @@ like "a retry of the same bytes gets the stored answer" "$(signed "$body")" 201
 is "... and registers nothing more" "$(count "SELECT count(*) FROM volunteers WHERE number = 'V-012'")" 1
 like "the same key with another ID number is another request (422)" \
 	"$(signed '{"number":"V-012","name":"Twelve","id_number":"110101197001020044"}')" idempotency-key-reused
+# Nor of a phone number: a million tries, and kept a day after consent
+# went, or for a request refused for want of it, as this one is.
+signed_patch() {
+	/usr/bin/python3 "$top_srcdir/tests/sigtool.py" --key "$T_DIR/s9.pem" --server "$DAEMON_URL" \
+		--method PATCH --path /v1/volunteers/V-012 --idem fp-2 --body "$1"
+}
+like "a phone for a volunteer without consent is refused" "$(signed_patch '{"phone":"13955504321"}')" consent-required
+fingerprint=$(count "SELECT fingerprint FROM idempotency WHERE idem_key = 'fp-2'")
+tried=$(/usr/bin/python3 - "$fingerprint" <<'PY'
+import hashlib, sys
+head = b"PATCH\0/v1/volunteers/V-012\0\0"
+for n in range(10000):
+    phone = "1395550%04d" % n
+    for body in ('{"phone":"%s"}' % phone, '{"phone":"%s","number":"V-012"}' % phone):
+        if hashlib.sha256(head + body.encode()).hexdigest() == sys.argv[1]:
+            print("found " + phone)
+            sys.exit(0)
+print("not found")
+PY
+)
+is "... and its stored fingerprint is no hash of the bytes with any phone tried" "$tried" "not found"
+like "... a retry gets the stored refusal" "$(signed_patch '{"phone":"13955504321"}')" consent-required
+like "... another phone under the same key is another request (422)" \
+	"$(signed_patch '{"phone":"13955504322"}')" idempotency-key-reused
 is "nor what the client wrote to its standard error" "$(grep -c "1101011990030[0-9]7777\|110101198802020033" "$T_DIR/client.err")" 0
 ok "SIGTERM exits 0" daemon_stop
