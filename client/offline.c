@@ -102,7 +102,8 @@ offline_problem(const char *answer, const char *member)
 
 /* Keep a write that got no answer in the outbox; the exit code. A write
  * with a national ID number is not kept: no file on a station machine
- * holds one. */
+ * holds one; nor one with personal fields and no consent, which the
+ * daemon would refuse. */
 static int
 offline_queue(struct client *cl, const char *what, const char *method,
     const char *path, const char *body, const char *idempotency_key,
@@ -120,6 +121,12 @@ offline_queue(struct client *cl, const char *what, const char *method,
 		    "and give it online later (vpoints volunteer update "
 		    "NUMBER --id-number -)\n"), what);
 		return WIRE_EXIT_UNAVAILABLE;
+	}
+	if (outbox_personal_without_consent(body)) {
+		fprintf(stderr, _("vpoints: %s: not queued: gender, birth "
+		    "month, phone, skills and party membership are kept only "
+		    "with the volunteer's consent (--consent)\n"), what);
+		return WIRE_EXIT_DATAERR;
 	}
 	if (cl->settings.outbox == NULL) {
 		fprintf(stderr, _("vpoints: %s: not queued: no outbox folder "

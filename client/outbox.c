@@ -15,6 +15,7 @@
 
 #include "client/i18n.h"
 #include "client/outbox.h"
+#include "wire.h"
 #include "xmalloc.h"
 
 #define OUTBOX_ID_DIGITS	8
@@ -138,26 +139,52 @@ outbox_has_id_number(const char *body)
 	return has;
 }
 
-/* A body without its ID number (NULL when it holds none), for an entry
- * of an older vpoints that queued one. */
-static char *
-outbox_without_id_number(const char *body)
+/* True when a write's body (JSON) holds a personal field
+ * (WIRE_PERSONAL_FIELDS) without the volunteer's consent: the daemon
+ * would refuse it (consent-required), and nothing keeps it meanwhile. */
+bool
+outbox_personal_without_consent(const char *body)
 {
+	static const char *const personal[] = { WIRE_PERSONAL_FIELDS };
+	json_t *obj = json_loads(body, 0, NULL);
+	bool has = false;
+	size_t i;
+
+	for (i = 0; i < sizeof(personal) / sizeof(personal[0]); i++)
+		if (json_object_get(obj, personal[i]) != NULL &&
+		    !json_is_null(json_object_get(obj, personal[i])))
+			has = true;
+	has = has && !json_is_true(json_object_get(obj, "consent"));
+	json_decref(obj);
+	return has;
+}
+
+/* A refused entry's body without what no file on a station machine keeps
+ * once the daemon refused it (NULL when it holds none of it): an ID number
+ * (an older vpoints queued one) and the personal fields, which the daemon
+ * never took. */
+static char *
+outbox_without_personal(const char *body)
+{
+	static const char *const left_out[] = { OUTBOX_ID_NUMBER,
+	    WIRE_PERSONAL_FIELDS };
 	json_t *obj = json_loads(body, 0, NULL);
 	char *text = NULL;
+	bool changed = false;
+	size_t i;
 
-	if (json_object_get(obj, OUTBOX_ID_NUMBER) != NULL) {
-		json_object_del(obj, OUTBOX_ID_NUMBER);
-		if ((text = json_dumps(obj, JSON_COMPACT)) == NULL)
-			abort();
-	}
+	for (i = 0; i < sizeof(left_out) / sizeof(left_out[0]); i++)
+		if (json_object_del(obj, left_out[i]) == 0)
+			changed = true;
+	if (changed && (text = json_dumps(obj, JSON_COMPACT)) == NULL)
+		abort();
 	json_decref(obj);
 	return text;
 }
 
 /* The file text of an entry, with the daemon's refusal when status is not
- * 0; NULL if a field is missing or not UTF-8. An ID number in the body is
- * left out of a refused entry. */
+ * 0; NULL if a field is missing or not UTF-8. An ID number and the
+ * personal fields in the body are left out of a refused entry. */
 static char *
 outbox_text(const struct outbox_entry *e, int status, const char *answer)
 {
@@ -165,7 +192,7 @@ outbox_text(const struct outbox_entry *e, int status, const char *answer)
 	char *text, *line, *body = NULL;
 
 	if (status != 0 && e->body != NULL)
-		body = outbox_without_id_number(e->body);
+		body = outbox_without_personal(e->body);
 	obj = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "what", e->what,
 	    "queued_at", e->queued_at, "method", e->method, "path", e->path,
 	    "idempotency_key", e->idempotency_key, "body",

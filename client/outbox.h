@@ -30,6 +30,7 @@ struct outbox_entry {
 };
 
 bool	outbox_has_id_number(const char *body);
+bool	outbox_personal_without_consent(const char *body);
 int	outbox_add(const char *dir, struct outbox_entry *, char *err,
 	    size_t errlen);
 int	outbox_list(const char *dir, struct outbox_entry **, size_t *n,

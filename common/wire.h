@@ -55,6 +55,13 @@
 #define WIRE_P_CONFLICT		WIRE_PROBLEM("conflict")
 #define WIRE_P_IN_FLIGHT	WIRE_PROBLEM("request-in-flight")
 
+/* A volunteer's personal fields, members of a registration's or an
+ * update's body: kept only with the volunteer's consent and erased when it
+ * goes (vp_personal_fields in sql/functions/volunteers.sql, which
+ * tests/e2e/sql.sh holds to this list). */
+#define WIRE_PERSONAL_FIELDS	"gender", "birth_month", "phone", "skills", \
+				"party_member"
+
 /* Exit codes of vpoints (sysexits style; documented in vpoints --help). */
 enum wire_exit {
 	WIRE_EXIT_OK = 0,		/* success */

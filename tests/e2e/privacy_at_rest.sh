@@ -47,6 +47,16 @@ is "... nor when it came on standard input (69)" "$?" 69
 is "... still no entry" "$(ls -A "$VPOINTS_OUTBOX" 2>/dev/null)" ""
 out=$(s1 --retries 0 volunteer add V-006 --name Six --consent --phone 13800000000 2>&1)
 is "an add without an ID number is queued as before (75)" "$?" 75
+# Personal fields without consent: the daemon would refuse them, and no
+# file keeps them meanwhile.
+out=$(s1 --retries 0 volunteer add V-020 --name Twenty --phone 13955506666 2>&1)
+is "an add with a phone and no consent is not queued (65)" "$?" 65
+like "... saying why" "$out" "kept only with the volunteer's consent (--consent)"
+is "... no file of the station holds the phone" "$(found_on_station 13955506666)" ""
+# With consent, queued; refused on flush (V-001 exists): what goes to
+# failed/ keeps no personal field.
+out=$(s1 --retries 0 volunteer add V-001 --name Again --consent --phone 13955504444 --gender female 2>&1)
+is "an add of a number taken, with consent and a phone, is queued (75)" "$?" 75
 
 # An entry an older vpoints queued with an ID number, refused on flush
 # (V-001 exists): what goes to failed/ has no ID number.
@@ -64,10 +74,13 @@ chmod 600 "$VPOINTS_OUTBOX/00000007"
 daemon_start "id_hash_key = 6f1d0c5e2b7a49d3a8e4f6b2c1d0e9f87a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d"
 out=$(s1 outbox flush 2>&1)
 is "flush: one sent, the old entry refused (1)" "$?" 1
-like "... as said" "$out" "1 sent, 1 refused, 0 kept"
+like "... as said" "$out" "1 sent, 2 refused, 0 kept"
 ok "the refused entry is in failed/" test -f "$VPOINTS_OUTBOX/failed/00000007"
 is "... without its ID number" "$(found_on_station 110101199003087777)" ""
 like "... but with the rest of its body" "$(cat "$VPOINTS_OUTBOX/failed/00000007")" '\"number\":\"V-001\"'
+is "the refused add with consent keeps neither phone nor gender" \
+	"$(found_on_station 13955504444; grep -l '\\"gender\\"' "$VPOINTS_OUTBOX"/failed/*)" ""
+like "... but its name" "$(cat "$VPOINTS_OUTBOX"/failed/*)" '\"name\":\"Again\"'
 is "V-006 was registered from the outbox" "$(count "SELECT count(*) FROM volunteers WHERE number = 'V-006'")" 1
 
 # Logs: nothing of the numbers sent, taken, refused as a duplicate or as

@@ -79,3 +79,10 @@ run_sql_test() {
 for f in "$top_srcdir"/tests/sql/*.sql; do
 	run_sql_test "$f"
 done
+
+# The personal fields the client leaves out of a refused outbox entry
+# (WIRE_PERSONAL_FIELDS, common/wire.h) are the ledger's.
+personal=$(sed -n '/^#define WIRE_PERSONAL_FIELDS/,/[^\\]$/p' "$top_srcdir/common/wire.h" |
+	grep -o '"[a-z_]*"' | tr -d '"' | paste -sd, -)
+is "vp_personal_fields() is WIRE_PERSONAL_FIELDS of common/wire.h" \
+	"$(pgc_psql "$T_PG" -At -c "SELECT array_to_string(vp_personal_fields(), ',')")" "$personal"
