@@ -22,6 +22,7 @@
 #include "client/refusal.h"
 #include "client/when.h"
 #include "client/xlsxread.h"
+#include "keyfile.h"
 #include "uuid.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -686,9 +687,14 @@ import_shift_times(json_t *row, char *why, size_t len)
 	return 0;
 }
 
-/* The row's key: BLAKE2b of the kind, the file's base name and the row's
- * fields (not its ID number, which is kept out of what the database
- * stores), as 32 hex digits. A row changed in the file is a new row. */
+/* The row's key: a MAC (BLAKE2b keyed by the station's secret key) of the
+ * kind, the file's base name and the row's fields (not its ID number,
+ * which is kept out of what the database stores), as 32 hex digits. A
+ * row changed in the file is a new row. Keyed, since the database keeps
+ * the keys: a plain hash of a row would confirm a guess of its phone or
+ * birth month after the volunteer's consent went. The rows of a station
+ * are its keys' own (sql/functions/import.sql), so another key's keys
+ * need not match. */
 static void
 import_key(const struct import *im, json_t *row, char *hex, size_t len)
 {
@@ -699,9 +705,10 @@ import_key(const struct import *im, json_t *row, char *hex, size_t len)
 
 	json_object_del(copy, "id_number");
 	text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
-	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	/* The seed: the first half of libsodium's secret key. */
+	crypto_generichash_init(&st, im->cl->key->sk, 32, sizeof(h));
 	crypto_generichash_update(&st, (const unsigned char *)
-	    "vpoints import 1", 17);
+	    "vpoints import 2", 17);
 	crypto_generichash_update(&st, (const unsigned char *)im->kind,
 	    strlen(im->kind) + 1);
 	crypto_generichash_update(&st, (const unsigned char *)im->name,
@@ -709,6 +716,7 @@ import_key(const struct import *im, json_t *row, char *hex, size_t len)
 	crypto_generichash_update(&st, (const unsigned char *)text,
 	    strlen(text));
 	crypto_generichash_final(&st, h, sizeof(h));
+	sodium_memzero(&st, sizeof(st));
 	sodium_bin2hex(hex, len, h, sizeof(h));
 	free(text);
 	json_decref(copy);
@@ -1115,6 +1123,7 @@ import_run(struct client *cl, struct cmd *c)
 {
 	struct import im;
 	struct import_source src;
+	struct net_response resp;
 	const char *const *cells;
 	const char *file = cmd_arg(c, 0), *slash, *opt;
 	size_t n, row, f;
@@ -1181,6 +1190,12 @@ import_run(struct client *cl, struct cmd *c)
 	if ((rc = import_check(&im, &src)) != 0)
 		goto out;
 	im.progress = !cl->json && isatty(STDERR_FILENO);
+	/* The station's key, which the row keys need (import_key). */
+	if (call_ready(cl, &resp) != 0) {
+		fprintf(stderr, "vpoints: %s: %s\n", cmd_what(c), resp.error);
+		rc = net_exit_code(&resp);
+		goto out;
+	}
 	if (import_open(&src) != 0) {
 		rc = WIRE_EXIT_DATAERR;
 		goto out;

@@ -64,6 +64,30 @@ is "the same file again: the same refusals, nothing imported twice" \
 	"$(tail -n 1 "$T_DIR/out")" "10 rows: 0 imported, 4 imported before, 6 refused."
 is "... still 4 of them in the ledger" "$(q "SELECT count(*) FROM volunteers WHERE number LIKE 'V%'")" 4
 
+# The row keys the ledger keeps are keyed by the station's key: a plain
+# hash of a row would confirm a guess of the phone in it, kept after the
+# volunteer's consent went.
+cat >"$T_DIR/keys.csv" <<CSV
+姓名,志愿者编号,手机号,同意授权
+甲,K001,13900004321,是
+CSV
+s1 import volunteers "$T_DIR/keys.csv" >"$T_DIR/out" 2>&1
+is "a row with a phone: imported" "$(tail -n 1 "$T_DIR/out")" "1 rows: 1 imported, 0 imported before, 0 refused."
+row_key=$(q "SELECT row_key FROM import_rows WHERE subject = 'K001'")
+tried=$(/usr/bin/python3 - "$row_key" <<'PY'
+import hashlib, json, sys
+for n in range(10000):
+    row = {"consent": True, "name": "甲", "number": "K001", "phone": "1390000%04d" % n}
+    text = json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    h = hashlib.blake2b(b"vpoints import 1\0volunteer\0keys.csv\0" + text.encode(), digest_size=16)
+    if h.hexdigest() == sys.argv[1]:
+        print("found " + row["phone"])
+        sys.exit(0)
+print("not found")
+PY
+)
+is "... its key is no plain hash of the row with any phone tried" "$tried" "not found"
+
 # GB18030, as Excel in China saves CSV: made with iconv, read as found.
 cat <<CSV | iconv -f UTF-8 -t GB18030 >"$T_DIR/vols-gb.csv"
 姓名,志愿者编号,队伍,同意授权,技能
