@@ -166,6 +166,12 @@ http_reply(struct http_request *hr, int status, const char *content_type,
 		server->observe(hr->match.route != NULL ?
 		    hr->match.route->pattern : NULL, hr->method, status,
 		    ms / 1e3, server->observe_arg);
+	/* A segment that named nothing may be what was typed into a search
+	 * box, a name or a phone: a 404 of a route with a {} segment is
+	 * logged under the route's pattern. */
+	if (status == 404 && hr->match.route != NULL &&
+	    strstr(hr->match.route->pattern, "{}") != NULL)
+		http_request_redact(hr, hr->match.route->pattern);
 	log_info("%s %s %d %.1fms key=%s%s", hr->method, hr->path_sent, status,
 	    ms, hr->keyid[0] != '\0' ? hr->keyid : "-",
 	    hr->gone ? " (client gone)" : "");

@@ -148,5 +148,11 @@ is "... and its stored fingerprint is no hash of the bytes with any phone tried"
 like "... a retry gets the stored refusal" "$(signed_patch '{"phone":"13955504321"}')" consent-required
 like "... another phone under the same key is another request (422)" \
 	"$(signed_patch '{"phone":"13955504322"}')" idempotency-key-reused
+# A search typed as a volunteer's number (a phone, a name) that names
+# nobody: the access log shows the route, not what was typed.
+out=$(s1 volunteer show 13955507777 2>&1)
+is "a look-up of a number nobody has: refused (65)" "$?" 65
+is "... the daemon's log holds no trace of it" "$(grep -c 13955507777 "$DAEMON_LOG")" 0
+like "... but the route and the 404" "$(cat "$DAEMON_LOG")" "GET /v1/volunteers/{} 404"
 is "nor what the client wrote to its standard error" "$(grep -c "1101011990030[0-9]7777\|110101198802020033" "$T_DIR/client.err")" 0
 ok "SIGTERM exits 0" daemon_stop
