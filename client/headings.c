@@ -220,6 +220,7 @@ static const struct heading headings[] = {
 	{ NULL, "requester", NC_("column", "Requester") },
 	{ NULL, "helper", NC_("column", "Helper") },
 	{ NULL, "deadline", NC_("column", "Deadline") },
+	{ NULL, "enrolled_by", NC_("column", "Enrolled by") },
 	{ NULL, "operation", NC_("column", "Operation") },
 	{ NULL, "existing", NC_("column", "Registered as") },
 	{ NULL, "existing_community", NC_("column", "In community") },

@@ -142,6 +142,7 @@ static const struct table_column duplicate_rows[] = {
 	{ "id", N_("ID"), NULL, true },
 	{ "at", N_("AT"), table_time, false },
 	{ "station", N_("STATION"), NULL, false },
+	{ "enrolled_by", N_("ENROLLED BY"), NULL, false },
 	{ "operation", N_("OPERATION"), NULL, false },
 	{ "volunteer", N_("VOLUNTEER"), NULL, false },
 	{ "existing", N_("REGISTERED AS"), NULL, false },

@@ -148,7 +148,7 @@ class Normaliser:
             return '"%s"' % self.ph("public-key", value)
         if KEY43_RE.match(value):
             return '"%s"' % self.ph("keyid", value)
-        if key == "code" and ADMIN_CODE_RE.match(value):
+        if key in ("code", "enrolled_by") and ADMIN_CODE_RE.match(value):
             return '"%s"' % self.ph("admin-station", value)
         if CERT_RE.match(value):
             return '"%s"' % self.ph("certificate", value)

@@ -924,12 +924,18 @@ BEGIN
 END
 $$;
 
--- A refused ID number as the city office sees it.
+-- A refused ID number as the city office sees it, with the station of
+-- the key that enrolled the refused key (enrolled_by): an office that
+-- enrols stations or makes communities gives each its own allowance of
+-- refusals, and the city office sees whose they are.
 CREATE OR REPLACE FUNCTION vp_duplicate_json(r id_number_refusals) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
 	SELECT jsonb_strip_nulls(jsonb_build_object('id', r.id, 'at', r.at,
 	    'station', (SELECT s.code FROM station_keys k
 		JOIN stations s ON s.id = k.station_id WHERE k.keyid = r.keyid),
+	    'enrolled_by', (SELECT s.code FROM station_keys k
+		JOIN station_keys e ON e.keyid = k.created_by
+		JOIN stations s ON s.id = e.station_id WHERE k.keyid = r.keyid),
 	    'keyid', r.keyid, 'operation', r.operation,
 	    'volunteer', r.volunteer,
 	    'existing', v.number,
