@@ -393,10 +393,12 @@ BEGIN
 		    'party_member', v.party_member) || vp_personal(args, true);
 	END IF;
 	IF args ? 'id_hash' THEN
-		-- A station gives an ID number once; correcting one is the
-		-- city office's. Refused whatever the number, so that the
-		-- answer says nothing about the one held.
-		IF v.id_hash IS NOT NULL AND caller.role = 'station' THEN
+		-- A station or an office gives an ID number once (setting it
+		-- again and again, a key would learn that each number tried is
+		-- nobody's); correcting one is the city office's. Refused
+		-- whatever the number, so that the answer says nothing about
+		-- the one held.
+		IF v.id_hash IS NOT NULL AND caller.role <> 'admin' THEN
 			PERFORM vp_refuse(403, 'admin-only', format('Volunteer '
 			    '%s has an ID number already; only the city office '
 			    '(an admin key) corrects it.', v.number),

@@ -4,7 +4,7 @@
 -- history cannot be changed.
 BEGIN;
 \ir setup.psql
-SELECT plan(14);
+SELECT plan(17);
 
 -- D1 > S1 > north; D2 > S2 > south. At noon of 1 March 2025, S1 moved
 -- to D2 and north to S2 (as history rows dated then; the tables say now).
@@ -64,6 +64,23 @@ SELECT is(vp_covers(pg_temp.caller('st-south'), pg_temp.cid('north')), false,
 SELECT is(vp_community_scope(pg_temp.caller('off-d2'), '{}'),
     ARRAY[pg_temp.cid('north'), pg_temp.cid('south')],
     'an office''s lists cover its subtree');
+
+-- An ID number is given once by any key but the city office's: an office
+-- that could set it again and again would learn, for free, that each
+-- number it tried is nobody's.
+INSERT INTO station_keys (keyid, station_id, public_key)
+SELECT pg_temp.keyid('office'), id, pg_temp.pub('office')
+FROM stations WHERE code = 'off-d2';
+SELECT pg_temp.must('north', 'volunteer_update', jsonb_build_object('number', 'N1',
+    'id_hash', repeat('a', 64), 'id_last4', '1234')) AS fixture \gset
+SELECT is(pg_temp.outcome('office', 'volunteer_update', jsonb_build_object('number', 'N1',
+    'id_hash', repeat('b', 64), 'id_last4', '5678')), '403 admin-only',
+    'an office does not give an ID number a second time');
+SELECT is((SELECT id_last4 FROM volunteers WHERE number = 'N1'), '1234',
+    '... and the number stays');
+SELECT is(pg_temp.outcome('admin', 'volunteer_update', jsonb_build_object('number', 'N1',
+    'id_hash', repeat('b', 64), 'id_last4', '5678')), '200',
+    'the city office corrects it');
 
 SELECT throws_ok($$INSERT INTO stations (code, name, role, region_id, community_id)
     VALUES ('bad', 'Bad', 'office', 1, 1)$$, '23514', NULL,
