@@ -199,6 +199,7 @@ export const zh = {
 	"No activity has code %{activity}.": "没有代码为 %{activity} 的服务活动。",
 	"No answer from the server. Try again in a moment.": "服务器没有应答，请稍后再试。",
 	"No answer from the server: the write is kept and will be sent again.": "服务器没有应答：记录已暂存，将自动重新发送。",
+	"No answer from the server: this may have been done. Send the same again to find out; it will not be done twice.": "服务器没有应答：此操作可能已经完成。请原样再提交一次以确认，不会重复办理。",
 	"No award has id %{award}.": "没有编号为 %{award} 的表彰奖励。",
 	"No certificate has number %{certificate}.": "没有证明编号为 %{certificate} 的服务证明。",
 	"No community has code %{community}.": "没有代码为 %{community} 的社区。",

@@ -666,6 +666,77 @@ def event_board(desk, a):
         ["waiting", "late"])
 
 
+def lose_next_answer(desk, path):
+    """The answer of the page's next POST to path is lost on its way
+    back: the request reaches the daemon, which does it and answers, and
+    the page gets what fetch gives when the connection drops before the
+    answer (a TypeError). Only that one answer is lost."""
+    desk.d.execute_script("""
+        const path = arguments[0];
+        const real = window.fetch;
+        window.fetch = async function (url, init) {
+            const resp = await real.apply(this, arguments);
+            if (init && init.method === 'POST' && String(url).endsWith(path)) {
+                window.fetch = real;
+                await resp.arrayBuffer();
+                throw new TypeError('Failed to fetch');
+            }
+            return resp;
+        };""", path)
+
+
+def redeem_retries(desk, a):
+    """A redemption whose answer was lost, sent again, is done once (the
+    same Idempotency-Key: the daemon answers what it did). Redeem is for
+    the number in the field: after a look-up of V002, V004 typed without
+    Enter cannot be redeemed for, and V002 is never charged; once V004 is
+    looked up, the receipt is V004's."""
+    d = desk.d
+    desk.vp("catalog", "add", "T2", "--name", "铅笔", "--category", "gift",
+            "--price", "1", "--stock", "10", "--station", "S01")
+    v002 = desk.vpj("balance", "V002")["points"]
+    v004 = desk.vpj("balance", "V004")["points"]
+    desk.go("#redeem", "#redeem-who")
+    desk.scan("V002")
+    desk.wait(lambda: "V002" in d.find_element(By.ID, "who").text,
+              "V002 looked up")
+    Select(d.find_element(By.ID, "r-item")).select_by_value("T2")
+    lose_next_answer(desk, "/v1/redemptions")
+    d.find_element(By.ID, "redeem-go").click()
+    desk.notice_has("可能已经完成", "no answer to the redemption")
+    is_("the redemption whose answer was lost was done",
+        desk.vpj("balance", "V002")["points"], v002 - 1)
+    desk.wait(lambda: d.find_element(By.ID, "redeem-go").is_enabled(),
+              "Redeem again")
+    d.find_element(By.ID, "redeem-go").click()
+    desk.wait(lambda: d.find_elements(By.ID, "receipt"), "the receipt")
+    is_("sent again, it is answered, not done twice",
+        desk.vpj("balance", "V002")["points"], v002 - 1)
+    like("... and the receipt is the first's", d.find_element(
+        By.ID, "receipt-balance").text, str(v002 - 1))
+
+    vin = d.find_element(By.ID, "r-volunteer")
+    vin.send_keys(Keys.CONTROL, "a")
+    vin.send_keys("V004")
+    is_("a number typed after a look-up: Redeem waits for its look-up",
+        d.find_element(By.ID, "redeem-go").is_enabled(), False)
+    d.find_element(By.ID, "redeem-go").click()
+    vin.send_keys(Keys.ENTER)
+    desk.wait(lambda: "V004" in d.find_element(By.ID, "who").text,
+              "V004 looked up")
+    desk.wait(lambda: d.find_element(By.ID, "redeem-go").is_enabled(),
+              "Redeem for V004")
+    d.find_element(By.ID, "redeem-go").click()
+    desk.wait(lambda: "赵六 V004" in "".join(texts(d, "#receipt") or []),
+              "V004's receipt")
+    is_("the volunteer looked up before was not charged",
+        desk.vpj("balance", "V002")["points"], v002 - 1)
+    is_("the one in the field was, once", desk.vpj("balance", "V004")[
+        "points"], v004 - 1)
+    like("the receipt: V004's name and number", d.find_element(
+        By.ID, "receipt").text, "赵六 V004")
+
+
 def listening(port):
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -758,6 +829,8 @@ def main():
         daily_job(desk, a)
         desk.collect_logs()
         event_board(desk, a)
+        desk.collect_logs()
+        redeem_retries(desk, a)
         desk.collect_logs()
         offline(desk, a)
         desk.collect_logs()
