@@ -350,6 +350,7 @@ export const zh = {
 	"The volunteer belongs to that community already.": "该志愿者已属于这个社区。",
 	"This Idempotency-Key was used for a different request.": "此 Idempotency-Key 已用于另一个请求。",
 	"This browser cannot make Ed25519 signatures (Web Crypto), so it cannot be a station. Use a current Chrome, Edge, Firefox or Safari.": "此浏览器不支持 Ed25519 签名（Web Crypto），不能作为服务站使用。请使用最新版 Chrome、Edge、Firefox 或 Safari。",
+	"This browser has a station key already, made in another tab: here it is. No new key was made.": "此浏览器已有站点密钥（在另一个标签页中生成），现显示如下；没有生成新密钥。",
 	"This browser has no station key yet. Make one, then ask an admin to enrol it.": "此浏览器还没有站点密钥。请先生成密钥，再请管理员登记。",
 	"This help request is no longer open.": "此互助请求已结束。",
 	"This is done at a station: use a station key.": "此操作须在服务站办理：请使用服务站密钥。",

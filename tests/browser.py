@@ -737,6 +737,51 @@ def redeem_retries(desk, a):
         By.ID, "receipt").text, "赵六 V004")
 
 
+def key_tabs(desk, a):
+    """Two tabs of a browser with no station key yet (127.0.0.1 is
+    another origin than localhost, so another IndexedDB): the first makes
+    a key and it is enrolled; the second, still offering to make one,
+    shows that key and keeps it, never replacing it."""
+    d = desk.d
+    home = d.current_window_handle
+    url = "http://127.0.0.1:%d/vpoints/console/#key" % a.port
+    tabs = []
+    for _ in range(2):
+        d.switch_to.new_window("tab")
+        d.get(url)
+        desk.wait(lambda: d.find_elements(By.ID, "make-key"),
+                  "a tab offering to make a key")
+        tabs.append(d.current_window_handle)
+    d.switch_to.window(tabs[0])
+    d.find_element(By.ID, "make-key").click()
+    desk.wait(lambda: d.find_elements(By.ID, "jwk"), "the first tab's key")
+    first = d.find_element(By.ID, "keyid").text
+    path = os.path.join(a.tmp, "tab.jwk")
+    with open(path, "w") as f:
+        f.write(d.find_element(By.ID, "jwk").text)
+    like("the first tab's key is enrolled", desk.vp(
+        "station", "add", "S03", "--name", "Tab", "--community", "C01",
+        "--pubkey", path), first)
+    d.switch_to.window(tabs[1])
+    d.find_element(By.ID, "make-key").click()
+    desk.wait(lambda: d.find_elements(By.ID, "keyid"), "the second tab's key")
+    is_("the second tab shows the key the first made",
+        d.find_element(By.ID, "keyid").text, first)
+    like("... and says no new key was made", desk.notice(), "没有生成新密钥")
+    kept = d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import('./keys.js').then((k) => k.load()).then((key) =>
+            done(key.keyid), (e) => done(String(e)));
+    """)
+    is_("the key kept is still the enrolled one", kept, first)
+    desk.wait(lambda: "已登记" in d.find_element(By.ID, "enrolled").text,
+              "the second tab signing with the enrolled key")
+    for tab in tabs:
+        d.switch_to.window(tab)
+        d.close()
+    d.switch_to.window(home)
+
+
 def listening(port):
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -831,6 +876,7 @@ def main():
         event_board(desk, a)
         desk.collect_logs()
         redeem_retries(desk, a)
+        key_tabs(desk, a)
         desk.collect_logs()
         offline(desk, a)
         desk.collect_logs()
