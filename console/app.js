@@ -38,6 +38,16 @@ function nav(current) {
 	    t(label))));
 }
 
+// A segment of the address as meant: percent-decoded, or as it stands
+// when it is not valid percent-encoding (#volunteer/%E0%A4).
+function segment(s) {
+	try {
+		return decodeURIComponent(s);
+	} catch (e) {
+		return s;
+	}
+}
+
 // Show the screen the address names.
 async function route() {
 	const main = document.getElementById('main');
@@ -66,7 +76,7 @@ async function route() {
 	const drawn = new MutationObserver(autofocus);
 	drawn.observe(main, { childList: true, subtree: true });
 	try {
-		await screen[2].show(main, { key, id, rest: rest.map(decodeURIComponent),
+		await screen[2].show(main, { key, id, rest: rest.map(segment),
 		    setKey: (k) => { key = k; api.useKey(k); } });
 	} catch (e) {
 		notice(String(e.message || e), 'error');

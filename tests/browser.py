@@ -782,6 +782,18 @@ def key_tabs(desk, a):
     d.switch_to.window(home)
 
 
+def bad_address(desk):
+    """An address whose percent-encoding is not UTF-8 is read as it
+    stands, not left as a blank page."""
+    d = desk.d
+    d.get(desk.base + "#volunteer/%E0%A4")
+    got = desk.wait(lambda: [h.text for h in d.find_elements(
+        By.CSS_SELECTOR, "#main h2")] == ["%E0%A4"], "the volunteer's page")
+    result(got is not None, "#volunteer/%E0%A4 shows a page")
+    result(desk.wait(lambda: desk.notice() != "", "the daemon's answer said")
+           is not None, "... and says the daemon's answer")
+
+
 def listening(port):
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -877,16 +889,18 @@ def main():
         desk.collect_logs()
         redeem_retries(desk, a)
         key_tabs(desk, a)
+        bad_address(desk)
         desk.collect_logs()
         offline(desk, a)
         desk.collect_logs()
         # Refused requests show as failed loads (401 before the key was
-        # enrolled, 409 for the refused redemption, no connection while
-        # the daemon was stopped); nothing else may reach the console:
-        # no script error, no policy violation.
+        # enrolled, 409 for the refused redemption, 404 for volunteers
+        # nobody has, no connection while the daemon was stopped);
+        # nothing else may reach the console: no script error, no policy
+        # violation.
         bad = [e for e in desk.logs if e["level"] == "SEVERE" and not (
             e.get("source") == "network" and re.search(
-                r"status of (401|409) |ERR_CONNECTION_REFUSED",
+                r"status of (401|404|409) |ERR_CONNECTION_REFUSED",
                 e["message"]))]
         is_("no error in the browser's console", bad, [])
     finally:
