@@ -224,9 +224,64 @@ async function settled(resp) {
 	}
 }
 
-// Send a kept write again, signed afresh, same Idempotency-Key and body;
-// Queued when it stays kept.
+// How kept entries of a kind are decided when they are sent: fn(args)
+// reads what it needs and returns the write {method, path, body, what}.
+const deciders = new Map();
+
+// Decide kept entries of kind with fn when they are sent.
+export function decider(kind, fn) {
+	deciders.set(kind, fn);
+}
+
+// Keep in the outbox a write that cannot be decided without an answer
+// (a scan: a check-in, or the check-out of an open one), to be decided
+// by the decider of kind from args when the daemon answers again; what
+// says it for people. Throws Queued.
+export async function keep(kind, args, what) {
+	const entry = { idem: crypto.randomUUID(), kind, args, what,
+	    at: new Date().toISOString() };
+	await store.put('outbox', entry);
+	changed();
+	throw new Queued(entry);
+}
+
+// Whether a refusal is no final answer (try later): as settled() says.
+function transient(e) {
+	return e instanceof NoAnswer || (e instanceof Refusal &&
+	    (e.status >= 500 || e.status === 429 || e.status === 401 ||
+	    e.problem.type === 'urn:vpoints:problem:request-in-flight'));
+}
+
+// Decide a kept entry now that the daemon answers: the write it becomes
+// is kept in its place, under its Idempotency-Key, before it is sent, so
+// that a retry sends that write and never decides again. Queued while
+// the decider gets no final answer; its refusal drops the entry.
+async function decide(entry) {
+	let w;
+	try {
+		w = await deciders.get(entry.kind)(entry.args);
+	} catch (e) {
+		if (transient(e))
+			throw new Queued(entry);
+		if (e instanceof Refusal) {
+			await store.del('outbox', entry.idem);
+			changed();
+		}
+		throw e;
+	}
+	delete entry.kind;
+	Object.assign(entry, { method: w.method, path: w.path,
+	    body: JSON.stringify(w.body), what: w.what });
+	await store.put('outbox', entry);
+	changed();
+}
+
+// Send a kept write again, signed afresh, same Idempotency-Key and body
+// (a kept entry not decided yet decided first); Queued when it stays
+// kept.
 async function resend(entry) {
+	if (entry.kind !== undefined)
+		await decide(entry);
 	let resp;
 	try {
 		resp = await exchange(entry.method, entry.path, '', entry.body,

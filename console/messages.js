@@ -122,6 +122,7 @@ export const zh = {
 	"Certificates and cards": "证明与证件",
 	"Check in %{volunteer}": "签到 %{volunteer}",
 	"Check in / out": "签到 / 签退",
+	"Check in or out %{volunteer}": "签到或签退 %{volunteer}",
 	"Check out": "签退",
 	"Check out %{volunteer}": "签退 %{volunteer}",
 	"Check-in board": "签到台",

@@ -803,11 +803,18 @@ def listening(port):
 
 
 def offline(desk, a):
-    """A check-in scanned while vpointsd is stopped is kept, and sent once
-    it is back, under the same Idempotency-Key, at the time of the scan."""
+    """Scans while vpointsd is stopped are kept with their time and
+    decided when sent, each under its own Idempotency-Key: V003 is
+    checked in at the time of its scan; V006, checked in at another desk,
+    is checked out with that time as the end (not refused as a second
+    check-in); V999, whom nobody has, is refused in Chinese."""
     d = desk.d
     desk.vp("volunteer", "add", "V003", "--name", "王五", "--community",
             "C01")
+    desk.vp("volunteer", "add", "V006", "--name", "孙八", "--community",
+            "C01")
+    desk.vp("--key", a.station_key, "shift", "checkin", "V006",
+            "--activity", "A1", "--start", a.start)
     desk.go("#checkin", "#scan")
     os.kill(a.daemon_pid, signal.SIGTERM)
     for _ in range(100):
@@ -815,11 +822,13 @@ def offline(desk, a):
             break
         time.sleep(0.1)
     result(not listening(a.port), "vpointsd is stopped")
-    desk.scan("V003")
-    desk.notice_has("暂存", "the check-in kept")
     foot = d.find_element(By.ID, "outbox")
-    desk.wait(lambda: "1 条记录等待发送" in foot.text, "the outbox")
-    like("the page shows what is waiting", foot.text, "签到 V003")
+    for n, number in enumerate(("V003", "V006", "V999")):
+        desk.scan(number)
+        desk.wait(lambda: "%d 条记录等待发送" % (n + 1) in foot.text,
+                  "the outbox after the scan of " + number)
+    like("the scan kept", desk.notice(), "暂存")
+    like("the page shows what is waiting", foot.text, "签到或签退 V003")
     desk.shot("offline")
     # A registration with an ID number is never kept in the browser.
     desk.go("#volunteers", "#register")
@@ -828,11 +837,11 @@ def offline(desk, a):
     d.find_element(By.ID, "r-id").send_keys("110101199003077777" + Keys.ENTER)
     desk.notice_has("服务器没有应答", "the registration not kept")
     foot = d.find_element(By.ID, "outbox")
-    like("... only the check-in waits", foot.text, "1 条记录等待发送")
+    like("... only the scans wait", foot.text, "3 条记录等待发送")
     kept = d.execute_async_script("""
         const done = arguments[arguments.length - 1];
         import('./api.js').then((api) => api.outbox()).then((o) =>
-            done(o.map((e) => e.body).join(' ')), (e) => done(String(e)));
+            done(JSON.stringify(o)), (e) => done(String(e)));
     """)
     result("110101199003077777" not in kept and "V003" in kept,
            "no ID number in the browser's outbox", kept)
@@ -856,7 +865,14 @@ def offline(desk, a):
     result(at != "" and datetime.fromisoformat(at).timestamp() <=
            scanned_before, "... at the time of the scan, before the daemon "
            "came back", at)
-    like("the page says it was sent", desk.notice(), "签到 V003")
+    s = desk.vpj("shift", "list", "V006")
+    is_("the scan of V006, checked in, checked it out", (len(s["open"]),
+        [x["status"] for x in s["shifts"]]), (0, ["recorded"]))
+    end = s["shifts"][0].get("ended_at", "") if s["shifts"] else ""
+    result(end != "" and datetime.fromisoformat(end).timestamp() <=
+           scanned_before, "... at the time of the scan", end)
+    is_("a kept scan refused is said in Chinese", desk.notice(),
+        "暂存的记录被拒绝：签到或签退 V999 没有志愿者编号为 V999 的志愿者。")
 
 
 def main():
