@@ -2,7 +2,9 @@
 // signed with the station key by the RFC 9421 profile of sig.js, exactly
 // as the command-line client signs (client/call.c). A write that gets no
 // answer is kept in the outbox (IndexedDB) and sent again later under
-// the same Idempotency-Key with the same body, so it is done once.
+// the same Idempotency-Key with the same body, so it is done once; one
+// not kept keeps its Idempotency-Key for when the same write is sent
+// again, so that the daemon answers what it did instead of doing it twice.
 
 import * as sig from './sig.js';
 import * as store from './store.js';
@@ -29,8 +31,14 @@ export class Refusal extends Error {
 	}
 }
 
-// No answer came (the daemon or the network is down).
-export class NoAnswer extends Error {}
+// No answer came (the daemon or the network is down, or the answer was
+// lost on the way); for a write (write true), it may have been done.
+export class NoAnswer extends Error {
+	constructor(message, write = false) {
+		super(message);
+		this.write = write;
+	}
+}
 
 // A write kept in the outbox, to be sent when the daemon answers again.
 export class Queued extends Error {
@@ -118,28 +126,84 @@ export function onOutbox(fn) {
 	listeners.add(fn);
 }
 
+// Writes that got no answer and were not kept, by a fingerprint of the
+// request (the key, method, path and body, hashed: an ID number is never
+// kept): the Idempotency-Key each was sent under, and when. The same
+// request sent again goes under the same key, so a write the daemon did
+// while its answer was lost is answered from the daemon's record, not
+// done a second time, as the client retries (client/call.c). The daemon
+// keeps its records 25 hours; a key is used again for 24.
+const UNANSWERED = 'vpoints-console-unanswered';
+const UNANSWERED_MS = 24 * 3600 * 1000;
+
+// The fingerprint of a write, hex SHA-256.
+async function fingerprint(method, path, bodyText) {
+	if (station === null)
+		throw new Error('no station key');
+	const d = await crypto.subtle.digest('SHA-256', enc.encode(
+	    [station.keyid, method, prefix + path, bodyText].join('\n')));
+	return Array.from(new Uint8Array(d),
+	    (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// The unanswered writes' keys still in time, {fingerprint: {idem, at}}.
+function unanswered() {
+	let kept;
+	try {
+		kept = JSON.parse(localStorage.getItem(UNANSWERED)) || {};
+	} catch (e) {
+		kept = {};
+	}
+	const now = Date.now();
+	for (const [print, k] of Object.entries(kept)) {
+		if (!(now - k.at < UNANSWERED_MS))
+			delete kept[print];
+	}
+	return kept;
+}
+
+// Keep (idem) or forget (null) the key of an unanswered write.
+function remember(print, idem) {
+	const kept = unanswered();
+	if (idem === null && kept[print] === undefined)
+		return;
+	if (idem === null)
+		delete kept[print];
+	else if (kept[print] === undefined || kept[print].idem !== idem)
+		kept[print] = { idem, at: Date.now() };
+	localStorage.setItem(UNANSWERED, JSON.stringify(kept));
+}
+
 // A signed write (POST or PATCH) of body; what says, for people, what it
 // was. With queue, a write that gets no answer at all goes to the
 // outbox and Queued is thrown, by the rules of the client's outbox
 // (client/offline.c): only registrations, paper records, check-ins and
 // check-outs, whose times are in their bodies; never one with an ID
 // number, which no station keeps; an answer, even 5xx, is an answer.
-// Otherwise no answer throws NoAnswer.
+// Otherwise no answer throws NoAnswer, and the write's Idempotency-Key
+// is kept for the same write sent again, until it has a final answer.
 export async function write(method, path, body, what = '', queue = false) {
-	const entry = { idem: crypto.randomUUID(), method, path,
-	    body: JSON.stringify(body || {}), what, at: new Date().toISOString() };
+	const bodyText = JSON.stringify(body || {});
+	const print = await fingerprint(method, path, bodyText);
+	const again = unanswered()[print];
+	const entry = { idem: again ? again.idem : crypto.randomUUID(), method,
+	    path, body: bodyText, what, at: new Date().toISOString() };
 	let resp;
 	try {
 		resp = await exchange(method, path, '', entry.body, entry.idem,
 		    'application/json');
 	} catch (e) {
-		if (!(e instanceof NoAnswer) || !queue ||
-		    (body && body.id_number !== undefined))
+		if (!(e instanceof NoAnswer))
 			throw e;
+		if (!queue || (body && body.id_number !== undefined)) {
+			remember(print, entry.idem);
+			throw new NoAnswer(e.message, true);
+		}
 		await store.put('outbox', entry);
 		changed();
 		throw new Queued(entry);
 	}
+	remember(print, (await settled(resp)) ? null : entry.idem);
 	return answer(resp, 'application/json');
 }
 
@@ -160,9 +224,64 @@ async function settled(resp) {
 	}
 }
 
-// Send a kept write again, signed afresh, same Idempotency-Key and body;
-// Queued when it stays kept.
+// How kept entries of a kind are decided when they are sent: fn(args)
+// reads what it needs and returns the write {method, path, body, what}.
+const deciders = new Map();
+
+// Decide kept entries of kind with fn when they are sent.
+export function decider(kind, fn) {
+	deciders.set(kind, fn);
+}
+
+// Keep in the outbox a write that cannot be decided without an answer
+// (a scan: a check-in, or the check-out of an open one), to be decided
+// by the decider of kind from args when the daemon answers again; what
+// says it for people. Throws Queued.
+export async function keep(kind, args, what) {
+	const entry = { idem: crypto.randomUUID(), kind, args, what,
+	    at: new Date().toISOString() };
+	await store.put('outbox', entry);
+	changed();
+	throw new Queued(entry);
+}
+
+// Whether a refusal is no final answer (try later): as settled() says.
+function transient(e) {
+	return e instanceof NoAnswer || (e instanceof Refusal &&
+	    (e.status >= 500 || e.status === 429 || e.status === 401 ||
+	    e.problem.type === 'urn:vpoints:problem:request-in-flight'));
+}
+
+// Decide a kept entry now that the daemon answers: the write it becomes
+// is kept in its place, under its Idempotency-Key, before it is sent, so
+// that a retry sends that write and never decides again. Queued while
+// the decider gets no final answer; its refusal drops the entry.
+async function decide(entry) {
+	let w;
+	try {
+		w = await deciders.get(entry.kind)(entry.args);
+	} catch (e) {
+		if (transient(e))
+			throw new Queued(entry);
+		if (e instanceof Refusal) {
+			await store.del('outbox', entry.idem);
+			changed();
+		}
+		throw e;
+	}
+	delete entry.kind;
+	Object.assign(entry, { method: w.method, path: w.path,
+	    body: JSON.stringify(w.body), what: w.what });
+	await store.put('outbox', entry);
+	changed();
+}
+
+// Send a kept write again, signed afresh, same Idempotency-Key and body
+// (a kept entry not decided yet decided first); Queued when it stays
+// kept.
 async function resend(entry) {
+	if (entry.kind !== undefined)
+		await decide(entry);
 	let resp;
 	try {
 		resp = await exchange(entry.method, entry.path, '', entry.body,

@@ -5,7 +5,7 @@
 
 import * as api from './api.js';
 import * as keys from './keys.js';
-import { t, lang, setLang, N_ } from './i18n.js';
+import { t, say, lang, setLang, N_ } from './i18n.js';
 import { h, fill, notice } from './ui.js';
 import * as keyScreen from './key.js';
 import * as checkin from './checkin.js';
@@ -38,6 +38,16 @@ function nav(current) {
 	    t(label))));
 }
 
+// A segment of the address as meant: percent-decoded, or as it stands
+// when it is not valid percent-encoding (#volunteer/%E0%A4).
+function segment(s) {
+	try {
+		return decodeURIComponent(s);
+	} catch (e) {
+		return s;
+	}
+}
+
 // Show the screen the address names.
 async function route() {
 	const main = document.getElementById('main');
@@ -66,8 +76,8 @@ async function route() {
 	const drawn = new MutationObserver(autofocus);
 	drawn.observe(main, { childList: true, subtree: true });
 	try {
-		await screen[2].show(main, { key, id, rest: rest.map(decodeURIComponent),
-		    setKey: (k) => { key = k; api.useKey(k); } });
+		await screen[2].show(main, { key, id, rest: rest.map(segment),
+		    setKey: (k) => { key = k; api.useKey(k); }, send });
 	} catch (e) {
 		notice(String(e.message || e), 'error');
 		console.warn(e);
@@ -90,13 +100,23 @@ async function outbox() {
 	    ' ', h('button', { type: 'button', onclick: send }, t('Send now')));
 }
 
-// Send the outbox again; say how each write ended.
+// What the page knew of a kept write, for the sentence of its refusal.
+function known(entry) {
+	try {
+		return Object.assign({}, entry.args, JSON.parse(entry.body || '{}'));
+	} catch (e) {
+		return Object.assign({}, entry.args);
+	}
+}
+
+// Send the outbox again; say how each write ended, a refusal in the
+// user's language as every other.
 async function send() {
 	try {
 		await api.flush((entry, body, refusal) => {
 			if (refusal)
 				notice(t('A kept write was refused: %{what}', { what: entry.what }) +
-				    ' ' + refusal.message, 'error');
+				    ' ' + say(refusal.problem, known(entry)), 'error');
 			else
 				notice(t('A kept write was sent: %{what}', { what: entry.what }), 'ok');
 		});

@@ -29,9 +29,26 @@ async function checkout(row) {
 	return shift;
 }
 
+// What a scan kept without an answer becomes when it is sent: the
+// check-out of the volunteer's open check-in with the scan's time as its
+// end, or else a check-in at that time (api.keep, api.decider).
+async function decideScan({ volunteer, activity, at }) {
+	const open = (await api.get('/v1/shifts', { volunteer, limit: 1 })).open || [];
+	if (open.length > 0)
+		return { method: 'POST', path: '/v1/shifts/' +
+		    api.encode(open[0].id) + '/checkout', body: { ended_at: at },
+		    what: t('Check out %{volunteer}', { volunteer }) };
+	return { method: 'POST', path: '/v1/shifts/checkin',
+	    body: { volunteer, activity, started_at: at },
+	    what: t('Check in %{volunteer}', { volunteer }) };
+}
+
+api.decider('scan', decideScan);
+
 // One scan: check in, or out when the volunteer has a check-in open.
-// With the daemon out of reach, a check-in at the scan's time is kept
-// in the outbox (its refusal, if any, is said when it is sent).
+// With the daemon out of reach before the page knows which, the scan is
+// kept with its time and decided when it is sent; after, the check-in
+// or check-out is kept (its refusal, if any, is said when it is sent).
 async function scanned(number, activity) {
 	const started_at = api.now();
 	let v = { name: '' };
@@ -41,6 +58,14 @@ async function scanned(number, activity) {
 			await checkout({ id: open[0].id, volunteer: number });
 			return;
 		}
+	} catch (e) {
+		if (!(e instanceof api.NoAnswer))
+			throw e;
+		await api.keep('scan', { volunteer: number, activity,
+		    at: started_at }, t('Check in or out %{volunteer}',
+		    { volunteer: number }));
+	}
+	try {
 		v = await api.get('/v1/volunteers/' + api.encode(number));
 	} catch (e) {
 		if (!(e instanceof api.NoAnswer))
@@ -53,7 +78,7 @@ async function scanned(number, activity) {
 	    volunteer: number }), 'ok');
 }
 
-export async function show(main) {
+export async function show(main, ctx) {
 	const acts = await activities();
 	const select = h('select', { id: 'activity' }, acts.map((a) =>
 	    h('option', { value: a.code }, a.name + ' (' + a.code + ')')));
@@ -95,6 +120,10 @@ export async function show(main) {
 		scan.value = '';
 		if (number === '')
 			return;
+		// Writes kept before this scan go first: a kept scan decides
+		// whether this one checks in or out.
+		if ((await api.outbox()).length > 0)
+			await ctx.send();
 		try {
 			await scanned(number, select.value);
 		} catch (e) {

@@ -27,8 +27,10 @@ export async function show(main, ctx) {
 			fill(body, h('p', null, t('This browser has no station key yet. Make one, then ask an admin to enrol it.')),
 			    h('button', { id: 'make-key', type: 'button', autofocus: true,
 			    onclick: async () => {
-				ctx.setKey(await keys.generate());
+				if (await keys.generate() === null)
+					notice(t('This browser has a station key already, made in another tab: here it is. No new key was made.'), 'info');
 				ctx.key = await keys.load();
+				ctx.setKey(ctx.key);
 				render();
 			    } }, t('Make the station key')));
 			return;

@@ -25,7 +25,10 @@ export async function load() {
 	return (await store.get('keys', 'station')) || null;
 }
 
-// Make the key pair, keep it and return it.
+// Make the key pair, keep it and return it; null, keeping nothing, when
+// this browser has a key already (made meanwhile in another tab): a key
+// may be enrolled, and its private half cannot be read, so it is never
+// replaced.
 export async function generate() {
 	const pair = await crypto.subtle.generateKey({ name: 'Ed25519' },
 	    false, ['sign', 'verify']);
@@ -33,7 +36,13 @@ export async function generate() {
 	const jwk = { kty: 'OKP', crv: 'Ed25519', x: full.x };
 	const key = { privateKey: pair.privateKey, jwk,
 	    keyid: await thumbprint(jwk), created: new Date().toISOString() };
-	await store.put('keys', key, 'station');
+	try {
+		await store.add('keys', key, 'station');
+	} catch (e) {
+		if (e && e.name === 'ConstraintError')
+			return null;
+		throw e;
+	}
 	return key;
 }
 

@@ -10,21 +10,39 @@ export async function show(main, ctx) {
 	let items = [];
 	const who = h('p', { id: 'who', class: 'muted' });
 	const receipt = h('div', { id: 'receipt-box' });
-	let volunteer = null;
-	const look = async (number) => {
-		try {
-			volunteer = await api.get('/v1/volunteers/' + api.encode(number));
-			fill(who, t('%{name} (%{volunteer}) has %{balance} points.',
-			    { name: volunteer.name, volunteer: volunteer.number,
-			    balance: volunteer.points }));
-			who.className = '';
-		} catch (e) {
-			volunteer = null;
-			fill(who, '');
-			failed(e, { volunteer: number });
-		}
-	};
 	const vin = h('input', { id: 'r-volunteer', name: 'volunteer', autofocus: true, autocomplete: 'off' });
+	const go = h('button', { id: 'redeem-go', disabled: true }, t('Redeem'));
+	// The volunteer the number in the field was looked up as; null, and
+	// Redeem disabled, from the moment the field changes until the
+	// look-up of exactly its number has answered.
+	let volunteer = null;
+	const forget = () => {
+		volunteer = null;
+		go.disabled = true;
+		fill(who, '');
+	};
+	vin.addEventListener('input', forget);
+	// Look the number up; an answer for a number the field no longer
+	// holds is dropped.
+	const look = async (number) => {
+		let found;
+		try {
+			found = await api.get('/v1/volunteers/' + api.encode(number));
+		} catch (e) {
+			if (vin.value.trim() !== number)
+				return;
+			forget();
+			return failed(e, { volunteer: number });
+		}
+		if (vin.value.trim() !== number)
+			return;
+		volunteer = found;
+		fill(who, t('%{name} (%{volunteer}) has %{balance} points.',
+		    { name: volunteer.name, volunteer: volunteer.number,
+		    balance: volunteer.points }));
+		who.className = '';
+		go.disabled = false;
+	};
 	const pick = h('select', { id: 'r-item', name: 'item' });
 	// The catalogue with its stock as it is now.
 	const stock = async () => {
@@ -46,7 +64,13 @@ export async function show(main, ctx) {
 		h('button', null, t('Find'))),
 	    who,
 	    form({ id: 'redeem', class: 'scanbar' }, async () => {
-		const number = volunteer ? volunteer.number : vin.value.trim();
+		// For the number in the field, once it is looked up: never
+		// for the one looked up before it. One at a time.
+		const number = vin.value.trim();
+		if (volunteer === null || go.disabled)
+			return;
+		const known = volunteer;
+		go.disabled = true;
 		const item = items.find((i) => i.code === pick.value) || {};
 		const quantity = Number(qty.value) || 1;
 		try {
@@ -55,18 +79,19 @@ export async function show(main, ctx) {
 			    t('Redeem %{item} for %{volunteer}', { item: item.name, volunteer: number }));
 			notice(t('Redeemed: %{quantity} × %{item_name}, %{points} points; %{balance} left.',
 			    { quantity: r.quantity, item_name: r.name, points: r.points, balance: r.balance }), 'ok');
-			fill(receipt, slip(r, volunteer));
-			await look(number);
+			fill(receipt, slip(r, known));
+			if (vin.value.trim() === number)
+				await look(number);
 			await stock();
 		} catch (e) {
 			failed(e, { volunteer: number, item: item.code,
 			    item_name: item.name, quantity, price: item.price,
 			    cost: item.price * quantity, stock: item.stock,
-			    balance: volunteer ? volunteer.points : undefined });
+			    balance: known.points });
 		}
+		go.disabled = volunteer === null;
 	    }, h('label', { for: 'r-item' }, t('Item')), pick,
-		h('label', { for: 'r-quantity' }, t('Quantity')), qty,
-		h('button', { id: 'redeem-go' }, t('Redeem'))),
+		h('label', { for: 'r-quantity' }, t('Quantity')), qty, go),
 	    receipt);
 	if (ctx.rest[0]) {
 		vin.value = ctx.rest[0];
@@ -74,15 +99,18 @@ export async function show(main, ctx) {
 	}
 }
 
-// The receipt of a redemption, with its print and void buttons.
+// The receipt of a redemption, with its print and void buttons: what
+// the daemon answered, and the name of v only when v is the volunteer
+// the redemption names.
 function slip(r, v) {
+	const name = v && v.number === r.volunteer ? v.name + ' ' : '';
 	const box = h('div', { class: 'receipt', id: 'receipt' },
 	    h('h3', null, t('Receipt')),
 	    h('p', { class: 'receipt-no' }, r.receipt),
 	    h('dl', null,
 		h('dt', null, t('Station')), h('dd', null, r.station),
 		h('dt', null, t('Time')), h('dd', null, when(r.at)),
-		h('dt', null, t('Volunteer')), h('dd', null, (v ? v.name + ' ' : '') + r.volunteer),
+		h('dt', null, t('Volunteer')), h('dd', null, name + r.volunteer),
 		h('dt', null, t('Item')), h('dd', null, r.quantity + ' × ' + r.name),
 		h('dt', null, t('Points')), h('dd', null, r.points),
 		h('dt', null, t('Balance')), h('dd', { id: 'receipt-balance' }, r.balance)),

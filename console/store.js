@@ -29,7 +29,7 @@ async function run(store, mode, fn) {
 		const tx = d.transaction(store, mode);
 		const r = fn(tx.objectStore(store));
 		tx.oncomplete = () => resolve(r.result);
-		tx.onerror = () => reject(tx.error);
+		tx.onerror = (ev) => reject(ev.target.error || tx.error);
 		tx.onabort = () => reject(tx.error);
 	});
 }
@@ -39,5 +39,8 @@ export const all = (store) => run(store, 'readonly', (s) => s.getAll());
 export const put = (store, value, key) =>
     run(store, 'readwrite', (s) => key === undefined ? s.put(value) :
     s.put(value, key));
+// Add value under key; fails with a ConstraintError when the key is taken.
+export const add = (store, value, key) =>
+    run(store, 'readwrite', (s) => s.add(value, key));
 export const del = (store, key) =>
     run(store, 'readwrite', (s) => s.delete(key));

@@ -53,6 +53,8 @@ export function failed(e, context = {}) {
 		notice(say(e.problem, context), 'error');
 	else if (e instanceof Queued)
 		notice(t('No answer from the server: the write is kept and will be sent again.'), 'info');
+	else if (e instanceof NoAnswer && e.write)
+		notice(t('No answer from the server: this may have been done. Send the same again to find out; it will not be done twice.'), 'error');
 	else if (e instanceof NoAnswer)
 		notice(t('No answer from the server. Try again in a moment.'), 'error');
 	else {

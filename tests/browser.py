@@ -666,6 +666,134 @@ def event_board(desk, a):
         ["waiting", "late"])
 
 
+def lose_next_answer(desk, path):
+    """The answer of the page's next POST to path is lost on its way
+    back: the request reaches the daemon, which does it and answers, and
+    the page gets what fetch gives when the connection drops before the
+    answer (a TypeError). Only that one answer is lost."""
+    desk.d.execute_script("""
+        const path = arguments[0];
+        const real = window.fetch;
+        window.fetch = async function (url, init) {
+            const resp = await real.apply(this, arguments);
+            if (init && init.method === 'POST' && String(url).endsWith(path)) {
+                window.fetch = real;
+                await resp.arrayBuffer();
+                throw new TypeError('Failed to fetch');
+            }
+            return resp;
+        };""", path)
+
+
+def redeem_retries(desk, a):
+    """A redemption whose answer was lost, sent again, is done once (the
+    same Idempotency-Key: the daemon answers what it did). Redeem is for
+    the number in the field: after a look-up of V002, V004 typed without
+    Enter cannot be redeemed for, and V002 is never charged; once V004 is
+    looked up, the receipt is V004's."""
+    d = desk.d
+    desk.vp("catalog", "add", "T2", "--name", "铅笔", "--category", "gift",
+            "--price", "1", "--stock", "10", "--station", "S01")
+    v002 = desk.vpj("balance", "V002")["points"]
+    v004 = desk.vpj("balance", "V004")["points"]
+    desk.go("#redeem", "#redeem-who")
+    desk.scan("V002")
+    desk.wait(lambda: "V002" in d.find_element(By.ID, "who").text,
+              "V002 looked up")
+    Select(d.find_element(By.ID, "r-item")).select_by_value("T2")
+    lose_next_answer(desk, "/v1/redemptions")
+    d.find_element(By.ID, "redeem-go").click()
+    desk.notice_has("可能已经完成", "no answer to the redemption")
+    is_("the redemption whose answer was lost was done",
+        desk.vpj("balance", "V002")["points"], v002 - 1)
+    desk.wait(lambda: d.find_element(By.ID, "redeem-go").is_enabled(),
+              "Redeem again")
+    d.find_element(By.ID, "redeem-go").click()
+    desk.wait(lambda: d.find_elements(By.ID, "receipt"), "the receipt")
+    is_("sent again, it is answered, not done twice",
+        desk.vpj("balance", "V002")["points"], v002 - 1)
+    like("... and the receipt is the first's", d.find_element(
+        By.ID, "receipt-balance").text, str(v002 - 1))
+
+    vin = d.find_element(By.ID, "r-volunteer")
+    vin.send_keys(Keys.CONTROL, "a")
+    vin.send_keys("V004")
+    is_("a number typed after a look-up: Redeem waits for its look-up",
+        d.find_element(By.ID, "redeem-go").is_enabled(), False)
+    d.find_element(By.ID, "redeem-go").click()
+    vin.send_keys(Keys.ENTER)
+    desk.wait(lambda: "V004" in d.find_element(By.ID, "who").text,
+              "V004 looked up")
+    desk.wait(lambda: d.find_element(By.ID, "redeem-go").is_enabled(),
+              "Redeem for V004")
+    d.find_element(By.ID, "redeem-go").click()
+    desk.wait(lambda: "赵六 V004" in "".join(texts(d, "#receipt") or []),
+              "V004's receipt")
+    is_("the volunteer looked up before was not charged",
+        desk.vpj("balance", "V002")["points"], v002 - 1)
+    is_("the one in the field was, once", desk.vpj("balance", "V004")[
+        "points"], v004 - 1)
+    like("the receipt: V004's name and number", d.find_element(
+        By.ID, "receipt").text, "赵六 V004")
+
+
+def key_tabs(desk, a):
+    """Two tabs of a browser with no station key yet (127.0.0.1 is
+    another origin than localhost, so another IndexedDB): the first makes
+    a key and it is enrolled; the second, still offering to make one,
+    shows that key and keeps it, never replacing it."""
+    d = desk.d
+    home = d.current_window_handle
+    url = "http://127.0.0.1:%d/vpoints/console/#key" % a.port
+    tabs = []
+    for _ in range(2):
+        d.switch_to.new_window("tab")
+        d.get(url)
+        desk.wait(lambda: d.find_elements(By.ID, "make-key"),
+                  "a tab offering to make a key")
+        tabs.append(d.current_window_handle)
+    d.switch_to.window(tabs[0])
+    d.find_element(By.ID, "make-key").click()
+    desk.wait(lambda: d.find_elements(By.ID, "jwk"), "the first tab's key")
+    first = d.find_element(By.ID, "keyid").text
+    path = os.path.join(a.tmp, "tab.jwk")
+    with open(path, "w") as f:
+        f.write(d.find_element(By.ID, "jwk").text)
+    like("the first tab's key is enrolled", desk.vp(
+        "station", "add", "S03", "--name", "Tab", "--community", "C01",
+        "--pubkey", path), first)
+    d.switch_to.window(tabs[1])
+    d.find_element(By.ID, "make-key").click()
+    desk.wait(lambda: d.find_elements(By.ID, "keyid"), "the second tab's key")
+    is_("the second tab shows the key the first made",
+        d.find_element(By.ID, "keyid").text, first)
+    like("... and says no new key was made", desk.notice(), "没有生成新密钥")
+    kept = d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import('./keys.js').then((k) => k.load()).then((key) =>
+            done(key.keyid), (e) => done(String(e)));
+    """)
+    is_("the key kept is still the enrolled one", kept, first)
+    desk.wait(lambda: "已登记" in d.find_element(By.ID, "enrolled").text,
+              "the second tab signing with the enrolled key")
+    for tab in tabs:
+        d.switch_to.window(tab)
+        d.close()
+    d.switch_to.window(home)
+
+
+def bad_address(desk):
+    """An address whose percent-encoding is not UTF-8 is read as it
+    stands, not left as a blank page."""
+    d = desk.d
+    d.get(desk.base + "#volunteer/%E0%A4")
+    got = desk.wait(lambda: [h.text for h in d.find_elements(
+        By.CSS_SELECTOR, "#main h2")] == ["%E0%A4"], "the volunteer's page")
+    result(got is not None, "#volunteer/%E0%A4 shows a page")
+    result(desk.wait(lambda: desk.notice() != "", "the daemon's answer said")
+           is not None, "... and says the daemon's answer")
+
+
 def listening(port):
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -675,11 +803,18 @@ def listening(port):
 
 
 def offline(desk, a):
-    """A check-in scanned while vpointsd is stopped is kept, and sent once
-    it is back, under the same Idempotency-Key, at the time of the scan."""
+    """Scans while vpointsd is stopped are kept with their time and
+    decided when sent, each under its own Idempotency-Key: V003 is
+    checked in at the time of its scan; V006, checked in at another desk,
+    is checked out with that time as the end (not refused as a second
+    check-in); V999, whom nobody has, is refused in Chinese."""
     d = desk.d
     desk.vp("volunteer", "add", "V003", "--name", "王五", "--community",
             "C01")
+    desk.vp("volunteer", "add", "V006", "--name", "孙八", "--community",
+            "C01")
+    desk.vp("--key", a.station_key, "shift", "checkin", "V006",
+            "--activity", "A1", "--start", a.start)
     desk.go("#checkin", "#scan")
     os.kill(a.daemon_pid, signal.SIGTERM)
     for _ in range(100):
@@ -687,11 +822,13 @@ def offline(desk, a):
             break
         time.sleep(0.1)
     result(not listening(a.port), "vpointsd is stopped")
-    desk.scan("V003")
-    desk.notice_has("暂存", "the check-in kept")
     foot = d.find_element(By.ID, "outbox")
-    desk.wait(lambda: "1 条记录等待发送" in foot.text, "the outbox")
-    like("the page shows what is waiting", foot.text, "签到 V003")
+    for n, number in enumerate(("V003", "V006", "V999")):
+        desk.scan(number)
+        desk.wait(lambda: "%d 条记录等待发送" % (n + 1) in foot.text,
+                  "the outbox after the scan of " + number)
+    like("the scan kept", desk.notice(), "暂存")
+    like("the page shows what is waiting", foot.text, "签到或签退 V003")
     desk.shot("offline")
     # A registration with an ID number is never kept in the browser.
     desk.go("#volunteers", "#register")
@@ -700,11 +837,11 @@ def offline(desk, a):
     d.find_element(By.ID, "r-id").send_keys("110101199003077777" + Keys.ENTER)
     desk.notice_has("服务器没有应答", "the registration not kept")
     foot = d.find_element(By.ID, "outbox")
-    like("... only the check-in waits", foot.text, "1 条记录等待发送")
+    like("... only the scans wait", foot.text, "3 条记录等待发送")
     kept = d.execute_async_script("""
         const done = arguments[arguments.length - 1];
         import('./api.js').then((api) => api.outbox()).then((o) =>
-            done(o.map((e) => e.body).join(' ')), (e) => done(String(e)));
+            done(JSON.stringify(o)), (e) => done(String(e)));
     """)
     result("110101199003077777" not in kept and "V003" in kept,
            "no ID number in the browser's outbox", kept)
@@ -728,7 +865,14 @@ def offline(desk, a):
     result(at != "" and datetime.fromisoformat(at).timestamp() <=
            scanned_before, "... at the time of the scan, before the daemon "
            "came back", at)
-    like("the page says it was sent", desk.notice(), "签到 V003")
+    s = desk.vpj("shift", "list", "V006")
+    is_("the scan of V006, checked in, checked it out", (len(s["open"]),
+        [x["status"] for x in s["shifts"]]), (0, ["recorded"]))
+    end = s["shifts"][0].get("ended_at", "") if s["shifts"] else ""
+    result(end != "" and datetime.fromisoformat(end).timestamp() <=
+           scanned_before, "... at the time of the scan", end)
+    is_("a kept scan refused is said in Chinese", desk.notice(),
+        "暂存的记录被拒绝：签到或签退 V999 没有志愿者编号为 V999 的志愿者。")
 
 
 def main():
@@ -759,15 +903,20 @@ def main():
         desk.collect_logs()
         event_board(desk, a)
         desk.collect_logs()
+        redeem_retries(desk, a)
+        key_tabs(desk, a)
+        bad_address(desk)
+        desk.collect_logs()
         offline(desk, a)
         desk.collect_logs()
         # Refused requests show as failed loads (401 before the key was
-        # enrolled, 409 for the refused redemption, no connection while
-        # the daemon was stopped); nothing else may reach the console:
-        # no script error, no policy violation.
+        # enrolled, 409 for the refused redemption, 404 for volunteers
+        # nobody has, no connection while the daemon was stopped);
+        # nothing else may reach the console: no script error, no policy
+        # violation.
         bad = [e for e in desk.logs if e["level"] == "SEVERE" and not (
             e.get("source") == "network" and re.search(
-                r"status of (401|409) |ERR_CONNECTION_REFUSED",
+                r"status of (401|404|409) |ERR_CONNECTION_REFUSED",
                 e["message"]))]
         is_("no error in the browser's console", bad, [])
     finally:
