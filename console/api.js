@@ -127,14 +127,19 @@ export function onOutbox(fn) {
 }
 
 // Writes that got no answer and were not kept, by a fingerprint of the
-// request (the key, method, path and body, hashed: an ID number is never
-// kept): the Idempotency-Key each was sent under, and when. The same
-// request sent again goes under the same key, so a write the daemon did
-// while its answer was lost is answered from the daemon's record, not
-// done a second time, as the client retries (client/call.c). The daemon
-// keeps its records 25 hours; a key is used again for 24.
+// request (the key, method, path and body, hashed): the Idempotency-Key
+// each was sent under, and when. The same request sent again goes under
+// the same key, so a write the daemon did while its answer was lost is
+// answered from the daemon's record, not done a second time, as the
+// client retries (client/call.c). The daemon keeps its records 25
+// hours; a key is used again for 24. Kept in localStorage, so that a
+// page loaded again still knows them; but not a write with an ID
+// number, which no file of a station holds, not even hashed (a hash of
+// a body would give the number back to whoever tries the few that fit):
+// its key is kept in the page only.
 const UNANSWERED = 'vpoints-console-unanswered';
 const UNANSWERED_MS = 24 * 3600 * 1000;
+const unansweredHere = {};
 
 // The fingerprint of a write, hex SHA-256.
 async function fingerprint(method, path, bodyText) {
@@ -146,11 +151,13 @@ async function fingerprint(method, path, bodyText) {
 	    (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-// The unanswered writes' keys still in time, {fingerprint: {idem, at}}.
-function unanswered() {
+// The unanswered writes' keys still in time, {fingerprint: {idem, at}}:
+// those in localStorage, or (here) those kept in the page only.
+function unanswered(here = false) {
 	let kept;
 	try {
-		kept = JSON.parse(localStorage.getItem(UNANSWERED)) || {};
+		kept = here ? unansweredHere :
+		    JSON.parse(localStorage.getItem(UNANSWERED)) || {};
 	} catch (e) {
 		kept = {};
 	}
@@ -162,16 +169,18 @@ function unanswered() {
 	return kept;
 }
 
-// Keep (idem) or forget (null) the key of an unanswered write.
-function remember(print, idem) {
-	const kept = unanswered();
+// Keep (idem) or forget (null) the key of an unanswered write, in
+// localStorage or (here) in the page only.
+function remember(print, idem, here = false) {
+	const kept = unanswered(here);
 	if (idem === null && kept[print] === undefined)
 		return;
 	if (idem === null)
 		delete kept[print];
 	else if (kept[print] === undefined || kept[print].idem !== idem)
 		kept[print] = { idem, at: Date.now() };
-	localStorage.setItem(UNANSWERED, JSON.stringify(kept));
+	if (!here)
+		localStorage.setItem(UNANSWERED, JSON.stringify(kept));
 }
 
 // A signed write (POST or PATCH) of body; what says, for people, what it
@@ -185,7 +194,8 @@ function remember(print, idem) {
 export async function write(method, path, body, what = '', queue = false) {
 	const bodyText = JSON.stringify(body || {});
 	const print = await fingerprint(method, path, bodyText);
-	const again = unanswered()[print];
+	const here = body && body.id_number !== undefined;
+	const again = unanswered(here)[print];
 	const entry = { idem: again ? again.idem : crypto.randomUUID(), method,
 	    path, body: bodyText, what, at: new Date().toISOString() };
 	let resp;
@@ -196,14 +206,14 @@ export async function write(method, path, body, what = '', queue = false) {
 		if (!(e instanceof NoAnswer))
 			throw e;
 		if (!queue || (body && body.id_number !== undefined)) {
-			remember(print, entry.idem);
+			remember(print, entry.idem, here);
 			throw new NoAnswer(e.message, true);
 		}
 		await store.put('outbox', entry);
 		changed();
 		throw new Queued(entry);
 	}
-	remember(print, (await settled(resp)) ? null : entry.idem);
+	remember(print, (await settled(resp)) ? null : entry.idem, here);
 	return answer(resp, 'application/json');
 }
 

@@ -845,6 +845,11 @@ def offline(desk, a):
     """)
     result("110101199003077777" not in kept and "V003" in kept,
            "no ID number in the browser's outbox", kept)
+    unanswered = d.execute_script(
+        "return localStorage.getItem('vpoints-console-unanswered') || '{}'")
+    is_("... nor a hash of its body among the unanswered writes kept in "
+        "localStorage (its key is kept in the page only)",
+        len(json.loads(unanswered)), 0)
     scanned_before = time.time()
     with open(a.daemon_log, "a") as log:
         p = subprocess.Popen([a.vpointsd, "-c", a.daemon_conf], stdout=log,
