@@ -353,27 +353,28 @@ done:
 	return rc;
 }
 
-/* Whether what doc says it was issued at (issued_at, RFC 3339) lies in
- * the signing key's window: a retired key of a JWK Set signed only
- * between its "nbf" and "exp", so a JWS it signs afterwards (a leaked
- * retired key) is no certificate. A key without a window signs at any
- * time; a payload without issued_at (a month's digest) has nothing to
- * compare. Says why when not. */
+/* Whether the time doc says it was signed at (a certificate's issued_at,
+ * a month close's closed_at, RFC 3339) lies in the signing key's window:
+ * a retired key of a JWK Set signed only between its "nbf" and "exp", so
+ * a JWS it signs afterwards (a leaked retired key) is no certificate. A
+ * key without a window signs at any time; with one, a payload that gives
+ * no such time (a number, null, none) is refused: it would pass any
+ * window. Says why when not. */
 static bool
 certificate_in_window(json_t *doc, const struct jws_window *window,
     const char *keyid, const char *file)
 {
 	const char *issued = json_string_value(json_object_get(doc,
-	    "issued_at"));
+	    json_object_get(doc, "issued_at") != NULL ? "issued_at" :
+	    "closed_at"));
 	time_t at;
 
 	if (window->nbf == 0 && window->exp == 0)
 		return true;
-	if (issued == NULL)
-		return true;
-	if (when_parse(issued, &at) != 0) {
-		fprintf(stderr, _("vpoints: certificate verify: %s: signed, "
-		    "but its issued_at is not a time\n"), file);
+	if (issued == NULL || when_parse(issued, &at) != 0) {
+		fprintf(stderr, _("vpoints: certificate verify: %s: signed by "
+		    "a key that signed only for a time, but it gives no time "
+		    "it was signed at (issued_at or closed_at)\n"), file);
 		return false;
 	}
 	if ((window->nbf != 0 && at < window->nbf) ||

@@ -227,7 +227,7 @@ is "verify wants --keys or --pubkey" "$rc" 64
 # The older key signed only between its nbf and exp: a JWS it signs now
 # (as one who found the retired key could) is no certificate, one it
 # signed in its time is.
-sign_with_older() {
+sign_payload_with_older() {	# the payload's JSON
 	/usr/bin/python3 - "$T_DIR/signing-0.key" "$(keyid_of "$T_DIR/signing-0.key.pub")" "$1" <<'EOF'
 import base64, json, sys
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -236,9 +236,12 @@ key = Ed25519PrivateKey.from_private_bytes(
     base64.urlsafe_b64decode(seed + "=" * (-len(seed) % 4)))
 e = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
 h = e(json.dumps({"alg": "EdDSA", "kid": sys.argv[2]}).encode())
-p = e(json.dumps({"number": "C-FORGED", "issued_at": sys.argv[3]}).encode())
+p = e(sys.argv[3].encode())
 print(h + "." + p + "." + e(key.sign((h + "." + p).encode())))
 EOF
+}
+sign_with_older() {		# issued at $1
+	sign_payload_with_older "{\"number\": \"C-FORGED\", \"issued_at\": \"$1\"}"
 }
 sign_with_older "$(t_date '' +%FT%T%:z)" >"$T_DIR/late.jws"
 out=$("$VPOINTS" certificate verify "$T_DIR/late.jws" --keys "$T_DIR/keys.json" 2>&1); rc=$?
@@ -250,5 +253,22 @@ is "... one issued within its nbf and exp verifies" "$?" 0
 sign_with_older "$(t_date '-900 days' +%FT%T%:z)" >"$T_DIR/early.jws"
 "$VPOINTS" certificate verify "$T_DIR/early.jws" --keys "$T_DIR/keys.json" >/dev/null 2>&1
 is "... one issued before its nbf is refused" "$?" 1
+# A payload that gives no time it was signed at would pass any window.
+for payload in '{"number": "C-FORGED", "minutes": 600000}' \
+	'{"number": "C-FORGED", "issued_at": 1765000000}' \
+	'{"number": "C-FORGED", "issued_at": null}' \
+	'{"month": "2026-12", "digest": "00"}'; do
+	sign_payload_with_older "$payload" >"$T_DIR/timeless.jws"
+	out=$("$VPOINTS" certificate verify "$T_DIR/timeless.jws" --keys "$T_DIR/keys.json" 2>&1)
+	is "... one that gives no time it was signed at is refused: $payload" "$?" 1
+done
+like "... saying so" "$out" "gives no time it was signed at"
+# A month close's time is its closed_at.
+sign_payload_with_older "{\"month\": \"2026-12\", \"closed_at\": \"$(t_date '' +%FT%T%:z)\"}" >"$T_DIR/close.jws"
+"$VPOINTS" certificate verify "$T_DIR/close.jws" --keys "$T_DIR/keys.json" >/dev/null 2>&1
+is "... a month close it signs after its exp is refused" "$?" 1
+sign_payload_with_older "{\"month\": \"2024-12\", \"closed_at\": \"$(t_date '-600 days' +%FT%T%:z)\"}" >"$T_DIR/close.jws"
+"$VPOINTS" certificate verify "$T_DIR/close.jws" --keys "$T_DIR/keys.json" >/dev/null 2>&1
+is "... one it signed in its time verifies" "$?" 0
 
 exit 0
