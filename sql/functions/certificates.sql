@@ -159,3 +159,29 @@ BEGIN
 	body := vp_certificate_json(c);
 END
 $$;
+
+-- A certificate is kept as it was signed; it may be revoked once
+-- (vp_op_certificate_revoke), never un-revoked, and none goes.
+CREATE OR REPLACE FUNCTION vp_certificate_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'UPDATE' AND OLD.revoked_at IS NULL
+	    AND NEW.revoked_at IS NOT NULL AND OLD.revoke_reason IS NULL
+	    AND (NEW.number, NEW.volunteer_id, NEW.community_id,
+		NEW.station_id, NEW.keyid, NEW.from_date, NEW.to_date,
+		NEW.payload, NEW.sha256, NEW.issued_at)
+	    IS NOT DISTINCT FROM (OLD.number, OLD.volunteer_id,
+		OLD.community_id, OLD.station_id, OLD.keyid, OLD.from_date,
+		OLD.to_date, OLD.payload, OLD.sha256, OLD.issued_at) THEN
+		RETURN NEW;
+	END IF;
+	RAISE EXCEPTION '% keeps a certificate as it was signed, revoked '
+	    'once: % refused', TG_TABLE_NAME, TG_OP
+	    USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+CREATE OR REPLACE TRIGGER certificates_kept BEFORE UPDATE OR DELETE
+	ON certificates FOR EACH ROW EXECUTE FUNCTION vp_certificate_guard();
+CREATE OR REPLACE TRIGGER certificates_no_truncate BEFORE TRUNCATE
+	ON certificates FOR EACH STATEMENT EXECUTE FUNCTION vp_append_only();

@@ -410,3 +410,46 @@ BEGIN
 	INTO body FROM month_closes m;
 END
 $$;
+
+-- A month's close is kept as it was signed: vp_op_month_close makes its
+-- row with an empty digest and payload and gives it them in the same
+-- transaction, and vp_month_close_sign adds its JWS once; nothing else
+-- changes, and no close goes (its month would open again).
+CREATE OR REPLACE FUNCTION vp_month_close_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'UPDATE' AND NEW.month = OLD.month
+	    AND NEW.closed_at = OLD.closed_at AND NEW.keyid = OLD.keyid
+	    AND ((OLD.digest = '' AND OLD.payload = '' AND OLD.jws IS NULL
+		AND NEW.jws IS NULL)
+	    OR (NEW.digest = OLD.digest AND NEW.payload = OLD.payload
+		AND OLD.jws IS NULL)) THEN
+		RETURN NEW;
+	END IF;
+	RAISE EXCEPTION '% keeps a close as it was signed: % refused',
+	    TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+CREATE OR REPLACE TRIGGER month_closes_kept BEFORE UPDATE OR DELETE
+	ON month_closes FOR EACH ROW EXECUTE FUNCTION vp_month_close_guard();
+CREATE OR REPLACE TRIGGER month_closes_no_truncate BEFORE TRUNCATE
+	ON month_closes FOR EACH STATEMENT EXECUTE FUNCTION vp_append_only();
+-- A close's stored rows (vp_month_store) are what its reports serve,
+-- against the signed digest: none changes or goes once written.
+CREATE OR REPLACE TRIGGER month_reports_append_only BEFORE UPDATE OR DELETE
+	ON month_reports FOR EACH ROW EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER month_reports_no_truncate BEFORE TRUNCATE
+	ON month_reports FOR EACH STATEMENT EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER month_report_communities_append_only BEFORE UPDATE
+	OR DELETE ON month_report_communities FOR EACH ROW
+	EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER month_report_communities_no_truncate BEFORE TRUNCATE
+	ON month_report_communities FOR EACH STATEMENT
+	EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER month_report_volunteers_append_only BEFORE UPDATE
+	OR DELETE ON month_report_volunteers FOR EACH ROW
+	EXECUTE FUNCTION vp_append_only();
+CREATE OR REPLACE TRIGGER month_report_volunteers_no_truncate BEFORE TRUNCATE
+	ON month_report_volunteers FOR EACH STATEMENT
+	EXECUTE FUNCTION vp_append_only();

@@ -10,7 +10,7 @@
 BEGIN;
 \ir setup.psql
 \ir closed_reports.psql
-SELECT plan(21);
+SELECT plan(28);
 
 -- M1 and M2 of north and M3 of south, registered in January; star levels
 -- of 1 to 5 hours. M1 serves in north in April and May and moves to
@@ -194,11 +194,30 @@ SELECT is(vp_audit() -> 'problems', jsonb_build_array(
     'problems');
 ROLLBACK TO SAVEPOINT faulted;
 
+-- The close and its stored rows are kept as they were signed: no change,
+-- no row gone, by anyone the triggers see.
+SELECT throws_ok($$UPDATE month_report_communities SET row = row || '{"registered": 0}'$$,
+    '42501', NULL, 'a stored row of the close is not changed');
+SELECT throws_ok($$DELETE FROM month_report_volunteers WHERE number = 'M1'$$,
+    '42501', NULL, '... nor deleted');
+SELECT throws_ok($$TRUNCATE month_report_volunteers, month_report_communities, month_reports$$,
+    '42501', NULL, '... nor truncated');
+SELECT throws_ok($$UPDATE month_closes SET payload = '{}' WHERE month = '2025-05'$$,
+    '42501', NULL, 'the signed payload of the close is not changed');
+SELECT lives_ok($$UPDATE month_closes SET jws = 'x' WHERE month = '2025-05'$$,
+    'its JWS is stored once (vp_month_close_sign)');
+SELECT throws_ok($$UPDATE month_closes SET jws = 'y' WHERE month = '2025-05'$$,
+    '42501', NULL, '... and not changed after');
+SELECT throws_ok($$DELETE FROM month_closes WHERE month = '2025-05'$$,
+    '42501', NULL, '... and the month is not opened again by deleting its close');
+
 -- Without its rows (a month closed before 023) May is computed.
 SELECT vp_report('monthly', '2025-05', 'volunteer', NULL, NULL)::text AS stored \gset
+SET LOCAL session_replication_role = replica;	-- past the append-only triggers
 DELETE FROM month_report_volunteers;
 DELETE FROM month_report_communities;
 DELETE FROM month_reports;
+SET LOCAL session_replication_role = origin;
 SELECT is(vp_report('monthly', '2025-05', 'volunteer', NULL, NULL)::text, :'stored',
     'without its stored rows, May''s volunteer level is computed, the same');
 

@@ -2,7 +2,7 @@
 -- conservation of points after a mix of operations.
 BEGIN;
 \ir setup.psql
-SELECT plan(53);
+SELECT plan(57);
 
 -- A gift sink for north's station, where redemptions go.
 INSERT INTO accounts (kind, community_id, station_id)
@@ -209,6 +209,18 @@ SELECT is((vp_audit() ->> 'problem_count')::integer, 1005,
 SELECT is(jsonb_array_length(vp_audit() -> 'problems'), vp_audit_listed(),
     '... the first vp_audit_listed() listed');
 ROLLBACK TO SAVEPOINT faulted;
+
+-- A certificate is kept as it was signed, revoked once, never un-revoked.
+SELECT pg_temp.must('north', 'certificate_issue', '{"volunteer":"N1","year":"2025"}') ->> 'number'
+    AS cert \gset
+SELECT throws_ok(format($$UPDATE certificates SET payload = '{}' WHERE number = %L$$, :'cert'),
+    '42501', NULL, 'a certificate''s signed payload is not changed');
+SELECT is(pg_temp.outcome('north', 'certificate_revoke', jsonb_build_object('number', :'cert',
+    'reason', 'issued in error')), '201', 'it is revoked');
+SELECT throws_ok(format($$UPDATE certificates SET revoked_at = NULL, revoke_reason = NULL
+    WHERE number = %L$$, :'cert'), '42501', NULL, '... and not un-revoked');
+SELECT throws_ok(format($$DELETE FROM certificates WHERE number = %L$$, :'cert'),
+    '42501', NULL, '... nor deleted');
 
 SELECT * FROM finish();
 ROLLBACK;
