@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "client/client.h"
+#include "client/call.h"
 #include "client/cmd.h"
 #include "client/html.h"
 #include "client/i18n.h"
@@ -38,7 +40,9 @@ N_("issue: a certificate of the volunteer's hours of service in a year\n"
 "KEY: the JSON of vpointsd --print-public-key (or of the daemon's\n"
 "public-key route), a bare JWK, a PEM public key or a vpoints public key\n"
 "file. FILE holds the JWS or what a scanner read from the QR code; - is\n"
-"standard input.\n"
+"standard input. --online asks the daemon as well (a station key) whether\n"
+"the ledger holds this very certificate under its number and has not\n"
+"revoked it.\n"
 "Prints the certificate and exits 0, or says why not and exits 1.\n"
 "show: what the daemon recorded of a certificate, revoked or not.\n"
 "revoke: withdraw a certificate, with the reason.\n");
@@ -387,7 +391,53 @@ certificate_in_window(json_t *doc, const struct jws_window *window,
 	return true;
 }
 
-/* vpoints certificate verify FILE --keys SET | --pubkey KEY: offline. */
+/* --online: whether the ledger holds this very certificate (the SHA-256
+ * of the signed payload is the one it recorded under the number) and has
+ * not revoked it. A number the ledger gave another certificate is one
+ * lost in a restore from an older backup, or signed with a stolen key;
+ * either way the ledger does not vouch for it. The exit code; says why
+ * when it is not 0. */
+static int
+certificate_online(struct client *cl, json_t *doc, const char *payload,
+    size_t len, const char *file)
+{
+	unsigned char h[32];
+	char hex[65], *path;
+	json_t *rec = NULL;
+	int rc;
+
+	if (json_string_value(json_object_get(doc, "number")) == NULL) {
+		fprintf(stderr, _("vpoints: certificate verify: %s: --online "
+		    "checks a certificate, and this has no number\n"), file);
+		return WIRE_EXIT_FAILURE;
+	}
+	path = wire_path(WIRE_OP_CERTIFICATE_GET, client_str(doc, "number"));
+	rc = call_run(cl, "certificate verify", "GET", path, NULL, NULL, &rec);
+	free(path);
+	if (rc != WIRE_EXIT_OK)
+		return rc;
+	crypto_hash_sha256(h, (const unsigned char *)payload, len);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	if (strcmp(client_str(rec, "sha256"), hex) != 0) {
+		fprintf(stderr, _("vpoints: certificate verify: %s: the "
+		    "ledger's certificate %s is another one: this one was "
+		    "issued before a restore from an older backup, or signed "
+		    "with a stolen key; the ledger does not vouch for it\n"),
+		    file, client_str(doc, "number"));
+		rc = WIRE_EXIT_FAILURE;
+	} else if (json_string_value(json_object_get(rec, "revoked_at")) !=
+	    NULL) {
+		fprintf(stderr, _("vpoints: certificate verify: %s: revoked at "
+		    "%s: %s\n"), file, client_str(rec, "revoked_at"),
+		    client_str(rec, "revoke_reason"));
+		rc = WIRE_EXIT_FAILURE;
+	}
+	json_decref(rec);
+	return rc;
+}
+
+/* vpoints certificate verify FILE --keys SET | --pubkey KEY [--online]:
+ * offline, and with --online against the ledger as well. */
 static int
 certificate_verify(struct client *cl, struct cmd *c)
 {
@@ -439,16 +489,24 @@ certificate_verify(struct client *cl, struct cmd *c)
 	}
 	if (!certificate_in_window(doc, &window, keyid, file))
 		goto done;
+	if (cmd_get(c, "online") != NULL &&
+	    (rc = certificate_online(cl, doc, payload, len, file)) !=
+	    WIRE_EXIT_OK)
+		goto done;
+	rc = WIRE_EXIT_FAILURE;
 	if (cl->json) {
 		printf("%s\n", payload);
 	} else {
 		if (!cl->csv)
 			printf(_("valid: signed by key %s\n"), keyid);
 		certificate_print(cl, doc);
-		if (!cl->csv && json_object_get(doc, "number") != NULL)
+		if (!cl->csv && json_object_get(doc, "number") != NULL &&
+		    cmd_get(c, "online") == NULL)
 			printf(_("(a revocation is not visible offline: vpoints "
-			    "certificate show %s)\n"),
-			    client_str(doc, "number"));
+			    "certificate verify --online)\n"));
+		else if (!cl->csv && json_object_get(doc, "number") != NULL)
+			printf(_("the ledger holds this certificate, not "
+			    "revoked\n"));
 	}
 	rc = WIRE_EXIT_OK;
 	goto done;
@@ -498,6 +556,7 @@ static const struct cmd_option certificate_verify_args[] = {
 static const struct cmd_option certificate_verify_options[] = {
 	CMD_OPT("keys", CMD_STRING, NULL, "SET", 0),
 	CMD_OPT("pubkey", CMD_STRING, NULL, "KEY", 0),
+	CMD_OPT("online", CMD_FLAG, NULL, NULL, 0),
 	CMD_END
 };
 

@@ -242,5 +242,36 @@ is "... nothing to print" "$err" "vpoints: card print: no volunteers to print"
 vp card print --volunteers V-001,V-999 >/dev/null 2>&1
 is "an unknown number: exit 65" "$?" 65
 
+# --online: the ledger holds this very certificate, not revoked; one
+# signed with the daemon's key (as a thief of it could) under a real
+# number is another, which the offline check cannot tell.
+out=$(vp certificate verify "$T_DIR/c.jws" --pubkey "$pubkey" --online 2>&1); rc=$?
+is "certificate verify --online: the ledger holds it (0)" "$rc" 0
+like "... saying so" "$out" "the ledger holds this certificate, not revoked"
+/usr/bin/python3 - "$T_DIR/signing.key" "$jws" >"$T_DIR/forged.jws" <<'EOF'
+import base64, json, sys
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+seed = [l.split()[1] for l in open(sys.argv[1]) if l.startswith("seed ")][0]
+key = Ed25519PrivateKey.from_private_bytes(
+    base64.urlsafe_b64decode(seed + "=" * (-len(seed) % 4)))
+d = lambda t: base64.urlsafe_b64decode(t + "=" * (-len(t) % 4))
+e = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+h, p, _ = sys.argv[2].split(".")
+doc = json.loads(d(p))
+doc["minutes"] = 60000
+p = e(json.dumps(doc, ensure_ascii=False).encode())
+print(h + "." + p + "." + e(key.sign((h + "." + p).encode())))
+EOF
+vp certificate verify "$T_DIR/forged.jws" --pubkey "$pubkey" >/dev/null 2>&1
+is "a certificate signed with the daemon's key under a real number verifies offline" "$?" 0
+out=$(vp certificate verify "$T_DIR/forged.jws" --pubkey "$pubkey" --online 2>&1); rc=$?
+is "... not --online (1)" "$rc" 1
+like "... the ledger's certificate of its number is another" "$out" "the ledger's certificate $number is another one"
+ok "the certificate is revoked" s01 certificate revoke "$number" --reason "issued in error"
+out=$(vp certificate verify "$T_DIR/c.jws" --pubkey "$pubkey" --online 2>&1); rc=$?
+is "... and verify --online says so (1)" "$rc" 1
+like "... revoked" "$out" "c.jws: revoked at "
+like "... with the reason" "$out" ": issued in error"
+
 is "the daemon logged no error" "$(grep -c "vpointsd\[$DAEMON_PID\] error:" "$DAEMON_LOG")" 0
 ok "vpointsd stops cleanly" daemon_stop
