@@ -313,6 +313,14 @@ export async function outbox() {
 	    a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
 }
 
+// Drop every write kept in the outbox (their key is forgotten: sent
+// under another, they would be another station's).
+export async function dropOutbox() {
+	for (const entry of await store.all('outbox'))
+		await store.del('outbox', entry.idem);
+	changed();
+}
+
 let flushing = false;
 
 // Send every waiting write again, in order; stop at the first that still

@@ -47,6 +47,14 @@ export async function show(main, ctx) {
 		    h('button', { type: 'button', onclick: async () => {
 			if (!confirm(t('Forget this key? A new key must be enrolled again.')))
 				return;
+			// The writes kept in the outbox are this station's: sent
+			// later under another key, they would be another
+			// station's. They go with the key, when the clerk says so.
+			const waiting = await api.outbox();
+			if (waiting.length > 0 && !confirm(t('%{n} writes kept in the outbox wait to be sent under this key, and go with it. Forget the key and drop them?',
+			    { n: waiting.length })))
+				return;
+			await api.dropOutbox();
 			await keys.forget();
 			ctx.setKey(null);
 			ctx.key = null;

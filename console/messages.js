@@ -50,6 +50,7 @@ export const zh = {
 	"%{name} (%{volunteer}) is updated.": "%{name}（%{volunteer}）的信息已更新。",
 	"%{name} (volunteer %{volunteer}) served %{hours} hours in %{shifts} shifts from %{from} to %{to}.": "%{name}（志愿者编号 %{volunteer}）于 %{from} 至 %{to} 期间参加志愿服务 %{shifts} 次，累计服务时长 %{hours} 小时。",
 	"%{name}: %{price} points, %{stock} in stock": "%{name}：%{price} 积分，库存 %{stock}",
+	"%{n} writes kept in the outbox wait to be sent under this key, and go with it. Forget the key and drop them?": "待发送队列中有 %{n} 条记录须用此密钥发送，删除密钥将一并删除这些记录。确定删除密钥并丢弃这些记录？",
 	"%{n} writes wait to be sent:": "%{n} 条记录等待发送：",
 	"%{receipt} is void: the points and the stock are back.": "%{receipt} 已作废：积分和库存已退回。",
 	"%{station} is an office: this operation is the city's and needs an admin key.": "%{station} 是管理部门密钥：此操作属于全市事务，需要管理员密钥。",

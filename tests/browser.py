@@ -776,10 +776,48 @@ def key_tabs(desk, a):
     is_("the key kept is still the enrolled one", kept, first)
     desk.wait(lambda: "已登记" in d.find_element(By.ID, "enrolled").text,
               "the second tab signing with the enrolled key")
+    # A kept write is the station's: forgetting its key asks again, and
+    # drops it with the key, never to send it later under another.
+    d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import('./store.js').then((s) => s.put('outbox', {idem: 'kept-1',
+            method: 'POST', path: '/v1/shifts', body: '{}', what: 'kept',
+            at: new Date().toISOString()})).then(() => done(''),
+            (e) => done(String(e)));
+    """)
+
+    def outbox_size():
+        return d.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            import('./api.js').then((api) => api.outbox()).then((o) =>
+                done(o.length), (e) => done(String(e)));
+        """)
+    click_text(d, "button", "删除此密钥")
+    d.switch_to.alert.accept()
+    desk.wait(lambda: alert_text(d) is not None, "the second question")
+    like("forgetting the key with a write kept asks about the write",
+         alert_text(d), "待发送队列中有 1 条记录")
+    d.switch_to.alert.dismiss()
+    is_("... no: the write stays", outbox_size(), 1)
+    is_("... and the key", d.find_element(By.ID, "keyid").text, first)
+    click_text(d, "button", "删除此密钥")
+    d.switch_to.alert.accept()
+    desk.wait(lambda: alert_text(d) is not None, "the second question")
+    d.switch_to.alert.accept()
+    desk.wait(lambda: d.find_elements(By.ID, "make-key"), "the key forgotten")
+    is_("... yes: the write goes with the key", outbox_size(), 0)
     for tab in tabs:
         d.switch_to.window(tab)
         d.close()
     d.switch_to.window(home)
+
+
+def alert_text(d):
+    """The text of the open alert or confirm, or None."""
+    try:
+        return d.switch_to.alert.text
+    except Exception:
+        return None
 
 
 def bad_address(desk):
