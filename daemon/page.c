@@ -192,13 +192,17 @@ page_link_args(const struct ops *ops, enum wire_op op, const char *keyid,
 }
 
 /* The link's answer, with the token and the path of the page or the
- * calendar added (never stored: the database has the hash). */
+ * calendar added (never stored: the database has the hash). The token is
+ * made for the key the answer names (its "keyid", taken out here): the
+ * key that issued the link, also when the answer is a stored one, given
+ * to a retry signed with the station's next key. */
 void
 page_link_finish(const struct ops *ops, struct http_request *hr, int status,
     const char *body)
 {
 	char token[PAGE_TOKEN_LEN + 1], *path;
 	const char *idem = http_request_header(hr, WIRE_HDR_IDEMPOTENCY_KEY);
+	const char *keyid;
 	json_t *j = json_loads(body, 0, NULL);
 	enum wire_op op = json_object_get(j, "station") != NULL ?
 	    WIRE_OP_STATION_LINK : WIRE_OP_VOLUNTEER_LINK;
@@ -210,8 +214,10 @@ page_link_finish(const struct ops *ops, struct http_request *hr, int status,
 		log_error("page: a link's answer could not be read");
 		return;
 	}
+	keyid = json_string_value(json_object_get(j, "keyid"));
 	if (json_object_get(j, "link") != NULL) {
-		page_token(ops, op, http_request_keyid(hr), idem, token);
+		page_token(ops, op, keyid != NULL ? keyid :
+		    http_request_keyid(hr), idem, token);
 		path = op == WIRE_OP_STATION_LINK ?
 		    xasprintf("/s/%s/calendar.ics", token) :
 		    xasprintf("/p/%s", token);
@@ -220,6 +226,7 @@ page_link_finish(const struct ops *ops, struct http_request *hr, int status,
 		free(path);
 		sodium_memzero(token, sizeof(token));
 	}
+	json_object_del(j, "keyid");
 	http_reply_json(hr, status, j);
 }
 

@@ -57,8 +57,12 @@ BEGIN
 	VALUES (v.id, caller.keyid, 'link', jsonb_strip_nulls(jsonb_build_object(
 	    'link', v_new, 'revoked', v_old)));
 	status := 200;
+	-- keyid: the key the token is made for (vpointsd takes it out of
+	-- the answer), kept with the answer, so that a retry signed with
+	-- the station's next key is given the same token.
 	body := jsonb_strip_nulls(jsonb_build_object('volunteer', v.number,
-	    'name', v.name, 'link', v_new, 'revoked', v_old));
+	    'name', v.name, 'link', v_new, 'revoked', v_old,
+	    'keyid', caller.keyid));
 END
 $$;
 
@@ -92,7 +96,7 @@ BEGIN
 	    jsonb_build_object('link', v_new, 'revoked', v_old)));
 	status := 200;
 	body := jsonb_strip_nulls(jsonb_build_object('station', v_code,
-	    'link', v_new, 'revoked', v_old));
+	    'link', v_new, 'revoked', v_old, 'keyid', caller.keyid));
 END
 $$;
 

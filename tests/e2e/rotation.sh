@@ -53,6 +53,9 @@ log_shift() { # KEYFN DAYS-AGO
 }
 log_shift with_old 5 >/dev/null
 is "the old key records a shift" "$?" 0
+# A link issued with the old key, its answer lost (retried below with
+# the new key).
+link_old=$(with_old --json volunteer link V-001 --idempotency-key link-1 | member path)
 
 # Rotation: the new key, given as a JWK.
 jwk_of "$T_DIR/new.key.pub" >"$T_DIR/new.jwk"
@@ -87,6 +90,10 @@ is "... and the new key records too" "$?" 0
 a=$(log_shift with_old 2 --idempotency-key retry-1 --json | member id)
 b=$(log_shift with_new 2 --idempotency-key retry-1 --json | member id)
 is "a retry with the new key of a write the old key sent answers the same" "$b" "$a"
+link_new=$(with_new --json volunteer link V-001 --idempotency-key link-1 | member path)
+is "... a link's too: the same path, made for the key that issued it" "$link_new" "$link_old"
+is "... which opens the page" "$(curl -s -o /dev/null -w '%{http_code}' "$DAEMON_URL$link_new")" 200
+is "... and the answer names no key" "$(with_new --json volunteer link V-001 --idempotency-key link-1 | grep -c keyid)" 0
 is "... and records it once" \
 	"$(pgc_psql "$T_PG" -At -c "SELECT count(*) FROM shifts WHERE started_at::date = '$(t_date '-2 days' +%F)'")" 1
 
