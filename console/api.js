@@ -126,61 +126,44 @@ export function onOutbox(fn) {
 	listeners.add(fn);
 }
 
-// Writes that got no answer and were not kept, by a fingerprint of the
-// request (the key, method, path and body, hashed): the Idempotency-Key
-// each was sent under, and when. The same request sent again goes under
-// the same key, so a write the daemon did while its answer was lost is
-// answered from the daemon's record, not done a second time, as the
-// client retries (client/call.c). The daemon keeps its records 25
-// hours; a key is used again for 24. Kept in localStorage, so that a
-// page loaded again still knows them; but not a write with an ID
-// number, which no file of a station holds, not even hashed (a hash of
-// a body would give the number back to whoever tries the few that fit):
-// its key is kept in the page only.
-const UNANSWERED = 'vpoints-console-unanswered';
-const UNANSWERED_MS = 24 * 3600 * 1000;
-const unansweredHere = {};
+// Writes that got no answer and were not kept, by the request (the key,
+// method, path and body): the Idempotency-Key each was sent under, and
+// when. The same request sent again within a quarter of an hour (the
+// clerk told that it may have been done, sending it again to see) goes
+// under the same key, so a write the daemon did while its answer was
+// lost is answered from the daemon's record, not done a second time, as
+// the client retries (client/call.c); the key is forgotten once the write
+// has an answer that settles it, and a later write, even the same, is a
+// new one (a second cup for the same volunteer). Kept in the page only:
+// a body may hold a phone or an ID number, and no file of a station
+// holds a trace of one.
+const UNANSWERED_MS = 15 * 60 * 1000;
+const unanswered = new Map();
 
-// The fingerprint of a write, hex SHA-256.
-async function fingerprint(method, path, bodyText) {
+// The request a write is, as unanswered knows it.
+function request(method, path, bodyText) {
 	if (station === null)
 		throw new Error('no station key');
-	const d = await crypto.subtle.digest('SHA-256', enc.encode(
-	    [station.keyid, method, prefix + path, bodyText].join('\n')));
-	return Array.from(new Uint8Array(d),
-	    (b) => b.toString(16).padStart(2, '0')).join('');
+	return [station.keyid, method, prefix + path, bodyText].join('\n');
 }
 
-// The unanswered writes' keys still in time, {fingerprint: {idem, at}}:
-// those in localStorage, or (here) those kept in the page only.
-function unanswered(here = false) {
-	let kept;
-	try {
-		kept = here ? unansweredHere :
-		    JSON.parse(localStorage.getItem(UNANSWERED)) || {};
-	} catch (e) {
-		kept = {};
+// The key of the unanswered write req still in time, or undefined.
+function unansweredKey(req) {
+	const k = unanswered.get(req);
+	if (k !== undefined && !(Date.now() - k.at < UNANSWERED_MS)) {
+		unanswered.delete(req);
+		return undefined;
 	}
-	const now = Date.now();
-	for (const [print, k] of Object.entries(kept)) {
-		if (!(now - k.at < UNANSWERED_MS))
-			delete kept[print];
-	}
-	return kept;
+	return k === undefined ? undefined : k.idem;
 }
 
-// Keep (idem) or forget (null) the key of an unanswered write, in
-// localStorage or (here) in the page only.
-function remember(print, idem, here = false) {
-	const kept = unanswered(here);
-	if (idem === null && kept[print] === undefined)
-		return;
+// Keep (idem) or forget (null) the key of an unanswered write.
+function remember(req, idem) {
 	if (idem === null)
-		delete kept[print];
-	else if (kept[print] === undefined || kept[print].idem !== idem)
-		kept[print] = { idem, at: Date.now() };
-	if (!here)
-		localStorage.setItem(UNANSWERED, JSON.stringify(kept));
+		unanswered.delete(req);
+	else if (unanswered.get(req) === undefined ||
+	    unanswered.get(req).idem !== idem)
+		unanswered.set(req, { idem, at: Date.now() });
 }
 
 // A signed write (POST or PATCH) of body; what says, for people, what it
@@ -193,11 +176,9 @@ function remember(print, idem, here = false) {
 // is kept for the same write sent again, until it has a final answer.
 export async function write(method, path, body, what = '', queue = false) {
 	const bodyText = JSON.stringify(body || {});
-	const print = await fingerprint(method, path, bodyText);
-	const here = body && body.id_number !== undefined;
-	const again = unanswered(here)[print];
-	const entry = { idem: again ? again.idem : crypto.randomUUID(), method,
-	    path, body: bodyText, what, at: new Date().toISOString() };
+	const req = request(method, path, bodyText);
+	const entry = { idem: unansweredKey(req) || crypto.randomUUID(),
+	    method, path, body: bodyText, what, at: new Date().toISOString() };
 	let resp;
 	try {
 		resp = await exchange(method, path, '', entry.body, entry.idem,
@@ -206,14 +187,14 @@ export async function write(method, path, body, what = '', queue = false) {
 		if (!(e instanceof NoAnswer))
 			throw e;
 		if (!queue || (body && body.id_number !== undefined)) {
-			remember(print, entry.idem, here);
+			remember(req, entry.idem);
 			throw new NoAnswer(e.message, true);
 		}
 		await store.put('outbox', entry);
 		changed();
 		throw new Queued(entry);
 	}
-	remember(print, (await settled(resp)) ? null : entry.idem, here);
+	remember(req, (await settled(resp)) ? null : entry.idem);
 	return answer(resp, 'application/json');
 }
 

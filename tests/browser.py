@@ -714,6 +714,14 @@ def redeem_retries(desk, a):
         desk.vpj("balance", "V002")["points"], v002 - 1)
     like("... and the receipt is the first's", d.find_element(
         By.ID, "receipt-balance").text, str(v002 - 1))
+    # Answered, the key is forgotten: the same redemption again is another.
+    desk.wait(lambda: d.find_element(By.ID, "redeem-go").is_enabled(),
+              "Redeem once more")
+    d.find_element(By.ID, "redeem-go").click()
+    desk.wait(lambda: str(v002 - 2) in d.find_element(
+        By.ID, "receipt-balance").text, "the second redemption's receipt")
+    is_("the same redemption once more, after the answer, is another",
+        desk.vpj("balance", "V002")["points"], v002 - 2)
 
     vin = d.find_element(By.ID, "r-volunteer")
     vin.send_keys(Keys.CONTROL, "a")
@@ -730,7 +738,7 @@ def redeem_retries(desk, a):
     desk.wait(lambda: "赵六 V004" in "".join(texts(d, "#receipt") or []),
               "V004's receipt")
     is_("the volunteer looked up before was not charged",
-        desk.vpj("balance", "V002")["points"], v002 - 1)
+        desk.vpj("balance", "V002")["points"], v002 - 2)
     is_("the one in the field was, once", desk.vpj("balance", "V004")[
         "points"], v004 - 1)
     like("the receipt: V004's name and number", d.find_element(
@@ -885,8 +893,8 @@ def offline(desk, a):
            "no ID number in the browser's outbox", kept)
     unanswered = d.execute_script(
         "return localStorage.getItem('vpoints-console-unanswered') || '{}'")
-    is_("... nor a hash of its body among the unanswered writes kept in "
-        "localStorage (its key is kept in the page only)",
+    is_("... nor a trace of its body in localStorage (the keys of "
+        "unanswered writes are kept in the page only)",
         len(json.loads(unanswered)), 0)
     scanned_before = time.time()
     with open(a.daemon_log, "a") as log:

@@ -51,7 +51,7 @@ rc=$?
 [ -s "$T_DIR/daemon.pid" ] && { wait "$DAEMON_PID" 2>/dev/null; DAEMON_PID=$(cat "$T_DIR/daemon.pid"); }
 tap_lines "$T_DIR/browser.tap"
 is "the page signed its requests under the prefix" \
-	"$(grep -c ' POST /vpoints/v1/redemptions ' "$DAEMON_LOG")" 5
+	"$(grep -c ' POST /vpoints/v1/redemptions ' "$DAEMON_LOG")" 6
 is "the browser test ran to its end" "$rc" 0
 if [ "$rc" -ne 0 ]; then
 	sed 's/^/# /' "$T_DIR/browser.err" | tail -n 30
