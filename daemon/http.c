@@ -61,6 +61,7 @@ struct http_request {
 	struct conn	*conn;		/* NULL once the peer has gone */
 	bool		 gone;		/* the peer has gone */
 	bool		 close;		/* close the connection after the reply */
+	bool		 redacted;	/* logged under another path already */
 	const char	*method;
 	char		*path_sent;	/* the path as it came */
 	const char	*path;		/* in path_sent, the prefix skipped */
@@ -71,6 +72,8 @@ struct http_request {
 	char		 keyid[64];
 	struct timespec	 start;		/* CLOCK_MONOTONIC */
 };
+
+static void	http_log_path(struct http_request *, int status);
 
 /* path without the server's path_prefix: "/vpoints/v1/x" is routed as
  * "/v1/x". A path without the prefix is routed as it is: the signature
@@ -166,12 +169,7 @@ http_reply(struct http_request *hr, int status, const char *content_type,
 		server->observe(hr->match.route != NULL ?
 		    hr->match.route->pattern : NULL, hr->method, status,
 		    ms / 1e3, server->observe_arg);
-	/* A segment that named nothing may be what was typed into a search
-	 * box, a name or a phone: a 404 of a route with a {} segment is
-	 * logged under the route's pattern. */
-	if (status == 404 && hr->match.route != NULL &&
-	    strstr(hr->match.route->pattern, "{}") != NULL)
-		http_request_redact(hr, hr->match.route->pattern);
+	http_log_path(hr, status);
 	log_info("%s %s %d %.1fms key=%s%s", hr->method, hr->path_sent, status,
 	    ms, hr->keyid[0] != '\0' ? hr->keyid : "-",
 	    hr->gone ? " (client gone)" : "");
@@ -713,5 +711,39 @@ http_request_redact(struct http_request *hr, const char *path)
 	free(hr->path_sent);
 	hr->path_sent = sent;
 	hr->path = sent + skip;
+	hr->redacted = true;
+}
+
+/* The path of a refused request (4xx) as the access log shows it: what
+ * was typed where a number goes may be a name or a phone (the console's
+ * search looks it up as a number first). A route's {} segment is its
+ * pattern ("/v1/volunteers/{}"); a path no route took stops before its
+ * first segment with a character no route's segment has (a name in
+ * Chinese, with a space, a "+"). A path redacted already (a capability
+ * URL's) stays as it is. */
+static void
+http_log_path(struct http_request *hr, int status)
+{
+	const char *p;
+	char *logged;
+	size_t keep;
+
+	if (status < 400 || status >= 500 || hr->redacted)
+		return;
+	if (hr->match.route != NULL) {
+		if (strstr(hr->match.route->pattern, "{}") != NULL)
+			http_request_redact(hr, hr->match.route->pattern);
+		return;
+	}
+	for (p = hr->path; *p == '/' || route_segment_char(*p); p++)
+		;
+	if (*p == '\0')
+		return;
+	for (keep = (size_t)(p - hr->path); keep > 0 &&
+	    hr->path[keep - 1] != '/'; keep--)
+		;
+	logged = xasprintf("%.*s...", (int)keep, hr->path);
+	http_request_redact(hr, logged);
+	free(logged);
 }
 

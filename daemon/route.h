@@ -27,6 +27,7 @@ struct route_match {
 	char		 allow[64];	/* methods of the path, for 405 */
 };
 
+bool		 route_segment_char(char);
 enum route_result route_find(const struct route *table, size_t n,
 		    const char *method, const char *path, struct route_match *);
 

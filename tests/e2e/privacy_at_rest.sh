@@ -154,5 +154,13 @@ out=$(s1 volunteer show 13955507777 2>&1)
 is "a look-up of a number nobody has: refused (65)" "$?" 65
 is "... the daemon's log holds no trace of it" "$(grep -c 13955507777 "$DAEMON_LOG")" 0
 like "... but the route and the 404" "$(cat "$DAEMON_LOG")" "GET /v1/volunteers/{} 404"
+for typed in "Wang Fang" "+8613955508888" "张三" "zhangweiqiangzhangweiqiangzhangweiqiang"; do
+	s1 volunteer show "$typed" >/dev/null 2>&1
+	is "a search for \"$typed\" where a number goes is refused" "$?" 65
+done
+is "... and none of them reaches the daemon's log, nor their encoding" \
+	"$(grep -c 'Wang\|8613955508888\|%E5%BC%A0\|zhangwei' "$DAEMON_LOG")" 0
+like "... a path no route takes is logged as far as it is a route's" "$(cat "$DAEMON_LOG")" \
+	"GET /v1/volunteers/... 404"
 is "nor what the client wrote to its standard error" "$(grep -c "1101011990030[0-9]7777\|110101198802020033" "$T_DIR/client.err")" 0
 ok "SIGTERM exits 0" daemon_stop
