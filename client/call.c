@@ -225,6 +225,7 @@ call_api(struct client *cl, const char *method, const char *path,
 
 	if (write) {
 		call_idempotency_key(cl, idem, sizeof(idem));
+		snprintf(cl->sent_key, sizeof(cl->sent_key), "%s", idem);
 		text = body != NULL ? json_dumps(body, JSON_COMPACT) :
 		    xstrdup("{}");
 		if (text == NULL)
@@ -245,18 +246,59 @@ call_fetch(struct client *cl, const char *what, const char *method,
 {
 	int rc;
 
+	bool write = strcmp(method, "GET") != 0, again;
+
+	cl->sent_key[0] = '\0';
 	if (call_api(cl, method, path, query, accept, body, resp) != 0) {
 		fprintf(stderr, "vpoints: %s: %s\n", what, resp->error);
+		if (write && resp->failure == NET_UNREACHABLE)
+			call_maybe_done(what, cl->sent_key);
 		rc = net_exit_code(resp);
 		net_response_clear(resp);
 		return rc;
 	}
 	if (resp->status >= 300) {
+		again = write && call_unsettled(resp);
 		rc = client_report_problem(cl, what, resp);
+		if (again)
+			call_maybe_done(what, cl->sent_key);
 		net_response_clear(resp);
 		return rc;
 	}
 	return WIRE_EXIT_OK;
+}
+
+/* Whether a write's last answer leaves it unsettled when retries gave
+ * out: none came (resp NULL), or a 5xx, 429, 409 request-in-flight. It
+ * may have been done, its answer lost. */
+bool
+call_unsettled(const struct net_response *resp)
+{
+	json_t *p;
+	bool in_flight;
+
+	if (resp == NULL || resp->status >= 500 || resp->status == 429)
+		return true;
+	if (resp->status != 409)
+		return false;
+	p = json_loadb(resp->body, resp->len, 0, NULL);
+	in_flight = json_is_string(json_object_get(p, "type")) && strcmp(
+	    json_string_value(json_object_get(p, "type")), WIRE_P_IN_FLIGHT) == 0;
+	json_decref(p);
+	return in_flight;
+}
+
+/* Say how to run an unsettled write (call_unsettled) again under its
+ * Idempotency-Key, which answers what was done instead of doing it twice
+ * (a redemption, a void). */
+void
+call_maybe_done(const char *what, const char *key)
+{
+	if (key == NULL || key[0] == '\0')
+		return;
+	fprintf(stderr, _("vpoints: %s: it may have been done: run the same "
+	    "command again with --idempotency-key %s to be told what was "
+	    "done, without doing it twice\n"), what, key);
 }
 
 /* Take the daemon's answer: on success (2xx) hand back its parsed JSON,

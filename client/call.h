@@ -35,6 +35,8 @@ enum call_outcome call_send_on(struct client *, struct net *,
 	    const char *accept, const char *body, const char *idempotency_key,
 	    struct net_response *);
 void	call_idempotency_key(const struct client *, char *out, size_t len);
+bool	call_unsettled(const struct net_response *);
+void	call_maybe_done(const char *what, const char *key);
 int	call_answer(struct client *, const char *what, struct net_response *,
 	    json_t **result);
 int	call_api(struct client *, const char *method, const char *path,

@@ -13,6 +13,7 @@
 #include "client/net.h"
 #include "client/settings.h"
 #include "client/table.h"
+#include "wire.h"
 
 struct xlsx;
 
@@ -46,6 +47,7 @@ struct client {
 	int		 timeout;	/* seconds for one exchange */
 	int		 retries;	/* further attempts after the first */
 	const char	*idempotency_key; /* given, else one per operation */
+	char		 sent_key[WIRE_IDEM_KEY_MAX + 1]; /* the last write's */
 	struct keyfile_secret *key;	/* loaded on the first signed call */
 	struct net	*net;		/* opened on the first call */
 	time_t		 started;	/* when the command was run */

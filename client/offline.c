@@ -165,6 +165,7 @@ offline_run(struct client *cl, const char *what, const char *method,
 {
 	struct net_response resp;
 	char idem[CALL_KEY_LEN], *text;
+	bool again;
 	int rc;
 
 	*result = NULL;
@@ -173,7 +174,10 @@ offline_run(struct client *cl, const char *what, const char *method,
 	call_idempotency_key(cl, idem, sizeof(idem));
 	switch (call_send(cl, method, path, NULL, NULL, text, idem, &resp)) {
 	case CALL_ANSWERED:
+		again = resp.status >= 300 && call_unsettled(&resp);
 		rc = call_answer(cl, what, &resp, result);
+		if (again)
+			call_maybe_done(what, idem);
 		break;
 	case CALL_NO_ANSWER:
 		rc = offline_queue(cl, what, method, path, text, idem,

@@ -33,12 +33,20 @@ wait_health 10 503
 out=$(s1 --retries 0 shift log V-001 --activity clean --start "$(t_at '-9 hours')" --end "$(t_at '-8 hours')" 2>&1)
 is "a write answered 503 fails as before (69)" "$?" 69
 like "... saying why" "$out" "(HTTP 503)"
+like "... and how to run it again without doing it twice" "$out" \
+	"it may have been done: run the same command again with --idempotency-key "
 ok "... and is not queued" test ! -e "$VPOINTS_OUTBOX"
 pgc_start "$T_PG"
 wait_health 10 200
 
 # The daemon goes away; three writes are queued.
 ok "the daemon stops" daemon_stop
+# A write never kept in the outbox, without an answer: the key to run it
+# again under, so that it is done once.
+out=$(s1 --retries 0 volunteer update V-001 --name "Renamed once" 2>&1)
+is "a write not queued, with no daemon: exit 69" "$?" 69
+again_key=$(sed -n 's/.*--idempotency-key \([^ ]*\) to be told.*/\1/p' <<<"$out")
+ok "... saying the key to run it again under ($again_key)" test -n "$again_key"
 log_start=$(t_at '-3 hours')
 log_end=$(t_at '-2 hours')
 out=$(s1 --retries 1 shift log V-001 --activity clean --start "$log_start" --end "$log_end" --place "Main St" 2>&1)
@@ -90,6 +98,8 @@ is "... and keeps every entry" "$(queued)" "00000001 00000002 00000003"
 
 # The daemon is back (same database, a new port): flush.
 daemon_start
+ok "the write run again under the key it was given" \
+	s1 volunteer update V-001 --name "Renamed once" --idempotency-key "$again_key"
 flush_at=$(date +%s)
 out=$(s1 outbox flush 2>&1)
 is "flush: exit 0" "$?" 0
