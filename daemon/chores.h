@@ -1,6 +1,7 @@
 /* Periodic work of the daemon, run through the pool like any request so
  * that it never blocks the loop: old nonces and idempotency records are
- * pruned every minute, and help requests past their deadline expire. */
+ * pruned every minute, a month's close left without its JWS is signed,
+ * and help requests past their deadline expire. */
 #ifndef VPOINTSD_CHORES_H
 #define VPOINTSD_CHORES_H
 
@@ -10,9 +11,10 @@
 #include "daemon/db.h"
 
 struct chores;
+struct signer;
 
 struct chores	*chores_start(struct event_base *, struct db_pool *,
-		    const struct conf *);
+		    const struct signer *, const struct conf *);
 void		 chores_configure(struct chores *, const struct conf *);
 void		 chores_free(struct chores *);
 

@@ -470,7 +470,7 @@ main(int argc, char **argv)
 	http_server_observe(d.http, metrics_reply, d.metrics);
 	d.auth = auth_create(d.db, d.metrics);
 	auth_configure(d.auth, d.conf);
-	d.chores = chores_start(d.base, d.db, d.conf);
+	d.chores = chores_start(d.base, d.db, d.signer, d.conf);
 	d.standby = standby_create(d.base, d.db, &d.conf, d.metrics);
 	d.ops.db = d.db;
 	d.ops.standby = d.standby;

@@ -392,6 +392,17 @@ BEGIN
 END
 $$;
 
+-- The oldest close whose JWS was never stored (the daemon that closed it
+-- stopped between the close's commit and its JWS's, and no retry came),
+-- with the payload to sign: the daemons' chores sign it
+-- (vp_month_close_sign).
+CREATE OR REPLACE FUNCTION vp_month_unsigned(OUT month text, OUT payload text)
+LANGUAGE sql STABLE AS $$
+	SELECT c.month, c.payload FROM month_closes c
+	WHERE c.jws IS NULL AND c.payload <> ''
+	ORDER BY c.month LIMIT 1
+$$;
+
 -- Store the JWS of a month's close (a no-op once stored).
 CREATE OR REPLACE FUNCTION vp_month_close_sign(p_month text, p_jws text) RETURNS void
 LANGUAGE sql AS $$

@@ -305,3 +305,20 @@ is "the ledger is consistent" "$(field ok)" true
 
 is "the daemon logged no error" "$(grep -c "vpointsd\[$DAEMON_PID\] error:" "$DAEMON_LOG")" 0
 ok "vpointsd stops cleanly" daemon_stop
+
+# A close whose JWS was never stored (its daemon stopped between the
+# close's commit and the JWS's, and no retry came) is signed by the next
+# daemon's chores, with the JWS the close would have had.
+jws=$(count "SELECT jws FROM month_closes WHERE month = '$M1'")
+pgc_psql "$T_PG" -q -c "SET session_replication_role = replica" \
+	-c "UPDATE month_closes SET jws = NULL WHERE month = '$M1'"
+is "the close of $M1 has lost its JWS" "$(count "SELECT count(*) FROM month_closes WHERE jws IS NULL")" 1
+daemon_start "back_entry_days = 36500"
+for _ in $(seq 100); do
+	[ "$(count "SELECT count(*) FROM month_closes WHERE jws IS NULL")" = 0 ] && break
+	sleep 0.1
+done
+is "... a daemon that starts signs it again, the same JWS" \
+	"$(count "SELECT jws FROM month_closes WHERE month = '$M1'")" "$jws"
+like "... and says so" "$(cat "$DAEMON_LOG")" "the close of $M1 has no JWS: signing it"
+ok "vpointsd stops cleanly again" daemon_stop
