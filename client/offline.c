@@ -334,6 +334,10 @@ offline_print_done(const struct client *cl, const struct outbox_entry *e,
 	json_decref(answer);
 }
 
+/* How long after a write the daemon surely still answers a retry of it
+ * from its record (it keeps them 25 hours). */
+#define OFFLINE_ANSWER_KEPT	(24 * 3600)
+
 /* Deal with the daemon's answer to entry e: remove it once done, move it
  * to failed/ once refused. Returns 0 to go on, else the exit code. */
 static int
@@ -341,6 +345,7 @@ offline_settle(struct client *cl, const char *dir,
     const struct outbox_entry *e, struct net_response *resp, size_t *refused)
 {
 	char err[512], *label;
+	time_t queued;
 	int rc = 0;
 
 	label = xasprintf(_("outbox %s (%s)"), e->id, e->what);
@@ -363,6 +368,16 @@ offline_settle(struct client *cl, const char *dir,
 		}
 		fprintf(stderr, _("vpoints: %s: refused; moved to %s/%s/%s\n"),
 		    label, dir, OUTBOX_FAILED, e->id);
+		/* The daemon keeps a write's answer 25 hours: an entry
+		 * older than a day whose earlier sending reached it unseen
+		 * is refused now as done already (volunteer-exists, an
+		 * overlap), not answered as done. */
+		if (when_parse(e->queued_at, &queued) == 0 &&
+		    cl->started - queued > OFFLINE_ANSWER_KEPT)
+			fprintf(stderr, _("vpoints: %s: queued more than a "
+			    "day ago, when the daemon no longer keeps the "
+			    "answer of an earlier sending: it may have been "
+			    "done then; look before doing it again\n"), label);
 		(*refused)++;
 		break;
 	case OFFLINE_STOP:

@@ -75,6 +75,8 @@ daemon_start "id_hash_key = 6f1d0c5e2b7a49d3a8e4f6b2c1d0e9f87a6b5c4d3e2f1a0b9c8d
 out=$(s1 outbox flush 2>&1)
 is "flush: one sent, the old entry refused (1)" "$?" 1
 like "... as said" "$out" "1 sent, 2 refused, 0 kept"
+is "... the entry queued months ago, that it may have been done then" \
+	"$(grep -c 'outbox 00000007 (volunteer add): queued more than a day ago' <<<"$out") $(grep -c 'queued more than a day ago' <<<"$out")" "1 1"
 ok "the refused entry is in failed/" test -f "$VPOINTS_OUTBOX/failed/00000007"
 is "... without its ID number" "$(found_on_station 110101199003087777)" ""
 like "... but with the rest of its body" "$(cat "$VPOINTS_OUTBOX/failed/00000007")" '\"number\":\"V-001\"'
