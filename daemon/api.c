@@ -132,11 +132,11 @@ api_reply_db_failure(struct http_request *hr, const struct db_reply *r)
 		p = api_db_problem(state != NULL ? state : "");
 		if (p->status >= 500)
 			log_error("db: %s %s: %s (SQLSTATE %s)",
-			    http_request_method(hr), http_request_path(hr),
+			    http_request_method(hr), http_request_logged(hr),
 			    db_reply_message(r), state);
 		else
 			log_warn("db: %s %s: %s (SQLSTATE %s)",
-			    http_request_method(hr), http_request_path(hr),
+			    http_request_method(hr), http_request_logged(hr),
 			    db_reply_message(r), state);
 		http_reply_problem_members(hr, p->status, p->type, p->title,
 		    p->detail, p->reason != NULL ? json_pack("{s:s}", "reason",

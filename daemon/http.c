@@ -700,6 +700,15 @@ http_request_keyid(const struct http_request *hr)
 	return hr->keyid;
 }
 
+/* The request's path for a warning or an error of the log: its route's
+ * pattern where it has one ("/v1/volunteers/{}"; what fills a {} may be
+ * a name typed into a search box), else the path. */
+const char *
+http_request_logged(const struct http_request *hr)
+{
+	return hr->match.route != NULL ? hr->match.route->pattern : hr->path;
+}
+
 /* Log the request under another path: a capability URL's token must
  * never reach the access log. */
 void
@@ -714,35 +723,32 @@ http_request_redact(struct http_request *hr, const char *path)
 	hr->redacted = true;
 }
 
-/* The path of a refused request (4xx) as the access log shows it: what
- * was typed where a number goes may be a name or a phone (the console's
- * search looks it up as a number first). A route's {} segment is its
- * pattern ("/v1/volunteers/{}"); a path no route took stops before its
- * first segment with a character no route's segment has (a name in
- * Chinese, with a space, a "+"). A path redacted already (a capability
- * URL's) stays as it is. */
+/* The path of a request refused or failed (4xx, 5xx) as the access log
+ * shows it: what was typed where a number goes may be a name or a phone
+ * (the console's search looks it up as a number first), and a capability
+ * URL's token must never be there. A route's {} segment is its pattern
+ * ("/v1/volunteers/{}"); a path no route took (or none with this method)
+ * only as far as the literal segments of some route spell it, the rest
+ * "..." ("/v1/volunteers/...", "/p/..."). A path redacted already (a
+ * capability URL's, by page.c) stays as it is. */
 static void
 http_log_path(struct http_request *hr, int status)
 {
-	const char *p;
+	const struct http_server *server = hr->server;
 	char *logged;
 	size_t keep;
 
-	if (status < 400 || status >= 500 || hr->redacted)
+	if (status < 400 || hr->redacted)
 		return;
 	if (hr->match.route != NULL) {
 		if (strstr(hr->match.route->pattern, "{}") != NULL)
 			http_request_redact(hr, hr->match.route->pattern);
 		return;
 	}
-	for (p = hr->path; *p == '/' || route_segment_char(*p); p++)
-		;
-	if (*p == '\0')
+	keep = route_known_prefix(server->routes, server->nroutes, hr->path);
+	if (hr->path[keep] == '\0' || strcmp(hr->path, "/") == 0)
 		return;
-	for (keep = (size_t)(p - hr->path); keep > 0 &&
-	    hr->path[keep - 1] != '/'; keep--)
-		;
-	logged = xasprintf("%.*s...", (int)keep, hr->path);
+	logged = xasprintf("%.*s/...", (int)keep, hr->path);
 	http_request_redact(hr, logged);
 	free(logged);
 }

@@ -46,6 +46,7 @@ void		 http_server_free(struct http_server *);
 const char	*http_request_method(const struct http_request *);
 const char	*http_request_path_sent(const struct http_request *);
 const char	*http_request_path(const struct http_request *);
+const char	*http_request_logged(const struct http_request *);
 const char	*http_request_query(const struct http_request *);
 const char	*http_request_param(const struct http_request *, int index);
 int		 http_request_nparams(const struct http_request *);

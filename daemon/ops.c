@@ -100,11 +100,11 @@ ops_done(const struct db_reply *r, void *arg)
 	 * for the log only, never for the client. */
 	if ((note = db_reply_value(r, 0, 2)) != NULL)
 		log_warn("vp_call %s %s: %s", http_request_method(hr),
-		    http_request_path(hr), note);
+		    http_request_logged(hr), note);
 	code = status != NULL ? atoi(status) : 0;
 	if (body == NULL || code < 200 || code > 599) {
 		log_error("vp_call %s %s: no status or body",
-		    http_request_method(hr), http_request_path(hr));
+		    http_request_method(hr), http_request_logged(hr));
 		http_reply_problem(hr, 500, WIRE_P_INTERNAL, "Internal error",
 		    "The error was logged.");
 		return;

@@ -757,6 +757,25 @@ page_form_args(struct http_request *hr, const char *const *fields,
 	return args;
 }
 
+/* Whether the query asks for English: a parameter lang=en, not any
+ * "lang=en" in it (xlang=english). */
+static bool
+page_english(const char *query)
+{
+	struct evkeyvalq params;
+	const char *v;
+	char *copy = xstrdup(query != NULL ? query : "");
+	bool en = false;
+
+	if (evhttp_parse_query_str(copy, &params) == 0) {
+		v = evhttp_find_header(&params, "lang");
+		en = v != NULL && strcmp(v, "en") == 0;
+		evhttp_clear_headers(&params);
+	}
+	free(copy);
+	return en;
+}
+
 /* Every WIRE_PAGE route starts here. */
 void
 page_handle(struct http_request *hr, const struct ops *ops, enum wire_op op)
@@ -774,7 +793,7 @@ page_handle(struct http_request *hr, const struct ops *ops, enum wire_op op)
 
 	call->hr = hr;
 	call->metrics = ops->metrics;
-	call->en = strstr(http_request_query(hr), "lang=en") != NULL;
+	call->en = page_english(http_request_query(hr));
 	/* The page's own links and forms name its path_prefix. */
 	call->base = xasprintf("%.*s", (int)(strlen(http_request_path_sent(hr)) -
 	    strlen(http_request_path(hr))), http_request_path_sent(hr));

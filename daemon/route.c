@@ -75,3 +75,30 @@ route_find(const struct route *table, size_t n, const char *method,
 	}
 	return path_known ? ROUTE_BAD_METHOD : ROUTE_NOT_FOUND;
 }
+
+/* How much of path, in whole segments, the literal segments of some
+ * pattern of the table spell, up to its first {} or its end:
+ * "/v1/volunteers/Wang%20Fang" gives the length of "/v1/volunteers". For
+ * a log line that shows of a path only what the table knows. */
+size_t
+route_known_prefix(const struct route *table, size_t n, const char *path)
+{
+	const char *p, *s;
+	size_t best = 0, i, lp, ls;
+
+	for (i = 0; i < n; i++) {
+		p = table[i].pattern;
+		s = path;
+		while (*p == '/' && *s == '/' && !(p[1] == '{' && p[2] == '}')) {
+			lp = strcspn(p + 1, "/");
+			ls = strcspn(s + 1, "/");
+			if (lp == 0 || lp != ls || strncmp(p + 1, s + 1, lp) != 0)
+				break;
+			p += lp + 1;
+			s += ls + 1;
+			if ((size_t)(s - path) > best)
+				best = (size_t)(s - path);
+		}
+	}
+	return best;
+}

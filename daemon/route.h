@@ -28,6 +28,8 @@ struct route_match {
 };
 
 bool		 route_segment_char(char);
+size_t		 route_known_prefix(const struct route *table, size_t n,
+		    const char *path);
 enum route_result route_find(const struct route *table, size_t n,
 		    const char *method, const char *path, struct route_match *);
 

@@ -450,6 +450,12 @@ BEGIN
 		SELECT v.id, caller.keyid, 'team-leave', jsonb_build_object('team', code)
 		FROM gone;
 	END IF;
+	-- A volunteer who leaves loses the link to their page: coming back,
+	-- they are given a new one, and the old card opens nothing.
+	IF v.status = 'left' THEN
+		UPDATE links SET revoked_at = now()
+		WHERE volunteer_id = v.id AND revoked_at IS NULL;
+	END IF;
 	IF v_had_consent AND NOT v.consent THEN
 		PERFORM vp_volunteer_erase(v);
 	END IF;

@@ -94,8 +94,19 @@ page GET "$url" >/dev/null
 ok "the page has no script" test "$(grep -ci "<script" "$T_DIR/body")" = 0
 ok "the token is not in the access log" test "$(grep -c -- "$token" "$DAEMON_LOG")" = 0
 like "the log names the link" "$(grep "GET /p/" "$DAEMON_LOG" | tail -n 1)" "/p/{link "
+# Nor by another method, or a path no route takes: what a phone sends
+# when it reopens a tab, a link mistyped.
+is "HEAD of the page: 405" "$(page HEAD "$url" -I)" 405
+is "GET of a form's path: 405" "$(page GET "$url/signup")" 405
+is "a path under the page no route takes: 404" "$(page GET "$url/")/$(page GET "$url/x")" 404/404
+is "... and a station calendar's path with the page's token: 404" \
+	"$(page GET "$DAEMON_URL/s/$token")" 404
+ok "... none of them puts the token in the access log" test "$(grep -c -- "$token" "$DAEMON_LOG")" = 0
+like "... which shows as far as a route goes" "$(cat "$DAEMON_LOG")" "GET /p/... 404"
 is "English on asking" "$(page GET "$url?lang=en")" 200
 like "... in English" "$(cat "$T_DIR/body")" "Hours this year"
+page GET "$url?xlang=english" >/dev/null
+ok "... not on a parameter whose name merely ends so" test "$(grep -c "Hours this year" "$T_DIR/body")" = 0
 
 # Signing up and cancelling on the page, for V-001 only.
 is "sign-up on the page: 201" "$(page POST "$url/signup" --data "event=$e1")" 201
@@ -200,6 +211,8 @@ u3="$DAEMON_URL$(s1 --json volunteer link V-003 | jget path)"
 is "V-003's page opens" "$(page GET "$u3")" 200
 s1 volunteer update V-003 --status left --reason "moved away" >/dev/null
 is "once V-003 has left, the link opens nothing" "$(page GET "$u3")" 404
+s1 volunteer update V-003 --status active --reason "came back" >/dev/null
+is "... nor when they come back: the link went when they left" "$(page GET "$u3")" 404
 
 # At most 30 actions in 10 minutes through one link.
 last=$(s1 --json volunteer link V-002)

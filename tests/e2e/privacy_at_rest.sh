@@ -40,6 +40,8 @@ rc=$?
 echo "$out" >>"$T_DIR/client.err"
 is "an add with an ID number and no daemon is not queued (69)" "$rc" 69
 like "... saying why and what to do" "$out" "an ID number is never kept on this machine"
+like "... and the key to run it again under, should it have been done" "$out" \
+	"it may have been done: run the same command again with --idempotency-key "
 is "... no entry was made" "$(ls -A "$VPOINTS_OUTBOX" 2>/dev/null)" ""
 is "no file of the station holds the number" "$(found_on_station 110101199003017777)" ""
 out=$(echo 110101199003027777 | s1 --retries 0 volunteer add V-005 --name Five --id-number - 2>&1)
@@ -156,6 +158,14 @@ out=$(s1 volunteer show 13955507777 2>&1)
 is "a look-up of a number nobody has: refused (65)" "$?" 65
 is "... the daemon's log holds no trace of it" "$(grep -c 13955507777 "$DAEMON_LOG")" 0
 like "... but the route and the 404" "$(cat "$DAEMON_LOG")" "GET /v1/volunteers/{} 404"
+for path in /v1/volunteers/13955501111/ /v1/volunteers/13955501111/x; do
+	/usr/bin/python3 "$top_srcdir/tests/sigtool.py" --key "$T_DIR/s9.pem" --server "$DAEMON_URL" \
+		--method GET --path "$path" >/dev/null 2>&1
+done
+/usr/bin/python3 "$top_srcdir/tests/sigtool.py" --key "$T_DIR/s9.pem" --server "$DAEMON_URL" \
+	--method DELETE --path /v1/volunteers/13955501111 >/dev/null 2>&1
+is "a number in a path no route takes, or with a method none has, is not logged" \
+	"$(grep -c 13955501111 "$DAEMON_LOG")" 0
 for typed in "Wang Fang" "+8613955508888" "张三" "zhangweiqiangzhangweiqiangzhangweiqiang"; do
 	s1 volunteer show "$typed" >/dev/null 2>&1
 	is "a search for \"$typed\" where a number goes is refused" "$?" 65

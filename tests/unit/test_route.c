@@ -116,6 +116,27 @@ server_on_free_port(struct event_base *base, struct conf *cf)
 	return server;
 }
 
+/* What the log may show of a path: the literal segments some pattern
+ * spells, up to its first {}. */
+START_TEST(known_prefix)
+{
+	ck_assert_uint_eq(route_known_prefix(table, N, "/v1/volunteers/Wang%20Fang"),
+	    strlen("/v1/volunteers"));
+	ck_assert_uint_eq(route_known_prefix(table, N, "/v1/volunteers/1390/x"),
+	    strlen("/v1/volunteers"));
+	ck_assert_uint_eq(route_known_prefix(table, N, "/v1/volunteers"),
+	    strlen("/v1/volunteers"));
+	ck_assert_uint_eq(route_known_prefix(table, N, "/v1/volunteersX/1"),
+	    strlen("/v1"));
+	ck_assert_uint_eq(route_known_prefix(table, N, "/healthz/"),
+	    strlen("/healthz"));
+	ck_assert_uint_eq(route_known_prefix(table, N, "//v1"), 0);
+	ck_assert_uint_eq(route_known_prefix(table, N, "/secret"), 0);
+	ck_assert_uint_eq(route_known_prefix(table, N, "/"), 0);
+	ck_assert_uint_eq(route_known_prefix(table, N, ""), 0);
+}
+END_TEST
+
 START_TEST(routes_are_the_table)
 {
 	struct event_base *base = event_base_new();
@@ -400,7 +421,7 @@ main(void)
 	TCase *tc;
 
 	unit_case(s, "route", UNIT_TESTS(exact, captures, segments_are_strict,
-	    bad_method_lists_allowed));
+	    bad_method_lists_allowed, known_prefix));
 	unit_case(s, "daemon", UNIT_TESTS(routes_are_the_table,
 	    table_is_well_formed));
 	tc = unit_case(s, "args", UNIT_TESTS(writes_take_the_body,
