@@ -182,6 +182,8 @@ offline_run(struct client *cl, const char *what, const char *method,
 	case CALL_NO_ANSWER:
 		rc = offline_queue(cl, what, method, path, text, idem,
 		    resp.error);
+		if (rc != WIRE_EXIT_TEMPFAIL)	/* not kept */
+			call_maybe_done(what, idem);
 		break;
 	case CALL_NOT_SENT:
 		fprintf(stderr, "vpoints: %s: %s\n", what, resp.error);

@@ -157,13 +157,21 @@ function unansweredKey(req) {
 	return k === undefined ? undefined : k.idem;
 }
 
-// Keep (idem) or forget (null) the key of an unanswered write.
+// Keep (idem) or forget (null) the key of an unanswered write; the
+// quarter of an hour runs from its last unanswered sending.
 function remember(req, idem) {
 	if (idem === null)
 		unanswered.delete(req);
-	else if (unanswered.get(req) === undefined ||
-	    unanswered.get(req).idem !== idem)
+	else
 		unanswered.set(req, { idem, at: Date.now() });
+}
+
+// What an earlier console kept in localStorage (hashes of bodies, which
+// gave a phone in them back) goes.
+try {
+	localStorage.removeItem('vpoints-console-unanswered');
+} catch (e) {
+	// no storage: nothing kept either
 }
 
 // A signed write (POST or PATCH) of body; what says, for people, what it

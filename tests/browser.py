@@ -820,6 +820,18 @@ def key_tabs(desk, a):
     d.switch_to.window(home)
 
 
+def old_storage(desk):
+    """What an earlier console kept in localStorage (hashes of the bodies
+    of unanswered writes) goes when the page loads."""
+    d = desk.d
+    d.execute_script("localStorage.setItem('vpoints-console-unanswered', "
+                     "JSON.stringify({ab: {idem: 'x', at: Date.now()}}))")
+    d.refresh()
+    desk.wait(lambda: d.execute_script(
+        "return localStorage.getItem('vpoints-console-unanswered')") is None,
+        "the hashes an earlier console kept gone from localStorage")
+
+
 def alert_text(d):
     """The text of the open alert or confirm, or None."""
     try:
@@ -956,6 +968,7 @@ def main():
         desk.collect_logs()
         redeem_retries(desk, a)
         key_tabs(desk, a)
+        old_storage(desk)
         bad_address(desk)
         desk.collect_logs()
         offline(desk, a)
