@@ -65,6 +65,17 @@ like "... its calendar link names the prefix" "$(cat "$T_DIR/page")" "href=\"/vp
 is "... its calendar through the proxy: 200" \
 	"$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" "$page/calendar.ics")" 200
 is "no access log holds the token" "$(cat "$T_DIR/nginx/access.log" "$DAEMON_LOG" | grep -c -- "$token")" 0
+# A client trying tokens at random is held back by the proxy, by its
+# address, before it fills vpointsd's buckets.
+# A hundred, twenty at a time: the burst of 30 passes, and the other 70
+# could only if they took 14 s, at 5 a second.
+for _ in $(seq 100); do
+	printf 'url = "https://localhost:%s/vpoints/p/%s"\noutput = "/dev/null"\n' "$NGINX_PORT" \
+		"$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | cut -c 1-43)"
+done >"$T_DIR/tries.curl"
+codes=$(curl -s --parallel --parallel-max 20 --cacert "$CA" -w '%{http_code}\n' \
+	-K "$T_DIR/tries.curl" | sort | uniq -c | awk '{print $2 ":" ($1 > 0)}' | paste -sd ' ' -)
+is "100 tokens tried, twenty at a time: some unknown (404), the rest held back (429)" "$codes" "404:1 429:1"
 ok "the sample config file is one vpoints reads" "$VPOINTS" --config "$top_srcdir/etc/vpoints.conf" outbox list
 ok "the config file's cacert = and server =" env VPOINTS_CONFIG=<(printf 'server = %s\ncacert = %s\n' "$URL" "$CA") \
 	"$VPOINTS" --key "$T_DIR/s1.key" balance V-001
