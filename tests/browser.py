@@ -33,7 +33,8 @@ import urllib.request
 from datetime import datetime
 
 from selenium import webdriver
-from selenium.common.exceptions import (StaleElementReferenceException,
+from selenium.common.exceptions import (NoSuchElementException,
+                                        StaleElementReferenceException,
                                         TimeoutException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -188,6 +189,19 @@ def click_text(d, sel, text):
                 el.click()
                 return True
     except StaleElementReferenceException:
+        pass
+    return False
+
+
+def click_enabled(d, id_):
+    """Click element id_ once it is enabled; False while it is not, or
+    while the page redraws it."""
+    try:
+        el = d.find_element(By.ID, id_)
+        if el.is_enabled():
+            el.click()
+            return True
+    except (StaleElementReferenceException, NoSuchElementException):
         pass
     return False
 
@@ -698,7 +712,7 @@ def redeem_retries(desk, a):
     v004 = desk.vpj("balance", "V004")["points"]
     desk.go("#redeem", "#redeem-who")
     desk.scan("V002")
-    desk.wait(lambda: "V002" in d.find_element(By.ID, "who").text,
+    desk.wait(lambda: "V002" in "".join(texts(d, "#who") or []),
               "V002 looked up")
     Select(d.find_element(By.ID, "r-item")).select_by_value("T2")
     lose_next_answer(desk, "/v1/redemptions")
@@ -706,20 +720,16 @@ def redeem_retries(desk, a):
     desk.notice_has("可能已经完成", "no answer to the redemption")
     is_("the redemption whose answer was lost was done",
         desk.vpj("balance", "V002")["points"], v002 - 1)
-    desk.wait(lambda: d.find_element(By.ID, "redeem-go").is_enabled(),
-              "Redeem again")
-    d.find_element(By.ID, "redeem-go").click()
+    desk.wait(lambda: click_enabled(d, "redeem-go"), "Redeem again")
     desk.wait(lambda: d.find_elements(By.ID, "receipt"), "the receipt")
     is_("sent again, it is answered, not done twice",
         desk.vpj("balance", "V002")["points"], v002 - 1)
     like("... and the receipt is the first's", d.find_element(
         By.ID, "receipt-balance").text, str(v002 - 1))
     # Answered, the key is forgotten: the same redemption again is another.
-    desk.wait(lambda: d.find_element(By.ID, "redeem-go").is_enabled(),
-              "Redeem once more")
-    d.find_element(By.ID, "redeem-go").click()
-    desk.wait(lambda: str(v002 - 2) in d.find_element(
-        By.ID, "receipt-balance").text, "the second redemption's receipt")
+    desk.wait(lambda: click_enabled(d, "redeem-go"), "Redeem once more")
+    desk.wait(lambda: str(v002 - 2) in "".join(
+        texts(d, "#receipt-balance") or []), "the second redemption's receipt")
     is_("the same redemption once more, after the answer, is another",
         desk.vpj("balance", "V002")["points"], v002 - 2)
 
@@ -730,11 +740,9 @@ def redeem_retries(desk, a):
         d.find_element(By.ID, "redeem-go").is_enabled(), False)
     d.find_element(By.ID, "redeem-go").click()
     vin.send_keys(Keys.ENTER)
-    desk.wait(lambda: "V004" in d.find_element(By.ID, "who").text,
+    desk.wait(lambda: "V004" in "".join(texts(d, "#who") or []),
               "V004 looked up")
-    desk.wait(lambda: d.find_element(By.ID, "redeem-go").is_enabled(),
-              "Redeem for V004")
-    d.find_element(By.ID, "redeem-go").click()
+    desk.wait(lambda: click_enabled(d, "redeem-go"), "Redeem for V004")
     desk.wait(lambda: "赵六 V004" in "".join(texts(d, "#receipt") or []),
               "V004's receipt")
     is_("the volunteer looked up before was not charged",
