@@ -273,9 +273,12 @@ BEGIN
 	    ''), 40);
 	status := 200;
 	BEGIN
-		-- At most 30 actions in 10 minutes through one link.
+		-- At most 30 actions in 10 minutes through one link (the
+		-- refusals of this limit not counted: a volunteer who tries
+		-- again while held back is not held back longer).
 		IF (SELECT count(*) FROM page_actions a WHERE a.link_id = l.id
-		    AND a.at > now() - interval '10 minutes') >= 30 THEN
+		    AND a.at > now() - interval '10 minutes'
+		    AND a.outcome <> 'too-many-actions') >= 30 THEN
 			PERFORM vp_refuse(429, 'too-many-actions', 'Too many '
 			    'sign-ups, cancellations and evaluations in a short '
 			    'time; wait a few minutes.', jsonb_build_object('limit', 30,
