@@ -404,6 +404,71 @@ page_evaluate_form(struct buf *b, const struct page_call *call, json_t *x)
 	    page_words[W_COMMENT][en], page_words[W_RATE][en]);
 }
 
+/* The refusals an action of the page can meet, said to the volunteer in
+ * the page's language (the ledger's detail is English, for the desks'
+ * logs and the command-line client, which has its own words). */
+static const struct page_refusal {
+	const char	*slug;
+	const char	*words[2];	/* Chinese, English */
+} page_refusals[] = {
+	{ "already-signed-up", { "你已报名此活动。",
+	    "You are signed up for this event already." } },
+	{ "event-full", { "活动名额已满。", "The event is full." } },
+	{ "event-over", { "活动已结束。", "The event is over." } },
+	{ "event-cancelled", { "活动已取消。", "The event was cancelled." } },
+	{ "signup-closed", { "现在不在报名时间内。",
+	    "Sign-up for the event is not open now." } },
+	{ "signup-not-live", { "这项报名已经取消。",
+	    "This sign-up was cancelled already." } },
+	{ "signup-overlap", { "你在同一时间已报名其他活动。",
+	    "You are signed up for another event at that time." } },
+	{ "signup-blocked", { "缺席次数较多，暂时不能报名，请与服务站联系。",
+	    "Too many no-shows: ask the station to let you sign up again." } },
+	{ "requirement-unmet", { "你不符合此活动的报名要求。",
+	    "You do not meet the event's requirements." } },
+	{ "volunteer-suspended", { "你的志愿者身份已暂停，请与服务站联系。",
+	    "Your registration is suspended: ask the station." } },
+	{ "already-checked-in", { "你已签到，不能再取消。",
+	    "You have checked in: it cannot be cancelled." } },
+	{ "outside-community", { "此活动不属于你所在的社区。",
+	    "The event is not your community's." } },
+	{ "unknown-event", { "没有这个活动。", "No such event." } },
+	{ "unknown-signup", { "没有这项报名。", "No such sign-up." } },
+	{ "unknown-help-request", { "没有这项你发起的互助。",
+	    "No help you asked for has this number." } },
+	{ "help-not-completed", { "这项互助尚未完成。",
+	    "This help is not completed yet." } },
+	{ "already-evaluated", { "你已评价过这次帮助。",
+	    "You have evaluated this help already." } },
+	{ "invalid-field", { "请按表格填写（评分为 1 至 5）。",
+	    "Fill in the form as it asks (a score of 1 to 5)." } },
+	{ "too-many-actions", { "操作过于频繁，请几分钟后再试。",
+	    "Too many actions in a short time: wait a few minutes." } },
+};
+
+/* A refusal of an action, in the page's language: its sentence by its
+ * slug; another's (none known here) in Chinese a word to ask the
+ * station, in English the ledger's detail. */
+static void
+page_refusal(struct buf *b, json_t *notice, int en)
+{
+	const char *slug = json_string_value(json_object_get(notice,
+	    "outcome"));
+	size_t i;
+
+	for (i = 0; slug != NULL &&
+	    i < sizeof(page_refusals) / sizeof(page_refusals[0]); i++) {
+		if (strcmp(page_refusals[i].slug, slug) == 0) {
+			buf_puts(b, page_refusals[i].words[en]);
+			return;
+		}
+	}
+	if (en)
+		page_val(b, notice, "detail");
+	else
+		buf_puts(b, "请与服务站联系。");
+}
+
 /* The volunteer's page. notice: what the action did, or NULL. */
 static void
 page_render(struct page_call *call, int status, json_t *page, json_t *notice)
@@ -434,7 +499,7 @@ page_render(struct page_call *call, int status, json_t *page, json_t *notice)
 		page_esc(&b, outcome);
 		page_printf(&b, "\">%s", page_words[ok ? W_DONE : W_REFUSED][en]);
 		if (!ok)
-			page_val(&b, notice, "detail");
+			page_refusal(&b, notice, en);
 		buf_puts(&b, "</p>\n");
 	}
 	page_printf(&b, "<p>%s: <b id=\"year-hours\">%lld.%lld</b> %s</p>\n",

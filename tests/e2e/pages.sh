@@ -168,6 +168,10 @@ is "the page says V-001 is blocked" "$(page GET "$url"; grep -c 'id="blocked"' "
 ok "... and offers no sign-up form" test "$(grep -c 'action="/p/[^"]*/signup' "$T_DIR/body")" = 0
 is "a sign-up through the page is refused as blocked" "$(page POST "$url/signup" --data "event=$e2")" 409
 is "... signup-blocked" "$(sed -n 's/.*data-outcome="\([^"]*\)".*/\1/p' "$T_DIR/body")" signup-blocked
+like "... said in Chinese, what to do" "$(cat "$T_DIR/body")" "未能完成：缺席次数较多，暂时不能报名，请与服务站联系。"
+ok "... with none of the ledger's English" test "$(grep -c 'did not come' "$T_DIR/body")" = 0
+page POST "$url/signup?lang=en" --data "event=$e2" >/dev/null
+like "... and in English on the English page" "$(cat "$T_DIR/body")" "Not done: Too many no-shows: ask the station to let you sign up again."
 s1 volunteer unblock V-001 --reason "phoned" >/dev/null
 is "after a station lifts it, the page signs up again" "$(page POST "$url/signup" --data "event=$e2")" 201
 
