@@ -834,7 +834,11 @@ def old_storage(desk):
     d = desk.d
     d.execute_script("localStorage.setItem('vpoints-console-unanswered', "
                      "JSON.stringify({ab: {idem: 'x', at: Date.now()}}))")
+    # Loaded anew, and started before the next step changes its address
+    # (a change of the hash while it starts is lost).
     d.refresh()
+    desk.wait(lambda: d.execute_script("return document.body.dataset.ready"),
+              "the console to start again")
     desk.wait(lambda: d.execute_script(
         "return localStorage.getItem('vpoints-console-unanswered')") is None,
         "the hashes an earlier console kept gone from localStorage")
