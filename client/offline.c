@@ -174,7 +174,7 @@ offline_run(struct client *cl, const char *what, const char *method,
 	call_idempotency_key(cl, idem, sizeof(idem));
 	switch (call_send(cl, method, path, NULL, NULL, text, idem, &resp)) {
 	case CALL_ANSWERED:
-		again = resp.status >= 300 && call_unsettled(&resp);
+		again = call_unsettled(&resp);
 		rc = call_answer(cl, what, &resp, result);
 		if (again)
 			call_maybe_done(what, idem);

@@ -6,7 +6,7 @@
 #include "daemon/route.h"
 
 /* A captured segment holds unreserved URI characters only (RFC 3986). */
-bool
+static bool
 route_segment_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||

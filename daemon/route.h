@@ -27,7 +27,6 @@ struct route_match {
 	char		 allow[64];	/* methods of the path, for 405 */
 };
 
-bool		 route_segment_char(char);
 size_t		 route_known_prefix(const struct route *table, size_t n,
 		    const char *path);
 enum route_result route_find(const struct route *table, size_t n,
